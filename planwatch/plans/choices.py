@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NodeKind(models.TextChoices):
+    PART = "part", _("篇")
+    CHAPTER = "chapter", _("章")
+    SECTION = "section", _("节")
+    HEADING = "heading", _("标题")
+    ITEM = "item", _("条目")
+    PROVISION = "provision", _("条款")
+    PARAGRAPH = "paragraph", _("段落")
+    BOX = "box", _("专栏")
+    BOX_ITEM = "box_item", _("专栏条目")
+    TABLE = "table", _("表格")
+    FIGURE = "figure", _("图")
+
+
+class QuantityRole(models.TextChoices):
+    TARGET = "target", _("目标")
+    BASELINE = "baseline", _("基数")
