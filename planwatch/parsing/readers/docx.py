@@ -1,0 +1,176 @@
+"""Reader for Word documents (.docx, read with python-docx).
+
+The body is walked in XML order so that paragraphs and tables keep their document order
+(content controls such as a generated table of contents are entered). A paragraph styled
+"Heading N"/"标题 N" — or carrying an outline level — becomes a heading block with
+`markup_level` N; "TOC N"/"目录 N" paragraphs get hint "toc". Tables become table blocks with
+merged cells (gridSpan, vMerge) expanded into a full grid; a table whose first cell says
+“专栏 N …” gets hint "box". `line` is the 1-based ordinal of the body paragraph or table."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from planwatch.parsing.errors import ParseError
+from planwatch.parsing.model import Block
+from planwatch.parsing.readers import ReaderOutput
+from planwatch.parsing.readers.text import BOX_TITLE, strip_line, table_text
+
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+_TOC_STYLE = re.compile(r"^(?:toc|目录)\s*[1-9]$", re.IGNORECASE)
+_MAX_SPAN = 1000
+
+
+def read(content: str | bytes, name: str) -> ReaderOutput:
+    """Blocks of a DOCX body, in document order."""
+    document = _open(content, name)
+    blocks: list[Block] = []
+    for ordinal, element in enumerate(_body_elements(document.element.body), start=1):
+        if element.tag == qn("w:tbl"):
+            block = _table_block(element, document, ordinal)
+        else:
+            block = _paragraph_block(Paragraph(element, document), ordinal)
+        if block is not None:
+            blocks.append(block)
+    return ReaderOutput(blocks=blocks)
+
+
+def _open(content: str | bytes, name: str) -> Any:
+    """The python-docx Document; any failure to open it is a corrupt-DOCX error."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise ParseError(name, f"corrupt DOCX ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # python-docx and lxml raise assorted errors on damaged parts
+        raise ParseError(name, f"corrupt DOCX ({type(exc).__name__})") from None
+
+
+def _body_elements(body: Any) -> Iterator[Any]:
+    """w:p and w:tbl children of the body in order, entering content controls (w:sdt)."""
+    for child in body.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_elements(content)
+
+
+def _paragraph_block(paragraph: Paragraph, ordinal: int) -> Block | None:
+    text = strip_line(paragraph.text.replace("\t", " "))
+    if not text:
+        return None
+    style = _style_name(paragraph)
+    level = heading_level(paragraph, style)
+    hint = "toc" if _TOC_STYLE.match(style) else None
+    return Block(
+        text=text,
+        line=ordinal,
+        end_line=ordinal,
+        markup_level=level,
+        hint=hint,
+        spans=[(0, ordinal, None)],
+    )
+
+
+def _style_name(paragraph: Paragraph) -> str:
+    try:
+        style = paragraph.style
+    except (KeyError, ValueError, AttributeError):
+        return ""
+    return str(style.name or "") if style is not None else ""
+
+
+def heading_level(paragraph: Paragraph, style: str) -> int | None:
+    """1–9 for a heading paragraph: from its style name, else from an outline level set on
+    the paragraph or its style (Word's 大纲级别); None for body text."""
+    match = _HEADING_STYLE.match(style.strip())
+    if match:
+        return int(match.group(1))
+    level = _outline_level(paragraph._p)
+    if level is None:
+        try:
+            style_element = paragraph.style.element if paragraph.style is not None else None
+        except (KeyError, ValueError, AttributeError):
+            style_element = None
+        level = _outline_level(style_element) if style_element is not None else None
+    return level
+
+
+def _outline_level(element: Any) -> int | None:
+    """w:pPr/w:outlineLvl as a 1-based level (Word stores 0–8; 9 means body text)."""
+    p_pr = element.find(qn("w:pPr"))
+    outline = p_pr.find(qn("w:outlineLvl")) if p_pr is not None else None
+    raw = outline.get(qn("w:val")) if outline is not None else None
+    if raw is None or not raw.isdigit() or int(raw) > 8:
+        return None
+    return int(raw) + 1
+
+
+def _table_block(tbl: Any, document: Any, ordinal: int) -> Block | None:
+    grid, cells = table_grid(tbl, document)
+    if not grid:
+        return None
+    first = next((cell for cell in cells if cell), "")
+    box = bool(BOX_TITLE.match(first))
+    text = "\n".join(cell for cell in cells if cell) if box else table_text(grid)
+    return Block(
+        text=text,
+        line=ordinal,
+        end_line=ordinal,
+        table=grid,
+        hint="box" if box else None,
+        spans=[(0, ordinal, None)],
+    )
+
+
+def _int_attribute(parent: Any, path: str, default: int) -> int:
+    """Integer w:val of the first `path` element under `parent`, or `default`."""
+    element = parent.find(path) if parent is not None else None
+    raw = element.get(qn("w:val")) if element is not None else None
+    return int(raw) if raw is not None and raw.isdigit() else default
+
+
+def _cell_text(tc: Any, document: Any) -> str:
+    """A cell's paragraphs (nested tables included), one a line."""
+    lines = (strip_line(Paragraph(p, document).text) for p in tc.iter(qn("w:p")))
+    return "\n".join(line for line in lines if line)
+
+
+def table_grid(tbl: Any, document: Any) -> tuple[list[list[str]], list[str]]:
+    """The table as a full grid — a horizontally merged cell (gridSpan) repeated across its
+    columns, a vertically merged one (vMerge) down its rows — and its distinct cell texts."""
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        row = [""] * _int_attribute(tr.find(qn("w:trPr")), qn("w:gridBefore"), 0)
+        for tc in tr.iterchildren(qn("w:tc")):
+            tc_pr = tc.find(qn("w:tcPr"))
+            span = max(1, min(_int_attribute(tc_pr, qn("w:gridSpan"), 1), _MAX_SPAN))
+            text = _merged_text(tc_pr, rows, len(row))
+            if text is None:
+                text = _cell_text(tc, document)
+                cells.append(text)
+            row.extend([text] * span)
+        rows.append(row)
+    width = max((len(row) for row in rows), default=0)
+    grid = [row + [""] * (width - len(row)) for row in rows]
+    return [row for row in grid if any(row)], cells
+
+
+def _merged_text(tc_pr: Any, rows: list[list[str]], column: int) -> str | None:
+    """For a cell continuing a vertical merge, the text of the cell above; else None."""
+    merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
+    if merge is None or merge.get(qn("w:val")) == "restart":
+        return None
+    above = rows[-1] if rows else []
+    return above[column] if column < len(above) else ""

@@ -1,0 +1,134 @@
+"""Reader for Markdown (CommonMark + tables, parsed by markdown-it-py).
+
+ATX/setext headings become blocks with `markup_level`; paragraphs, list items (an ordered
+item keeps its printed number, e.g. "1."), block quotes and code lines become text blocks;
+pipe tables become table blocks. Lines come from each token's source map."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from planwatch.parsing.model import Block
+from planwatch.parsing.readers import ReaderOutput
+from planwatch.parsing.readers.text import collapse_space, join_lines, strip_line, table_text
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class _State:
+    """Where the token walk is: the open heading level, the marker of a list item whose first
+    paragraph is still to come, and the table being collected."""
+
+    heading: int | None = None
+    item_marker: str | None = None
+    table: list[list[str]] | None = None
+    table_map: tuple[int, int] = (0, 0)
+    blocks: list[Block] = field(default_factory=list)
+
+
+def read(content: str | bytes, name: str) -> ReaderOutput:
+    """Blocks of a Markdown document, in order."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    parser = MarkdownIt("commonmark").enable("table")
+    state = _State()
+    for token in parser.parse(text):
+        _visit(token, state)
+    return ReaderOutput(blocks=state.blocks)
+
+
+def _visit(token: Token, state: _State) -> None:
+    """Update the walk state for one block-level token, emitting blocks as they complete."""
+    kind = token.type
+    if kind == "heading_open":
+        state.heading = int(token.tag[1:])
+    elif kind == "heading_close":
+        state.heading = None
+    elif kind == "list_item_open":
+        state.item_marker = f"{token.info}{token.markup}" if token.info else ""
+    elif kind == "table_open":
+        state.table, state.table_map = [], _lines(token)
+    elif kind == "tr_open" and state.table is not None:
+        state.table.append([])
+    elif kind == "table_close" and state.table is not None:
+        _emit_table(state)
+    elif kind == "inline":
+        _inline(token, state)
+    elif kind in ("fence", "code_block", "html_block"):
+        _literal(token, state)
+
+
+def _lines(token: Token) -> tuple[int, int]:
+    """1-based first and last source line of a block token."""
+    start, end = token.map or (0, 1)
+    return start + 1, max(start + 1, end)
+
+
+def _inline(token: Token, state: _State) -> None:
+    """Text of a heading, paragraph or table cell."""
+    text, spans = inline_text(token)
+    if state.table is not None:
+        if state.table:
+            state.table[-1].append(text)
+        return
+    marker, state.item_marker = state.item_marker, None
+    if not text:
+        return
+    if marker:
+        text = f"{marker} {text}"
+        spans = [(0, spans[0][1], None)] + [(o + len(marker) + 1, ln, p) for o, ln, p in spans[1:]]
+    line, end_line = _lines(token)
+    state.blocks.append(
+        Block(text=text, line=line, end_line=end_line, markup_level=state.heading, spans=spans)
+    )
+
+
+def inline_text(token: Token) -> tuple[str, list[tuple[int, int, int | None]]]:
+    """Plain text of an inline token and its spans: emphasis and link markup dropped, images
+    by their alt text, soft line breaks joined the way wrapped Chinese lines are joined."""
+    first, _ = _lines(token)
+    segments = [""]
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "image"):
+            segments[-1] += child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            segments.append("")
+    return join_lines([(segment, first + i, None) for i, segment in enumerate(segments)])
+
+
+def _literal(token: Token, state: _State) -> None:
+    """Code blocks (often text indented by four spaces) and raw HTML: one block per line."""
+    first, _ = _lines(token)
+    offset = 1 if token.type == "fence" else 0
+    for index, raw in enumerate(token.content.split("\n")):
+        line_text = collapse_space(_strip_tags(raw)) if token.type == "html_block" else raw
+        line_text = strip_line(line_text)
+        if line_text:
+            number = first + offset + index
+            state.blocks.append(
+                Block(text=line_text, line=number, end_line=number, spans=[(0, number, None)])
+            )
+
+
+def _strip_tags(raw: str) -> str:
+    """Raw HTML line without its tags (a Markdown file rarely holds more than <br> or <div>)."""
+    return _TAG.sub(" ", raw)
+
+
+def _emit_table(state: _State) -> None:
+    rows = [row for row in state.table or [] if any(cell for cell in row)]
+    state.table = None
+    if not rows:
+        return
+    line, end_line = state.table_map
+    width = max(len(row) for row in rows)
+    grid = [row + [""] * (width - len(row)) for row in rows]
+    state.blocks.append(
+        Block(
+            text=table_text(grid), line=line, end_line=end_line, table=grid, spans=[(0, line, None)]
+        )
+    )

@@ -1,0 +1,228 @@
+"""Reader for PDF files with a text layer (pdfplumber).
+
+Each page's text lines are extracted with their positions. Running page furniture is dropped
+(page numbers such as “—3—”, “- 3 -”, “第 3 页”, and a header repeated at the top of many
+pages). Paragraphs are rebuilt from the geometry: a line starts a paragraph when it is
+indented (paragraph-first lines and centred headings), when the line before it stopped short
+of the right margin, after a larger vertical gap, or when the font size changes; otherwise it
+continues the paragraph, across page breaks too. Ruled tables found by pdfplumber become
+table blocks (a framed “专栏 N” gets hint "box") and their lines leave the running text.
+
+`Block.page` is the 1-based PDF page index; `line` is the 1-based ordinal of the extracted
+text line in the whole document. A PDF without any text is refused: it needs OCR first."""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import pdfplumber
+
+from planwatch.parsing.errors import ParseError
+from planwatch.parsing.model import Block
+from planwatch.parsing.readers import ReaderOutput
+from planwatch.parsing.readers.text import BOX_TITLE, join_lines, strip_line, table_text
+
+NO_TEXT_LAYER = "PDF has no text layer (scanned image?); OCR it first"
+_PAGE_NUMBER = re.compile(
+    r"^(?:[—－\-–]\s*\d{1,4}\s*[—－\-–]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|"
+    r"\d{1,4}\s*/\s*\d{1,4})$"
+)
+_MARGIN_SHARE = 0.09  # top/bottom share of the page where running headers/footers sit
+
+
+@dataclass
+class _Line:
+    """One extracted text line with its position (points) and place in the document."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+    ordinal: int
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 0.1)
+
+
+@dataclass
+class _Layout:
+    """Document-wide geometry: text column edges and the body font size (em)."""
+
+    left: float
+    right: float
+    em: float
+
+
+def read(content: str | bytes, name: str) -> ReaderOutput:
+    """Blocks of a PDF's text layer, page by page."""
+    data = content.encode("latin-1") if isinstance(content, str) else content
+    pages, lines, tables = _extract(data, name)
+    if not any(line.text for line in lines) and not tables:
+        raise ParseError(name, NO_TEXT_LAYER)
+    body = _drop_furniture(lines)
+    blocks = paragraphs(body) + tables
+    blocks.sort(key=lambda block: (block.line, block.table is None))
+    return ReaderOutput(blocks=blocks, pages=pages)
+
+
+def _extract(data: bytes, name: str) -> tuple[int, list[_Line], list[Block]]:
+    """Page count, text lines outside tables, and table blocks; damaged files are refused."""
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            lines: list[_Line] = []
+            tables: list[Block] = []
+            for number, page in enumerate(pdf.pages, start=1):
+                page_lines, page_tables = _read_page(page, number, len(lines))
+                lines.extend(page_lines)
+                tables.extend(page_tables)
+            return len(pdf.pages), [line for line in lines if line.text], tables
+    except ParseError:
+        raise
+    except Exception as exc:  # pdfminer raises many exception types on damaged input
+        raise ParseError(name, _pdf_problem(exc)) from None
+
+
+def _pdf_problem(exc: BaseException) -> str:
+    """The one-line reason a PDF could not be read."""
+    chain = f"{type(exc).__name__} {exc} {type(exc.__cause__).__name__}"
+    if "Password" in chain or "Encrypt" in chain:
+        return "PDF is password-protected; remove the protection first"
+    return f"truncated or corrupt PDF ({type(exc).__name__})"
+
+
+def _read_page(page: Any, number: int, before: int) -> tuple[list[_Line], list[Block]]:
+    """A page's text lines (ordinals continue from `before`) and its table blocks; lines
+    inside a table keep their ordinal but lose their text, so numbering stays stable."""
+    raw = page.extract_text_lines(strip=True, return_chars=False)
+    lines = [
+        _Line(
+            strip_line(item["text"]),
+            float(item["x0"]),
+            float(item["x1"]),
+            float(item["top"]),
+            float(item["bottom"]),
+            number,
+            before + i,
+        )
+        for i, item in enumerate(raw, start=1)
+    ]
+    tables: list[Block] = []
+    for table in page.find_tables():
+        inside = [ln for ln in lines if _within(ln, table.bbox)]
+        block = _table_block(table.extract(), number, inside)
+        if block is not None:
+            tables.append(block)
+            for line in inside:
+                line.text = ""
+    return lines, tables
+
+
+def _within(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    middle = (line.top + line.bottom) / 2
+    return top <= middle <= bottom and line.x0 >= x0 - 1 and line.x1 <= x1 + 1
+
+
+def _table_block(rows: list[list[str | None]], page: int, inside: list[_Line]) -> Block | None:
+    """A table block from pdfplumber's rows (a cell covered by a span is None: it repeats
+    the cell to its left, or above when it starts a row)."""
+    grid: list[list[str]] = []
+    for r, row in enumerate(rows):
+        out: list[str] = []
+        for c, cell in enumerate(row):
+            if cell is None:
+                cell = out[-1] if out else (grid[r - 1][c] if r and c < len(grid[r - 1]) else "")
+            out.append(" ".join(strip_line(part) for part in cell.split("\n")).strip())
+        grid.append(out)
+    grid = [row for row in grid if any(row)]
+    first = next((cell for row in grid for cell in row if cell), "")
+    box = bool(BOX_TITLE.match(first))
+    if not grid or (not box and (len(grid) < 2 or max(len(row) for row in grid) < 2)):
+        return None
+    line = inside[0].ordinal if inside else 0
+    end = inside[-1].ordinal if inside else line
+    text = "\n".join(cell for row in grid for cell in row if cell) if box else table_text(grid)
+    return Block(
+        text=text,
+        line=line,
+        end_line=end,
+        page=page,
+        table=grid,
+        hint="box" if box else None,
+        spans=[(0, line, page)],
+    )
+
+
+def _drop_furniture(lines: list[_Line]) -> list[_Line]:
+    """Lines without page numbers and without a header repeated at the top of many pages."""
+    heights = {line.page: line.bottom for line in lines}
+    page_height = max(heights.values(), default=1.0) / (1 - _MARGIN_SHARE)
+    top_band, bottom_band = page_height * _MARGIN_SHARE, page_height * (1 - _MARGIN_SHARE)
+    pages = len({line.page for line in lines})
+    tops = Counter(line.text for line in lines if line.top < top_band)
+    repeated = {text for text, count in tops.items() if count >= 3 and count >= pages / 2}
+    return [
+        line
+        for line in lines
+        if not (
+            _PAGE_NUMBER.match(line.text.replace(" ", ""))
+            and (line.top < top_band or line.bottom > bottom_band - 2 * line.height)
+        )
+        and line.text not in repeated
+    ]
+
+
+def _layout(lines: list[_Line]) -> _Layout:
+    """Column edges from the bulk of the lines; em from the median line height."""
+    wide = [line for line in lines if len(line.text) > 8] or lines
+    x0s = sorted(line.x0 for line in wide)
+    x1s = sorted(line.x1 for line in wide)
+    left = x0s[len(x0s) // 10]
+    right = x1s[(len(x1s) * 9) // 10]
+    return _Layout(left, right, statistics.median(line.height for line in lines))
+
+
+def _starts_paragraph(prev: _Line, cur: _Line, layout: _Layout) -> bool:
+    """Whether `cur` opens a new block rather than continuing `prev`'s paragraph."""
+    em = layout.em
+    if cur.x0 > layout.left + 0.8 * em or prev.x1 < layout.right - 1.5 * em:
+        return True
+    if abs(cur.height - prev.height) > 0.15 * max(cur.height, prev.height):
+        return True
+    return cur.page == prev.page and cur.top - prev.bottom > 1.0 * em
+
+
+def paragraphs(lines: list[_Line]) -> list[Block]:
+    """Group visual lines into paragraph blocks."""
+    if not lines:
+        return []
+    layout = _layout(lines)
+    groups: list[list[_Line]] = [[lines[0]]]
+    for prev, cur in pairwise(lines):
+        if _starts_paragraph(prev, cur, layout):
+            groups.append([cur])
+        else:
+            groups[-1].append(cur)
+    blocks = []
+    for group in groups:
+        text, spans = join_lines([(line.text, line.ordinal, line.page) for line in group])
+        if text:
+            blocks.append(
+                Block(
+                    text=text,
+                    line=group[0].ordinal,
+                    end_line=group[-1].ordinal,
+                    page=group[0].page,
+                    spans=spans,
+                )
+            )
+    return blocks
