@@ -1,35 +1,158 @@
 """The parse pipeline: bytes → decoded text → reader blocks → plans (tree, TOC check,
-targets, baselines, places). Owned by the structure work; see each stage's module."""
+targets, baselines, places).
+
+    result = parse_bytes(data, name="plan.txt")        # ParseResult, or raises ParseError
+
+Stages: `decode` (encoding and format detection), the format's reader (`READERS`),
+`splitting` (TOCs out, one block list per plan), `structure.TreeBuilder` (the node tree),
+`toc.check_toc` (warnings), then the extractors of targets/baselines and places when their
+modules are installed. Nothing but `ParseError` escapes for bad input."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+import importlib
+from collections.abc import Callable
+from pathlib import Path, PurePath
+from typing import Any, cast
 
 from planwatch.parsing.errors import ParseError
-from planwatch.parsing.model import ParseResult
+from planwatch.parsing.model import Block, ParseResult, Plan, Source, SourceFormat, Warning
+from planwatch.parsing.readers import ReaderOutput
+from planwatch.parsing.splitting import PlanBlocks, TocGroup, split_plans, split_toc
+from planwatch.parsing.structure import TreeBuilder, cleaned
+from planwatch.parsing.toc import check_toc
+
+Reader = Callable[[str | bytes, str], ReaderOutput]
+READER_MODULES: dict[str, str] = {
+    "pdf-text": "planwatch.parsing.readers.pdftext",
+    "text": "planwatch.parsing.readers.text",
+    "markdown": "planwatch.parsing.readers.markdown",
+    "html": "planwatch.parsing.readers.html",
+    "docx": "planwatch.parsing.readers.docx",
+    "pdf": "planwatch.parsing.readers.pdf",
+    "csv": "planwatch.parsing.readers.csv",
+}
 
 
-# Larger inputs are refused before they are read: no plan document comes near this, and a
-# file that does is more likely a wrong file than a plan.
-MAX_INPUT_BYTES = 100 * 1024 * 1024
-
-
-def parse_file(path: str | Path, *, format: str | None = None) -> ParseResult:
+def parse_file(path: str | Path) -> ParseResult:
+    """Parse the file at `path` (its name is used in messages and in `Source`)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise ParseError(
-                p.name,
-                f"file is {size / 1048576:.0f} MB, over the {MAX_INPUT_BYTES // 1048576} MB limit",
-            )
         data = p.read_bytes()
-    except IsADirectoryError:
-        raise ParseError(p.name, "is a directory, not a file") from None
     except OSError as exc:
         raise ParseError(p.name, f"cannot read file ({exc.strerror or exc})") from None
-    return parse_bytes(data, name=p.name, format=format)
+    return parse_bytes(data, name=p.name)
 
 
 def parse_bytes(data: bytes, *, name: str, format: str | None = None) -> ParseResult:
-    raise ParseError(name, "parser not implemented yet")
+    """Parse one input document; raises `ParseError` for anything that is not a plan."""
+    try:
+        return _parse(data, name, format)
+    except ParseError:
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError, OSError, RecursionError) as exc:
+        # A reader tripping over malformed input must still give one clear line.
+        raise ParseError(name, f"unreadable input ({type(exc).__name__}: {exc})") from None
+
+
+def _parse(data: bytes, name: str, format: str | None) -> ParseResult:
+    content, fmt, encoding = decode_input(data, name, format)
+    output = reader_for(fmt, name)(content, name)
+    chars = len(content) if isinstance(content, str) else _block_chars(output.blocks)
+    source = Source(name, hashlib.sha256(data).hexdigest(), fmt, encoding, chars, output.pages)
+    plans, warnings = build_plans(output.blocks, name)
+    return ParseResult(source, plans, output.warnings + warnings)
+
+
+def decode_input(
+    data: bytes, name: str, format: str | None
+) -> tuple[str | bytes, SourceFormat, str | None]:
+    """`decode.decode` (encoding and format detection by the format-readers module)."""
+    from planwatch.parsing.decode import decode
+
+    return decode(data, name, format)
+
+
+def reader_for(fmt: str, name: str) -> Reader:
+    """The `read` function of the reader module for `fmt`."""
+    module_name = READER_MODULES.get(fmt)
+    if module_name is None:
+        raise ParseError(name, f"no reader for format {fmt!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise ParseError(name, f"the {fmt} reader is not available") from None
+    return cast(Reader, module.read)
+
+
+def build_plans(blocks: list[Block], name: str) -> tuple[list[Plan], list[Warning]]:
+    """Plans (trees, TOC-checked, extractors applied) from reader blocks."""
+    body, tocs = split_toc(blocks)
+    parts = split_plans(body)
+    if not parts:
+        raise ParseError(name, "no recognisable plan structure (no title, chapters or headings)")
+    strict = any(block.hint in ("box_item", "box_text") for block in blocks)
+    plans = [_plan(part, name, strict) for part in parts]
+    warnings: list[Warning] = []
+    for plan, group in zip(plans, _match_tocs(plans, tocs), strict=True):
+        if group is not None:
+            warnings.extend(check_toc(plan, group.entries))
+    for plan in plans:
+        _extract(plan)
+    return plans, warnings
+
+
+def _plan(part: PlanBlocks, name: str, strict: bool) -> Plan:
+    nodes = TreeBuilder(strict_boxes=strict).build(part.body)
+    if part.title is not None:
+        title_block = cleaned(part.title)
+        title, line, page = title_block.text, title_block.line, title_block.page
+    else:
+        first = part.body[0] if part.body else None
+        title = PurePath(name).stem
+        line, page = (first.line, first.page) if first is not None else (1, None)
+    return Plan(title=title, line=line, page=page, cities=[], nodes=nodes)
+
+
+def _match_tocs(plans: list[Plan], tocs: list[TocGroup]) -> list[TocGroup | None]:
+    """The TOC of each plan: the one printed under the same title, else the next unused one
+    in document order that stands before the plan."""
+    matched: list[TocGroup | None] = []
+    unused = [group for group in tocs if group.entries]
+    for plan in plans:
+        same = [group for group in unused if group.title == plan.title]
+        before = [group for group in unused if group.line < plan.line and group.title is None]
+        candidates = same or before
+        group = candidates[0] if candidates else None
+        if group is not None:
+            unused.remove(group)
+        matched.append(group)
+    return matched
+
+
+def _extract(plan: Plan) -> None:
+    """Targets, baselines, places and covered cities, by the extractor modules if present."""
+    targets = _optional("planwatch.parsing.targets", "extract_targets")
+    if targets is not None:
+        plan.targets, plan.baselines = targets(plan)
+    places = _optional("planwatch.parsing.places", "find_places")
+    if places is not None:
+        plan.places = places(plan)
+    cities = _optional("planwatch.parsing.places", "covered_cities")
+    if cities is not None:
+        plan.cities = cities(plan)
+
+
+def _optional(module_name: str, function: str) -> Callable[[Plan], Any] | None:
+    """A function of an optional extractor module, or None while it is not written yet."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    found = getattr(module, function, None)
+    return cast(Callable[[Plan], Any], found) if callable(found) else None
+
+
+def _block_chars(blocks: list[Block]) -> int:
+    return sum(len(block.text) for block in blocks)

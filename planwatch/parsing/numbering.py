@@ -1,0 +1,143 @@
+"""Numbering systems of Chinese plan documents: 第一篇 / 第一章 / 第一节, 一、 → （一） → 1． →
+（1） → ①, plus 专栏 N and 图 N. Recognising a block's numbering is what makes it a heading;
+unnumbered short lines never become headings (unless markup says so).
+
+`match_numbering` returns the numbering of a line, or None; `cn_number` converts Chinese
+numerals up to 九千九百九十九 (enough for any chapter or item number)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUM = "零〇一二两三四五六七八九十百千"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_OPENERS = frozenset("第专图（(" + _CIRCLED)
+
+# Separator between a label and its title: U+3000 (+ space), spaces, or nothing.
+_SEP = r"[\u3000 \u00a0]*"
+_TITLE = r"(?P<title>.*)"
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """The numbering found at the start of a line.
+
+    `style` names the numbering system ("part", "chapter", "section", "cn", "paren_cn",
+    "arabic", "paren_arabic", "circled", "box", "figure"); `kind` is the node kind it
+    gives; `rank` orders the fixed styles (篇 < 章 < 节) and is None for the list styles,
+    whose nesting the builder learns from the order they appear in."""
+
+    style: str
+    kind: str
+    number: int
+    label: str
+    title: str
+    rank: int | None
+
+
+def cn_number(text: str) -> int | None:
+    """二十三 → 23, 十二 → 12, 一〇五 → 105, 12 → 12; None when `text` is not a number."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
+        return None
+    if not any(ch in _UNITS for ch in text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+_PATTERNS: list[tuple[str, str, int | None, re.Pattern[str]]] = [
+    ("part", "part", 1, re.compile(rf"^(?P<label>第(?P<n>[{CN_NUM}\d]{{1,4}})篇){_SEP}{_TITLE}$")),
+    (
+        "chapter",
+        "chapter",
+        2,
+        re.compile(rf"^(?P<label>第(?P<n>[{CN_NUM}\d]{{1,4}})章){_SEP}{_TITLE}$"),
+    ),
+    (
+        "section",
+        "section",
+        3,
+        re.compile(rf"^(?P<label>第(?P<n>[{CN_NUM}\d]{{1,4}})节){_SEP}{_TITLE}$"),
+    ),
+    ("box", "box", None, re.compile(rf"^(?P<label>专栏{_SEP}(?P<n>\d{{1,3}})){_SEP}{_TITLE}$")),
+    (
+        "figure",
+        "figure",
+        None,
+        re.compile(rf"^(?P<label>图{_SEP}(?P<n>\d{{1,3}}))[\u3000 \u00a0]+{_TITLE}$"),
+    ),
+    (
+        "cn",
+        "heading",
+        None,
+        re.compile(rf"^(?P<label>(?P<n>[{CN_NUM}]{{1,4}})[、.．]){_SEP}{_TITLE}$"),
+    ),
+    (
+        "paren_cn",
+        "heading",
+        None,
+        re.compile(rf"^(?P<label>[（(](?P<n>[{CN_NUM}]{{1,4}})[）)]){_SEP}{_TITLE}$"),
+    ),
+    (
+        "arabic",
+        "item",
+        None,
+        re.compile(rf"^(?P<label>(?P<n>\d{{1,2}})(?:[．、]|\.(?!\d))){_SEP}{_TITLE}$"),
+    ),
+    ("bare_arabic", "item", None, re.compile(rf"^(?P<label>(?P<n>\d{{1,2}}))\u3000 ?{_TITLE}$")),
+    (
+        "paren_arabic",
+        "item",
+        None,
+        re.compile(rf"^(?P<label>[（(](?P<n>\d{{1,2}})[）)]){_SEP}{_TITLE}$"),
+    ),
+    ("circled", "item", None, re.compile(rf"^(?P<label>(?P<n>[{_CIRCLED}])){_SEP}{_TITLE}$")),
+]
+
+
+def match_numbering(line: str) -> Numbering | None:
+    """The numbering a line opens with, or None. `line` should be stripped of indentation."""
+    if not line:
+        return None
+    first = line[0]
+    if first not in _OPENERS and first not in CN_NUM and not first.isdigit():
+        return None
+    for style, kind, rank, pattern in _PATTERNS:
+        found = pattern.match(line)
+        if found is None:
+            continue
+        raw = found.group("n")
+        number = _CIRCLED.index(raw) + 1 if style == "circled" else cn_number(raw)
+        if number is None or number == 0:
+            continue
+        label = re.sub(r"[\u3000 \u00a0]+", "", found.group("label"))
+        if style == "box":
+            label = f"专栏 {number}"
+        elif style == "figure":
+            label = f"图 {number}"
+        return Numbering(style, kind, number, label, found.group("title").strip(), rank)
+    return None

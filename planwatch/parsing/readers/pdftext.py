@@ -1,0 +1,251 @@
+"""Reader for the raw text layer of a PDF (format "pdf-text"; seed-format.md describes the
+artifacts, measured on the bundled file).
+
+It undoes the layout and nothing more:
+
+* pages: a line that is entirely `—N—` is a footer (dropped with its trailing blanks; its
+  number, read forwards or with the digits reversed, is checked against the count); a line that
+  starts with one ASCII space is the first line of a new page whose footer was lost. Every
+  line gets its printed page: +1 per footer and per such join.
+* paragraphs: the blank line after every visual line means nothing. A paragraph ends on a line
+  ending in 。 when the next line is a paragraph-first line, i.e. about 2 em shorter than a full
+  line (`cleaning.em_width`), see `_starts_paragraph`.
+* 专栏 boxes: their lines are wider (smaller font); a box ends at the next heading or where a
+  narrow body line follows a sentence end (`_body_resumes`).
+* tables of contents: entries (page number before the leader dots, one wrapped entry joined)
+  become blocks with hint "toc"; the title line above "目录" gets hint "toc_title".
+
+Headings stay one block each; the structure builder recognises their numbering."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planwatch.parsing.cleaning import clean_spanned, em_width
+from planwatch.parsing.model import Block, Warning
+from planwatch.parsing.numbering import match_numbering
+from planwatch.parsing.readers import ReaderOutput
+
+_FOOTER = re.compile(r"^[—－-]\s*(\d{1,4})\s*[—－-]$")
+_TOC_HEADER = re.compile(r"^目[\u3000 ]*录$")
+_TOC_ENTRY = re.compile(
+    r"^(?P<title>.*?)[\u3000 ]*(?P<page>\d{1,4})?[\u3000 ]*(?:…+|\.{3,}|·{3,})[\u3000 ]*"
+    r"(?P<after>\d{1,4})?$"
+)
+_TITLE = re.compile(
+    r"^[^。,，;；:：!！?？]{4,60}(规划|纲要|计划|方案|意见|报告|通知|决定|办法|条例|建议)"
+    r"(（[^）]{1,30}）|\([^)]{1,30}\))?$"
+)
+_SENTENCE_END = ("。", "！", "？")
+# Structural lines keep their U+3000 label separator: the builder reads the numbering from it.
+_VERBATIM = frozenset({"box", "box_item", "figure", "title"})
+
+# Thresholds in em (see cleaning.em_width): body paragraph-first lines measure 25–26.5 em,
+# full body lines 27–29, box lines 33–37. A paragraph-first line is indented by about 2 em.
+FIRST_LINE_MAX = 26.6
+FULL_LINE_MIN = 26.8
+BOX_LINE_MIN = 30.5
+INDENT = 2.0
+
+
+@dataclass
+class PdfLine:
+    """One visual text line: input line number, text without the page-join space, page."""
+
+    no: int
+    text: str
+    page: int
+    width: float
+    kind: str  # text | heading | title | box | box_item | figure | toc | toc_header
+
+
+def read(content: str | bytes, name: str) -> ReaderOutput:
+    """Blocks of a PDF text layer: paragraphs, headings, box parts, figures and TOC entries."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    lines, pages, warnings = scan_pages(text)
+    blocks = _Grouper(lines).run()
+    return ReaderOutput(blocks=blocks, pages=pages, warnings=warnings)
+
+
+def scan_pages(text: str) -> tuple[list[PdfLine], int, list[Warning]]:
+    """Non-blank, non-footer lines with their printed pages; the page count; footer warnings."""
+    page = 1
+    out: list[PdfLine] = []
+    warnings: list[Warning] = []
+    for no, raw in enumerate(text.split("\n"), start=1):
+        if raw.startswith(" ") and not raw.startswith("  ") and (out or page > 1):
+            page += 1
+        stripped = raw.strip(" \t\r\ufeff\u3000")
+        if not stripped:
+            continue
+        footer = _FOOTER.match(stripped)
+        if footer is not None:
+            _check_footer(footer.group(1), page, no, warnings)
+            page += 1
+            continue
+        out.append(PdfLine(no, stripped, page, em_width(stripped), _classify(stripped)))
+    return out, page, warnings
+
+
+def _check_footer(printed: str, page: int, no: int, warnings: list[Warning]) -> None:
+    """A footer must give the computed page, read forwards or with its digits reversed."""
+    if int(printed) != page and int(printed[::-1]) != page:
+        warnings.append(
+            Warning("page-footer-mismatch", f"footer —{printed}— on computed page {page}", no)
+        )
+
+
+def _classify(text: str) -> str:
+    """Layout role of a line, from its own text only."""
+    if _TOC_HEADER.match(text):
+        return "toc_header"
+    if ("…" in text or "...." in text) and _TOC_ENTRY.match(text) and re.search(r"\d", text):
+        return "toc"
+    numbering = match_numbering(text)
+    if numbering is not None and numbering.title and not text.endswith(_SENTENCE_END):
+        if numbering.style in ("part", "chapter", "section") and em_width(text) <= BOX_LINE_MIN:
+            return "heading"
+        if numbering.style in ("box", "figure"):
+            return numbering.style
+    if re.match(r"^\d{1,2}\u3000", text) and not text.endswith(_SENTENCE_END):
+        return "box_item"
+    if _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
+        return "title"
+    return "text"
+
+
+def _ends_sentence(line: PdfLine) -> bool:
+    return line.text.endswith(_SENTENCE_END)
+
+
+def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine) -> bool:
+    """Whether body line `cur` opens a new paragraph after `prev` (seed-format §2.3).
+
+    A paragraph can end only on a sentence end. If `prev` is short of a full line it ends its
+    paragraph for certain. Otherwise `prev` may end mid-paragraph, and `cur` decides: a short
+    line that itself ends the sentence is a tail (“加强应急物流建设。”), a line of
+    paragraph-first width opens a paragraph, a full-width line continues."""
+    if not _ends_sentence(prev):
+        return False
+    if prev.width + (INDENT if prev_first else 0.0) < FULL_LINE_MIN:
+        return True
+    if _ends_sentence(cur) and cur.width < FIRST_LINE_MAX - 1.5:
+        return False
+    return cur.width < FIRST_LINE_MAX
+
+
+class _Grouper:
+    """Walks the classified lines once, emitting blocks (linear in the number of lines)."""
+
+    def __init__(self, lines: list[PdfLine]) -> None:
+        self.lines = lines
+        self.blocks: list[Block] = []
+        self.para: list[PdfLine] = []
+        self.in_box = False
+        self.in_toc = False
+
+    def run(self) -> list[Block]:
+        for index, line in enumerate(self.lines):
+            self._step(index, line)
+        self._flush()
+        return self.blocks
+
+    def _step(self, index: int, line: PdfLine) -> None:
+        if self.in_toc and self._toc_step(index, line):
+            return
+        if line.kind == "text" or (line.kind == "box_item" and not self.in_box):
+            self._text(index, line)
+            return
+        self._flush()
+        if line.kind == "toc_header":
+            self._open_toc()
+        elif line.kind == "toc":
+            self._emit([line], "toc", _toc_text(line.text))
+        else:
+            self._structural(line)
+
+    def _structural(self, line: PdfLine) -> None:
+        """A heading, title, box title, box item or figure caption: one block of its own."""
+        if line.kind in ("heading", "title", "figure"):
+            self.in_box = False
+        elif line.kind == "box":
+            self.in_box = True
+        hints = {"title": "title", "figure": "figure", "box": "box", "box_item": "box_item"}
+        self._emit([line], hints.get(line.kind))
+
+    def _text(self, index: int, line: PdfLine) -> None:
+        if self.para:
+            prev = self.para[-1]
+            if self.in_box and _body_resumes(prev, line, self._next(index)):
+                self._flush()
+                self.in_box = False
+            elif not self.in_box and _starts_paragraph(prev, len(self.para) == 1, line):
+                self._flush()
+        self.para.append(line)
+
+    def _next(self, index: int) -> PdfLine | None:
+        return self.lines[index + 1] if index + 1 < len(self.lines) else None
+
+    def _open_toc(self) -> None:
+        """`目录`: the title block just above it belongs to the table of contents."""
+        self.in_toc = True
+        if self.blocks and self.blocks[-1].hint == "title":
+            self.blocks[-1].hint = "toc_title"
+
+    def _toc_step(self, index: int, line: PdfLine) -> bool:
+        """Consume one TOC line (an entry, or the first half of a wrapped entry); False when the
+        table of contents has ended."""
+        if line.kind == "toc":
+            return False
+        nxt = self._next(index)
+        wrapped = nxt is not None and nxt.kind == "toc" and match_numbering(nxt.text) is None
+        if wrapped and nxt is not None and match_numbering(line.text) is not None:
+            nxt.text = line.text + nxt.text
+            nxt.no, nxt.page = line.no, line.page
+            nxt.kind = "toc"
+            return True
+        self.in_toc = False
+        return False
+
+    def _flush(self) -> None:
+        if self.para:
+            self._emit(self.para, "box_text" if self.in_box else None)
+            self.para = []
+
+    def _emit(self, lines: list[PdfLine], hint: str | None, text: str | None = None) -> None:
+        raw_spans: list[tuple[int, int, int | None]] = []
+        pieces: list[str] = []
+        offset = 0
+        for line in lines:
+            raw_spans.append((offset, line.no, line.page))
+            pieces.append(line.text)
+            offset += len(line.text)
+        if text is not None:
+            joined, spans = text, raw_spans[:1]
+        elif hint in _VERBATIM or (len(lines) == 1 and lines[0].kind == "heading"):
+            joined, spans = lines[0].text, raw_spans
+        else:
+            joined, spans = clean_spanned("".join(pieces), raw_spans)
+        block = Block(joined, lines[0].no, lines[-1].no, lines[0].page, hint=hint, spans=spans)
+        self.blocks.append(block)
+
+
+def _body_resumes(prev: PdfLine, cur: PdfLine, nxt: PdfLine | None) -> bool:
+    """Whether narrow text after a sentence end inside a box is body text again (the box ended
+    unmarked, seed-format §2.3). A narrow line ending in 。 is taken as the box item's tail; a
+    narrow line that runs on, followed by another narrow line, is a body paragraph."""
+    if not _ends_sentence(prev) or cur.width >= BOX_LINE_MIN or _ends_sentence(cur):
+        return False
+    return nxt is None or nxt.kind != "text" or nxt.width < BOX_LINE_MIN
+
+
+def _toc_text(text: str) -> str:
+    """A TOC entry as `title……page` (the page number comes before the leaders in this layout,
+    after them in most others)."""
+    found = _TOC_ENTRY.match(text)
+    if found is None:
+        return text
+    page = found.group("page") or found.group("after") or ""
+    title = clean_spanned(found.group("title"), [])[0]
+    return f"{title}……{page}"
