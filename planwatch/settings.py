@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "planwatch.accounts",
     "planwatch.plans",
     "planwatch.search",
+    "planwatch.tasks",
+    "planwatch.reports",
+    "planwatch.supervision",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,132 @@
+"""Who may see and change tasks and annual lists. Built on the role predicates of
+`planwatch.accounts.permissions`; `access_*` helpers are the only way views load objects, and
+they answer "missing" and "not allowed" with the same 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role, units_for
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import Plan
+from planwatch.tasks.models import AnnualList, Task
+
+TaskAction = Literal["view", "edit", "report"]
+UNIT_ROLES = (Role.REPORTER, Role.UNIT_REVIEWER, Role.LEADER)
+
+
+def role_paths(user: Any, role: Role | str) -> list[str]:
+    """Paths of the units on which `user` holds `role` directly (scope covers their subtree)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return ["/"]
+    return list(user.memberships.filter(role=role).values_list("org_unit__path", flat=True))
+
+
+def holds_on_any(user: Any, role: Role | str, units: Iterable[OrgUnit]) -> bool:
+    """Whether `user` holds `role` on any of `units` (or on an ancestor of one of them)."""
+    paths = role_paths(user, role)
+    return any(unit.path.startswith(p) for unit in units for p in paths)
+
+
+def can_manage_plan(user: Any, plan: Plan) -> bool:
+    """A planner whose scope covers the plan's zone (a plan without a zone needs a
+    province-wide planner)."""
+    if plan.org_unit is not None:
+        return has_role(user, Role.PLANNER, plan.org_unit)
+    return any(p.count("/") <= 2 for p in role_paths(user, Role.PLANNER))
+
+
+def require_plan_manager(user: Any, plan: Plan) -> None:
+    if not can_manage_plan(user, plan):
+        raise PermissionDenied(_("只有负责该规划的规划处室人员可以执行此操作。"))
+
+
+def task_units(task: Task) -> list[OrgUnit]:
+    """Every unit named on the task: lead, responsible and supporting."""
+    units = [*task.responsible_units.all(), *task.supporting_units.all()]
+    if task.lead_unit is not None:
+        units.append(task.lead_unit)
+    return units
+
+
+def can_view_task(user: Any, task: Task) -> bool:
+    if can_manage_plan(user, task.plan):
+        return True
+    if task.plan.org_unit is not None and has_role(user, Role.LEADER, task.plan.org_unit):
+        return True
+    units = task_units(task)
+    return any(holds_on_any(user, role, units) for role in UNIT_ROLES)
+
+
+def can_report_task(user: Any, task: Task, unit: OrgUnit | None = None) -> bool:
+    """A reporter of one of the task's responsible units (of `unit`, when given)."""
+    responsible = list(task.responsible_units.all())
+    if unit is not None:
+        if unit.pk not in {u.pk for u in responsible}:
+            return False
+        responsible = [unit]
+    return holds_on_any(user, Role.REPORTER, responsible)
+
+
+def access_task(user: Any, task_id: int, *, action: TaskAction) -> Task:
+    """Load a task for `action` or raise Http404 — the same whether it is missing or not
+    allowed, so that nobody learns which tasks exist outside their scope."""
+    task = (
+        Task.objects.select_related("plan", "lead_unit", "annual_list").filter(pk=task_id).first()
+    )
+    if task is None:
+        raise Http404
+    if action == "view":
+        allowed = can_view_task(user, task)
+    elif action == "edit":
+        allowed = can_manage_plan(user, task.plan)
+    else:
+        allowed = can_report_task(user, task)
+    if not allowed:
+        raise Http404
+    return task
+
+
+def access_annual_list(user: Any, list_id: int, *, action: Literal["view", "manage"]) -> AnnualList:
+    alist = AnnualList.objects.select_related("plan").filter(pk=list_id).first()
+    if alist is None:
+        raise Http404
+    if can_manage_plan(user, alist.plan):
+        return alist
+    if action == "view" and (
+        alist.plan.org_unit is not None and has_role(user, Role.LEADER, alist.plan.org_unit)
+    ):
+        return alist
+    raise Http404
+
+
+def visible_tasks_q(user: Any) -> Q:
+    """The tasks `user` may see, as a filter (nothing for anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    query = Q(pk__in=[])
+    planner_zones = units_for(user, Role.PLANNER)
+    leader_zones = units_for(user, Role.LEADER)
+    query |= Q(plan__org_unit__in=planner_zones) | Q(plan__org_unit__in=leader_zones)
+    if any(p.count("/") <= 2 for p in role_paths(user, Role.PLANNER)):
+        query |= Q(plan__org_unit__isnull=True)
+    unit_ids: QuerySet[OrgUnit] = OrgUnit.objects.none()
+    for role in UNIT_ROLES:
+        unit_ids = unit_ids | units_for(user, role)
+    query |= (
+        Q(lead_unit__in=unit_ids)
+        | Q(responsible_units__in=unit_ids)
+        | Q(supporting_units__in=unit_ids)
+    )
+    return query

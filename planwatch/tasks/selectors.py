@@ -1,0 +1,47 @@
+"""Reads of tasks and lists, always starting from what the viewer may see."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.db.models import QuerySet
+
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.permissions import visible_tasks_q
+
+
+class TaskFilters(TypedDict, total=False):
+    plan_id: int
+    year: int
+    unit_id: int
+    status: str
+
+
+def task_list_for(*, user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
+    """The tasks `user` may see, filtered, in list order."""
+    filters = filters or {}
+    qs = Task.objects.filter(visible_tasks_q(user))
+    if "plan_id" in filters:
+        qs = qs.filter(plan_id=filters["plan_id"])
+    if "year" in filters:
+        qs = qs.filter(year=filters["year"])
+    if "status" in filters:
+        qs = qs.filter(status=filters["status"])
+    if "unit_id" in filters:
+        qs = qs.filter(responsible_units=filters["unit_id"])
+    ids = qs.values("pk").distinct()
+    return (
+        Task.objects.filter(pk__in=ids)
+        .select_related("plan", "lead_unit", "annual_list")
+        .prefetch_related("responsible_units")
+        .order_by("plan_id", "-year", "seq")
+    )
+
+
+def annual_list_tasks(*, annual_list: AnnualList) -> QuerySet[Task]:
+    """A list's tasks with what the list page and the xlsx export show."""
+    return (
+        annual_list.tasks.select_related("lead_unit", "clause")
+        .prefetch_related("responsible_units", "supporting_units", "milestones")
+        .order_by("seq")
+    )

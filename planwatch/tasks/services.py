@@ -1,0 +1,413 @@
+"""Writes for tasks and annual lists. Every function here validates, checks the actor's role,
+changes data in one transaction and records the change in the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planwatch.audit.services import audit_record
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import NodeKind
+from planwatch.plans.models import Node, Plan
+from planwatch.tasks.choices import AnnualListStatus, ReportingFrequency, TaskStatus
+from planwatch.tasks.models import AnnualList, ListVersion, Milestone, Task
+from planwatch.tasks.permissions import require_plan_manager
+from planwatch.tasks.snapshots import snapshot_changes, snapshots_diff, task_snapshot
+from planwatch.tasks.suggest import (
+    LeadSuggester,
+    clause_subjects,
+    places_by_node,
+    plan_prefectures,
+)
+from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError, check_transition
+
+ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
+    AnnualListStatus.DRAFT: {AnnualListStatus.ISSUED: "annual_list.issue"},
+    AnnualListStatus.ISSUED: {AnnualListStatus.REVISING: "annual_list.reopen"},
+    AnnualListStatus.REVISING: {AnnualListStatus.ISSUED: "annual_list.issue"},
+}
+EDITABLE_LIST_STATES = (AnnualListStatus.DRAFT, AnnualListStatus.REVISING)
+TASK_SOURCE_KINDS = (NodeKind.PROVISION, NodeKind.BOX_ITEM)
+
+
+class TaskChanges(TypedDict, total=False):
+    """Fields a planner may set on a task; absent keys stay as they are."""
+
+    title: str
+    content: str
+    lead_unit: OrgUnit | None
+    responsible_units: list[OrgUnit]
+    supporting_units: list[OrgUnit]
+    start: date | None
+    deadline: date | None
+    criterion: str
+    weight: Decimal
+    milestones: list[tuple[str, date]]
+
+
+SCALAR_FIELDS = ("title", "content", "lead_unit", "start", "deadline", "criterion", "weight")
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    """One reason a list may not be issued yet."""
+
+    task_id: int | None
+    seq: int | None
+    field: str
+    message: str
+
+
+class ListIncomplete(ServiceError):
+    def __init__(self, failures: list[CheckFailure]) -> None:
+        super().__init__(_("清单不完整，共 %(n)d 处问题。") % {"n": len(failures)})
+        self.failures = failures
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    annual_list: AnnualList
+    created: list[Task]
+    skipped: int
+
+
+def _lock_list_for_edit(annual_list: AnnualList) -> None:
+    """Bump the list's version if it is still editable — so an issue racing with this edit
+    fails instead of locking a list it did not check — or refuse."""
+    rows = AnnualList.objects.filter(pk=annual_list.pk, status__in=EDITABLE_LIST_STATES).update(
+        version=F("version") + 1
+    )
+    if rows != 1:
+        raise ServiceError(_("清单已下达并锁定；如需修改，请先发起修订。"))
+
+
+def annual_list_get_or_create(*, plan: Plan, year: int, actor: Any) -> AnnualList:
+    require_plan_manager(actor, plan)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("年度 %(year)s 不在有效范围内。") % {"year": year})
+    with transaction.atomic():
+        alist, created = AnnualList.objects.get_or_create(plan=plan, year=year)
+        if created:
+            audit_record(
+                actor=actor,
+                action="annual_list.create",
+                target_type="tasks.annuallist",
+                target_id=alist.pk,
+                target_label=str(alist),
+                new={"plan": plan.pk, "year": year},
+            )
+    return alist
+
+
+def _draft_from_node(
+    node: Node, *, alist: AnnualList, seq: int, suggester: LeadSuggester, by_id: dict[int, Node]
+) -> Task:
+    lead = suggester.suggest(clause_subjects(node, by_id))
+    title = (node.title or node.text).strip().splitlines()[0] if (node.title or node.text) else ""
+    return Task(
+        annual_list=alist,
+        plan=alist.plan,
+        year=alist.year,
+        seq=seq,
+        clause=node,
+        clause_key=node.key,
+        title=title[:255] or _("（无标题条款）"),
+        content=node.text,
+        lead_unit=lead.unit,
+        lead_suggestion=lead.reason[:255],
+        start=date(alist.year, 1, 1),
+        deadline=date(alist.year, 12, 31),
+    )
+
+
+def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult:
+    """Draft one task for every provision and 专栏 item of the plan's current version that has
+    none in the list yet, with suggested lead and responsible units (see tasks.suggest)."""
+    version = plan.current_version
+    if version is None:
+        raise ValidationError(_("该规划尚未导入任何版本。"))
+    alist = annual_list_get_or_create(plan=plan, year=year, actor=actor)
+    with transaction.atomic():
+        _lock_list_for_edit(alist)
+        all_nodes = list(version.nodes.all())
+        by_id = {n.pk: n for n in all_nodes}
+        done = set(alist.tasks.values_list("clause_key", flat=True))
+        sources = [n for n in all_nodes if n.kind in TASK_SOURCE_KINDS and n.key not in done]
+        places = places_by_node(sources)
+        fallback = plan_prefectures(plan, version)
+        suggester = LeadSuggester()
+        start_seq = (alist.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
+        drafts = [
+            _draft_from_node(n, alist=alist, seq=start_seq + i, suggester=suggester, by_id=by_id)
+            for i, n in enumerate(sources)
+        ]
+        created = Task.objects.bulk_create(drafts)
+        through = Task.responsible_units.through
+        through.objects.bulk_create(
+            through(task_id=t.pk, orgunit_id=u.pk)
+            for t, n in zip(created, sources, strict=True)
+            for u in (places.get(n.pk) or fallback)
+        )
+        audit_record(
+            actor=actor,
+            action="task.drafts_generate",
+            target_type="tasks.annuallist",
+            target_id=alist.pk,
+            target_label=str(alist),
+            new={"created": [t.pk for t in created], "skipped": len(done), "version": version.pk},
+        )
+    return GenerateResult(annual_list=alist, created=created, skipped=len(done))
+
+
+def _validate_changes(changes: TaskChanges) -> None:
+    errors: dict[str, str] = {}
+    unknown = set(changes) - set(TaskChanges.__annotations__)
+    if unknown:
+        errors["__all__"] = _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))}
+    if "title" in changes and not changes["title"].strip():
+        errors["title"] = _("重点任务名称不能为空。")
+    if "weight" in changes and changes["weight"] < 0:
+        errors["weight"] = _("权重不能为负数。")
+    named: dict[str, list[OrgUnit]] = {
+        "lead_unit": [u for u in [changes.get("lead_unit")] if u is not None],
+        "responsible_units": changes.get("responsible_units", []),
+        "supporting_units": changes.get("supporting_units", []),
+    }
+    for key, units in named.items():
+        if any(u.kind in (OrgUnitKind.ZONE, OrgUnitKind.PROVINCE) for u in units):
+            errors[key] = _("经济区或省不能作为责任主体，请选择市州、县或省直部门。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_dates(task: Task) -> None:
+    if task.start and task.deadline and task.start > task.deadline:
+        raise ValidationError({"deadline": _("完成时限不能早于开始日期。")})
+
+
+def _apply_changes(task: Task, changes: TaskChanges) -> None:
+    """Write the relations and milestones of `changes` (scalars are written by the caller)."""
+    if "responsible_units" in changes:
+        task.responsible_units.set(changes["responsible_units"])
+    if "supporting_units" in changes:
+        task.supporting_units.set(changes["supporting_units"])
+    if "milestones" in changes:
+        task.milestones.all().delete()
+        Milestone.objects.bulk_create(
+            Milestone(task=task, seq=i + 1, title=title, due=due)
+            for i, (title, due) in enumerate(changes["milestones"])
+        )
+
+
+def task_create(
+    *, annual_list: AnnualList, actor: Any, changes: TaskChanges, seq: int | None = None
+) -> Task:
+    """Add a task to a list that is not locked (by hand or from an imported row)."""
+    require_plan_manager(actor, annual_list.plan)
+    _validate_changes(changes)
+    if not changes.get("title"):
+        raise ValidationError({"title": _("重点任务名称不能为空。")})
+    with transaction.atomic():
+        _lock_list_for_edit(annual_list)
+        if seq is None:
+            seq = (annual_list.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
+        scalars: dict[str, Any] = {k: changes[k] for k in SCALAR_FIELDS if k in changes}  # type: ignore[literal-required]
+        task = Task(annual_list=annual_list, plan=annual_list.plan, year=annual_list.year, seq=seq)
+        for key, value in scalars.items():
+            setattr(task, key, value)
+        _validate_dates(task)
+        task.save()
+        _apply_changes(task, changes)
+        audit_record(
+            actor=actor,
+            action="task.create",
+            target_type="tasks.task",
+            target_id=task.pk,
+            target_label=str(task),
+            new=task_snapshot(task),
+        )
+    return task
+
+
+def task_update(
+    *, task: Task, actor: Any, changes: TaskChanges, version: int | None = None
+) -> Task:
+    """Change a task of a list that is not locked. `version` is the task version the editor
+    started from; if someone saved the task since, `ConcurrentUpdate` is raised."""
+    require_plan_manager(actor, task.plan)
+    _validate_changes(changes)
+    if version is not None and version != task.version:
+        raise ConcurrentUpdate(_("该任务已被他人修改，请刷新后重试。"))
+    with transaction.atomic():
+        _lock_list_for_edit(task.annual_list)
+        before = task_snapshot(task)
+        scalars: dict[str, Any] = {k: changes[k] for k in SCALAR_FIELDS if k in changes}  # type: ignore[literal-required]
+        for key, value in scalars.items():
+            setattr(task, key, value)
+        _validate_dates(task)
+        values = {k: getattr(task, k) for k in scalars} | {"updated_at": timezone.now()}
+        rows = Task.objects.filter(pk=task.pk, version=task.version).update(
+            version=F("version") + 1, **values
+        )
+        if rows != 1:
+            raise ConcurrentUpdate(_("该任务已被他人修改，请刷新后重试。"))
+        task.version += 1
+        _apply_changes(task, changes)
+        after = task_snapshot(task)
+        audit_record(
+            actor=actor,
+            action="task.update",
+            target_type="tasks.task",
+            target_id=task.pk,
+            target_label=str(task),
+            old={k: v[0] for k, v in snapshot_changes(before, after).items()},
+            new={k: v[1] for k, v in snapshot_changes(before, after).items()},
+        )
+    return task
+
+
+def task_delete(*, task: Task, actor: Any) -> None:
+    """Remove a task that was never issued (a draft nobody reports on)."""
+    require_plan_manager(actor, task.plan)
+    if task.status != TaskStatus.DRAFT:
+        raise ServiceError(_("已下达的任务不能删除。"))
+    with transaction.atomic():
+        _lock_list_for_edit(task.annual_list)
+        snap = task_snapshot(task)
+        task.delete()
+        audit_record(
+            actor=actor,
+            action="task.delete",
+            target_type="tasks.task",
+            target_id=snap["id"],
+            target_label=snap["title"],
+            old=snap,
+        )
+
+
+def annual_list_check(*, annual_list: AnnualList) -> list[CheckFailure]:
+    """Every reason the list is not complete: each task needs a lead unit, at least one
+    responsible unit, a deadline and a completion criterion. Empty when it may be issued."""
+    failures: list[CheckFailure] = []
+    tasks = annual_list.tasks.prefetch_related("responsible_units").order_by("seq")
+    if not tasks:
+        failures.append(CheckFailure(None, None, "tasks", _("清单中没有任务。")))
+    for t in tasks:
+        missing = [
+            ("lead_unit", t.lead_unit_id is None, _("缺少牵头单位")),
+            ("responsible_units", not t.responsible_units.all(), _("缺少责任单位")),
+            ("deadline", t.deadline is None, _("缺少完成时限")),
+            ("criterion", not t.criterion.strip(), _("缺少完成标准")),
+        ]
+        failures.extend(
+            CheckFailure(t.pk, t.seq, field, f"{t.seq}. {t.title}：{msg}")
+            for field, bad, msg in missing
+            if bad
+        )
+    return failures
+
+
+def annual_list_issue(
+    *, annual_list: AnnualList, actor: Any, now: datetime | None = None
+) -> ListVersion:
+    """Issue (下达) a complete list: lock it, activate its tasks and store the new version
+    with its diff against the version issued before. Refuses an incomplete list."""
+    require_plan_manager(actor, annual_list.plan)
+    now = now or timezone.now()
+    with transaction.atomic():
+        annual_list.refresh_from_db()
+        action = check_transition(
+            ALLOWED_TRANSITIONS, current=annual_list.status, target=AnnualListStatus.ISSUED
+        )
+        failures = annual_list_check(annual_list=annual_list)
+        if failures:
+            raise ListIncomplete(failures)
+        tasks = annual_list.tasks.select_related("lead_unit").order_by("seq")
+        snapshot = [task_snapshot(t) for t in tasks]
+        previous = annual_list.versions.order_by("-number").first()
+        old_status = annual_list.status
+        number = annual_list.issued_number + 1
+        _transition(annual_list, AnnualListStatus.ISSUED, issued_number=number, issued_at=now)
+        annual_list.tasks.filter(status=TaskStatus.DRAFT).update(status=TaskStatus.ACTIVE)
+        lv = ListVersion.objects.create(
+            annual_list=annual_list,
+            number=number,
+            frequency=annual_list.frequency,
+            snapshot=snapshot,
+            diff=snapshots_diff(previous.snapshot, snapshot) if previous else {},
+            issued_at=now,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            action=action,
+            target_type="tasks.annuallist",
+            target_id=annual_list.pk,
+            target_label=str(annual_list),
+            old={"status": old_status},
+            new={"status": AnnualListStatus.ISSUED, "version": number, "tasks": len(snapshot)},
+        )
+    return lv
+
+
+def _transition(annual_list: AnnualList, target: str, **values: Any) -> None:
+    rows = AnnualList.objects.filter(
+        pk=annual_list.pk, status=annual_list.status, version=annual_list.version
+    ).update(status=target, version=F("version") + 1, **values)
+    if rows != 1:
+        raise ConcurrentUpdate(_("清单已被他人修改或状态已变化，请刷新后重试。"))
+    annual_list.refresh_from_db()
+
+
+def annual_list_reopen(*, annual_list: AnnualList, actor: Any, reason: str) -> AnnualList:
+    """Open an issued list for revision; it stays in force (its tasks stay active) until it is
+    issued again as a new version."""
+    require_plan_manager(actor, annual_list.plan)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明修订原因。")})
+    with transaction.atomic():
+        annual_list.refresh_from_db()
+        action = check_transition(
+            ALLOWED_TRANSITIONS, current=annual_list.status, target=AnnualListStatus.REVISING
+        )
+        _transition(annual_list, AnnualListStatus.REVISING)
+        audit_record(
+            actor=actor,
+            action=action,
+            target_type="tasks.annuallist",
+            target_id=annual_list.pk,
+            target_label=str(annual_list),
+            old={"status": AnnualListStatus.ISSUED},
+            new={"status": AnnualListStatus.REVISING, "reason": reason.strip()},
+        )
+    return annual_list
+
+
+def annual_list_set_frequency(*, annual_list: AnnualList, actor: Any, frequency: str) -> None:
+    require_plan_manager(actor, annual_list.plan)
+    if frequency not in ReportingFrequency.values:
+        raise ValidationError({"frequency": _("报送频次无效。")})
+    with transaction.atomic():
+        old = annual_list.frequency
+        _lock_list_for_edit(annual_list)
+        AnnualList.objects.filter(pk=annual_list.pk).update(frequency=frequency)
+        annual_list.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="annual_list.set_frequency",
+            target_type="tasks.annuallist",
+            target_id=annual_list.pk,
+            target_label=str(annual_list),
+            old={"frequency": old},
+            new={"frequency": frequency},
+        )

@@ -1,0 +1,63 @@
+"""Plain-data pictures of tasks, for the audit log, list versions and their diffs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planwatch.tasks.models import Task
+
+TaskSnapshot = dict[str, Any]
+
+# Fields compared between list versions, in the order a reader expects them.
+DIFF_FIELDS = (
+    "title",
+    "content",
+    "lead_unit",
+    "responsible_units",
+    "supporting_units",
+    "start",
+    "deadline",
+    "criterion",
+    "weight",
+    "milestones",
+)
+
+
+def task_snapshot(task: Task) -> TaskSnapshot:
+    """The task's content with units by name and dates as ISO strings."""
+    return {
+        "id": task.pk,
+        "seq": task.seq,
+        "title": task.title,
+        "content": task.content,
+        "clause_key": task.clause_key,
+        "lead_unit": task.lead_unit.name if task.lead_unit else None,
+        "responsible_units": [u.name for u in task.responsible_units.order_by("path")],
+        "supporting_units": [u.name for u in task.supporting_units.order_by("path")],
+        "start": task.start.isoformat() if task.start else None,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "criterion": task.criterion,
+        "weight": str(task.weight),
+        "milestones": [[m.title, m.due.isoformat()] for m in task.milestones.all()],
+    }
+
+
+def snapshot_changes(old: TaskSnapshot, new: TaskSnapshot) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field that differs."""
+    return {f: [old.get(f), new.get(f)] for f in DIFF_FIELDS if old.get(f) != new.get(f)}
+
+
+def snapshots_diff(old: list[TaskSnapshot], new: list[TaskSnapshot]) -> dict[str, list[Any]]:
+    """What changed between two issued versions of a list, task by task (matched by id)."""
+    before = {s["id"]: s for s in old}
+    after = {s["id"]: s for s in new}
+    brief = ("id", "seq", "title")
+    added = [{k: s[k] for k in brief} for i, s in after.items() if i not in before]
+    removed = [{k: s[k] for k in brief} for i, s in before.items() if i not in after]
+    changed = []
+    for task_id, snap in after.items():
+        if task_id in before:
+            fields = snapshot_changes(before[task_id], snap)
+            if fields:
+                changed.append({"id": task_id, "seq": snap["seq"], "fields": fields})
+    return {"added": added, "removed": removed, "changed": changed}

@@ -1,0 +1,176 @@
+"""Small factories for the plan → task → report graph (until the shared fixtures of
+tests/web exist): a slice of the OrgUnit tree, personas, and a 川南 plan with chapters,
+provisions and a 专栏."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from planwatch.accounts.choices import Role
+from planwatch.accounts.models import Membership
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import NodeKind
+from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion, SourceDocument
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.services import (
+    annual_list_issue,
+    task_drafts_generate,
+    task_update,
+)
+
+DEPARTMENTS = {
+    "dept:ndrc": "省发展改革委",
+    "dept:transport": "省交通运输厅",
+    "dept:ecology": "省生态环境厅",
+    "dept:industry": "省经济和信息化厅",
+    "dept:science": "省科技厅",
+}
+
+
+def unit(
+    code: str, name: str, kind: str, parent: OrgUnit | None, short: str = "", adcode: str = ""
+) -> OrgUnit:
+    path = f"{parent.path if parent else '/'}{code}/"
+    return OrgUnit.objects.create(
+        code=code,
+        name=name,
+        short_name=short,
+        kind=kind,
+        adcode=adcode or None,
+        parent=parent,
+        path=path,
+    )
+
+
+@dataclass
+class Units:
+    province: OrgUnit
+    chuannan: OrgUnit
+    panxi: OrgUnit
+    yibin: OrgUnit
+    luzhou: OrgUnit
+    cuiping: OrgUnit
+    panzhihua: OrgUnit
+    ndrc: OrgUnit
+    transport: OrgUnit
+    ecology: OrgUnit
+
+
+def make_units() -> Units:
+    sc = unit("510000", "四川省", OrgUnitKind.PROVINCE, None, "四川", "510000")
+    cn = unit("zone:chuannan", "川南经济区", OrgUnitKind.ZONE, sc, "川南")
+    px = unit("zone:panxi", "攀西经济区", OrgUnitKind.ZONE, sc, "攀西")
+    yb = unit("511500", "宜宾市", OrgUnitKind.PREFECTURE, cn, "宜宾", "511500")
+    lz = unit("510500", "泸州市", OrgUnitKind.PREFECTURE, cn, "泸州", "510500")
+    cp = unit("511502", "翠屏区", OrgUnitKind.COUNTY, yb, "翠屏", "511502")
+    pz = unit("510400", "攀枝花市", OrgUnitKind.PREFECTURE, px, "攀枝花", "510400")
+    depts = {
+        code: unit(code, name, OrgUnitKind.DEPARTMENT, sc) for code, name in DEPARTMENTS.items()
+    }
+    return Units(
+        province=sc,
+        chuannan=cn,
+        panxi=px,
+        yibin=yb,
+        luzhou=lz,
+        cuiping=cp,
+        panzhihua=pz,
+        ndrc=depts["dept:ndrc"],
+        transport=depts["dept:transport"],
+        ecology=depts["dept:ecology"],
+    )
+
+
+def make_user(username: str, role: Role | None = None, org_unit: OrgUnit | None = None) -> Any:
+    user = get_user_model().objects.create_user(
+        username=username, password="x-unused-in-tests", email=f"{username}@example.cn"
+    )
+    if role is not None and org_unit is not None:
+        Membership.objects.create(user=user, org_unit=org_unit, role=role)
+    return user
+
+
+class NodeMaker:
+    """Appends nodes to a version in document order."""
+
+    def __init__(self, version: PlanVersion) -> None:
+        self.version = version
+        self.seq = 0
+
+    def add(
+        self, kind: str, key: str, title: str, text: str = "", parent: Node | None = None
+    ) -> Node:
+        self.seq += 1
+        return Node.objects.create(
+            version=self.version,
+            parent=parent,
+            seq=self.seq,
+            key=key,
+            kind=kind,
+            title=title,
+            text=text,
+            level=0 if parent is None else parent.level + 1,
+            line=self.seq * 10,
+            end_line=self.seq * 10 + 5,
+        )
+
+
+def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = None) -> Plan:
+    """A small 川南 plan: a transport chapter (one provision naming 翠屏区), an ecology
+    chapter (a provision naming no place, and a 专栏 with one item), and a chapter on
+    safeguards whose subject matches no department."""
+    plan = Plan.objects.create(
+        title=f"{slug}经济区“十四五”发展规划", slug=slug, org_unit=zone or units.chuannan
+    )
+    doc = SourceDocument.objects.create(
+        sha256=slug.ljust(64, "0"), name=f"{slug}.txt", format="text"
+    )
+    version = PlanVersion.objects.create(
+        plan=plan, document=doc, number=1, title=plan.title, line=1, cities=["宜宾", "泸州"]
+    )
+    m = NodeMaker(version)
+    c3 = m.add(NodeKind.CHAPTER, "c3", "第三章 构建现代综合交通运输体系")
+    p1 = m.add(
+        NodeKind.PROVISION, "c3.p1", "建设川南城际铁路网。", "推进宜宾至泸州城际铁路建设。", c3
+    )
+    NodePlace.objects.create(node=p1, org_unit=units.cuiping)
+    c5 = m.add(NodeKind.CHAPTER, "c5", "第五章 推动生态环境共保共治")
+    m.add(NodeKind.PROVISION, "c5.p1", "加强长江生态保护。", "共同实施长江干流生态修复。", c5)
+    box = m.add(NodeKind.BOX, "c5.b1", "专栏 1 生态保护重点工程", "", c5)
+    m.add(NodeKind.BOX_ITEM, "c5.b1.i1", "赤水河流域生态修复工程", "赤水河流域综合治理。", box)
+    c9 = m.add(NodeKind.CHAPTER, "c9", "第九章 保障措施")
+    m.add(NodeKind.PARAGRAPH, "c9.x1", "", "加强组织领导。", c9)
+    m.add(NodeKind.PROVISION, "c9.p1", "健全实施机制。", "建立年度重点任务清单制度。", c9)
+    plan.current_version = version
+    plan.save()
+    return plan
+
+
+def complete_tasks(annual_list: AnnualList, actor: Any, units: Units) -> list[Task]:
+    """Give every task of the list what the completeness check asks for."""
+    tasks = list(annual_list.tasks.order_by("seq"))
+    for t in tasks:
+        task_update(
+            task=t,
+            actor=actor,
+            changes={
+                "criterion": f"完成{t.title}年度目标",
+                "lead_unit": t.lead_unit or units.ndrc,
+                "responsible_units": [units.yibin, units.luzhou],
+                "deadline": date(annual_list.year, 12, 31),
+            },
+        )
+    return tasks
+
+
+def issued_list(plan: Plan, planner: Any, units: Units, year: int = 2024) -> AnnualList:
+    result = task_drafts_generate(plan=plan, year=year, actor=planner)
+    complete_tasks(result.annual_list, planner, units)
+    annual_list_issue(annual_list=result.annual_list, actor=planner)
+    result.annual_list.refresh_from_db()
+    return result.annual_list

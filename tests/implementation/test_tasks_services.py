@@ -1,0 +1,207 @@
+"""Drafting tasks from a plan, editing them, and who may do either."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from planwatch.audit.models import AuditEvent
+from planwatch.plans.models import Plan
+from planwatch.tasks.models import Task
+from planwatch.tasks.permissions import access_task, can_view_task
+from planwatch.tasks.selectors import task_list_for
+from planwatch.tasks.services import (
+    annual_list_reopen,
+    task_create,
+    task_delete,
+    task_drafts_generate,
+    task_update,
+)
+from planwatch.tasks.suggest import lead_mapping
+from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
+from tests.implementation.factories import Units
+
+
+def _by_key(plan: Plan) -> dict[str, Task]:
+    return {t.clause_key: t for t in Task.objects.filter(plan=plan)}
+
+
+def test_generate_drafts_one_task_per_provision_and_box_item(
+    plan: Plan, planner: Any, units: Units
+) -> None:
+    result = task_drafts_generate(plan=plan, year=2024, actor=planner)
+    tasks = _by_key(plan)
+    assert sorted(tasks) == ["c3.p1", "c5.b1.i1", "c5.p1", "c9.p1"]
+    assert [t.seq for t in sorted(tasks.values(), key=lambda t: t.seq)] == [1, 2, 3, 4]
+    rail = tasks["c3.p1"]
+    assert rail.title == "建设川南城际铁路网。"
+    assert rail.content == "推进宜宾至泸州城际铁路建设。"
+    assert rail.clause is not None and rail.clause.key == "c3.p1"
+    assert (rail.year, rail.start, rail.deadline) == (2024, date(2024, 1, 1), date(2024, 12, 31))
+    assert rail.status == "draft" and rail.criterion == ""
+    assert result.annual_list.year == 2024 and len(result.created) == 4
+
+
+def test_generate_suggests_units_visibly(plan: Plan, planner: Any, units: Units) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    tasks = _by_key(plan)
+    # The clause names 翠屏区, a county of 宜宾: the prefecture is the responsible subject.
+    assert list(tasks["c3.p1"].responsible_units.all()) == [units.yibin]
+    # No place named: the plan's covered prefectures (its zone's).
+    assert set(tasks["c5.p1"].responsible_units.all()) == {units.yibin, units.luzhou}
+    assert tasks["c3.p1"].lead_unit == units.transport
+    assert "交通" in tasks["c3.p1"].lead_suggestion
+    assert tasks["c5.b1.i1"].lead_unit == units.ecology
+    assert tasks["c9.p1"].lead_unit == units.ndrc
+    assert "默认" in tasks["c9.p1"].lead_suggestion
+    assert ("交通", "省交通运输厅") in lead_mapping()
+
+
+def test_generate_again_adds_only_missing_and_is_audited(plan: Plan, planner: Any) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    again = task_drafts_generate(plan=plan, year=2024, actor=planner)
+    assert again.created == [] and again.skipped == 4
+    assert Task.objects.count() == 4
+    events = AuditEvent.objects.filter(action="task.drafts_generate")
+    assert events.count() == 2
+    assert AuditEvent.objects.filter(action="annual_list.create").count() == 1
+
+
+def test_generate_denied_to_other_zone_planner_and_reporter(
+    plan: Plan, panxi_planner: Any, yibin_reporter: Any
+) -> None:
+    for actor in (panxi_planner, yibin_reporter):
+        with pytest.raises(PermissionDenied):
+            task_drafts_generate(plan=plan, year=2024, actor=actor)
+    assert Task.objects.count() == 0
+
+
+def test_generate_rejects_bad_year_and_plan_without_version(plan: Plan, planner: Any) -> None:
+    with pytest.raises(ValidationError):
+        task_drafts_generate(plan=plan, year=1024, actor=planner)
+    plan.current_version = None
+    plan.save()
+    with pytest.raises(ValidationError):
+        task_drafts_generate(plan=plan, year=2024, actor=planner)
+
+
+def test_update_changes_fields_and_audits_before_after(
+    plan: Plan, planner: Any, units: Units
+) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    task = _by_key(plan)["c3.p1"]
+    task_update(
+        task=task,
+        actor=planner,
+        version=task.version,
+        changes={
+            "criterion": "开工建设 50 公里",
+            "responsible_units": [units.yibin, units.luzhou],
+            "supporting_units": [units.ecology],
+            "deadline": date(2024, 10, 31),
+            "milestones": [("完成可研批复", date(2024, 6, 30))],
+        },
+    )
+    task.refresh_from_db()
+    assert task.criterion == "开工建设 50 公里" and task.version == 2
+    assert set(task.responsible_units.all()) == {units.yibin, units.luzhou}
+    assert [m.title for m in task.milestones.all()] == ["完成可研批复"]
+    event = AuditEvent.objects.filter(action="task.update").get()
+    assert event.old is not None and event.new is not None
+    assert event.old["criterion"] == "" and event.new["criterion"] == "开工建设 50 公里"
+    assert event.new["responsible_units"] == ["泸州市", "宜宾市"] or event.new[
+        "responsible_units"
+    ] == ["宜宾市", "泸州市"]
+
+
+def test_update_with_stale_version_is_refused(plan: Plan, planner: Any) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    task = _by_key(plan)["c3.p1"]
+    stale = Task.objects.get(pk=task.pk)
+    task_update(task=task, actor=planner, changes={"criterion": "A"}, version=1)
+    with pytest.raises(ConcurrentUpdate):
+        task_update(task=stale, actor=planner, changes={"criterion": "B"}, version=1)
+    with pytest.raises(ConcurrentUpdate):  # without a version, the stored one still guards
+        task_update(task=stale, actor=planner, changes={"criterion": "B"})
+    task.refresh_from_db()
+    assert task.criterion == "A"
+
+
+def test_update_validates(plan: Plan, planner: Any, units: Units) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    task = _by_key(plan)["c3.p1"]
+    bad: list[Any] = [
+        {"title": "  "},
+        {"start": date(2024, 6, 1), "deadline": date(2024, 5, 1)},
+        {"responsible_units": [units.chuannan]},
+        {"nonsense": 1},
+    ]
+    for changes in bad:
+        with pytest.raises(ValidationError):
+            task_update(task=task, actor=planner, changes=changes)
+    task.refresh_from_db()
+    assert task.version == 1 and not AuditEvent.objects.filter(action="task.update").exists()
+
+
+def test_update_denied_to_reporter_and_other_planner(
+    plan: Plan, planner: Any, yibin_reporter: Any, panxi_planner: Any
+) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    task = _by_key(plan)["c3.p1"]
+    for actor in (yibin_reporter, panxi_planner):
+        with pytest.raises(PermissionDenied):
+            task_update(task=task, actor=actor, changes={"criterion": "x"})
+
+
+def test_create_and_delete_draft_task(plan: Plan, planner: Any, units: Units) -> None:
+    alist = task_drafts_generate(plan=plan, year=2024, actor=planner).annual_list
+    task = task_create(
+        annual_list=alist, actor=planner, changes={"title": "新增任务", "lead_unit": units.ndrc}
+    )
+    assert task.seq == 5 and task.plan == plan
+    task_delete(task=task, actor=planner)
+    assert not Task.objects.filter(title="新增任务").exists()
+    assert AuditEvent.objects.filter(action__in=["task.create", "task.delete"]).count() == 2
+    with pytest.raises(ValidationError):
+        task_create(annual_list=alist, actor=planner, changes={"content": "无标题"})
+
+
+def test_issued_tasks_are_locked(issued: Any, planner: Any) -> None:
+    task = issued.tasks.first()
+    with pytest.raises(ServiceError):
+        task_update(task=task, actor=planner, changes={"criterion": "改"})
+    with pytest.raises(ServiceError):
+        task_delete(task=task, actor=planner)
+
+
+def test_visibility_by_unit(
+    issued: Any,
+    planner: Any,
+    panxi_planner: Any,
+    yibin_reporter: Any,
+    luzhou_reporter: Any,
+    leader: Any,
+    units: Units,
+) -> None:
+    rail = issued.tasks.get(clause_key="c3.p1")
+    # Only 宜宾 is responsible for this task now.
+    annual_list_reopen(annual_list=issued, actor=planner, reason="调整责任单位")
+    task_update(task=rail, actor=planner, changes={"responsible_units": [units.yibin]})
+    assert can_view_task(yibin_reporter, rail)
+    assert not can_view_task(luzhou_reporter, rail)
+    assert can_view_task(leader, rail) and can_view_task(planner, rail)
+    assert not can_view_task(panxi_planner, rail)
+    assert access_task(yibin_reporter, rail.pk, action="report") == rail
+    for user, action in ((luzhou_reporter, "view"), (yibin_reporter, "edit"), (leader, "report")):
+        with pytest.raises(Http404):
+            access_task(user, rail.pk, action=action)
+    with pytest.raises(Http404):
+        access_task(yibin_reporter, 999999, action="view")
+    assert rail in task_list_for(user=yibin_reporter)
+    assert rail not in task_list_for(user=luzhou_reporter)
+    assert task_list_for(user=planner).count() == 4
+    assert task_list_for(user=panxi_planner).count() == 0
