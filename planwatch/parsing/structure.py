@@ -233,6 +233,9 @@ def _heading_node(block: Block, numbering: Numbering | None) -> Node:
     node = _node(numbering.kind, block, numbering.number, numbering.label, body, "")
     if len(body) > HEADING_MAX or body.endswith(("。", "；", ";")):
         lead = split_lead(body)
+        if lead is None and len(body) <= HEADING_MAX and body.find("。") == len(body) - 1:
+            node.title = body[:-1]  # a one-sentence heading closed by 。: “（一）发展基础。”
+            return node
         node.title, node.text = lead if lead is not None else ("", body)
         node.spans = _shift(block.spans, len(block.text) - len(node.text))
     return node
