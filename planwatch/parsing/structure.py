@@ -156,9 +156,17 @@ class TreeBuilder:
         numbering = match_numbering(block.raw)
         item_number = _box_item_number(block, numbering)
         if item_number is not None:
-            title = _box_item_title(block.raw)
-            box.item = _node("box_item", block, item_number, str(item_number), title, "")
+            title, text = _box_item_title(block.raw), ""
+            if len(title) > HEADING_MAX and (lead := split_lead(title)) is not None:
+                title, text = lead  # “1. 推进光纤网络扩容提速。加快…”: lead is the item title
+            box.item = _node("box_item", block, item_number, str(item_number), title, text)
+            if text:
+                box.item.projects = extract_projects(text)
             box.node.children.append(box.item)
+            return
+        if block.table is not None and box.node.rows is None and box.item is None:
+            box.node.rows = block.table  # a box holding a table (Markdown 专栏 of indicators)
+            box.node.end_line = max(box.node.end_line, block.end_line)
             return
         target = box.item or box.node
         _append_text(target, block.text, block.spans)
