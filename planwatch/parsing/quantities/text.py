@@ -1,0 +1,93 @@
+"""Normalised view of a paragraph for quantity extraction, with a map back to the original.
+
+The structure builder already cleans text (parse-contract), but extraction must not depend on
+it: NFKC folds full-width digits and punctuation (`１．９１` → `1.91`, `：` → `:`), and every
+whitespace run is dropped unless it separates two Latin letters/digits, so leftovers such as
+`1． 91 万亿元` or `60% 。` read the same as clean text. Each normalised character remembers the
+offset of the original character it came from, so a match can be grounded through the node's
+`spans` and quoted as printed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+# Sentence ends and clause separators (after NFKC: ， → ,  ； → ;  ！ → !  ？ → ?).
+SENTENCE_END = frozenset("。;!?")
+CLAUSE_END = frozenset(",")
+_OPEN = {"(": ")", "“": "”", "《": "》", "[": "]", "〔": "〕", "【": "】", "「": "」"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+
+
+@dataclass(frozen=True)
+class NormText:
+    """`text` is the normalised paragraph; `origin[i]` the offset in the original of the
+    character that produced `text[i]` (with one sentinel entry for the end)."""
+
+    text: str
+    origin: list[int]
+    original: str
+
+    def source(self, start: int, end: int) -> str:
+        """The original text behind normalised `[start, end)`, trimmed of spaces."""
+        return self.original[self.origin[start] : self.origin[end]].strip()
+
+
+def normalise(original: str) -> NormText:
+    """NFKC each character and drop artificial whitespace, keeping the offset map."""
+    chars: list[tuple[str, int]] = []
+    for index, char in enumerate(original):
+        for folded in unicodedata.normalize("NFKC", char):
+            chars.append((folded, index))
+    kept: list[str] = []
+    origin: list[int] = []
+    for pos, (char, index) in enumerate(chars):
+        if char.isspace():
+            if not _keeps_space(kept, chars, pos):
+                continue
+            char = " "
+        kept.append(char)
+        origin.append(index)
+    origin.append(len(original))
+    return NormText("".join(kept), origin, original)
+
+
+def _keeps_space(kept: list[str], chars: list[tuple[str, int]], pos: int) -> bool:
+    """A space survives only between two Latin letters or digits (`Made in`, `20 30`)."""
+    if not kept or kept[-1] == " " or not _ASCII_ALNUM.match(kept[-1]):
+        return False
+    for char, _ in chars[pos + 1 :]:
+        if not char.isspace():
+            return _ASCII_ALNUM.match(char) is not None
+    return False
+
+
+def split_clauses(text: str) -> list[list[tuple[int, int]]]:
+    """Sentences of `text`, each a list of `(start, end)` clauses.
+
+    Sentences end at 。；！？; clauses at a comma. Separators inside brackets, quotes or book
+    titles do not count, so `中国(四川,成都)` or a quoted slogan stays whole."""
+    sentences: list[list[tuple[int, int]]] = []
+    clauses: list[tuple[int, int]] = []
+    depth: list[str] = []
+    start = 0
+    for pos, char in enumerate(text):
+        if char in _OPEN and not (char == "“" and depth and depth[-1] == "”"):
+            depth.append(_OPEN[char])
+        elif depth and char == depth[-1]:
+            depth.pop()
+        elif char in _CLOSE and depth:
+            depth.clear()  # unbalanced closer: resynchronise rather than swallow the rest
+        elif not depth and (char in SENTENCE_END or char in CLAUSE_END):
+            clauses.append((start, pos))
+            start = pos + 1
+            if char in SENTENCE_END:
+                sentences.append(clauses)
+                clauses = []
+    if start < len(text):
+        clauses.append((start, len(text)))
+    if clauses:
+        sentences.append(clauses)
+    return [[c for c in s if c[1] > c[0]] for s in sentences if any(c[1] > c[0] for c in s)]
