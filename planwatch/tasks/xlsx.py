@@ -1,0 +1,373 @@
+"""Annual lists as xlsx in the usual government layout: a title row, then the header row
+序号 | 重点任务 | 具体内容 | 牵头单位 | 责任单位 | 完成时限 | 进展情况, then one row per task
+(units joined with 、, dates as real dates shown as 2024年12月31日). Two columns follow the
+usual seven so that a list can be completed in a spreadsheet: 配合单位 and 完成标准.
+
+An import validates every row first and applies all rows or none; each problem names its
+row, column and header. Rows are matched to tasks by 序号; a new 序号 adds a task; tasks
+missing from the file are left unchanged (deleting is done on the list page)."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zipfile import BadZipFile
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from planwatch.audit.services import audit_record
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.permissions import require_plan_manager
+from planwatch.tasks.selectors import annual_list_tasks
+from planwatch.tasks.services import TaskChanges, task_create, task_update
+from planwatch.tasks.workflow import ServiceError
+
+HEADERS = ("序号", "重点任务", "具体内容", "牵头单位", "责任单位", "完成时限", "进展情况")
+EXTRA_HEADERS = ("配合单位", "完成标准")
+REQUIRED = ("序号", "重点任务", "牵头单位", "责任单位", "完成时限")
+WIDTHS = (6, 30, 50, 16, 24, 16, 40, 20, 30)
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+UNIT_SEPARATORS = re.compile(r"[、，,；;／/\s]+")
+MAX_ROWS = 20000
+
+
+def _title(annual_list: AnnualList) -> str:
+    return f"{annual_list.plan.title}{annual_list.year}年重点任务清单"
+
+
+def annual_list_export(
+    *, annual_list: AnnualList, progress: Mapping[int, str] | None = None
+) -> bytes:
+    """The list as an xlsx file. `progress` maps task ids to the 进展情况 text."""
+    progress = progress or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{annual_list.year}年重点任务"
+    headers = (*HEADERS, *EXTRA_HEADERS)
+    ws.append([_title(annual_list)])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 36
+    ws.append(list(headers))
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+        cell = ws.cell(row=2, column=i)
+        cell.font = Font(name="黑体", bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    for task in annual_list_tasks(annual_list=annual_list):
+        ws.append(_row(task, progress.get(task.pk, "")))
+        for cell in ws[ws.max_row]:
+            cell.border = border
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.cell(row=ws.max_row, column=6).number_format = DATE_FORMAT
+    ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _row(task: Task, progress: str) -> list[Any]:
+    return [
+        task.seq,
+        task.title,
+        task.content,
+        task.lead_unit.name if task.lead_unit else "",
+        "、".join(u.name for u in task.responsible_units.all()),
+        task.deadline,
+        progress,
+        "、".join(u.name for u in task.supporting_units.all()),
+        task.criterion,
+    ]
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int
+    column: str
+    header: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("第 %(row)d 行") % {"row": self.row}
+        if self.column:
+            where += _(" %(col)s 列（%(header)s）") % {"col": self.column, "header": self.header}
+        return f"{where}：{self.message}"
+
+
+class ImportFailed(ServiceError):
+    def __init__(self, errors: list[CellError]) -> None:
+        super().__init__(_("导入失败，共 %(n)d 处错误，未做任何修改。") % {"n": len(errors)})
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    seq: int
+    changes: TaskChanges
+
+
+def parse_date(value: Any) -> date:
+    """A deadline cell: a real date, or text such as 2024年12月31日, 2024-12-31, 2024年6月底,
+    2024年底. Raises ValueError with a readable message."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = re.sub(r"\s+", "", str(value or "")).replace("前", "")
+    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日?", text) or re.fullmatch(
+        r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text
+    ):
+        y, mo, d = (int(g) for g in m.groups())
+        try:
+            return date(y, mo, d)
+        except ValueError:
+            raise ValueError(_("日期不存在：%(v)s") % {"v": text}) from None
+    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(?:底|末)?", text):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= mo <= 12:
+            return date(y, mo, calendar.monthrange(y, mo)[1])
+    if m := re.fullmatch(r"(\d{4})年(?:底|末)?", text):
+        return date(int(m.group(1)), 12, 31)
+    raise ValueError(
+        _("无法识别的日期：“%(v)s”（应为 2024年12月31日 或 2024-12-31）") % {"v": text}
+    )
+
+
+class UnitResolver:
+    """Unit names as written in a spreadsheet (full or short names) → OrgUnits."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, list[OrgUnit]] = {}
+        units = OrgUnit.objects.filter(is_active=True).exclude(
+            kind__in=(OrgUnitKind.ZONE, OrgUnitKind.PROVINCE)
+        )
+        for unit in units:
+            for name in {unit.name, unit.short_name} - {""}:
+                self.by_name.setdefault(name, []).append(unit)
+
+    def resolve(self, text: str) -> tuple[list[OrgUnit], list[str]]:
+        """(units found, messages about names not found or ambiguous)."""
+        found: list[OrgUnit] = []
+        problems: list[str] = []
+        for name in (n for n in UNIT_SEPARATORS.split(text.strip()) if n):
+            matches = self.by_name.get(name, [])
+            if len(matches) == 1:
+                if matches[0] not in found:
+                    found.append(matches[0])
+            elif not matches:
+                problems.append(_("未知单位“%(n)s”") % {"n": name})
+            else:
+                problems.append(_("单位名称“%(n)s”不唯一，请写全称") % {"n": name})
+        return found, problems
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]] | None:
+    for index, row in enumerate(rows[:10]):
+        names = [re.sub(r"\s+", "", _cell_text(v)) for v in row]
+        if "序号" in names and "重点任务" in names:
+            return index, {n: i for i, n in enumerate(names) if n}
+    return None
+
+
+class RowParser:
+    """Validates one data row into task changes, collecting every problem it finds."""
+
+    def __init__(self, columns: dict[str, int], units: UnitResolver) -> None:
+        self.columns = columns
+        self.units = units
+        self.errors: list[CellError] = []
+
+    def _error(self, row: int, header: str, message: str) -> None:
+        col = get_column_letter(self.columns[header] + 1)
+        self.errors.append(CellError(row, col, header, message))
+
+    def _get(self, values: tuple[Any, ...], header: str) -> Any:
+        index = self.columns.get(header)
+        return values[index] if index is not None and index < len(values) else None
+
+    def _units(self, row: int, header: str, values: tuple[Any, ...]) -> list[OrgUnit]:
+        units, problems = self.units.resolve(_cell_text(self._get(values, header)))
+        for message in problems:
+            self._error(row, header, message)
+        return units
+
+    def parse(self, row: int, values: tuple[Any, ...]) -> ParsedRow | None:
+        before = len(self.errors)
+        for header in REQUIRED:
+            if not _cell_text(self._get(values, header)):
+                self._error(row, header, _("必填项为空"))
+        seq_text = _cell_text(self._get(values, "序号"))
+        seq = int(seq_text) if seq_text.isdigit() and int(seq_text) > 0 else 0
+        if seq_text and not seq:
+            self._error(row, "序号", _("序号应为正整数：“%(v)s”") % {"v": seq_text})
+        changes = self._changes(row, values)
+        return ParsedRow(row, seq, changes) if len(self.errors) == before else None
+
+    def _changes(self, row: int, values: tuple[Any, ...]) -> TaskChanges:
+        title = _cell_text(self._get(values, "重点任务"))
+        if len(title) > 255:
+            self._error(row, "重点任务", _("超过 255 字"))
+        changes: TaskChanges = {
+            "title": title,
+            "content": _cell_text(self._get(values, "具体内容")),
+        }
+        lead = self._units(row, "牵头单位", values)
+        if len(lead) > 1:
+            self._error(row, "牵头单位", _("牵头单位只能有一个"))
+        changes["lead_unit"] = lead[0] if lead else None
+        changes["responsible_units"] = self._units(row, "责任单位", values)
+        if "配合单位" in self.columns:
+            changes["supporting_units"] = self._units(row, "配合单位", values)
+        if "完成标准" in self.columns:
+            changes["criterion"] = _cell_text(self._get(values, "完成标准"))
+        raw = self._get(values, "完成时限")
+        if _cell_text(raw):
+            try:
+                changes["deadline"] = parse_date(raw)
+            except ValueError as exc:
+                self._error(row, "完成时限", str(exc))
+        return changes
+
+
+def _read_rows(data: bytes) -> list[tuple[Any, ...]]:
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ImportFailed([CellError(0, "", "", _("不是有效的 xlsx 文件"))]) from exc
+    ws = wb.worksheets[0]
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
+    wb.close()
+    return rows
+
+
+def parse_list_file(data: bytes) -> list[ParsedRow]:
+    """Every data row of an xlsx list as task changes, or ImportFailed naming every bad
+    row and cell."""
+    rows = _read_rows(data)
+    found = _find_header(rows)
+    if found is None:
+        raise ImportFailed([CellError(0, "", "", _("未找到表头行（应含“序号”“重点任务”）"))])
+    header_index, columns = found
+    missing = [h for h in REQUIRED if h not in columns]
+    if missing:
+        msg = _("缺少列：%(m)s") % {"m": "、".join(missing)}
+        raise ImportFailed([CellError(header_index + 1, "", "", msg)])
+    parser = RowParser(columns, UnitResolver())
+    parsed: list[ParsedRow] = []
+    seen: dict[int, int] = {}
+    for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if not any(_cell_text(v) for v in values):
+            continue
+        result = parser.parse(offset, values)
+        if result is None:
+            continue
+        if result.seq in seen:
+            parser._error(offset, "序号", _("序号与第 %(r)d 行重复") % {"r": seen[result.seq]})
+            continue
+        seen[result.seq] = offset
+        parsed.append(result)
+    if parser.errors:
+        raise ImportFailed(parser.errors)
+    return parsed
+
+
+def _differences(task: Task, changes: TaskChanges) -> TaskChanges:
+    current: dict[str, Any] = {
+        "title": task.title,
+        "content": task.content,
+        "lead_unit": task.lead_unit,
+        "responsible_units": set(task.responsible_units.all()),
+        "supporting_units": set(task.supporting_units.all()),
+        "deadline": task.deadline,
+        "criterion": task.criterion,
+    }
+    diff: dict[str, Any] = {}
+    for key, value in changes.items():
+        compare = set(value) if isinstance(value, list) else value
+        if compare != current.get(key):
+            diff[key] = value
+    return diff  # type: ignore[return-value]
+
+
+def annual_list_import(*, annual_list: AnnualList, actor: Any, data: bytes) -> ImportResult:
+    """Apply an edited xlsx list: every row valid and applied, or nothing changed."""
+    require_plan_manager(actor, annual_list.plan)
+    if annual_list.is_locked:
+        raise ServiceError(_("清单已下达并锁定；如需修改，请先发起修订。"))
+    parsed = parse_list_file(data)
+    tasks = {t.seq: t for t in annual_list_tasks(annual_list=annual_list)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        for row in parsed:
+            _apply_row(row, tasks.get(row.seq), annual_list, actor, counts)
+        audit_record(
+            actor=actor,
+            action="annual_list.import",
+            target_type="tasks.annuallist",
+            target_id=annual_list.pk,
+            target_label=str(annual_list),
+            new=counts | {"sha256": hashlib.sha256(data).hexdigest(), "rows": len(parsed)},
+        )
+    return ImportResult(**counts)
+
+
+def _apply_row(
+    row: ParsedRow, task: Task | None, alist: AnnualList, actor: Any, counts: dict[str, int]
+) -> None:
+    action: Callable[[], Any]
+    if task is None:
+        changes = row.changes
+
+        def action() -> Any:
+            return task_create(annual_list=alist, actor=actor, changes=changes, seq=row.seq)
+
+        counts["created"] += 1
+    else:
+        diff = _differences(task, row.changes)
+        if not diff:
+            counts["unchanged"] += 1
+            return
+        existing = task
+
+        def action() -> Any:
+            return task_update(task=existing, actor=actor, changes=diff)
+
+        counts["updated"] += 1
+    try:
+        action()
+    except ValidationError as exc:
+        raise ImportFailed([CellError(row.row, "", "", "；".join(exc.messages))]) from exc
