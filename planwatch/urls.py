@@ -6,4 +6,10 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("planwatch.plans.urls")),
+    path("", include("planwatch.orgunits.urls")),
+    path("accounts/", include("planwatch.accounts.urls")),
+    path("audit/", include("planwatch.audit.urls")),
+    path("", include("planwatch.search.urls")),
+    path("", include("planwatch.api.urls")),
 ]

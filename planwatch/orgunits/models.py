@@ -5,6 +5,7 @@ parser's gazetteer files so the two never disagree."""
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.orgunits.choices import OrgUnitKind
@@ -45,3 +46,9 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The unit's page: a zone page for zones, the place page for everything else."""
+        if self.kind == OrgUnitKind.ZONE:
+            return reverse("zone_detail", args=[self.code.removeprefix("zone:")])
+        return reverse("place_detail", args=[self.code])

@@ -1,0 +1,95 @@
+"""`planwatch ingest FILE…` — parse and store plan documents, each in its own transaction."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from planwatch.parsing import ParseError
+from planwatch.plans.services import IngestResult, plan_ingest
+
+EXIT_PARSE_ERROR = 2
+
+
+def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
+    """`[#########-------]  2/5  name` — one line, redrawn in place on a terminal."""
+    filled = int(width * done / total) if total else width
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total}  {label}"
+
+
+class Command(BaseCommand):
+    help = "Parse plan documents and store them (a new version per changed plan)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "files", nargs="+", help="plan documents (text, Markdown, HTML, DOCX, PDF)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files = [Path(f) for f in options["files"]]
+        failed = 0
+        tty = sys.stderr.isatty()
+        for i, path in enumerate(files):
+            if len(files) > 1:
+                self._progress(i, len(files), path.name, tty)
+            try:
+                result, seconds = self._ingest_one(path)
+            except ParseError as exc:
+                failed += 1
+                self._clear(tty)
+                self.stderr.write(f"planwatch ingest: error: {exc}")
+                continue
+            self._clear(tty)
+            self._report(result, seconds)
+        if len(files) > 1:
+            self._progress(len(files), len(files), "", tty)
+            self._clear(tty, final=True)
+        if failed:
+            # Each failure was already reported on its own line; the status says the rest.
+            raise SystemExit(EXIT_PARSE_ERROR)
+
+    def _ingest_one(self, path: Path) -> tuple[IngestResult, float]:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ParseError(str(path), f"cannot read file ({exc.strerror or exc})") from None
+        started = time.perf_counter()
+        result = plan_ingest(data=data, name=path.name, actor=None)
+        return result, time.perf_counter() - started
+
+    def _report(self, result: IngestResult, seconds: float) -> None:
+        doc = result.document
+        if not result.created:
+            self.stdout.write(
+                f"{doc.name}: already present (sha256 {doc.sha256[:12]}…), nothing changed"
+            )
+            return
+        self.stdout.write(self.style.SUCCESS(f"{doc.name}: ingested in {seconds:.2f} s"))
+        for v in result.versions:
+            diff = v.diff or {}
+            change = (
+                f" (+{len(diff.get('added', []))} −{len(diff.get('removed', []))}"
+                f" ~{len(diff.get('changed', []))} against v{diff['previous']})"
+                if diff.get("previous")
+                else ""
+            )
+            self.stdout.write(f"  {v.title} v{v.number}: {v.nodes.count()} nodes{change}")
+        if result.warnings:
+            self.stdout.write(f"  {len(result.warnings)} parser warning(s); see the upload page")
+
+    def _progress(self, done: int, total: int, label: str, tty: bool) -> None:
+        line = progress_bar(done, total, label)
+        if tty:
+            sys.stderr.write("\r\x1b[2K" + line)
+            sys.stderr.flush()
+        else:
+            self.stderr.write(line)
+
+    def _clear(self, tty: bool, final: bool = False) -> None:
+        if tty:
+            sys.stderr.write("\r\x1b[2K" if not final else "\n")
+            sys.stderr.flush()

@@ -1,0 +1,239 @@
+"""Reading plans. Every function takes the viewer: plans are public documents today, so
+everyone sees every plan that has a current version, but views never bypass these functions,
+so a later "unpublished" state or a per-zone restriction changes one module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import NodeKind, QuantityRole
+from planwatch.plans.models import Node, Plan, PlanVersion, Quantity
+
+# Kinds that get a page of their own; everything else is shown on its chapter or section page.
+PAGE_KINDS = (NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION)
+TOC_KINDS = (NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION)
+
+
+def plan_list_for(*, viewer: Any) -> QuerySet[Plan]:
+    """The plans `viewer` may read, in their order, with the current version loaded."""
+    return Plan.objects.filter(current_version__isnull=False).select_related(
+        "current_version", "org_unit"
+    )
+
+
+def access_plan(viewer: Any, slug: str) -> Plan:
+    """The plan `slug` if `viewer` may read it; missing and not allowed both raise Http404."""
+    plan = plan_list_for(viewer=viewer).filter(slug=slug).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def access_version(viewer: Any, plan: Plan, number: int | None) -> PlanVersion:
+    """One version of a plan the viewer may read (the current one when `number` is None)."""
+    if number is None:
+        if plan.current_version is None:
+            raise Http404
+        return plan.current_version
+    version = plan.versions.filter(number=number).select_related("document").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+@dataclass
+class PlanSummary:
+    """A plan on the home page: its current version and what it contains."""
+
+    plan: Plan
+    version: PlanVersion
+    counts: dict[str, int]
+    cities: list[tuple[str, OrgUnit | None]] = field(default_factory=list)
+
+
+def plan_summaries_for(*, viewer: Any) -> list[PlanSummary]:
+    """Every readable plan with counts of chapters, sections, provisions, boxes, box items,
+    targets and baselines, and the cities it covers linked to their units (four queries)."""
+    plans = list(plan_list_for(viewer=viewer))
+    version_ids = [p.current_version_id for p in plans]
+    node_counts: dict[int, dict[str, Any]] = {
+        row["version"]: dict(row)
+        for row in Node.objects.filter(version__in=version_ids)
+        .values("version")
+        .annotate(**{k: Count("id", filter=Q(kind=k)) for k in NodeKind.values})
+    }
+    q_counts: dict[int, dict[str, Any]] = {
+        row["version"]: dict(row)
+        for row in Quantity.objects.filter(version__in=version_ids)
+        .values("version")
+        .annotate(**{k: Count("id", filter=Q(role=k)) for k in QuantityRole.values})
+    }
+    prefectures = {
+        u.short_name: u for u in OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE) if u.short_name
+    }
+    out = []
+    for plan in plans:
+        version = plan.current_version
+        assert version is not None
+        counts: dict[str, int] = {}
+        rows: tuple[dict[str, Any], ...] = (
+            node_counts.get(version.pk, {}),
+            q_counts.get(version.pk, {}),
+        )
+        for row in rows:
+            counts.update({k: int(str(v)) for k, v in row.items() if k != "version"})
+        cities = [(c, prefectures.get(c)) for c in version.cities]
+        out.append(PlanSummary(plan=plan, version=version, counts=counts, cities=cities))
+    return out
+
+
+def plan_toc_for(*, viewer: Any, version: PlanVersion) -> list[Node]:
+    """The table of contents: parts, chapters and sections of a version, in order."""
+    return list(
+        version.nodes.filter(kind__in=TOC_KINDS)
+        .only("key", "kind", "label", "title", "level", "page", "line", "seq", "version_id")
+        .order_by("seq")
+    )
+
+
+def access_node(viewer: Any, version: PlanVersion, key: str) -> Node:
+    """A node of a readable version by its position key, or Http404."""
+    node = version.nodes.filter(key=key).first()
+    if node is None:
+        raise Http404
+    return node
+
+
+@dataclass
+class NodeTree:
+    """A node with its descendants attached, for rendering a page in the plan's own words."""
+
+    node: Node
+    children: list[NodeTree] = field(default_factory=list)
+
+
+def node_subtree_for(*, viewer: Any, node: Node) -> NodeTree:
+    """`node` and all its descendants (two queries: document order keeps a subtree
+    contiguous, so it is the run of nodes after `node` up to the next one as shallow)."""
+    end = (
+        Node.objects.filter(version_id=node.version_id, seq__gt=node.seq, level__lte=node.level)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    rows = Node.objects.filter(version_id=node.version_id, seq__gt=node.seq)
+    if end is not None:
+        rows = rows.filter(seq__lt=end)
+    root = NodeTree(node)
+    by_id: dict[int, NodeTree] = {node.pk: root}
+    for n in rows.order_by("seq"):
+        tree = NodeTree(n)
+        by_id[n.pk] = tree
+        parent = by_id.get(n.parent_id) if n.parent_id is not None else None
+        if parent is not None:
+            parent.children.append(tree)
+    return root
+
+
+def node_page_of(node: Node) -> str:
+    """The key of the page a node is shown on: itself for parts, chapters and sections, else
+    its nearest such ancestor (read off the key, which is a path)."""
+    if node.kind in PAGE_KINDS:
+        return node.key
+    segments = node.key.split(".")
+    for i in range(len(segments) - 1, 0, -1):
+        head = segments[i - 1]
+        if head[:1] in {"c", "s"} or head.startswith("pt"):
+            return ".".join(segments[:i])
+    return node.key
+
+
+def node_neighbours_for(*, viewer: Any, node: Node) -> tuple[Node | None, Node | None]:
+    """The previous and next page-level nodes of the same kind (for 上一章 / 下一章)."""
+    same = Node.objects.filter(version_id=node.version_id, kind=node.kind).only(
+        "key", "kind", "label", "title", "seq"
+    )
+    prev = same.filter(seq__lt=node.seq).order_by("-seq").first()
+    nxt = same.filter(seq__gt=node.seq).order_by("seq").first()
+    return prev, nxt
+
+
+def node_ancestors_for(*, viewer: Any, node: Node) -> list[Node]:
+    """The nodes above `node`, outermost first (one query, by key prefixes)."""
+    segments = node.key.split(".")
+    keys = [".".join(segments[:i]) for i in range(1, len(segments))]
+    if not keys:
+        return []
+    found = {
+        n.key: n
+        for n in Node.objects.filter(version_id=node.version_id, key__in=keys).only(
+            "key", "kind", "label", "title", "seq"
+        )
+    }
+    return [found[k] for k in keys if k in found]
+
+
+def plan_quantities_for(*, viewer: Any, version: PlanVersion) -> dict[str, list[Quantity]]:
+    """Targets and baselines of a version, each with the node it stands in."""
+    out: dict[str, list[Quantity]] = {QuantityRole.TARGET: [], QuantityRole.BASELINE: []}
+    rows = version.quantities.select_related("node").order_by("role", "seq")
+    for q in rows:
+        out.setdefault(q.role, []).append(q)
+    return out
+
+
+def plan_versions_for(*, viewer: Any, plan: Plan) -> QuerySet[PlanVersion]:
+    return plan.versions.select_related("document", "document__ingested_by").order_by("-number")
+
+
+@dataclass
+class DiffRow:
+    """One changed node: its entry from the stored diff and its old and new wording."""
+
+    entry: dict[str, Any]
+    old: Node | None
+    new: Node | None
+
+
+def version_diff_for(*, viewer: Any, version: PlanVersion) -> dict[str, list[DiffRow]]:
+    """The stored diff of a version against its predecessor, with the nodes on both sides
+    (three queries)."""
+    diff: dict[str, Any] = version.diff or {}
+    previous = None
+    if diff.get("previous") is not None:
+        previous = version.plan.versions.filter(number=diff["previous"]).first()
+    keys_new = [e["key"] for e in diff.get("added", []) + diff.get("changed", [])]
+    keys_old = [e["key"] for e in diff.get("removed", []) + diff.get("changed", [])]
+    new_nodes = {n.key: n for n in version.nodes.filter(key__in=keys_new)}
+    old_nodes = (
+        {n.key: n for n in previous.nodes.filter(key__in=keys_old)} if previous is not None else {}
+    )
+    return {
+        section: [
+            DiffRow(entry=e, old=old_nodes.get(e["key"]), new=new_nodes.get(e["key"]))
+            for e in diff.get(section, [])
+        ]
+        for section in ("added", "removed", "changed")
+    }
+
+
+def source_lines_for(
+    *, viewer: Any, version: PlanVersion, around: int, before: int = 20, after: int = 60
+) -> tuple[list[tuple[int, str]], int] | None:
+    """Lines of the version's source document around line `around` as (number, text), and the
+    number of lines in the file; None when the source is not line-based text (DOCX, PDF)."""
+    document = version.document
+    if document.format in {"docx", "pdf"}:
+        return None
+    raw = bytes(document.content)
+    text = raw.decode(document.encoding or "utf-8", errors="replace")
+    lines = text.splitlines()
+    first = max(1, around - before)
+    last = min(len(lines), around + after)
+    return [(n, lines[n - 1]) for n in range(first, last + 1)], len(lines)

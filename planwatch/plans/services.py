@@ -1,0 +1,357 @@
+"""Writing plans: ingesting a document turns it into stored plans, versions and nodes in one
+transaction, with one audit event. Used alike by the upload page, `planwatch ingest`,
+`planwatch setup` and the tests."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from planwatch.accounts.permissions import is_planner
+from planwatch.audit.services import audit_record
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.places import unit_code_counts
+from planwatch.parsing import ParseError, ParseResult, parse_bytes
+from planwatch.parsing import model as pm
+from planwatch.plans.choices import QuantityRole
+from planwatch.plans.keys import (
+    KeyedNode,
+    NodeSignature,
+    VersionDiff,
+    iter_signatures,
+    keyed_nodes,
+    signature,
+    version_diff,
+)
+from planwatch.plans.models import (
+    Node,
+    NodePlace,
+    PlaceMention,
+    Plan,
+    PlanVersion,
+    Quantity,
+    SourceDocument,
+)
+from planwatch.search.services import index_plan_version
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did: the document, whether it was new, the plan versions it holds
+    (created now, or found when the same bytes were ingested before) and parser warnings."""
+
+    document: SourceDocument
+    created: bool
+    versions: list[PlanVersion] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        if not self.created:
+            return _("%(name)s 已存在（%(sha)s…），未作任何更改") % {
+                "name": self.document.name,
+                "sha": self.document.sha256[:12],
+            }
+        parts = [f"{v.title} v{v.number}" for v in self.versions]
+        return _("%(name)s 已导入：%(plans)s") % {
+            "name": self.document.name,
+            "plans": "；".join(parts),
+        }
+
+
+@dataclass
+class _Reference:
+    """The organisation units an ingest links to, read once per ingest."""
+
+    by_adcode: dict[str, int]
+    by_code: dict[str, int]
+    zones: list[OrgUnit]
+
+
+def _reference() -> _Reference:
+    rows = list(OrgUnit.objects.values_list("code", "adcode", "pk"))
+    zones = list(OrgUnit.objects.filter(kind=OrgUnitKind.ZONE).order_by("sort_order"))
+    return _Reference(
+        by_adcode={a: pk for _c, a, pk in rows if a},
+        by_code={c: pk for c, _a, pk in rows},
+        zones=zones,
+    )
+
+
+def plan_ingest(
+    *, data: bytes, name: str, actor: Actor, parsed: ParseResult | None = None
+) -> IngestResult:
+    """Parse `data` and store every plan it holds, all or nothing.
+
+    The same bytes a second time change nothing (the result says "already present"). A plan
+    already known by its title gets a new version with a diff against its previous one.
+    `parsed` may pass the parse of exactly these bytes (bulk tools, tests) to skip parsing.
+    Raises ParseError when the document cannot be parsed; the database is then untouched.
+    `actor=None` is the system itself (set-up, the command line); a user must be a planner.
+    """
+    if actor is not None and not is_planner(actor):
+        raise PermissionDenied(_("只有规划处室人员可以导入规划。"))
+    sha = hashlib.sha256(data).hexdigest()
+    existing = SourceDocument.objects.filter(sha256=sha).first()
+    if existing is not None:
+        return _already_present(existing)
+    result = parsed if parsed is not None else parse_bytes(data, name=name)
+    if result.source.sha256 and result.source.sha256 != sha:
+        raise ValueError("the parse result given is not of these bytes")
+    if not result.plans:
+        raise ParseError(name, _("未识别出任何规划"))
+    try:
+        with transaction.atomic():
+            return _store_document(data=data, name=name, sha=sha, result=result, actor=actor)
+    except IntegrityError:
+        # Someone ingested the same bytes at the same moment: theirs won, ours is a no-op.
+        existing = SourceDocument.objects.filter(sha256=sha).first()
+        if existing is None:
+            raise
+        return _already_present(existing)
+
+
+def _already_present(document: SourceDocument) -> IngestResult:
+    versions = list(document.versions.select_related("plan").order_by("index_in_document"))
+    return IngestResult(document=document, created=False, versions=versions)
+
+
+def _store_document(
+    *, data: bytes, name: str, sha: str, result: ParseResult, actor: Actor
+) -> IngestResult:
+    src = result.source
+    user_id = actor.pk if actor is not None and actor.is_authenticated else None
+    document = SourceDocument.objects.create(
+        sha256=sha,
+        name=name[:255],
+        format=src.format,
+        encoding=src.encoding or "",
+        chars=src.chars,
+        pages=src.pages,
+        size=len(data),
+        content=data,
+        warnings=[{"code": w.code, "message": w.message, "line": w.line} for w in result.warnings],
+        ingested_by_id=user_id,
+    )
+    ref = _reference()
+    versions = [
+        _store_plan(document=document, index=i, parsed=plan, ref=ref)
+        for i, plan in enumerate(result.plans)
+    ]
+    audit_record(
+        actor=actor,
+        action="plan.ingest",
+        target_type="source_document",
+        target_id=document.pk,
+        target_label=document.name,
+        new={
+            "sha256": sha,
+            "name": document.name,
+            "size": len(data),
+            "versions": [
+                {"plan": v.plan_id, "title": v.title, "number": v.number, "diff": _diff_counts(v)}
+                for v in versions
+            ],
+        },
+    )
+    warnings = [f"{w.line or '-'}: {w.message}" for w in result.warnings]
+    return IngestResult(document=document, created=True, versions=versions, warnings=warnings)
+
+
+def _diff_counts(version: PlanVersion) -> dict[str, int]:
+    diff: dict[str, Any] = version.diff or {}
+    return {k: len(diff.get(k, [])) for k in ("added", "removed", "changed")}
+
+
+def _zone_for(title: str, zones: list[OrgUnit]) -> OrgUnit | None:
+    """The zone a plan is for: the zone whose name the title contains (longest wins)."""
+    named = [z for z in zones if z.name and z.name in title]
+    return max(named, key=lambda z: len(z.name)) if named else None
+
+
+def _plan_for(title: str, zone: OrgUnit | None) -> Plan:
+    plan = Plan.objects.select_for_update().filter(title=title).first()
+    if plan is not None:
+        return plan
+    slug = _slug_for(title, zone)
+    order = (Plan.objects.aggregate(m=Max("sort_order"))["m"] or 0) + 1
+    return Plan.objects.create(title=title, slug=slug, sort_order=order, org_unit=zone)
+
+
+def _slug_for(title: str, zone: OrgUnit | None) -> str:
+    base = zone.code.split(":", 1)[-1] if zone is not None else ""
+    base = base or "plan-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    slug, n = base[:60], 1
+    while Plan.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:56]}-{n}"
+    return slug
+
+
+def _store_plan(
+    *, document: SourceDocument, index: int, parsed: pm.Plan, ref: _Reference
+) -> PlanVersion:
+    zone = _zone_for(parsed.title, ref.zones)
+    plan = _plan_for(parsed.title, zone)
+    keyed = keyed_nodes(parsed.nodes)
+    previous = plan.versions.order_by("-number").first()
+    diff: VersionDiff | dict[str, Any] = {}
+    if previous is not None:
+        diff = version_diff(
+            _stored_signatures(previous), iter_signatures(keyed), previous=previous.number
+        )
+    version = PlanVersion.objects.create(
+        plan=plan,
+        document=document,
+        index_in_document=index,
+        number=(previous.number + 1) if previous is not None else 1,
+        title=parsed.title[:255],
+        line=parsed.line,
+        page=parsed.page,
+        cities=list(parsed.cities),
+        diff=diff,
+    )
+    nodes = _store_nodes(version, keyed)
+    _store_quantities(version, parsed, nodes)
+    _store_place_mentions(version, parsed.places, ref)
+    _store_node_places(nodes, ref)
+    index_plan_version(version=version)
+    plan.current_version = version
+    if plan.org_unit_id is None and zone is not None:
+        plan.org_unit = zone
+    plan.save(update_fields=["current_version", "org_unit"])
+    return version
+
+
+def _stored_signatures(version: PlanVersion) -> list[NodeSignature]:
+    rows = version.nodes.order_by("seq").values_list(
+        "key", "kind", "label", "title", "text", "projects", "rows"
+    )
+    return [
+        signature(key=k, kind=kd, label=lb, title=t, text=tx, projects=p, rows=r)
+        for k, kd, lb, t, tx, p, r in rows
+    ]
+
+
+def _store_nodes(version: PlanVersion, keyed: list[KeyedNode]) -> list[Node]:
+    """Insert the tree level by level (parents first, so children can point at them) with
+    one bulk insert per depth; returns the nodes in document order."""
+    by_key: dict[str, Node] = {}
+    ordered: list[Node] = []
+    depth_of: dict[str, int] = {}
+    levels: dict[int, list[Node]] = {}
+    for k in keyed:
+        n = k.node
+        depth = 0 if k.parent_key is None else depth_of[k.parent_key] + 1
+        depth_of[k.key] = depth
+        obj = Node(
+            version=version,
+            seq=k.seq,
+            key=k.key,
+            kind=n.kind,
+            number=n.number,
+            label=(n.label or "")[:32],
+            title=n.title,
+            text=n.text,
+            level=n.level,
+            line=n.line,
+            end_line=max(n.end_line, n.line),
+            page=n.page,
+            projects=list(n.projects or []),
+            rows=n.rows,
+        )
+        by_key[k.key] = obj
+        ordered.append(obj)
+        levels.setdefault(depth, []).append(obj)
+    parents = {k.key: k.parent_key for k in keyed}
+    for depth in sorted(levels):
+        batch = levels[depth]
+        for obj in batch:
+            parent_key = parents[obj.key]
+            if parent_key is not None:
+                obj.parent = by_key[parent_key]
+        Node.objects.bulk_create(batch, batch_size=500)
+    return ordered
+
+
+def _store_quantities(version: PlanVersion, parsed: pm.Plan, nodes: list[Node]) -> None:
+    """Targets and baselines, each linked to the innermost node whose lines hold it."""
+    starts = [n.line for n in nodes]
+    rows: list[Quantity] = []
+    for role, items in (
+        (QuantityRole.TARGET, parsed.targets),
+        (QuantityRole.BASELINE, parsed.baselines),
+    ):
+        for seq, q in enumerate(items):
+            rows.append(
+                Quantity(
+                    version=version,
+                    node=_innermost(nodes, starts, q.line),
+                    role=role,
+                    text=q.text,
+                    indicator=q.indicator[:255],
+                    value=q.value,
+                    unit=(q.unit or "")[:32],
+                    year=q.year,
+                    comparator=(q.comparator or "")[:4],
+                    kind=q.kind,
+                    attribute=(q.attribute or "")[:8],
+                    base_value=q.base_value,
+                    base_year=q.base_year,
+                    line=q.line,
+                    page=q.page,
+                    seq=seq,
+                )
+            )
+    Quantity.objects.bulk_create(rows, batch_size=500)
+
+
+def _innermost(nodes: list[Node], starts: list[int], line: int) -> Node | None:
+    """The last node (in document order) starting at or before `line` that still spans it;
+    document order is depth-first, so that is the innermost one."""
+    i = bisect.bisect_right(starts, line) - 1
+    while i >= 0:
+        if nodes[i].line <= line <= nodes[i].end_line:
+            return nodes[i]
+        i -= 1
+    return None
+
+
+def _store_place_mentions(version: PlanVersion, places: list[pm.Place], ref: _Reference) -> None:
+    PlaceMention.objects.bulk_create(
+        [
+            PlaceMention(
+                version=version,
+                org_unit_id=ref.by_adcode.get(p.adcode or ""),
+                name=p.name[:64],
+                adcode=(p.adcode or "")[:12],
+                level=p.level,
+                count=p.count,
+            )
+            for p in places
+        ],
+        batch_size=500,
+    )
+
+
+def _store_node_places(nodes: list[Node], ref: _Reference) -> None:
+    """Which organisation units each node names, counted by the gazetteer's matcher on the
+    node's own title and text (not its children's, so a mention is listed once)."""
+    links: list[NodePlace] = []
+    for node in nodes:
+        for code, count in unit_code_counts((node.title, node.text)).items():
+            unit_id = ref.by_code.get(code)
+            if unit_id is not None:
+                links.append(NodePlace(node=node, org_unit_id=unit_id, count=count))
+    NodePlace.objects.bulk_create(links, batch_size=1000)

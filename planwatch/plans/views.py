@@ -1,0 +1,142 @@
+"""Pages of the plans: the home page, a plan's table of contents, its chapters and sections
+in its own words, its targets and baselines, its versions and their diffs, the source text
+by line, and the upload page for planners. Views authorise, read through selectors or call
+one service, and render."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from planwatch.accounts.permissions import is_planner
+from planwatch.parsing import ParseError
+from planwatch.plans import selectors
+from planwatch.plans.forms import PlanUploadForm
+from planwatch.plans.services import IngestResult, plan_ingest
+
+log = logging.getLogger(__name__)
+
+
+def _version_number(request: HttpRequest) -> int | None:
+    raw = request.GET.get("v", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.plan_summaries_for(viewer=request.user)
+    return render(request, "plans/home.html", {"summaries": summaries})
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.plan_summaries_for(viewer=request.user)
+    return render(request, "plans/plan_list.html", {"summaries": summaries})
+
+
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.access_plan(request.user, slug)
+    version = selectors.access_version(request.user, plan, _version_number(request))
+    toc = selectors.plan_toc_for(viewer=request.user, version=version)
+    return render(request, "plans/plan_detail.html", {"plan": plan, "version": version, "toc": toc})
+
+
+def node_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    plan = selectors.access_plan(request.user, slug)
+    version = selectors.access_version(request.user, plan, _version_number(request))
+    node = selectors.access_node(request.user, version, key)
+    page_key = selectors.node_page_of(node)
+    if page_key != node.key:
+        url = reverse("node_detail", args=[plan.slug, page_key])
+        query = f"?v={version.number}" if version.pk != plan.current_version_id else ""
+        return redirect(f"{url}{query}#n-{node.key}")
+    context = {
+        "plan": plan,
+        "version": version,
+        "is_current": version.pk == plan.current_version_id,
+        "tree": selectors.node_subtree_for(viewer=request.user, node=node),
+        "ancestors": selectors.node_ancestors_for(viewer=request.user, node=node),
+        "neighbours": selectors.node_neighbours_for(viewer=request.user, node=node),
+    }
+    return render(request, "plans/node_detail.html", context)
+
+
+def plan_targets(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.access_plan(request.user, slug)
+    version = selectors.access_version(request.user, plan, _version_number(request))
+    quantities = selectors.plan_quantities_for(viewer=request.user, version=version)
+    context = {
+        "plan": plan,
+        "version": version,
+        "targets": quantities["target"],
+        "baselines": quantities["baseline"],
+    }
+    return render(request, "plans/plan_targets.html", context)
+
+
+def plan_versions(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.access_plan(request.user, slug)
+    versions = selectors.plan_versions_for(viewer=request.user, plan=plan)
+    return render(request, "plans/plan_versions.html", {"plan": plan, "versions": versions})
+
+
+def plan_version_diff(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    plan = selectors.access_plan(request.user, slug)
+    version = selectors.access_version(request.user, plan, number)
+    diff = selectors.version_diff_for(viewer=request.user, version=version)
+    context = {"plan": plan, "version": version, "diff": diff}
+    return render(request, "plans/plan_version_diff.html", context)
+
+
+def plan_source(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.access_plan(request.user, slug)
+    version = selectors.access_version(request.user, plan, _version_number(request))
+    raw = request.GET.get("line", "")
+    line = int(raw) if raw.isdigit() else version.line
+    found = selectors.source_lines_for(viewer=request.user, version=version, around=line)
+    lines, total = found if found is not None else ([], 0)
+    context = {"plan": plan, "version": version, "line": line, "lines": lines, "total": total}
+    return render(request, "plans/plan_source.html", context)
+
+
+@dataclass
+class UploadOutcome:
+    """What became of one uploaded file, for the results list."""
+
+    name: str
+    result: IngestResult | None = None
+    error: str = ""
+
+
+def _ingest_upload(request: HttpRequest, name: str, data: bytes) -> UploadOutcome:
+    try:
+        return UploadOutcome(name, result=plan_ingest(data=data, name=name, actor=request.user))
+    except ParseError as exc:
+        return UploadOutcome(name, error=str(exc))
+    except Exception:
+        log.exception("ingest of %s failed", name)
+        return UploadOutcome(
+            name, error=_("%(name)s：导入时发生内部错误，数据库未作更改。") % {"name": name}
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    if not is_planner(request.user):
+        raise Http404
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    outcomes: list[UploadOutcome] = []
+    if request.method == "POST" and form.is_valid():
+        outcomes = [
+            _ingest_upload(request, f.name or "", f.read()) for f in form.cleaned_data["documents"]
+        ]
+    context = {"form": form, "outcomes": outcomes}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "plans/partials/_upload_results.html", context)
+    return render(request, "plans/plan_upload.html", context)

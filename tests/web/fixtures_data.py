@@ -1,0 +1,332 @@
+"""Reference data and plans for the web tests.
+
+| fixture         | what                                                                   |
+|-----------------|------------------------------------------------------------------------|
+| `orgunits`      | the reference tree (四川省, 5 zones, 21 prefectures, 183 counties, 省直部门) |
+| `bundled_plans` | the five plans of the bundled document, ingested (current versions)      |
+| `sample_plans`  | two small hand-made plans (川南, 成都平原) ingested from `sample_parse()`   |
+
+The reference data and the bundled plans are expensive to load, so they are written once per
+test session into the test database (outside any test's transaction) the first time a test asks
+for them; each test then only checks they are still there (a transactional test such as a
+live-server browser test empties the database when it ends, and they are loaded again).
+The parse of the bundled file is cached for the whole session too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.services import orgunits_load_reference
+from planwatch.parsing import ParseResult, parse_bytes
+from planwatch.parsing.model import Node, Place, Plan, Quantity, Source
+from planwatch.plans.models import Plan as StoredPlan
+from planwatch.plans.models import SourceDocument
+from planwatch.plans.services import IngestResult, plan_ingest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "data" / "plans" / "sichuan-2021-five-regional-plans.txt"
+
+
+@functools.cache
+def bundled_bytes() -> bytes:
+    return BUNDLED.read_bytes()
+
+
+@functools.cache
+def bundled_parse() -> ParseResult:
+    """The parse of the bundled file, once per session (treat as read-only)."""
+    return parse_bytes(bundled_bytes(), name=BUNDLED.name)
+
+
+def ensure_reference() -> None:
+    if not OrgUnit.objects.filter(code="510000").exists():
+        orgunits_load_reference(actor=None)
+
+
+def ensure_bundled() -> IngestResult:
+    ensure_reference()
+    return plan_ingest(data=bundled_bytes(), name=BUNDLED.name, actor=None, parsed=bundled_parse())
+
+
+@pytest.fixture(scope="session")
+def _reference_db(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        ensure_reference()
+
+
+@pytest.fixture(scope="session")
+def _bundled_db(_reference_db: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        ensure_bundled()
+
+
+@pytest.fixture
+def orgunits(_reference_db: None, db: None) -> dict[str, OrgUnit]:
+    """Every reference unit by code (adcode, "zone:<code>", "dept:<slug>")."""
+    ensure_reference()
+    return {u.code: u for u in OrgUnit.objects.all()}
+
+
+@pytest.fixture
+def bundled_plans(_bundled_db: None, orgunits: dict[str, OrgUnit]) -> list[StoredPlan]:
+    """The five plans of the bundled document, in document order."""
+    ensure_bundled()
+    return list(StoredPlan.objects.select_related("current_version", "org_unit"))
+
+
+# --- small hand-made plans --------------------------------------------------------------
+
+# Titles differ from the bundled plans' so both sets can live in one database.
+SOUTH_TITLE = "川南经济区“十四五”一体化发展规划（样例）"
+PLAIN_TITLE = "成都平原经济区“十四五”一体化发展规划（样例）"
+SAMPLE_TEXT = "\n".join(f"第 {i} 行" for i in range(1, 401)) + "\n"
+
+
+def node(
+    kind: Any,
+    title: str,
+    text: str = "",
+    *,
+    line: int,
+    number: int | None = None,
+    label: str | None = None,
+    level: int = 1,
+    page: int | None = None,
+    children: list[Node] | None = None,
+    projects: list[str] | None = None,
+) -> Node:
+    return Node(
+        kind=kind,
+        number=number,
+        label=label,
+        title=title,
+        text=text,
+        level=level,
+        line=line,
+        end_line=line + 1,
+        page=page if page is not None else line // 40 + 1,
+        children=children or [],
+        projects=projects,
+    )
+
+
+def _fix_ends(nodes: list[Node]) -> int:
+    """Make each node span its children (as the parser does)."""
+    end = 0
+    for n in nodes:
+        n.end_line = max(n.end_line, _fix_ends(n.children))
+        end = max(end, n.end_line)
+    return end
+
+
+def south_plan(*, revised: bool = False) -> Plan:
+    provision_text = (
+        "推动宜宾、泸州组团发展，建设成自宜高铁。"
+        if not revised
+        else "推动宜宾、泸州、自贡组团发展，加快建设成自宜高铁。"
+    )
+    section_children = [
+        node("provision", "提升宜宾泸州发展能级", provision_text, line=120, level=3),
+        node(
+            "box",
+            "重大交通项目",
+            line=130,
+            number=1,
+            label="专栏 1",
+            level=3,
+            children=[
+                node(
+                    "box_item",
+                    "铁路",
+                    "建设成自宜高铁、渝昆高铁。",
+                    line=132,
+                    number=1,
+                    label="1",
+                    level=4,
+                    projects=["成自宜高铁", "渝昆高铁"],
+                ),
+            ],
+        ),
+    ]
+    if not revised:
+        section_children.append(
+            node("provision", "加强内江自贡协作", "推动内自同城化发展。", line=140, level=3)
+        )
+    else:
+        section_children.append(
+            node("provision", "建设翠屏区滨江新区", "支持翠屏区建设。", line=150, level=3)
+        )
+    background = (
+        []
+        if revised
+        else [
+            node("paragraph", "", "川南经济区包括自贡、泸州、内江、宜宾四市。", line=102, level=2),
+        ]
+    )
+    nodes = [
+        node("chapter", "发展基础", line=100, number=1, label="第一章", children=background),
+        node(
+            "chapter",
+            "空间布局",
+            line=110,
+            number=2,
+            label="第二章",
+            children=[
+                node(
+                    "section",
+                    "做强中心城市",
+                    line=115,
+                    number=1,
+                    label="第一节",
+                    level=2,
+                    children=section_children,
+                ),
+            ],
+        ),
+    ]
+    if revised:
+        nodes.append(
+            node(
+                "chapter",
+                "保障措施",
+                line=160,
+                number=3,
+                label="第三章",
+                children=[
+                    node(
+                        "provision",
+                        "健全实施机制",
+                        "建立川南经济区联席会议制度。",
+                        line=162,
+                        level=2,
+                    ),
+                ],
+            )
+        )
+    _fix_ends(nodes)
+    return Plan(
+        title=SOUTH_TITLE,
+        line=90,
+        page=3,
+        cities=["自贡", "泸州", "内江", "宜宾"],
+        nodes=nodes,
+        targets=[
+            Quantity(
+                "地区生产总值年均增长 7% 左右",
+                "地区生产总值",
+                7.0,
+                "%",
+                2025,
+                "~",
+                "growth",
+                "预期性",
+                121,
+                4,
+            ),
+            Quantity(
+                "森林覆盖率达到 45%", "森林覆盖率", 45.0, "%", 2025, ">=", "level", "约束性", 121, 4
+            ),
+        ],
+        baselines=[
+            Quantity(
+                "2020 年地区生产总值 8000 亿元",
+                "地区生产总值",
+                8000.0,
+                "亿元",
+                2020,
+                None,
+                "level",
+                None,
+                103,
+                3,
+            ),
+        ],
+        places=[
+            Place("宜宾", "511500", "prefecture", 3),
+            Place("泸州", "510500", "prefecture", 2),
+            Place("成渝地区双城经济圈", None, "region", 1),
+        ],
+    )
+
+
+def plain_plan() -> Plan:
+    nodes = [
+        node(
+            "chapter",
+            "总体要求",
+            line=200,
+            number=1,
+            label="第一章",
+            children=[
+                node(
+                    "provision", "建设成德眉资同城化", "推动成都、德阳同城发展。", line=205, level=2
+                ),
+            ],
+        ),
+    ]
+    _fix_ends(nodes)
+    return Plan(
+        title=PLAIN_TITLE,
+        line=190,
+        page=6,
+        cities=["成都", "德阳", "眉山", "资阳"],
+        nodes=nodes,
+        places=[Place("成都", "510100", "prefecture", 2)],
+    )
+
+
+def sample_parse(*, revised: bool = False, text: str = SAMPLE_TEXT) -> tuple[bytes, ParseResult]:
+    """Bytes and a hand-made parse of them: the 川南 plan (or its revision) and the 成都平原
+    plan, shaped as the parser shapes them."""
+    data = (text + ("修订稿\n" if revised else "")).encode("utf-8")
+    source = Source(
+        name="sample.txt",
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="text",
+        encoding="utf-8",
+        chars=len(data.decode()),
+        pages=10,
+    )
+    plans = [south_plan(revised=revised)] + ([] if revised else [plain_plan()])
+    return data, ParseResult(source=source, plans=plans)
+
+
+def ingest_sample(*, revised: bool = False, actor: Any = None) -> IngestResult:
+    data, parsed = sample_parse(revised=revised)
+    name = "sample-revised.txt" if revised else "sample.txt"
+    return plan_ingest(data=data, name=name, actor=actor, parsed=parsed)
+
+
+@pytest.fixture
+def sample_plans(orgunits: dict[str, OrgUnit]) -> Iterator[IngestResult]:
+    """The two hand-made plans, ingested in the test's transaction (the bundled plans may be
+    in the database beside them)."""
+    yield ingest_sample()
+
+
+def db_snapshot() -> dict[str, int]:
+    """Row counts of every table the ingest writes, to prove a failed ingest changed nothing."""
+    from planwatch.audit.models import AuditEvent
+    from planwatch.plans.models import Node as StoredNode
+    from planwatch.plans.models import NodePlace, PlaceMention, PlanVersion, Quantity
+
+    models: list[Any] = [
+        SourceDocument,
+        StoredPlan,
+        PlanVersion,
+        StoredNode,
+        Quantity,
+        PlaceMention,
+        NodePlace,
+        AuditEvent,
+        OrgUnit,
+    ]
+    return {m.__name__: m.objects.count() for m in models}
