@@ -69,7 +69,7 @@ COUNTY_WORD_AFTER = "城|域|级|乡|镇|委|政|长|区|市|际|里|内|外|和
 # A name ending in 川 before a direction is the tail of a word before 川南/川东北/川渝 …
 # (中国联通川东北数据中心 is not 通川区).
 CHUAN_REGION_AFTER = "东北|西北|南|西|渝|陕|藏|滇|黔|甘"
-# A composite abbreviation starting with 成 (成德, 成渝 …) after a verb that forms a word with
+# A name starting with 成 (成德, 成渝, 成华 …; not 成都) after a verb that forms a word with
 # 成 (建成, 形成, 完成 …) is that verb plus a place name (建成南充), unless the verb is one that
 # takes an object (共建, 打造 …: 共建成德临港经济).
 VERB_CHENG = re.compile(
@@ -163,7 +163,8 @@ def _guard_ok(text: str, hit: _Hit) -> bool:
     county = hit.entry.keys[0].level == "county"
     if county and surface.endswith("川") and re.match(CHUAN_REGION_AFTER, after):
         return False
-    return not (hit.entry.composite and surface[0] == "成" and VERB_CHENG.search(before))
+    cheng = surface[0] == "成" and not surface.startswith("成都")
+    return not (cheng and VERB_CHENG.search(before))
 
 
 def _candidates(text: str) -> list[_Hit]:

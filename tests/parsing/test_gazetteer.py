@@ -117,6 +117,15 @@ def test_composites_resolve_to_their_members() -> None:
     assert len(gaz.composites) == 69
 
 
+def test_region_members_resolve() -> None:
+    gaz = load_gazetteer()
+    members = {r.name: [gaz.key_for(code).name for code in r.members] for r in gaz.regions.values()}
+    assert members["成都都市圈"] == ["成都", "德阳", "眉山", "资阳"]
+    assert members["大小凉山"] == ["凉山", "乐山"]
+    # 21 prefectures in the zones; 成渝 2, 成都都市圈 4, 川陕革命老区 2, 大小凉山 2.
+    assert sum(map(len, members.values())) == 21 + 2 + 4 + 2 + 2
+
+
 def test_places_outside_sichuan_keep_their_adcodes() -> None:
     gaz = load_gazetteer()
     assert gaz.lookup("重庆") == [PlaceKey("重庆", "500000", "province")]
