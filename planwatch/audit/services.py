@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from planwatch.audit.middleware import current_request_id
 from planwatch.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -38,7 +39,7 @@ def event_digest(
     payload = _canonical(
         [
             prev_hash,
-            created_at.astimezone(timezone.UTC).isoformat(),
+            created_at.astimezone(UTC).isoformat(),
             actor_label,
             action,
             target_type,
@@ -69,7 +70,9 @@ def audit_record(
     new: Any = None,
     request_id: str = "",
 ) -> AuditEvent:
-    """Append one event. `actor=None` means the system itself (set-up, scheduled jobs)."""
+    """Append one event. `actor=None` means the system itself (set-up, scheduled jobs).
+    Without an explicit `request_id`, the id of the request being served (if any) is used."""
+    request_id = request_id or current_request_id.get()
     user, label = _actor_parts(actor)
     # JSON round trip: what is hashed is exactly what the database stores.
     old_v = json.loads(_canonical(old)) if old is not None else None
@@ -79,7 +82,7 @@ def audit_record(
             pk=1, defaults={"last_hash": GENESIS}
         )
         now = timezone.now()
-        fields = {
+        fields: dict[str, Any] = {
             "created_at": now,
             "actor_label": label,
             "action": action,
@@ -91,7 +94,9 @@ def audit_record(
             "request_id": request_id,
         }
         digest = event_digest(prev_hash=head.last_hash, **fields)
-        event = AuditEvent.objects.create(actor=user, prev_hash=head.last_hash, hash=digest, **fields)
+        event = AuditEvent.objects.create(
+            actor=user, prev_hash=head.last_hash, hash=digest, **fields
+        )
         AuditChainHead.objects.filter(pk=1).update(last_hash=digest, count=head.count + 1)
     return event
 
@@ -105,7 +110,9 @@ def audit_verify() -> tuple[int, list[str]]:
     for ev in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
         if ev.prev_hash != prev:
-            problems.append(f"event {ev.pk}: chain broken (an event before it was removed or altered)")
+            problems.append(
+                f"event {ev.pk}: chain broken (an event before it was removed or altered)"
+            )
         digest = event_digest(
             prev_hash=ev.prev_hash,
             created_at=ev.created_at,

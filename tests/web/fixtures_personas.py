@@ -1,0 +1,178 @@
+"""Named personas of the web tests, each a logged-in test client (`yibin_reporter`) with its
+account beside it (`yibin_reporter_user`):
+
+| fixture            | role                      | on                                  |
+|--------------------|---------------------------|-------------------------------------|
+| `planner`          | planner                   | 四川省 (the whole province)          |
+| `chuannan_planner` | planner                   | 川南经济区 (zone:south-sichuan)      |
+| `leader`           | leader                    | 四川省                               |
+| `yibin_reporter`   | reporter                  | 宜宾市 511500                        |
+| `yibin_reviewer`   | unit_reviewer             | 宜宾市 511500                        |
+| `luzhou_reporter`  | reporter                  | 泸州市 510500                        |
+| `admin`            | superuser                 | — (`admin_user` is its account)      |
+| `anon`             | anonymous visitor         | —                                   |
+
+The provincial planner holds its role on 四川省, not on 省发展改革委: scope is inherited down
+the tree, and 省发展改革委 is a department beside the prefectures, not above them, so a role on
+it would cover no city (docs/decisions/0002-roles-and-scopes.md). `admin_user` keeps
+pytest-django's meaning (the superuser account; `admin_client` is its client).
+
+The organisation units come from the reference-data fixture `orgunits` when it is present;
+otherwise the few units the personas need are created here, with the same codes and paths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.db.models import Max, QuerySet
+from django.test import Client
+
+from planwatch.accounts.choices import Role
+from planwatch.accounts.models import Membership
+from planwatch.audit.models import AuditEvent
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+
+PASSWORD = "Shu-dao-nan-2021"
+
+# code, name, kind, parent code
+_UNITS: list[tuple[str, str, str, str | None]] = [
+    ("510000", "四川省", OrgUnitKind.PROVINCE, None),
+    ("zone:south-sichuan", "川南经济区", OrgUnitKind.ZONE, "510000"),
+    ("zone:chengdu-plain", "成都平原经济区", OrgUnitKind.ZONE, "510000"),
+    ("511500", "宜宾市", OrgUnitKind.PREFECTURE, "zone:south-sichuan"),
+    ("511502", "翠屏区", OrgUnitKind.COUNTY, "511500"),
+    ("510500", "泸州市", OrgUnitKind.PREFECTURE, "zone:south-sichuan"),
+    ("510100", "成都市", OrgUnitKind.PREFECTURE, "zone:chengdu-plain"),
+    ("dept:ndrc", "四川省发展和改革委员会", OrgUnitKind.DEPARTMENT, "510000"),
+]
+
+
+@pytest.fixture
+def persona_units(request: pytest.FixtureRequest, db: None) -> dict[str, OrgUnit]:
+    """The units the personas and the account tests use, by code."""
+    with contextlib.suppress(pytest.FixtureLookupError):  # else: make the few we need
+        request.getfixturevalue("orgunits")
+    units: dict[str, OrgUnit] = {}
+    for code, name, kind, parent_code in _UNITS:
+        parent = units[parent_code] if parent_code else None
+        path = f"{parent.path if parent else '/'}{code}/"
+        adcode = code if code[0].isdigit() else None
+        units[code], _ = OrgUnit.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "kind": kind, "parent": parent, "path": path, "adcode": adcode},
+        )
+    return units
+
+
+@functools.cache
+def _password_hash() -> str:
+    # Hashed once per run with the first configured hasher (argon2): hashing is slow on purpose.
+    return make_password(PASSWORD)
+
+
+@pytest.fixture
+def new_audit_events(persona_units: dict[str, OrgUnit]) -> Callable[[], QuerySet[AuditEvent]]:
+    """Audit events written since the test began, oldest first (loading the reference data
+    for the session writes events of its own)."""
+    start = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    return lambda: AuditEvent.objects.filter(id__gt=start).order_by("id")
+
+
+def make_user(
+    username: str, units: dict[str, OrgUnit], *grants: tuple[str, Role], **extra: Any
+) -> User:
+    """An account with `grants` ((unit code, role), …) and the known test password."""
+    user = User.objects.create(username=username, password=_password_hash(), **extra)
+    for code, role in grants:
+        Membership.objects.create(user=user, org_unit=units[code], role=role)
+    return user
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anon() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def planner_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("planner", persona_units, ("510000", Role.PLANNER), first_name="省规划处")
+
+
+@pytest.fixture
+def planner(planner_user: User) -> Client:
+    return logged_in(planner_user)
+
+
+@pytest.fixture
+def chuannan_planner_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("chuannan_planner", persona_units, ("zone:south-sichuan", Role.PLANNER))
+
+
+@pytest.fixture
+def chuannan_planner(chuannan_planner_user: User) -> Client:
+    return logged_in(chuannan_planner_user)
+
+
+@pytest.fixture
+def leader_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("leader", persona_units, ("510000", Role.LEADER))
+
+
+@pytest.fixture
+def leader(leader_user: User) -> Client:
+    return logged_in(leader_user)
+
+
+@pytest.fixture
+def yibin_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("yibin_reporter", persona_units, ("511500", Role.REPORTER))
+
+
+@pytest.fixture
+def yibin_reporter(yibin_reporter_user: User) -> Client:
+    return logged_in(yibin_reporter_user)
+
+
+@pytest.fixture
+def yibin_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("yibin_reviewer", persona_units, ("511500", Role.UNIT_REVIEWER))
+
+
+@pytest.fixture
+def yibin_reviewer(yibin_reviewer_user: User) -> Client:
+    return logged_in(yibin_reviewer_user)
+
+
+@pytest.fixture
+def luzhou_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("luzhou_reporter", persona_units, ("510500", Role.REPORTER))
+
+
+@pytest.fixture
+def luzhou_reporter(luzhou_reporter_user: User) -> Client:
+    return logged_in(luzhou_reporter_user)
+
+
+@pytest.fixture
+def admin_user(persona_units: dict[str, OrgUnit]) -> User:
+    """The superuser (overrides pytest-django's fixture of the same name and meaning)."""
+    return make_user("admin", persona_units, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def admin(admin_user: User) -> Client:
+    return logged_in(admin_user)
