@@ -249,7 +249,9 @@ COUNT_WORD = re.compile(
     r"(?:市州|市\(州\)|市|州)(?![场民值长政委容貌面])"
 )
 # Phrases that make an enumeration a statement of the plan's scope or of who implements it.
-SCOPE_BEFORE = re.compile(r"(?:范围|涵盖|覆盖|包括|辖)[^。;,]{0,8}$")
+SCOPE_BEFORE = re.compile(
+    r"(?:范围|(?:经济区|区域|规划区|本区)[^。;]{0,8}(?:包括|涵盖|覆盖|辖))[^。;]{0,10}$"
+)
 RESPONSIBLE_AFTER = re.compile(r"^[^。;]{0,30}?(?:责任主体|主体责任|实施主体)")
 
 

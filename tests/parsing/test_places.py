@@ -154,7 +154,10 @@ def test_covered_cities_reads_enumerations_not_mentions() -> None:
     assert covered_cities(_plan("某规划", "阿坝、甘孜两州切实担负起主体责任。")) == ["阿坝", "甘孜"]
     scope = "规划范围包括成都市、德阳市、眉山市和资阳市,面积 3.31 万平方公里。"
     assert covered_cities(_plan("某规划", scope)) == ["成都", "德阳", "眉山", "资阳"]
+    zone = "经济区包括成都、德阳、眉山和资阳 4 市。"
+    assert covered_cities(_plan("某规划", zone)) == ["成都", "德阳", "眉山", "资阳"]
     # … but an enumeration that is neither says nothing about the plan's scope,
+    assert covered_cities(_plan("某规划", "重点城市包括成都、德阳。")) == []
     assert covered_cities(_plan("某规划", "自贡、内江两市公共服务同城化成果在川南全域推广。")) == []
     # a count that disagrees with the enumeration is not taken,
     assert covered_cities(_plan("某规划", "阿坝、甘孜三州切实担负起主体责任。")) == []
