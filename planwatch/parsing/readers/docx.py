@@ -22,7 +22,7 @@ from docx.text.paragraph import Paragraph
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
-from planwatch.parsing.readers.text import BOX_TITLE, strip_line, table_text
+from planwatch.parsing.readers.text import BOX_TITLE, box_blocks, strip_line, table_text
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|目录)\s*[1-9]$", re.IGNORECASE)
@@ -35,9 +35,9 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     blocks: list[Block] = []
     for ordinal, element in enumerate(_body_elements(document.element.body), start=1):
         if element.tag == qn("w:tbl"):
-            block = _table_block(element, document, ordinal)
-        else:
-            block = _paragraph_block(Paragraph(element, document), ordinal)
+            blocks.extend(_table_blocks(element, document, ordinal))
+            continue
+        block = _paragraph_block(Paragraph(element, document), ordinal)
         if block is not None:
             blocks.append(block)
     return ReaderOutput(blocks=blocks)
@@ -116,21 +116,23 @@ def _outline_level(element: Any) -> int | None:
     return int(raw) + 1
 
 
-def _table_block(tbl: Any, document: Any, ordinal: int) -> Block | None:
+def _table_blocks(tbl: Any, document: Any, ordinal: int) -> list[Block]:
+    """A table block, or the box blocks of a table that is a 专栏."""
     grid, cells = table_grid(tbl, document)
     if not grid:
-        return None
+        return []
     first = next((cell for cell in cells if cell), "")
-    box = bool(BOX_TITLE.match(first))
-    text = "\n".join(cell for cell in cells if cell) if box else table_text(grid)
-    return Block(
-        text=text,
-        line=ordinal,
-        end_line=ordinal,
-        table=grid,
-        hint="box" if box else None,
-        spans=[(0, ordinal, None)],
-    )
+    if BOX_TITLE.match(first):
+        return box_blocks([(cell, ordinal) for cell in cells], grid, ordinal)
+    return [
+        Block(
+            text=table_text(grid),
+            line=ordinal,
+            end_line=ordinal,
+            table=grid,
+            spans=[(0, ordinal, None)],
+        )
+    ]
 
 
 def _int_attribute(parent: Any, path: str, default: int) -> int:

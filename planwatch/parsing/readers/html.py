@@ -22,7 +22,7 @@ from planwatch.parsing.cleaning import is_clutter
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
-from planwatch.parsing.readers.text import BOX_TITLE, collapse_space, table_text
+from planwatch.parsing.readers.text import BOX_TITLE, box_blocks, collapse_space, table_text
 
 _DROP_TAGS = frozenset(
     [
@@ -116,7 +116,8 @@ _CLUTTER = re.compile(
     r"分享到\s*[:：]?.*|扫一扫在手机(?:上)?打开当前页|(?:上|下)一篇\s*[:：].*"
 )
 _METADATA = re.compile(
-    r"^\s*(?:当前位置|您当前的位置|您现在的位置|您的位置|发布时间|发布日期|信息来源|来源|"
+    r"^\s*(?:\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*)?"
+    r"(?:当前位置|您当前的位置|您现在的位置|您的位置|发布时间|发布日期|信息来源|来源|"
     r"浏览次数|访问量|作者|责任编辑|编辑)\s*[:：]"
 )
 _FOOTER_TEXT = re.compile(r"版权所有|ICP\s*备|网站标识码|公网安备|主办单位\s*[:：]|网站地图")
@@ -131,6 +132,8 @@ class _Walker:
 
     blocks: list[Block] = field(default_factory=list)
     buffer: list[tuple[str, int]] = field(default_factory=list)
+    # Table cells keep every line: a label such as “发布日期：” is data there, not clutter.
+    in_cell: bool = False
 
     def add(self, text: str | None, line: int) -> None:
         if text:
@@ -139,7 +142,8 @@ class _Walker:
     def flush(self) -> None:
         """End the current paragraph: emit it unless it is empty or web clutter."""
         pieces, self.buffer = self.buffer, []
-        text = web_text("".join(piece for piece, _ in pieces))
+        joined = "".join(piece for piece, _ in pieces)
+        text = collapse_space(joined) if self.in_cell else web_text(joined)
         if text:
             lines = [line for _, line in pieces]
             self.blocks.append(
@@ -244,7 +248,7 @@ def _is_layout_table(table: html.HtmlElement) -> bool:
 
 def _cell_text(cell: html.HtmlElement) -> str:
     """A cell's text, its paragraphs and <br> lines separated by newlines."""
-    walker = _Walker()
+    walker = _Walker(in_cell=True)
     walker.add(cell.text, cell.sourceline or 1)
     for child in cell:
         _walk(child, walker)
@@ -260,19 +264,19 @@ def _span(cell: html.HtmlElement, attribute: str, limit: int) -> int:
     return limit if value == 0 else max(1, min(value, limit))
 
 
-def table_grid(table: html.HtmlElement) -> tuple[list[list[str]], list[str]]:
-    """The table as a full grid (a spanned cell repeated in every slot it covers) and the
-    texts of its distinct cells in document order."""
+def table_grid(table: html.HtmlElement) -> tuple[list[list[str]], list[tuple[str, int]]]:
+    """The table as a full grid (a spanned cell repeated in every slot it covers) and its
+    distinct cells in document order as (text, source line)."""
     rows = _own_rows(table)
     slots: dict[tuple[int, int], str] = {}
-    cells: list[str] = []
+    cells: list[tuple[str, int]] = []
     for r, tr in enumerate(rows):
         col = 0
         for cell in (c for c in tr if c.tag in ("td", "th")):
             while (r, col) in slots:
                 col += 1
             text = _cell_text(cell)
-            cells.append(text)
+            cells.append((text, cell.sourceline or tr.sourceline or 1))
             rowspan = _span(cell, "rowspan", len(rows) - r)
             colspan = _span(cell, "colspan", _MAX_SPAN)
             for dr in range(rowspan):
@@ -294,19 +298,14 @@ def _emit_table(table: html.HtmlElement, walker: _Walker) -> None:
     grid, cells = table_grid(table)
     if not grid:
         return
-    first = next((cell for cell in cells if cell.strip()), "")
-    if all(marker in "".join(cells) for marker in _INFO_TABLE):
+    texts = [text for text, _ in cells]
+    if all(marker in "".join(texts) for marker in _INFO_TABLE):
         return  # the government "信息公开" metadata table (索引号, 发布日期 …), not the plan
-    box = bool(BOX_TITLE.match(first))
-    text = "\n".join(cell for cell in cells if cell) if box else table_text(grid)
     end = max((tr.sourceline or line for tr in _own_rows(table)), default=line)
+    first = next((text for text in texts if text.strip()), "")
+    if BOX_TITLE.match(first):
+        walker.blocks.extend(box_blocks(cells, grid, end))
+        return
     walker.blocks.append(
-        Block(
-            text=text,
-            line=line,
-            end_line=end,
-            table=grid,
-            hint="box" if box else None,
-            spans=[(0, line, None)],
-        )
+        Block(text=table_text(grid), line=line, end_line=end, table=grid, spans=[(0, line, None)])
     )

@@ -17,6 +17,9 @@ from planwatch.parsing.readers import ReaderOutput
 from planwatch.parsing.readers.text import collapse_space, join_lines, strip_line, table_text
 
 _TAG = re.compile(r"<[^>]*>")
+# CommonMark does not close “**粗体。**正文”: a delimiter between CJK punctuation and a letter
+# is not right-flanking. Such pairs are left as literal text; they are markup all the same.
+_UNPARSED_STRONG = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)")
 
 
 @dataclass
@@ -97,6 +100,7 @@ def inline_text(token: Token) -> tuple[str, list[tuple[int, int, int | None]]]:
             segments[-1] += child.content
         elif child.type in ("softbreak", "hardbreak"):
             segments.append("")
+    segments = [_UNPARSED_STRONG.sub(r"\1", segment) for segment in segments]
     return join_lines([(segment, first + i, None) for i, segment in enumerate(segments)])
 
 

@@ -26,7 +26,14 @@ import pdfplumber
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
-from planwatch.parsing.readers.text import BOX_TITLE, join_lines, strip_line, table_text
+from planwatch.parsing.readers.text import (
+    BOX_ITEM,
+    BOX_TITLE,
+    box_blocks,
+    join_lines,
+    strip_line,
+    table_text,
+)
 
 NO_TEXT_LAYER = "PDF has no text layer (scanned image?); OCR it first"
 _PAGE_NUMBER = re.compile(
@@ -118,12 +125,30 @@ def _read_page(page: Any, number: int, before: int) -> tuple[list[_Line], list[B
     tables: list[Block] = []
     for table in page.find_tables():
         inside = [ln for ln in lines if _within(ln, table.bbox)]
-        block = _table_block(table.extract(), number, inside)
-        if block is not None:
-            tables.append(block)
+        blocks = _table_blocks(table.extract(), number, inside)
+        if blocks:
+            tables.extend(blocks)
             for line in inside:
                 line.text = ""
+    tables.extend(_framed_boxes(page, number, lines))
     return lines, tables
+
+
+def _framed_boxes(page: Any, number: int, lines: list[_Line]) -> list[Block]:
+    """专栏 boxes drawn as one framed rectangle (pdfplumber finds no table in a single cell):
+    a rectangle whose first enclosed line says “专栏 N”. Their lines leave the running text."""
+    blocks: list[Block] = []
+    for rect in page.rects:
+        bbox = (float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]))
+        inside = [line for line in lines if line.text and _within(line, bbox)]
+        if not inside or not BOX_TITLE.match(inside[0].text):
+            continue
+        cell = _box_paragraphs("\n".join(line.text for line in inside))
+        grid = [[paragraph] for paragraph in cell.split("\n")]
+        blocks.extend(box_blocks([(cell, inside[0].ordinal)], grid, inside[-1].ordinal, number))
+        for line in inside:
+            line.text = ""
+    return blocks
 
 
 def _within(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
@@ -132,34 +157,64 @@ def _within(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
     return top <= middle <= bottom and line.x0 >= x0 - 1 and line.x1 <= x1 + 1
 
 
-def _table_block(rows: list[list[str | None]], page: int, inside: list[_Line]) -> Block | None:
-    """A table block from pdfplumber's rows (a cell covered by a span is None: it repeats
-    the cell to its left, or above when it starts a row)."""
+def _table_blocks(rows: list[list[str | None]], page: int, inside: list[_Line]) -> list[Block]:
+    """Blocks of one ruled table: a table block, or the box blocks of a framed 专栏; none for a
+    frame that is neither (a single cell that is not a box)."""
+    grid = _grid(rows)
+    first = next((cell for row in grid for cell in row if cell), "")
+    line = inside[0].ordinal if inside else 0
+    end = inside[-1].ordinal if inside else line
+    if BOX_TITLE.match(first):
+        cells = [(cell, line) for row in grid for cell in dict.fromkeys(row) if cell]
+        return box_blocks(cells, grid, end, page)
+    if len(grid) < 2 or max(len(row) for row in grid) < 2:
+        return []
+    return [
+        Block(
+            text=table_text(grid),
+            line=line,
+            end_line=end,
+            page=page,
+            table=grid,
+            spans=[(0, line, page)],
+        )
+    ]
+
+
+def _box_paragraphs(cell: str) -> str:
+    """The visual lines of a framed box cell regrouped into paragraphs (one a line): a box or
+    item header stands alone; other lines join until one ends a sentence."""
+    paragraphs: list[str] = []
+    for raw in cell.split("\n"):
+        line = strip_line(raw)
+        if not line:
+            continue
+        header = BOX_TITLE.match(line) or BOX_ITEM.match(line)
+        previous = paragraphs[-1] if paragraphs else None
+        if header or previous is None or previous.endswith("。") or _is_header(previous):
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] = join_lines([(previous, 0, None), (line, 0, None)])[0]
+    return "\n".join(paragraphs)
+
+
+def _is_header(paragraph: str) -> bool:
+    """A box title or a short item header line (“1　 重大科技基础设施”), which stands alone."""
+    return bool(BOX_TITLE.match(paragraph) or (BOX_ITEM.match(paragraph) and len(paragraph) <= 24))
+
+
+def _grid(rows: list[list[str | None]]) -> list[list[str]]:
+    """pdfplumber's rows with spans filled: a covered cell (None) repeats the cell to its left,
+    or the one above when it starts a row; a cell's wrapped lines are kept as lines."""
     grid: list[list[str]] = []
     for r, row in enumerate(rows):
         out: list[str] = []
         for c, cell in enumerate(row):
             if cell is None:
                 cell = out[-1] if out else (grid[r - 1][c] if r and c < len(grid[r - 1]) else "")
-            out.append(" ".join(strip_line(part) for part in cell.split("\n")).strip())
+            out.append(cell.strip())
         grid.append(out)
-    grid = [row for row in grid if any(row)]
-    first = next((cell for row in grid for cell in row if cell), "")
-    box = bool(BOX_TITLE.match(first))
-    if not grid or (not box and (len(grid) < 2 or max(len(row) for row in grid) < 2)):
-        return None
-    line = inside[0].ordinal if inside else 0
-    end = inside[-1].ordinal if inside else line
-    text = "\n".join(cell for row in grid for cell in row if cell) if box else table_text(grid)
-    return Block(
-        text=text,
-        line=line,
-        end_line=end,
-        page=page,
-        table=grid,
-        hint="box" if box else None,
-        spans=[(0, line, page)],
-    )
+    return [row for row in grid if any(row)]
 
 
 def _drop_furniture(lines: list[_Line]) -> list[_Line]:

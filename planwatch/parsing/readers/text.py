@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from planwatch.parsing.cleaning import is_clutter
 from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
 
@@ -20,22 +21,44 @@ _SPACE_AROUND_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\n]+|[ \t\n]+(?=[{_CJK}])")
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002-\u200b\u202f\u205f]+")
 # The first cell of a table that is a 专栏 box: “专栏 1 …”, “专栏1：…”, “专栏一 …”.
 BOX_TITLE = re.compile(r"^\s*专栏\s*[0-9０-９一二三四五六七八九十]+")
-_LATIN_END = re.compile(r"[A-Za-z0-9]$")
-_LATIN_START = re.compile(r"^[A-Za-z0-9]")
+# Lines of a copied web page that are never plan text.
+_FURNITURE = re.compile(
+    r"本文内容采用\s*CC[\s-]*BY|知识共享.{0,10}协议|本页面最后(?:修订|编辑)于|"
+    r"维基百科，自由的百科全书|^来自维基文库|^出自维基文库"
+)
+_TRAILER = re.compile(r"^(?:参见|参考文献|参考资料|外部链接|延伸阅读|相关条目|注释|脚注)$")
+_BOX_LABEL_ONLY = re.compile(r"^专栏\s*[0-9０-９一二三四五六七八九十]+[：:]?$")
+# A numbered item header inside a box: “1　 重大科技基础设施”, “01 铁路”, “2．数字经济…”.
+BOX_ITEM = re.compile(r"^\d{1,2}(?:[\u3000 ．、]|\.(?!\d)|$)")
+_LATIN_END = re.compile(r"[A-Za-z]$")
+_LATIN_START = re.compile(r"^[A-Za-z]")
 
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
     """One block per non-blank line; the text is the line without surrounding white space
-    (leading ideographic-space indents included)."""
+    (leading ideographic-space indents included). Web-page furniture copied along with the
+    text (licence and last-revised lines, an encyclopedia's “参见/参考文献” trailer) is left
+    out, since it is never plan text."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content
+    lines = text.split("\n")
+    trailer = _trailer_start(lines)
     blocks: list[Block] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines[:trailer], start=1):
         stripped = strip_line(line)
-        if stripped:
+        if stripped and not is_clutter(stripped) and not _FURNITURE.search(stripped):
             blocks.append(
                 Block(text=stripped, line=number, end_line=number, spans=[(0, number, None)])
             )
     return ReaderOutput(blocks=blocks)
+
+
+def _trailer_start(lines: list[str]) -> int:
+    """Index of an encyclopedia page's trailer heading (“参见”, “参考文献” …) standing alone
+    in the last fifth of the file, or len(lines)."""
+    for index in range(len(lines) - 1, (len(lines) * 4) // 5 - 1, -1):
+        if _TRAILER.match(strip_line(lines[index])):
+            return index
+    return len(lines)
 
 
 def strip_line(line: str) -> str:
@@ -51,7 +74,8 @@ def collapse_space(text: str) -> str:
 
 
 def join_wrapped(previous: str, following: str) -> str:
-    """Join two visual lines of one paragraph: no space, except between Latin words/digits."""
+    """Join two visual lines of one paragraph: no space, except between two Latin words (a
+    number broken by a CJK line wrap, “1 | 0%”, is glued back together)."""
     if _LATIN_END.search(previous) and _LATIN_START.search(following):
         return previous + " " + following
     return previous + following
@@ -77,3 +101,60 @@ def join_lines(
 def table_text(grid: list[list[str]]) -> str:
     """The text of a table block: one row a line, cells separated by tabs."""
     return "\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in grid)
+
+
+def box_blocks(
+    cells: list[tuple[str, int]], grid: list[list[str]], end_line: int, page: int | None = None
+) -> list[Block]:
+    """A 专栏 box written as a table, as the structure builder's box hints: the title block
+    (hint "box", carrying the grid), then one block per paragraph of the other cells —
+    "box_item" for a numbered item header (“1　 …”, “01 …”, “2．…”), else "box_text".
+    `cells` are the distinct cells in document order as (text, source line)."""
+    paragraphs = [
+        (strip_line(piece), line)
+        for text, line in cells
+        for piece in text.split("\n")
+        if strip_line(piece)
+    ]
+    if not paragraphs:
+        return []
+    (title, line), rest = paragraphs[0], paragraphs[1:]
+    if _BOX_LABEL_ONLY.match(title) and rest:
+        title, rest = f"{title} {rest[0][0]}", rest[1:]
+    rest = _attach_bare_numbers(rest)
+    blocks = [
+        Block(
+            text=title,
+            line=line,
+            end_line=end_line,
+            page=page,
+            table=grid,
+            hint="box",
+            spans=[(0, line, page)],
+        )
+    ]
+    for text, number in rest:
+        hint = "box_item" if BOX_ITEM.match(text) else "box_text"
+        blocks.append(
+            Block(
+                text=text,
+                line=number,
+                end_line=number,
+                page=page,
+                hint=hint,
+                spans=[(0, number, page)],
+            )
+        )
+    return blocks
+
+
+def _attach_bare_numbers(paragraphs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A cell holding only an item number (“01”, in a number | text table row) heads the
+    paragraph that follows it."""
+    out: list[tuple[str, int]] = []
+    for text, line in paragraphs:
+        if out and out[-1][0].isdigit() and len(out[-1][0]) <= 2:
+            out[-1] = (f"{out[-1][0]}\u3000{text}", out[-1][1])
+        else:
+            out.append((text, line))
+    return out
