@@ -1,52 +1,99 @@
 """Project names listed in the text of a 专栏 box item (`Node.projects`).
 
-Box items list the major projects of a field as 、-separated names inside sentences with a
-verb in front and a collective noun behind: “建成成兰铁路、成自宜高铁,加快推进川藏铁路、成达万
-…等干线铁路…”. A name is kept when it ends in a project-type word (铁路, 高铁, 高速, 机场, 水库,
-枢纽, 园区, 平台, 中心, 基地 …); the verb phrase before the first name of a list (加快建设,
-开工建设, 推进 …) is cut off. Names are returned in order of first appearance, without
-duplicates, so that the major-projects register (product.md §12) can start from them."""
+Box items list the major projects of a field as 、-separated names, with a verb phrase in front
+and often a collective noun behind: “加快推进岷江犍为、龙溪口、老木孔…等航电枢纽…工程建设”,
+“以成都天府国际生物城、成都医学城…为核心”. Each clause (text between commas and full stops)
+is read as such a list:
+
+* the verb phrase before a member (加快建设, 开工建设, 支持遂宁打造 …) is cut off;
+* when the list closes with 等 + a project word (等航电枢纽, 等项目建设, 等平台载体) or with
+  为核心/为重点, every member is a project, whatever its own ending;
+* otherwise a member is kept only when its name ends in a project word (高铁, 机场, 水库,
+  园区, 平台, 中心, 基地 …).
+
+Generic phrases (一批…, 各类…, a bare 功能区) are dropped. Names are returned in order of first
+appearance without duplicates; they seed the major-projects register (product.md §12)."""
 
 from __future__ import annotations
 
 import re
 
-# Word endings that make a name a project (longest first where one ends another).
-_PROJECT_ENDINGS = (
-    "高速公路", "高速", "高铁", "铁路", "城际", "轻轨", "地铁", "轨道交通", "机场", "港", "码头",
-    "航电枢纽", "枢纽", "水库", "灌区", "引水工程", "工程", "大桥", "隧道", "快速路", "快速通道",
-    "大道", "线", "园区", "产业园", "园", "基地", "平台", "中心", "实验室", "示范区", "功能区",
-    "新区", "新城", "商圈", "物流港", "无水港", "电站", "水电站", "特高压", "装置", "设施",
-    "小镇", "博览园", "公园", "走廊", "通道", "口岸", "保税区",
+# Word endings that make a name a project.
+_PROJECT_WORDS = (
+    "高速公路", "高速", "高铁", "铁路", "城际", "轻轨", "轨道交通", "机场", "港", "码头", "枢纽",
+    "水库", "灌区", "工程", "大桥", "隧道", "快速路", "快速通道", "大道", "线", "园区", "园",
+    "基地", "平台", "中心", "实验室", "示范区", "功能区", "新区", "新城", "商圈", "电站", "装置",
+    "设施", "小镇", "走廊", "通道", "口岸", "保税区", "管道", "变电站", "谷", "城", "馆", "院",
+    "学校", "医院", "景区", "项目",
 )  # fmt: skip
-# Verb phrases that introduce a list; cut from the front of its first name.
-_VERBS = re.compile(
-    r"^(?:.*?(?:加快|推进|推动|开工|建成|完成|启动|争取|实施|支持|规划|谋划|打造|新建|改扩建|"
-    r"扩建|续建|建设|布局|培育|提升|创建|申建|组建|建好|发展|开展|研究|加强|强化|依托|围绕|"
-    r"以|联动|探索|力争|适时|做好|深化|优化)+(?:建设|推进|实施|工作|开工|前期)?)"
+_VERB = (
+    r"(?:加快|推进|推动|开工|建成|完成|启动|争取|实施|支持|规划|谋划|打造|新建|改扩建|扩建|续建|"
+    r"建设|布局|培育|提升|创建|申建|组建|建好|发展|开展|研究|加强|强化|依托|围绕|联动|探索|力争|"
+    r"适时|做好|深化|优化|投运|搭建|建立|新设|推行|做大|做强|配套|整合|完善|升级|改造|融入|"
+    r"积极|重点|全面|协同|共同|共建|合作|鼓励|引导|争创|申报|加速|持续|有序|着力|大力|以|将|"
+    r"结合|集中|主要|包括|构建|实施|新开工|前期|工作|项目|一批|高水平|高标准|高质量)"
 )
-_SPLIT = re.compile(r"[、,，;；。:：]|和|及|以及|与")
-_TAIL = re.compile(r"(等.*|为核心.*|为重点.*)$")
-NAME_MIN, NAME_MAX = 3, 24
+_LEAD_VERBS = re.compile(rf"^(?:{_VERB})+(?:建设|推进|实施)?")
+_SUPPORT = re.compile(r"^(?:支持|推动|鼓励|与)[^、]{1,8}?(?:建设|打造|创建|申建|争创|共建)")
+_CLAUSES = re.compile(r"[,，;；。:：]")
+_COLLECTIVE = re.compile(r"(?<![高平中同])等(?![级同])(?P<tail>.*)$")
+_PIVOT = re.compile(r"为(?:核心|重点|依托|主体|龙头|支撑)$")
+_GENERIC = re.compile(r"^(一批|一个|若干|各类|各级|相关|有关|其他|重点|等|和|及)")
+NAME_MIN, NAME_MAX = 3, 30
 
 
 def extract_projects(text: str) -> list[str]:
     """The project names a box item's text lists, in order, without duplicates."""
     seen: dict[str, None] = {}
-    for clause in _SPLIT.split(text):
-        name = _project_name(clause)
-        if name is not None:
+    for clause in _CLAUSES.split(text):
+        for name in _clause_projects(clause.strip()):
             seen.setdefault(name, None)
     return list(seen)
 
 
-def _project_name(clause: str) -> str | None:
-    """The project name a list member holds, or None when it is not a project."""
-    name = _TAIL.sub("", clause.strip())
-    name = _VERBS.sub("", name)
-    name = name.strip(' “”"()（）')
-    if not NAME_MIN <= len(name) <= NAME_MAX:
-        return None
-    if not name.endswith(_PROJECT_ENDINGS) or re.search(r"[。!！?？]", name):
-        return None
+def _clause_projects(clause: str) -> list[str]:
+    """Projects of one clause, read as a 、-list possibly closed by 等… or 为核心."""
+    collective = False
+    found = _COLLECTIVE.search(clause)
+    if found is not None:
+        collective = _names_project(found.group("tail"))
+        clause = clause[: found.start()]
+    pivot = _PIVOT.search(clause)
+    if pivot is not None:
+        collective, clause = True, clause[: pivot.start()]
+    members = [_strip_verbs(member) for member in clause.split("、")]
+    return [m for m in members if _acceptable(m) and (collective or _is_project_name(m))]
+
+
+def _names_project(tail: str) -> bool:
+    """Whether the words after 等 say what the listed members are (a project word)."""
+    return any(word in tail for word in _PROJECT_WORDS) or "载体" in tail
+
+
+def _strip_verbs(member: str) -> str:
+    member = _unquote(member)
+    member = _SUPPORT.sub("", member)
+    return _unquote(_LEAD_VERBS.sub("", member))
+
+
+def _unquote(name: str) -> str:
+    """Drop white space and the quote marks left unpaired by cutting the clause."""
+    name = name.strip(' "')
+    if name.startswith("“") and "”" not in name:
+        name = name[1:]
+    if name.endswith("”") and "“" not in name:
+        name = name[:-1]
+    if name.startswith("”"):
+        name = name[1:]
     return name
+
+
+def _is_project_name(name: str) -> bool:
+    return name.endswith(_PROJECT_WORDS) and name not in _PROJECT_WORDS
+
+
+def _acceptable(name: str) -> bool:
+    """Long enough to be a name, short enough not to be a sentence, and not generic."""
+    if not NAME_MIN <= len(name) <= NAME_MAX or _GENERIC.match(name):
+        return False
+    return name not in _PROJECT_WORDS and not re.search(r"[。!！?？]|\d+(万|亿)?(亩|个|%)", name)

@@ -27,7 +27,6 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "零〇一二两三四五六七八九十百千"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_OPENERS = frozenset("第专图（(" + _CIRCLED)
 
 # Separator between a label and its title: U+3000 (+ space), spaces, or nothing.
 _SEP = r"[\u3000 \u00a0]*"
@@ -119,14 +118,37 @@ _PATTERNS: list[tuple[str, str, int | None, re.Pattern[str]]] = [
 ]
 
 
+_Pattern = tuple[str, str, int | None, re.Pattern[str]]
+
+
+def _patterns(*styles: str) -> list[_Pattern]:
+    return [entry for entry in _PATTERNS if entry[0] in styles]
+
+
+# Patterns worth trying for each first character: most lines are rejected by one dict lookup.
+_DIGIT_PATTERNS = _patterns("arabic", "bare_arabic")
+_BY_FIRST: dict[str, list[_Pattern]] = {
+    "第": _patterns("part", "chapter", "section"),
+    "专": _patterns("box"),
+    "图": _patterns("figure"),
+    "（": _patterns("paren_cn", "paren_arabic"),
+    "(": _patterns("paren_cn", "paren_arabic"),
+    **{ch: _patterns("cn") for ch in CN_NUM},
+    **{ch: _patterns("circled") for ch in _CIRCLED},
+}
+
+
 def match_numbering(line: str) -> Numbering | None:
     """The numbering a line opens with, or None. `line` should be stripped of indentation."""
     if not line:
         return None
     first = line[0]
-    if first not in _OPENERS and first not in CN_NUM and not first.isdigit():
-        return None
-    for style, kind, rank, pattern in _PATTERNS:
+    candidates = _BY_FIRST.get(first)
+    if candidates is None:
+        if not first.isdigit():
+            return None
+        candidates = _DIGIT_PATTERNS
+    for style, kind, rank, pattern in candidates:
         found = pattern.match(line)
         if found is None:
             continue

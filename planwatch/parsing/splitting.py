@@ -75,11 +75,18 @@ def _toc_role(block: Block, in_toc: bool, groups: list[TocGroup]) -> str:
         return "title"
     if block.hint == "toc_header" or _TOC_HEADER.match(text):
         return "header"
-    if block.hint == "toc" or (_TOC_LIKE.search(text) and match_numbering(text) is not None):
+    if block.hint == "toc" or (_has_leaders(text) and match_numbering(text) is not None):
         return "entry"
     if in_toc and groups and _continues_toc(text, groups[-1]):
         return "entry"
     return "body"
+
+
+def _has_leaders(text: str) -> bool:
+    """Leader dots and a page number, as TOC entries have (cheap test first: every block)."""
+    if "…" not in text and "..." not in text and "···" not in text:
+        return False
+    return _TOC_LIKE.search(text) is not None
 
 
 def _continues_toc(text: str, group: TocGroup) -> bool:
@@ -121,14 +128,19 @@ def split_plans(body: list[Block]) -> list[PlanBlocks]:
         if first is None:
             return []
         starts = [first]
-    plans: list[PlanBlocks] = []
+    titles: list[int | None] = []
     floor = 0
-    for index, start in enumerate(starts):
-        title_at = _find_title(body, numberings, start, floor)
-        end = len(body) if index + 1 == len(starts) else starts[index + 1]
-        plans.append(PlanBlocks(body[title_at] if title_at is not None else None, []))
-        plans[-1].body = body[(title_at + 1 if title_at is not None else start) : end]
+    for start in starts:
+        titles.append(_find_title(body, numberings, start, floor))
         floor = start
+    heads = [
+        title if title is not None else start for title, start in zip(titles, starts, strict=True)
+    ]
+    plans: list[PlanBlocks] = []
+    for index, (title, head) in enumerate(zip(titles, heads, strict=True)):
+        end = heads[index + 1] if index + 1 < len(heads) else len(body)
+        first = head + 1 if title is not None else head
+        plans.append(PlanBlocks(body[title] if title is not None else None, body[first:end]))
     _trim_tails(plans)
     return plans
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from planwatch.parsing.cleaning import clean_spanned, em_width
 from planwatch.parsing.model import Block, Warning
@@ -37,27 +38,47 @@ _TITLE = re.compile(
     r"^[^。,，;；:：!！?？]{4,60}(规划|纲要|计划|方案|意见|报告|通知|决定|办法|条例|建议)"
     r"(（[^）]{1,30}）|\([^)]{1,30}\))?$"
 )
+_TITLE_ENDS = (
+    "规划",
+    "纲要",
+    "计划",
+    "方案",
+    "意见",
+    "报告",
+    "通知",
+    "决定",
+    "办法",
+    "条例",
+    "建议",
+    "）",
+    ")",
+)
 _SENTENCE_END = ("。", "！", "？")
 # Structural lines keep their U+3000 label separator: the builder reads the numbering from it.
 _VERBATIM = frozenset({"box", "box_item", "figure", "title"})
 
 # Thresholds in em (see cleaning.em_width): body paragraph-first lines measure 25–26.5 em,
 # full body lines 27–29, box lines 33–37. A paragraph-first line is indented by about 2 em.
-FIRST_LINE_MAX = 26.6
-FULL_LINE_MIN = 26.8
+FIRST_LINE_MAX = 26.3
+FULL_LINE_MIN = 26.5
 BOX_LINE_MIN = 30.5
 INDENT = 2.0
 
 
 @dataclass
 class PdfLine:
-    """One visual text line: input line number, text without the page-join space, page."""
+    """One visual text line: input line number, text without the page-join space, page, and
+    layout role (text | heading | title | box | box_item | figure | toc | toc_header)."""
 
     no: int
     text: str
     page: int
-    width: float
-    kind: str  # text | heading | title | box | box_item | figure | toc | toc_header
+    kind: str
+
+    @cached_property
+    def width(self) -> float:
+        """Printed width in em (`cleaning.em_width`), measured only where a decision needs it."""
+        return em_width(self.text)
 
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
@@ -84,7 +105,7 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int, list[Warning]]:
             _check_footer(footer.group(1), page, no, warnings)
             page += 1
             continue
-        out.append(PdfLine(no, stripped, page, em_width(stripped), _classify(stripped)))
+        out.append(PdfLine(no, stripped, page, _classify(stripped)))
     return out, page, warnings
 
 
@@ -110,7 +131,7 @@ def _classify(text: str) -> str:
             return numbering.style
     if re.match(r"^\d{1,2}\u3000", text) and not text.endswith(_SENTENCE_END):
         return "box_item"
-    if _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
+    if text.endswith(_TITLE_ENDS) and _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
         return "title"
     return "text"
 
