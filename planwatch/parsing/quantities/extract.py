@@ -29,8 +29,9 @@ _LIST_SPLIT = re.compile(r"、|以及|和|及(?!以上|以下)|与")
 _SHARE = re.compile(r"比重|占比|^占|占.*比")
 _POST_STOP = re.compile(
     r"[,。;、!?:(]|全部|如期|实现|启动|完成|达到|建成|获批|开工|投运|通车|纳入|入选|列入|被|已|均"
-    r"|基本|脱贫|摘帽|退出"
+    r"|基本|脱贫|摘帽|退出|范围|的"
 )
+_DELIMITERS = frozenset(",。;、!?:(")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAGNITUDES = ("万亿", "千亿", "百亿", "十亿", "亿", "千万", "百万", "十万", "万", "千")
 
@@ -170,8 +171,11 @@ def _read_leads(text: str, start: int, numbers: list[Number], goal: bool) -> lis
     bound = start
     for number in numbers:
         lead = read_lead(text[bound : number.start], goal=goal)
+        post = _post_name(text, number, lead)
+        if post:
+            lead = replace(lead, indicator=post)
         leads.append(lead)
-        bound = number.end + (0 if lead.indicator else len(_post_name(text, number)))
+        bound = number.end + len(post)
     return leads
 
 
@@ -254,7 +258,7 @@ def _quantity(
     ctx: Context,
 ) -> Quantity:
     """Assemble one Quantity; updates the paragraph subject and the sentence year."""
-    indicator = name or lead.indicator or _post_name(norm.text, number)
+    indicator = name or lead.indicator
     if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速"):
         indicator = ctx.subject + indicator
     elif not name:
@@ -282,16 +286,29 @@ def _quantity(
     )
 
 
-def _post_name(text: str, number: Number) -> str:
-    """The noun after a counted number (`新设1个临时口岸`, `110万贫困人口全部脱贫`)."""
-    if not _is_count(number.unit) and number.unit not in _MAGNITUDES:
+def _post_name(text: str, number: Number, lead: Lead) -> str:
+    """The noun after the number when it names the quantity: after a counted number with no
+    name before it (`新设1个临时口岸`, `110万贫困人口全部脱贫`), or after an attributive one
+    with no verb before it (`自贡50万亩“双低”油菜产业基地、…`)."""
+    counted = _is_count(number.unit) or number.unit in _MAGNITUDES
+    attributive = (
+        lead.comparator is None
+        and lead.kind is None
+        and not lead.from_marker
+        and number.unit != "%"
+    )
+    if (lead.indicator and not attributive) or (not lead.indicator and not counted):
         return ""
-    tail = text[number.end : number.end + 20]
+    tail = text[number.end : number.end + 24]
     stop = _POST_STOP.search(tail)
     phrase = tail[: stop.start()] if stop else tail
+    if lead.indicator and not (stop and stop.group(0) in _DELIMITERS and len(phrase) >= 2):
+        return ""
     if len(phrase) == 1:  # `10个县启动实施集中供暖`: 县 alone says too little
         phrase = re.split(r"[,。;、!?]", tail)[0]
-    return phrase if _CJK.match(phrase[:1]) else ""
+    if re.search(r"\d", phrase):
+        return ""
+    return phrase if _CJK.match(phrase[:1]) or phrase[:1] == "“" else ""
 
 
 def _is_count(unit: str | None) -> bool:

@@ -25,7 +25,7 @@ def _words(text: str) -> frozenset[str]:
 # Counted things: a quantity in one of these is a count (kind "count").
 COUNT_UNITS = _words(
     "个 家 对 所 项 座 条 处 批 列 张 只 台 辆 架 艘 套 件 种 支 宗 块 间 栋 部 户 名 人 位 "
-    "人次 架次 辆次 车次 班 趟 床 例"
+    "人次 架次 辆次 车次 班 趟 床 例 头 羽"
 )
 _OTHER_UNITS = _words(
     "元 美元 欧元 % ‰ 个百分点 百分点 倍 公里 千米 米 平方公里 平方米 亩 公顷 立方米 方 "
@@ -107,13 +107,17 @@ def _is_false(text: str, match: re.Match[str], clause_start: int) -> bool:
     """Years, ordinals, class designations, service rings and numbers in book titles."""
     before = text[match.start() - 1] if match.start() > 0 else ""
     tail = text[match.end() : match.end() + 8]
-    if before == "第" or tail.startswith("级"):
+    if before == "第" or tail.startswith(("级", "伏", "千伏")):
+        return True  # ordinals, classes (`3000吨级`) and voltage classes (`500千伏`): names
+    if match["mag"] == "千" and not match["unit"]:
         return True
+    if re.search(r"\d[—\-~]$", text[max(clause_start, match.start() - 2) : match.start()]):
+        return True  # the upper end of a range (`0—3岁`): an age band, a name
     if match["unit"] in ("小时", "分钟") and _RING.match(tail):
         return True
     if not match["unit"] and not match["mag"] and tail.startswith("年"):
         return True
-    head = text[: match.start()]
+    head = text[clause_start : match.start()]
     return head.count("《") > head.count("》")
 
 

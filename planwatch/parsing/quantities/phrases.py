@@ -21,7 +21,7 @@ from planwatch.parsing.quantities.numbers import PERIOD, YEAR, period_years, yea
 # (pattern at the end of the words before a number, goal comparator, fact comparator, kind)
 _VERBS: list[tuple[str, str | None, str | None, str | None]] = [
     ("力争达到", ">=", "=", None),
-    ("不低于|不少于", ">=", ">=", None),
+    ("不低于|不少于|至少", ">=", ">=", None),
     ("不超过|不高于|控制在", "<=", "<=", None),
     ("超过|突破|大于|高于|多于|逾|超", ">", ">", None),
     ("低于|少于|小于", "<", "<", None),
@@ -39,7 +39,7 @@ _CONTEXT = re.compile(r"现行标准下|按可比价格计算|按可比价|其�
 _LEAD = re.compile(
     r"^(?:[、,和及与并且]|以及|[\u4e00-\u9fff]{0,6}?经济区"
     r"|区域内|区域|全区|全域|全市|实现|拥有|建成|成功创建|创建|成功|新设|获批|累计|力争|全面|基本"
-    r"|共有|共|形成|实施|达到|到)"
+    r"|共有|共|形成|实施|达到|到|至|建设|争创|培育|推广|稳定|确保|探索)"
 )
 _MID_VERB = re.compile(r"^(.{2,}?)(?:形成|拥有|新设|建成|创建|实现)(.{2,})$")
 _COMPARE = re.compile(r"(?:较|比)(?:上年|基期|同期)的?$|较$")
@@ -100,7 +100,7 @@ def _strip_verb(words: str, goal: bool) -> tuple[str, str | None, str | None] | 
 
 def clean_indicator(words: str) -> str:
     """The noun phrase of `words`: leading connectors, subjects (经济区…) and verbs dropped."""
-    words = _CONTEXT.sub("", words).strip(" ,、;:“”")
+    words = _balance_quotes(_CONTEXT.sub("", words).strip(" ,、;:"))
     for _ in range(4):
         m = _LEAD.match(words)
         if not m or len(words) - m.end() == 1:
@@ -109,7 +109,18 @@ def clean_indicator(words: str) -> str:
     mid = _MID_VERB.match(words)
     if mid:
         words = mid.group(2)
-    return words.strip(" ,、;:的")
+    return _balance_quotes(words.strip(" ,、;:的"))
+
+
+def _balance_quotes(words: str) -> str:
+    """Drop a stray opening or closing quote at either end (`“鱼米之乡` keeps its pair)."""
+    if words.startswith("“") and "”" not in words:
+        words = words[1:]
+    if words.endswith("”") and "“" not in words:
+        words = words[:-1]
+    if words.endswith("“"):
+        words = words[:-1]
+    return words
 
 
 def take_times(words: str) -> tuple[int | None, int | None, str]:

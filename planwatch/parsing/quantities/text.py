@@ -36,32 +36,38 @@ class NormText:
 
 
 def normalise(original: str) -> NormText:
-    """NFKC each character and drop artificial whitespace, keeping the offset map."""
-    chars: list[tuple[str, int]] = []
-    for index, char in enumerate(original):
-        for folded in unicodedata.normalize("NFKC", char):
-            chars.append((folded, index))
+    """NFKC the text and drop artificial whitespace, keeping the offset map.
+
+    Works run by run (a run of whitespace or of anything else): a run whose NFKC form has the
+    same length maps character to character; only the rare others are folded one by one."""
     kept: list[str] = []
     origin: list[int] = []
-    for pos, (char, index) in enumerate(chars):
-        if char.isspace():
-            if not _keeps_space(kept, chars, pos):
-                continue
-            char = " "
-        kept.append(char)
-        origin.append(index)
+    for run in _RUNS.finditer(original):
+        start, piece = run.start(), run.group(0)
+        if piece[0].isspace():
+            after = original[run.end() : run.end() + 1]
+            if (
+                kept
+                and _ASCII_ALNUM.match(kept[-1][-1])
+                and _ASCII_ALNUM.match(unicodedata.normalize("NFKC", after)[:1] or " ")
+            ):
+                kept.append(" ")
+                origin.append(start)
+            continue
+        folded = unicodedata.normalize("NFKC", piece)
+        if len(folded) == len(piece):
+            kept.append(folded)
+            origin.extend(range(start, run.end()))
+            continue
+        for index, char in enumerate(piece, start):
+            one = unicodedata.normalize("NFKC", char)
+            kept.append(one)
+            origin.extend([index] * len(one))
     origin.append(len(original))
     return NormText("".join(kept), origin, original)
 
 
-def _keeps_space(kept: list[str], chars: list[tuple[str, int]], pos: int) -> bool:
-    """A space survives only between two Latin letters or digits (`Made in`, `20 30`)."""
-    if not kept or kept[-1] == " " or not _ASCII_ALNUM.match(kept[-1]):
-        return False
-    for char, _ in chars[pos + 1 :]:
-        if not char.isspace():
-            return _ASCII_ALNUM.match(char) is not None
-    return False
+_RUNS = re.compile(r"\s+|\S+")
 
 
 def split_clauses(text: str) -> list[list[tuple[int, int]]]:
