@@ -96,6 +96,7 @@ def test_zones_partition_the_prefectures() -> None:
         "攀西经济区",
         "川西北生态示范区",
     ]
+    assert [z.aliases[0] for z in zones] == ["成都平原", "川南", "川东北", "攀西", "川西北"]
     members = [code for zone in zones for code in zone.members]
     assert sorted(members) == sorted(u.adcode for u in gaz.prefectures())
     with (DATA_DIR / "zones.csv").open(encoding="utf-8") as handle:
