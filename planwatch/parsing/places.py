@@ -148,20 +148,27 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+_NOT_AFTER = {name: re.compile(rule) for name, rule in NOT_AFTER.items()}
+_NOT_BEFORE = {name: re.compile(f"(?:{rule})$") for name, rule in NOT_BEFORE.items()}
+_ONLY_AFTER = {name: re.compile(rule) for name, rule in ONLY_AFTER.items()}
+_COUNTY_WORD_AFTER = re.compile(COUNTY_WORD_AFTER)
+_CHUAN_REGION_AFTER = re.compile(CHUAN_REGION_AFTER)
+
+
 def _guard_ok(text: str, hit: _Hit) -> bool:
     """False when the context shows the name is part of another word (see the tables above)."""
     surface = hit.entry.surface
     before, after = text[max(0, hit.start - 3) : hit.start], text[hit.end : hit.end + 4]
-    if surface in NOT_AFTER and re.match(NOT_AFTER[surface], after):
+    if surface in _NOT_AFTER and _NOT_AFTER[surface].match(after):
         return False
-    if surface in NOT_BEFORE and re.search(f"(?:{NOT_BEFORE[surface]})$", before):
+    if surface in _NOT_BEFORE and _NOT_BEFORE[surface].search(before):
         return False
-    if surface in ONLY_AFTER and not re.match(ONLY_AFTER[surface], after):
+    if surface in _ONLY_AFTER and not _ONLY_AFTER[surface].match(after):
         return False
-    if len(surface) == 2 and surface.endswith("县") and re.match(COUNTY_WORD_AFTER, after):
+    if len(surface) == 2 and surface.endswith("县") and _COUNTY_WORD_AFTER.match(after):
         return False
     county = hit.entry.keys[0].level == "county"
-    if county and surface.endswith("川") and re.match(CHUAN_REGION_AFTER, after):
+    if county and surface.endswith("川") and _CHUAN_REGION_AFTER.match(after):
         return False
     cheng = surface[0] == "成" and not surface.startswith("成都")
     return not (cheng and VERB_CHENG.search(before))
