@@ -492,3 +492,42 @@ def test_real_quantities_are_grounded_on_their_clause() -> None:
             head = re.sub(r"\s", "", q.text)[:2]
             assert head in _raw_window(q.line, 3), (q, head)
             assert _number_text(q.value) in window, (q, window)
+
+
+def test_markdown_shaped_tree_with_dated_headings() -> None:
+    """A goal heading with dated sub-headings (as Markdown/HTML give them): the 2035 heading
+    dates its paragraphs; numbers and qualitative goals come from plain paragraph nodes."""
+
+    def para(text: str, line: int) -> Node:
+        return Node("paragraph", None, None, "", text, 3, line, line, None, spans=[(0, line, None)])
+
+    def heading(title: str, line: int, children: list[Node]) -> Node:
+        return Node("heading", None, None, title, "", 2, line, line, None, children)
+
+    goals = heading(
+        "三、主要目标",
+        10,
+        [
+            heading(
+                "（一）2025年目标", 11, [para("地区生产总值年均增长6%左右,跻身全国前列。", 12)]
+            ),
+            heading(
+                "（二）2035年远景目标", 13, [para("人均地区生产总值达到中等发达国家水平。", 14)]
+            ),
+        ],
+    )
+    base = heading("一、发展基础", 2, [para("2020年全市常住人口达到2093.8万人。", 3)])
+    plan = Plan(
+        "某市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", 1, None, [], [base, goals]
+    )
+    targets, baselines = extract_targets(plan)
+    assert [
+        (q.indicator, q.value, q.unit, q.year, q.comparator, q.kind, q.line) for q in targets
+    ] == [
+        ("地区生产总值", 6.0, "%", 2025, "~", "growth", 12),
+        ("跻身全国前列", None, None, 2025, None, "qualitative", 12),
+        ("人均地区生产总值", None, None, 2035, None, "qualitative", 14),
+    ]
+    assert [(q.indicator, q.value, q.unit, q.year, q.kind) for q in baselines] == [
+        ("常住人口", 2093.8, "万人", 2020, "count")
+    ]

@@ -258,11 +258,7 @@ def _quantity(
     ctx: Context,
 ) -> Quantity:
     """Assemble one Quantity; updates the paragraph subject and the sentence year."""
-    indicator = name or lead.indicator
-    if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速"):
-        indicator = ctx.subject + indicator
-    elif not name:
-        ctx.subject = indicator
+    indicator = _resolve_name(name, lead, ctx)
     if lead.year and not lead.from_marker:
         state.year = lead.year
     kind = _kind(lead.kind, number.unit, indicator)
@@ -284,6 +280,17 @@ def _quantity(
         base_value=base.value if base else None,
         base_year=base_year,
     )
+
+
+def _resolve_name(name: str | None, lead: Lead, ctx: Context) -> str:
+    """The indicator: the 分别 name, else the lead's; a missing or partial one (`占全省比重`,
+    `年均增长7.5%`) is completed with the paragraph's subject, a full one becomes it."""
+    indicator = name or lead.indicator
+    if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速"):
+        return ctx.subject + indicator
+    if not name:
+        ctx.subject = indicator
+    return indicator
 
 
 def _post_name(text: str, number: Number, lead: Lead) -> str:

@@ -26,6 +26,10 @@ _BASE_TITLE = re.compile(
     r"^(?:“?十三五”?(?:时期)?)?(?:发展基础|发展现状|现实基础|发展成就|主要成就|基础条件"
     r"|发展回顾|工作回顾|规划实施情况|取得成效|发展成效|现状基础|发展基础与现状)$"
 )
+# Numbering a title may still carry (`三、`, `（二）`, `2.`, `第四节`).
+_NUMBERING = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节篇]|[(（]?[一二三四五六七八九十\d]+[)）、.．])\s*"
+)
 _HEADINGS = ("part", "chapter", "section", "heading")
 _PERIOD_END = re.compile(r"规划期[^。]{0,12}?(?:至|到|—|-|~)\s*((?:19|20)\d\d)\s*年")
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*[—\-－~至到]\s*((?:19|20)\d\d)\s*年")
@@ -81,7 +85,7 @@ def find_sections(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
     goals: list[Node] = []
     bases: list[Node] = []
     for node in _walk_headings(nodes):
-        title = normalise(node.title).text
+        title = _NUMBERING.sub("", normalise(node.title).text)
         if _GOAL_TITLE.search(title) and not _inside(node, goals):
             goals.append(node)
         elif _BASE_TITLE.match(title) and not goals and not _inside(node, bases):
@@ -116,20 +120,39 @@ def _tables(nodes: list[Node]) -> Iterator[Node]:
 def _read(section: Node, *, goal: bool, years: PlanYears) -> list[Quantity]:
     """Quantities (and, for goals, qualitative targets) of a section's whole subtree."""
     out: list[Quantity] = []
-    for node in _walk(section):
+    default = years.end if goal else years.base
+    for node, year in _walk_dated(section, default, years):
         if node.kind == "table":
             if goal:
-                out += table_targets(node, end_year=years.end, base_year=years.base)
+                out += table_targets(node, end_year=year, base_year=years.base)
             continue
         if node.kind == "figure":
             continue
-        ctx = Context(goal, years.end if goal else years.base, default_place=(node.line, node.page))
+        ctx = Context(goal, year, default_place=(node.line, node.page))
         lead = node.title if node is not section and node.kind not in _HEADINGS else ""
         if lead and not normalise(node.text).text.startswith(normalise(lead).text):
             out += _paragraph(lead, [], ctx)
-        ctx.spans = node.spans
         out += _paragraph(node.text, node.spans, ctx)
     return out
+
+
+def _walk_dated(
+    node: Node, year: int | None, years: PlanYears
+) -> Iterator[tuple[Node, int | None]]:
+    """The subtree with the default year of each node: a heading that names a year
+    (`（二）2035年远景目标`) or 远景 (plan end + 10) dates everything under it."""
+    if node.kind in _HEADINGS:
+        title = normalise(node.title).text
+        if m := _TITLE_YEAR.search(title):
+            year = int(m.group(1))
+        elif "远景" in title and years.end:
+            year = years.end + 10
+    yield node, year
+    for child in node.children:
+        yield from _walk_dated(child, year, years)
+
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 
 def _paragraph(text: str, spans: list[tuple[int, int, int | None]], ctx: Context) -> list[Quantity]:
