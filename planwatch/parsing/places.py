@@ -45,6 +45,15 @@ NOT_AFTER: dict[str, str] = {
     "内自": "然|由|治|己|身|动|律|觉|行|愿|给|贸|信|强|主(?!城)",  # 区内自然; but 内自主城区
     "成资": "源|本|金|产|格|质|讯|料",  # 形成资源
     "西成": "为|了|功|效|果|长|本|型|立",  # 川西成为
+    "荣昌": "盛",  # 繁荣昌盛
+    "安康": "乐|宁|泰|福",  # 平安康乐
+    "大足": "球",
+    "大英": "博|帝|国",
+    "白玉": "兰|般|无",
+    "会理": "事",  # 协会理事
+    "金牛": "座",
+    "沿滩": "涂",
+    "石棉": "瓦|纤|制品",
 }
 # Text that must not precede a name: (name, regex matched at the name's start).
 NOT_BEFORE: dict[str, str] = {
@@ -60,6 +69,10 @@ NOT_BEFORE: dict[str, str] = {
     "宜叙": "适|便|合|相",
     "合川": "结|融|联|整|综|配|组|适|符|复|契|吻|聚|汇|混",  # 结合川南经济区
     "香格里拉": "大",  # 大香格里拉, a tourism brand of three provinces
+    "宁南": "安",  # 安宁南岸
+    "木里": "树|林|草|苗|积",  # 树木里
+    "合江": "汇|融|结",
+    "梁平": "桥|栋|脊|横",
 }
 # Names that count only when followed by this (a route word): 达万 alone is 高达万元.
 ONLY_AFTER: dict[str, str] = {"达万": "铁路|高铁|城际|高速|线"}

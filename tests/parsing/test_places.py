@@ -102,6 +102,8 @@ def _count(places: list[Place], name: str) -> int:
         ("构建万达开“互联互通”", ["万州区", "达州", "开州区"]),
         ("建设美丽攀西;攀西经济区", ["攀枝花", "凉山", "攀西经济区"]),
         ("长江安全", []),
+        ("繁荣昌盛;荣昌—泸州生猪一体化", ["荣昌区", "泸州"]),
+        ("种植白玉兰;协会理事;树木里", []),
     ],
 )
 def test_mentions_in_snippets(text: str, names: list[str]) -> None:
