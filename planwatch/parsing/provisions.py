@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 LEAD_MAX = 30
-_SENTENCE_END = "。！？"
+_SENTENCE_END = "。"
 _COMMAS = ",，;；"
 _NOT_LEAD_START = re.compile(
     r"^(到|至|截至|截止|在|从|自|随着|同时|此外|其中|另外|对于|通过|按照|依托)"
@@ -28,7 +28,7 @@ def split_lead(text: str) -> tuple[str, str] | None:
     end = _first_sentence_end(text, LEAD_MAX + 1)
     if end is None:
         return None
-    lead, rest = text[:end], text[end + 1 :].lstrip(" ")
+    lead, rest = text[:end].lstrip("—-－ "), text[end + 1 :].lstrip(" ")
     if len(lead) < 2 or not rest or not _headline(lead):
         return None
     return lead, rest

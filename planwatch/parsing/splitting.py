@@ -171,14 +171,15 @@ def _plan_starts(numberings: list[Numbering | None]) -> list[int]:
 
 
 def _first_structure(body: list[Block]) -> int | None:
-    """Start of a plan without 章/篇: its first title-like, markup or numbered heading block."""
+    """Start of a plan without 章/篇: its first numbered or markup heading (the title is then
+    looked for above it), else its first title-like block."""
     for index, block in enumerate(body):
-        if _is_title(block) or block.markup_level is not None:
+        if block.markup_level is not None and not _is_title(block):
             return index
         numbering = match_numbering(block.text.strip())
-        if numbering is not None and numbering.kind == "heading" and len(block.text) <= 40:
+        if numbering is not None and numbering.kind == "heading" and len(block.text) <= 60:
             return index
-    return None
+    return next((index for index, block in enumerate(body) if _is_title(block)), None)
 
 
 def _find_title(

@@ -156,11 +156,10 @@ class TreeBuilder:
         numbering = match_numbering(block.raw)
         item_number = _box_item_number(block, numbering)
         if item_number is not None:
-            title, text = _box_item_title(block.raw), ""
-            if len(title) > HEADING_MAX and (lead := split_lead(title)) is not None:
-                title, text = lead  # “1. 推进光纤网络扩容提速。加快…”: lead is the item title
+            title, text = _split_item_title(_box_item_title(block.raw))
             box.item = _node("box_item", block, item_number, str(item_number), title, text)
             if text:
+                box.item.spans = _shift(block.spans, len(block.text) - len(text))
                 box.item.projects = extract_projects(text)
             box.node.children.append(box.item)
             return
@@ -226,6 +225,21 @@ def _box_item_title(text: str) -> str:
     return clean_text(text.lstrip("0123456789").strip(" \u3000．.、"))
 
 
+def _split_item_title(title: str) -> tuple[str, str]:
+    """A box item that carries its text on the title line → (title, text): “1. 推进光纤网络扩容
+    提速。加快…” (the lead is the title) or “国际性综合交通枢纽城市：建设北京…” (web tables)."""
+    if len(title) <= HEADING_MAX and not title.endswith("。"):
+        return title, ""
+    lead = split_lead(title)
+    if lead is not None:
+        return lead
+    for colon in "：:":
+        head, found, rest = title.partition(colon)
+        if found and rest and 2 <= len(head) <= 30:
+            return head, rest
+    return title, ""
+
+
 def _node(
     kind: str, block: Block, number: int | None, label: str | None, title: str, text: str
 ) -> Node:
@@ -240,13 +254,22 @@ def _heading_node(block: Block, numbering: Numbering | None) -> Node:
     body = clean_text(numbering.title)
     node = _node(numbering.kind, block, numbering.number, numbering.label, body, "")
     if len(body) > HEADING_MAX or body.endswith(("。", "；", ";")):
-        lead = split_lead(body)
-        if lead is None and len(body) <= HEADING_MAX and body.find("。") == len(body) - 1:
-            node.title = body[:-1]  # a one-sentence heading closed by 。: “（一）发展基础。”
-            return node
-        node.title, node.text = lead if lead is not None else ("", body)
-        node.spans = _shift(block.spans, len(block.text) - len(node.text))
+        node.title, node.text = _run_in(body)
+        node.spans = _shift(block.spans, len(block.text) - len(node.text)) if node.text else []
     return node
+
+
+def _run_in(body: str) -> tuple[str, str]:
+    """(title, text) of a numbered block that carries more than a title: a lead sentence and
+    the rest (“1．成自宜高铁。加快建设…”), one short sentence as the whole title (“（一）完善综合
+    运输大通道。”), else no title and the body as text."""
+    lead = split_lead(body)
+    if lead is not None:
+        return lead
+    inner = body[:-1]
+    if len(body) <= HEADING_MAX and not any(mark in inner for mark in "。；;！？"):
+        return inner, ""
+    return "", body
 
 
 def _paragraph_node(block: Block, lead: tuple[str, str] | None) -> Node:
