@@ -88,7 +88,7 @@ def make_units() -> Units:
 
 def make_user(username: str, role: Role | None = None, org_unit: OrgUnit | None = None) -> Any:
     user = get_user_model().objects.create_user(
-        username=username, password="x-unused-in-tests", email=f"{username}@example.cn"
+        username=username, password=None, email=f"{username}@example.cn"
     )
     if role is not None and org_unit is not None:
         Membership.objects.create(user=user, org_unit=org_unit, role=role)

@@ -1,0 +1,286 @@
+"""Writes for progress reports: start a period's report, edit it, move it through review
+(reporter → unit_reviewer → planner, each step able to return it), and correct an accepted
+one as a new revision. Every change is a conditional UPDATE on (status, version), so two
+people working on the same report never silently overwrite each other."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
+from planwatch.audit.services import audit_record
+from planwatch.orgunits.models import OrgUnit
+from planwatch.reports.choices import ProgressStatus, ReportStatus
+from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
+from planwatch.reports.periods import period_starting
+from planwatch.reports.permissions import can_accept_report, holds_report_role
+from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks.models import Task
+from planwatch.tasks.workflow import (
+    ConcurrentUpdate,
+    ServiceError,
+    check_transition,
+    conditional_update,
+)
+
+S = ReportStatus
+# state → {next state: role allowed to make the move}
+ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
+    S.DRAFT: {S.SUBMITTED: Role.REPORTER},
+    S.RETURNED: {S.SUBMITTED: Role.REPORTER},
+    S.SUBMITTED: {S.UNIT_APPROVED: Role.UNIT_REVIEWER, S.RETURNED: Role.UNIT_REVIEWER},
+    S.UNIT_APPROVED: {S.ACCEPTED: Role.PLANNER, S.RETURNED: Role.PLANNER},
+}
+EDITABLE = (S.DRAFT, S.RETURNED)
+REPORTED = (S.SUBMITTED, S.UNIT_APPROVED, S.ACCEPTED)
+
+
+def _audit(actor: Any, action: str, report: ProgressReport, **kw: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="reports.progressreport",
+        target_id=report.pk,
+        target_label=f"{report.task.title[:60]} · {report.unit.name} · {report.period_label}",
+        **kw,
+    )
+
+
+def progress_report_start(
+    *, task: Task, unit: OrgUnit, period_start: date, actor: Any
+) -> ProgressReport:
+    """Open the draft report of `unit` on `task` for the period beginning `period_start`."""
+    if (
+        not has_role(actor, Role.REPORTER, unit)
+        or not task.responsible_units.filter(pk=unit.pk).exists()
+    ):
+        raise PermissionDenied(_("只有该任务责任单位的填报人可以填报。"))
+    if task.status == TaskStatus.DRAFT:
+        raise ServiceError(_("任务所在清单尚未下达，不能填报。"))
+    period = period_starting(task.year, task.annual_list.frequency, period_start)
+    if period is None:
+        raise ValidationError({"period_start": _("不是该清单的报送期。")})
+    with transaction.atomic():
+        if ProgressReport.objects.filter(
+            task=task, unit=unit, period_start=period.start, is_current=True
+        ).exists():
+            raise ServiceError(_("该报送期的报告已存在。"))
+        report = ProgressReport.objects.create(
+            task=task,
+            unit=unit,
+            period_start=period.start,
+            period_end=period.end,
+            period_label=period.label,
+            due=period.due,
+            created_by=actor,
+        )
+        _audit(actor, "progress_report.create", report, new={"period": period.label})
+    return report
+
+
+def _clean_completion(value: Decimal | float | int | str | None) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise ValidationError({"completion": _("完成进度应为数字。")}) from None
+    if not Decimal(0) <= number <= Decimal(100):
+        raise ValidationError({"completion": _("完成进度应在 0 到 100 之间。")})
+    return number
+
+
+def progress_report_update(
+    *,
+    report: ProgressReport,
+    actor: Any,
+    version: int,
+    completion: Decimal | float | int | str | None,
+    progress_status: str,
+    narrative: str,
+) -> ProgressReport:
+    """Save the reporter's edits of a draft or returned report. `version` is the version the
+    form was opened at; an edit saved by someone else since raises ConcurrentUpdate."""
+    if not holds_report_role(actor, report, Role.REPORTER):
+        raise PermissionDenied(_("只有本单位填报人可以修改报告。"))
+    if progress_status not in ProgressStatus.values:
+        raise ValidationError({"progress_status": _("进展状态无效。")})
+    values = {
+        "completion": _clean_completion(completion),
+        "progress_status": progress_status,
+        "narrative": narrative.strip(),
+        "updated_at": timezone.now(),
+    }
+    if report.status not in EDITABLE:
+        raise ServiceError(_("报告已报送或已采纳，不能修改。"))
+    if version != report.version:
+        raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
+    with transaction.atomic():
+        old = {k: str(getattr(report, k)) for k in ("completion", "progress_status", "narrative")}
+        conditional_update(report, expected={"status__in": EDITABLE}, values=values)
+        new = {k: str(values[k]) for k in old}
+        _audit(actor, "progress_report.update", report, old=old, new=new)
+    return report
+
+
+def _validate_submission(report: ProgressReport) -> None:
+    errors = {}
+    if report.completion is None:
+        errors["completion"] = _("请填写完成进度。")
+    if not report.narrative.strip():
+        errors["narrative"] = _("请填写进展情况。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def progress_report_transition(
+    *,
+    report: ProgressReport,
+    actor: Any,
+    target: str,
+    reason: str = "",
+    now: datetime | None = None,
+) -> ProgressReport:
+    """Move a report to `target` if ALLOWED_TRANSITIONS lets the actor's role do so; a return
+    needs a reason. Raises ConcurrentUpdate if the report changed since it was read."""
+    role = check_transition(ALLOWED_TRANSITIONS, current=report.status, target=target)
+    if not holds_report_role(actor, report, role):
+        raise PermissionDenied(_("您无权执行此操作。"))
+    if target == S.RETURNED and not reason.strip():
+        raise ValidationError({"reason": _("退回时必须说明原因。")})
+    if target == S.SUBMITTED:
+        _validate_submission(report)
+    now = now or timezone.now()
+    values: dict[str, Any] = {"status": target, "updated_at": now}
+    values |= _stamps(report, target, reason.strip(), now)
+    old_status = report.status
+    with transaction.atomic():
+        conditional_update(report, expected={"status": old_status}, values=values)
+        ReportTransition.objects.create(
+            report=report,
+            from_status=old_status,
+            to_status=target,
+            actor=actor,
+            reason=reason.strip(),
+            created_at=now,
+        )
+        _audit(
+            actor,
+            f"progress_report.{target}",
+            report,
+            old={"status": old_status},
+            new={"status": target, "reason": reason.strip()} if reason else {"status": target},
+        )
+        if target == S.ACCEPTED:
+            _complete_task_if_done(report.task, actor)
+    return report
+
+
+def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> dict[str, Any]:
+    if target == S.SUBMITTED:
+        return {"submitted_at": now, "first_submitted_at": report.first_submitted_at or now}
+    if target == S.RETURNED:
+        return {"return_reason": reason}
+    if target == S.ACCEPTED:
+        return {"accepted_at": now}
+    return {}
+
+
+def _complete_task_if_done(task: Task, actor: Any) -> None:
+    """A task is completed once every responsible unit's latest accepted report says 100 %."""
+    units = list(task.responsible_units.values_list("pk", flat=True))
+    latest: dict[int, Decimal | None] = {}
+    accepted = task.reports.filter(status=S.ACCEPTED, is_current=True).order_by("period_start")
+    for r in accepted:
+        latest[r.unit_id] = r.completion
+    done = bool(units) and all(latest.get(u) == Decimal(100) for u in units)
+    if done and Task.objects.filter(pk=task.pk, status=TaskStatus.ACTIVE).update(
+        status=TaskStatus.COMPLETED
+    ):
+        audit_record(
+            actor=actor,
+            action="task.complete",
+            target_type="tasks.task",
+            target_id=task.pk,
+            target_label=str(task),
+            old={"status": TaskStatus.ACTIVE},
+            new={"status": TaskStatus.COMPLETED},
+        )
+
+
+def progress_report_submit(
+    *, report: ProgressReport, actor: Any, now: datetime | None = None
+) -> ProgressReport:
+    return progress_report_transition(report=report, actor=actor, target=S.SUBMITTED, now=now)
+
+
+def progress_report_approve(*, report: ProgressReport, actor: Any) -> ProgressReport:
+    return progress_report_transition(report=report, actor=actor, target=S.UNIT_APPROVED)
+
+
+def progress_report_accept(*, report: ProgressReport, actor: Any) -> ProgressReport:
+    return progress_report_transition(report=report, actor=actor, target=S.ACCEPTED)
+
+
+def progress_report_return(*, report: ProgressReport, actor: Any, reason: str) -> ProgressReport:
+    return progress_report_transition(report=report, actor=actor, target=S.RETURNED, reason=reason)
+
+
+def progress_report_correct(*, report: ProgressReport, actor: Any, reason: str) -> ProgressReport:
+    """Reopen an accepted (locked) period: the accepted report stays as it was, and a new
+    revision — a draft copy with the same evidence — becomes the current report."""
+    if not can_accept_report(actor, report):
+        raise PermissionDenied(_("只有规划处室可以发起更正。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明更正原因。")})
+    if report.status != S.ACCEPTED or not report.is_current:
+        raise ServiceError(_("只有已采纳的当前报告可以更正。"))
+    with transaction.atomic():
+        conditional_update(
+            report,
+            expected={"status": S.ACCEPTED, "is_current": True},
+            values={"is_current": False},
+        )
+        new = ProgressReport.objects.create(
+            task=report.task,
+            unit=report.unit,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            period_label=report.period_label,
+            due=report.due,
+            revision=report.revision + 1,
+            supersedes=report,
+            completion=report.completion,
+            progress_status=report.progress_status,
+            narrative=report.narrative,
+            first_submitted_at=report.first_submitted_at,
+            created_by=actor,
+        )
+        Evidence.objects.bulk_create(
+            Evidence(
+                report=new,
+                file=e.file.name,
+                name=e.name,
+                sha256=e.sha256,
+                size=e.size,
+                kind=e.kind,
+                uploaded_by=e.uploaded_by,
+            )
+            for e in report.evidence.all()
+        )
+        _audit(
+            actor,
+            "progress_report.correct",
+            report,
+            old={"revision": report.revision, "status": S.ACCEPTED},
+            new={"revision": new.revision, "report": new.pk, "reason": reason.strip()},
+        )
+    return new
