@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planwatch.parsing.model import Node, ParseResult, Plan, Quantity
 from planwatch.parsing.targets import extract_quantities, extract_targets
@@ -531,3 +533,23 @@ def test_markdown_shaped_tree_with_dated_headings() -> None:
     assert [(q.indicator, q.value, q.unit, q.year, q.kind) for q in baselines] == [
         ("常住人口", 2093.8, "万人", 2020, "count")
     ]
+
+
+_ALPHABET = (
+    "0123456789．.:：%％,，。;、 　\n万亿元个家对比重占达到超过以上左右约不低于"
+    "年均增长下降由至从年末“”()《》PMG第级千伏小时圈分别和城乡地区生产总值率"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_any_text_gives_grounded_quantities(text: str) -> None:
+    """Whatever the text, extraction does not fail, each quantity quotes a stretch of the
+    input, and its line comes from the spans."""
+    spans: list[tuple[int, int, int | None]] = [(0, 10, 1), (len(text) // 2, 11, 2)]
+    for q in extract_quantities(
+        text, spans=spans, default_line=9, default_page=None, year_default=2020, goal=True
+    ):
+        assert q.text in text
+        assert q.line in (10, 11)
+        assert q.value is None or q.value >= 0
