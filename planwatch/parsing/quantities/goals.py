@@ -27,6 +27,8 @@ _PREDICATE = re.compile(
 _VERB_FIRST = re.compile(
     r"^(?:基本实现|基本形成|培育|打造|建成|基本建成|形成|成为|高水平|推进|探索|实现|创建|成功创建|跻身|建设)"
 )
+# `经济区实现经济总量再上新台阶`: the zone is the plan's own subject, the aim is what it achieves.
+_ZONE_ACHIEVES = re.compile(r"^[\u4e00-\u9fff]{0,6}?经济区实现")
 _LISTED_AIM = re.compile(
     r"^(?P<list>.+?)(?:等(?:主要|约束性)?指标)?(?:完成|达到|实现)(?:省上|省|国家)?下达的?(?:目标任务|目标|任务)"
 )
@@ -69,6 +71,7 @@ def _names(words: str) -> list[str]:
         items = split_list(listed["list"])
         if len(items) > 1:
             return items
+    words = _ZONE_ACHIEVES.sub("", words) if len(words) > 8 else words
     if _VERB_FIRST.match(words):
         return [words]
     predicate = next(
