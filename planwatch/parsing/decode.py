@@ -73,6 +73,9 @@ _HTML_START = re.compile(
 _HTML_TAG = re.compile(r"<(?:body|p|div|h[1-6]|table|br)\b[^>]*>", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
+# Latin-1 symbols that occur in Chinese plan text. Accented letters are left out on purpose:
+# random bytes read as cp1252/latin-1 are mostly accented letters (mojibake).
+_LATIN1_SYMBOLS = frozenset("\u00a0°±×÷·§©®µ¥²³¼½¾")
 _SENTENCE_END = tuple("。！？；：”」』）)")
 
 
@@ -90,7 +93,7 @@ def decode(
     Content is `str` for text formats and the bytes themselves for DOCX and PDF. `format`
     forces a format (one of `FORMATS`) instead of detecting it."""
     limit = max_bytes_default() if max_bytes is None else max_bytes
-    _check_size(data, name, limit)
+    check_size(data, name, limit)
     forced = _check_format_name(format, name)
     binary = _binary_format(data, name)
     if binary is not None:
@@ -103,7 +106,7 @@ def decode(
     return text, forced or detect_text_format(text, name), encoding
 
 
-def _check_size(data: bytes, name: str, limit: int) -> None:
+def check_size(data: bytes, name: str, limit: int) -> None:
     """Refuse empty input and input over the size limit before any real work."""
     if not data:
         raise ParseError(name, "file is empty")
@@ -249,7 +252,19 @@ def _decode_detected(data: bytes) -> tuple[str, str] | None:
     if not scored:
         return None
     _, _, text, encoding = max(scored)
-    return text, encoding
+    return text, _gb_family(data, encoding)
+
+
+def _gb_family(data: bytes, encoding: str) -> str:
+    """The narrowest name of a GB-family answer: "gbk" when the bytes are valid GBK (GB2312
+    included), else "gb18030"; other encodings unchanged."""
+    if encoding not in ("gb2312", "gbk", "gb18030"):
+        return encoding
+    try:
+        data.decode("gbk")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "gbk"
 
 
 def _encoding_name(python_name: str) -> str:
@@ -298,8 +313,9 @@ def _is_text_punctuation(code: int) -> bool:
     return (
         0x2000 <= code <= 0x206F  # general punctuation: — “ ” … ‰
         or 0x3000 <= code <= 0x303F  # CJK punctuation: 、。〔〕《》 and U+3000
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms: ，（）：；％
-        or 0x00A0 <= code <= 0x00FF  # Latin-1: ± × · ° and NBSP
+        or 0xFF01 <= code <= 0xFF5E  # full-width ASCII forms: ，（）：；％
+        or 0xFFE0 <= code <= 0xFFE6  # full-width ￥ ￡
+        or chr(code) in _LATIN1_SYMBOLS
         or 0x2150 <= code <= 0x218F  # number forms: Ⅲ
         or 0x2460 <= code <= 0x24FF  # circled numbers ①
         or 0x25A0 <= code <= 0x25FF  # geometric shapes ■ ○
