@@ -555,3 +555,40 @@ def test_any_text_gives_grounded_quantities(text: str) -> None:
         assert q.text in text
         assert q.line in (10, 11)
         assert q.value is None or q.value >= 0
+
+
+def test_goal_from_to_and_stated_attribute() -> None:
+    """A goal's unstated start year is the plan's base year; (约束性) marks the attribute."""
+    node = Node(
+        "paragraph",
+        None,
+        None,
+        "",
+        "到2025年,常住人口城镇化率由63%提高到70%,单位地区生产总值能源消耗降低13.5%(约束性)。",
+        3,
+        5,
+        5,
+        None,
+    )
+    targets, _ = extract_targets(_plan(_section("发展目标", [node])))
+    assert [
+        (q.indicator, q.value, q.base_value, q.base_year, q.year, q.kind, q.attribute)
+        for q in targets
+    ] == [
+        ("常住人口城镇化率", 70.0, 63.0, 2020, 2025, "level", None),
+        ("单位地区生产总值能源消耗", 13.5, None, None, 2025, "reduction", "约束性"),
+    ]
+
+
+def test_uncleaned_wrapped_lines_read_like_clean_text() -> None:
+    """Raw PDF lines (wraps, blank lines, a page-join space, `N． M`) give the same figures."""
+    raw = "\n".join(RAW[617:631])  # lines 618–631
+    found = extract_quantities(raw, spans=[], default_line=618, default_page=18, year_default=2020)
+    assert [(q.indicator, q.value, q.unit) for q in found] == [
+        ("地区生产总值", 2.95, "万亿元"),
+        ("地区生产总值占全省比重", 60.0, "%"),
+        ("服务业增加值占比", 57.6, "%"),
+        ("国家和省级现代农业园区", 87.0, "个"),
+        ("城乡居民人均可支配收入", 9.0, "%"),
+        ("城乡居民收入比", 2.4, ":1"),
+    ]

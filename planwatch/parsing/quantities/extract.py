@@ -48,6 +48,8 @@ class Context:
     subject: str = ""
     spans: Spans = field(default_factory=list)
     default_place: tuple[int, int | None] = (0, None)
+    # Year of an unstated start value in a goal (`由63%提高到70%`): the plan's base year.
+    base_year: int | None = None
 
 
 @dataclass
@@ -266,6 +268,8 @@ def _quantity(
     base_year = lead.base_year
     if kind == "growth" and base_year is None and not base:
         base_year = lead.period_start or state.period_start
+    if base and base_year is None and ctx.goal:
+        base_year = ctx.base_year
     return Quantity(
         text=clause_text,
         indicator=indicator,
@@ -274,12 +278,20 @@ def _quantity(
         year=year,
         comparator=_comparator(lead.comparator, number),
         kind=kind,
-        attribute=None,
+        attribute=_attribute(clause_text),
         line=ctx.default_place[0],
         page=ctx.default_place[1],
         base_value=base.value if base else None,
         base_year=base_year,
     )
+
+
+def _attribute(clause: str) -> str | None:
+    """预期性/约束性 when the clause states it (`单位GDP能耗降低13.5%(约束性)`)."""
+    for attribute in ("约束性", "预期性"):
+        if attribute in clause:
+            return attribute
+    return None
 
 
 def _resolve_name(name: str | None, lead: Lead, ctx: Context) -> str:

@@ -128,7 +128,7 @@ def _read(section: Node, *, goal: bool, years: PlanYears) -> list[Quantity]:
             continue
         if node.kind == "figure":
             continue
-        ctx = Context(goal, year, default_place=(node.line, node.page))
+        ctx = Context(goal, year, default_place=(node.line, node.page), base_year=years.base)
         lead = node.title if node is not section and node.kind not in _HEADINGS else ""
         if lead and not normalise(node.text).text.startswith(normalise(lead).text):
             out += _paragraph(lead, [], ctx)
