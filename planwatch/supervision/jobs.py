@@ -1,0 +1,206 @@
+"""The scheduled supervision job: recompute every issued task's light, open cases for yellow
+and red tasks, send reminders (催办) before due dates and escalate cases not acknowledged in
+time. Idempotent: running it twice on the same day changes nothing the second time.
+
+On the embedded default it is run by cron or a systemd timer (`planwatch supervise`, see
+docs/decisions/0010-implementation-core.md); production would run the same function from a
+worker on a real queue."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from planwatch.reports.models import ProgressReport
+from planwatch.reports.periods import periods_between
+from planwatch.supervision.choices import CaseStatus, Light
+from planwatch.supervision.lights import (
+    DEFAULT_TOLERANCE,
+    DEFAULT_WARNING_DAYS,
+    REPORTED,
+    reported_progress,
+    task_light,
+)
+from planwatch.supervision.models import SupervisionCase, TaskLight
+from planwatch.supervision.notify import leader_recipients, notification_send, unit_recipients
+from planwatch.supervision.services import case_mark_escalated, case_open
+from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks.models import Task
+
+REMIND_DAYS = 3  # remind this many days (or fewer) before a report or case is due
+
+
+@dataclass
+class SuperviseSummary:
+    lights: Counter[str] = field(default_factory=Counter)
+    cases_opened: int = 0
+    reminders: int = 0
+    escalations: int = 0
+
+    def __str__(self) -> str:
+        lights = " ".join(f"{k}={v}" for k, v in sorted(self.lights.items()))
+        return (
+            f"lights: {lights or '-'}; cases opened: {self.cases_opened}; "
+            f"reminders: {self.reminders}; escalations: {self.escalations}"
+        )
+
+
+def supervised_tasks() -> list[Task]:
+    """Tasks of lists that have been issued at least once."""
+    return list(
+        Task.objects.filter(
+            annual_list__issued_number__gte=1,
+            status__in=(TaskStatus.ACTIVE, TaskStatus.COMPLETED),
+        )
+        .select_related("annual_list", "plan", "lead_unit")
+        .order_by("pk")
+    )
+
+
+def lights_recompute(
+    *, tasks: list[Task], today: date, warning_days: int, tolerance: Decimal
+) -> dict[int, tuple[str, str]]:
+    """Store each task's light; returns {task id: (light, reason)}."""
+    progress = reported_progress(tasks)
+    stored = {tl.task_id: tl for tl in TaskLight.objects.filter(task__in=tasks)}
+    result: dict[int, tuple[str, str]] = {}
+    for task in tasks:
+        lr = task_light(
+            task,
+            today=today,
+            warning_days=warning_days,
+            tolerance=tolerance,
+            progress=progress[task.pk],
+        )
+        result[task.pk] = (lr.light, lr.reason)
+        old = stored.get(task.pk)
+        changed_on = today if old is None or old.light != lr.light else old.changed_on
+        TaskLight.objects.update_or_create(
+            task=task,
+            defaults={
+                "light": lr.light,
+                "expected": lr.expected,
+                "actual": lr.actual,
+                "computed_on": today,
+                "changed_on": changed_on,
+            },
+        )
+    return result
+
+
+def _remind_reports(tasks: list[Task], today: date, now: datetime) -> int:
+    """催办 each responsible unit whose report for a period due within REMIND_DAYS is not
+    yet submitted."""
+    sent = 0
+    for task in tasks:
+        if task.status != TaskStatus.ACTIVE:
+            continue
+        periods = periods_between(task.year, task.annual_list.frequency, task.start, task.deadline)
+        for period in (p for p in periods if 0 <= (p.due - today).days <= REMIND_DAYS):
+            done = set(
+                ProgressReport.objects.filter(
+                    task=task, period_start=period.start, status__in=REPORTED
+                ).values_list("unit_id", flat=True)
+            )
+            for unit in task.responsible_units.exclude(pk__in=done):
+                sent += len(
+                    notification_send(
+                        recipients=unit_recipients([unit]),
+                        kind="remind.report",
+                        key=f"remind:report:{task.pk}:{unit.pk}:{period.label}",
+                        title=_("催办：%(p)s 进展报告将于 %(d)s 截止")
+                        % {"p": period.label, "d": period.due},
+                        body=_("任务“%(t)s”（%(u)s）尚未报送。")
+                        % {"t": task.title, "u": unit.name},
+                        now=now,
+                    )
+                )
+    return sent
+
+
+def _remind_cases(today: date, now: datetime) -> int:
+    """催办 units whose case must be acknowledged or answered within REMIND_DAYS."""
+    sent = 0
+    soon = today + timedelta(days=REMIND_DAYS)
+    checks = (
+        (CaseStatus.ASSIGNED, "ack_due", "ack", _("请尽快签收督办事项")),
+        (CaseStatus.ACKNOWLEDGED, "feedback_due", "feedback", _("请按时反馈办理情况")),
+        (CaseStatus.IN_PROGRESS, "feedback_due", "feedback", _("请按时反馈办理情况")),
+    )
+    for status, due_field, what, title in checks:
+        cases = SupervisionCase.objects.filter(
+            status=status, **{f"{due_field}__gte": today, f"{due_field}__lte": soon}
+        ).select_related("task", "unit")
+        for case in cases:
+            if case.unit is None:
+                continue
+            due = getattr(case, due_field)
+            sent += len(
+                notification_send(
+                    recipients=unit_recipients([case.unit]),
+                    kind=f"remind.case.{what}",
+                    key=f"remind:case:{case.pk}:{what}:{due}",
+                    title=f"{title}（{due}）",
+                    body=_("督办事项：%(t)s") % {"t": case.task.title},
+                    now=now,
+                )
+            )
+    return sent
+
+
+def escalations_send(*, today: date, now: datetime) -> int:
+    """Escalate to leaders every case assigned but not acknowledged by its due date."""
+    count = 0
+    overdue = SupervisionCase.objects.filter(
+        status=CaseStatus.ASSIGNED, ack_due__lt=today, escalated_at__isnull=True
+    ).select_related("task__plan__org_unit", "unit")
+    for case in overdue:
+        if not case_mark_escalated(case=case, now=now):
+            continue
+        scope = [u for u in (case.task.plan.org_unit, case.unit) if u is not None]
+        notification_send(
+            recipients=leader_recipients(scope),
+            kind="case.escalated",
+            key=f"case:{case.pk}:escalated",
+            title=_("督办升级：%(u)s 逾期未签收") % {"u": case.unit.name if case.unit else ""},
+            body=_("任务“%(t)s”的督办事项应于 %(d)s 前签收。")
+            % {"t": case.task.title, "d": case.ack_due},
+            now=now,
+        )
+        count += 1
+    return count
+
+
+def supervise_run(
+    *,
+    today: date,
+    now: datetime,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    dry_run: bool = False,
+) -> SuperviseSummary:
+    """One pass of the job (see the module docstring). `dry_run` computes and rolls back."""
+    summary = SuperviseSummary()
+    with transaction.atomic():
+        tasks = supervised_tasks()
+        lights = lights_recompute(
+            tasks=tasks, today=today, warning_days=warning_days, tolerance=tolerance
+        )
+        summary.lights.update(light for light, _reason in lights.values())
+        for task in tasks:
+            light, reason = lights[task.pk]
+            if light in (Light.YELLOW, Light.RED):
+                _case, created = case_open(
+                    task=task, light=light, reason=reason, actor=None, now=now
+                )
+                summary.cases_opened += created
+        summary.reminders = _remind_reports(tasks, today, now) + _remind_cases(today, now)
+        summary.escalations = escalations_send(today=today, now=now)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
