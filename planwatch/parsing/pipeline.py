@@ -54,8 +54,9 @@ def parse_bytes(data: bytes, *, name: str, format: str | None = None) -> ParseRe
             return _parse(data, name, format)
     except ParseError:
         raise
-    except (ValueError, LookupError, TypeError, AttributeError, OSError, RecursionError) as exc:
-        # A reader tripping over malformed input must still give one clear line.
+    except Exception as exc:
+        # A library tripping over malformed input (zlib, zipfile, lxml, pdfminer …) must still
+        # give the caller one clear line: the contract is that only ParseError escapes.
         raise ParseError(name, f"unreadable input ({type(exc).__name__}: {exc})") from None
 
 
@@ -117,7 +118,7 @@ def build_plans(blocks: list[Block], name: str) -> tuple[list[Plan], list[Warnin
         if group is not None:
             warnings.extend(check_toc(plan, group.entries))
     for plan in plans:
-        _extract(plan)
+        warnings.extend(_extract(plan))
     return plans, warnings
 
 
@@ -149,17 +150,34 @@ def _match_tocs(plans: list[Plan], tocs: list[TocGroup]) -> list[TocGroup | None
     return matched
 
 
-def _extract(plan: Plan) -> None:
-    """Targets, baselines, places and covered cities, by the extractor modules if present."""
-    targets = _optional("planwatch.parsing.targets", "extract_targets")
-    if targets is not None:
-        plan.targets, plan.baselines = targets(plan)
-    places = _optional("planwatch.parsing.places", "find_places")
-    if places is not None:
-        plan.places = places(plan)
-    cities = _optional("planwatch.parsing.places", "covered_cities")
-    if cities is not None:
-        plan.cities = cities(plan)
+def _extract(plan: Plan) -> list[Warning]:
+    """Targets, baselines, places and covered cities, by the extractor modules if present.
+    An extractor that fails costs its own fields and a warning, never the parsed tree."""
+    warnings: list[Warning] = []
+    for module, function in _EXTRACTORS:
+        extractor = _optional(module, function)
+        if extractor is None:
+            continue
+        try:
+            value = extractor(plan)
+        except Exception as exc:  # any extractor bug must not lose the parse
+            message = f"{function} failed on “{plan.title}”: {type(exc).__name__}: {exc}"
+            warnings.append(Warning("extractor-error", message, plan.line))
+            continue
+        if function == "extract_targets":
+            plan.targets, plan.baselines = value
+        elif function == "find_places":
+            plan.places = value
+        else:
+            plan.cities = value
+    return warnings
+
+
+_EXTRACTORS = (
+    ("planwatch.parsing.targets", "extract_targets"),
+    ("planwatch.parsing.places", "find_places"),
+    ("planwatch.parsing.places", "covered_cities"),
+)
 
 
 def _optional(module_name: str, function: str) -> Callable[[Plan], Any] | None:

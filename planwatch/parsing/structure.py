@@ -36,6 +36,7 @@ class _Open:
     node: Node
     style: str
     rank: int | None
+    markup: int | None
 
 
 @dataclass
@@ -97,10 +98,10 @@ class TreeBuilder:
 
     def _heading(self, block: Block, numbering: Numbering | None) -> None:
         style, rank = self._style_rank(block, numbering)
-        self._pop_for(style, rank)
+        self._pop_for(style, rank, block.markup_level)
         node = _heading_node(block, numbering)
         self._top().children.append(node)
-        self.stack.append(_Open(node, style, rank))
+        self.stack.append(_Open(node, style, rank, block.markup_level))
 
     def _style_rank(self, block: Block, numbering: Numbering | None) -> tuple[str, int | None]:
         """The nesting key of a heading: its numbering style (with its fixed rank, if any), or
@@ -114,8 +115,14 @@ class TreeBuilder:
         assert level is not None
         return f"markup{level}", self.markup_ranks.get(level, 10 + level)
 
-    def _pop_for(self, style: str, rank: int | None) -> None:
-        """Close the open headings a new heading of `style` is not nested in."""
+    def _pop_for(self, style: str, rank: int | None, markup: int | None) -> None:
+        """Close the open headings a new heading of `style` is not nested in. Markup levels
+        decide between markup headings (a numbered paragraph inside them is always deeper);
+        otherwise 篇 > 章 > 节 by rank, and a list style seen again closes back to its level."""
+        if markup is not None:
+            while self.stack and _outranked(self.stack[-1], markup):
+                self.stack.pop()
+            return
         if rank is not None:
             while self.stack and (self.stack[-1].rank is None or self.stack[-1].rank >= rank):
                 self.stack.pop()
@@ -195,6 +202,12 @@ def cleaned(block: Block) -> _Cleaned:
         spans,
         raw=block.text,
     )
+
+
+def _outranked(entry: _Open, markup: int) -> bool:
+    """Whether an open heading closes before a markup heading of level `markup`: a markup
+    heading of the same or a deeper level, or any heading recognised by numbering alone."""
+    return entry.markup is None or entry.markup >= markup
 
 
 def _heading_numbering(block: Block) -> Numbering | None:
