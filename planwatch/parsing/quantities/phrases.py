@@ -3,7 +3,7 @@ phrase names it (indicator), and which time phrase dates it.
 
 Comparators (documented rule, parse-contract "Target"):
   超过 突破 大于 高于 多于 逾, N余/N多        → ">"
-  N以上, 不低于 不少于 力争达到               → ">="
+  N以上, 不低于 不少于 至少 力争达到          → ">="
   达到 达 提高到 提升至 增至 … (reach)       → ">=" in a goal, "=" in a fact (a fact is a level)
   为 是 调整为 保持在 (state)                → "="
   约 近 接近, N左右                          → "~"
