@@ -170,9 +170,10 @@ class TreeBuilder:
                 box.item.projects = extract_projects(text)
             box.node.children.append(box.item)
             return
-        if block.table is not None and box.node.rows is None and box.item is None:
-            box.node.rows = block.table  # a box holding a table (Markdown 专栏 of indicators)
-            box.node.end_line = max(box.node.end_line, block.end_line)
+        if block.table is not None:
+            # A table inside a box (a Markdown 专栏 of indicators) stays a table node, so the
+            # target extractor reads its rows like any other table.
+            (box.item or box.node).children.append(_table(block))
             return
         target = box.item or box.node
         _append_text(target, block.text, block.spans)
