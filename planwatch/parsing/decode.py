@@ -13,6 +13,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import PurePath
 from typing import get_args
@@ -164,7 +165,7 @@ def _check_docx(data: bytes, name: str) -> None:
             bad = archive.testzip()
     except zipfile.BadZipFile:
         raise ParseError(name, "truncated or corrupt DOCX (damaged ZIP archive)") from None
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
         raise ParseError(name, "truncated or corrupt DOCX (unreadable ZIP archive)") from None
     if bad is not None:
         raise ParseError(name, f"truncated or corrupt DOCX (bad CRC in {bad})")

@@ -14,9 +14,12 @@ text line in the whole document. A PDF without any text is refused: it needs OCR
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -84,7 +87,7 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
 def _extract(data: bytes, name: str) -> tuple[int, list[_Line], list[Block]]:
     """Page count, text lines outside tables, and table blocks; damaged files are refused."""
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with _quiet_pdfminer(), pdfplumber.open(io.BytesIO(data)) as pdf:
             lines: list[_Line] = []
             tables: list[Block] = []
             for number, page in enumerate(pdf.pages, start=1):
@@ -96,6 +99,19 @@ def _extract(data: bytes, name: str) -> tuple[int, list[_Line], list[Block]]:
         raise
     except Exception as exc:  # pdfminer raises many exception types on damaged input
         raise ParseError(name, _pdf_problem(exc)) from None
+
+
+@contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """Silence pdfminer's warnings about damaged objects while reading: the parser reports a
+    problem as one ParseError line, and stderr must not fill with library chatter."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _pdf_problem(exc: BaseException) -> str:
