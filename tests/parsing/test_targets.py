@@ -592,3 +592,48 @@ def test_uncleaned_wrapped_lines_read_like_clean_text() -> None:
         ("城乡居民人均可支配收入", 9.0, "%"),
         ("城乡居民收入比", 2.4, ":1"),
     ]
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_markdown_fixture_goal_text_and_box_table() -> None:
+    """The Markdown fixture: one numeric goal in prose, the 专栏 table's five rows with base
+    values and attribute; the box caption is not a goal."""
+    from planwatch.parsing import parse_file
+
+    plan = parse_file(FIXTURES / "digital-economy-14th-plan.md").plans[0]
+    numeric = [
+        (q.indicator, q.value, q.unit, q.base_value, q.attribute)
+        for q in plan.targets
+        if q.value is not None
+    ]
+    assert numeric == [
+        ("数字经济核心产业增加值占GDP比重", 10.0, "%", None, None),
+        ("数字经济核心产业增加值占GDP比重", 10.0, "%", 7.8, "预期性"),
+        ("IPv6活跃用户数", 8.0, "亿户", 4.6, "预期性"),
+        ("千兆宽带用户数", 6000.0, "万户", 640.0, "预期性"),
+        ("软件和信息技术服务业规模", 14.0, "万亿元", 8.16, "预期性"),
+        ("工业互联网平台应用普及率", 45.0, "%", 14.7, "预期性"),
+    ]
+    assert not any("主要指标" in q.indicator for q in plan.targets)
+
+
+def test_html_fixture_two_row_table_header() -> None:
+    """The HTML fixture's 主要指标 table has a two-row header (指标值 over 2020年/2025年)."""
+    from planwatch.parsing import parse_file
+
+    plan = parse_file(FIXTURES / "transport-14th-plan.html").plans[0]
+    rows = [
+        (q.indicator, q.value, q.comparator, q.kind, q.attribute, q.base_value)
+        for q in plan.targets
+        if q.attribute
+    ]
+    assert rows == [
+        ("铁路营业里程", 16.5, None, "level", "预期性", 14.6),
+        ("高速铁路营业里程", 5.0, None, "level", "预期性", 3.8),
+        ("公路通车里程", 550.0, None, "level", "预期性", 519.8),
+        ("民用运输机场数", 270.0, ">", "count", "预期性", 241.0),
+        ("城市新能源公交车辆占比", 72.0, None, "share", "预期性", 66.2),
+        ("营运车辆单位运输周转量二氧化碳排放较2020年下降", 5.0, None, "reduction", "约束性", None),
+    ]

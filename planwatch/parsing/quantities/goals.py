@@ -29,6 +29,9 @@ _VERB_FIRST = re.compile(
 )
 # `经济区实现经济总量再上新台阶`: the zone is the plan's own subject, the aim is what it achieves.
 _ZONE_ACHIEVES = re.compile(r"^[\u4e00-\u9fff]{0,6}?经济区实现")
+# A table or box caption standing as a paragraph (`表1“十四五”时期…主要指标`) is no goal.
+_CAPTION = re.compile(r"^(?:表\s*\d+|专栏\s*\d+)|主要指标$")
+_SUBJECT_LEAD = re.compile(r"^(?:我国|全国|全省|全市)(?=.{2})")
 _LISTED_AIM = re.compile(
     r"^(?P<list>.+?)(?:等(?:主要|约束性)?指标)?(?:完成|达到|实现)(?:省上|省|国家)?下达的?(?:目标任务|目标|任务)"
 )
@@ -40,7 +43,7 @@ def qualitative_targets(norm: NormText, start: int, end: int, ctx: Context) -> l
     """Qualitative targets of the clause `norm.text[start:end]` (none for a bare time phrase)."""
     year, _, words = take_times(norm.text[start:end])
     words = _OPENERS.sub("", words.strip(" ,、")).strip(" ,、")
-    if len(_CJK.findall(words)) < 3:
+    if len(_CJK.findall(words)) < 3 or _CAPTION.match(words):
         return []
     offset = start + (len(norm.text[start:end]) - len(norm.text[start:end].lstrip(" ")))
     line, page = locate(ctx.spans, norm.origin[offset], ctx.default_place)
@@ -83,5 +86,5 @@ def _names(words: str) -> list[str]:
         None,
     )
     if predicate:
-        return [words[: predicate.start()].rstrip("的在")]
+        return [_SUBJECT_LEAD.sub("", words[: predicate.start()]).rstrip("的在将再要")]
     return [words]

@@ -111,6 +111,8 @@ def _is_false(text: str, match: re.Match[str], clause_start: int) -> bool:
         return True  # ordinals, classes (`3000吨级`) and voltage classes (`500千伏`): names
     if match["mag"] == "千" and not match["unit"]:
         return True
+    if match["unit"] == "人" and tail.startswith("口"):
+        return True  # `20万人口以上城市`: a size class of cities, not a count
     if re.search(r"\d[—\-~]$", text[max(clause_start, match.start() - 2) : match.start()]):
         return True  # the upper end of a range (`0—3岁`): an age band, a name
     if match["unit"] in ("小时", "分钟") and _RING.match(tail):

@@ -129,7 +129,8 @@ def _read(section: Node, *, goal: bool, years: PlanYears) -> list[Quantity]:
         if node.kind == "figure":
             continue
         ctx = Context(goal, year, default_place=(node.line, node.page), base_year=years.base)
-        lead = node.title if node is not section and node.kind not in _HEADINGS else ""
+        # A provision's lead sentence is part of its text; a heading's or box's title is not.
+        lead = node.title if node.kind in ("provision", "item", "paragraph") else ""
         if lead and not normalise(node.text).text.startswith(normalise(lead).text):
             out += _paragraph(lead, [], ctx)
         out += _paragraph(node.text, node.spans, ctx)

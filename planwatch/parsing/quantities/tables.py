@@ -62,13 +62,35 @@ def table_targets(node: Node, *, end_year: int | None, base_year: int | None) ->
     header = next((i for i, row in enumerate(rows) if any("指标" in c for c in row)), None)
     if header is None:
         return []
-    cols = _columns(rows[header])
+    names, first_data = _header(rows, header)
+    cols = _columns(names)
     if cols is None:
         return []
     cols.target_year = cols.target_year or end_year
     cols.base_year = cols.base_year or base_year
-    out = [_row_target(row, cols, node) for row in rows[header + 1 :]]
+    out = [_row_target(row, cols, node) for row in rows[first_data:]]
     return [q for q in out if q is not None]
+
+
+def _header(rows: list[list[str]], first: int) -> tuple[list[str], int]:
+    """The header cells, merged over a two-row header (`指标值` over `2020年 | 2025年`, spans
+    expanded so the 指标 cell repeats), and the index of the first data row."""
+    header = rows[first]
+    index = first + 1
+    while index < len(rows) and _continues_header(header, rows[index]):
+        header = [a if a == b else a + b for a, b in zip(header, rows[index], strict=False)]
+        index += 1
+    return header, index
+
+
+def _continues_header(header: list[str], row: list[str]) -> bool:
+    """A row under the header repeating its 指标 cell, or naming years, is more header."""
+    name = next((i for i, c in enumerate(header) if "指标" in c and "属性" not in c), None)
+    if name is not None and name < len(row) and row[name] == header[name]:
+        return True
+    return any(_YEAR.fullmatch(c.rstrip("年")) for c in row) and not any(
+        _parse(c)[0] is not None and not _YEAR.fullmatch(c) for c in row
+    )
 
 
 def is_indicator_table(node: Node) -> bool:
@@ -92,6 +114,7 @@ def _columns(header: list[str]) -> Columns | None:
     if name is None:
         return None
     cols = Columns(name=name)
+    header = [c.replace("指标值", "") for c in header]
     years: list[tuple[int, int]] = []
     for i, cell in enumerate(header):
         if i == name:
@@ -129,6 +152,7 @@ def _row_target(row: list[str], cols: Columns, node: Node) -> Quantity | None:
     unit = _cell(row, cols.unit) or None
     if m := _UNIT_IN_NAME.search(name):
         name, unit = name[: m.start()], unit or m["unit"]
+    name = re.sub(r"^其中[:：]?", "", name)
     target = _parse(_cell(row, cols.target))
     growth = _parse(_cell(row, cols.growth))
     base = _parse(_cell(row, cols.base))
