@@ -1,0 +1,94 @@
+"""Reporting health per unit: due, on time, late, missing, without evidence, unchanged, score."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from typing import Any
+
+from planwatch.reports.evidence import evidence_add
+from planwatch.reports.health import UnitHealth, reporting_health_for
+from planwatch.reports.services import (
+    progress_report_start,
+    progress_report_submit,
+    progress_report_update,
+)
+from planwatch.tasks.models import AnnualList, Task
+from tests.implementation.factories import Units
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _report(
+    task: Task,
+    unit: Any,
+    actor: Any,
+    start: date,
+    completion: int,
+    submitted: datetime | None,
+    evidence: bool = False,
+) -> None:
+    r = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
+    progress_report_update(
+        report=r,
+        actor=actor,
+        version=r.version,
+        completion=completion,
+        progress_status="in_progress",
+        narrative="推进中",
+    )
+    if evidence:
+        evidence_add(report=r, actor=actor, name="证明.pdf", content=io.BytesIO(PDF))
+    if submitted is not None:
+        progress_report_submit(report=r, actor=actor, now=submitted)
+
+
+def _row(table: list[UnitHealth], unit: Any) -> UnitHealth:
+    return next(h for h in table if h.unit == unit)
+
+
+def test_health_table_counts_and_scores(
+    issued: AnnualList, units: Units, yibin_reporter: Any, planner: Any
+) -> None:
+    rail = issued.tasks.get(seq=1)
+    other = issued.tasks.get(seq=2)
+    q1, q2, q3 = date(2024, 1, 1), date(2024, 4, 1), date(2024, 7, 1)
+    # Q1 due 4月5日, Q2 due 7月5日. Times are UTC; 4月5日 23:00 Beijing is still on time.
+    _report(rail, units.yibin, yibin_reporter, q1, 30, datetime(2024, 4, 5, 15, tzinfo=UTC), True)
+    _report(rail, units.yibin, yibin_reporter, q2, 30, datetime(2024, 7, 9, 2, tzinfo=UTC))
+    _report(other, units.yibin, yibin_reporter, q1, 10, datetime(2024, 4, 1, 2, tzinfo=UTC))
+    _report(other, units.yibin, yibin_reporter, q2, 20, None)  # a draft is not a report
+    _report(rail, units.yibin, yibin_reporter, q3, 30, datetime(2024, 7, 15, 2, tzinfo=UTC))
+
+    table = reporting_health_for(user=planner, today=date(2024, 7, 20), unchanged_periods=3)
+
+    yb, lz = _row(table, units.yibin), _row(table, units.luzhou)
+    assert (yb.pairs, yb.due, yb.on_time, yb.late, yb.missing) == (4, 8, 2, 1, 5)
+    assert yb.without_evidence == 2  # Q2 and the other task's Q1; Q3 is not due yet
+    assert yb.unchanged == 1  # rail stuck at 30 % for three periods
+    assert (lz.due, lz.missing, lz.score) == (8, 8, 0.0)
+    # 100 × ((2 + 0.5) / 8 − 0.2 × 2/3 − 0.2 × 1/4) = 12.9
+    assert yb.score == 12.9
+    assert [h.unit for h in table] == [units.luzhou, units.yibin]  # worst first
+
+
+def test_health_before_anything_is_due(issued: AnnualList, planner: Any, units: Units) -> None:
+    table = reporting_health_for(user=planner, today=date(2024, 3, 1))
+    assert {h.unit for h in table} == {units.yibin, units.luzhou}
+    assert all(h.due == 0 and h.score is None for h in table)
+
+
+def test_health_visible_to_planners_and_leaders_only(
+    issued: AnnualList,
+    planner: Any,
+    leader: Any,
+    panxi_planner: Any,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+) -> None:
+    today = date(2024, 7, 20)
+    assert len(reporting_health_for(user=leader, today=today)) == 2
+    assert len(reporting_health_for(user=planner, today=today, plan=issued.plan)) == 2
+    assert reporting_health_for(user=panxi_planner, today=today) == []
+    assert reporting_health_for(user=yibin_reporter, today=today) == []
+    assert reporting_health_for(user=yibin_reviewer, today=today) == []
