@@ -13,17 +13,16 @@ from planwatch.parsing.errors import ParseError
 from tests.parsing.fixtures.documents import make_docx, make_pdf
 
 NAMES = st.sampled_from(["plan.txt", "plan.md", "plan.html", "plan.csv", "plan", "plan.docx"])
-FRAGMENTS = st.sampled_from(
-    [
-        "第一篇", "第一章", "第十二章", "第三节", "一、", "十二、", "（一）", "（十）", "1．", "2.",
-        "（1）", "①", "专栏 1", "专栏2", "01", "图 1", "—3—", "—21—", "目　 录", "……………… 18",
-        "　", " ", "\t", "。", "，", ",", "“", "”", "《", "》", "%", "2025 年", "18． 9",
-        "发展规划", "总体要求", "到2025年，常住人口城镇化率达到65%", "预期性", "约束性",
-        "# ", "## ", "| a | b |", "|---|---|", "1. ", "- ", "**", "<p>", "</p>", "<h2>",
-        "<table><tr><td rowspan=3 colspan=2>", "</td></tr></table>", "<br>", "<script>",
-        "&nbsp;", '"', "\r", "\x00", "\ufeff", "𠀀", "Ⅲ", "±",
-    ]  # fmt: skip
-)
+PIECES = [
+    "第一篇", "第一章", "第十二章", "第三节", "一、", "十二、", "（一）", "（十）", "1．", "2.",
+    "（1）", "①", "专栏 1", "专栏2", "01", "图 1", "—3—", "—21—", "目　 录", "……………… 18",
+    "　", " ", "\t", "。", "，", ",", "“", "”", "《", "》", "%", "2025 年", "18． 9",
+    "发展规划", "总体要求", "到2025年，常住人口城镇化率达到65%", "预期性", "约束性",
+    "# ", "## ", "| a | b |", "|---|---|", "1. ", "- ", "**", "<p>", "</p>", "<h2>",
+    "<table><tr><td rowspan=3 colspan=2>", "</td></tr></table>", "<br>", "<script>",
+    "&nbsp;", '"', "\r", "\x00", "\ufeff", "𠀀", "Ⅲ", "±",
+]  # fmt: skip
+FRAGMENTS = st.sampled_from(PIECES)
 PLANISH = st.lists(st.lists(FRAGMENTS, max_size=8).map("".join), max_size=40).map("\n".join)
 FUZZ = settings(
     max_examples=150,

@@ -210,7 +210,7 @@ def test_docx_heading_styles_and_paragraph_ordinals() -> None:
         ("（一）发展现状", 2, 4),
         ("二、总体要求", 1, 7),
         ("（一）发展目标", 2, 8),
-        ("1.数字基础设施", 3, 11),  # a style named “标题 3”
+        ("（二）加快建设信息网络基础设施", 2, 11),  # a style named “标题 2”
     ]
     assert blocks[0].text == "“十四五”数字经济发展规划"
     assert blocks[-1].text.startswith("加快构建算力") and blocks[-1].line == 13
@@ -219,7 +219,7 @@ def test_docx_heading_styles_and_paragraph_ordinals() -> None:
 def test_docx_tables_in_document_order_with_merges_expanded() -> None:
     blocks = docx_reader.read(make_docx(), "plan.docx").blocks
     table = next(b for b in blocks if b.table is not None and b.hint is None)
-    assert table.line == 10  # after paragraph 9, before the “标题 3” paragraph 11
+    assert table.line == 10  # after paragraph 9, before the “标题 2” paragraph 11
     expected = [row[:] for row in INDICATORS]
     expected[2][0] = "产业"  # the vertically merged 类别 cell repeats down its rows
     assert table.table == expected
