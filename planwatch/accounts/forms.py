@@ -41,12 +41,14 @@ class _ScopedRoleFields(forms.Form):
         super().__init__(*args, **kwargs)
         units: QuerySet[OrgUnit] = manageable_units(manager).filter(is_active=True)
         self.fields["org_unit"] = OrgUnitChoiceField(
-            queryset=units.order_by("path"), label=_("组织单位"), required=required
+            queryset=units.order_by("path"),
+            label=_("组织单位"),
+            required=required,
+            empty_label=_("请选择组织单位"),
         )
         roles: list[tuple[str, Any]] = [(r.value, r.label) for r in grantable_roles(manager)]
-        empty: list[tuple[str, Any]] = [] if required else [("", "---------")]
         self.fields["role"] = forms.ChoiceField(
-            choices=empty + roles, label=_("角色"), required=required
+            choices=[("", _("请选择角色")), *roles], label=_("角色"), required=required
         )
 
 

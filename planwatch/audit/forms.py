@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from planwatch.audit.labels import action_label, target_type_label
 from planwatch.audit.selectors import AuditFilters, audit_choices
 
 
@@ -24,9 +25,11 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         every: list[tuple[str, Any]] = [("", _("全部"))]
-        self.fields["action"].choices = every + [(a, a) for a in audit_choices("action")]  # type: ignore[attr-defined]
-        self.fields["target_type"].choices = every + [  # type: ignore[attr-defined]
-            (t, t) for t in audit_choices("target_type")
+        action, target_type = self.fields["action"], self.fields["target_type"]
+        assert isinstance(action, forms.ChoiceField) and isinstance(target_type, forms.ChoiceField)
+        action.choices = every + [(a, action_label(a)) for a in audit_choices("action")]
+        target_type.choices = every + [
+            (t, target_type_label(t)) for t in audit_choices("target_type")
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -1,0 +1,54 @@
+"""Chinese names of audit actions and target types for the audit page. An action without a
+name here is shown by its code; apps add theirs by extending these mappings."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "user.create": _("新建用户"),
+    "user.activate": _("启用账号"),
+    "user.deactivate": _("停用账号"),
+    "user.password_change": _("修改密码"),
+    "user.password_reset": _("重置密码"),
+    "user.admin_change": _("后台修改用户"),
+    "user.set_superuser": _("设为超级管理员"),
+    "membership.grant": _("授予角色"),
+    "membership.revoke": _("撤销角色"),
+    "orgunit.load_reference": _("导入组织单位"),
+    "plan.ingest": _("导入规划"),
+    "api_token.create": _("创建接口令牌"),
+    "api_token.revoke": _("吊销接口令牌"),
+    "task.create": _("新建任务"),
+    "task.update": _("修改任务"),
+    "task.delete": _("删除任务"),
+    "task.complete": _("完成任务"),
+    "task.drafts_generate": _("生成任务草稿"),
+    "annual_list.create": _("新建年度清单"),
+    "annual_list.import": _("导入年度清单"),
+    "annual_list.set_frequency": _("设置报送频次"),
+    "evidence.add": _("上传佐证材料"),
+    "evidence.remove": _("删除佐证材料"),
+}
+
+TARGET_TYPE_LABELS: dict[str, Promise] = {
+    "user": _("用户"),
+    "membership": _("角色授权"),
+    "orgunit": _("组织单位"),
+    "plan": _("规划"),
+    "task": _("任务"),
+    "annual_list": _("年度清单"),
+    "evidence": _("佐证材料"),
+    "api_token": _("接口令牌"),
+}
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return f"{label}（{code}）" if label else code
+
+
+def target_type_label(code: str) -> str:
+    label = TARGET_TYPE_LABELS.get(code)
+    return str(label) if label else code
