@@ -39,6 +39,7 @@ _CLAUSES = re.compile(r"[,，;；。:：]")
 _COLLECTIVE = re.compile(r"(?<![高平中同])等(?![级同])(?P<tail>.*)$")
 _PIVOT = re.compile(r"为(?:核心|重点|依托|主体|龙头|支撑)$")
 _GENERIC = re.compile(r"^(一批|一个|若干|各类|各级|相关|有关|其他|重点|等|和|及)")
+_NOT_NAME = re.compile(r"[。!！?？]|\d+(万|亿)?(亩|个|%)")
 NAME_MIN, NAME_MAX = 3, 30
 
 
@@ -96,4 +97,4 @@ def _acceptable(name: str) -> bool:
     """Long enough to be a name, short enough not to be a sentence, and not generic."""
     if not NAME_MIN <= len(name) <= NAME_MAX or _GENERIC.match(name):
         return False
-    return name not in _PROJECT_WORDS and not re.search(r"[。!！?？]|\d+(万|亿)?(亩|个|%)", name)
+    return name not in _PROJECT_WORDS and not _NOT_NAME.search(name)

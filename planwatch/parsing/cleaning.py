@@ -17,6 +17,7 @@ Spans = list[tuple[int, int, int | None]]
 
 # digit + FULLWIDTH FULL STOP (+ space) + digit: every decimal of the PDF text layer.
 _DECIMAL = re.compile(r"(?<=\d)． ?(?=\d)")
+_DECIMAL_JOINED = re.compile(r"(?<=\d)．(?=\d)")
 _DIRTY = re.compile(r"[ \u3000\u00a0\t．]")
 # Runs of ideographic and ASCII spaces (the U+3000 is always followed by an ASCII space).
 _SPACES = re.compile(r"[ \u3000\u00a0\t]+")
@@ -119,7 +120,7 @@ def _join_piece(previous: str, piece: str) -> str:
 
 def _mend_decimals(text: str) -> str:
     """`1．91` left over where the decimal point ended a line (same length: offsets hold)."""
-    return re.sub(r"(?<=\d)．(?=\d)", ".", text) if "．" in text else text
+    return _DECIMAL_JOINED.sub(".", text) if "．" in text else text
 
 
 def is_clutter(text: str) -> bool:

@@ -29,6 +29,7 @@ CN_NUM = "零〇一二两三四五六七八九十百千"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Separator between a label and its title: U+3000 (+ space), spaces, or nothing.
+_LABEL_SPACES = re.compile(r"[\u3000 \u00a0]+")
 _SEP = r"[\u3000 \u00a0]*"
 _TITLE = r"(?P<title>.*)"
 
@@ -156,7 +157,7 @@ def match_numbering(line: str) -> Numbering | None:
         number = _CIRCLED.index(raw) + 1 if style == "circled" else cn_number(raw)
         if number is None or number == 0:
             continue
-        label = re.sub(r"[\u3000 \u00a0]+", "", found.group("label"))
+        label = _LABEL_SPACES.sub("", found.group("label"))
         if style == "box":
             label = f"专栏 {number}"
         elif style == "figure":

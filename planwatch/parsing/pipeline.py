@@ -37,14 +37,15 @@ READER_MODULES: dict[str, str] = {
 }
 
 
-def parse_file(path: str | Path) -> ParseResult:
-    """Parse the file at `path` (its name is used in messages and in `Source`)."""
+def parse_file(path: str | Path, *, format: str | None = None) -> ParseResult:
+    """Parse the file at `path` (its name is used in messages and in `Source`); `format`
+    forces a format instead of detecting it."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise ParseError(p.name, f"cannot read file ({exc.strerror or exc})") from None
-    return parse_bytes(data, name=p.name)
+    return parse_bytes(data, name=p.name, format=format)
 
 
 def parse_bytes(data: bytes, *, name: str, format: str | None = None) -> ParseResult:

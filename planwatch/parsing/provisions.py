@@ -20,6 +20,8 @@ _COMMAS = ",，;；"
 _NOT_LEAD_START = re.compile(
     r"^(到|至|截至|截止|在|从|自|随着|同时|此外|其中|另外|对于|通过|按照|依托)"
 )
+_YEAR = re.compile(r"\d{4}年")
+_COMMA = re.compile(f"[{_COMMAS}]")
 _NOT_LEAD_CHARS = re.compile(r"[:：、“”《》()（）]")
 
 
@@ -45,11 +47,11 @@ def _first_sentence_end(text: str, limit: int) -> int | None:
 def _headline(lead: str) -> bool:
     """A lead reads as a headline: no time/condition opening, no list or quotation marks
     of running prose, and either no comma or one comma between two short halves."""
-    if _NOT_LEAD_START.match(lead) or re.search(r"\d{4}年", lead):
+    if _NOT_LEAD_START.match(lead) or _YEAR.search(lead):
         return False
     if _NOT_LEAD_CHARS.search(lead) and len(lead) > 16:
         return False
-    parts = re.split(f"[{_COMMAS}]", lead)
+    parts = _COMMA.split(lead)
     if len(parts) == 1:
         return True
     return len(parts) == 2 and all(2 <= len(part) <= 12 for part in parts)

@@ -20,6 +20,7 @@ _ENTRY = re.compile(
     r"(?P<after>\d{1,4})?[\s\u3000]*$"
 )
 _PLAIN_PAGE = re.compile(r"^(?P<title>.*?\S)[\s\u3000]+(?P<page>\d{1,4})$")
+_SPACES = re.compile(r"[\s\u3000]+")
 TOC_KINDS = {"part": "part", "chapter": "chapter", "section": "section"}
 
 Key = tuple[int, int, int]
@@ -135,7 +136,7 @@ def _label(entry: TocEntry) -> str:
 
 
 def _norm(title: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", title)
+    return _SPACES.sub("", title)
 
 
 def _warning(message: str, line: int) -> Warning:

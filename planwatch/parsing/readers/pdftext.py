@@ -34,6 +34,8 @@ _TOC_ENTRY = re.compile(
     r"^(?P<title>.*?)[\u3000 ]*(?P<page>\d{1,4})?[\u3000 ]*(?:…+|\.{3,}|·{3,})[\u3000 ]*"
     r"(?P<after>\d{1,4})?$"
 )
+_DIGIT = re.compile(r"\d")
+_BOX_ITEM = re.compile(r"^\d{1,2}\u3000")
 _TITLE = re.compile(
     r"^[^。,，;；:：!！?？]{4,60}(规划|纲要|计划|方案|意见|报告|通知|决定|办法|条例|建议)"
     r"(（[^）]{1,30}）|\([^)]{1,30}\))?$"
@@ -121,7 +123,7 @@ def _classify(text: str) -> str:
     """Layout role of a line, from its own text only."""
     if _TOC_HEADER.match(text):
         return "toc_header"
-    if ("…" in text or "...." in text) and _TOC_ENTRY.match(text) and re.search(r"\d", text):
+    if ("…" in text or "...." in text) and _TOC_ENTRY.match(text) and _DIGIT.search(text):
         return "toc"
     numbering = match_numbering(text)
     if numbering is not None and numbering.title and not text.endswith(_SENTENCE_END):
@@ -129,7 +131,7 @@ def _classify(text: str) -> str:
             return "heading"
         if numbering.style in ("box", "figure"):
             return numbering.style
-    if re.match(r"^\d{1,2}\u3000", text) and not text.endswith(_SENTENCE_END):
+    if _BOX_ITEM.match(text) and not text.endswith(_SENTENCE_END):
         return "box_item"
     if text.endswith(_TITLE_ENDS) and _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
         return "title"
