@@ -17,7 +17,7 @@ from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
 from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision.choices import CaseStatus, Light
-from planwatch.supervision.models import CaseTransition, SupervisionCase
+from planwatch.supervision.models import CaseTransition, Notification, SupervisionCase
 from planwatch.supervision.notify import notification_send, unit_recipients
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import can_manage_plan
@@ -203,3 +203,21 @@ def case_mark_escalated(*, case: SupervisionCase, now: datetime) -> bool:
         return False
     _audit(None, "case.escalate", case, new={"escalated_at": now.isoformat()})
     return True
+
+
+def notification_mark_read(
+    *, notification_id: int, actor: Any, now: datetime | None = None
+) -> None:
+    """Mark one of the actor's own notifications read (someone else's: nothing happens)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = Notification.objects.filter(
+            pk=notification_id, recipient=actor, read_at__isnull=True
+        ).update(read_at=now)
+        if rows:
+            audit_record(
+                actor=actor,
+                action="notification.read",
+                target_type="supervision.notification",
+                target_id=notification_id,
+            )

@@ -52,8 +52,13 @@ def _title(annual_list: AnnualList) -> str:
 def annual_list_export(
     *, annual_list: AnnualList, progress: Mapping[int, str] | None = None
 ) -> bytes:
-    """The list as an xlsx file. `progress` maps task ids to the 进展情况 text."""
-    progress = progress or {}
+    """The list as an xlsx file. `progress` maps task ids to the 进展情况 text (by default
+    each responsible unit's latest accepted report)."""
+    if progress is None:
+        # Imported here: reports depends on tasks, not the other way round.
+        from planwatch.reports.selectors import task_progress_texts
+
+        progress = task_progress_texts(annual_list.tasks.all())
     wb = Workbook()
     ws = wb.active
     ws.title = f"{annual_list.year}年重点任务"

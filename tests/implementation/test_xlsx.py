@@ -164,3 +164,41 @@ def test_parse_date(text: Any, expected: date) -> None:
 def test_parse_date_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_export_fills_progress_from_accepted_reports(
+    issued: AnnualList,
+    units: Units,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+    planner: Any,
+    tmp_path: Path,
+) -> None:
+    from planwatch.reports.services import (
+        progress_report_accept,
+        progress_report_approve,
+        progress_report_start,
+        progress_report_submit,
+        progress_report_update,
+    )
+
+    task = issued.tasks.get(seq=1)
+    r = progress_report_start(
+        task=task, unit=units.yibin, period_start=date(2024, 1, 1), actor=yibin_reporter
+    )
+    progress_report_update(
+        report=r,
+        actor=yibin_reporter,
+        version=r.version,
+        completion=30,
+        progress_status="in_progress",
+        narrative="完成可研批复",
+    )
+    progress_report_submit(report=r, actor=yibin_reporter)
+    progress_report_approve(report=r, actor=yibin_reviewer)
+    progress_report_accept(report=r, actor=planner)
+    path = tmp_path / "progress.xlsx"
+    path.write_bytes(annual_list_export(annual_list=issued))
+    ws = load_workbook(path).active
+    assert ws["G3"].value == "宜宾市（2024Q1，30.0%）：完成可研批复"
+    assert ws["G4"].value in (None, "")
