@@ -130,9 +130,10 @@ def _ingest_upload(request: HttpRequest, name: str, data: bytes) -> UploadOutcom
 def plan_upload(request: HttpRequest) -> HttpResponse:
     if not is_planner(request.user):
         raise Http404
-    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PlanUploadForm(request.POST, request.FILES) if posted else PlanUploadForm()
     outcomes: list[UploadOutcome] = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         outcomes = [
             _ingest_upload(request, f.name or "", f.read()) for f in form.cleaned_data["documents"]
         ]

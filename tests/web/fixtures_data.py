@@ -56,6 +56,13 @@ def ensure_bundled() -> IngestResult:
     return plan_ingest(data=bundled_bytes(), name=BUNDLED.name, actor=None, parsed=bundled_parse())
 
 
+@pytest.fixture(autouse=True)
+def _static_files_on_demand(settings: Any) -> None:
+    """Whitenoise scans every static file (node_modules included, ~0.5 s) each time a test
+    client builds its middleware; looking files up per request instead keeps tests fast."""
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
 @pytest.fixture(scope="session")
 def _reference_db(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

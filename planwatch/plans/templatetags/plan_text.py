@@ -22,3 +22,20 @@ def lead_and_rest(node: Node) -> tuple[str, str]:
             return lead + rest[:1], rest[1:]
         return lead, rest
     return lead + "。", text
+
+
+_COMPARATORS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "约", "=": ""}
+
+
+@register.filter
+def plain_number(value: float | None) -> str:
+    """1.1 → "1.1", 8000.0 → "8000": as a plan prints it, without float noise."""
+    if value is None:
+        return ""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text if text not in {"", "-0"} else "0"
+
+
+@register.filter
+def comparator_sign(value: str) -> str:
+    return _COMPARATORS.get(value, value)
