@@ -42,8 +42,11 @@ class LeadSuggester:
     def __init__(self, mapping: Sequence[tuple[str, str]] | None = None) -> None:
         self.mapping = tuple(mapping if mapping is not None else lead_mapping())
         names = {dept for _kw, dept in self.mapping} | {DEFAULT_LEAD}
-        units = OrgUnit.objects.filter(kind=OrgUnitKind.DEPARTMENT, name__in=names)
-        self.departments = {u.name: u for u in units}
+        units = OrgUnit.objects.filter(kind=OrgUnitKind.DEPARTMENT, is_active=True).filter(
+            Q(name__in=names) | Q(short_name__in=names)
+        )
+        # The mapping may name a department by its full or its short name.
+        self.departments = {n: u for u in units for n in (u.name, u.short_name) if n in names}
 
     def suggest(self, subjects: Sequence[tuple[str, str]]) -> LeadSuggestion:
         """`subjects`: (label, title) of the chapter, then the section, of a clause."""

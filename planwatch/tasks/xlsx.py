@@ -89,16 +89,24 @@ def annual_list_export(
     return out.getvalue()
 
 
+def unit_label(unit: OrgUnit) -> str:
+    """How lists name a unit: departments by their usual short name (省交通运输厅), divisions
+    by their full name (宜宾市). Import accepts either form."""
+    if unit.kind == OrgUnitKind.DEPARTMENT and unit.short_name:
+        return unit.short_name
+    return unit.name
+
+
 def _row(task: Task, progress: str) -> list[Any]:
     return [
         task.seq,
         task.title,
         task.content,
-        task.lead_unit.name if task.lead_unit else "",
-        "、".join(u.name for u in task.responsible_units.all()),
+        unit_label(task.lead_unit) if task.lead_unit else "",
+        "、".join(unit_label(u) for u in task.responsible_units.all()),
         task.deadline,
         progress,
-        "、".join(u.name for u in task.supporting_units.all()),
+        "、".join(unit_label(u) for u in task.supporting_units.all()),
         task.criterion,
     ]
 

@@ -23,12 +23,13 @@ from planwatch.tasks.services import (
     task_update,
 )
 
+# code → (short name, official name), as in planwatch/orgunits/data/departments.csv
 DEPARTMENTS = {
-    "dept:ndrc": "省发展改革委",
-    "dept:transport": "省交通运输厅",
-    "dept:ecology": "省生态环境厅",
-    "dept:industry": "省经济和信息化厅",
-    "dept:science": "省科技厅",
+    "dept:ndrc": ("省发展改革委", "四川省发展和改革委员会"),
+    "dept:transport": ("省交通运输厅", "四川省交通运输厅"),
+    "dept:ecology": ("省生态环境厅", "四川省生态环境厅"),
+    "dept:industry": ("省经济和信息化厅", "四川省经济和信息化厅"),
+    "dept:science": ("省科技厅", "四川省科学技术厅"),
 }
 
 
@@ -70,7 +71,8 @@ def make_units() -> Units:
     cp = unit("511502", "翠屏区", OrgUnitKind.COUNTY, yb, "翠屏", "511502")
     pz = unit("510400", "攀枝花市", OrgUnitKind.PREFECTURE, px, "攀枝花", "510400")
     depts = {
-        code: unit(code, name, OrgUnitKind.DEPARTMENT, sc) for code, name in DEPARTMENTS.items()
+        code: unit(code, name, OrgUnitKind.DEPARTMENT, sc, short)
+        for code, (short, name) in DEPARTMENTS.items()
     }
     return Units(
         province=sc,
