@@ -74,6 +74,11 @@ _HTML_START = re.compile(
 _HTML_TAG = re.compile(r"<(?:body|p|div|h[1-6]|table|br)\b[^>]*>", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
+_DECLARED_CHARSET = re.compile(
+    rb"<(?:meta|\?xml)[^>]{0,200}?(?:charset|encoding)\s*=\s*[\"']?([A-Za-z0-9_.:-]{2,30})",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Latin-1 symbols that occur in Chinese plan text. Accented letters are left out on purpose:
 # random bytes read as cp1252/latin-1 are mostly accented letters (mojibake).
 _LATIN1_SYMBOLS = frozenset("\u00a0°±×÷·§©®µ¥²³¼½¾")
@@ -189,7 +194,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     if decoded is None:
         if b"\x00" in data:
             raise ParseError(name, "binary file (contains NUL bytes), not a text document")
-        decoded = _decode_detected(data)
+        decoded = _decode_declared(data) or _decode_detected(data)
     if decoded is None:
         raise ParseError(name, "undecodable bytes: not UTF-8, GB18030/GBK, UTF-16 or known text")
     text, encoding = decoded
@@ -235,6 +240,24 @@ def _decode_utf16(data: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+def _decode_declared(data: bytes) -> tuple[str, str] | None:
+    """The charset an HTML/XML file declares (<meta charset="gb2312">, <?xml encoding=…?>),
+    when the bytes decode under it and read as plausible text. Pages declaring GB2312 often
+    hold GBK characters, so the GB family is decoded as GB18030 (its superset)."""
+    found = _DECLARED_CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    declared = found.group(1).decode("ascii").lower()
+    codec = "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
+    try:
+        text = data.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if plausibility(text) < 0.8:
+        return None
+    return text, _gb_family(data, codec)
+
+
 def _decode_detected(data: bytes) -> tuple[str, str] | None:
     """charset-normalizer's guess, checked against strict GBK/GB18030 (the usual encodings of
     Chinese government files), keeping whichever reads as more plausible Chinese text."""
@@ -276,10 +299,7 @@ def _encoding_name(python_name: str) -> str:
 def _looks_like_text(text: str) -> bool:
     """False when more than 1 % of the characters are control characters other than
     tab/newline/carriage return/form feed."""
-    if not text:
-        return True
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\x7f")
-    return controls <= len(text) // 100
+    return len(_CONTROL.findall(text)) <= len(text) // 100
 
 
 def plausibility(text: str) -> float:
@@ -288,6 +308,7 @@ def plausibility(text: str) -> float:
     as GB18030 or UTF-16 give mostly rare hanzi or unassigned code points and score low."""
     if not text:
         return 0.0
+    text = _sample(text)
     good = 0.0
     hanzi = common = 0
     for ch in text:
@@ -300,6 +321,14 @@ def plausibility(text: str) -> float:
     if hanzi:
         good += hanzi * min(1.0, (common / hanzi) / 0.8)
     return good / len(text)
+
+
+def _sample(text: str, size: int = 60_000) -> str:
+    """Beginning, middle and end of a long text: enough to judge it, quick on 100 MB."""
+    if len(text) <= 3 * size:
+        return text
+    middle = len(text) // 2
+    return text[:size] + text[middle : middle + size] + text[-size:]
 
 
 def _is_common_hanzi(ch: str) -> bool:

@@ -143,3 +143,20 @@ def test_plausibility_separates_chinese_from_mojibake() -> None:
     assert plausibility(mojibake) < 0.8
     latin1 = bytes(range(0xA0, 0x100)).decode("latin-1") * 3
     assert plausibility(latin1) < 0.2
+
+
+def test_declared_html_charset_is_used() -> None:
+    # A GB2312-declared page holding a GBK-only character (“堃”): read as GB18030, reported gbk.
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        "</head><body><p>第一章　总则</p><p>建设堃山大道，2025年通车。</p></body></html>"
+    )
+    text, fmt, encoding = decode(page.encode("gbk"), "page.htm")
+    assert (text, fmt, encoding) == (page, "html", "gbk")
+
+
+def test_long_gbk_input_is_decoded() -> None:
+    # Plausibility is judged on samples of a long text; the whole text is still decoded.
+    body = (REPORT + "\n") * 2000  # about 2 MB
+    text, _, encoding = decode(body.encode("gbk"), "big.txt")
+    assert (text == body, encoding) == (True, "gbk")
