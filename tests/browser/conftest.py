@@ -18,7 +18,6 @@ import pytest
 # from a thread with a running loop unless told it is safe (it is: nothing here is async).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytest_plugins = ["tests.web.fixtures_data", "tests.web.fixtures_personas"]
 
 CHROMIUM = Path(os.environ.get("PLANWATCH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
