@@ -16,15 +16,17 @@ def _pdf(*lines: str) -> str:
 
 
 def test_footer_and_join_lines_advance_the_page() -> None:
+    """+1 per footer and per line that starts with a space; a footer that disagrees with the
+    count resets it to the printed number (and says so)."""
     text = "第一行。\n\n—1—\n\n\n\n第二页的一行\n 第三页的一行。\n\n—5—\n\n\n\n第四页。"
     lines, pages, warnings = scan_pages(text)
     assert [(line.text, line.page) for line in lines] == [
         ("第一行。", 1),
         ("第二页的一行", 2),
         ("第三页的一行。", 3),
-        ("第四页。", 4),
+        ("第四页。", 6),
     ]
-    assert pages == 4
+    assert pages == 6
     assert [(w.code, w.line) for w in warnings] == [("page-footer-mismatch", 10)]  # —5— on p.3
 
 
@@ -70,10 +72,16 @@ def test_indented_first_line_opens_paragraph() -> None:
 
 
 def test_footer_mid_word_joins_without_break() -> None:
-    text = "第一章　 总则\n\n" + FULL[:-1] + "发\n\n—2—\n\n\n\n展瓶颈。"
+    text = "第一章　 总则\n\n" + FULL[:-1] + "发\n\n—1—\n\n\n\n展瓶颈。"
     output = pdftext.read(text, "t")
     assert output.blocks[1].text == FULL[:-1] + "发展瓶颈。"
     assert output.blocks[1].spans == [(0, 3, 1), (len(FULL), 9, 2)]
+
+
+def test_text_without_page_evidence_has_no_pages() -> None:
+    output = pdftext.read(_pdf("第一章　 总则", FULL, "尾句。"), "t")
+    assert output.pages is None
+    assert [(b.page, b.spans[0][2]) for b in output.blocks] == [(None, None), (None, None)]
 
 
 def test_toc_entries_and_wrapped_entry(seed_lines: list[str]) -> None:
@@ -92,3 +100,29 @@ def test_box_text_and_body_resumption(seed_lines: list[str]) -> None:
     assert (by_line[1284].hint, by_line[1284].end_line) == ("box_text", 1288)
     assert by_line[1290].hint is None and by_line[1290].text.startswith("发展壮大现代服务业。")
     assert by_line[1845].hint == "figure" and by_line[1840].end_line == 1840
+
+
+def test_list_headings_and_numbered_paragraphs() -> None:
+    lines = (
+        "一、总体要求",
+        "（一）指导思想",
+        FULL[:26],
+        FULL[:-1] + "。",
+        "1．" + FULL[:27],
+        "完。",
+    )
+    output = pdftext.read(_pdf(*lines), "t")
+    assert [(b.line, b.text) for b in output.blocks] == [
+        (1, "一、总体要求"),
+        (3, "（一）指导思想"),
+        (5, FULL[:26] + FULL[:-1] + "。"),
+        (9, "1．" + FULL[:27] + "完。"),
+    ]
+
+
+def test_title_wrapped_inside_a_sentence_is_text() -> None:
+    output = pdftext.read(
+        _pdf("第一章　 总则", FULL[:26], "成渝地区双城经济圈建设规划", "纲要。"), "t"
+    )
+    assert [b.hint for b in output.blocks] == [None, None]
+    assert output.blocks[1].text.endswith("建设规划纲要。")

@@ -59,6 +59,10 @@ _SENTENCE_END = ("。", "！", "？")
 # Structural lines keep their U+3000 label separator: the builder reads the numbering from it.
 _VERBATIM = frozenset({"box", "box_item", "figure", "title"})
 
+# 一、 and （一） lines standing alone are headings; 1． and （1） open numbered paragraphs.
+_LIST_HEADINGS = frozenset({"cn", "paren_cn"})
+_ITEM_OPENERS = frozenset("0123456789（(①②③④⑤⑥⑦⑧⑨⑩")
+
 # Thresholds in em (see cleaning.em_width): body paragraph-first lines measure 25–26.5 em,
 # full body lines 27–29, box lines 33–37. A paragraph-first line is indented by about 2 em.
 FIRST_LINE_MAX = 26.3
@@ -88,35 +92,50 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     lines, pages, warnings = scan_pages(text)
     blocks = _Grouper(lines).run()
+    if pages is None:
+        _forget_pages(blocks)
     return ReaderOutput(blocks=blocks, pages=pages, warnings=warnings)
 
 
-def scan_pages(text: str) -> tuple[list[PdfLine], int, list[Warning]]:
-    """Non-blank, non-footer lines with their printed pages; the page count; footer warnings."""
-    page = 1
+def _forget_pages(blocks: list[Block]) -> None:
+    """No footer and no page join anywhere: the text has no printed pages to report."""
+    for block in blocks:
+        block.page = None
+        block.spans = [(offset, line, None) for offset, line, _ in block.spans]
+
+
+def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
+    """Non-blank, non-footer lines with their printed pages; the page count (None when the
+    text shows no page boundary at all); footer warnings."""
+    page, breaks = 1, 0
     out: list[PdfLine] = []
     warnings: list[Warning] = []
     for no, raw in enumerate(text.split("\n"), start=1):
         if raw.startswith(" ") and not raw.startswith("  ") and (out or page > 1):
-            page += 1
+            page, breaks = page + 1, breaks + 1
         stripped = raw.strip(" \t\r\ufeff\u3000")
         if not stripped:
             continue
         footer = _FOOTER.match(stripped)
         if footer is not None:
-            _check_footer(footer.group(1), page, no, warnings)
-            page += 1
+            page = _check_footer(footer.group(1), page, no, warnings) + 1
+            breaks += 1
             continue
         out.append(PdfLine(no, stripped, page, _classify(stripped)))
-    return out, page, warnings
+    return out, (page if breaks else None), warnings
 
 
-def _check_footer(printed: str, page: int, no: int, warnings: list[Warning]) -> None:
-    """A footer must give the computed page, read forwards or with its digits reversed."""
-    if int(printed) != page and int(printed[::-1]) != page:
-        warnings.append(
-            Warning("page-footer-mismatch", f"footer —{printed}— on computed page {page}", no)
-        )
+def _check_footer(printed: str, page: int, no: int, warnings: list[Warning]) -> int:
+    """The page a footer closes. It must give the computed page, read forwards or with its
+    digits reversed (this text layer reverses multi-digit numbers); otherwise the printed
+    number wins (the reading nearer the count) and a warning says where the count slipped."""
+    forwards, backwards = int(printed), int(printed[::-1])
+    if page in (forwards, backwards):
+        return page
+    printed_page = min((forwards, backwards), key=lambda value: abs(value - page))
+    message = f"footer —{printed}— on computed page {page}; page count reset to {printed_page}"
+    warnings.append(Warning("page-footer-mismatch", message, no))
+    return printed_page
 
 
 def _classify(text: str) -> str:
@@ -131,11 +150,18 @@ def _classify(text: str) -> str:
             return "heading"
         if numbering.style in ("box", "figure"):
             return numbering.style
+        if numbering.style in _LIST_HEADINGS and _short_title(text):
+            return "heading"
     if _BOX_ITEM.match(text) and not text.endswith(_SENTENCE_END):
         return "box_item"
     if text.endswith(_TITLE_ENDS) and _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
         return "title"
     return "text"
+
+
+def _short_title(text: str) -> bool:
+    """A line that can only be a heading: short of a full line, no sentence punctuation."""
+    return em_width(text) < FIRST_LINE_MAX and not any(mark in text for mark in "。；;,，：:")
 
 
 def _ends_sentence(line: PdfLine) -> bool:
@@ -153,6 +179,8 @@ def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine) -> bool:
         return False
     if prev.width + (INDENT if prev_first else 0.0) < FULL_LINE_MIN:
         return True
+    if cur.text[:1] in _ITEM_OPENERS and match_numbering(cur.text) is not None:
+        return True  # “1．…” / “（2）…”: a numbered paragraph
     if _ends_sentence(cur) and cur.width < FIRST_LINE_MAX - 1.5:
         return False
     return cur.width < FIRST_LINE_MAX
@@ -177,7 +205,11 @@ class _Grouper:
     def _step(self, index: int, line: PdfLine) -> None:
         if self.in_toc and self._toc_step(index, line):
             return
-        if line.kind == "text" or (line.kind == "box_item" and not self.in_box):
+        if (
+            line.kind == "text"
+            or (line.kind == "box_item" and not self.in_box)
+            or self._inline(line)
+        ):
             self._text(index, line)
             return
         self._flush()
@@ -187,6 +219,14 @@ class _Grouper:
             self._emit([line], "toc", _toc_text(line.text))
         else:
             self._structural(line)
+
+    def _inline(self, line: PdfLine) -> bool:
+        """A title-like line that continues an unfinished sentence on the same page is running
+        text (“…编制全省国土空间规划” wrapped at 规划), not a plan title."""
+        if line.kind != "title" or not self.para:
+            return False
+        prev = self.para[-1]
+        return prev.page == line.page and not _ends_sentence(prev)
 
     def _structural(self, line: PdfLine) -> None:
         """A heading, title, box title, box item or figure caption: one block of its own."""
