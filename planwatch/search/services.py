@@ -1,14 +1,143 @@
-"""Keeping the full-text index in step with the plans (implemented by the search work)."""
+"""Keeping the full-text index in step with the plans.
+
+The index holds the nodes of each plan's current version. `index_plan_version` is called by
+the ingest service inside its transaction, so a failed ingest leaves the index as it was.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.db.models import Q
+
+from planwatch.search import segment
+from planwatch.search.backends import IndexDoc, get_backend
+
 if TYPE_CHECKING:
-    from planwatch.plans.models import PlanVersion
+    from planwatch.plans.models import Node, PlanVersion
+
+BATCH = 500
+
+
+def node_title(node: Node) -> str:
+    return " ".join(p for p in (node.label, node.title) if p)
+
+
+def node_body(node: Node) -> str:
+    """The searchable text of a node besides its title: its words, its project names and
+    the cells of its table rows."""
+    parts = [node.text]
+    parts.extend(segment.project_names(node.projects))
+    if isinstance(node.rows, list):
+        for row in node.rows:
+            if isinstance(row, list):
+                parts.extend(str(cell) for cell in row)
+    return "\n".join(p for p in parts if p)
+
+
+def index_doc(node: Node, plan_id: int, seg: segment.Segmenter) -> IndexDoc:
+    return IndexDoc(
+        node_id=node.pk,
+        plan_id=plan_id,
+        version_id=node.version_id,
+        kind=node.kind,
+        title_tokens=" ".join(segment.tokens_for_index(node_title(node), seg)),
+        body_tokens=" ".join(segment.tokens_for_index(node_body(node), seg)),
+    )
+
+
+def _add_nodes(nodes: Iterable[Node], plan_id: int, seg: segment.Segmenter) -> int:
+    backend = get_backend()
+    batch: list[IndexDoc] = []
+    count = 0
+    for node in nodes:
+        batch.append(index_doc(node, plan_id, seg))
+        if len(batch) >= BATCH:
+            backend.add(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        backend.add(batch)
+        count += len(batch)
+    return count
+
+
+def version_projects(version: PlanVersion | None) -> set[str]:
+    """The project names listed in the boxes of `version`."""
+    if version is None:
+        return set()
+    words: set[str] = set()
+    for projects in version.nodes.exclude(projects=[]).values_list("projects", flat=True):
+        words.update(segment.project_names(projects))
+    return words
 
 
 def index_plan_version(*, version: PlanVersion) -> int:
-    """Index every node of `version`; returns the number of documents indexed. Called by the
-    ingest service inside its transaction."""
-    return 0
+    """Index every node of `version` in place of whatever its plan had in the index; returns
+    the number of documents indexed.
+
+    The dictionary is the one of the other plans plus this version's project names (this
+    version may not be marked current yet while the ingest transaction is open). Nodes of
+    other plans containing a word that this changes — added with this version, or gone with
+    the previous one — are cut again, so that a query for that word still finds them."""
+    with transaction.atomic():
+        base = segment.dictionary_words(exclude_plan=version.plan_id)
+        previous = version.plan.versions.exclude(pk=version.pk).order_by("-number").first()
+        before = base | version_projects(previous)
+        seg = segment.segmenter_for(base | version_projects(version))
+        backend = get_backend()
+        backend.delete_plan(version.plan_id)
+        count = _add_nodes(version.nodes.order_by("seq").iterator(), version.plan_id, seg)
+        _reindex_containing(seg.words ^ before, seg, exclude_plan=version.plan_id)
+    segment.reset()
+    return count
+
+
+def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude_plan: int) -> int:
+    from planwatch.plans.models import Node, Plan
+
+    words = sorted(words)
+    if not words:
+        return 0
+    count = 0
+    for plan in Plan.objects.exclude(pk=exclude_plan).exclude(current_version=None):
+        for chunk in _chunks(words, 50):
+            match = Q()
+            for w in chunk:
+                match |= Q(text__contains=w) | Q(title__contains=w)
+            nodes = Node.objects.filter(match, version_id=plan.current_version_id)
+            count += _add_nodes(nodes.iterator(), plan.pk, seg)
+    return count
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def reindex_all() -> tuple[int, int]:
+    """Rebuild the whole index from each plan's current version (or its newest version when
+    none is marked current), all cut with one dictionary. Returns (plans, documents)."""
+    from planwatch.plans.models import Node, Plan
+
+    segment.reset()
+    versions = []
+    for plan in Plan.objects.all():
+        version = plan.current_version or plan.versions.order_by("-number").first()
+        if version is not None:
+            versions.append(version)
+    words = segment.dictionary_words()
+    projects = Node.objects.filter(version__in=versions).exclude(projects=[])
+    for value in projects.values_list("projects", flat=True):
+        words.update(segment.project_names(value))
+    seg = segment.segmenter_for(words)
+    docs = 0
+    with transaction.atomic():
+        backend = get_backend()
+        backend.clear()
+        for version in versions:
+            docs += _add_nodes(version.nodes.order_by("seq").iterator(), version.plan_id, seg)
+    segment.reset()
+    return len(versions), docs

@@ -1,0 +1,59 @@
+"""The JSON API under /api/v1/: read endpoints for plans, nodes, targets, places,
+organisation units and search, with token authentication for scripts.
+
+Access, per endpoint (also in each operation's description and `x-access`):
+- public (anonymous allowed; a token or session may be sent): plans, nodes, targets,
+  places, organisation units (the reference tree), search. Plans are public documents.
+- signed in (token or session): /me, /tokens (the caller's own tokens), and
+  /orgunits/{code}/members (who holds which role — only for planners and admins, or for
+  users whose own roles cover that unit; for anyone else the unit is "not found").
+A token that is sent but unknown or revoked gives 401 on every endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from planwatch.api.errors import install_error_handlers
+
+DESCRIPTION = __doc__ or ""
+
+
+class PlanwatchAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Public operations accept no authentication as well: say so with an empty
+        security requirement, which OpenAPI reads as "optional"."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                if operation.get("x-access") == "public" and operation.get("security"):
+                    operation["security"] = [{}, *operation["security"]]
+        return schema
+
+
+api = PlanwatchAPI(
+    title="planwatch API",
+    version="1",
+    description=DESCRIPTION,
+    docs_url=None,
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+
+
+def _register() -> None:
+    from planwatch.api.orgunits import router as orgunits_router
+    from planwatch.api.plans import router as plans_router
+    from planwatch.search.api import router as search_router
+
+    api.add_router("", plans_router)
+    api.add_router("", orgunits_router)
+    api.add_router("", search_router)
+
+
+_register()

@@ -1,0 +1,262 @@
+"""Chinese word segmentation for the search index and for queries.
+
+One rjieba segmenter per process, with a user dictionary built from what the database
+knows: the gazetteer's place, region and composite names, the names of the organisation
+units, and the project names printed in the plans' 专栏 boxes. Without it 成自宜高铁,
+成德眉资, 天府新区 and 成渝地区双城经济圈 are cut into pieces and cannot be found as words.
+
+The index and the queries must be cut with the same dictionary, in every process. The
+dictionary is therefore derived from the database alone and rebuilt whenever a cheap
+fingerprint of that data changes (a new plan version or organisation unit). HMM guessing of
+unknown words is off on both sides: it depends on context, so a word guessed in a document
+might not be guessed in a two-word query.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import rjieba
+
+# Region words that the plans use as names but no division list contains. The gazetteer
+# supplies most of them once it is present; these keep search right without it.
+REGION_WORDS = (
+    "成渝地区双城经济圈",
+    "成德眉资",
+    "成德眉资同城化",
+    "天府新区",
+    "四川天府新区",
+    "成都平原经济区",
+    "川南经济区",
+    "川东北经济区",
+    "攀西经济区",
+    "川西北生态示范区",
+    "成都都市圈",
+    "成渝主轴",
+    "成渝中线高铁",
+    "成自宜高铁",
+    "成达万高铁",
+    "渝昆高铁",
+    "川藏铁路",
+    "成兰铁路",
+    "西部陆海新通道",
+    "长江经济带",
+    "内自同城化",
+    "攀西战略资源创新开发试验区",
+)
+
+# Tokens longer than this are junk for the index (a pasted hash, a URL) and would only make
+# the query fail on PostgreSQL's lexeme limit.
+MAX_TOKEN_CHARS = 64
+# Sub-words are looked for in words up to this long (a long run of Latin letters or digits
+# has none worth finding, and the search is quadratic).
+MAX_SUBWORD_SOURCE = 24
+
+
+@dataclass(frozen=True)
+class QueryGroup:
+    """One unit of a search: a word that must occur, or — for a run of single characters
+    that the dictionary could not join (同/城/化) — a phrase of adjacent characters."""
+
+    tokens: tuple[str, ...]
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.tokens) > 1
+
+
+class Segmenter:
+    """An rjieba instance with a user dictionary."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._jieba = rjieba.Jieba()
+        self.words: frozenset[str] = frozenset(w for w in (_clean_word(x) for x in words) if w)
+        for word in sorted(self.words):
+            self._jieba.add_word(word, None, None)
+
+    def cut(self, text: str) -> list[str]:
+        return [t for t in self._jieba.cut(normalize(text), False) if is_word(t)]
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """Each word of the precise cut preceded by every dictionary word inside it, of any
+        length. (jieba's own search mode looks only at two- and three-character sub-words,
+        so 四川天府新区 would not give 天府新区.)"""
+        tokens: list[str] = []
+        has_word = self._jieba.has_word
+        for word in self.cut(text):
+            n = len(word)
+            if 2 < n <= MAX_SUBWORD_SOURCE:
+                tokens.extend(
+                    word[i : i + size]
+                    for size in range(2, n)
+                    for i in range(n - size + 1)
+                    if has_word(word[i : i + size])
+                )
+            tokens.append(word)
+        return tokens
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters and digits to ASCII), control characters and unpaired
+    surrogates removed — PostgreSQL refuses NUL and UTF-8 refuses surrogates."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def is_word(token: str) -> bool:
+    """Whether a segmenter token is worth indexing: it has a letter or digit (not only
+    punctuation, spaces or emoji) and is not absurdly long."""
+    return 0 < len(token) <= MAX_TOKEN_CHARS and any(ch.isalnum() for ch in token)
+
+
+def _clean_word(word: str) -> str:
+    word = normalize(word).strip()
+    return word if 2 <= len(word) <= MAX_TOKEN_CHARS and " " not in word else ""
+
+
+def _is_single_cjk(token: str) -> bool:
+    return len(token) == 1 and "\u3400" <= token <= "\u9fff"
+
+
+def group_query_tokens(tokens: list[str]) -> list[QueryGroup]:
+    """Words stay words; runs of two or more single Chinese characters become phrases."""
+    groups: list[QueryGroup] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token and _is_single_cjk(token):
+            run.append(token)
+            continue
+        if run:
+            groups.append(QueryGroup(tuple(run)))
+            run = []
+        if token:
+            groups.append(QueryGroup((token,)))
+    return groups
+
+
+# ---------------------------------------------------------------- process-wide segmenter
+
+_lock = threading.RLock()
+_current: tuple[object, Segmenter] | None = None
+
+
+def dictionary_fingerprint() -> object:
+    """A cheap summary of the data the user dictionary is built from."""
+    from django.db.models import Count, Max
+
+    from planwatch.orgunits.models import OrgUnit
+    from planwatch.plans.models import Plan
+
+    units = OrgUnit.objects.aggregate(n=Count("id"), m=Max("id"))
+    plans = Plan.objects.aggregate(v=Max("current_version_id"), n=Count("current_version_id"))
+    return (units["n"], units["m"], plans["v"], plans["n"], _gazetteer_size())
+
+
+def dictionary_words(*, exclude_plan: int | None = None) -> set[str]:
+    """Every word of the user dictionary, read from the database and the gazetteer
+    (without the project names of `exclude_plan`, when given)."""
+    from planwatch.orgunits.models import OrgUnit
+    from planwatch.plans.models import Node, Plan
+
+    words: set[str] = set(REGION_WORDS)
+    words.update(_gazetteer_words())
+    for name, short in OrgUnit.objects.values_list("name", "short_name"):
+        words.update((name, short))
+    plans = Plan.objects.exclude(current_version=None)
+    if exclude_plan is not None:
+        plans = plans.exclude(pk=exclude_plan)
+    current = plans.values("current_version_id")
+    for projects in (
+        Node.objects.filter(version_id__in=current).exclude(projects=[]).values_list("projects")
+    ):
+        words.update(project_names(projects[0]))
+    return {w for w in words if _clean_word(w)}
+
+
+def project_names(value: object) -> list[str]:
+    """Project names as Node.projects stores them: a list of strings (or of objects with a
+    `name`)."""
+    names: list[str] = []
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                names.append(item)
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                names.append(item["name"])
+    return names
+
+
+def _gazetteer_words() -> list[str]:
+    try:
+        from planwatch.parsing.gazetteer import segmentation_words
+    except ImportError:
+        return []
+    try:
+        return list(segmentation_words())
+    except NotImplementedError:
+        return []
+
+
+_gazetteer_count: int | None = None
+
+
+def _gazetteer_size() -> int:
+    global _gazetteer_count
+    if _gazetteer_count is None:
+        _gazetteer_count = len(_gazetteer_words())
+    return _gazetteer_count
+
+
+_built: dict[frozenset[str], Segmenter] = {}
+_BUILT_KEEP = 2
+
+
+def segmenter_for(words: Iterable[str]) -> Segmenter:
+    """A segmenter for exactly these words; the last few are kept, since building one
+    takes about 0.2 s and the same dictionary is asked for again and again."""
+    key = frozenset(w for w in (_clean_word(x) for x in words) if w)
+    with _lock:
+        seg = _built.get(key)
+        if seg is None:
+            seg = Segmenter(key)
+            while len(_built) >= _BUILT_KEEP:
+                _built.pop(next(iter(_built)))
+            _built[key] = seg
+        return seg
+
+
+def segmenter() -> Segmenter:
+    """The process's segmenter, rebuilt when the dictionary data has changed."""
+    global _current
+    key = dictionary_fingerprint()
+    current = _current
+    if current is not None and current[0] == key:
+        return current[1]
+    seg = segmenter_for(dictionary_words())
+    _current = (key, seg)
+    return seg
+
+
+def reset() -> None:
+    """Forget the process's segmenter (tests; after loading reference data)."""
+    global _current, _gazetteer_count
+    with _lock:
+        _current = None
+        _gazetteer_count = None
+
+
+def tokens_for_index(text: str, seg: Segmenter | None = None) -> list[str]:
+    """Search-mode tokens of a document: every dictionary word and its shorter
+    dictionary sub-words (成渝地区双城经济圈 → 成渝, 地区, 双城, 经济, 经济圈 and the
+    whole word)."""
+    return [t.lower() for t in (seg or segmenter()).cut_for_search(text)]
+
+
+def tokens_for_query(q: str, seg: Segmenter | None = None) -> list[str]:
+    """Precise-mode tokens of what a user typed, lower-cased, punctuation and markup
+    characters dropped. Never raises."""
+    return [t.lower() for t in (seg or segmenter()).cut(q)]

@@ -1,0 +1,118 @@
+"""Reading the search index: `search_nodes` turns whatever a user typed into hits they may
+see, with highlighted snippets. It never raises on any input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import NodeKind
+from planwatch.plans.models import Node, Plan
+from planwatch.search import highlight, segment
+from planwatch.search.backends import Filters, get_backend
+
+# Longer queries are cut: nobody searches with a paragraph, and each word is a clause.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_GROUPS = 24
+MAX_LIMIT = 100
+TITLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One node found: where it is (plan, kind, page) and the snippet to show."""
+
+    node: Node
+    plan: Plan
+    kind: str
+    kind_label: str
+    title: str
+    snippet: SafeString
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    limit: int
+    offset: int
+    hits: list[SearchHit] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+def plans_visible_to(viewer: Any) -> QuerySet[Plan]:
+    """Plans are public documents: every plan is visible to everyone, signed in or not.
+    (Tasks and reports, when they are searchable, will be scoped by the viewer's units.)"""
+    return Plan.objects.all()
+
+
+def hit_title(node: Node) -> str:
+    """A heading for a hit: the node's own label and title, else the start of its text."""
+    title = " ".join(p for p in (node.label, node.title) if p).strip()
+    if title:
+        return title
+    text = " ".join(node.text.split())
+    return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS] + highlight.ELLIPSIS
+
+
+def _clean_kind(kind: str | None) -> str | None:
+    return kind if kind in NodeKind.values else None
+
+
+def _plan_id(viewer: Any, plan: Plan | int | None) -> int | None:
+    if plan is None:
+        return None
+    plan_id = plan.pk if isinstance(plan, Plan) else plan
+    return plan_id if plans_visible_to(viewer).filter(pk=plan_id).exists() else -1
+
+
+def search_nodes(
+    *,
+    viewer: Any,
+    q: str,
+    plan: Plan | int | None = None,
+    kind: str | None = None,
+    place: OrgUnit | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Nodes of the plans `viewer` may read whose text has every word of `q`, best first.
+    An unknown kind is ignored; a plan the viewer may not see gives no hits."""
+    q = (q or "")[:MAX_QUERY_CHARS]
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    groups = segment.group_query_tokens(segment.tokens_for_query(q))[:MAX_QUERY_GROUPS]
+    filters = Filters(
+        plan_id=_plan_id(viewer, plan),
+        kind=_clean_kind(kind),
+        place_path=place.path if place is not None else None,
+    )
+    total, matches = get_backend().safe_search(groups, filters, limit=limit, offset=offset)
+    terms = highlight.terms_of(groups)
+    visible = plans_visible_to(viewer).values("pk")
+    nodes = Node.objects.select_related("version__plan", "parent").filter(
+        pk__in=[m.node_id for m in matches], version__plan__in=visible
+    )
+    by_id = {n.pk: n for n in nodes}
+    hits = [_hit(by_id[m.node_id], terms, m.score) for m in matches if m.node_id in by_id]
+    return SearchResults(q, total, limit, offset, hits, terms)
+
+
+def _hit(node: Node, terms: list[str], score: float) -> SearchHit:
+    from planwatch.search.services import node_body
+
+    body = node_body(node) or node.title
+    return SearchHit(
+        node=node,
+        plan=node.version.plan,
+        kind=node.kind,
+        kind_label=str(NodeKind(node.kind).label) if node.kind in NodeKind.values else node.kind,
+        title=hit_title(node),
+        snippet=highlight.snippet(body, terms),
+        score=score,
+    )

@@ -1,0 +1,117 @@
+"""Keeping the index in step: a new version replaces the old one, new dictionary words
+re-cut other plans, reindex_all and the `search_reindex` command rebuild everything."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from planwatch.plans.choices import NodeKind
+from planwatch.search import segment
+from planwatch.search.backends import Filters, get_backend
+from planwatch.search.segment import QueryGroup
+from planwatch.search.selectors import search_nodes
+from planwatch.search.services import index_plan_version, reindex_all
+from tests.web.factories_search import PlanFixture, make_corpus, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(persona_units: object) -> dict[str, PlanFixture]:
+    return make_corpus()
+
+
+def found(q: str) -> list[tuple[str, str]]:
+    return [(h.plan.slug, h.node.key) for h in search_nodes(viewer=None, q=q).hits]
+
+
+def test_index_counts_every_node(corpus: dict[str, PlanFixture]) -> None:
+    assert get_backend().count_all() == 5 + 3
+    assert index_plan_version(version=corpus["chuannan"].version) == 5
+    assert get_backend().count_all() == 8
+
+
+def test_a_new_version_replaces_the_old_in_the_index(corpus: dict[str, PlanFixture]) -> None:
+    old = corpus["chuannan"]
+    assert found("成自宜高铁") == [("chuannan", "c1.b1.i1")]
+    new = make_plan(
+        old.plan.title,
+        old.plan.slug,
+        [("c1", NodeKind.CHAPTER, "第一章", ""), ("c1.p1", NodeKind.PROVISION, "", "建成泸州港。")],
+        plan=old.plan,
+        number=2,
+    )
+    assert found("成自宜高铁") == []
+    assert found("泸州港") == [("chuannan", "c1.p1")]
+    assert {h.node.version_id for h in search_nodes(viewer=None, q="泸州港").hits} == {
+        new.version.pk
+    }
+
+
+def test_a_new_project_name_recuts_the_other_plans(corpus: dict[str, PlanFixture]) -> None:
+    # 成都平原's text names 成都东部新区; no dictionary knows it until a plan lists it, so
+    # it is indexed as 成都 / 东部 / 新区 (and a query is cut the same way).
+    whole_word = [QueryGroup(("成都东部新区",))]
+    assert get_backend().search(whole_word, Filters(), limit=10, offset=0) == (0, [])
+    assert found("成都东部新区") == [("chengdu-plain", "c1.p2")]
+    make_plan(
+        "攀西经济区“十四五”转型升级规划",
+        "panxi",
+        [("c1", NodeKind.BOX, "专栏", ""), ("c1.i1", NodeKind.BOX_ITEM, "", "对接成都东部新区。")],
+        projects={"c1.i1": ["成都东部新区"]},
+    )
+    # Now the query is the one word, and 成都平原's node was cut again to contain it.
+    assert segment.tokens_for_query("成都东部新区") == ["成都东部新区"]
+    assert get_backend().search(whole_word, Filters(), limit=10, offset=0)[0] == 2
+    assert set(found("成都东部新区")) == {("chengdu-plain", "c1.p2"), ("panxi", "c1.i1")}
+
+
+def test_reindex_all_rebuilds_from_current_versions(corpus: dict[str, PlanFixture]) -> None:
+    get_backend().clear()
+    assert found("成自宜高铁") == []
+    assert reindex_all() == (2, 8)
+    assert found("成自宜高铁") == [("chuannan", "c1.b1.i1")]
+
+
+def test_search_reindex_command(corpus: dict[str, PlanFixture]) -> None:
+    get_backend().clear()
+    out = StringIO()
+    call_command("search_reindex", stdout=out)
+    assert out.getvalue().strip() == "indexed 8 nodes of 2 plans"
+    assert found("天府新区") == [("chengdu-plain", "c1.p1")]
+
+
+def test_deleted_nodes_drop_out_of_results(corpus: dict[str, PlanFixture]) -> None:
+    corpus["chuannan"].nodes["c1.b1.i1"].delete()
+    assert found("成自宜高铁") == []
+
+
+def test_user_dictionary_holds_places_regions_and_projects(
+    corpus: dict[str, PlanFixture],
+) -> None:
+    words = segment.dictionary_words()
+    assert {"宜宾市", "川南经济区", "成德眉资", "天府新区", "成渝地区双城经济圈"} <= words
+    assert "川南城际铁路内自泸段" in words  # a project name from the box
+
+
+def test_tokens_for_index_and_query() -> None:
+    seg = segment.Segmenter(segment.REGION_WORDS)
+    index = segment.tokens_for_index("高水平建设四川天府新区，打造 PM2.5 监测", seg)
+    assert {"天府新区", "四川天府新区", "天府", "新区", "pm2", "5"} <= set(index)
+    assert "，" not in index
+    assert segment.tokens_for_query("成自宜高铁 AND “成德眉资”", seg) == [
+        "成自宜高铁",
+        "and",
+        "成德眉资",
+    ]
+    assert segment.tokens_for_query("\x00<script>\ud800", seg) == ["script"]
+
+
+def test_gazetteer_words_are_used_when_the_parser_provides_them(
+    monkeypatch: pytest.MonkeyPatch, corpus: dict[str, PlanFixture]
+) -> None:
+    monkeypatch.setattr(segment, "_gazetteer_words", lambda: ["叙永县城"])
+    assert "叙永县城" in segment.dictionary_words()
