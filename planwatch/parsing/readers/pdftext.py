@@ -139,20 +139,22 @@ def _check_footer(printed: str, page: int, no: int, warnings: list[Warning]) -> 
 
 
 def _classify(text: str) -> str:
-    """Layout role of a line, from its own text only."""
-    if _TOC_HEADER.match(text):
+    """Layout role of a line, from its own text only (runs on every line: cheap tests first)."""
+    if text[0] == "目" and _TOC_HEADER.match(text):
         return "toc_header"
     if ("…" in text or "...." in text) and _TOC_ENTRY.match(text) and _DIGIT.search(text):
         return "toc"
+    if text.endswith(_SENTENCE_END):
+        return "text"
     numbering = match_numbering(text)
-    if numbering is not None and numbering.title and not text.endswith(_SENTENCE_END):
+    if numbering is not None and numbering.title:
         if numbering.style in ("part", "chapter", "section") and em_width(text) <= BOX_LINE_MIN:
             return "heading"
         if numbering.style in ("box", "figure"):
             return numbering.style
         if numbering.style in _LIST_HEADINGS and _short_title(text):
             return "heading"
-    if _BOX_ITEM.match(text) and not text.endswith(_SENTENCE_END):
+    if text[0].isdigit() and _BOX_ITEM.match(text):
         return "box_item"
     if text.endswith(_TITLE_ENDS) and _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
         return "title"
