@@ -108,17 +108,21 @@ class PlanwatchUserAdmin(UserAdmin):  # type: ignore[type-arg]
         if not isinstance(formset, BaseInlineFormSet) or formset.model is not Membership:
             super().save_formset(request, form, formset, change)
             return
+        # What formset.save() would have recorded, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for removed in formset.deleted_forms:
             if removed.instance.pk:
                 services.membership_revoke(actor=request.user, membership=removed.instance)
+                formset.deleted_objects.append(removed.instance)
         for added in formset.extra_forms:
             if added.has_changed() and added not in formset.deleted_forms:
-                services.membership_grant(
+                granted = services.membership_grant(
                     actor=request.user,
                     user=form.instance,
                     org_unit=added.cleaned_data["org_unit"],
                     role=added.cleaned_data["role"],
                 )
+                formset.new_objects.append(granted)
 
     def _audit(self, request: HttpRequest, obj: Any, action: str, message: Any) -> None:
         audit_record(
