@@ -35,18 +35,21 @@ _VERB = (
 )
 _LEAD_VERBS = re.compile(rf"^(?:{_VERB})+(?:建设|推进|实施)?")
 _SUPPORT = re.compile(r"^(?:支持|推动|鼓励|与)[^、]{1,8}?(?:建设|打造|创建|申建|争创|共建)")
-_CLAUSES = re.compile(r"[,，;；。:：]")
+_CLAUSE_MARKS = frozenset(",，;；。:：")
+_OPEN, _CLOSE = "(（“《", ")）”》"
 _COLLECTIVE = re.compile(r"(?<![高平中同])等(?![级同])(?P<tail>.*)$")
 _PIVOT = re.compile(r"为(?:核心|重点|依托|主体|龙头|支撑)$")
 _GENERIC = re.compile(r"^(一批|一个|若干|各类|各级|相关|有关|其他|重点|等|和|及)")
 _NOT_NAME = re.compile(r"[。!！?？]|\d+(万|亿)?(亩|个|%)")
-NAME_MIN, NAME_MAX = 3, 30
+# A member of a typed list (“龙溪口、老木孔等航电枢纽”) may be a 3-character name; a name that
+# types itself needs 4 (“乐山机场”), which keeps bare generic words (美术馆, 富顺县) out.
+LIST_NAME_MIN, NAME_MIN, NAME_MAX = 3, 4, 30
 
 
 def extract_projects(text: str) -> list[str]:
     """The project names a box item's text lists, in order, without duplicates."""
     seen: dict[str, None] = {}
-    for clause in _CLAUSES.split(text):
+    for clause in split_outside_brackets(text, _CLAUSE_MARKS):
         for name in _clause_projects(clause.strip()):
             seen.setdefault(name, None)
     return list(seen)
@@ -62,8 +65,27 @@ def _clause_projects(clause: str) -> list[str]:
     pivot = _PIVOT.search(clause)
     if pivot is not None:
         collective, clause = True, clause[: pivot.start()]
-    members = [_strip_verbs(member) for member in clause.split("、")]
-    return [m for m in members if _acceptable(m) and (collective or _is_project_name(m))]
+    members = [_strip_verbs(m) for m in split_outside_brackets(clause, frozenset("、"))]
+    if collective:
+        return [m for m in members if _acceptable(m, LIST_NAME_MIN)]
+    return [m for m in members if _acceptable(m, NAME_MIN) and _is_project_name(m)]
+
+
+def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
+    """`text` cut at each of `marks` that is not inside brackets or quotes, so that
+    “向家坝(金沙江、锦屏)库区航道” stays one member."""
+    parts: list[str] = []
+    depth = start = 0
+    for index, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in marks and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
 
 
 def _names_project(tail: str) -> bool:
@@ -93,8 +115,8 @@ def _is_project_name(name: str) -> bool:
     return name.endswith(_PROJECT_WORDS) and name not in _PROJECT_WORDS
 
 
-def _acceptable(name: str) -> bool:
+def _acceptable(name: str, minimum: int) -> bool:
     """Long enough to be a name, short enough not to be a sentence, and not generic."""
-    if not NAME_MIN <= len(name) <= NAME_MAX or _GENERIC.match(name):
+    if not minimum <= len(name) <= NAME_MAX or _GENERIC.match(name):
         return False
     return name not in _PROJECT_WORDS and not _NOT_NAME.search(name)
