@@ -180,3 +180,36 @@ def _upsert(
         unit.save(update_fields=sorted(set(changed)))
         result.updated += 1
     return unit
+
+
+# Fields an administrator may edit by hand; names, codes and the tree come from the files.
+EDITABLE_FIELDS = ("short_name", "former_names", "sort_order", "is_active")
+
+
+def orgunit_update(
+    *, unit: OrgUnit, actor: AbstractBaseUser | AnonymousUser | None, **changes: Any
+) -> OrgUnit:
+    """Change the hand-editable fields of a unit (short name, former names, order, active),
+    with one audit event holding the values before and after. Other fields are refused:
+    they are reference data and change only by reloading the files."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable by hand: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+        old = {f: getattr(locked, f) for f in changes if getattr(locked, f) != changes[f]}
+        if not old:
+            return locked
+        for field_name in old:
+            setattr(locked, field_name, changes[field_name])
+        locked.save(update_fields=sorted(old))
+        audit_record(
+            actor=actor,
+            action="orgunit.update",
+            target_type="orgunit",
+            target_id=locked.pk,
+            target_label=locked.name,
+            old=old,
+            new={f: changes[f] for f in old},
+        )
+    return locked

@@ -213,3 +213,48 @@ def test_reference_values_fit_their_columns() -> None:
     for spec in reference_specs():
         for field, limit in limits.items():
             assert limit is not None and len(getattr(spec, field)) <= limit, spec
+
+
+def test_orgunit_update_is_audited_and_refuses_reference_fields(
+    orgunits: dict[str, OrgUnit], admin_user: Any
+) -> None:
+    from planwatch.orgunits.services import orgunit_update
+
+    unit = orgunits["dept:big-data"]
+    events = AuditEvent.objects.count()
+    orgunit_update(unit=unit, actor=admin_user, short_name="省大数据中心", is_active=True)
+    assert AuditEvent.objects.count() == events  # nothing changed, nothing recorded
+    orgunit_update(unit=unit, actor=admin_user, is_active=False)
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None and event.action == "orgunit.update"
+    assert event.old == {"is_active": True} and event.new == {"is_active": False}
+    with pytest.raises(ValueError):
+        orgunit_update(unit=unit, actor=admin_user, name="别的名字")
+
+
+def test_admin_edits_units_through_the_service(
+    admin: Client, yibin_reporter: Client, orgunits: dict[str, OrgUnit]
+) -> None:
+    unit = orgunits["511502"]
+    url = reverse("admin:orgunits_orgunit_change", args=[unit.pk])
+    assert yibin_reporter.get(url).status_code == 302  # to the admin login
+    assert admin.get(reverse("admin:orgunits_orgunit_changelist")).status_code == 200
+    assert admin.get(url).status_code == 200
+    response = admin.post(
+        url, {"short_name": "翠屏", "former_names": "宜宾县城", "sort_order": 5, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.former_names == "宜宾县城" and unit.name == "翠屏区"
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None and event.action == "orgunit.update"
+    assert admin.get(reverse("admin:orgunits_orgunit_add")).status_code == 403
+
+
+def test_plan_admin_is_read_only(admin: Client, sample_plans: IngestResult) -> None:
+    plan = sample_plans.versions[0].plan
+    assert admin.get(reverse("admin:plans_plan_changelist")).status_code == 200
+    assert admin.get(reverse("admin:plans_node_changelist")).status_code == 200
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    assert admin.get(url).status_code == 200  # view only
+    assert admin.post(url, {"title": "改名"}).status_code == 403
