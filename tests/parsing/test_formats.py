@@ -13,7 +13,7 @@ import pytest
 
 from planwatch.parsing import ParseResult, parse_bytes
 from planwatch.parsing.model import Node, Plan
-from tests.parsing.fixtures.documents import make_docx, make_pdf
+from tests.parsing.fixtures.documents import hard_wrap, make_docx, make_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STRUCTURE = frozenset({"part", "chapter", "section", "heading", "item", "box", "box_item", "table"})
@@ -280,6 +280,13 @@ def test_government_work_report_as_csv_gives_the_same_tree() -> None:
     writer.writerows([index, line] for index, line in enumerate(lines, start=1) if line)
     result = parse_bytes(buffer.getvalue().encode("utf-8"), name="report.csv")
     assert result.source.format == "csv"
+    assert outline(only_plan(result)) == REPORT_OUTLINE
+
+
+def test_government_work_report_hard_wrapped_gives_the_same_tree() -> None:
+    wrapped = hard_wrap(load(REPORT_NAME).decode("utf-8"), 30)
+    result = parse_bytes(wrapped.encode("gbk"), name="report-wrapped.txt")
+    assert (result.source.format, result.source.encoding) == ("text", "gbk")
     assert outline(only_plan(result)) == REPORT_OUTLINE
 
 

@@ -16,7 +16,13 @@ from planwatch.parsing.readers import html as html_reader
 from planwatch.parsing.readers import markdown as markdown_reader
 from planwatch.parsing.readers import pdf as pdf_reader
 from planwatch.parsing.readers import text as text_reader
-from tests.parsing.fixtures.documents import INDICATORS, make_docx, make_image_pdf, make_pdf
+from tests.parsing.fixtures.documents import (
+    INDICATORS,
+    hard_wrap,
+    make_docx,
+    make_image_pdf,
+    make_pdf,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -323,3 +329,19 @@ def test_csv_cell_holding_the_whole_document() -> None:
 def test_csv_unterminated_quote_reads_to_the_end() -> None:
     blocks = csv_reader.read('序号,内容\n1,"第一章　总则\n第一节　目的\n', "cut.csv").blocks
     assert [(b.text, b.line) for b in blocks] == [("第一章　总则", 2), ("第一节　目的", 3)]
+
+
+def test_text_reader_joins_a_hard_wrapped_file_back_into_paragraphs() -> None:
+    source = fixture("city-government-work-report-2021.txt")
+    blocks = text_reader.read(hard_wrap(source, 26), "wrapped.txt").blocks
+    assert [b.text for b in blocks] == [line for line in source.split("\n") if line]
+    first = find(blocks, "2020年是极不平凡的一年")
+    wrapped = hard_wrap(source, 26).split("\n")
+    assert wrapped[first.line - 1] == "2020年是极不平凡的一年。面对新冠肺炎疫情的严重冲击，"
+    assert first.end_line - first.line == 3
+    assert [line for _, line, _ in first.spans] == list(range(first.line, first.end_line + 1))
+
+
+def test_text_reader_keeps_short_lines_apart() -> None:
+    source = "甲市发展规划\n目录\n第一章 总则……1\n第二章 任务……2\n" * 3
+    assert len(text_reader.read(source, "toc.txt").blocks) == 12

@@ -10,6 +10,7 @@ import re
 
 from planwatch.parsing.cleaning import is_clutter
 from planwatch.parsing.model import Block
+from planwatch.parsing.numbering import match_numbering
 from planwatch.parsing.readers import ReaderOutput
 
 # Characters after/before which a line break or a collapsed space is no word boundary.
@@ -30,6 +31,9 @@ _TRAILER = re.compile(r"^(?:参见|参考文献|参考资料|外部链接|延伸
 _BOX_LABEL_ONLY = re.compile(r"^专栏\s*[0-9０-９一二三四五六七八九十]+[：:]?$")
 # A numbered item header inside a box: “1　 重大科技基础设施”, “01 铁路”, “2．数字经济…”.
 BOX_ITEM = re.compile(r"^\d{1,2}(?:[\u3000 ．、]|\.(?!\d)|$)")
+_WIDE_PUNCTUATION = frozenset("—‘’“”…")
+_MIN_WRAP = 20.0  # em; narrower “wrapping” is a list of short lines, not a wrapped text
+_PARAGRAPH_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "）")
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
@@ -38,18 +42,71 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     """One block per non-blank line; the text is the line without surrounding white space
     (leading ideographic-space indents included). Web-page furniture copied along with the
     text (licence and last-revised lines, an encyclopedia's “参见/参考文献” trailer) is left
-    out, since it is never plan text."""
+    out, since it is never plan text. A hard-wrapped file (lines broken at a fixed width in
+    mid-sentence) has its wrapped lines joined back into paragraphs."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     lines = text.split("\n")
-    trailer = _trailer_start(lines)
+    lines = lines[: _trailer_start(lines)]
+    wrap = wrap_width(lines)
     blocks: list[Block] = []
-    for number, line in enumerate(lines[:trailer], start=1):
+    previous = ""
+    for number, line in enumerate(lines, start=1):
         stripped = strip_line(line)
-        if stripped and not is_clutter(stripped) and not _FURNITURE.search(stripped):
+        if not stripped or is_clutter(stripped) or _FURNITURE.search(stripped):
+            previous = ""
+            continue
+        if wrap is not None and blocks and _continues(previous, line, wrap):
+            _extend(blocks[-1], stripped, number)
+        else:
             blocks.append(
                 Block(text=stripped, line=number, end_line=number, spans=[(0, number, None)])
             )
+        previous = stripped
     return ReaderOutput(blocks=blocks)
+
+
+def display_width(line: str) -> float:
+    """Printed width in em: CJK, full-width characters and the dashes, quotes and ellipsis of
+    Chinese typesetting 1, others (ASCII letters, digits) 0.5."""
+    return sum(1.0 if ord(ch) >= 0x2E80 or ch in _WIDE_PUNCTUATION else 0.5 for ch in line)
+
+
+def wrap_width(lines: list[str]) -> float | None:
+    """The width a hard-wrapped file breaks its lines at, or None when its lines are whole
+    paragraphs: hard-wrapped means at least 30 % of the lines are about full width (≥ 85 %
+    of the 90th-percentile width, itself at least 20 em) and stop mid-sentence."""
+    stripped = [strip_line(line) for line in lines]
+    widths = sorted(display_width(line) for line in stripped if line)
+    if len(widths) < 8:
+        return None
+    typical = widths[(len(widths) * 9) // 10]
+    if typical < _MIN_WRAP:
+        return None
+    open_full = [
+        line
+        for line in stripped
+        if line and display_width(line) >= 0.85 * typical and not line.endswith(_PARAGRAPH_END)
+    ]
+    return typical if len(open_full) >= max(5, 0.3 * len(widths)) else None
+
+
+def _continues(previous: str, line: str, wrap: float) -> bool:
+    """Whether `line` continues the paragraph whose last visual line is `previous` (""
+    after a blank or dropped line): the previous line ran to the wrap width without ending a
+    sentence, and this one is neither indented nor a numbered heading."""
+    if not previous or previous.endswith(_PARAGRAPH_END):
+        return False
+    if display_width(previous) < 0.85 * wrap or line[:1] in ("\u3000", "\t", " "):
+        return False
+    stripped = strip_line(line)
+    return match_numbering(stripped) is None and not BOX_TITLE.match(stripped)
+
+
+def _extend(block: Block, piece: str, number: int) -> None:
+    """Append a wrapped line to a paragraph block, grounding the new stretch."""
+    joined = join_wrapped(block.text, piece)
+    block.spans.append((len(joined) - len(piece), number, None))
+    block.text, block.end_line = joined, number
 
 
 def _trailer_start(lines: list[str]) -> int:
