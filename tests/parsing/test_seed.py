@@ -7,6 +7,8 @@ from pathlib import Path
 
 from planwatch.parsing import ParseResult
 from planwatch.parsing.model import Node, locate
+from planwatch.parsing.readers import pdftext
+from planwatch.parsing.splitting import split_toc
 from tests.parsing.conftest import node_at, walk
 
 TITLES = [
@@ -172,3 +174,11 @@ def test_cleaning_applied(seed: ParseResult) -> None:
     texts = [n.text + n.title for plan in seed.plans for n in walk(plan.nodes)]
     assert not any("\u3000" in t or "． " in t for t in texts)
     assert sum(t.count(" ") for t in texts) < 20  # only spaces between two Latin words remain
+
+
+def test_toc_entries_per_plan(seed_lines: list[str]) -> None:
+    blocks = pdftext.read("\n".join(seed_lines), "seed").blocks
+    _, tocs = split_toc(blocks)
+    assert [group.title for group in tocs] == [title for title, _, _ in TITLES]
+    assert [len(group.entries) for group in tocs] == [48, 51, 49, 44, 52]
+    assert sum(1 for group in tocs for e in group.entries if e.kind == "chapter") == 58
