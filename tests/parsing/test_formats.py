@@ -13,7 +13,12 @@ import pytest
 
 from planwatch.parsing import ParseResult, parse_bytes
 from planwatch.parsing.model import Node, Plan
-from tests.parsing.fixtures.documents import hard_wrap, make_docx, make_pdf
+from tests.parsing.fixtures.documents import (
+    hard_wrap,
+    make_docx,
+    make_docx_with_textbox_box,
+    make_pdf,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STRUCTURE = frozenset({"part", "chapter", "section", "heading", "item", "box", "box_item", "table"})
@@ -331,3 +336,15 @@ def test_pdf_plan_tree_with_pages() -> None:
     goal = next(n for n in walk(plan.nodes) if n.title == "发展目标")
     assert "占GDP比重达到10%" in goal.text
     assert target(plan, "千兆宽带用户数") == (6000, "万户", 2025, "预期性")
+
+
+def test_docx_text_box_box_in_the_tree() -> None:
+    plan = only_plan(parse_bytes(make_docx_with_textbox_box(), name="box.docx"))
+    assert plan.title == "box"  # no title line: the file name stands in
+    assert outline(plan) == [
+        (1, "chapter", "第一章", "数字基础设施"),
+        (2, "box", "专栏 2", "信息网络基础设施优化升级工程"),
+        (3, "box_item", "1", "推进光纤网络扩容提速"),
+        (3, "box_item", "2", "加快5G网络规模化部署"),
+    ]
+    assert plan.nodes[0].text == "加快建设信息网络基础设施。"

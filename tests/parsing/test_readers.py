@@ -20,6 +20,8 @@ from tests.parsing.fixtures.documents import (
     INDICATORS,
     hard_wrap,
     make_docx,
+    make_docx_with_textbox_box,
+    make_framed_page_pdf,
     make_image_pdf,
     make_pdf,
 )
@@ -235,6 +237,20 @@ def test_docx_tables_in_document_order_with_merges_expanded() -> None:
     assert box[0].table is not None and box[0].table[0] == [box[0].text, box[0].text]  # gridSpan
 
 
+def test_docx_text_box_box_is_read_once_after_its_anchor() -> None:
+    blocks = docx_reader.read(make_docx_with_textbox_box(), "box.docx").blocks
+    assert [(b.line, b.hint, b.text[:6]) for b in blocks] == [
+        (1, None, "第一章　数字"),
+        (2, None, "加快建设信息"),
+        (2, "box", "专栏2　信息"),
+        (2, "box_item", "1　推进光纤"),
+        (2, "box_text", "加快千兆光纤"),
+        (2, "box_item", "2　加快5G"),
+        (2, "box_text", "推动5G独立"),
+        (3, None, "加快构建算力"),
+    ]
+
+
 def test_docx_corrupt_part_is_a_parse_error() -> None:
     import io
     import zipfile
@@ -289,6 +305,15 @@ def test_pdf_ruled_table_and_framed_box() -> None:
         ("box", "专栏2 信息网络基础设施优化升级工程"),
         ("box_item", "1 推进光纤网络扩容提速"),
         ("box_text", "加快千兆光纤网络部署，持续推进新一代超大容量、超长距离的长途传输网络建设。"),
+    ]
+
+
+def test_pdf_page_frame_is_not_a_table() -> None:
+    blocks = pdf_reader.read(make_framed_page_pdf(), "letter.pdf").blocks
+    assert [(b.text, b.table) for b in blocks] == [
+        ("某市发展和改革委员会文件", None),
+        ("第一章 总体要求", None),
+        ("到2025年，常住人口城镇化率达到65%。", None),
     ]
 
 

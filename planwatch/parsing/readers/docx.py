@@ -5,7 +5,8 @@ The body is walked in XML order so that paragraphs and tables keep their documen
 "Heading N"/"标题 N" — or carrying an outline level — becomes a heading block with
 `markup_level` N; "TOC N"/"目录 N" paragraphs get hint "toc". Tables become table blocks with
 merged cells (gridSpan, vMerge) expanded into a full grid; a table whose first cell says
-“专栏 N …” gets hint "box". `line` is the 1-based ordinal of the body paragraph or table."""
+“专栏 N …” gets hint "box". Text boxes (a 专栏 drawn as a box) are read after their
+anchoring paragraph. `line` is the 1-based ordinal of the body paragraph or table."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from planwatch.parsing.readers.text import BOX_TITLE, box_blocks, strip_line, ta
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|目录)\s*[1-9]$", re.IGNORECASE)
 _MAX_SPAN = 1000
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
@@ -40,7 +42,34 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
         block = _paragraph_block(Paragraph(element, document), ordinal)
         if block is not None:
             blocks.append(block)
+        for textbox in _textboxes(element):
+            blocks.extend(_textbox_blocks(textbox, document, ordinal))
     return ReaderOutput(blocks=blocks)
+
+
+def _textboxes(paragraph: Any) -> list[Any]:
+    """The text boxes anchored in a paragraph (a 专栏 is often drawn as one). Word stores each
+    twice, as DrawingML and as a VML fallback: the fallback copy is skipped."""
+    return [
+        content
+        for content in paragraph.iter(qn("w:txbxContent"))
+        if not any(ancestor.tag == _MC_FALLBACK for ancestor in content.iterancestors())
+    ]
+
+
+def _textbox_blocks(content: Any, document: Any, ordinal: int) -> list[Block]:
+    """A text box's paragraphs: box blocks when it opens with “专栏 N”, else text blocks.
+    They are grounded on the anchoring paragraph's ordinal."""
+    texts = [strip_line(Paragraph(p, document).text) for p in content.iter(qn("w:p"))]
+    texts = [text for text in texts if text]
+    if not texts:
+        return []
+    if BOX_TITLE.match(texts[0]):
+        return box_blocks([("\n".join(texts), ordinal)], [[text] for text in texts], ordinal)
+    return [
+        Block(text=text, line=ordinal, end_line=ordinal, spans=[(0, ordinal, None)])
+        for text in texts
+    ]
 
 
 def _open(content: str | bytes, name: str) -> Any:

@@ -140,6 +140,8 @@ def _read_page(page: Any, number: int, before: int) -> tuple[list[_Line], list[B
     ]
     tables: list[Block] = []
     for table in page.find_tables():
+        if _is_page_frame(table.bbox, page, table.extract()):
+            continue
         inside = [ln for ln in lines if _within(ln, table.bbox)]
         blocks = _table_blocks(table.extract(), number, inside)
         if blocks:
@@ -165,6 +167,16 @@ def _framed_boxes(page: Any, number: int, lines: list[_Line]) -> list[Block]:
         for line in inside:
             line.text = ""
     return blocks
+
+
+def _is_page_frame(
+    bbox: tuple[float, float, float, float], page: Any, rows: list[list[str | None]]
+) -> bool:
+    """A ruled frame around the page text (a border with a rule under the letterhead) rather
+    than a data table: over half the page and at most two columns."""
+    x0, top, x1, bottom = bbox
+    share = (x1 - x0) * (bottom - top) / max(float(page.width) * float(page.height), 1.0)
+    return share > 0.5 and max((len(row) for row in rows), default=0) <= 2
 
 
 def _within(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
