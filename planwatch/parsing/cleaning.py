@@ -24,7 +24,11 @@ _SPACES = re.compile(r"[ \u3000\u00a0\t]+")
 # A space between two characters survives only between two Latin letters/digits; these are the
 # characters after/before which a space is artificial (CJK, full-width forms, ASCII punctuation
 # that hugs its neighbour).
-_TIGHT_AFTER = re.compile(r"[^A-Za-z0-9]$")
+_ARTIFICIAL_SPACE = re.compile(
+    r"[ \u3000\u00a0\t]+(?![ \u3000\u00a0\t]*[A-Za-z0-9])"  # a run not followed by Latin
+    r"|(?<![A-Za-z0-9 \u3000\u00a0\t])[ \u3000\u00a0\t]+"  # a run not preceded by Latin
+)
+_NEEDS_ONE_SPACE = re.compile(r"[\u3000\u00a0\t]| {2}")
 _CLUTTER = re.compile(
     r"^(【?字体[:：]?\s*[大中小\s]+】?|打印本页|关闭窗口|【打印】|【关闭】|分享到[:：]?.*|"
     r"版权所有.*|.*ICP备\d+号.*|扫一扫在手机打开当前页.*)$"
@@ -71,19 +75,11 @@ def clean_text(text: str) -> str:
     text = _DECIMAL.sub(".", text)
     if " " not in text and "\u3000" not in text and "\u00a0" not in text and "\t" not in text:
         return text
-    return _SPACES.sub(_space_or_nothing, text).strip(" ")
-
-
-def _space_or_nothing(match: re.Match[str]) -> str:
-    """Keep one space between two Latin letters/digits, drop it anywhere else."""
-    text = match.string
-    start, end = match.span()
-    if start == 0 or end == len(text):
-        return ""
-    before, after = text[start - 1], text[end]
-    if _TIGHT_AFTER.match(before) or _TIGHT_AFTER.match(after):
-        return ""
-    return " "
+    # Two C-level passes instead of a Python callback per space run: drop every run that
+    # touches a non-Latin character (or the text's ends), then make the survivors — runs
+    # between two Latin letters/digits — one plain space.
+    text = _ARTIFICIAL_SPACE.sub("", text)
+    return _SPACES.sub(" ", text) if _NEEDS_ONE_SPACE.search(text) else text
 
 
 def clean_spanned(text: str, spans: Spans) -> tuple[str, Spans]:
