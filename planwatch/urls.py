@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/", include("planwatch.accounts.urls")),
     path("audit/", include("planwatch.audit.urls")),
     path("", include("planwatch.search.urls")),
+    path("", include("planwatch.tasks.urls")),
+    path("", include("planwatch.reports.urls")),
     path("", include("planwatch.api.urls")),
 ]

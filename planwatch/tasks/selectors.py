@@ -6,8 +6,10 @@ from typing import Any, TypedDict
 
 from django.db.models import QuerySet
 
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
 from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.permissions import visible_tasks_q
+from planwatch.tasks.permissions import can_manage_plan, visible_tasks_q
 
 
 class TaskFilters(TypedDict, total=False):
@@ -45,3 +47,14 @@ def annual_list_tasks(*, annual_list: AnnualList) -> QuerySet[Task]:
         .prefetch_related("responsible_units", "supporting_units", "milestones")
         .order_by("seq")
     )
+
+
+def annual_list_list_for(*, user: Any) -> list[AnnualList]:
+    """Lists of the plans the viewer plans or leads."""
+    lists = AnnualList.objects.select_related("plan", "plan__org_unit").order_by("plan", "-year")
+    return [a for a in lists if can_manage_plan(user, a.plan) or _leads(user, a)]
+
+
+def _leads(user: Any, alist: AnnualList) -> bool:
+    zone = alist.plan.org_unit
+    return zone is not None and has_role(user, Role.LEADER, zone)

@@ -1,0 +1,196 @@
+"""Pages of progress reports: start a period's report, the report form with evidence
+upload, and the review actions (submit, approve, return, accept, correct)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from planwatch.reports import services
+from planwatch.reports.evidence import evidence_add, evidence_remove
+from planwatch.reports.forms import EvidenceForm, ReasonForm, ReportForm
+from planwatch.reports.models import ProgressReport
+from planwatch.reports.permissions import (
+    access_report,
+    can_accept_report,
+    can_edit_report,
+    can_review_report,
+)
+from planwatch.reports.selectors import review_queue_for
+from planwatch.tasks.permissions import access_task
+from planwatch.tasks.workflow import ServiceError
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except (ServiceError, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("您无权执行此操作。"))
+    else:
+        messages.success(request, done)
+        return True
+    return False
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = access_task(request.user, task_id, action="report")
+    unit = task.responsible_units.filter(pk=request.POST.get("unit") or 0).first()
+    try:
+        start = date.fromisoformat(request.POST.get("period_start", ""))
+    except ValueError:
+        start = None
+    if unit is None or start is None:
+        raise Http404
+    holder: dict[str, ProgressReport] = {}
+
+    def start_report() -> None:
+        holder["r"] = services.progress_report_start(
+            task=task, unit=unit, period_start=start, actor=request.user
+        )
+
+    if _run(request, start_report, _("已创建报告草稿。")):
+        return redirect("reports:report_detail", holder["r"].pk)
+    return redirect("tasks:task_detail", task.pk)
+
+
+def _initial(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "completion": report.completion,
+        "progress_status": report.progress_status,
+        "narrative": report.narrative,
+        "version": report.version,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id, action="view")
+    form = ReportForm(initial=_initial(report))
+    status = 200
+    if request.method == "POST":
+        report = access_report(request.user, report_id, action="edit")
+        form = ReportForm(request.POST)
+        saved = form.is_valid() and _run(
+            request, lambda: _save(report, form, request.user), _("已保存。")
+        )
+        if saved:
+            return redirect("reports:report_detail", report.pk)
+        status = 400
+    context = {
+        "report": report,
+        "form": form,
+        "evidence_form": EvidenceForm(),
+        "reason_form": ReasonForm(),
+        "can_edit": can_edit_report(request.user, report) and report.status in services.EDITABLE,
+        "can_review": can_review_report(request.user, report),
+        "can_accept": can_accept_report(request.user, report),
+        "history": report.history.select_related("actor"),
+        "evidence": report.evidence.all(),
+    }
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+def _save(report: ProgressReport, form: ReportForm, user: Any) -> None:
+    data = form.cleaned_data
+    services.progress_report_update(
+        report=report,
+        actor=user,
+        version=data["version"],
+        completion=data["completion"],
+        progress_status=data["progress_status"],
+        narrative=data["narrative"],
+    )
+
+
+ACTIONS: dict[str, tuple[str, Callable[..., Any], bool]] = {
+    # name: (access action, service, needs a reason)
+    "submit": ("edit", services.progress_report_submit, False),
+    "approve": ("review", services.progress_report_approve, False),
+    "unit_return": ("review", services.progress_report_return, True),
+    "accept": ("accept", services.progress_report_accept, False),
+    "return": ("accept", services.progress_report_return, True),
+    "correct": ("accept", services.progress_report_correct, True),
+}
+
+
+@login_required
+@require_POST
+def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    access, service, needs_reason = ACTIONS[action]
+    report = access_report(request.user, report_id, action=access)  # type: ignore[arg-type]
+    expected = request.POST.get("version", "")
+    if expected and expected != str(report.version):
+        messages.error(request, _("该报告已被他人修改，请刷新后重试。"))
+        return redirect("reports:report_detail", report.pk)
+    kwargs: dict[str, Any] = {"report": report, "actor": request.user}
+    if needs_reason:
+        kwargs["reason"] = request.POST.get("reason", "")
+    holder: dict[str, Any] = {}
+    _run(request, lambda: holder.setdefault("r", service(**kwargs)), _("操作成功。"))
+    target = holder.get("r", report)
+    return redirect("reports:report_detail", target.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id, action="edit")
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择文件。"))
+    else:
+        upload = form.cleaned_data["file"]
+        _run(
+            request,
+            lambda: evidence_add(
+                report=report, actor=request.user, name=upload.name, content=upload
+            ),
+            _("已上传佐证材料。"),
+        )
+    return redirect("reports:report_detail", report.pk)
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id, action="edit")
+    evidence = report.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    _run(request, lambda: evidence_remove(evidence=evidence, actor=request.user), _("已删除。"))
+    return redirect("reports:report_detail", report.pk)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
+    report = access_report(request.user, report_id, action="view")
+    evidence = report.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    handle = default_storage.open(str(evidence.file.name), "rb")
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    reports = review_queue_for(user=request.user)
+    return render(request, "reports/review_queue.html", {"reports": reports})

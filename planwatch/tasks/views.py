@@ -1,0 +1,200 @@
+"""Pages of tasks and annual lists. Views authorise through the access helpers, read through
+selectors or call one service, and render; service refusals become messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from planwatch.plans.models import Plan
+from planwatch.reports.selectors import task_report_slots
+from planwatch.supervision.selectors import task_lights_for
+from planwatch.tasks import selectors, services, xlsx
+from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm
+from planwatch.tasks.permissions import (
+    access_annual_list,
+    access_task,
+    can_manage_plan,
+)
+from planwatch.tasks.workflow import ServiceError
+
+
+def _refusal(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, str(exc))
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Call a service; report success or its refusal as a message."""
+    try:
+        action()
+    except (ServiceError, ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    tasks = list(selectors.task_list_for(user=request.user)[:500])
+    lights = task_lights_for(user=request.user, tasks=tasks)
+    return render(request, "tasks/task_list.html", {"tasks": tasks, "lights": lights})
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = access_task(request.user, task_id, action="view")
+    context = {
+        "task": task,
+        "light": task_lights_for(user=request.user, tasks=[task]).get(task.pk),
+        "slots": task_report_slots(user=request.user, task=task),
+        "can_edit": can_manage_plan(request.user, task.plan),
+    }
+    return render(request, "tasks/task_detail.html", context)
+
+
+def _managed_plans(user: Any) -> Any:
+    ids = [p.pk for p in Plan.objects.all() if can_manage_plan(user, p)]
+    return Plan.objects.filter(pk__in=ids)
+
+
+@login_required
+@require_GET
+def list_index(request: HttpRequest) -> HttpResponse:
+    plans = _managed_plans(request.user)
+    lists = selectors.annual_list_list_for(user=request.user)
+    if not plans.exists() and not lists:
+        raise Http404
+    form = GenerateForm(plans=plans) if plans.exists() else None
+    return render(request, "tasks/list_index.html", {"lists": lists, "form": form})
+
+
+@login_required
+@require_POST
+def list_generate(request: HttpRequest) -> HttpResponse:
+    form = GenerateForm(request.POST, plans=_managed_plans(request.user))
+    if not form.is_valid():
+        messages.error(request, _("请选择规划并填写年度。"))
+        return redirect("tasks:list_index")
+    holder: dict[str, Any] = {}
+
+    def generate() -> None:
+        holder["r"] = services.task_drafts_generate(
+            plan=form.cleaned_data["plan"], year=form.cleaned_data["year"], actor=request.user
+        )
+
+    if _run(request, generate, _("已生成任务草稿。")):
+        return redirect("tasks:list_detail", holder["r"].annual_list.pk)
+    return redirect("tasks:list_index")
+
+
+@login_required
+@require_GET
+def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
+    alist = access_annual_list(request.user, list_id, action="view")
+    context = {
+        "alist": alist,
+        "tasks": selectors.annual_list_tasks(annual_list=alist),
+        "failures": services.annual_list_check(annual_list=alist),
+        "versions": alist.versions.order_by("-number"),
+        "can_manage": can_manage_plan(request.user, alist.plan),
+        "reason_form": ReasonForm(),
+        "import_form": ImportForm(),
+        "frequency_form": FrequencyForm(initial={"frequency": alist.frequency}),
+    }
+    return render(request, "tasks/list_detail.html", context)
+
+
+@login_required
+@require_POST
+def list_issue(request: HttpRequest, list_id: int) -> HttpResponse:
+    alist = access_annual_list(request.user, list_id, action="manage")
+    try:
+        lv = services.annual_list_issue(annual_list=alist, actor=request.user)
+    except services.ListIncomplete as exc:
+        messages.error(request, str(exc))
+    except (ServiceError, ValidationError) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("清单已下达（第 %(n)d 版）。") % {"n": lv.number})
+    return redirect("tasks:list_detail", alist.pk)
+
+
+@login_required
+@require_POST
+def list_reopen(request: HttpRequest, list_id: int) -> HttpResponse:
+    alist = access_annual_list(request.user, list_id, action="manage")
+    reason = request.POST.get("reason", "")
+    _run(
+        request,
+        lambda: services.annual_list_reopen(annual_list=alist, actor=request.user, reason=reason),
+        _("清单已进入修订。"),
+    )
+    return redirect("tasks:list_detail", alist.pk)
+
+
+@login_required
+@require_POST
+def list_frequency(request: HttpRequest, list_id: int) -> HttpResponse:
+    alist = access_annual_list(request.user, list_id, action="manage")
+    freq = request.POST.get("frequency", "")
+    _run(
+        request,
+        lambda: services.annual_list_set_frequency(
+            annual_list=alist, actor=request.user, frequency=freq
+        ),
+        _("报送频次已更新。"),
+    )
+    return redirect("tasks:list_detail", alist.pk)
+
+
+@login_required
+@require_GET
+def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
+    alist = access_annual_list(request.user, list_id, action="view")
+    response = HttpResponse(
+        xlsx.annual_list_export(annual_list=alist),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="annual-list-{alist.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def list_import(request: HttpRequest, list_id: int) -> HttpResponse:
+    alist = access_annual_list(request.user, list_id, action="manage")
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要导入的 xlsx 文件。"))
+        return redirect("tasks:list_detail", alist.pk)
+    try:
+        result = xlsx.annual_list_import(
+            annual_list=alist, actor=request.user, data=form.cleaned_data["file"].read()
+        )
+    except xlsx.ImportFailed as exc:
+        return render(
+            request, "tasks/import_errors.html", {"alist": alist, "error": exc}, status=400
+        )
+    except (ServiceError, ValidationError) as exc:
+        _refusal(request, exc)
+        return redirect("tasks:list_detail", alist.pk)
+    messages.success(
+        request,
+        _("导入完成：新增 %(c)d 项，修改 %(u)d 项，未变 %(n)d 项。")
+        % {"c": result.created, "u": result.updated, "n": result.unchanged},
+    )
+    return redirect("tasks:list_detail", alist.pk)

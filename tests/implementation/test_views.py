@@ -1,0 +1,227 @@
+"""Task, report and annual-list pages: the allowed path and the denied path of each."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from planwatch.plans.models import Plan
+from planwatch.reports.models import Evidence, ProgressReport
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.services import annual_list_reopen, task_update
+from planwatch.tasks.xlsx import annual_list_export
+from tests.implementation.factories import Units
+
+PDF = b"%PDF-1.7\n%%EOF\n"
+Login = Callable[[Any], Client]
+
+
+@pytest.fixture
+def login() -> Login:
+    def make(user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def yibin_task(issued: AnnualList, planner: Any, units: Units) -> Task:
+    """An issued task for which only 宜宾 is responsible."""
+    task = issued.tasks.get(seq=1)
+    annual_list_reopen(annual_list=issued, actor=planner, reason="调整")
+    task_update(task=task, actor=planner, changes={"responsible_units": [units.yibin]})
+    from planwatch.tasks.services import annual_list_issue
+
+    annual_list_issue(annual_list=issued, actor=planner)
+    return task
+
+
+def _start(client: Client, task: Task, unit: Any) -> Any:
+    url = reverse("reports:report_start", args=[task.pk])
+    return client.post(url, {"unit": unit.pk, "period_start": "2024-01-01"})
+
+
+def _report(client: Client, task: Task, unit: Any) -> ProgressReport:
+    assert _start(client, task, unit).status_code == 302
+    return ProgressReport.objects.get(task=task, unit=unit, is_current=True)
+
+
+def _post(
+    client: Client, report: ProgressReport, action: str, follow: bool = False, **data: Any
+) -> Any:
+    url = reverse("reports:report_action", args=[report.pk, action])
+    return client.post(url, data, follow=follow)
+
+
+def test_anonymous_visitors_are_sent_to_login(yibin_task: Task, client: Client) -> None:
+    for url in (
+        reverse("tasks:task_list"),
+        reverse("tasks:task_detail", args=[yibin_task.pk]),
+        reverse("tasks:list_detail", args=[yibin_task.annual_list_id]),
+        reverse("reports:review_queue"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_task_list_and_detail_by_unit(
+    yibin_task: Task, login: Login, yibin_reporter: Any, luzhou_reporter: Any
+) -> None:
+    yb, lz = login(yibin_reporter), login(luzhou_reporter)
+    assert yibin_task.title in yb.get(reverse("tasks:task_list")).content.decode()
+    lz_list = lz.get(reverse("tasks:task_list")).content.decode()
+    assert yibin_task.title not in lz_list and "赤水河" in lz_list
+    detail = yb.get(reverse("tasks:task_detail", args=[yibin_task.pk]))
+    assert detail.status_code == 200 and "2024Q1" in detail.content.decode()
+    assert "填报" in detail.content.decode()
+    missing = lz.get(reverse("tasks:task_detail", args=[10**6]))
+    denied = lz.get(reverse("tasks:task_detail", args=[yibin_task.pk]))
+    assert missing.status_code == denied.status_code == 404
+
+
+def test_report_form_edit_and_optimistic_lock(
+    yibin_task: Task, units: Units, login: Login, yibin_reporter: Any, luzhou_reporter: Any
+) -> None:
+    yb, lz = login(yibin_reporter), login(luzhou_reporter)
+    assert _start(lz, yibin_task, units.yibin).status_code == 404
+    report = _report(yb, yibin_task, units.yibin)
+    url = reverse("reports:report_detail", args=[report.pk])
+    assert yb.get(url).status_code == 200 and lz.get(url).status_code == 404
+    form = {"completion": "40", "progress_status": "in_progress", "narrative": "已开工"}
+    assert yb.post(url, form | {"version": report.version}).status_code == 302
+    stale = yb.post(url, form | {"narrative": "旧页面", "version": report.version})
+    assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
+    assert lz.post(url, form | {"version": report.version + 1}).status_code == 404
+    report.refresh_from_db()
+    assert report.narrative == "已开工" and report.completion == 40
+
+
+def test_evidence_upload_download_and_denials(
+    yibin_task: Task, units: Units, login: Login, yibin_reporter: Any, luzhou_reporter: Any
+) -> None:
+    yb, lz = login(yibin_reporter), login(luzhou_reporter)
+    report = _report(yb, yibin_task, units.yibin)
+    upload = reverse("reports:evidence_upload", args=[report.pk])
+    ok = yb.post(upload, {"file": SimpleUploadedFile("批复.pdf", PDF)})
+    assert ok.status_code == 302 and Evidence.objects.count() == 1
+    bad = yb.post(upload, {"file": SimpleUploadedFile("x.pdf", b"MZ\x90")}, follow=True)
+    assert "不符" in bad.content.decode() and Evidence.objects.count() == 1
+    assert lz.post(upload, {"file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 404
+    ev = Evidence.objects.get()
+    download = reverse("reports:evidence_download", args=[report.pk, ev.pk])
+    response = yb.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert lz.get(download).status_code == 404
+
+
+def test_review_actions_allowed_and_denied(
+    yibin_task: Task,
+    units: Units,
+    login: Login,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+    luzhou_reviewer: Any,
+    planner: Any,
+) -> None:
+    yb, ybr, lzr, pl = (
+        login(yibin_reporter),
+        login(yibin_reviewer),
+        login(luzhou_reviewer),
+        login(planner),
+    )
+    report = _report(yb, yibin_task, units.yibin)
+    url = reverse("reports:report_detail", args=[report.pk])
+    form = {"completion": "40", "progress_status": "in_progress", "narrative": "推进"}
+    assert yb.post(url, form | {"version": report.version}).status_code == 302
+    assert _post(yb, report, "submit").status_code == 302
+    assert _post(lzr, report, "approve").status_code == 404
+    assert _post(yb, report, "approve").status_code == 404
+    no_reason = _post(ybr, report, "unit_return", reason="", follow=True)
+    assert "退回时必须说明原因" in no_reason.content.decode()
+    assert _post(ybr, report, "unit_return", reason="补充材料").status_code == 302
+    assert _post(yb, report, "submit").status_code == 302
+    assert _post(ybr, report, "approve").status_code == 302
+    assert "待审核报告" in pl.get(reverse("reports:review_queue")).content.decode()
+    assert _post(ybr, report, "accept").status_code == 404
+    assert _post(pl, report, "nonsense").status_code == 404
+    assert _post(pl, report, "accept").status_code == 302
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    corrected = _post(pl, report, "correct", reason="口径调整")
+    new = ProgressReport.objects.get(task=yibin_task, unit=units.yibin, is_current=True)
+    assert corrected["Location"] == reverse("reports:report_detail", args=[new.pk])
+    assert new.revision == 2
+
+
+def test_annual_list_pages(
+    plan: Plan,
+    units: Units,
+    login: Login,
+    planner: Any,
+    leader: Any,
+    yibin_reporter: Any,
+    panxi_planner: Any,
+) -> None:
+    pl = login(planner)
+    assert login(yibin_reporter).get(reverse("tasks:list_index")).status_code == 404
+    index = pl.get(reverse("tasks:list_index"))
+    assert index.status_code == 200 and "生成" in index.content.decode()
+    created = pl.post(reverse("tasks:list_generate"), {"plan": plan.pk, "year": 2024})
+    alist = AnnualList.objects.get(plan=plan, year=2024)
+    assert created["Location"] == reverse("tasks:list_detail", args=[alist.pk])
+    detail = pl.get(created["Location"]).content.decode()
+    assert "缺少完成标准" in detail and "省交通运输厅" in detail
+    issue = reverse("tasks:list_issue", args=[alist.pk])
+    assert "清单不完整" in pl.post(issue, follow=True).content.decode()
+    for other in (yibin_reporter, panxi_planner, leader):
+        assert login(other).post(issue).status_code == 404
+    assert login(leader).get(created["Location"]).status_code == 200
+    assert login(panxi_planner).get(created["Location"]).status_code == 404
+
+    exported = pl.get(reverse("tasks:list_export", args=[alist.pk]))
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(exported.content))
+    for row in range(3, 7):
+        wb.active.cell(row=row, column=9, value="完成年度目标")
+    out = io.BytesIO()
+    wb.save(out)
+    imported = pl.post(
+        reverse("tasks:list_import", args=[alist.pk]),
+        {"file": SimpleUploadedFile("list.xlsx", out.getvalue())},
+        follow=True,
+    )
+    assert "修改 4 项" in imported.content.decode()
+    assert pl.post(issue).status_code == 302
+    alist.refresh_from_db()
+    assert alist.status == "issued"
+
+
+def test_bad_import_shows_every_error(
+    plan: Plan, login: Login, planner: Any, yibin_reporter: Any
+) -> None:
+    from planwatch.tasks.services import task_drafts_generate
+
+    alist = task_drafts_generate(plan=plan, year=2024, actor=planner).annual_list
+    wb = load_workbook(io.BytesIO(annual_list_export(annual_list=alist)))
+    wb.active["E3"] = "火星市"
+    wb.active["F4"] = "某天"
+    out = io.BytesIO()
+    wb.save(out)
+    url = reverse("tasks:list_import", args=[alist.pk])
+    response = login(planner).post(url, {"file": SimpleUploadedFile("l.xlsx", out.getvalue())})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "第 3 行 E 列（责任单位）：未知单位“火星市”" in html and "第 4 行 F 列" in html
+    denied = login(yibin_reporter).post(url, {"file": SimpleUploadedFile("l.xlsx", b"x")})
+    assert denied.status_code == 404
+    assert Task.objects.filter(deadline=date(2024, 12, 31)).count() == 4
