@@ -17,6 +17,7 @@ from tests.parsing.fixtures.documents import (
     hard_wrap,
     make_docx,
     make_docx_with_textbox_box,
+    make_numbered_docx,
     make_pdf,
 )
 
@@ -348,3 +349,16 @@ def test_docx_text_box_box_in_the_tree() -> None:
         (3, "box_item", "2", "加快5G网络规模化部署"),
     ]
     assert plan.nodes[0].text == "加快建设信息网络基础设施。"
+
+
+def test_docx_with_word_list_numbering_tree() -> None:
+    plan = only_plan(parse_bytes(make_numbered_docx(), name="numbered.docx"))
+    assert outline(plan) == [
+        (1, "chapter", "第一章", "总体要求"),
+        (2, "section", "第一节", "发展目标"),
+        (2, "section", "第二节", "重点任务"),
+        (3, "item", "1．", "加快数字基础设施建设"),
+        (3, "item", "2．", "推动产业数字化转型"),
+        (1, "chapter", "第二章", "保障措施"),
+        (2, "section", "第一节", "加强组织领导"),
+    ]

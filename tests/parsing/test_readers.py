@@ -23,6 +23,7 @@ from tests.parsing.fixtures.documents import (
     make_docx_with_textbox_box,
     make_framed_page_pdf,
     make_image_pdf,
+    make_numbered_docx,
     make_pdf,
 )
 
@@ -249,6 +250,40 @@ def test_docx_text_box_box_is_read_once_after_its_anchor() -> None:
         (2, "box_text", "推动5G独立"),
         (3, None, "加快构建算力"),
     ]
+
+
+def test_docx_list_numbers_are_written_in_front_of_the_text() -> None:
+    blocks = docx_reader.read(make_numbered_docx(), "numbered.docx").blocks
+    assert [(b.text, b.markup_level) for b in blocks] == [
+        ("第一章 总体要求", 1),
+        ("第一节 发展目标", 2),
+        ("到2025年，常住人口城镇化率达到65%。", None),
+        ("第二节 重点任务", 2),
+        ("1．加快数字基础设施建设", 3),  # numbered through the Heading 3 style
+        ("2．推动产业数字化转型", 3),
+        ("第二章 保障措施", 1),
+        ("第一节 加强组织领导", 2),  # the section counter restarts under a new chapter
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "expected"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (12, "chineseCountingThousand", "十二"),
+        (40, "chineseCounting", "四十"),
+        (3, "ideographTraditional", "丙"),
+        (2, "decimalEnclosedCircleChinese", "②"),
+        (7, "decimalFullWidth", "７"),
+        (4, "upperRoman", "IV"),
+        (2, "lowerLetter", "b"),
+        (5, "decimal", "5"),
+        (120, "chineseCounting", "120"),
+    ],
+)
+def test_docx_list_number_formats(value: int, fmt: str, expected: str) -> None:
+    assert docx_reader.format_number(value, fmt) == expected
 
 
 def test_docx_corrupt_part_is_a_parse_error() -> None:

@@ -6,7 +6,9 @@ The body is walked in XML order so that paragraphs and tables keep their documen
 `markup_level` N; "TOC N"/"目录 N" paragraphs get hint "toc". Tables become table blocks with
 merged cells (gridSpan, vMerge) expanded into a full grid; a table whose first cell says
 “专栏 N …” gets hint "box". Text boxes (a 专栏 drawn as a box) are read after their
-anchoring paragraph. `line` is the 1-based ordinal of the body paragraph or table."""
+anchoring paragraph. Automatic list numbers (a heading style numbered “第%1章”) are
+rendered in front of the text, since the structure builder recognises headings by them.
+`line` is the 1-based ordinal of the body paragraph or table."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import docx
@@ -34,12 +37,13 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 def read(content: str | bytes, name: str) -> ReaderOutput:
     """Blocks of a DOCX body, in document order."""
     document = _open(content, name)
+    numbering = ListNumbering.load(document)
     blocks: list[Block] = []
     for ordinal, element in enumerate(_body_elements(document.element.body), start=1):
         if element.tag == qn("w:tbl"):
             blocks.extend(_table_blocks(element, document, ordinal))
             continue
-        block = _paragraph_block(Paragraph(element, document), ordinal)
+        block = _paragraph_block(Paragraph(element, document), ordinal, numbering)
         if block is not None:
             blocks.append(block)
         for textbox in _textboxes(element):
@@ -94,10 +98,14 @@ def _body_elements(body: Any) -> Iterator[Any]:
                 yield from _body_elements(content)
 
 
-def _paragraph_block(paragraph: Paragraph, ordinal: int) -> Block | None:
+def _paragraph_block(paragraph: Paragraph, ordinal: int, numbering: ListNumbering) -> Block | None:
+    """A text block, its automatic list number (“第一章”, “（一）”) written in front."""
     text = strip_line(paragraph.text.replace("\t", " "))
     if not text:
         return None
+    label = numbering.label(paragraph)
+    if label and not text.startswith(label):
+        text = f"{label}{text}"
     style = _style_name(paragraph)
     level = heading_level(paragraph, style)
     hint = "toc" if _TOC_STYLE.match(style) else None
@@ -112,10 +120,7 @@ def _paragraph_block(paragraph: Paragraph, ordinal: int) -> Block | None:
 
 
 def _style_name(paragraph: Paragraph) -> str:
-    try:
-        style = paragraph.style
-    except (KeyError, ValueError, AttributeError):
-        return ""
+    style = _safe_style(paragraph)
     return str(style.name or "") if style is not None else ""
 
 
@@ -205,3 +210,141 @@ def _merged_text(tc_pr: Any, rows: list[list[str]], column: int) -> str | None:
         return None
     above = rows[-1] if rows else []
     return above[column] if column < len(above) else ""
+
+
+@dataclass
+class ListNumbering:
+    """Word's automatic list numbering (numbering.xml). A heading numbered by a list shows
+    “第一章” or “（一）” on the page but not in its text, and the structure builder needs the
+    label, so the label is rendered here: per list, a counter per level, deeper levels reset
+    when a shallower one advances."""
+
+    # numId → level → (start, numFmt, lvlText, suffix)
+    levels: dict[str, dict[int, tuple[int, str, str, str]]] = field(default_factory=dict)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, document: Any) -> ListNumbering:
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError, ValueError):
+            return cls()
+        abstract = {
+            node.get(qn("w:abstractNumId")): _levels(node)
+            for node in root.iterchildren(qn("w:abstractNum"))
+        }
+        levels: dict[str, dict[int, tuple[int, str, str, str]]] = {}
+        for num in root.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None and ref.get(qn("w:val")) in abstract:
+                levels[num.get(qn("w:numId"))] = abstract[ref.get(qn("w:val"))]
+        return cls(levels)
+
+    def label(self, paragraph: Paragraph) -> str | None:
+        """The rendered list label of `paragraph`, advancing its list's counters."""
+        found = _num_pr(paragraph)
+        if found is None or found[0] not in self.levels:
+            return None
+        num_id, level = found
+        spec = self.levels[num_id].get(level)
+        if spec is None or spec[1] in ("bullet", "none"):
+            return None
+        counters = self.counters.setdefault(num_id, {})
+        counters[level] = counters.get(level, spec[0] - 1) + 1
+        for deeper in [key for key in counters if key > level]:
+            del counters[deeper]
+        return self._render(num_id, spec[2], counters) + spec[3]
+
+    def _render(self, num_id: str, text: str, counters: dict[int, int]) -> str:
+        def value(match: re.Match[str]) -> str:
+            level = int(match.group(1)) - 1
+            spec = self.levels[num_id].get(level)
+            start = spec[0] if spec is not None else 1
+            return format_number(counters.get(level, start), spec[1] if spec else "decimal")
+
+        return re.sub(r"%([1-9])", value, text)
+
+
+def _levels(abstract: Any) -> dict[int, tuple[int, str, str, str]]:
+    """(start, numFmt, lvlText, suffix) of each level of a w:abstractNum."""
+    out: dict[int, tuple[int, str, str, str]] = {}
+    for lvl in abstract.iterchildren(qn("w:lvl")):
+        raw = lvl.get(qn("w:ilvl"))
+        if raw is None or not raw.isdigit():
+            continue
+        start = _int_attribute(lvl, qn("w:start"), 1)
+        fmt = _str_attribute(lvl, qn("w:numFmt"), "decimal")
+        text = _str_attribute(lvl, qn("w:lvlText"), "")
+        suffix = _SUFFIXES.get(_str_attribute(lvl, qn("w:suff"), "tab"), "\u3000")
+        out[int(raw)] = (start, fmt, text, suffix)
+    return out
+
+
+def _str_attribute(parent: Any, path: str, default: str) -> str:
+    element = parent.find(path) if parent is not None else None
+    raw = element.get(qn("w:val")) if element is not None else None
+    return str(raw) if raw is not None else default
+
+
+def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
+    """(numId, level) from the paragraph's numPr, else from its style chain's."""
+    element = paragraph._p
+    p_pr = element.find(qn("w:pPr"))
+    num_pr = p_pr.find(qn("w:numPr")) if p_pr is not None else None
+    style = _safe_style(paragraph)
+    while num_pr is None and style is not None:
+        style_pr = style.element.find(qn("w:pPr"))
+        num_pr = style_pr.find(qn("w:numPr")) if style_pr is not None else None
+        style = style.base_style
+    if num_pr is None:
+        return None
+    num_id = _str_attribute(num_pr, qn("w:numId"), "0")
+    return (num_id, _int_attribute(num_pr, qn("w:ilvl"), 0)) if num_id != "0" else None
+
+
+def _safe_style(paragraph: Paragraph) -> Any:
+    try:
+        return paragraph.style
+    except (KeyError, ValueError, AttributeError):
+        return None
+
+
+# What Word puts between a list number and the text (w:suff): a tab shows as a wide gap.
+_SUFFIXES = {"tab": "\u3000", "space": " ", "nothing": ""}
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def format_number(value: int, fmt: str) -> str:
+    """A list counter in Word's number format (numFmt); decimal for formats not listed."""
+    if fmt.startswith(("chineseCounting", "taiwaneseCounting", "japaneseCounting")):
+        return _chinese(value)
+    if fmt == "ideographTraditional" and 1 <= value <= 10:
+        return _HEAVENLY_STEMS[value - 1]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= value <= 20:
+        return _CIRCLED[value - 1]
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(ch) + 0xFEE0) for ch in str(value))
+    if fmt in ("upperLetter", "lowerLetter") and 1 <= value <= 26:
+        letter = chr(ord("A") + value - 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and 1 <= value <= 39:
+        roman = _roman(value)
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(value)
+
+
+def _chinese(value: int) -> str:
+    """一 … 九十九 as Chinese numerals (十, 十一, 二十); larger numbers in digits."""
+    if not 0 < value < 100:
+        return str(value)
+    tens, ones = divmod(value, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
+    return head + (_CN_DIGITS[ones] if ones else "")
+
+
+def _roman(value: int) -> str:
+    tens, ones = divmod(value, 10)
+    units = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"]
+    return "X" * tens + units[ones]
