@@ -6,11 +6,11 @@
 | `bundled_plans` | the five plans of the bundled document, ingested (current versions)      |
 | `sample_plans`  | two small hand-made plans (川南, 成都平原) ingested from `sample_parse()`   |
 
-The reference data and the bundled plans are expensive to load, so they are written once per
-test session into the test database (outside any test's transaction) the first time a test asks
-for them; each test then only checks they are still there (a transactional test such as a
-live-server browser test empties the database when it ends, and they are loaded again).
-The parse of the bundled file is cached for the whole session too.
+The reference data is written once per test session into the test database (outside any
+test's transaction) the first time a test asks for it; each test then only checks it is still
+there (a transactional test such as a live-server browser test empties the database when it
+ends, and it is loaded again). The bundled plans are ingested in each test's own transaction,
+so tests that build plans of their own never meet them; their parse is cached per session.
 """
 
 from __future__ import annotations
@@ -69,12 +69,6 @@ def _reference_db(django_db_setup: Any, django_db_blocker: Any) -> None:
         ensure_reference()
 
 
-@pytest.fixture(scope="session")
-def _bundled_db(_reference_db: None, django_db_blocker: Any) -> None:
-    with django_db_blocker.unblock():
-        ensure_bundled()
-
-
 @pytest.fixture
 def orgunits(_reference_db: None, db: None) -> dict[str, OrgUnit]:
     """Every reference unit by code (adcode, "zone:<code>", "dept:<slug>")."""
@@ -83,8 +77,9 @@ def orgunits(_reference_db: None, db: None) -> dict[str, OrgUnit]:
 
 
 @pytest.fixture
-def bundled_plans(_bundled_db: None, orgunits: dict[str, OrgUnit]) -> list[StoredPlan]:
-    """The five plans of the bundled document, in document order."""
+def bundled_plans(orgunits: dict[str, OrgUnit]) -> list[StoredPlan]:
+    """The five plans of the bundled document, in document order, ingested in the test's
+    transaction (about a second: the parse is cached, the store is not)."""
     ensure_bundled()
     return list(StoredPlan.objects.select_related("current_version", "org_unit"))
 
