@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.choices import ReportingFrequency
 
@@ -31,3 +34,32 @@ class ImportForm(forms.Form):
 
 class FrequencyForm(forms.Form):
     frequency = forms.ChoiceField(choices=ReportingFrequency.choices, label=_("报送频次"))
+
+
+def _units() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(is_active=True).exclude(
+        kind__in=(OrgUnitKind.ZONE, OrgUnitKind.PROVINCE)
+    )
+
+
+class TaskForm(forms.Form):
+    """The planner's task form; `version` is the task version it was opened at."""
+
+    title = forms.CharField(label=_("重点任务"), max_length=255)
+    content = forms.CharField(
+        label=_("具体内容"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    lead_unit = forms.ModelChoiceField(queryset=_units(), label=_("牵头单位"), required=False)
+    responsible_units = forms.ModelMultipleChoiceField(
+        queryset=_units(), label=_("责任单位"), required=False
+    )
+    supporting_units = forms.ModelMultipleChoiceField(
+        queryset=_units(), label=_("配合单位"), required=False
+    )
+    start = forms.DateField(label=_("开始日期"), required=False)
+    deadline = forms.DateField(label=_("完成时限"), required=False)
+    criterion = forms.CharField(
+        label=_("完成标准"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weight = forms.DecimalField(label=_("权重"), min_value=0, max_digits=6, decimal_places=2)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ app_name = "tasks"
 urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
     path("lists/", views.list_index, name="list_index"),
     path("lists/generate/", views.list_generate, name="list_generate"),
     path("lists/<int:list_id>/", views.list_detail, name="list_detail"),

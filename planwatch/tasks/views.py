@@ -4,7 +4,7 @@ selectors or call one service, and render; service refusals become messages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planwatch.plans.models import Plan
 from planwatch.reports.selectors import task_report_slots
 from planwatch.supervision.selectors import task_lights_for
 from planwatch.tasks import selectors, services, xlsx
-from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm
+from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
 from planwatch.tasks.permissions import (
     access_annual_list,
     access_task,
@@ -64,6 +64,36 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "can_edit": can_manage_plan(request.user, task.plan),
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def _task_initial(task: Any) -> dict[str, Any]:
+    fields = ("title", "content", "lead_unit", "start", "deadline", "criterion", "weight")
+    initial = {f: getattr(task, f) for f in fields}
+    initial["responsible_units"] = list(task.responsible_units.all())
+    initial["supporting_units"] = list(task.supporting_units.all())
+    return initial | {"version": task.version}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = access_task(request.user, task_id, action="edit")
+    form = TaskForm(request.POST or None, initial=_task_initial(task))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        for key in ("responsible_units", "supporting_units"):
+            data[key] = list(data[key])
+        changes = cast(services.TaskChanges, data)
+
+        def update() -> None:
+            services.task_update(task=task, actor=request.user, changes=changes, version=version)
+
+        if _run(request, update, _("任务已保存。")):
+            return redirect("tasks:task_detail", task.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"task": task, "form": form, "locked": task.annual_list.is_locked}
+    return render(request, "tasks/task_edit.html", context, status=status)
 
 
 def _managed_plans(user: Any) -> Any:

@@ -225,3 +225,39 @@ def test_bad_import_shows_every_error(
     denied = login(yibin_reporter).post(url, {"file": SimpleUploadedFile("l.xlsx", b"x")})
     assert denied.status_code == 404
     assert Task.objects.filter(deadline=date(2024, 12, 31)).count() == 4
+
+
+def test_task_edit_page(
+    plan: Plan, units: Units, login: Login, planner: Any, yibin_reporter: Any, leader: Any
+) -> None:
+    from planwatch.tasks.services import task_drafts_generate
+
+    alist = task_drafts_generate(plan=plan, year=2024, actor=planner).annual_list
+    task = alist.tasks.get(seq=1)
+    url = reverse("tasks:task_edit", args=[task.pk])
+    pl = login(planner)
+    page = pl.get(url).content.decode()
+    assert "章标题含“交通”" in page  # the suggestion is shown where it can be corrected
+    form = {
+        "title": task.title,
+        "content": task.content,
+        "lead_unit": units.ndrc.pk,
+        "responsible_units": [units.yibin.pk, units.luzhou.pk],
+        "supporting_units": [],
+        "start": "2024-01-01",
+        "deadline": "2024-10-31",
+        "criterion": "完成 50 公里",
+        "weight": "2",
+        "version": task.version,
+    }
+    assert pl.post(url, form).status_code == 302
+    task.refresh_from_db()
+    assert task.lead_unit == units.ndrc and task.deadline == date(2024, 10, 31)
+    assert set(task.responsible_units.all()) == {units.yibin, units.luzhou}
+    stale = pl.post(url, form | {"criterion": "旧页面"})
+    assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
+    for other in (yibin_reporter, leader):
+        assert login(other).get(url).status_code == 404
+        assert login(other).post(url, form).status_code == 404
+    task.refresh_from_db()
+    assert task.criterion == "完成 50 公里"
