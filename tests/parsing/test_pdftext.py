@@ -3,6 +3,8 @@ ends, TOC entries (seed-format.md §2)."""
 
 from __future__ import annotations
 
+import pytest
+
 from planwatch.parsing.cleaning import em_width
 from planwatch.parsing.readers import pdftext
 from planwatch.parsing.readers.pdftext import scan_pages
@@ -126,3 +128,15 @@ def test_title_wrapped_inside_a_sentence_is_text() -> None:
     )
     assert [b.hint for b in output.blocks] == [None, None]
     assert output.blocks[1].text.endswith("建设规划纲要。")
+
+
+def test_layout_is_measured_per_document(seed_lines: list[str]) -> None:
+    lines, _, _ = scan_pages("\n".join(seed_lines))
+    assert pdftext.measure_layout(lines).full == pdftext.REFERENCE_FULL == 27.5
+    full = FULL + "乙" * 4  # 34 em: a layout with longer lines than the bundled file
+    paragraph = [FULL[:26] + "甲" * 6, full, full, full, FULL[:28] + "完成。"]  # 32, 34 … em
+    text = _pdf("第一章　 总则", *(paragraph * 20))
+    layout = pdftext.measure_layout(scan_pages(text)[0])
+    assert em_width(full) == layout.full == 34.0 and layout.first_max == pytest.approx(32.8)
+    blocks = pdftext.read(text, "t").blocks
+    assert len(blocks) == 21 and blocks[1].text == "".join(paragraph)

@@ -20,6 +20,8 @@ Headings stay one block each; the structure builder recognises their numbering."
 from __future__ import annotations
 
 import re
+import statistics
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -69,6 +71,55 @@ FIRST_LINE_MAX = 26.3
 FULL_LINE_MIN = 26.5
 BOX_LINE_MIN = 30.5
 INDENT = 2.0
+SAMPLE_LINES = 3000  # width sample that calibrates a document's layout
+# `measure_layout` on the bundled file, where the thresholds above were measured.
+REFERENCE_FULL = 27.5
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The width thresholds of one document, set relative to its full body line (as measured by
+    `measure_layout`; `REFERENCE_FULL` in the bundled file, where the constants above were
+    measured), so that a PDF with longer or shorter lines is read the same way."""
+
+    full: float = REFERENCE_FULL
+
+    @property
+    def first_max(self) -> float:
+        """Widest paragraph-first line (full minus the 2 em indent, with margin)."""
+        return self.full - (REFERENCE_FULL - FIRST_LINE_MAX)
+
+    @property
+    def full_min(self) -> float:
+        """Narrowest line that may still be a full (justified) line."""
+        return self.full - (REFERENCE_FULL - FULL_LINE_MIN)
+
+    @property
+    def box_min(self) -> float:
+        """Narrowest 专栏 line (smaller font, more characters per line)."""
+        return self.full + (BOX_LINE_MIN - REFERENCE_FULL)
+
+    @property
+    def tail_max(self) -> float:
+        """Widest one-sentence line taken as a paragraph's tail rather than a new paragraph."""
+        return self.first_max - 1.5
+
+
+def measure_layout(lines: list[PdfLine]) -> Layout:
+    """The document's full line width: the commonest width (0.5 em bins, refined by the median
+    around it) of text lines that run on into another text line, on an evenly spread sample.
+    Falls back to the bundled file's layout when there are too few such lines."""
+    step = max(1, len(lines) // SAMPLE_LINES)
+    widths = [
+        a.width
+        for a, b in zip(lines[::step], lines[1::step], strict=False)
+        if a.kind == "text" and b.kind == "text" and not _ends_sentence(a)
+    ]
+    if len(widths) < 30:
+        return Layout()
+    bins = Counter(round(width * 2) / 2 for width in widths)
+    mode = bins.most_common(1)[0][0]
+    return Layout(statistics.median(w for w in widths if abs(w - mode) <= 1.0))
 
 
 @dataclass
@@ -91,7 +142,7 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     """Blocks of a PDF text layer: paragraphs, headings, box parts, figures and TOC entries."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     lines, pages, warnings = scan_pages(text)
-    blocks = _Grouper(lines).run()
+    blocks = _Grouper(lines, measure_layout(lines)).run()
     if pages is None:
         _forget_pages(blocks)
     return ReaderOutput(blocks=blocks, pages=pages, warnings=warnings)
@@ -170,7 +221,7 @@ def _ends_sentence(line: PdfLine) -> bool:
     return line.text.endswith(_SENTENCE_END)
 
 
-def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine) -> bool:
+def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine, layout: Layout) -> bool:
     """Whether body line `cur` opens a new paragraph after `prev` (seed-format §2.3).
 
     A paragraph can end only on a sentence end. If `prev` is short of a full line it ends its
@@ -179,20 +230,21 @@ def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine) -> bool:
     paragraph-first width opens a paragraph, a full-width line continues."""
     if not _ends_sentence(prev):
         return False
-    if prev.width + (INDENT if prev_first else 0.0) < FULL_LINE_MIN:
+    if prev.width + (INDENT if prev_first else 0.0) < layout.full_min:
         return True
     if cur.text[:1] in _ITEM_OPENERS and match_numbering(cur.text) is not None:
         return True  # “1．…” / “（2）…”: a numbered paragraph
-    if _ends_sentence(cur) and cur.width < FIRST_LINE_MAX - 1.5:
+    if _ends_sentence(cur) and cur.width < layout.tail_max:
         return False
-    return cur.width < FIRST_LINE_MAX
+    return cur.width < layout.first_max
 
 
 class _Grouper:
     """Walks the classified lines once, emitting blocks (linear in the number of lines)."""
 
-    def __init__(self, lines: list[PdfLine]) -> None:
+    def __init__(self, lines: list[PdfLine], layout: Layout) -> None:
         self.lines = lines
+        self.layout = layout
         self.blocks: list[Block] = []
         self.para: list[PdfLine] = []
         self.in_box = False
@@ -242,10 +294,12 @@ class _Grouper:
     def _text(self, index: int, line: PdfLine) -> None:
         if self.para:
             prev = self.para[-1]
-            if self.in_box and _body_resumes(prev, line, self._next(index)):
+            if self.in_box and _body_resumes(prev, line, self._next(index), self.layout):
                 self._flush()
                 self.in_box = False
-            elif not self.in_box and _starts_paragraph(prev, len(self.para) == 1, line):
+            elif not self.in_box and _starts_paragraph(
+                prev, len(self.para) == 1, line, self.layout
+            ):
                 self._flush()
         self.para.append(line)
 
@@ -296,13 +350,13 @@ class _Grouper:
         self.blocks.append(block)
 
 
-def _body_resumes(prev: PdfLine, cur: PdfLine, nxt: PdfLine | None) -> bool:
+def _body_resumes(prev: PdfLine, cur: PdfLine, nxt: PdfLine | None, layout: Layout) -> bool:
     """Whether narrow text after a sentence end inside a box is body text again (the box ended
     unmarked, seed-format §2.3). A narrow line ending in 。 is taken as the box item's tail; a
     narrow line that runs on, followed by another narrow line, is a body paragraph."""
-    if not _ends_sentence(prev) or cur.width >= BOX_LINE_MIN or _ends_sentence(cur):
+    if not _ends_sentence(prev) or cur.width >= layout.box_min or _ends_sentence(cur):
         return False
-    return nxt is None or nxt.kind != "text" or nxt.width < BOX_LINE_MIN
+    return nxt is None or nxt.kind != "text" or nxt.width < layout.box_min
 
 
 def _toc_text(text: str) -> str:
