@@ -114,6 +114,20 @@ def test_markdown_setext_heading_code_block_and_inline_markup() -> None:
     ]
 
 
+def test_markdown_raw_html_table_goes_through_the_html_reader() -> None:
+    source = (
+        "## 一、主要指标\n\n<table>\n"
+        '<tr><td rowspan="2">类别</td><td>指标</td><td>2025年</td></tr>\n'
+        "<tr><td>城镇化率（%）</td><td>65</td></tr>\n</table>\n\n<!-- 注释 -->\n\n正文。\n"
+    )
+    blocks = markdown_reader.read(source, "a.md").blocks
+    assert [(b.line, b.end_line, b.table) for b in blocks] == [
+        (1, 1, None),
+        (3, 5, [["类别", "指标", "2025年"], ["类别", "城镇化率（%）", "65"]]),
+        (10, 10, None),
+    ]
+
+
 # --- HTML -------------------------------------------------------------------------------
 
 

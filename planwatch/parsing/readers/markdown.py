@@ -2,7 +2,8 @@
 
 ATX/setext headings become blocks with `markup_level`; paragraphs, list items (an ordered
 item keeps its printed number, e.g. "1."), block quotes and code lines become text blocks;
-pipe tables become table blocks. Lines come from each token's source map."""
+pipe tables become table blocks; raw HTML (a converter's tables with merged cells) goes
+through the HTML reader. Lines come from each token's source map."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
-from planwatch.parsing.readers import ReaderOutput
-from planwatch.parsing.readers.text import collapse_space, join_lines, strip_line, table_text
+from planwatch.parsing.readers import ReaderOutput, html
+from planwatch.parsing.readers.text import join_lines, strip_line, table_text
 
-_TAG = re.compile(r"<[^>]*>")
 # CommonMark does not close “**粗体。**正文”: a delimiter between CJK punctuation and a letter
 # is not right-flanking. Such pairs are left as literal text; they are markup all the same.
 _UNPARSED_STRONG = re.compile(r"(?:\*\*|__)(.+?)(?:\*\*|__)")
@@ -61,7 +62,9 @@ def _visit(token: Token, state: _State) -> None:
         _emit_table(state)
     elif kind == "inline":
         _inline(token, state)
-    elif kind in ("fence", "code_block", "html_block"):
+    elif kind == "html_block":
+        _html_block(token, state)
+    elif kind in ("fence", "code_block"):
         _literal(token, state)
 
 
@@ -104,23 +107,32 @@ def inline_text(token: Token) -> tuple[str, list[tuple[int, int, int | None]]]:
     return join_lines([(segment, first + i, None) for i, segment in enumerate(segments)])
 
 
+def _html_block(token: Token, state: _State) -> None:
+    """Raw HTML inside Markdown — converters write tables with merged cells this way — read
+    by the HTML reader, its lines shifted to the Markdown file's."""
+    first, _ = _lines(token)
+    try:
+        blocks = html.read(token.content, "fragment.html").blocks
+    except ParseError:  # a comment or an empty element: nothing to read
+        return
+    for block in blocks:
+        block.line += first - 1
+        block.end_line += first - 1
+        block.spans = [(offset, line + first - 1, page) for offset, line, page in block.spans]
+    state.blocks.extend(blocks)
+
+
 def _literal(token: Token, state: _State) -> None:
-    """Code blocks (often text indented by four spaces) and raw HTML: one block per line."""
+    """Code blocks (often text indented by four spaces): one block per line."""
     first, _ = _lines(token)
     offset = 1 if token.type == "fence" else 0
     for index, raw in enumerate(token.content.split("\n")):
-        line_text = collapse_space(_strip_tags(raw)) if token.type == "html_block" else raw
-        line_text = strip_line(line_text)
+        line_text = strip_line(raw)
         if line_text:
             number = first + offset + index
             state.blocks.append(
                 Block(text=line_text, line=number, end_line=number, spans=[(0, number, None)])
             )
-
-
-def _strip_tags(raw: str) -> str:
-    """Raw HTML line without its tags (a Markdown file rarely holds more than <br> or <div>)."""
-    return _TAG.sub(" ", raw)
 
 
 def _emit_table(state: _State) -> None:
