@@ -207,6 +207,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _decode_bom(data: bytes) -> tuple[str, str] | None:
+    """Text after a byte-order mark, decoded in the encoding the mark names."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -217,6 +218,7 @@ def _decode_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def _decode_utf8(data: bytes) -> tuple[str, str] | None:
+    """Strict UTF-8: any invalid sequence means another encoding."""
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -340,6 +342,7 @@ def _is_common_hanzi(ch: str) -> bool:
 
 
 def _is_text_punctuation(code: int) -> bool:
+    """Code points of punctuation and symbols that real Chinese text uses."""
     return (
         0x2000 <= code <= 0x206F  # general punctuation: — “ ” … ‰
         or 0x3000 <= code <= 0x303F  # CJK punctuation: 、。〔〕《》 and U+3000

@@ -76,4 +76,5 @@ def text_column(rows: list[list[str]]) -> int:
 
 
 def _is_header(cell: str) -> bool:
+    """A first-row cell that only names the text column."""
     return strip_line(cell).lower() in _HEADER_WORDS

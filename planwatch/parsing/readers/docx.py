@@ -120,6 +120,7 @@ def _paragraph_block(paragraph: Paragraph, ordinal: int, numbering: ListNumberin
 
 
 def _style_name(paragraph: Paragraph) -> str:
+    """The paragraph style name, "" when the style cannot be resolved."""
     style = _safe_style(paragraph)
     return str(style.name or "") if style is not None else ""
 
@@ -281,6 +282,7 @@ def _levels(abstract: Any) -> dict[int, tuple[int, str, str, str]]:
 
 
 def _str_attribute(parent: Any, path: str, default: str) -> str:
+    """String w:val of the first `path` element under `parent`, or `default`."""
     element = parent.find(path) if parent is not None else None
     raw = element.get(qn("w:val")) if element is not None else None
     return str(raw) if raw is not None else default
@@ -303,6 +305,7 @@ def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
 
 
 def _safe_style(paragraph: Paragraph) -> Any:
+    """The paragraph style, or None for a dangling style reference in a damaged file."""
     try:
         return paragraph.style
     except (KeyError, ValueError, AttributeError):

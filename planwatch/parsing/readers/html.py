@@ -184,6 +184,7 @@ def _drop_clutter(root: html.HtmlElement) -> None:
 
 
 def _is_clutter(el: html.HtmlElement) -> bool:
+    """Page furniture: a dropped tag, a hidden element, or a share/print/nav widget."""
     if el.tag in _DROP_TAGS:
         return True
     style = (el.get("style") or "").replace(" ", "").lower()
@@ -225,6 +226,7 @@ def _walk(el: html.HtmlElement, walker: _Walker) -> None:
 
 
 def _emit_heading(el: html.HtmlElement, level: int, walker: _Walker) -> None:
+    """An <hN> element as a heading block with markup level N."""
     text = web_text(el.text_content())
     if text:
         line = el.sourceline or 1

@@ -136,6 +136,7 @@ def _literal(token: Token, state: _State) -> None:
 
 
 def _emit_table(state: _State) -> None:
+    """The collected pipe table as one table block, rows padded to equal width."""
     rows = [row for row in state.table or [] if any(cell for cell in row)]
     state.table = None
     if not rows:

@@ -180,6 +180,7 @@ def _is_page_frame(
 
 
 def _within(line: _Line, bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a line's middle lies inside `bbox` (x0, top, x1, bottom)."""
     x0, top, x1, bottom = bbox
     middle = (line.top + line.bottom) / 2
     return top <= middle <= bottom and line.x0 >= x0 - 1 and line.x1 <= x1 + 1

@@ -178,31 +178,16 @@ def box_blocks(
     (title, line), rest = paragraphs[0], paragraphs[1:]
     if _BOX_LABEL_ONLY.match(title) and rest:
         title, rest = f"{title} {rest[0][0]}", rest[1:]
-    rest = _attach_bare_numbers(rest)
-    blocks = [
-        Block(
-            text=title,
-            line=line,
-            end_line=end_line,
-            page=page,
-            table=grid,
-            hint="box",
-            spans=[(0, line, page)],
-        )
+    head = Block(title, line, end_line, page, table=grid, hint="box", spans=[(0, line, page)])
+    return [head] + [
+        Block(text, number, number, page, hint=_box_hint(text), spans=[(0, number, page)])
+        for text, number in _attach_bare_numbers(rest)
     ]
-    for text, number in rest:
-        hint = "box_item" if BOX_ITEM.match(text) else "box_text"
-        blocks.append(
-            Block(
-                text=text,
-                line=number,
-                end_line=number,
-                page=page,
-                hint=hint,
-                spans=[(0, number, page)],
-            )
-        )
-    return blocks
+
+
+def _box_hint(text: str) -> str:
+    """ "box_item" for a numbered item header inside a box, else "box_text"."""
+    return "box_item" if BOX_ITEM.match(text) else "box_text"
 
 
 def _attach_bare_numbers(paragraphs: list[tuple[str, int]]) -> list[tuple[str, int]]:
