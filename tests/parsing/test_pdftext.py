@@ -140,3 +140,12 @@ def test_layout_is_measured_per_document(seed_lines: list[str]) -> None:
     assert em_width(full) == layout.full == 34.0 and layout.first_max == pytest.approx(32.8)
     blocks = pdftext.read(text, "t").blocks
     assert len(blocks) == 21 and blocks[1].text == "".join(paragraph)
+
+
+def test_title_wrapped_over_two_lines() -> None:
+    text = _pdf(
+        "四川省国民经济和社会发展第十四个五年规划和", "二〇三五年远景目标纲要", "第一章　 总则"
+    )
+    blocks = pdftext.read(text, "t").blocks
+    assert [(b.hint, b.line, b.end_line) for b in blocks] == [("title", 1, 3), (None, 5, 5)]
+    assert blocks[0].text == "四川省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"

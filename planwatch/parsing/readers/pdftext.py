@@ -259,6 +259,9 @@ class _Grouper:
     def _step(self, index: int, line: PdfLine) -> None:
         if self.in_toc and self._toc_step(index, line):
             return
+        if self._wrapped_title(line):
+            self._emit([self.para.pop(), line], "title")
+            return
         if (
             line.kind == "text"
             or (line.kind == "box_item" and not self.in_box)
@@ -281,6 +284,19 @@ class _Grouper:
             return False
         prev = self.para[-1]
         return prev.page == line.page and not _ends_sentence(prev)
+
+    def _wrapped_title(self, line: PdfLine) -> bool:
+        """A title printed over two lines (“…第十四个五年规划和” / “二〇三五年远景目标纲要”): the
+        title-like line completes a lone, short (large type), unpunctuated line just above it
+        on the same page."""
+        if line.kind != "title" or len(self.para) != 1 or self.in_box:
+            return False
+        head = self.para[0]
+        if head.page != line.page or any(mark in head.text for mark in "。,，;；:："):
+            return False
+        if head.width > self.layout.first_max - INDENT:
+            return False  # as wide as a paragraph's first line: running text, not a title
+        return _TITLE.match(head.text + line.text) is not None
 
     def _structural(self, line: PdfLine) -> None:
         """A heading, title, box title, box item or figure caption: one block of its own."""
@@ -343,7 +359,7 @@ class _Grouper:
         if text is not None:
             joined, spans = text, raw_spans[:1]
         elif hint in _VERBATIM or (len(lines) == 1 and lines[0].kind == "heading"):
-            joined, spans = lines[0].text, raw_spans
+            joined, spans = "".join(pieces), raw_spans
         else:
             joined, spans = clean_spanned("".join(pieces), raw_spans)
         block = Block(joined, lines[0].no, lines[-1].no, lines[0].page, hint=hint, spans=spans)
