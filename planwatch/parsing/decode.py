@@ -22,6 +22,7 @@ from charset_normalizer import from_bytes
 
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import SourceFormat
+from planwatch.parsing.readers.text import display_width
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # Environment override of the size limit, in bytes (e.g. for a deployment taking larger scans).
@@ -373,14 +374,21 @@ def detect_text_format(text: str, name: str) -> SourceFormat:
 
 def looks_like_pdf_text(text: str) -> bool:
     """True for the raw text layer of a PDF (see seed-format.md): a —N— footer line, or visual
-    lines one blank line apart that mostly stop mid-sentence. Plain text with a blank line
-    between paragraphs ends most lines with sentence punctuation instead."""
+    lines one blank line apart of which many run to the full line width and stop
+    mid-sentence. Plain text with a blank line between paragraphs ends its long lines with
+    sentence punctuation instead, and its short headings do not count."""
     lines = text.split("\n")
     if any(_FOOTER.match(line) for line in lines):
         return True
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    nonblank = [line.strip() for line in lines if line.strip()]
     if len(nonblank) < 6:
         return False
-    followed_by_blank = sum(1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1].strip())
-    open_ended = sum(1 for i in nonblank if not lines[i].rstrip().endswith(_SENTENCE_END))
-    return followed_by_blank >= 0.6 * len(nonblank) and open_ended >= 0.4 * len(nonblank)
+    followed_by_blank = sum(
+        1 for i, line in enumerate(lines[:-1]) if line.strip() and not lines[i + 1].strip()
+    )
+    widths = sorted(display_width(line) for line in nonblank)
+    full = 0.8 * widths[(len(widths) * 9) // 10]
+    wrapped = sum(
+        1 for line in nonblank if display_width(line) >= full and not line.endswith(_SENTENCE_END)
+    )
+    return followed_by_blank >= 0.6 * len(nonblank) and wrapped >= 0.3 * len(nonblank)

@@ -117,6 +117,14 @@ def test_plain_text_with_blank_lines_between_paragraphs_is_not_pdf_text() -> Non
     assert not looks_like_pdf_text("\n\n".join(paragraphs))
 
 
+def test_heading_heavy_text_with_blank_lines_is_not_pdf_text() -> None:
+    # Short headings stop without punctuation too; only full-width lines that stop
+    # mid-sentence betray a PDF text layer.
+    lines = ["第一章 总则", "第一节 目的", "为了规范管理，制定本办法。", "第二节 范围"]
+    lines += ["本办法适用于全省。", "第二章 目标", "第一节 指标", "到2025年城镇化率达到65%。"]
+    assert not looks_like_pdf_text("\n\n".join(lines))
+
+
 def test_forced_format_overrides_detection() -> None:
     content, fmt, _ = decode("# 标题\n\n正文。\n".encode(), "plan.md", format="text")
     assert (content, fmt) == ("# 标题\n\n正文。\n", "text")

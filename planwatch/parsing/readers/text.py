@@ -119,8 +119,9 @@ def _trailer_start(lines: list[str]) -> int:
 
 
 def strip_line(line: str) -> str:
-    """A line without its indent and trailing white space (ASCII, ideographic U+3000, NBSP)."""
-    return line.strip(" \t\r\f\v\u3000\u00a0\ufeff")
+    """A line without its indent and trailing white space (ASCII, ideographic U+3000, NBSP,
+    en/em/thin/zero-width spaces — web pages indent with &emsp;)."""
+    return line.strip(" \t\r\f\v\u3000\u00a0\ufeff\u2002\u2003\u2009\u200b")
 
 
 def collapse_space(text: str) -> str:
