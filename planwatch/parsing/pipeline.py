@@ -77,6 +77,7 @@ def _paused_gc() -> Iterator[None]:
 
 
 def _parse(data: bytes, name: str, format: str | None) -> ParseResult:
+    """Decode, read, build: the body of `parse_bytes` without its error wrapping."""
     content, fmt, encoding = decode_input(data, name, format)
     output = reader_for(fmt, name)(content, name)
     chars = len(content) if isinstance(content, str) else _block_chars(output.blocks)
@@ -124,6 +125,7 @@ def build_plans(blocks: list[Block], name: str) -> tuple[list[Plan], list[Warnin
 
 
 def _plan(part: PlanBlocks, name: str, strict: bool) -> Plan:
+    """One plan from its blocks: the tree, and its title, line and page."""
     nodes = TreeBuilder(strict_boxes=strict).build(part.body)
     if part.title is not None:
         title_block = cleaned(part.title)

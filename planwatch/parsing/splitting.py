@@ -103,6 +103,7 @@ def _continues_toc(text: str, group: TocGroup) -> bool:
 
 
 def _add_entry(groups: list[TocGroup], block: Block) -> None:
+    """File a TOC entry under the current TOC (a restart at 第一章 opens a new one)."""
     entry = parse_entry(block.text, block.line)
     if entry is None:
         return
@@ -146,6 +147,7 @@ def split_plans(body: list[Block]) -> list[PlanBlocks]:
 
 
 def _top_numbering(block: Block) -> Numbering | None:
+    """Numbering of a short block that may start a plan (no TOC or box hint)."""
     if block.hint is not None and block.hint not in ("title", "plan_title"):
         return None
     numbering = match_numbering(block.text.strip())

@@ -132,6 +132,8 @@ class TreeBuilder:
             del self.stack[styles.index(style) :]
 
     def _paragraph(self, block: Block) -> None:
+        """An unnumbered block: the open heading's own text while it has no children yet (a
+        chapter's intro), else a provision or paragraph child."""
         top = self._top()
         lead = split_lead(block.text)
         if lead is None and not top.children and top is not self.root:
@@ -141,6 +143,7 @@ class TreeBuilder:
         top.children.append(_paragraph_node(block, lead))
 
     def _open_box(self, block: Block, numbering: Numbering | None) -> None:
+        """A 专栏 title: a box under the current heading; its items follow."""
         number = numbering.number if numbering is not None else None
         title = clean_text(numbering.title) if numbering is not None else block.text
         label = numbering.label if numbering is not None else None
@@ -223,6 +226,7 @@ def _heading_numbering(block: Block) -> Numbering | None:
 
 
 def _box_item_number(block: Block, numbering: Numbering | None) -> int | None:
+    """The item number of a box part, or None when the block is item text."""
     if block.hint == "box_item":
         digits = "".join(ch for ch in block.text[:3] if ch.isdigit())
         return int(digits) if digits else None
@@ -287,6 +291,7 @@ def _run_in(body: str) -> tuple[str, str]:
 
 
 def _paragraph_node(block: Block, lead: tuple[str, str] | None) -> Node:
+    """A paragraph block as a `provision` (when it opens with a lead) or a `paragraph`."""
     if lead is None:
         node = _node("paragraph", block, None, None, "", block.text)
         node.spans = list(block.spans)

@@ -37,6 +37,7 @@ def parse_entry(text: str, line: int) -> TocEntry | None:
 
 
 def _split_page(text: str) -> tuple[str, int | None]:
+    """(entry text, printed page) of a TOC line, the page before or after the leaders."""
     found = _ENTRY.match(text)
     if found is not None:
         page = found.group("before") or found.group("after")
@@ -110,6 +111,7 @@ def check_toc(plan: Plan, entries: list[TocEntry]) -> list[Warning]:
 
 
 def _compare(entry: TocEntry, node: Node) -> list[Warning]:
+    """Warnings for one TOC entry and the body heading with the same numbers."""
     out: list[Warning] = []
     if _norm(entry.title) != _norm(node.title):
         out.append(

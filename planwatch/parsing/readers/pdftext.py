@@ -257,6 +257,7 @@ class _Grouper:
         return self.blocks
 
     def _step(self, index: int, line: PdfLine) -> None:
+        """Route one line: TOC, running text, or a structural line of its own."""
         if self.in_toc and self._toc_step(index, line):
             return
         if self._wrapped_title(line):
@@ -308,6 +309,8 @@ class _Grouper:
         self._emit([line], hints.get(line.kind))
 
     def _text(self, index: int, line: PdfLine) -> None:
+        """Add a text line to the open paragraph, or close it first when the line opens a
+        new one (or, in a box, when body text resumes)."""
         if self.para:
             prev = self.para[-1]
             if self.in_box and _body_resumes(prev, line, self._next(index), self.layout):
@@ -349,6 +352,8 @@ class _Grouper:
             self.para = []
 
     def _emit(self, lines: list[PdfLine], hint: str | None, text: str | None = None) -> None:
+        """Append the block of `lines`: cleaned and joined text (structural lines verbatim, so
+        the builder can read their label) with one span per line."""
         raw_spans: list[tuple[int, int, int | None]] = []
         pieces: list[str] = []
         offset = 0
