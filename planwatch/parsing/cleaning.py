@@ -31,7 +31,9 @@ _ARTIFICIAL_SPACE = re.compile(
 _NEEDS_ONE_SPACE = re.compile(r"[\u3000\u00a0\t]| {2}")
 _CLUTTER = re.compile(
     r"^(【?字体[:：]?\s*[大中小\s]+】?|打印本页|关闭窗口|【打印】|【关闭】|分享到[:：]?.*|"
-    r"版权所有.*|.*ICP备\d+号.*|扫一扫在手机打开当前页.*)$"
+    r"版权所有.*|.*ICP备\d+号.*|.*公网安备\d+号.*|扫一扫在手机打开当前页.*|"
+    r"本文内容采用.*协议.*|.*转载请注明出处.*|本页面最后修订于.*|责任编辑[:：].*|"
+    r"(信息)?来源[:：].{0,30}|发布时间[:：].{0,40}|浏览次数[:：].*|【?(返回顶部|我要纠错)】?)$"
 )
 
 # Measured on the bundled PDF text (least squares over 2,300 lines, seed-format §2.3):

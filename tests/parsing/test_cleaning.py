@@ -35,3 +35,15 @@ def test_spans_follow_the_cleaned_text() -> None:
 def test_web_clutter() -> None:
     assert is_clutter("【字体：大 中 小】") and is_clutter("蜀ICP备05003828号-1")
     assert not is_clutter("打印机产业园建设")
+
+
+def test_licence_and_page_furniture_are_clutter() -> None:
+    lines = [
+        "本文内容采用 CC BY-SA 协议，转载请注明出处。",
+        "本页面最后修订于2023年5月2日",
+        "来源：四川省人民政府",
+    ]
+    assert all(is_clutter(line) for line in lines)
+    assert not is_clutter(
+        "资金来源：省级财政预算安排的专项资金，以及各市州配套资金，确保项目按期建成投用。"
+    )
