@@ -22,6 +22,7 @@ from tests.parsing.fixtures.documents import (
     make_docx,
     make_docx_with_textbox_box,
     make_framed_page_pdf,
+    make_gazette_pdf,
     make_image_pdf,
     make_numbered_docx,
     make_pdf,
@@ -355,6 +356,23 @@ def test_pdf_ruled_table_and_framed_box() -> None:
         ("box_item", "1 推进光纤网络扩容提速"),
         ("box_text", "加快千兆光纤网络部署，持续推进新一代超大容量、超长距离的长途传输网络建设。"),
     ]
+
+
+def test_pdf_running_header_page_numbers_and_page_run_on() -> None:
+    output = pdf_reader.read(make_gazette_pdf(), "gazette.pdf")
+    assert output.pages == 3
+    texts = [b.text for b in output.blocks]
+    assert not any("公报" in text or text.startswith("-") for text in texts)
+    assert [text for text in texts if text.startswith("第")] == [
+        "第一章 任务",
+        "第二章 任务",
+        "第三章 任务",
+    ]
+    # The paragraph at the foot of page 1 ends on page 2's first line.
+    run_on = output.blocks[1]
+    assert run_on.text.endswith("深化数字化转型。")
+    assert (run_on.page, run_on.spans[-1][2]) == (1, 2)
+    assert output.blocks[2].page == 2
 
 
 def test_pdf_page_frame_is_not_a_table() -> None:

@@ -57,6 +57,7 @@ class _Line:
     bottom: float
     page: int
     ordinal: int
+    page_height: float
 
     @property
     def height(self) -> float:
@@ -135,6 +136,7 @@ def _read_page(page: Any, number: int, before: int) -> tuple[list[_Line], list[B
             float(item["bottom"]),
             number,
             before + i,
+            float(page.height),
         )
         for i, item in enumerate(raw, start=1)
     ]
@@ -247,22 +249,25 @@ def _grid(rows: list[list[str | None]]) -> list[list[str]]:
 
 
 def _drop_furniture(lines: list[_Line]) -> list[_Line]:
-    """Lines without page numbers and without a header repeated at the top of many pages."""
-    heights = {line.page: line.bottom for line in lines}
-    page_height = max(heights.values(), default=1.0) / (1 - _MARGIN_SHARE)
-    top_band, bottom_band = page_height * _MARGIN_SHARE, page_height * (1 - _MARGIN_SHARE)
+    """Lines without page numbers in the top/bottom margin and without a header repeated at
+    the top of at least half the pages (and three at least)."""
     pages = len({line.page for line in lines})
-    tops = Counter(line.text for line in lines if line.top < top_band)
+    tops = Counter(line.text for line in lines if _in_top_margin(line))
     repeated = {text for text, count in tops.items() if count >= 3 and count >= pages / 2}
     return [
         line
         for line in lines
-        if not (
+        if line.text not in repeated
+        and not (
             _PAGE_NUMBER.match(line.text.replace(" ", ""))
-            and (line.top < top_band or line.bottom > bottom_band - 2 * line.height)
+            and (_in_top_margin(line) or line.bottom > line.page_height * (1 - _MARGIN_SHARE))
         )
-        and line.text not in repeated
     ]
+
+
+def _in_top_margin(line: _Line) -> bool:
+    """In the top margin band, where running headers and some page numbers sit."""
+    return line.top < line.page_height * _MARGIN_SHARE
 
 
 def _layout(lines: list[_Line]) -> _Layout:
