@@ -149,3 +149,23 @@ def test_title_wrapped_over_two_lines() -> None:
     blocks = pdftext.read(text, "t").blocks
     assert [(b.hint, b.line, b.end_line) for b in blocks] == [("title", 1, 3), (None, 5, 5)]
     assert blocks[0].text == "四川省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
+
+
+def test_box_items_numbered_with_full_stops() -> None:
+    box_line = FULL + "建设项目工程"  # 36 em: box text
+    text = _pdf(
+        "第一章　 总则",
+        "专栏 1　 重点工程",
+        "1．铁路",
+        box_line + "。",
+        "（2）公路",
+        box_line + "。",
+    )
+    blocks = pdftext.read(text, "t").blocks
+    assert [(b.hint, b.text) for b in blocks[1:]] == [
+        ("box", "专栏 1　 重点工程"),
+        ("box_item", "1．铁路"),
+        ("box_text", box_line + "。"),
+        ("box_item", "（2）公路"),
+        ("box_text", box_line + "。"),
+    ]

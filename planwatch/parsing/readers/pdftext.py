@@ -212,6 +212,13 @@ def _classify(text: str) -> str:
     return "text"
 
 
+def _item_heading(line: PdfLine) -> bool:
+    """Inside a box, a short unpunctuated line numbered 1． / （1） / ① heads an item (boxes
+    of other documents number their items this way instead of “1　”)."""
+    numbering = match_numbering(line.text) if line.text[:1] in _ITEM_OPENERS else None
+    return numbering is not None and numbering.kind == "item" and _short_title(line.text)
+
+
 def _short_title(text: str) -> bool:
     """A line that can only be a heading: short of a full line, no sentence punctuation."""
     return em_width(text) < FIRST_LINE_MAX and not any(mark in text for mark in "。；;,，：:")
@@ -263,6 +270,8 @@ class _Grouper:
         if self._wrapped_title(line):
             self._emit([self.para.pop(), line], "title")
             return
+        if self.in_box and line.kind == "text" and _item_heading(line):
+            line.kind = "box_item"
         if (
             line.kind == "text"
             or (line.kind == "box_item" and not self.in_box)
