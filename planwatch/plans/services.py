@@ -54,6 +54,8 @@ class IngestResult:
     document: SourceDocument
     created: bool
     versions: list[PlanVersion] = field(default_factory=list)
+    # Plans the document holds unchanged (same node tree as their current version).
+    unchanged: list[Plan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -64,10 +66,15 @@ class IngestResult:
                 "sha": self.document.sha256[:12],
             }
         parts = [f"{v.title} v{v.number}" for v in self.versions]
-        return _("%(name)s 已导入：%(plans)s") % {
+        message = _("%(name)s 已导入：%(plans)s") % {
             "name": self.document.name,
-            "plans": "；".join(parts),
+            "plans": "；".join(parts) or _("无新版本"),
         }
+        if self.unchanged:
+            message += _("（%(n)d 个规划与现行版本相同，未生成新版本）") % {
+                "n": len(self.unchanged)
+            }
+        return message
 
 
 @dataclass
@@ -145,10 +152,14 @@ def _store_document(
         ingested_by_id=user_id,
     )
     ref = _reference()
-    versions = [
-        _store_plan(document=document, index=i, parsed=plan, ref=ref)
-        for i, plan in enumerate(result.plans)
-    ]
+    versions: list[PlanVersion] = []
+    unchanged: list[Plan] = []
+    for i, parsed_plan in enumerate(result.plans):
+        stored = _store_plan(document=document, index=i, parsed=parsed_plan, ref=ref)
+        if isinstance(stored, PlanVersion):
+            versions.append(stored)
+        else:
+            unchanged.append(stored)
     audit_record(
         actor=actor,
         action="plan.ingest",
@@ -163,10 +174,17 @@ def _store_document(
                 {"plan": v.plan_id, "title": v.title, "number": v.number, "diff": _diff_counts(v)}
                 for v in versions
             ],
+            "unchanged": [p.pk for p in unchanged],
         },
     )
     warnings = [f"{w.line or '-'}: {w.message}" for w in result.warnings]
-    return IngestResult(document=document, created=True, versions=versions, warnings=warnings)
+    return IngestResult(
+        document=document,
+        created=True,
+        versions=versions,
+        unchanged=unchanged,
+        warnings=warnings,
+    )
 
 
 def _diff_counts(version: PlanVersion) -> dict[str, int]:
@@ -201,7 +219,10 @@ def _slug_for(title: str, zone: OrgUnit | None) -> str:
 
 def _store_plan(
     *, document: SourceDocument, index: int, parsed: pm.Plan, ref: _Reference
-) -> PlanVersion:
+) -> PlanVersion | Plan:
+    """Store one parsed plan as a new version of its plan; when its node tree is the same
+    as the current version's (a revised document that left this plan alone), store nothing
+    and return the plan."""
     zone = _zone_for(parsed.title, ref.zones)
     plan = _plan_for(parsed.title, zone)
     keyed = keyed_nodes(parsed.nodes)
@@ -211,6 +232,8 @@ def _store_plan(
         diff = version_diff(
             _stored_signatures(previous), iter_signatures(keyed), previous=previous.number
         )
+        if not (diff["added"] or diff["removed"] or diff["changed"]):
+            return plan
     version = PlanVersion.objects.create(
         plan=plan,
         document=document,

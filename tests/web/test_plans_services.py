@@ -22,6 +22,7 @@ from tests.web.fixtures_data import (
     db_snapshot,
     ingest_sample,
     node,
+    plain_plan,
     sample_parse,
 )
 
@@ -102,6 +103,20 @@ def test_revised_document_creates_a_new_version_with_a_diff(
     assert Plan.objects.get(title=PLAIN_TITLE).current_version == first.versions[1]
 
 
+def test_a_revision_that_leaves_a_plan_alone_adds_no_version_of_it(
+    orgunits: dict[str, OrgUnit],
+) -> None:
+    first = ingest_sample()
+    data, parsed = sample_parse(revised=True)
+    parsed.plans.append(plain_plan())  # same tree as the current version
+    result = services.plan_ingest(data=data, name="rev.txt", actor=None, parsed=parsed)
+    assert [v.number for v in result.versions] == [2]
+    assert [p.title for p in result.unchanged] == [PLAIN_TITLE]
+    assert "未生成新版本" in result.message
+    plain = Plan.objects.get(title=PLAIN_TITLE)
+    assert plain.current_version == first.versions[1]
+
+
 def test_ingest_is_audited_in_the_same_transaction(orgunits: dict[str, OrgUnit]) -> None:
     count = AuditEvent.objects.count()
     result = ingest_sample()
@@ -132,7 +147,11 @@ def test_a_crash_part_way_leaves_the_database_as_before(
         "second_plan": "index_plan_version",
     }[where]
     monkeypatch.setattr(services, target, boom)
-    data, parsed = sample_parse(revised=False, text="另一份文件\n" * 50)
+    # A revision of the 川南 plan (new version) and a plan not seen before (new plan).
+    data, parsed = sample_parse(revised=True, text="另一份文件\n" * 50)
+    newcomer = plain_plan()
+    newcomer.title = "攀西经济区“十四五”转型升级发展规划（样例）"
+    parsed.plans.append(newcomer)
     with pytest.raises(RuntimeError, match="injected"):
         services.plan_ingest(data=data, name="crash.txt", actor=None, parsed=parsed)
     assert db_snapshot() == before
@@ -219,3 +238,18 @@ def test_yibin_is_named_in_several_bundled_plans(
         ).values_list("node__version__plan", flat=True)
     )
     assert len(plans) >= 3
+
+
+def test_a_revised_bundled_document_versions_only_the_plan_that_changed(
+    bundled_plans: list[Plan],
+) -> None:
+    text = bundled_bytes().decode("utf-8")
+    assert text.count("富顺县、长宁县") == 1
+    revised = text.replace("富顺县、长宁县", "富顺县、江安县、长宁县").encode("utf-8")
+    result = services.plan_ingest(data=revised, name="revised.txt", actor=None)
+    assert result.created
+    assert [v.title for v in result.versions] == ["川南经济区“十四五”一体化发展规划"]
+    assert len(result.unchanged) == 4
+    diff = result.versions[0].diff
+    assert diff["previous"] == 1 and not diff["added"] and not diff["removed"]
+    assert len(diff["changed"]) == 1

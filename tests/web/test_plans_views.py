@@ -213,3 +213,65 @@ def test_bundled_chengziyi_box_item_has_its_project_chip(
     response = anon.get(reverse("node_detail", args=[south.slug, node.key]), follow=True)
     html = response.content.decode()
     assert f'id="n-{node.key}"' in html and "成自宜高铁" in html and "原文第" in html
+
+
+# --- the base template ------------------------------------------------------------------
+
+
+def test_base_template_nav_and_htmx_for_anonymous_visitors(
+    anon: Client, sample_plans: IngestResult
+) -> None:
+    response = anon.get(reverse("home"), headers={"Accept-Language": "zh-CN"})
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    for label in ("首页", "规划", "地区", "登录"):
+        assert f">{label}</a>" in html
+    assert "/static/vendor/htmx.org/dist/htmx.min.js" in html
+    assert 'name="viewport"' in html
+    assert "导入规划" not in html  # planner-only link
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_planners_see_the_upload_link(
+    planner: Client, yibin_reporter: Client, orgunits: Any
+) -> None:
+    assert reverse("plan_upload") in planner.get(reverse("home")).content.decode()
+    assert reverse("plan_upload") not in yibin_reporter.get(reverse("home")).content.decode()
+
+
+def test_language_switch(anon: Client, orgunits: Any) -> None:
+    response = anon.post(reverse("set_language"), {"language": "en", "next": "/plans/"})
+    assert response.status_code == 302 and response["Location"] == "/plans/"
+    assert '<html lang="en">' in anon.get(reverse("plan_list")).content.decode()
+    anon.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans">' in anon.get(reverse("home")).content.decode()
+
+
+def test_pages_have_no_inline_scripts_styles_or_handlers(
+    planner: Client, sample_plans: IngestResult
+) -> None:
+    """The content security policy forbids them: they would silently not work."""
+    import re
+
+    plan = _south(sample_plans)
+    ingest_sample(revised=True)
+    urls = [
+        reverse("home"),
+        reverse("plan_list"),
+        reverse("plan_detail", args=[plan.slug]),
+        reverse("node_detail", args=[plan.slug, "c2"]),
+        reverse("plan_targets", args=[plan.slug]),
+        reverse("plan_versions", args=[plan.slug]),
+        reverse("plan_version_diff", args=[plan.slug, 2]),
+        reverse("plan_source", args=[plan.slug]),
+        reverse("plan_upload"),
+        reverse("place_list"),
+        reverse("place_detail", args=["511500"]),
+        reverse("zone_detail", args=["south-sichuan"]),
+    ]
+    for url in urls:
+        html = _get(planner, url)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert not re.search(r"<style", html), url
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url

@@ -78,6 +78,8 @@ class Command(BaseCommand):
                 else ""
             )
             self.stdout.write(f"  {v.title} v{v.number}: {v.nodes.count()} nodes{change}")
+        for plan in result.unchanged:
+            self.stdout.write(f"  {plan.title}: unchanged, current version kept")
         if result.warnings:
             self.stdout.write(f"  {len(result.warnings)} parser warning(s); see the upload page")
 
