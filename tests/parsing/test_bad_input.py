@@ -11,7 +11,12 @@ import pytest
 from planwatch.parsing import parse_bytes
 from planwatch.parsing.decode import MAX_BYTES_ENV, check_size, decode, max_bytes_default
 from planwatch.parsing.errors import ParseError
-from tests.parsing.fixtures.documents import make_docx, make_image_pdf, make_pdf
+from tests.parsing.fixtures.documents import (
+    make_docx,
+    make_encrypted_pdf,
+    make_image_pdf,
+    make_pdf,
+)
 
 
 def refusal(data: bytes, name: str) -> str:
@@ -79,6 +84,12 @@ def test_truncated_pdf() -> None:
 def test_pdf_with_a_damaged_body() -> None:
     damaged = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer<<>>\n%%EOF\n"
     assert refusal(damaged, "plan.pdf").startswith("truncated or corrupt PDF")
+
+
+def test_password_protected_pdf() -> None:
+    assert refusal(make_encrypted_pdf(), "secret.pdf") == (
+        "PDF is password-protected; remove the protection first"
+    )
 
 
 def test_image_only_pdf() -> None:

@@ -117,7 +117,9 @@ def _quiet_pdfminer() -> Iterator[None]:
 
 def _pdf_problem(exc: BaseException) -> str:
     """The one-line reason a PDF could not be read."""
-    chain = f"{type(exc).__name__} {exc} {type(exc.__cause__).__name__}"
+    # pdfplumber wraps pdfminer's exception as its first argument.
+    inner = " ".join(type(arg).__name__ for arg in exc.args)
+    chain = f"{type(exc).__name__} {inner} {type(exc.__cause__).__name__}"
     if "Password" in chain or "Encrypt" in chain:
         return "PDF is password-protected; remove the protection first"
     return f"truncated or corrupt PDF ({type(exc).__name__})"
