@@ -27,6 +27,11 @@ def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
 
 
+def contains_any(text: str, terms: Sequence[str]) -> bool:
+    pattern = _pattern(terms)
+    return bool(pattern and pattern.search(normalize(text)))
+
+
 def _window(text: str, first: int, width: int) -> tuple[int, int]:
     start = max(0, first - width // 4)
     end = min(len(text), start + width)

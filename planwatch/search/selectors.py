@@ -106,7 +106,12 @@ def search_nodes(
 def _hit(node: Node, terms: list[str], score: float) -> SearchHit:
     from planwatch.search.services import node_body
 
-    body = node_body(node) or node.title
+    body = node_body(node)
+    title = " ".join(p for p in (node.label, node.title) if p)
+    # The words may be in the title only (a box item named after a project): then the
+    # snippet starts with the title, so that the reader sees why the node was found.
+    if not body or (title and not highlight.contains_any(body, terms)):
+        body = f"{title}：{body}" if body else title
     return SearchHit(
         node=node,
         plan=node.version.plan,
