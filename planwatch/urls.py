@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("planwatch.search.urls")),
     path("", include("planwatch.tasks.urls")),
     path("", include("planwatch.reports.urls")),
+    path("", include("planwatch.supervision.urls")),
     path("", include("planwatch.api.urls")),
 ]

@@ -62,6 +62,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "light": task_lights_for(user=request.user, tasks=[task]).get(task.pk),
         "slots": task_report_slots(user=request.user, task=task),
         "can_edit": can_manage_plan(request.user, task.plan),
+        "cases": task.cases.exclude(status="closed"),
     }
     return render(request, "tasks/task_detail.html", context)
 

@@ -261,3 +261,59 @@ def test_task_edit_page(
         assert login(other).post(url, form).status_code == 404
     task.refresh_from_db()
     assert task.criterion == "完成 50 公里"
+
+
+def test_case_pages_and_notifications(
+    yibin_task: Task,
+    units: Units,
+    login: Login,
+    planner: Any,
+    yibin_reporter: Any,
+    luzhou_reporter: Any,
+    panxi_planner: Any,
+) -> None:
+    from planwatch.supervision.models import Notification, SupervisionCase
+    from planwatch.supervision.services import case_open
+
+    case, _ = case_open(task=yibin_task, light="red", reason="逾期未完成", actor=planner)
+    SupervisionCase.objects.filter(pk=case.pk).update(unit=units.yibin)
+    pl, yb, lz = login(planner), login(yibin_reporter), login(luzhou_reporter)
+    detail = reverse("supervision:case_detail", args=[case.pk])
+
+    def act(client: Client, action: str, **data: Any) -> Any:
+        return client.post(reverse("supervision:case_action", args=[case.pk, action]), data)
+
+    assert yibin_task.title in yb.get(reverse("supervision:case_list")).content.decode()
+    assert yibin_task.title not in lz.get(reverse("supervision:case_list")).content.decode()
+    assert (
+        "逾期未完成" in yb.get(reverse("tasks:task_detail", args=[yibin_task.pk])).content.decode()
+    )
+    assert lz.get(detail).status_code == 404 and login(panxi_planner).get(detail).status_code == 404
+    assert act(yb, "assign").status_code == 404
+    assert act(pl, "assign").status_code == 302
+    notes = yb.get(reverse("supervision:notification_list")).content.decode()
+    assert "督办交办" in notes
+    assert act(lz, "acknowledge").status_code == 404
+    assert act(yb, "acknowledge").status_code == 302
+    assert act(yb, "start").status_code == 302
+    assert (
+        "请填写办理情况"
+        in yb.post(
+            reverse("supervision:case_action", args=[case.pk, "feedback"]),
+            {"text": ""},
+            follow=True,
+        ).content.decode()
+    )
+    assert act(yb, "feedback", text="已开工").status_code == 302
+    assert act(yb, "pass").status_code == 404
+    assert act(pl, "pass").status_code == 302 and act(pl, "close").status_code == 302
+    assert act(pl, "bogus").status_code == 404
+    case.refresh_from_db()
+    assert case.status == "closed"
+    note = Notification.objects.get(recipient=yibin_reporter)
+    lz.post(reverse("supervision:notification_read", args=[note.pk]))
+    note.refresh_from_db()
+    assert note.read_at is None  # not theirs
+    yb.post(reverse("supervision:notification_read", args=[note.pk]))
+    note.refresh_from_db()
+    assert note.read_at is not None

@@ -1,0 +1,100 @@
+"""Pages of 督办: the case list, a case with its history and the actions the viewer may
+take, and the viewer's notifications (催办, 交办, escalations)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from planwatch.supervision import services
+from planwatch.supervision.models import SupervisionCase
+from planwatch.supervision.permissions import access_case, can_handle_case
+from planwatch.supervision.selectors import case_list_for, notifications_for
+from planwatch.tasks.permissions import can_manage_plan
+from planwatch.tasks.workflow import ServiceError
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("all") == "1"
+    cases = case_list_for(user=request.user, open_only=not show_all)[:500]
+    return render(request, "supervision/case_list.html", {"cases": cases, "show_all": show_all})
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id, action="view")
+    context = {
+        "case": case,
+        "history": case.history.select_related("actor"),
+        "can_manage": can_manage_plan(request.user, case.task.plan),
+        "can_handle": can_handle_case(request.user, case),
+    }
+    return render(request, "supervision/case_detail.html", context)
+
+
+def _assign(request: HttpRequest, case: SupervisionCase) -> Any:
+    return services.case_assign(case=case, actor=request.user, today=timezone.localdate())
+
+
+# action → (access action, how to call the service)
+ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, SupervisionCase], Any]]] = {
+    "assign": ("manage", _assign),
+    "acknowledge": ("handle", lambda r, c: services.case_acknowledge(case=c, actor=r.user)),
+    "start": ("handle", lambda r, c: services.case_start(case=c, actor=r.user)),
+    "feedback": (
+        "handle",
+        lambda r, c: services.case_feedback(case=c, actor=r.user, feedback=r.POST.get("text", "")),
+    ),
+    "pass": ("manage", lambda r, c: services.case_review(case=c, actor=r.user, passed=True)),
+    "fail": (
+        "manage",
+        lambda r, c: services.case_review(
+            case=c, actor=r.user, passed=False, note=r.POST.get("text", "")
+        ),
+    ),
+    "close": ("manage", lambda r, c: services.case_close(case=c, actor=r.user)),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    access, call = ACTIONS[action]
+    case = access_case(request.user, case_id, action=access)  # type: ignore[arg-type]
+    try:
+        call(request, case)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except (ServiceError, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("您无权执行此操作。"))
+    else:
+        messages.success(request, _("操作成功。"))
+    return redirect("supervision:case_detail", case.pk)
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notes = notifications_for(user=request.user)[:200]
+    return render(request, "supervision/notification_list.html", {"notes": notes})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    services.notification_mark_read(notification_id=notification_id, actor=request.user)
+    return redirect("supervision:notification_list")
