@@ -115,13 +115,28 @@ def build_plans(blocks: list[Block], name: str) -> tuple[list[Plan], list[Warnin
         raise ParseError(name, "no recognisable plan structure (no title, chapters or headings)")
     strict = any(block.hint in ("box_item", "box_text") for block in blocks)
     plans = [_plan(part, name, strict) for part in parts]
-    warnings: list[Warning] = []
+    warnings = _front_matter(body, parts[0])
     for plan, group in zip(plans, _match_tocs(plans, tocs), strict=True):
         if group is not None:
             warnings.extend(check_toc(plan, group.entries))
     for plan in plans:
         warnings.extend(_extract(plan))
     return plans, warnings
+
+
+def _front_matter(body: list[Block], first: PlanBlocks) -> list[Warning]:
+    """A note on the text before the first plan (a covering notice, an encyclopedia
+    introduction): it is left out of the tree, so a reviewer should know it was there."""
+    start = first.title if first.title is not None else (first.body[0] if first.body else None)
+    skipped = [block for block in body if start is not None and block.line < start.line]
+    if not skipped:
+        return []
+    excerpt = cleaned(skipped[0]).text[:30]
+    message = (
+        f"lines {skipped[0].line}–{skipped[-1].end_line} come before the first plan and are "
+        f"not part of it (starts “{excerpt}…”)"
+    )
+    return [Warning("front-matter", message, skipped[0].line)]
 
 
 def _plan(part: PlanBlocks, name: str, strict: bool) -> Plan:

@@ -61,7 +61,10 @@ def split_toc(blocks: list[Block]) -> tuple[list[Block], list[TocGroup]]:
             groups.append(TocGroup(clean_text(block.text), block.line))
         elif kind == "header":
             in_toc = True
-            if not groups or groups[-1].entries:
+            if body and _is_title(body[-1]):  # the plan title printed above 目录
+                title = body.pop()
+                groups.append(TocGroup(clean_text(title.text), title.line))
+            elif not groups or groups[-1].entries:
                 groups.append(TocGroup(None, block.line))
         else:
             _add_entry(groups, block)

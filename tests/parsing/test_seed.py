@@ -182,3 +182,9 @@ def test_toc_entries_per_plan(seed_lines: list[str]) -> None:
     assert [group.title for group in tocs] == [title for title, _, _ in TITLES]
     assert [len(group.entries) for group in tocs] == [48, 51, 49, 44, 52]
     assert sum(1 for group in tocs for e in group.entries if e.kind == "chapter") == 58
+
+
+def test_covering_notice_is_left_out_with_a_note(seed: ParseResult) -> None:
+    [note] = [w for w in seed.warnings if w.code == "front-matter"]
+    assert note.line == 2 and "lines 2–22" in note.message
+    assert [w.code for w in seed.warnings] == ["front-matter", "toc-body-mismatch"]
