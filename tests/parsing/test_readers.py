@@ -224,6 +224,25 @@ def test_html_layout_table_is_read_as_flow_and_spans_are_capped() -> None:
     assert grid[1][0] == "甲" and grid[1][1000] == "丙"
 
 
+def test_html_single_column_table_is_page_layout_but_a_box_is_kept() -> None:
+    source = (
+        '<html><body><table width="100%"><tr><td><p>某县发展规划</p><p>第一章 总则</p>'
+        "<p>正文。</p></td></tr></table>"
+        "<table><tr><td>专栏1 重点工程</td></tr><tr><td><p>1&nbsp;铁路</p>"
+        "<p>建设成渝中线高铁。</p><p>5G网络</p></td></tr></table></body></html>"
+    )
+    blocks = html_reader.read(source, "a.html").blocks
+    assert [(b.hint, b.text, b.table is not None) for b in blocks] == [
+        (None, "某县发展规划", False),
+        (None, "第一章总则", False),
+        (None, "正文。", False),
+        ("box", "专栏1重点工程", True),
+        ("box_item", "1\u3000铁路", False),  # the gap after an item number is restored
+        ("box_text", "建设成渝中线高铁。", False),
+        ("box_text", "5G网络", False),
+    ]
+
+
 # --- DOCX -------------------------------------------------------------------------------
 
 

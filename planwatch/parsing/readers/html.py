@@ -241,11 +241,17 @@ def _own_rows(table: html.HtmlElement) -> list[html.HtmlElement]:
 
 
 def _is_layout_table(table: html.HtmlElement) -> bool:
-    """A table used to lay out the page rather than to hold data."""
-    nested = any(True for _ in table.iter("table")) and len(list(table.iter("table"))) > 1
-    has_heading = any(True for tag in _HEADINGS for _ in table.iter(tag))
+    """A table used to lay out the page rather than to hold data: it nests tables or holds
+    headings, or — unless it is a 专栏 box — it has a single column or the whole article."""
+    nested = len(list(table.iter("table"))) > 1
+    if nested or next(table.iter(*_HEADINGS), None) is not None:
+        return True
     text = collapse_space(table.text_content())
-    return nested or has_heading or (len(text) > 3000 and not BOX_TITLE.match(text))
+    if BOX_TITLE.match(text):
+        return False
+    rows = _own_rows(table)
+    widths = [sum(1 for cell in tr if cell.tag in ("td", "th")) for tr in rows]
+    return len(text) > 3000 or max(widths, default=0) <= 1
 
 
 def _cell_text(cell: html.HtmlElement) -> str:

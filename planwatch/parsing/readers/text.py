@@ -34,6 +34,7 @@ BOX_ITEM = re.compile(r"^\d{1,2}(?:[\u3000 ．、]|\.(?!\d)|$)")
 _WIDE_PUNCTUATION = frozenset("—‘’“”…")
 _MIN_WRAP = 20.0  # em; narrower “wrapping” is a list of short lines, not a wrapped text
 _PARAGRAPH_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "）")
+_TIGHT_ITEM = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff][^。；;，,]*$)")
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
@@ -180,15 +181,22 @@ def box_blocks(
     if _BOX_LABEL_ONLY.match(title) and rest:
         title, rest = f"{title} {rest[0][0]}", rest[1:]
     head = Block(title, line, end_line, page, table=grid, hint="box", spans=[(0, line, page)])
+    rest = [(_item_gap(text), number) for text, number in _attach_bare_numbers(rest)]
     return [head] + [
         Block(text, number, number, page, hint=_box_hint(text), spans=[(0, number, page)])
-        for text, number in _attach_bare_numbers(rest)
+        for text, number in rest
     ]
 
 
 def _box_hint(text: str) -> str:
-    """ "box_item" for a numbered item header inside a box, else "box_text"."""
+    """The hint of a box paragraph: box_item for a numbered item header, else box_text."""
     return "box_item" if BOX_ITEM.match(text) else "box_text"
+
+
+def _item_gap(text: str) -> str:
+    """“1铁路” (markup white space collapsed away) written “1　铁路”, as box items print: a
+    short line opening with a one- or two-digit number glued to a Chinese title."""
+    return _TIGHT_ITEM.sub("\\1\u3000", text) if len(text) <= 26 else text
 
 
 def _attach_bare_numbers(paragraphs: list[tuple[str, int]]) -> list[tuple[str, int]]:
