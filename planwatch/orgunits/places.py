@@ -35,3 +35,14 @@ def unit_code_counts(texts: Iterable[str]) -> Counter[str]:
             if code:
                 counts[code] += 1
     return counts
+
+
+def first_span(text: str, code: str) -> tuple[int, int] | None:
+    """Where `text` first names the unit `code` (as in `unit_code_counts`), as (start, end)
+    of the name — for a composite such as 成自宜 the whole abbreviation."""
+    zones = _zone_codes()
+    for mention in find_place_mentions(text):
+        key = mention.key
+        if (key.adcode or zones.get(key.name)) == code:
+            return mention.start, mention.end
+    return None

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.places import first_span
 from planwatch.plans.models import Node, NodePlace, Plan
 from planwatch.plans.selectors import node_page_of, plan_list_for
 
@@ -77,6 +78,8 @@ class Mention:
     before: str
     match: str
     after: str
+    # The chapter or section page the node is shown on (None when it is that page).
+    page: Node | None = None
 
 
 @dataclass
@@ -101,14 +104,46 @@ def place_mentions_for(*, viewer: Any, unit: OrgUnit) -> list[PlanMentions]:
     )
     names = _names_of(unit)
     groups: dict[int, PlanMentions] = {}
+    mentions: list[Mention] = []
     for link in links:
-        plan = link.node.version.plan
-        group = groups.setdefault(plan.pk, PlanMentions(plan))
-        before, match, after = snippet(f"{link.node.title} {link.node.text}".strip(), names)
-        group.mentions.append(
-            Mention(link.node, node_page_of(link.node), link.count, before, match, after)
-        )
+        node = link.node
+        group = groups.setdefault(node.version.plan_id, PlanMentions(node.version.plan))
+        before, match, after = mention_snippet(node, unit.code, names)
+        mention = Mention(node, node_page_of(node), link.count, before, match, after)
+        group.mentions.append(mention)
+        mentions.append(mention)
+    _attach_pages(mentions)
     return list(groups.values())
+
+
+def _attach_pages(mentions: list[Mention]) -> None:
+    """Load the chapter/section page node of every mention in one query."""
+    wanted = {(m.node.version_id, m.page_key) for m in mentions if m.page_key != m.node.key}
+    if not wanted:
+        return
+    pages = Node.objects.filter(
+        version_id__in={v for v, _k in wanted}, key__in={k for _v, k in wanted}
+    ).only("version_id", "key", "kind", "label", "title")
+    by_key = {(n.version_id, n.key): n for n in pages}
+    for m in mentions:
+        m.page = by_key.get((m.node.version_id, m.page_key))
+
+
+def mention_snippet(node: Node, code: str, names: list[str]) -> tuple[str, str, str]:
+    """The words around where `node` names the unit: located by the gazetteer's matcher (so
+    a composite such as 成自宜 is found too), in the text first, else in the title."""
+    for text in (node.text, node.title):
+        span = first_span(text, code) if text else None
+        if span is not None:
+            return _cut(text, *span)
+    return snippet(node.text or node.title, names)
+
+
+def _cut(text: str, start: int, end: int, radius: int = SNIPPET_RADIUS) -> tuple[str, str, str]:
+    lo, hi = max(0, start - radius), end + radius
+    before = ("…" if lo > 0 else "") + text[lo:start]
+    after = text[end:hi] + ("…" if hi < len(text) else "")
+    return before, text[start:end], after
 
 
 def _names_of(unit: OrgUnit) -> list[str]:
@@ -124,10 +159,7 @@ def snippet(text: str, names: list[str], radius: int = SNIPPET_RADIUS) -> tuple[
     if not hits:
         return "", "", text[: radius * 2] + ("…" if len(text) > radius * 2 else "")
     at, name = min(hits, key=lambda h: (h[0], -len(h[1])))
-    start, end = max(0, at - radius), at + len(name) + radius
-    before = ("…" if start > 0 else "") + text[start:at]
-    after = text[at + len(name) : end] + ("…" if end < len(text) else "")
-    return before, name, after
+    return _cut(text, at, at + len(name), radius)
 
 
 def unit_children_for(*, viewer: Any, unit: OrgUnit) -> list[UnitTree]:

@@ -176,7 +176,7 @@ def test_zone_page_lists_its_prefectures_and_its_plan(
 ) -> None:
     plan = Plan.objects.get(pk=sample_plans.versions[0].plan_id)
     for client in (anon, yibin_reporter):
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(10):
             response = client.get(reverse("zone_detail", args=["south-sichuan"]))
         html = response.content.decode()
         assert response.status_code == 200
@@ -258,3 +258,17 @@ def test_plan_admin_is_read_only(admin: Client, sample_plans: IngestResult) -> N
     url = reverse("admin:plans_plan_change", args=[plan.pk])
     assert admin.get(url).status_code == 200  # view only
     assert admin.post(url, {"title": "改名"}).status_code == 403
+
+
+def test_a_composite_mention_is_highlighted_whole(anon: Client, sample_plans: IngestResult) -> None:
+    html = anon.get(reverse("place_detail", args=["511000"])).content.decode()  # 内江
+    assert "<mark>内自</mark>同城化" in html
+    assert "第一节 做强中心城市" in html  # the section page the provision is shown on
+
+
+def test_place_page_queries_do_not_grow_with_mentions(
+    anon: Client, bundled_plans: list[Plan], django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(10):
+        response = anon.get(reverse("place_detail", args=["511500"]))
+    assert response.content.decode().count("<li>") > 50
