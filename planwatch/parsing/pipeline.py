@@ -3,7 +3,7 @@ targets, baselines, places).
 
     result = parse_bytes(data, name="plan.txt")        # ParseResult, or raises ParseError
 
-Stages: `decode` (encoding and format detection), the format's reader (`READERS`),
+Stages: `decode` (encoding and format detection), the format's reader (`READER_MODULES`),
 `splitting` (TOCs out, one block list per plan), `structure.TreeBuilder` (the node tree),
 `toc.check_toc` (warnings), then the extractors of targets/baselines and places when their
 modules are installed. Nothing but `ParseError` escapes for bad input."""
