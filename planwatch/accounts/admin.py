@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -20,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.accounts import services
+from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
 from planwatch.accounts.permissions import can_manage_user, can_manage_users
 from planwatch.accounts.selectors import user_list_for
@@ -35,6 +37,21 @@ else:
     _MembershipAdmin = admin.ModelAdmin
 
 
+class MembershipAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Checks the services' rules up front, so a refused grant is a form error, not a 500."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "org_unit", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit, role = data.get("org_unit"), data.get("role")
+        if role == Role.ADMIN and unit is not None and unit.parent_id is not None:
+            self.add_error("org_unit", _("系统管理员角色只能授予在顶级单位上。"))
+        return data
+
+
 def _staff_manager(request: HttpRequest) -> bool:
     user: Any = request.user
     return bool(user.is_active and user.is_staff and can_manage_users(user))
@@ -42,6 +59,7 @@ def _staff_manager(request: HttpRequest) -> bool:
 
 class MembershipInline(_Inline):
     model = Membership
+    form = MembershipAdminForm
     fields = ["org_unit", "role", "created_at"]
     readonly_fields = ["created_at"]
     extra = 0
@@ -160,6 +178,7 @@ class MembershipAdmin(_MembershipAdmin):
     search_fields = ["user__username", "user__first_name", "org_unit__name", "org_unit__code"]
     list_select_related = ["user", "org_unit"]
     fields = ["user", "org_unit", "role"]
+    form = MembershipAdminForm
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)

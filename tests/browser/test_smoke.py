@@ -31,6 +31,8 @@ def test_log_in_and_out(
     page_errors: PageErrors,
 ) -> None:
     make_user("yibin_browser", persona_units, ("511500", Role.REPORTER), first_name="宜宾填报")
+    page.goto(f"{live_server.url}/accounts/login/")
+    screenshot("login-form")
     log_in(page, live_server.url, "yibin_browser")
     nav_user = page.locator(".nav-user")
     assert nav_user.inner_text() == "yibin_browser"
@@ -103,6 +105,7 @@ def test_planner_creates_a_user_and_admin_reads_the_audit_log(
     make_user("root_browser", persona_units, is_superuser=True, is_staff=True)
     log_in(page, live_server.url, "chuannan_browser")
     page.get_by_role("link", name="用户管理").click()
+    screenshot("user-list")
     page.get_by_role("link", name="新建用户").click()
     page.get_by_label("登录名").fill("yibin_clerk")
     page.get_by_label("姓名").fill("王五")

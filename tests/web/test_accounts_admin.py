@@ -134,3 +134,12 @@ def test_membership_admin_grants_through_the_service(
     }
     assert admin.post("/admin/accounts/membership/add/", data).status_code == 302
     assert events().get().action == "membership.grant"
+
+
+def test_membership_admin_refuses_admin_role_below_the_root(
+    admin: Client, yibin_reporter_user: User, persona_units: Units
+) -> None:
+    data = {"user": yibin_reporter_user.pk, "org_unit": persona_units["511500"].pk, "role": "admin"}
+    response = admin.post("/admin/accounts/membership/add/", data)
+    assert response.status_code == 200 and "顶级单位" in response.content.decode()
+    assert not events().exists()
