@@ -16,6 +16,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role, units_for
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import AnnualList, Task
 
 TaskAction = Literal["view", "edit", "report"]
@@ -61,6 +62,8 @@ def task_units(task: Task) -> list[OrgUnit]:
 def can_view_task(user: Any, task: Task) -> bool:
     if can_manage_plan(user, task.plan):
         return True
+    if task.status == TaskStatus.DRAFT:
+        return False
     if task.plan.org_unit is not None and has_role(user, Role.LEADER, task.plan.org_unit):
         return True
     units = task_units(task)
@@ -115,18 +118,36 @@ def visible_tasks_q(user: Any) -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    query = Q(pk__in=[])
-    planner_zones = units_for(user, Role.PLANNER)
-    leader_zones = units_for(user, Role.LEADER)
-    query |= Q(plan__org_unit__in=planner_zones) | Q(plan__org_unit__in=leader_zones)
+    planned = Q(plan__org_unit__in=units_for(user, Role.PLANNER))
     if any(p.count("/") <= 2 for p in role_paths(user, Role.PLANNER)):
-        query |= Q(plan__org_unit__isnull=True)
+        planned |= Q(plan__org_unit__isnull=True)
     unit_ids: QuerySet[OrgUnit] = OrgUnit.objects.none()
     for role in UNIT_ROLES:
         unit_ids = unit_ids | units_for(user, role)
-    query |= (
-        Q(lead_unit__in=unit_ids)
+    # Leaders and units see a task once its list is issued; drafts are the planner's.
+    issued = (
+        Q(plan__org_unit__in=units_for(user, Role.LEADER))
+        | Q(lead_unit__in=unit_ids)
         | Q(responsible_units__in=unit_ids)
         | Q(supporting_units__in=unit_ids)
-    )
+    ) & ~Q(status=TaskStatus.DRAFT)
+    return planned | issued
+
+
+def plans_managed_q(user: Any) -> Q:
+    """Plans `user` plans (the query form of can_manage_plan)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    query = Q(org_unit__in=units_for(user, Role.PLANNER))
+    if any(p.count("/") <= 2 for p in role_paths(user, Role.PLANNER)):
+        query |= Q(org_unit__isnull=True)
     return query
+
+
+def plans_led_q(user: Any) -> Q:
+    """Plans whose zone `user` leads."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(org_unit__in=units_for(user, Role.LEADER))

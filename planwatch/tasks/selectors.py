@@ -6,10 +6,9 @@ from typing import Any, TypedDict
 
 from django.db.models import QuerySet
 
-from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import has_role
+from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.permissions import can_manage_plan, visible_tasks_q
+from planwatch.tasks.permissions import plans_led_q, plans_managed_q, visible_tasks_q
 
 
 class TaskFilters(TypedDict, total=False):
@@ -51,10 +50,6 @@ def annual_list_tasks(*, annual_list: AnnualList) -> QuerySet[Task]:
 
 def annual_list_list_for(*, user: Any) -> list[AnnualList]:
     """Lists of the plans the viewer plans or leads."""
-    lists = AnnualList.objects.select_related("plan", "plan__org_unit").order_by("plan", "-year")
-    return [a for a in lists if can_manage_plan(user, a.plan) or _leads(user, a)]
-
-
-def _leads(user: Any, alist: AnnualList) -> bool:
-    zone = alist.plan.org_unit
-    return zone is not None and has_role(user, Role.LEADER, zone)
+    plans = Plan.objects.filter(plans_managed_q(user) | plans_led_q(user)).values("pk")
+    lists = AnnualList.objects.filter(plan__in=plans).select_related("plan")
+    return list(lists.order_by("plan", "-year"))

@@ -23,6 +23,7 @@ from planwatch.tasks.permissions import (
     access_annual_list,
     access_task,
     can_manage_plan,
+    plans_managed_q,
 )
 from planwatch.tasks.workflow import ServiceError
 
@@ -98,8 +99,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _managed_plans(user: Any) -> Any:
-    ids = [p.pk for p in Plan.objects.all() if can_manage_plan(user, p)]
-    return Plan.objects.filter(pk__in=ids)
+    return Plan.objects.filter(plans_managed_q(user))
 
 
 @login_required

@@ -205,3 +205,15 @@ def test_visibility_by_unit(
     assert rail not in task_list_for(user=luzhou_reporter)
     assert task_list_for(user=planner).count() == 4
     assert task_list_for(user=panxi_planner).count() == 0
+
+
+def test_drafts_are_the_planners_until_issued(
+    plan: Plan, planner: Any, yibin_reporter: Any, leader: Any
+) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    task = _by_key(plan)["c3.p1"]
+    assert can_view_task(planner, task)
+    assert not can_view_task(yibin_reporter, task) and not can_view_task(leader, task)
+    assert task_list_for(user=yibin_reporter).count() == 0
+    assert task_list_for(user=leader).count() == 0
+    assert task_list_for(user=planner).count() == 4

@@ -317,3 +317,38 @@ def test_case_pages_and_notifications(
     yb.post(reverse("supervision:notification_read", args=[note.pk]))
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+def test_list_pages_have_a_query_budget(
+    issued: AnnualList,
+    plan: Plan,
+    units: Units,
+    login: Login,
+    planner: Any,
+    yibin_reporter: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The number of queries does not grow with the number of tasks."""
+    from planwatch.supervision.jobs import supervise_run
+    from planwatch.tasks.services import task_drafts_generate
+
+    supervise_run(today=date(2024, 4, 10), now=issued.issued_at or issued.created_at)
+    client = login(yibin_reporter)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("tasks:task_list")).status_code == 200
+    task_drafts_generate(plan=plan, year=2025, actor=planner)  # four more tasks, a second list
+    from tests.implementation.factories import complete_tasks
+
+    second = AnnualList.objects.get(year=2025)
+    complete_tasks(second, planner, units)
+    from planwatch.tasks.services import annual_list_issue
+
+    annual_list_issue(annual_list=second, actor=planner)
+    with django_assert_max_num_queries(15):
+        html = client.get(reverse("tasks:task_list")).content.decode()
+    assert html.count('href="/tasks/') >= 8
+    pl = login(planner)
+    with django_assert_max_num_queries(20):
+        assert pl.get(reverse("tasks:list_detail", args=[issued.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert pl.get(reverse("tasks:list_index")).status_code == 200
