@@ -50,6 +50,23 @@ class _Box:
 
 
 @dataclass
+class _TextBuffer:
+    """Paragraphs appended to one node's own text, joined once when the tree is finished:
+    appending to the string each time would make a long run of paragraphs quadratic."""
+
+    node: Node
+    pieces: list[str]
+    length: int
+
+    def add(self, text: str, spans: Spans) -> None:
+        """Append a paragraph (separated by a newline) and its spans, shifted to its offset."""
+        base = self.length + 1 if self.pieces else 0
+        self.pieces.append(text)
+        self.length = base + len(text)
+        self.node.spans.extend((offset + base, line, page) for offset, line, page in spans)
+
+
+@dataclass
 class TreeBuilder:
     """Builds the body tree of one plan from its blocks (in document order)."""
 
@@ -58,13 +75,31 @@ class TreeBuilder:
     stack: list[_Open] = field(default_factory=list)
     box: _Box | None = None
     markup_ranks: dict[int, int] = field(default_factory=dict)
+    texts: dict[int, _TextBuffer] = field(default_factory=dict)
 
     def build(self, blocks: list[Block]) -> list[Node]:
         """The top-level nodes of the plan body, levels and end lines filled."""
         for block in blocks:
             self.add(block)
+        self._join_texts()
         finish_tree(self.root.children, 1)
         return self.root.children
+
+    def _append_text(self, node: Node, text: str, spans: Spans) -> None:
+        """Add a paragraph to `node`'s own text (joined in `_join_texts`)."""
+        buffer = self.texts.get(id(node))
+        if buffer is None:
+            buffer = _TextBuffer(node, [node.text] if node.text else [], len(node.text))
+            self.texts[id(node)] = buffer
+        buffer.add(text, spans)
+
+    def _join_texts(self) -> None:
+        """Set the texts gathered in buffers; box items get their project lists from them."""
+        for buffer in self.texts.values():
+            buffer.node.text = "\n".join(buffer.pieces)
+            if buffer.node.kind == "box_item":
+                buffer.node.projects = extract_projects(buffer.node.text)
+        self.texts.clear()
 
     def add(self, raw_block: Block) -> None:
         """Place one block in the tree."""
@@ -137,7 +172,7 @@ class TreeBuilder:
         top = self._top()
         lead = split_lead(block.text)
         if lead is None and not top.children and top is not self.root:
-            _append_text(top, block.text, block.spans)
+            self._append_text(top, block.text, block.spans)
             top.end_line = max(top.end_line, block.end_line)
             return
         top.children.append(_paragraph_node(block, lead))
@@ -179,10 +214,8 @@ class TreeBuilder:
             (box.item or box.node).children.append(_table(block))
             return
         target = box.item or box.node
-        _append_text(target, block.text, block.spans)
+        self._append_text(target, block.text, block.spans)
         target.end_line = max(target.end_line, block.end_line)
-        if box.item is not None:
-            box.item.projects = extract_projects(box.item.text)
 
 
 @dataclass
@@ -324,13 +357,6 @@ def _shift(spans: Spans, cut: int) -> Spans:
         else:
             out.append((offset - cut, line, page))
     return out
-
-
-def _append_text(node: Node, text: str, spans: Spans) -> None:
-    """Append a paragraph to a node's own text (paragraphs separated by a newline)."""
-    base = len(node.text) + 1 if node.text else 0
-    node.text = f"{node.text}\n{text}" if node.text else text
-    node.spans.extend((offset + base, line, page) for offset, line, page in spans)
 
 
 def finish_tree(nodes: list[Node], level: int) -> int:

@@ -175,3 +175,10 @@ def test_no_structure_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as error:
         parse_bytes("今天天气很好。\n我们去公园。\n".encode(), name="note.txt")
     assert error.value.name == "note.txt" and "no recognisable" in error.value.problem
+
+
+def test_long_run_of_intro_paragraphs_is_joined_once() -> None:
+    blocks = _blocks(("第一章 总则", None), *[(f"第{i}段内容，没有导语", None) for i in range(3)])
+    [chapter] = TreeBuilder().build(blocks)
+    assert chapter.text == "第0段内容，没有导语\n第1段内容，没有导语\n第2段内容，没有导语"
+    assert chapter.spans == [(0, 2, None), (11, 3, None), (22, 4, None)]
