@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from planwatch.parsing import ParseResult, parse_bytes
 from planwatch.parsing.errors import ParseError
-from tests.parsing.fixtures.documents import make_docx, make_pdf
+from planwatch.parsing.readers import text as text_reader
+from tests.parsing.fixtures.documents import hard_wrap, make_docx, make_pdf
 
 NAMES = st.sampled_from(["plan.txt", "plan.md", "plan.html", "plan.csv", "plan", "plan.docx"])
 PIECES = [
@@ -85,3 +86,29 @@ def test_damaged_docx_and_pdf(which: int, flips: list[tuple[float, int]]) -> Non
     for where, value in flips:
         data[int(where * len(data))] = value
     parses_or_refuses(bytes(data), ("plan.docx", "plan.pdf")[which])
+
+
+WRAPPED = st.builds(
+    hard_wrap,
+    st.lists(
+        st.text(alphabet="数字经济发展推进ab XY12，。、　", min_size=120, max_size=300),
+        min_size=3,
+        max_size=10,
+    ).map("\n".join),
+    st.integers(20, 40),
+)
+
+
+@FUZZ
+@given(text=st.one_of(PLANISH, WRAPPED))
+def test_text_reader_grounds_every_stretch_on_its_line(text: str) -> None:
+    """Each stretch of a block's text is exactly its source line (stripped) — followed by
+    the one space that joins two Latin words across a wrap —, so that an extractor can
+    always point back at the input line."""
+    lines = text.split("\n")
+    for block in text_reader.read(text, "plan.txt").blocks:
+        bounds = [offset for offset, _, _ in block.spans[1:]] + [len(block.text)]
+        for (offset, line, _), end in zip(block.spans, bounds, strict=True):
+            stretch = block.text[offset:end]
+            assert stretch.removesuffix(" ") == text_reader.strip_line(lines[line - 1])
+        assert block.line == block.spans[0][1] and block.end_line == block.spans[-1][1]
