@@ -142,6 +142,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many hours (a working day by default), and on logout.
+SESSION_COOKIE_AGE = env_int("PLANWATCH_SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Scripts never read the CSRF cookie: templates pass the token (htmx: hx-headers on <body>).

@@ -145,3 +145,9 @@ def test_older_hashes_are_upgraded_to_argon2_on_login(
     assert anon.post(LOGIN, {"username": "yibin_reporter", "password": PASSWORD}).status_code == 302
     yibin_reporter_user.refresh_from_db()
     assert yibin_reporter_user.password.startswith("argon2$")
+
+
+def test_sessions_expire(anon: Client, yibin_reporter_user: User) -> None:
+    response = anon.post(LOGIN, {"username": "yibin_reporter", "password": PASSWORD})
+    max_age = response.cookies[settings.SESSION_COOKIE_NAME]["max-age"]
+    assert int(max_age) == settings.SESSION_COOKIE_AGE <= 24 * 3600
