@@ -47,3 +47,10 @@ def test_licence_and_page_furniture_are_clutter() -> None:
     assert not is_clutter(
         "资金来源：省级财政预算安排的专项资金，以及各市州配套资金，确保项目按期建成投用。"
     )
+
+
+def test_long_space_runs_clean_in_linear_time() -> None:
+    """The space pattern once backtracked into runs: 2,000 spaces took 3 s, 200,000 now
+    take milliseconds."""
+    assert clean_text("a" + " " * 200_000 + "b") == "a b"
+    assert clean_text("中" + " " * 200_000 + "b") == "中b"
