@@ -4,6 +4,7 @@ so a later "unpublished" state or a per-zone restriction changes one module."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,11 +195,48 @@ def plan_versions_for(*, viewer: Any, plan: Plan) -> QuerySet[PlanVersion]:
 
 @dataclass
 class DiffRow:
-    """One changed node: its entry from the stored diff and its old and new wording."""
+    """One node of a diff: its entry from the stored diff, its old and new state and, for a
+    changed node, what changed: the wording as runs of kept/deleted/inserted text, and the
+    project names removed and added."""
 
     entry: dict[str, Any]
     old: Node | None
     new: Node | None
+    title_runs: list[tuple[str, str]] = field(default_factory=list)
+    text_runs: list[tuple[str, str]] = field(default_factory=list)
+    projects_removed: list[str] = field(default_factory=list)
+    projects_added: list[str] = field(default_factory=list)
+    rows_changed: bool = False
+
+
+def text_runs(old: str, new: str) -> list[tuple[str, str]]:
+    """`old` → `new` as runs of ("same" | "del" | "ins", text), character by character (a
+    Chinese sentence has no spaces to split on)."""
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", old[i1:i2]))
+            continue
+        if i2 > i1:
+            runs.append(("del", old[i1:i2]))
+        if j2 > j1:
+            runs.append(("ins", new[j1:j2]))
+    return runs
+
+
+def _diff_row(entry: dict[str, Any], old: Node | None, new: Node | None) -> DiffRow:
+    row = DiffRow(entry=entry, old=old, new=new)
+    if old is None or new is None:
+        return row
+    if old.title != new.title:
+        row.title_runs = text_runs(old.title, new.title)
+    if old.text != new.text:
+        row.text_runs = text_runs(old.text, new.text)
+    row.projects_removed = [p for p in old.projects if p not in new.projects]
+    row.projects_added = [p for p in new.projects if p not in old.projects]
+    row.rows_changed = old.rows != new.rows
+    return row
 
 
 def version_diff_for(*, viewer: Any, version: PlanVersion) -> dict[str, list[DiffRow]]:
@@ -216,7 +254,7 @@ def version_diff_for(*, viewer: Any, version: PlanVersion) -> dict[str, list[Dif
     )
     return {
         section: [
-            DiffRow(entry=e, old=old_nodes.get(e["key"]), new=new_nodes.get(e["key"]))
+            _diff_row(e, old_nodes.get(e["key"]), new_nodes.get(e["key"]))
             for e in diff.get(section, [])
         ]
         for section in ("added", "removed", "changed")

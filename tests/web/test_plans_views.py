@@ -120,7 +120,8 @@ def test_versions_and_diff_pages(anon: Client, planner: Client, sample_plans: In
         html = _get(client, reverse("plan_version_diff", args=[plan.slug, 2]))
         assert "保障措施" in html  # added chapter
         assert "川南经济区包括自贡" in html  # removed paragraph, shown from version 1
-        assert "加快建设成自宜高铁" in html  # changed provision, new wording
+        # The changed provision, its insertions marked.
+        assert '<ins class="diff-new">加快</ins>建设成自宜高铁' in html
     _get(anon, reverse("plan_version_diff", args=[plan.slug, 7]), 404)
     # The old version is still readable, marked as not current.
     html = _get(anon, reverse("node_detail", args=[plan.slug, "c1"]) + "?v=1")
@@ -275,3 +276,14 @@ def test_pages_have_no_inline_scripts_styles_or_handlers(
         assert not re.search(r"<style", html), url
         assert not re.search(r"\sstyle=", html), url
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_text_runs_mark_deletions_and_insertions() -> None:
+    from planwatch.plans.selectors import text_runs
+
+    assert text_runs("推动宜宾发展", "推动宜宾泸州发展") == [
+        ("same", "推动宜宾"),
+        ("ins", "泸州"),
+        ("same", "发展"),
+    ]
+    assert text_runs("甲乙", "甲丙") == [("same", "甲"), ("del", "乙"), ("ins", "丙")]
