@@ -76,7 +76,11 @@ def user_create(
     else:
         password_validation.validate_password(password, user)
         user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same name taken concurrently
+        raise ValidationError({"username": _("登录名已被使用。")}) from exc
     audit_record(
         actor=actor,
         action="user.create",

@@ -305,6 +305,7 @@ def test_password_reset_by_a_manager(
     anon: Client,
     chuannan_planner: Client,
     luzhou_reporter: Client,
+    yibin_reporter: Client,
     yibin_reporter_user: User,
     leader_user: User,
 ) -> None:
@@ -319,6 +320,8 @@ def test_password_reset_by_a_manager(
     assert chuannan_planner.post(target, data).status_code == 302
     yibin_reporter_user.refresh_from_db()
     assert yibin_reporter_user.check_password(NEW_PASSWORD)
+    # the reset ends the user's open sessions
+    assert is_login_redirect(yibin_reporter.get(reverse("accounts:password_change")))
     leader_user.refresh_from_db()
     assert leader_user.check_password(PASSWORD)
 
