@@ -164,24 +164,21 @@ def progress_report_transition(
     old_status = report.status
     with transaction.atomic():
         conditional_update(report, expected={"status": old_status}, values=values)
-        ReportTransition.objects.create(
-            report=report,
-            from_status=old_status,
-            to_status=target,
-            actor=actor,
-            reason=reason.strip(),
-            created_at=now,
-        )
-        _audit(
-            actor,
-            f"progress_report.{target}",
-            report,
-            old={"status": old_status},
-            new={"status": target, "reason": reason.strip()} if reason else {"status": target},
-        )
+        _record_step(report, actor, old_status, target, reason.strip(), now)
         if target == S.ACCEPTED:
             _complete_task_if_done(report.task, actor)
     return report
+
+
+def _record_step(
+    report: ProgressReport, actor: Any, old: str, target: str, reason: str, now: datetime
+) -> None:
+    """The history row and the audit event of one review step."""
+    ReportTransition.objects.create(
+        report=report, from_status=old, to_status=target, actor=actor, reason=reason, created_at=now
+    )
+    new = {"status": target, "reason": reason} if reason else {"status": target}
+    _audit(actor, f"progress_report.{target}", report, old={"status": old}, new=new)
 
 
 def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> dict[str, Any]:
@@ -234,6 +231,33 @@ def progress_report_return(*, report: ProgressReport, actor: Any, reason: str) -
     return progress_report_transition(report=report, actor=actor, target=S.RETURNED, reason=reason)
 
 
+def _next_revision(report: ProgressReport, actor: Any) -> ProgressReport:
+    """A draft copy of `report` (values and evidence) as its next revision."""
+    copied = (
+        *("task", "unit", "period_start", "period_end", "period_label", "due"),
+        *("completion", "progress_status", "narrative", "first_submitted_at"),
+    )
+    new = ProgressReport.objects.create(
+        **{f: getattr(report, f) for f in copied},
+        revision=report.revision + 1,
+        supersedes=report,
+        created_by=actor,
+    )
+    Evidence.objects.bulk_create(
+        Evidence(
+            report=new,
+            file=e.file.name,
+            name=e.name,
+            sha256=e.sha256,
+            size=e.size,
+            kind=e.kind,
+            uploaded_by=e.uploaded_by,
+        )
+        for e in report.evidence.all()
+    )
+    return new
+
+
 def progress_report_correct(*, report: ProgressReport, actor: Any, reason: str) -> ProgressReport:
     """Reopen an accepted (locked) period: the accepted report stays as it was, and a new
     revision — a draft copy with the same evidence — becomes the current report."""
@@ -244,38 +268,9 @@ def progress_report_correct(*, report: ProgressReport, actor: Any, reason: str) 
     if report.status != S.ACCEPTED or not report.is_current:
         raise ServiceError(_("只有已采纳的当前报告可以更正。"))
     with transaction.atomic():
-        conditional_update(
-            report,
-            expected={"status": S.ACCEPTED, "is_current": True},
-            values={"is_current": False},
-        )
-        new = ProgressReport.objects.create(
-            task=report.task,
-            unit=report.unit,
-            period_start=report.period_start,
-            period_end=report.period_end,
-            period_label=report.period_label,
-            due=report.due,
-            revision=report.revision + 1,
-            supersedes=report,
-            completion=report.completion,
-            progress_status=report.progress_status,
-            narrative=report.narrative,
-            first_submitted_at=report.first_submitted_at,
-            created_by=actor,
-        )
-        Evidence.objects.bulk_create(
-            Evidence(
-                report=new,
-                file=e.file.name,
-                name=e.name,
-                sha256=e.sha256,
-                size=e.size,
-                kind=e.kind,
-                uploaded_by=e.uploaded_by,
-            )
-            for e in report.evidence.all()
-        )
+        expected = {"status": S.ACCEPTED, "is_current": True}
+        conditional_update(report, expected=expected, values={"is_current": False})
+        new = _next_revision(report, actor)
         _audit(
             actor,
             "progress_report.correct",

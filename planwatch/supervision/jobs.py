@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from planwatch.audit.services import audit_record
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import periods_between
 from planwatch.supervision.choices import CaseStatus, Light
@@ -176,6 +177,16 @@ def escalations_send(*, today: date, now: datetime) -> int:
     return count
 
 
+def _open_cases(tasks: list[Task], lights: dict[int, tuple[str, str]], now: datetime) -> int:
+    opened = 0
+    for task in tasks:
+        light, reason = lights[task.pk]
+        if light in (Light.YELLOW, Light.RED):
+            _case, created = case_open(task=task, light=light, reason=reason, actor=None, now=now)
+            opened += created
+    return opened
+
+
 def supervise_run(
     *,
     today: date,
@@ -192,15 +203,18 @@ def supervise_run(
             tasks=tasks, today=today, warning_days=warning_days, tolerance=tolerance
         )
         summary.lights.update(light for light, _reason in lights.values())
-        for task in tasks:
-            light, reason = lights[task.pk]
-            if light in (Light.YELLOW, Light.RED):
-                _case, created = case_open(
-                    task=task, light=light, reason=reason, actor=None, now=now
-                )
-                summary.cases_opened += created
+        summary.cases_opened = _open_cases(tasks, lights, now)
         summary.reminders = _remind_reports(tasks, today, now) + _remind_cases(today, now)
         summary.escalations = escalations_send(today=today, now=now)
+        # Lights are derived data, recomputed daily: one event per run, not one per light.
+        audit_record(
+            actor=None,
+            action="supervise.run",
+            target_type="supervision",
+            target_label=today.isoformat(),
+            new={"lights": dict(summary.lights)}
+            | {k: getattr(summary, k) for k in ("cases_opened", "reminders", "escalations")},
+        )
         if dry_run:
             transaction.set_rollback(True)
     return summary

@@ -130,6 +130,15 @@ def _draft_from_node(
     )
 
 
+def _link_responsible(tasks: list[Task], units: list[list[OrgUnit]]) -> None:
+    through = Task.responsible_units.through
+    through.objects.bulk_create(
+        through(task_id=t.pk, orgunit_id=u.pk)
+        for t, us in zip(tasks, units, strict=True)
+        for u in us
+    )
+
+
 def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult:
     """Draft one task for every provision and 专栏 item of the plan's current version that has
     none in the list yet, with suggested lead and responsible units (see tasks.suggest)."""
@@ -152,12 +161,7 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult
             for i, n in enumerate(sources)
         ]
         created = Task.objects.bulk_create(drafts)
-        through = Task.responsible_units.through
-        through.objects.bulk_create(
-            through(task_id=t.pk, orgunit_id=u.pk)
-            for t, n in zip(created, sources, strict=True)
-            for u in (places.get(n.pk) or fallback)
-        )
+        _link_responsible(created, [places.get(n.pk) or fallback for n in sources])
         audit_record(
             actor=actor,
             action="task.drafts_generate",
@@ -326,28 +330,17 @@ def annual_list_issue(
     now = now or timezone.now()
     with transaction.atomic():
         annual_list.refresh_from_db()
+        old_status = annual_list.status
         action = check_transition(
-            ALLOWED_TRANSITIONS, current=annual_list.status, target=AnnualListStatus.ISSUED
+            ALLOWED_TRANSITIONS, current=old_status, target=AnnualListStatus.ISSUED
         )
         failures = annual_list_check(annual_list=annual_list)
         if failures:
             raise ListIncomplete(failures)
-        tasks = annual_list.tasks.select_related("lead_unit").order_by("seq")
-        snapshot = [task_snapshot(t) for t in tasks]
-        previous = annual_list.versions.order_by("-number").first()
-        old_status = annual_list.status
         number = annual_list.issued_number + 1
         _transition(annual_list, AnnualListStatus.ISSUED, issued_number=number, issued_at=now)
         annual_list.tasks.filter(status=TaskStatus.DRAFT).update(status=TaskStatus.ACTIVE)
-        lv = ListVersion.objects.create(
-            annual_list=annual_list,
-            number=number,
-            frequency=annual_list.frequency,
-            snapshot=snapshot,
-            diff=snapshots_diff(previous.snapshot, snapshot) if previous else {},
-            issued_at=now,
-            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        lv = _store_version(annual_list, number, actor, now)
         audit_record(
             actor=actor,
             action=action,
@@ -355,9 +348,24 @@ def annual_list_issue(
             target_id=annual_list.pk,
             target_label=str(annual_list),
             old={"status": old_status},
-            new={"status": AnnualListStatus.ISSUED, "version": number, "tasks": len(snapshot)},
+            new={"status": AnnualListStatus.ISSUED, "version": number, "tasks": len(lv.snapshot)},
         )
     return lv
+
+
+def _store_version(alist: AnnualList, number: int, actor: Any, now: datetime) -> ListVersion:
+    """Snapshot the list's tasks as version `number`, with the diff against the last one."""
+    snapshot = [task_snapshot(t) for t in alist.tasks.select_related("lead_unit").order_by("seq")]
+    previous = alist.versions.order_by("-number").first()
+    return ListVersion.objects.create(
+        annual_list=alist,
+        number=number,
+        frequency=alist.frequency,
+        snapshot=snapshot,
+        diff=snapshots_diff(previous.snapshot, snapshot) if previous else {},
+        issued_at=now,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def _transition(annual_list: AnnualList, target: str, **values: Any) -> None:

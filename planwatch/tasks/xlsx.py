@@ -62,21 +62,7 @@ def annual_list_export(
     wb = Workbook()
     ws = wb.active
     ws.title = f"{annual_list.year}年重点任务"
-    headers = (*HEADERS, *EXTRA_HEADERS)
-    ws.append([_title(annual_list)])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 36
-    ws.append(list(headers))
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=2, column=i)
-        cell.font = Font(name="黑体", bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+    border = _write_header(ws, _title(annual_list))
     for task in annual_list_tasks(annual_list=annual_list):
         ws.append(_row(task, progress.get(task.pk, "")))
         for cell in ws[ws.max_row]:
@@ -95,6 +81,26 @@ def unit_label(unit: OrgUnit) -> str:
     if unit.kind == OrgUnitKind.DEPARTMENT and unit.short_name:
         return unit.short_name
     return unit.name
+
+
+def _write_header(ws: Any, title: str) -> Border:
+    """Title row (merged across the columns) and header row; returns the cell border."""
+    headers = (*HEADERS, *EXTRA_HEADERS)
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 36
+    ws.append(list(headers))
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+        cell = ws.cell(row=2, column=i)
+        cell.font = Font(name="黑体", bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    return border
 
 
 def _row(task: Task, progress: str) -> list[Any]:

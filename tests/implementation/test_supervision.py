@@ -115,6 +115,8 @@ def test_supervise_turns_overdue_red_opens_cases_and_is_idempotent(
     case = SupervisionCase.objects.get(task=task)
     assert case.status == "opened" and case.light == "red" and "逾期" in case.reason
     assert AuditEvent.objects.filter(action="case.open").count() == 4
+    run = AuditEvent.objects.get(action="supervise.run")
+    assert run.new is not None and run.new["cases_opened"] == 4
     again = supervise_run(today=date(2024, 4, 10), now=NOW)
     assert (again.cases_opened, again.reminders, again.escalations) == (0, 0, 0)
     assert SupervisionCase.objects.count() == 4 and TaskLight.objects.count() == 4
