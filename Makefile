@@ -69,6 +69,7 @@ test: lint types migrations-check openapi-check test-sqlite test-postgres test-b
 bench: install assets
 	$(BIN)/python scripts/bench_parse.py
 	@if [ -f scripts/bench_web.py ]; then $(BIN)/python scripts/bench_web.py; fi
+	$(BIN)/python scripts/bench_search.py
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

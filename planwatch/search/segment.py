@@ -14,6 +14,7 @@ might not be guessed in a two-word query.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -54,6 +55,14 @@ MAX_TOKEN_CHARS = 64
 # Sub-words are looked for in words up to this long (a long run of Latin letters or digits
 # has none worth finding, and the search is quadratic).
 MAX_SUBWORD_SOURCE = 24
+
+
+# Control and format characters (Unicode categories Cc and Cf): NUL, escapes, zero-width
+# spaces and joiners, direction marks, the byte-order mark.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,7 @@ def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII), control characters and unpaired
     surrogates removed — PostgreSQL refuses NUL and UTF-8 refuses surrogates."""
     text = text.encode("utf-8", "replace").decode("utf-8")
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text))
 
 
 def is_word(token: str) -> bool:
@@ -145,15 +153,22 @@ _current: tuple[object, Segmenter] | None = None
 
 
 def dictionary_fingerprint() -> object:
-    """A cheap summary of the data the user dictionary is built from."""
-    from django.db.models import Count, Max
+    """A cheap summary of the data the user dictionary is built from: one query, run before
+    every search, so that a plan ingested by another process is seen at once."""
+    from django.db import connection
 
     from planwatch.orgunits.models import OrgUnit
     from planwatch.plans.models import Plan
 
-    units = OrgUnit.objects.aggregate(n=Count("id"), m=Max("id"))
-    plans = Plan.objects.aggregate(v=Max("current_version_id"), n=Count("current_version_id"))
-    return (units["n"], units["m"], plans["v"], plans["n"], _gazetteer_size())
+    units, plans = OrgUnit._meta.db_table, Plan._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT (SELECT COUNT(*) FROM {units}), (SELECT MAX(id) FROM {units}),"
+            f" (SELECT COUNT(current_version_id) FROM {plans}),"
+            f" (SELECT MAX(current_version_id) FROM {plans})"
+        )
+        row = cur.fetchone()
+    return (*row, _gazetteer_size())
 
 
 def dictionary_words(*, exclude_plan: int | None = None) -> set[str]:

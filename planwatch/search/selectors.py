@@ -95,8 +95,12 @@ def search_nodes(
     total, matches = get_backend().safe_search(groups, filters, limit=limit, offset=offset)
     terms = highlight.terms_of(groups)
     visible = plans_visible_to(viewer).values("pk")
-    nodes = Node.objects.select_related("version__plan", "parent").filter(
-        pk__in=[m.node_id for m in matches], version__plan__in=visible
+    if not matches:
+        return SearchResults(q, total, limit, offset, [], terms)
+    nodes = (
+        Node.objects.select_related("version__plan")
+        .filter(pk__in=[m.node_id for m in matches], version__plan__in=visible)
+        .order_by()
     )
     by_id = {n.pk: n for n in nodes}
     hits = [_hit(by_id[m.node_id], terms, m.score) for m in matches if m.node_id in by_id]
