@@ -86,6 +86,10 @@ def test_read_a_plan_and_search_it(
     assert chuannan_box_items.count() >= 1, hits.all_inner_texts()
     assert "成自宜" in chuannan_box_items.first.inner_text()
     screenshot("search-chengziyi")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    screenshot("search-chengziyi-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     chuannan_box_items.first.locator("h2 a").click()
     page.wait_for_load_state()
