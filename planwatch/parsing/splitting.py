@@ -24,6 +24,7 @@ _TITLE = re.compile(
 _TOC_HEADER = re.compile(r"^目[\s\u3000]*录$")
 _TOC_LIKE = re.compile(r"(…+|·{3,}|\.{4,})[\s\u3000]*\d{0,4}$|\d+[\s\u3000]*(…+|·{3,})$")
 TOP_STYLES = ("part", "chapter")
+TOC_STYLES = ("part", "chapter", "section")
 TITLE_LOOKBACK = 12  # blocks between a title and its first chapter (preamble paragraphs)
 
 
@@ -50,10 +51,11 @@ def split_toc(blocks: list[Block]) -> tuple[list[Block], list[TocGroup]]:
     body: list[Block] = []
     groups: list[TocGroup] = []
     in_toc = False
-    for block in blocks:
+    unmarked = _unmarked_toc(blocks)
+    for index, block in enumerate(blocks):
         if is_clutter(block.text):
             continue
-        kind = _toc_role(block, in_toc, groups)
+        kind = "entry" if index in unmarked else _toc_role(block, in_toc, groups)
         if kind == "body":
             in_toc = False
             body.append(block)
@@ -69,6 +71,46 @@ def split_toc(blocks: list[Block]) -> tuple[list[Block], list[TocGroup]]:
         else:
             _add_entry(groups, block)
     return body, groups
+
+
+def _unmarked_toc(blocks: list[Block]) -> set[int]:
+    """Indices of a table of contents printed without 目录 and without page numbers: a run of
+    at least three 篇/章/节 lines with nothing between them whose first two lines come again,
+    in order, later on (where the body starts). Without this the list would be taken for a
+    plan of its own."""
+    keys = [_heading_key(block) if block.hint is None else None for block in blocks]
+    seen: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        if key is not None:
+            seen.setdefault(key, []).append(index)
+    found: set[int] = set()
+    run: list[int] = []
+    for index, key in enumerate([*keys, None]):
+        if key is not None:
+            run.append(index)
+            continue
+        if len(run) >= 3 and _repeated_later(run, keys, seen):
+            found.update(run)
+        run = []
+    return found
+
+
+def _repeated_later(run: list[int], keys: list[str | None], seen: dict[str, list[int]]) -> bool:
+    """Whether the run's first two headings occur again, in the same order, after it."""
+    first, second = keys[run[0]], keys[run[1]]
+    assert first is not None and second is not None
+    again = next((i for i in seen[first] if i > run[-1]), None)
+    return again is not None and any(i > again for i in seen[second])
+
+
+def _heading_key(block: Block) -> str | None:
+    """“第一章总则” for a short 篇/章/节 line, else None."""
+    if len(block.text) > 60 or block.markup_level is not None:
+        return None
+    numbering = match_numbering(block.text.strip())
+    if numbering is None or numbering.style not in TOC_STYLES or not numbering.title:
+        return None
+    return numbering.label + clean_text(numbering.title)
 
 
 def _toc_role(block: Block, in_toc: bool, groups: list[TocGroup]) -> str:

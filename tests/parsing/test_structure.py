@@ -182,3 +182,18 @@ def test_long_run_of_intro_paragraphs_is_joined_once() -> None:
     [chapter] = TreeBuilder().build(blocks)
     assert chapter.text == "第0段内容，没有导语\n第1段内容，没有导语\n第2段内容，没有导语"
     assert chapter.spans == [(0, 2, None), (11, 3, None), (22, 4, None)]
+
+
+def test_table_of_contents_without_header_or_pages() -> None:
+    text = (
+        "某县发展规划\n第一章 总则\n第一节 背景\n第二章 目标\n前言内容。\n"
+        "第一章 总则\n内容。\n第一节 背景\n内容。\n第二章 目标\n内容。\n"
+    )
+    result = parse_bytes(text.encode(), name="x.txt")
+    [plan] = result.plans
+    assert [(n.kind, n.label, n.line) for n in plan.nodes] == [
+        ("paragraph", None, 5),
+        ("chapter", "第一章", 6),
+        ("chapter", "第二章", 10),
+    ]
+    assert result.warnings == []  # the listed titles match the body
