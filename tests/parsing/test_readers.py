@@ -19,6 +19,7 @@ from planwatch.parsing.readers import text as text_reader
 from tests.parsing.fixtures.documents import (
     INDICATORS,
     hard_wrap,
+    make_box_table_pdf,
     make_docx,
     make_docx_with_textbox_box,
     make_framed_page_pdf,
@@ -370,11 +371,30 @@ def test_pdf_ruled_table_and_framed_box() -> None:
     assert table.table == INDICATORS
     assert table.page == 1
     start = blocks.index(find(blocks, "专栏2"))
-    assert [(b.hint, b.text) for b in blocks[start : start + 3]] == [
-        ("box", "专栏2 信息网络基础设施优化升级工程"),
-        ("box_item", "1 推进光纤网络扩容提速"),
-        ("box_text", "加快千兆光纤网络部署，持续推进新一代超大容量、超长距离的长途传输网络建设。"),
+    assert [(b.hint, b.text, b.line) for b in blocks[start : start + 3]] == [
+        ("box", "专栏2 信息网络基础设施优化升级工程", 22),
+        ("box_item", "1 推进光纤网络扩容提速", 23),
+        (
+            "box_text",
+            "加快千兆光纤网络部署，持续推进新一代超大容量、超长距离的长途传输网络建设。",
+            24,
+        ),
     ]
+
+
+def test_pdf_box_printed_as_a_ruled_table() -> None:
+    blocks = pdf_reader.read(make_box_table_pdf(), "box.pdf").blocks
+    assert [(b.hint, b.text, b.line) for b in blocks] == [
+        (None, "第三章 建设现代基础设施体系", 1),
+        (None, "加快建设综合立体交通网络。", 2),
+        ("box", "专栏3 交通重点工程", 3),
+        ("box_item", "1 铁路", 4),
+        ("box_text", "建设成渝中线高铁，推进西渝高铁。", 4),
+        ("box_item", "2 公路", 5),
+        ("box_text", "推进成都经济区环线高速公路扩容。", 5),
+        (None, "完善能源输送网络。", 6),
+    ]
+    assert blocks[2].table is not None and blocks[2].table[1][0] == "1 铁路"
 
 
 def test_pdf_running_header_page_numbers_and_page_run_on() -> None:

@@ -254,15 +254,15 @@ def _is_layout_table(table: html.HtmlElement) -> bool:
     return len(text) > 3000 or max(widths, default=0) <= 1
 
 
-def _cell_text(cell: html.HtmlElement) -> str:
-    """A cell's text, its paragraphs and <br> lines separated by newlines."""
+def _cell_paragraphs(cell: html.HtmlElement) -> list[tuple[str, int]]:
+    """A cell's paragraphs and <br> lines as (text, source line)."""
     walker = _Walker(in_cell=True)
     walker.add(cell.text, cell.sourceline or 1)
     for child in cell:
         _walk(child, walker)
-        walker.add(child.tail, cell.sourceline or 1)
+        walker.add(child.tail, child.sourceline or cell.sourceline or 1)
     walker.flush()
-    return "\n".join(block.text for block in walker.blocks)
+    return [(block.text, block.line) for block in walker.blocks]
 
 
 def _span(cell: html.HtmlElement, attribute: str, limit: int) -> int:
@@ -273,8 +273,9 @@ def _span(cell: html.HtmlElement, attribute: str, limit: int) -> int:
 
 
 def table_grid(table: html.HtmlElement) -> tuple[list[list[str]], list[tuple[str, int]]]:
-    """The table as a full grid (a spanned cell repeated in every slot it covers) and its
-    distinct cells in document order as (text, source line)."""
+    """The table as a full grid (a spanned cell repeated in every slot it covers, its
+    paragraphs one a line) and the paragraphs of its distinct cells in document order as
+    (text, source line)."""
     rows = _own_rows(table)
     slots: dict[tuple[int, int], str] = {}
     cells: list[tuple[str, int]] = []
@@ -283,8 +284,9 @@ def table_grid(table: html.HtmlElement) -> tuple[list[list[str]], list[tuple[str
         for cell in (c for c in tr if c.tag in ("td", "th")):
             while (r, col) in slots:
                 col += 1
-            text = _cell_text(cell)
-            cells.append((text, cell.sourceline or tr.sourceline or 1))
+            paragraphs = _cell_paragraphs(cell)
+            text = "\n".join(paragraph for paragraph, _ in paragraphs)
+            cells.extend(paragraphs)
             rowspan = _span(cell, "rowspan", len(rows) - r)
             colspan = _span(cell, "colspan", _MAX_SPAN)
             for dr in range(rowspan):

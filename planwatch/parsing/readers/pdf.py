@@ -34,6 +34,7 @@ from planwatch.parsing.readers.text import (
     BOX_TITLE,
     box_blocks,
     join_lines,
+    join_wrapped,
     strip_line,
     table_text,
 )
@@ -165,9 +166,9 @@ def _framed_boxes(page: Any, number: int, lines: list[_Line]) -> list[Block]:
         inside = [line for line in lines if line.text and _within(line, bbox)]
         if not inside or not BOX_TITLE.match(inside[0].text):
             continue
-        cell = _box_paragraphs("\n".join(line.text for line in inside))
-        grid = [[paragraph] for paragraph in cell.split("\n")]
-        blocks.extend(box_blocks([(cell, inside[0].ordinal)], grid, inside[-1].ordinal, number))
+        paragraphs = _box_paragraphs([(line.text, line.ordinal) for line in inside])
+        grid = [[paragraph] for paragraph, _ in paragraphs]
+        blocks.extend(box_blocks(paragraphs, grid, inside[-1].ordinal, number))
         for line in inside:
             line.text = ""
     return blocks
@@ -198,10 +199,16 @@ def _table_blocks(rows: list[list[str | None]], page: int, inside: list[_Line]) 
     line = inside[0].ordinal if inside else 0
     end = inside[-1].ordinal if inside else line
     if BOX_TITLE.match(first):
-        cells = [(cell, line) for row in grid for cell in dict.fromkeys(row) if cell]
-        return box_blocks(cells, grid, end, page)
+        distinct = [cell for row in grid for cell in dict.fromkeys(row) if cell]
+        paragraphs = [
+            (paragraph, _ordinal_of(paragraph, inside, line))
+            for cell in distinct
+            for paragraph, _ in _box_paragraphs([(piece, line) for piece in cell.split("\n")])
+        ]
+        return box_blocks(paragraphs, _joined(grid), end, page)
     if len(grid) < 2 or max(len(row) for row in grid) < 2:
         return []
+    grid = _joined(grid)
     return [
         Block(
             text=table_text(grid),
@@ -214,21 +221,37 @@ def _table_blocks(rows: list[list[str | None]], page: int, inside: list[_Line]) 
     ]
 
 
-def _box_paragraphs(cell: str) -> str:
-    """The visual lines of a framed box cell regrouped into paragraphs (one a line): a box or
-    item header stands alone; other lines join until one ends a sentence."""
-    paragraphs: list[str] = []
-    for raw in cell.split("\n"):
+def _ordinal_of(paragraph: str, inside: list[_Line], default: int) -> int:
+    """Ordinal of the extracted line a table cell's paragraph starts on (a table row comes
+    out as one line holding all its cells)."""
+    probe = paragraph[:8]
+    return next((line.ordinal for line in inside if probe in line.text), default)
+
+
+def _box_paragraphs(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The visual lines (text, ordinal) of a box regrouped into paragraphs, each with the
+    ordinal of its first line: a box or item header stands alone; other lines join until one
+    ends a sentence."""
+    paragraphs: list[tuple[str, int]] = []
+    for raw, ordinal in lines:
         line = strip_line(raw)
         if not line:
             continue
-        header = BOX_TITLE.match(line) or BOX_ITEM.match(line)
-        previous = paragraphs[-1] if paragraphs else None
-        if header or previous is None or previous.endswith("。") or _is_header(previous):
-            paragraphs.append(line)
+        previous = paragraphs[-1][0] if paragraphs else None
+        opens = BOX_TITLE.match(line) or BOX_ITEM.match(line)
+        if opens or previous is None or previous.endswith("。") or _is_header(previous):
+            paragraphs.append((line, ordinal))
         else:
-            paragraphs[-1] = join_lines([(previous, 0, None), (line, 0, None)])[0]
-    return "\n".join(paragraphs)
+            paragraphs[-1] = (join_wrapped(previous, line), paragraphs[-1][1])
+    return paragraphs
+
+
+def _joined(grid: list[list[str]]) -> list[list[str]]:
+    """Grid cells with their wrapped visual lines joined into one text."""
+    return [
+        [join_lines([(part, 0, None) for part in cell.split("\n")])[0] for cell in row]
+        for row in grid
+    ]
 
 
 def _is_header(paragraph: str) -> bool:
