@@ -13,6 +13,8 @@ from django.http import Http404
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.parsing import ParseError
+from planwatch.parsing.decode import decode_text
 from planwatch.plans.choices import NodeKind, QuantityRole
 from planwatch.plans.models import Node, Plan, PlanVersion, Quantity
 
@@ -270,8 +272,12 @@ def source_lines_for(
     if document.format in {"docx", "pdf"}:
         return None
     raw = bytes(document.content)
-    text = raw.decode(document.encoding or "utf-8", errors="replace")
-    lines = text.splitlines()
+    try:
+        # The parser's own decoding, so line numbers are the ones it recorded.
+        text, _encoding = decode_text(raw, document.name)
+    except ParseError:
+        text = raw.decode(document.encoding or "utf-8", errors="replace")
+    lines = text.split("\n")
     first = max(1, around - before)
     last = min(len(lines), around + after)
     return [(n, lines[n - 1]) for n in range(first, last + 1)], len(lines)

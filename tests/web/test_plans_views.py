@@ -287,3 +287,23 @@ def test_text_runs_mark_deletions_and_insertions() -> None:
         ("same", "发展"),
     ]
     assert text_runs("甲乙", "甲丙") == [("same", "甲"), ("del", "乙"), ("ins", "丙")]
+
+
+def test_bundled_pages_are_grounded_and_within_query_budgets(
+    anon: Client, bundled_plans: list[Plan], django_assert_max_num_queries: Any
+) -> None:
+    south = next(p for p in bundled_plans if p.slug == "south-sichuan")
+    assert south.current_version is not None
+    chapter = south.current_version.nodes.get(key="c7")
+    with django_assert_max_num_queries(12):
+        html = _get(anon, reverse("node_detail", args=[south.slug, "c7"]))
+    assert chapter.title in html and html.count("原文第") > 10
+    with django_assert_max_num_queries(10):
+        _get(anon, reverse("plan_targets", args=[south.slug]))
+    with django_assert_max_num_queries(8):
+        _get(anon, reverse("plan_detail", args=[south.slug]))
+    # “原文第 N 页” links to the line the node starts on, and that line holds its words.
+    item = next(n for n in south.current_version.nodes.filter(kind="box_item") if n.title == "铁路")
+    html = _get(anon, reverse("plan_source", args=[south.slug]) + f"?line={item.line}")
+    line_html = html.split(f'id="L{item.line}"')[1].split("</div>")[0]
+    assert "铁路" in line_html
