@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("tasks/<int:task_id>/reports/start/", views.report_start, name="report_start"),
     path("reports/queue/", views.review_queue, name="review_queue"),
+    path("reports/health/", views.health_table, name="health"),
     path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
     path("reports/<int:report_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path(

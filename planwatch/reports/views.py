@@ -13,12 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
 from planwatch.reports import services
 from planwatch.reports.evidence import evidence_add, evidence_remove
 from planwatch.reports.forms import EvidenceForm, ReasonForm, ReportForm
+from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.permissions import (
     access_report,
@@ -194,3 +198,13 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
 def review_queue(request: HttpRequest) -> HttpResponse:
     reports = review_queue_for(user=request.user)
     return render(request, "reports/review_queue.html", {"reports": reports})
+
+
+@login_required
+@require_GET
+def health_table(request: HttpRequest) -> HttpResponse:
+    """Reporting health per unit, for planners and leaders (404 for everyone else)."""
+    if not (has_role(request.user, Role.PLANNER) or has_role(request.user, Role.LEADER)):
+        raise Http404
+    rows = reporting_health_for(user=request.user, today=timezone.localdate())
+    return render(request, "reports/health.html", {"rows": rows})

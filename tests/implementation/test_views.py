@@ -352,3 +352,21 @@ def test_list_pages_have_a_query_budget(
         assert pl.get(reverse("tasks:list_detail", args=[issued.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert pl.get(reverse("tasks:list_index")).status_code == 200
+
+
+def test_health_page_for_planners_and_leaders_only(
+    issued: AnnualList,
+    login: Login,
+    planner: Any,
+    leader: Any,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+    client: Client,
+) -> None:
+    url = reverse("reports:health")
+    for user in (planner, leader):
+        html = login(user).get(url).content.decode()
+        assert "宜宾市" in html and "泸州市" in html
+    for user in (yibin_reporter, yibin_reviewer):
+        assert login(user).get(url).status_code == 404
+    assert client.get(url).status_code == 302
