@@ -159,6 +159,26 @@ def test_html_drops_page_clutter() -> None:
     assert blocks[0].text == "国务院关于印发“十四五”现代综合交通运输体系发展规划的通知"
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "依法关闭退出落后产能，推动印刷打印行业转型。",
+            "依法关闭退出落后产能，推动印刷打印行业转型。",
+        ),
+        ("收藏家协会参与文化遗产保护。", "收藏家协会参与文化遗产保护。"),
+        ("第一章 总则【打印】", "第一章总则"),
+        ("【字体：大 中 小】【打印本页】【关闭窗口】", ""),
+        ("打印 关闭", ""),
+        ("字体：大 中 小 打印", ""),
+        ("分享到：微信 微博", ""),
+        ("2022-01-18 16:00 来源：中国政府网", ""),
+    ],
+)
+def test_html_clutter_words_inside_plan_text_are_kept(text: str, kept: str) -> None:
+    assert html_reader.web_text(text) == kept
+
+
 def test_html_headings_paragraphs_and_source_lines() -> None:
     source, blocks = html_blocks()
     heading = find(blocks, "一、发展环境")

@@ -24,96 +24,33 @@ from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
 from planwatch.parsing.readers.text import BOX_TITLE, box_blocks, collapse_space, table_text
 
-_DROP_TAGS = frozenset(
-    [
-        "script",
-        "style",
-        "nav",
-        "header",
-        "footer",
-        "noscript",
-        "iframe",
-        "form",
-        "select",
-        "button",
-        "template",
-        "svg",
-        "object",
-        "embed",
-        "canvas",
-        "audio",
-        "video",
-        "map",
-        "head",
-        "title",
-        "meta",
-        "link",
-    ]
-)
-_DROP_CLASS_OR_ID = frozenset(
-    [
-        "share",
-        "bdsharebuttonbox",
-        "bdshare",
-        "print",
-        "breadcrumb",
-        "crumb",
-        "crumbs",
-        "position",
-        "location",
-        "footer",
-        "header",
-        "nav",
-        "navbar",
-        "menu",
-        "sidebar",
-        "toolbar",
-        "fontsize",
-        "font-size",
-        "pagefoot",
-        "pagehead",
-    ]
-)
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "aside",
-        "blockquote",
-        "pre",
-        "center",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "tr",
-        "td",
-        "th",
-        "tbody",
-        "thead",
-        "tfoot",
-        "caption",
-        "figure",
-        "figcaption",
-        "address",
-        "hr",
-        "body",
-        "html",
-        "fieldset",
-        "legend",
-    ]
-)
+_DROP_TAGS = frozenset((
+    "script", "style", "nav", "header", "footer", "noscript", "iframe", "form", "select",
+    "button", "template", "svg", "object", "embed", "canvas", "audio", "video", "map", "head",
+    "title", "meta", "link",
+))  # fmt: skip
+_DROP_CLASS_OR_ID = frozenset((
+    "share", "bdsharebuttonbox", "bdshare", "print", "breadcrumb", "crumb", "crumbs",
+    "position", "location", "footer", "header", "nav", "navbar", "menu", "sidebar", "toolbar",
+    "fontsize", "font-size", "pagefoot", "pagehead",
+))  # fmt: skip
+_BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "aside", "blockquote", "pre", "center", "li",
+    "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "tbody", "thead", "tfoot", "caption",
+    "figure", "figcaption", "address", "hr", "body", "html", "fieldset", "legend",
+))  # fmt: skip
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Page widgets inside a line: bracketed links (【打印本页】【关闭窗口】【大】…) and the font-size
+# switch. Bare words such as 关闭 or 打印 are removed only when they make up the whole line,
+# since they also occur in plan text (“依法关闭落后产能”).
 _CLUTTER = re.compile(
-    r"【?\s*(?:字体|字号)\s*[:：]?\s*(?:\[?\s*[大中小]\s*\]?\s*){2,3}】?|"
-    r"【?\s*(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|我要纠错|纠错)\s*】?|"
-    r"【?\s*(?:大|中|小)\s*】?(?=\s*【)|"
-    r"分享到\s*[:：]?.*|扫一扫在手机(?:上)?打开当前页|(?:上|下)一篇\s*[:：].*"
+    r"【\s*(?:字体|字号)[^】]{0,16}】|"
+    r"【\s*(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|我要纠错|纠错|大|中|小)\s*】|"
+    r"(?:字体|字号)\s*[:：]\s*(?:[大中小]\s*){2,3}"
+)
+_CLUTTER_LINE = re.compile(
+    r"^(?:分享到|上一篇\s*[:：]|下一篇\s*[:：]|扫一扫在手机)|"
+    r"^(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|我要纠错|\s)+$"
 )
 _METADATA = re.compile(
     r"^\s*(?:\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*)?"
@@ -196,10 +133,14 @@ def _is_clutter(el: html.HtmlElement) -> bool:
 
 def web_text(text: str) -> str:
     """A paragraph's text without web clutter; "" when nothing but clutter was there."""
-    text = collapse_space(text)
-    if is_clutter(text) or _METADATA.match(text) or (_FOOTER_TEXT.search(text) and len(text) < 200):
+    text = collapse_space(_CLUTTER.sub(" ", collapse_space(text)))
+    if (
+        _CLUTTER_LINE.match(text)
+        or is_clutter(text)
+        or _METADATA.match(text)
+        or (_FOOTER_TEXT.search(text) and len(text) < 200)
+    ):
         return ""
-    text = collapse_space(_CLUTTER.sub(" ", text))
     return "" if not re.search(r"\w", text) else text
 
 
