@@ -71,6 +71,14 @@ def test_text_reader_leaves_out_copied_web_furniture() -> None:
     assert texts[-1] == "实施更大力度的研发费用加计扣除、高新技术企业税收优惠等普惠性政策。"
 
 
+def test_text_reader_keeps_a_trailer_word_followed_by_plan_headings() -> None:
+    source = "\n".join(
+        ["第一章 总则", "正文。"] * 5 + ["注释", "第二章 附则", "本规划自印发之日起施行。"]
+    )
+    texts = [b.text for b in text_reader.read(source, "a.txt").blocks]
+    assert texts[-3:] == ["注释", "第二章 附则", "本规划自印发之日起施行。"]
+
+
 # --- Markdown ---------------------------------------------------------------------------
 
 

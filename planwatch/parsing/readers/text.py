@@ -112,10 +112,12 @@ def _extend(block: Block, piece: str, number: int) -> None:
 
 def _trailer_start(lines: list[str]) -> int:
     """Index of an encyclopedia page's trailer heading (“参见”, “参考文献” …) standing alone
-    in the last fifth of the file, or len(lines)."""
+    in the last fifth of the file with no numbered heading after it, or len(lines)."""
     for index in range(len(lines) - 1, (len(lines) * 4) // 5 - 1, -1):
         if _TRAILER.match(strip_line(lines[index])):
-            return index
+            after = (match_numbering(strip_line(line)) for line in lines[index + 1 :])
+            if all(found is None or found.kind == "item" for found in after):
+                return index
     return len(lines)
 
 
