@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import grantable_roles, is_admin, manageable_units
 from planwatch.orgunits.models import OrgUnit
 
@@ -112,4 +113,30 @@ class UserCreateForm(_ScopedRoleFields, _NewPasswordFields):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    """Filters of the 用户管理 list; units limited to those the viewer manages."""
+
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("登录名、姓名或邮箱")}),
+    )
+
+    def __init__(self, *args: Any, manager: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = OrgUnitChoiceField(
+            queryset=manageable_units(manager).order_by("path"),
+            label=_("组织单位"),
+            required=False,
+            empty_label=_("全部单位"),
+        )
+        self.fields["role"] = forms.ChoiceField(
+            choices=[("", _("全部角色")), *[(r.value, r.label) for r in Role]],
+            label=_("角色"),
+            required=False,
+        )
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -18,6 +18,7 @@ from planwatch.accounts.permissions import (
     is_admin,
     role_paths,
 )
+from planwatch.orgunits.models import OrgUnit
 
 
 def _memberships_prefetch() -> Prefetch[Any]:
@@ -27,9 +28,12 @@ def _memberships_prefetch() -> Prefetch[Any]:
     )
 
 
-def user_list_for(*, viewer: Any, q: str = "") -> QuerySet[User]:
+def user_list_for(
+    *, viewer: Any, q: str = "", unit: OrgUnit | None = None, role: str = ""
+) -> QuerySet[User]:
     """The accounts `viewer` manages (see `permissions.can_manage_user`), with their
-    memberships prefetched; `q` narrows by login name, name or e-mail."""
+    memberships prefetched; `q` narrows by login name, name or e-mail, `unit` and `role` to
+    accounts holding (that) role on the unit or below it."""
     users: QuerySet[User] = User.objects.all()
     if not can_manage_users(viewer):
         return users.none()
@@ -48,6 +52,13 @@ def user_list_for(*, viewer: Any, q: str = "") -> QuerySet[User]:
         users = users.filter(
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q)
         )
+    if unit is not None or role:
+        held = Membership.objects.filter(user=OuterRef("pk"))
+        if unit is not None:
+            held = held.filter(org_unit__path__startswith=unit.path)
+        if role:
+            held = held.filter(role=role)
+        users = users.filter(Exists(held))
     return users.prefetch_related(_memberships_prefetch()).order_by("username")
 
 

@@ -79,11 +79,12 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    filters = UserFilterForm(request.GET or None)
-    q = filters.cleaned_data["q"] if filters.is_valid() else ""
-    page = Paginator(user_list_for(viewer=request.user, q=q), 50).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page, "q": q, "query": urlencode({"q": q} if q else {})}
-    return render(request, "accounts/user_list.html", context)
+    form = UserFilterForm(request.GET or None, manager=request.user)
+    filters = form.filters()
+    users = user_list_for(viewer=request.user, **filters)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    query = urlencode({k: getattr(v, "pk", v) for k, v in filters.items()})
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query})
 
 
 @login_required

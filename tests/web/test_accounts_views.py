@@ -359,3 +359,23 @@ def test_nav_shows_management_links_to_managers_only(
     html = yibin_reporter.get(page).content.decode()
     assert "用户管理" not in html and reverse("audit:event_list") not in html
     assert reverse("audit:event_list") in admin.get(page).content.decode()
+
+
+def test_user_list_filters_by_unit_and_role(
+    planner: Client,
+    chuannan_planner: Client,
+    yibin_reporter_user: User,
+    yibin_reviewer_user: User,
+    luzhou_reporter_user: User,
+    persona_units: Units,
+) -> None:
+    url = reverse("accounts:user_list")
+    yibin = persona_units["511500"].pk
+    html = planner.get(url, {"unit": yibin}).content.decode().split("<tbody>")[1]
+    assert "yibin_reporter" in html and "yibin_reviewer" in html and "luzhou" not in html
+    html = planner.get(url, {"unit": yibin, "role": "reporter"}).content.decode()
+    assert "yibin_reporter" in html and "yibin_reviewer<" not in html
+    # a unit outside the planner's scope is not a valid choice: the filter is ignored
+    chengdu = persona_units["510100"].pk
+    response = chuannan_planner.get(url, {"unit": chengdu})
+    assert response.status_code == 200 and "luzhou_reporter" in response.content.decode()
