@@ -167,7 +167,7 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
         stripped = raw.strip(" \t\r\ufeff\u3000")
         if not stripped:
             continue
-        footer = _FOOTER.match(stripped)
+        footer = _FOOTER.match(stripped) if stripped[0] in "—－-" else None
         if footer is not None:
             page = _check_footer(footer.group(1), page, no, warnings) + 1
             breaks += 1
