@@ -28,6 +28,9 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # Environment override of the size limit, in bytes (e.g. for a deployment taking larger scans).
 MAX_BYTES_ENV = "PLANWATCH_PARSE_MAX_BYTES"
 
+# A DOCX whose parts expand beyond this is refused before it is unpacked.
+MAX_EXPANDED_BYTES = 1024 * 1024 * 1024
+
 FORMATS: tuple[SourceFormat, ...] = get_args(SourceFormat)
 BINARY_FORMATS: frozenset[SourceFormat] = frozenset({"docx", "pdf"})
 
@@ -140,10 +143,11 @@ def _check_format_name(format: str | None, name: str) -> SourceFormat | None:
 
 
 def _binary_format(data: bytes, name: str) -> SourceFormat | None:
-    """ "pdf" or "docx" for those signatures (checked for truncation), None for text-like data;
-    raises for other binary formats."""
+    """The format "pdf" or "docx" for their signatures (checked for truncation), None for
+    text-like data; raises for other binary formats. A PDF header may follow up to 1 KB of
+    junk (the PDF specification tolerates it)."""
     head = data[:8]
-    if head.startswith(b"%PDF-"):
+    if head.startswith(b"%PDF-") or _junk_before_pdf_header(data[:1024]):
         _check_pdf_complete(data, name)
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -153,6 +157,13 @@ def _binary_format(data: bytes, name: str) -> SourceFormat | None:
         if head.startswith(signature):
             raise ParseError(name, problem)
     return None
+
+
+def _junk_before_pdf_header(head: bytes) -> bool:
+    """A “%PDF-” header after binary junk (control bytes), as some download tools leave it;
+    a text that merely mentions “%PDF-” has no control bytes before it."""
+    at = head.find(b"%PDF-")
+    return at > 0 and any(byte < 9 or 13 < byte < 32 for byte in head[:at])
 
 
 def _check_pdf_complete(data: bytes, name: str) -> None:
@@ -168,6 +179,9 @@ def _check_docx(data: bytes, name: str) -> None:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
                 raise ParseError(name, _zip_kind(names))
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > MAX_EXPANDED_BYTES:
+                raise ParseError(name, f"DOCX expands to {_human(expanded)}; refused as a ZIP bomb")
             bad = archive.testzip()
     except zipfile.BadZipFile:
         raise ParseError(name, "truncated or corrupt DOCX (damaged ZIP archive)") from None

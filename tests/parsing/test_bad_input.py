@@ -69,6 +69,14 @@ def test_zip_that_is_not_a_docx() -> None:
     assert refusal(other, "plan.zip") == "ZIP archive that is not a DOCX (no word/document.xml)"
 
 
+def test_docx_that_expands_too_far_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import planwatch.parsing.decode as decode_module
+
+    monkeypatch.setattr(decode_module, "MAX_EXPANDED_BYTES", 1000)
+    message = refusal(make_docx(), "bomb.docx")
+    assert message.startswith("DOCX expands to ") and message.endswith("refused as a ZIP bomb")
+
+
 def test_docx_with_broken_xml() -> None:
     broken = zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document"})
     assert refusal(broken, "plan.docx").startswith("corrupt DOCX")

@@ -125,6 +125,12 @@ def test_heading_heavy_text_with_blank_lines_is_not_pdf_text() -> None:
     assert not looks_like_pdf_text("\n\n".join(lines))
 
 
+def test_pdf_header_after_binary_junk_and_text_mentioning_it() -> None:
+    pdf = make_pdf()
+    assert decode(b"\x00\x01junk\n" + pdf, "download.pdf")[1] == "pdf"
+    assert decode("说明：文件头为%PDF-1.7。\n第一章 总则\n".encode(), "a.txt")[1] == "text"
+
+
 def test_forced_format_overrides_detection() -> None:
     content, fmt, _ = decode("# 标题\n\n正文。\n".encode(), "plan.md", format="text")
     assert (content, fmt) == ("# 标题\n\n正文。\n", "text")
