@@ -15,6 +15,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("操作"), required=False)
     target_type = forms.ChoiceField(label=_("对象类型"), required=False)
+    target_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -48,6 +49,7 @@ class AuditFilterForm(forms.Form):
             actor=data["actor"].strip(),
             action=data["action"],
             target_type=data["target_type"],
+            target_id=data["target_id"].strip(),
             date_from=data["date_from"],
             date_to=data["date_to"],
         )

@@ -16,6 +16,7 @@ class AuditFilters(TypedDict, total=False):
     actor: str
     action: str
     target_type: str
+    target_id: str
     date_from: date | None
     date_to: date | None
 
@@ -40,6 +41,8 @@ def audit_event_list_for(*, viewer: Any, filters: AuditFilters) -> QuerySet[Audi
         events = events.filter(action=action)
     if target_type := filters.get("target_type"):
         events = events.filter(target_type=target_type)
+    if target_id := filters.get("target_id"):
+        events = events.filter(target_id=target_id)
     if date_from := filters.get("date_from"):
         events = events.filter(created_at__gte=_day_start(date_from))
     if date_to := filters.get("date_to"):

@@ -77,6 +77,8 @@ def test_filters(
     assert "user.deactivate" in rows(actor="chuannan_planner")
     assert "membership.grant" not in rows(actor="chuannan_planner")
     assert "user.deactivate" not in rows(action="membership.grant")
+    history = rows(target_type="user", target_id=str(yibin_reporter_user.pk))
+    assert "user.deactivate" in history and "membership.grant" not in history
     assert "membership.grant" in rows(target_type="membership")
     today = timezone.localdate().isoformat()
     assert "membership.grant" in rows(date_from=today, date_to=today)
@@ -140,3 +142,12 @@ def test_request_id_is_echoed_and_recorded(
     assert len(generated) == 32
     bad = chuannan_planner.get("/audit/", headers={"X-Request-ID": "<script>"})
     assert bad["X-Request-ID"] != "<script>"
+
+
+def test_user_page_links_admins_to_the_history(
+    admin: Client, planner: Client, yibin_reporter_user: User
+) -> None:
+    url = reverse("accounts:user_detail", args=[yibin_reporter_user.pk])
+    link = f"target_type=user&amp;target_id={yibin_reporter_user.pk}"
+    assert link in admin.get(url).content.decode()
+    assert link not in planner.get(url).content.decode()
