@@ -33,6 +33,8 @@ class SearchHit:
     title: str
     snippet: SafeString
     score: float
+    # Where the node sits, when its own title says little: the box of a box item.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def search_nodes(
     if not matches:
         return SearchResults(q, total, limit, offset, [], terms)
     nodes = (
-        Node.objects.select_related("version__plan")
+        Node.objects.select_related("version__plan", "parent")
         .filter(pk__in=[m.node_id for m in matches], version__plan__in=visible)
         .order_by()
     )
@@ -124,4 +126,12 @@ def _hit(node: Node, terms: list[str], score: float) -> SearchHit:
         title=hit_title(node),
         snippet=highlight.snippet(body, terms),
         score=score,
+        context=_context(node),
     )
+
+
+def _context(node: Node) -> str:
+    parent = node.parent
+    if node.kind == NodeKind.BOX_ITEM and parent is not None:
+        return " ".join(p for p in (parent.label, parent.title) if p)
+    return ""

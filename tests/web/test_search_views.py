@@ -3,6 +3,8 @@ the same for anonymous visitors and signed-in users (plans are public)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -87,3 +89,30 @@ def test_snippets_never_carry_markup_from_the_text(
     html = anon.get("/search/", {"q": "水利"}).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
+
+
+def test_a_page_past_the_last_links_back(anon: Client, corpus: dict[str, PlanFixture]) -> None:
+    html = anon.get("/search/", {"q": "建设", "page": 99}).content.decode()
+    assert "结果只有 1 页" in html and "page=1" in html
+
+
+def test_box_items_show_their_box(anon: Client, corpus: dict[str, PlanFixture]) -> None:
+    html = anon.get("/search/", {"q": "成自宜高铁"}).content.decode()
+    assert "专栏1 重大交通项目" in html
+
+
+def test_the_page_links_each_hit_to_its_place_in_the_plan(
+    anon: Client, corpus: dict[str, PlanFixture]
+) -> None:
+    html = anon.get("/search/", {"q": "成自宜高铁"}).content.decode()
+    assert "/plans/chuannan/n/c1/#n-c1.b1.i1" in html
+
+
+def test_query_budget(
+    anon: Client, corpus: dict[str, PlanFixture], django_assert_max_num_queries: Any
+) -> None:
+    anon.get("/search/", {"q": "建设"})  # warm the segmenter
+    with django_assert_max_num_queries(12):
+        anon.get("/search/", {"q": "建设", "plan": corpus["chuannan"].plan.pk})
+    with django_assert_max_num_queries(8):
+        anon.get("/api/v1/search", {"q": "建设"})
