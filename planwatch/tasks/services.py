@@ -130,6 +130,15 @@ def _draft_from_node(
     )
 
 
+def _responsible(named: list[OrgUnit] | None, covered: list[OrgUnit]) -> list[OrgUnit]:
+    """The covered prefectures a clause names (a plan names other cities too — as
+    destinations of a railway, say — but cannot make them responsible), else all of them."""
+    if not covered:
+        return named or []
+    inside = [u for u in named or [] if u in covered]
+    return inside or covered
+
+
 def _link_responsible(tasks: list[Task], units: list[list[OrgUnit]]) -> None:
     through = Task.responsible_units.through
     through.objects.bulk_create(
@@ -161,7 +170,7 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult
             for i, n in enumerate(sources)
         ]
         created = Task.objects.bulk_create(drafts)
-        _link_responsible(created, [places.get(n.pk) or fallback for n in sources])
+        _link_responsible(created, [_responsible(places.get(n.pk), fallback) for n in sources])
         audit_record(
             actor=actor,
             action="task.drafts_generate",

@@ -141,6 +141,7 @@ def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = No
         NodeKind.PROVISION, "c3.p1", "建设川南城际铁路网。", "推进宜宾至泸州城际铁路建设。", c3
     )
     NodePlace.objects.create(node=p1, org_unit=units.cuiping)
+    NodePlace.objects.create(node=p1, org_unit=units.panzhihua)  # named, but not in 川南
     c5 = m.add(NodeKind.CHAPTER, "c5", "第五章 推动生态环境共保共治")
     m.add(NodeKind.PROVISION, "c5.p1", "加强长江生态保护。", "共同实施长江干流生态修复。", c5)
     box = m.add(NodeKind.BOX, "c5.b1", "专栏 1 生态保护重点工程", "", c5)

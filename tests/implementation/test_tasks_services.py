@@ -49,7 +49,8 @@ def test_generate_drafts_one_task_per_provision_and_box_item(
 def test_generate_suggests_units_visibly(plan: Plan, planner: Any, units: Units) -> None:
     task_drafts_generate(plan=plan, year=2024, actor=planner)
     tasks = _by_key(plan)
-    # The clause names 翠屏区, a county of 宜宾: the prefecture is the responsible subject.
+    # The clause names 翠屏区, a county of 宜宾: the prefecture is the responsible subject;
+    # it also names 攀枝花, which lies outside the plan's zone and cannot be made responsible.
     assert list(tasks["c3.p1"].responsible_units.all()) == [units.yibin]
     # No place named: the plan's covered prefectures (its zone's).
     assert set(tasks["c5.p1"].responsible_units.all()) == {units.yibin, units.luzhou}
