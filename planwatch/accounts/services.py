@@ -64,6 +64,10 @@ def user_create(
     username = username.strip()
     if not username:
         raise ValidationError({"username": _("请填写登录名。")})
+    try:  # letters (Chinese too), digits and @.+-_ only, at most 150 characters
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from exc
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("登录名已被使用。")})
     if (org_unit is None) != (role is None):

@@ -82,7 +82,13 @@ def test_user_create_outside_scope_is_refused_and_changes_nothing(
 
 @pytest.mark.parametrize(
     ("username", "password", "field"),
-    [("", GOOD_PASSWORD, "username"), ("planner", GOOD_PASSWORD, "username")],
+    [
+        ("", GOOD_PASSWORD, "username"),
+        ("planner", GOOD_PASSWORD, "username"),
+        ("has space", GOOD_PASSWORD, "username"),
+        ("<b>x</b>", GOOD_PASSWORD, "username"),
+        ("x" * 151, GOOD_PASSWORD, "username"),
+    ],
 )
 def test_user_create_validates_the_username(
     planner_user: User, persona_units: Units, username: str, password: str, field: str
@@ -260,3 +266,14 @@ def test_a_failed_service_leaves_no_audit_event(persona_units: Units) -> None:
     with pytest.raises(ValidationError):
         services.user_create(actor=None, username="TAKEN", password=GOOD_PASSWORD)
     assert events().count() == 0
+
+
+def test_chinese_login_names_are_allowed(planner_user: User, persona_units: Units) -> None:
+    user = services.user_create(
+        actor=planner_user,
+        username="宜宾市发改委.张三",
+        password=GOOD_PASSWORD,
+        org_unit=persona_units["511500"],
+        role=Role.REPORTER,
+    )
+    assert user.username == "宜宾市发改委.张三"
