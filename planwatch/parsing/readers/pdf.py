@@ -144,7 +144,8 @@ def _read_page(page: Any, number: int, before: int) -> tuple[list[_Line], list[B
         for i, item in enumerate(raw, start=1)
     ]
     tables: list[Block] = []
-    for table in page.find_tables():
+    ruled = bool(page.lines or page.rects or page.curves)  # no rules, no ruled table
+    for table in page.find_tables() if ruled else []:
         if _is_page_frame(table.bbox, page, table.extract()):
             continue
         inside = [ln for ln in lines if _within(ln, table.bbox)]
