@@ -169,3 +169,15 @@ def test_box_items_numbered_with_full_stops() -> None:
         ("box_item", "（2）公路"),
         ("box_text", box_line + "。"),
     ]
+
+
+def test_form_feeds_start_pages_without_double_counting() -> None:
+    text = "第一页。\n\f第二页。\n- 2 -\n\f第三页。\n\f第四页。"
+    lines, pages, warnings = scan_pages(text)
+    assert [(line.text, line.page) for line in lines] == [
+        ("第一页。", 1),
+        ("第二页。", 2),
+        ("第三页。", 3),
+        ("第四页。", 4),
+    ]
+    assert pages == 4 and warnings == []

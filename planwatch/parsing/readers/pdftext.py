@@ -157,23 +157,33 @@ def _forget_pages(blocks: list[Block]) -> None:
 
 def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
     """Non-blank, non-footer lines with their printed pages; the page count (None when the
-    text shows no page boundary at all); footer warnings."""
-    page, breaks = 1, 0
+    text shows no page boundary at all); footer warnings.
+
+    A page ends at a footer line, and a new page starts at a line that begins with one ASCII
+    space (this text layer's join) or with a form feed (pdftotext's page separator) — unless a
+    footer has just closed the page, so that no page is counted twice."""
+    page, breaks, after_footer = 1, 0, False
     out: list[PdfLine] = []
     warnings: list[Warning] = []
     for no, raw in enumerate(text.split("\n"), start=1):
-        if raw.startswith(" ") and not raw.startswith("  ") and (out or page > 1):
+        if _opens_page(raw) and (out or page > 1) and not after_footer:
             page, breaks = page + 1, breaks + 1
-        stripped = raw.strip(" \t\r\ufeff\u3000")
+        stripped = raw.strip(" \t\r\f\ufeff\u3000")
         if not stripped:
             continue
         footer = _FOOTER.match(stripped) if stripped[0] in "—－-" else None
         if footer is not None:
             page = _check_footer(footer.group(1), page, no, warnings) + 1
-            breaks += 1
+            breaks, after_footer = breaks + 1, True
             continue
+        after_footer = False
         out.append(PdfLine(no, stripped, page, _classify(stripped)))
     return out, (page if breaks else None), warnings
+
+
+def _opens_page(raw: str) -> bool:
+    """A line that starts a new printed page: one leading ASCII space, or a form feed."""
+    return (raw.startswith(" ") and not raw.startswith("  ")) or raw.startswith("\f")
 
 
 def _check_footer(printed: str, page: int, no: int, warnings: list[Warning]) -> int:
