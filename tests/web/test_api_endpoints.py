@@ -199,3 +199,11 @@ def test_a_plan_without_a_current_version(anon: Client, corpus: dict[str, PlanFi
     node = Node.objects.filter(version__plan=plan).first()
     assert node is not None
     assert check(anon, f"/api/v1/nodes/{node.pk}")["is_current"] is False
+
+
+def test_json_is_utf8_with_chinese_as_characters(
+    anon: Client, corpus: dict[str, PlanFixture]
+) -> None:
+    response = anon.get("/api/v1/plans")
+    assert "charset=utf-8" in response["Content-Type"]
+    assert "川南经济区" in response.content.decode("utf-8")
