@@ -77,9 +77,7 @@ def plan_summaries_for(*, viewer: Any) -> list[PlanSummary]:
         .values("version")
         .annotate(**{k: Count("id", filter=Q(role=k)) for k in QuantityRole.values})
     }
-    prefectures = {
-        u.short_name: u for u in OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE) if u.short_name
-    }
+    prefectures = _prefectures_by_short_name()
     out = []
     for plan in plans:
         version = plan.current_version
@@ -94,6 +92,17 @@ def plan_summaries_for(*, viewer: Any) -> list[PlanSummary]:
         cities = [(c, prefectures.get(c)) for c in version.cities]
         out.append(PlanSummary(plan=plan, version=version, counts=counts, cities=cities))
     return out
+
+
+def _prefectures_by_short_name() -> dict[str, OrgUnit]:
+    units = OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE, is_active=True)
+    return {u.short_name: u for u in units if u.short_name}
+
+
+def plan_cities_for(*, viewer: Any, version: PlanVersion) -> list[tuple[str, OrgUnit | None]]:
+    """The cities a version says it covers, each with its unit when known (one query)."""
+    prefectures = _prefectures_by_short_name()
+    return [(c, prefectures.get(c)) for c in version.cities]
 
 
 def plan_toc_for(*, viewer: Any, version: PlanVersion) -> list[Node]:

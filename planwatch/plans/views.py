@@ -42,8 +42,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.access_plan(request.user, slug)
     version = selectors.access_version(request.user, plan, _version_number(request))
-    toc = selectors.plan_toc_for(viewer=request.user, version=version)
-    return render(request, "plans/plan_detail.html", {"plan": plan, "version": version, "toc": toc})
+    context = {
+        "plan": plan,
+        "version": version,
+        "toc": selectors.plan_toc_for(viewer=request.user, version=version),
+        "cities": selectors.plan_cities_for(viewer=request.user, version=version),
+    }
+    return render(request, "plans/plan_detail.html", context)
 
 
 def node_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:

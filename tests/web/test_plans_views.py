@@ -307,3 +307,8 @@ def test_bundled_pages_are_grounded_and_within_query_budgets(
     html = _get(anon, reverse("plan_source", args=[south.slug]) + f"?line={item.line}")
     line_html = html.split(f'id="L{item.line}"')[1].split("</div>")[0]
     assert "铁路" in line_html
+
+
+def test_missing_pages_use_the_site_404_page(anon: Client, orgunits: Any) -> None:
+    html = _get(anon, "/plans/no-such-plan/", 404)
+    assert "页面不存在" in html and reverse("home") in html
