@@ -124,6 +124,15 @@ def test_markdown_setext_heading_code_block_and_inline_markup() -> None:
     ]
 
 
+def test_markdown_front_matter_is_not_a_heading() -> None:
+    source = "---\ntitle: 某县规划\ndate: 2021-06-01\n---\n\n# 某县规划\n\n## 第一章 总则\n"
+    blocks = markdown_reader.read(source, "a.md").blocks
+    assert [(b.text, b.markup_level, b.line) for b in blocks] == [
+        ("某县规划", 1, 6),
+        ("第一章 总则", 2, 8),
+    ]
+
+
 def test_markdown_raw_html_table_goes_through_the_html_reader() -> None:
     source = (
         "## 一、主要指标\n\n<table>\n"

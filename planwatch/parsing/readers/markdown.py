@@ -37,12 +37,24 @@ class _State:
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
     """Blocks of a Markdown document, in order."""
-    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    text = _blank_front_matter(content.decode("utf-8") if isinstance(content, bytes) else content)
     parser = MarkdownIt("commonmark").enable("table")
     state = _State()
     for token in parser.parse(text):
         _visit(token, state)
     return ReaderOutput(blocks=state.blocks)
+
+
+def _blank_front_matter(text: str) -> str:
+    """The text with a leading YAML front-matter block (---/--- or ---/...) blanked out, line
+    for line so that line numbers hold: CommonMark would read its last line as a heading."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    end = next((i for i, line in enumerate(lines[1:40], 1) if line.strip() in ("---", "...")), 0)
+    if not end:
+        return text
+    return "\n" * end + "\n" + "\n".join(lines[end + 1 :])
 
 
 def _visit(token: Token, state: _State) -> None:
