@@ -223,8 +223,11 @@ def _store_plan(
     """Store one parsed plan as a new version of its plan; when its node tree is the same
     as the current version's (a revised document that left this plan alone), store nothing
     and return the plan."""
-    zone = _zone_for(parsed.title, ref.zones)
-    plan = _plan_for(parsed.title, zone)
+    # A plan is known by its title (as stored: the column holds 255 characters); a parse
+    # without one is named after the document so it is still kept and findable.
+    title = (parsed.title.strip() or document.name)[:255]
+    zone = _zone_for(title, ref.zones)
+    plan = _plan_for(title, zone)
     keyed = keyed_nodes(parsed.nodes)
     previous = plan.versions.order_by("-number").first()
     diff: VersionDiff | dict[str, Any] = {}
@@ -239,7 +242,7 @@ def _store_plan(
         document=document,
         index_in_document=index,
         number=(previous.number + 1) if previous is not None else 1,
-        title=parsed.title[:255],
+        title=title,
         line=parsed.line,
         page=parsed.page,
         cities=list(parsed.cities),

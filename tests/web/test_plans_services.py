@@ -253,3 +253,13 @@ def test_a_revised_bundled_document_versions_only_the_plan_that_changed(
     diff = result.versions[0].diff
     assert diff["previous"] == 1 and not diff["added"] and not diff["removed"]
     assert len(diff["changed"]) == 1
+
+
+def test_untitled_and_overlong_plans_are_still_kept(orgunits: dict[str, OrgUnit]) -> None:
+    data, parsed = sample_parse(text="无题\n" * 30)
+    parsed.plans[0].title = ""
+    parsed.plans[1].title = "很长的规划名称" * 60
+    result = services.plan_ingest(data=data, name="untitled.txt", actor=None, parsed=parsed)
+    titles = [v.plan.title for v in result.versions]
+    assert titles[0] == "untitled.txt"
+    assert len(titles[1]) == 255

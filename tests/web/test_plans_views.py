@@ -312,3 +312,10 @@ def test_bundled_pages_are_grounded_and_within_query_budgets(
 def test_missing_pages_use_the_site_404_page(anon: Client, orgunits: Any) -> None:
     html = _get(anon, "/plans/no-such-plan/", 404)
     assert "页面不存在" in html and reverse("home") in html
+
+
+def test_first_version_diff_page_says_there_is_nothing_to_compare(
+    anon: Client, sample_plans: IngestResult
+) -> None:
+    plan = _south(sample_plans)
+    assert "首个版本" in _get(anon, reverse("plan_version_diff", args=[plan.slug, 1]))
