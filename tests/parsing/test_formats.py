@@ -362,3 +362,29 @@ def test_docx_with_word_list_numbering_tree() -> None:
         (1, "chapter", "第二章", "保障措施"),
         (2, "section", "第一节", "加强组织领导"),
     ]
+
+
+# --- the bundled seed in other encodings ----------------------------------------------------
+
+
+def seed_outline(result: ParseResult) -> list[tuple[str, Outline]]:
+    return [(plan.title, outline(plan)) for plan in result.plans]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reported"),
+    [
+        ("gbk", "gbk"),
+        ("utf-16", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+        ("utf-8-sig", "utf-8-sig"),
+    ],
+)
+def test_seed_in_other_encodings_gives_the_same_plans(
+    seed: ParseResult, seed_path: Path, encoding: str, reported: str
+) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    result = parse_bytes(text.encode(encoding), name=seed_path.name)
+    assert (result.source.format, result.source.encoding) == ("pdf-text", reported)
+    assert result.source.pages == seed.source.pages
+    assert seed_outline(result) == seed_outline(seed)
