@@ -24,6 +24,9 @@ def gunicorn_argv(*, bind: str, workers: int, extra: list[str]) -> list[str]:
         str(workers),
         "--access-logfile",
         "-",
+        # An upload of several plan documents is parsed and stored within its request.
+        "--timeout",
+        "120",
         *extra,
     ]
 
