@@ -181,3 +181,18 @@ def test_form_feeds_start_pages_without_double_counting() -> None:
         ("第四页。", 4),
     ]
     assert pages == 4 and warnings == []
+
+
+def test_kept_first_line_indent_opens_a_paragraph() -> None:
+    # A full line ends a sentence; the next line is as wide but printed with its indent.
+    text = "\n".join(
+        ["第一章 总则", "    " + FULL, FULL[:-1] + "。", "    " + FULL, FULL, FULL, "完。"]
+    )
+    blocks = pdftext.read(text, "t").blocks
+    assert [(b.line, b.end_line) for b in blocks] == [(1, 1), (2, 3), (4, 7)]
+
+
+def test_margin_on_every_line_is_not_an_indent() -> None:
+    text = "  第一章 总则\n  " + FULL[:-1] + "。\n  " + FULL + "\n  完。"
+    blocks = pdftext.read(text, "t").blocks
+    assert [(b.line, b.end_line) for b in blocks] == [(1, 1), (2, 4)]

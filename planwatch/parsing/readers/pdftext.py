@@ -131,6 +131,8 @@ class PdfLine:
     text: str
     page: int
     kind: str
+    lead: int = 0  # leading white space in half-em units (a layer that keeps indents)
+    indented: bool = False  # `lead` exceeds the document's margin by an indent (`_mark_indents`)
 
     @cached_property
     def width(self) -> float:
@@ -142,6 +144,7 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     """Blocks of a PDF text layer: paragraphs, headings, box parts, figures and TOC entries."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     lines, pages, warnings = scan_pages(text)
+    _mark_indents(lines)
     blocks = _Grouper(lines, measure_layout(lines)).run()
     if pages is None:
         _forget_pages(blocks)
@@ -177,8 +180,35 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
             breaks, after_footer = breaks + 1, True
             continue
         after_footer = False
-        out.append(PdfLine(no, stripped, page, _classify(stripped)))
+        out.append(PdfLine(no, stripped, page, _classify(stripped), _lead(raw)))
     return out, (page if breaks else None), warnings
+
+
+def _lead(raw: str) -> int:
+    """Leading white space of a raw line in half-em units (space 1, U+3000 2, tab 4)."""
+    width = 0
+    for ch in raw:
+        if ch == " ":
+            width += 1
+        elif ch == "\u3000":
+            width += 2
+        elif ch == "\t":
+            width += 4
+        elif ch != "\f":
+            break
+    return width
+
+
+def _mark_indents(lines: list[PdfLine]) -> None:
+    """Flag lines whose leading white space is a first-line indent: at least 2 em more than
+    the document's usual margin (the commonest lead), so a layout that pads every line with
+    a margin does not make every line a paragraph start."""
+    if not any(line.lead for line in lines):
+        return
+    margin = Counter(line.lead for line in lines if line.kind == "text").most_common(1)
+    base = margin[0][0] if margin else 0
+    for line in lines:
+        line.indented = line.lead >= base + 4
 
 
 def _opens_page(raw: str) -> bool:
@@ -249,6 +279,8 @@ def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine, layout: Lay
         return False
     if prev.width + (INDENT if prev_first else 0.0) < layout.full_min:
         return True
+    if cur.indented:
+        return True  # the layer kept the first-line indent
     if cur.text[:1] in _ITEM_OPENERS and match_numbering(cur.text) is not None:
         return True  # “1．…” / “（2）…”: a numbered paragraph
     if _ends_sentence(cur) and cur.width < layout.tail_max:
