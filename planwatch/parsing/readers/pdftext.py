@@ -15,136 +15,54 @@ It undoes the layout and nothing more:
 * tables of contents: entries (page number before the leader dots, one wrapped entry joined)
   become blocks with hint "toc"; the title line above "目录" gets hint "toc_title".
 
-Headings stay one block each; the structure builder recognises their numbering."""
+Headings stay one block each; the structure builder recognises their numbering. Pages, line
+roles and widths come from `readers.pdflines`; this module groups the lines into blocks."""
 
 from __future__ import annotations
 
-import re
-import statistics
-from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property
-
-from planwatch.parsing.cleaning import clean_spanned, em_width
-from planwatch.parsing.model import Block, Warning
+from planwatch.parsing.cleaning import clean_spanned
+from planwatch.parsing.model import Block
 from planwatch.parsing.numbering import match_numbering
 from planwatch.parsing.readers import ReaderOutput
+from planwatch.parsing.readers.pdflines import (
+    BOX_LINE_MIN,
+    FIRST_LINE_MAX,
+    FULL_LINE_MIN,
+    INDENT,
+    ITEM_OPENERS,
+    REFERENCE_FULL,
+    TITLE,
+    TOC_ENTRY,
+    Layout,
+    PdfLine,
+    ends_sentence,
+    mark_indents,
+    measure_layout,
+    scan_pages,
+    short_title,
+)
 
-_FOOTER = re.compile(r"^[—－-]\s*(\d{1,4})\s*[—－-]$")
-_TOC_HEADER = re.compile(r"^目[\u3000 ]*录$")
-_TOC_ENTRY = re.compile(
-    r"^(?P<title>.*?)[\u3000 ]*(?P<page>\d{1,4})?[\u3000 ]*(?:…+|\.{3,}|·{3,})[\u3000 ]*"
-    r"(?P<after>\d{1,4})?$"
-)
-_DIGIT = re.compile(r"\d")
-_BOX_ITEM = re.compile(r"^\d{1,2}\u3000")
-_TITLE = re.compile(
-    r"^[^。,，;；:：!！?？]{4,60}(规划|纲要|计划|方案|意见|报告|通知|决定|办法|条例|建议)"
-    r"(（[^）]{1,30}）|\([^)]{1,30}\))?$"
-)
-_TITLE_ENDS = (
-    "规划",
-    "纲要",
-    "计划",
-    "方案",
-    "意见",
-    "报告",
-    "通知",
-    "决定",
-    "办法",
-    "条例",
-    "建议",
-    "）",
-    ")",
-)
-_SENTENCE_END = ("。", "！", "？")
+__all__ = [
+    "BOX_LINE_MIN",
+    "FIRST_LINE_MAX",
+    "FULL_LINE_MIN",
+    "REFERENCE_FULL",
+    "Layout",
+    "PdfLine",
+    "measure_layout",
+    "read",
+    "scan_pages",
+]
+
 # Structural lines keep their U+3000 label separator: the builder reads the numbering from it.
 _VERBATIM = frozenset({"box", "box_item", "figure", "title"})
-
-# 一、 and （一） lines standing alone are headings; 1． and （1） open numbered paragraphs.
-_LIST_HEADINGS = frozenset({"cn", "paren_cn"})
-_ITEM_OPENERS = frozenset("0123456789（(①②③④⑤⑥⑦⑧⑨⑩")
-
-# Thresholds in em (see cleaning.em_width): body paragraph-first lines measure 25–26.5 em,
-# full body lines 27–29, box lines 33–37. A paragraph-first line is indented by about 2 em.
-FIRST_LINE_MAX = 26.3
-FULL_LINE_MIN = 26.5
-BOX_LINE_MIN = 30.5
-INDENT = 2.0
-SAMPLE_LINES = 3000  # width sample that calibrates a document's layout
-# `measure_layout` on the bundled file, where the thresholds above were measured.
-REFERENCE_FULL = 27.5
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The width thresholds of one document, set relative to its full body line (as measured by
-    `measure_layout`; `REFERENCE_FULL` in the bundled file, where the constants above were
-    measured), so that a PDF with longer or shorter lines is read the same way."""
-
-    full: float = REFERENCE_FULL
-
-    @property
-    def first_max(self) -> float:
-        """Widest paragraph-first line (full minus the 2 em indent, with margin)."""
-        return self.full - (REFERENCE_FULL - FIRST_LINE_MAX)
-
-    @property
-    def full_min(self) -> float:
-        """Narrowest line that may still be a full (justified) line."""
-        return self.full - (REFERENCE_FULL - FULL_LINE_MIN)
-
-    @property
-    def box_min(self) -> float:
-        """Narrowest 专栏 line (smaller font, more characters per line)."""
-        return self.full + (BOX_LINE_MIN - REFERENCE_FULL)
-
-    @property
-    def tail_max(self) -> float:
-        """Widest one-sentence line taken as a paragraph's tail rather than a new paragraph."""
-        return self.first_max - 1.5
-
-
-def measure_layout(lines: list[PdfLine]) -> Layout:
-    """The document's full line width: the commonest width (0.5 em bins, refined by the median
-    around it) of text lines that run on into another text line, on an evenly spread sample.
-    Falls back to the bundled file's layout when there are too few such lines."""
-    step = max(1, len(lines) // SAMPLE_LINES)
-    widths = [
-        a.width
-        for a, b in zip(lines[::step], lines[1::step], strict=False)
-        if a.kind == "text" and b.kind == "text" and not _ends_sentence(a)
-    ]
-    if len(widths) < 30:
-        return Layout()
-    bins = Counter(round(width * 2) / 2 for width in widths)
-    mode = bins.most_common(1)[0][0]
-    return Layout(statistics.median(w for w in widths if abs(w - mode) <= 1.0))
-
-
-@dataclass
-class PdfLine:
-    """One visual text line: input line number, text without the page-join space, page, and
-    layout role (text | heading | title | box | box_item | figure | toc | toc_header)."""
-
-    no: int
-    text: str
-    page: int
-    kind: str
-    lead: int = 0  # leading white space in half-em units (a layer that keeps indents)
-    indented: bool = False  # `lead` exceeds the document's margin by an indent (`_mark_indents`)
-
-    @cached_property
-    def width(self) -> float:
-        """Printed width in em (`cleaning.em_width`), measured only where a decision needs it."""
-        return em_width(self.text)
 
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
     """Blocks of a PDF text layer: paragraphs, headings, box parts, figures and TOC entries."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     lines, pages, warnings = scan_pages(text)
-    _mark_indents(lines)
+    mark_indents(lines)
     blocks = _Grouper(lines, measure_layout(lines)).run()
     if pages is None:
         _forget_pages(blocks)
@@ -158,114 +76,11 @@ def _forget_pages(blocks: list[Block]) -> None:
         block.spans = [(offset, line, None) for offset, line, _ in block.spans]
 
 
-def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
-    """Non-blank, non-footer lines with their printed pages; the page count (None when the
-    text shows no page boundary at all); footer warnings.
-
-    A page ends at a footer line, and a new page starts at a line that begins with one ASCII
-    space (this text layer's join) or with a form feed (pdftotext's page separator) — unless a
-    footer has just closed the page, so that no page is counted twice."""
-    page, breaks, after_footer = 1, 0, False
-    out: list[PdfLine] = []
-    warnings: list[Warning] = []
-    for no, raw in enumerate(text.split("\n"), start=1):
-        if _opens_page(raw) and (out or page > 1) and not after_footer:
-            page, breaks = page + 1, breaks + 1
-        stripped = raw.strip(" \t\r\f\ufeff\u3000")
-        if not stripped:
-            continue
-        footer = _FOOTER.match(stripped) if stripped[0] in "—－-" else None
-        if footer is not None:
-            page = _check_footer(footer.group(1), page, no, warnings) + 1
-            breaks, after_footer = breaks + 1, True
-            continue
-        after_footer = False
-        out.append(PdfLine(no, stripped, page, _classify(stripped), _lead(raw)))
-    return out, (page if breaks else None), warnings
-
-
-def _lead(raw: str) -> int:
-    """Leading white space of a raw line in half-em units (space 1, U+3000 2, tab 4)."""
-    width = 0
-    for ch in raw:
-        if ch == " ":
-            width += 1
-        elif ch == "\u3000":
-            width += 2
-        elif ch == "\t":
-            width += 4
-        elif ch != "\f":
-            break
-    return width
-
-
-def _mark_indents(lines: list[PdfLine]) -> None:
-    """Flag lines whose leading white space is a first-line indent: at least 2 em more than
-    the document's usual margin (the commonest lead), so a layout that pads every line with
-    a margin does not make every line a paragraph start."""
-    if not any(line.lead for line in lines):
-        return
-    margin = Counter(line.lead for line in lines if line.kind == "text").most_common(1)
-    base = margin[0][0] if margin else 0
-    for line in lines:
-        line.indented = line.lead >= base + 4
-
-
-def _opens_page(raw: str) -> bool:
-    """A line that starts a new printed page: one leading ASCII space, or a form feed."""
-    return (raw.startswith(" ") and not raw.startswith("  ")) or raw.startswith("\f")
-
-
-def _check_footer(printed: str, page: int, no: int, warnings: list[Warning]) -> int:
-    """The page a footer closes. It must give the computed page, read forwards or with its
-    digits reversed (this text layer reverses multi-digit numbers); otherwise the printed
-    number wins (the reading nearer the count) and a warning says where the count slipped."""
-    forwards, backwards = int(printed), int(printed[::-1])
-    if page in (forwards, backwards):
-        return page
-    printed_page = min((forwards, backwards), key=lambda value: abs(value - page))
-    message = f"footer —{printed}— on computed page {page}; page count reset to {printed_page}"
-    warnings.append(Warning("page-footer-mismatch", message, no))
-    return printed_page
-
-
-def _classify(text: str) -> str:
-    """Layout role of a line, from its own text only (runs on every line: cheap tests first)."""
-    if text[0] == "目" and _TOC_HEADER.match(text):
-        return "toc_header"
-    if ("…" in text or "...." in text) and _TOC_ENTRY.match(text) and _DIGIT.search(text):
-        return "toc"
-    if text.endswith(_SENTENCE_END):
-        return "text"
-    numbering = match_numbering(text)
-    if numbering is not None and numbering.title:
-        if numbering.style in ("part", "chapter", "section") and em_width(text) <= BOX_LINE_MIN:
-            return "heading"
-        if numbering.style in ("box", "figure"):
-            return numbering.style
-        if numbering.style in _LIST_HEADINGS and _short_title(text):
-            return "heading"
-    if text[0].isdigit() and _BOX_ITEM.match(text):
-        return "box_item"
-    if text.endswith(_TITLE_ENDS) and _TITLE.match(text) and em_width(text) <= FIRST_LINE_MAX:
-        return "title"
-    return "text"
-
-
 def _item_heading(line: PdfLine) -> bool:
     """Inside a box, a short unpunctuated line numbered 1． / （1） / ① heads an item (boxes
     of other documents number their items this way instead of “1　”)."""
-    numbering = match_numbering(line.text) if line.text[:1] in _ITEM_OPENERS else None
-    return numbering is not None and numbering.kind == "item" and _short_title(line.text)
-
-
-def _short_title(text: str) -> bool:
-    """A line that can only be a heading: short of a full line, no sentence punctuation."""
-    return em_width(text) < FIRST_LINE_MAX and not any(mark in text for mark in "。；;,，：:")
-
-
-def _ends_sentence(line: PdfLine) -> bool:
-    return line.text.endswith(_SENTENCE_END)
+    numbering = match_numbering(line.text) if line.text[:1] in ITEM_OPENERS else None
+    return numbering is not None and numbering.kind == "item" and short_title(line.text)
 
 
 def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine, layout: Layout) -> bool:
@@ -275,15 +90,15 @@ def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine, layout: Lay
     paragraph for certain. Otherwise `prev` may end mid-paragraph, and `cur` decides: a short
     line that itself ends the sentence is a tail (“加强应急物流建设。”), a line of
     paragraph-first width opens a paragraph, a full-width line continues."""
-    if not _ends_sentence(prev):
+    if not ends_sentence(prev):
         return False
     if prev.width + (INDENT if prev_first else 0.0) < layout.full_min:
         return True
     if cur.indented:
         return True  # the layer kept the first-line indent
-    if cur.text[:1] in _ITEM_OPENERS and match_numbering(cur.text) is not None:
+    if cur.text[:1] in ITEM_OPENERS and match_numbering(cur.text) is not None:
         return True  # “1．…” / “（2）…”: a numbered paragraph
-    if _ends_sentence(cur) and cur.width < layout.tail_max:
+    if ends_sentence(cur) and cur.width < layout.tail_max:
         return False
     return cur.width < layout.first_max
 
@@ -335,7 +150,7 @@ class _Grouper:
         if line.kind != "title" or not self.para:
             return False
         prev = self.para[-1]
-        return prev.page == line.page and not _ends_sentence(prev)
+        return prev.page == line.page and not ends_sentence(prev)
 
     def _wrapped_title(self, line: PdfLine) -> bool:
         """A title printed over two lines (“…第十四个五年规划和” / “二〇三五年远景目标纲要”): the
@@ -348,7 +163,7 @@ class _Grouper:
             return False
         if head.width > self.layout.first_max - INDENT:
             return False  # as wide as a paragraph's first line: running text, not a title
-        return _TITLE.match(head.text + line.text) is not None
+        return TITLE.match(head.text + line.text) is not None
 
     def _structural(self, line: PdfLine) -> None:
         """A heading, title, box title, box item or figure caption: one block of its own."""
@@ -426,7 +241,7 @@ def _body_resumes(prev: PdfLine, cur: PdfLine, nxt: PdfLine | None, layout: Layo
     """Whether narrow text after a sentence end inside a box is body text again (the box ended
     unmarked, seed-format §2.3). A narrow line ending in 。 is taken as the box item's tail; a
     narrow line that runs on, followed by another narrow line, is a body paragraph."""
-    if not _ends_sentence(prev) or cur.width >= layout.box_min or _ends_sentence(cur):
+    if not ends_sentence(prev) or cur.width >= layout.box_min or ends_sentence(cur):
         return False
     return nxt is None or nxt.kind != "text" or nxt.width < layout.box_min
 
@@ -434,7 +249,7 @@ def _body_resumes(prev: PdfLine, cur: PdfLine, nxt: PdfLine | None, layout: Layo
 def _toc_text(text: str) -> str:
     """A TOC entry as `title……page` (the page number comes before the leaders in this layout,
     after them in most others)."""
-    found = _TOC_ENTRY.match(text)
+    found = TOC_ENTRY.match(text)
     if found is None:
         return text
     page = found.group("page") or found.group("after") or ""
