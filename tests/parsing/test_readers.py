@@ -27,6 +27,7 @@ from tests.parsing.fixtures.documents import (
     make_image_pdf,
     make_numbered_docx,
     make_pdf,
+    make_tracked_changes_docx,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -356,6 +357,14 @@ def test_docx_list_numbers_are_written_in_front_of_the_text() -> None:
 )
 def test_docx_list_number_formats(value: int, fmt: str, expected: str) -> None:
     assert docx_reader.format_number(value, fmt) == expected
+
+
+def test_docx_text_of_tracked_changes_smart_tags_and_line_breaks() -> None:
+    blocks = docx_reader.read(make_tracked_changes_docx(), "edited.docx").blocks
+    assert [(b.text, b.markup_level) for b in blocks] == [
+        ("第一章\u3000总体要求", 1),  # inserted and smart-tag runs kept, deleted/moved-away not
+        ("到2025年，常住人口城镇化率达到65%。", None),  # a manual break joins like a wrap
+    ]
 
 
 def test_docx_corrupt_part_is_a_parse_error() -> None:

@@ -26,12 +26,20 @@ from docx.text.paragraph import Paragraph
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
-from planwatch.parsing.readers.text import BOX_TITLE, box_blocks, strip_line, table_text
+from planwatch.parsing.readers.text import BOX_TITLE, box_blocks, join_lines, table_text
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|目录)\s*[1-9]$", re.IGNORECASE)
 _MAX_SPAN = 1000
+_T = qn("w:t")
+_BREAK = qn("w:br")
+# Run content that shows as text (w:t keeps its own text), in document order.
+_TEXT_PARTS = {_T: "", qn("w:tab"): " ", _BREAK: "", qn("w:cr"): "", qn("w:noBreakHyphen"): "-"}
+
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Text a reader must not see inline: text boxes (read separately), deleted or moved-away
+# text of tracked changes, and the fallback copy of a drawing.
+_HIDDEN = frozenset([qn("w:txbxContent"), qn("w:del"), qn("w:moveFrom"), _MC_FALLBACK])
 
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
@@ -64,7 +72,7 @@ def _textboxes(paragraph: Any) -> list[Any]:
 def _textbox_blocks(content: Any, document: Any, ordinal: int) -> list[Block]:
     """A text box's paragraphs: box blocks when it opens with “专栏 N”, else text blocks.
     They are grounded on the anchoring paragraph's ordinal."""
-    texts = [strip_line(Paragraph(p, document).text) for p in content.iter(qn("w:p"))]
+    texts = [paragraph_text(p) for p in content.iter(qn("w:p"))]
     texts = [text for text in texts if text]
     if not texts:
         return []
@@ -100,7 +108,7 @@ def _body_elements(body: Any) -> Iterator[Any]:
 
 def _paragraph_block(paragraph: Paragraph, ordinal: int, numbering: ListNumbering) -> Block | None:
     """A text block, its automatic list number (“第一章”, “（一）”) written in front."""
-    text = strip_line(paragraph.text.replace("\t", " "))
+    text = paragraph_text(paragraph._p)
     if not text:
         return None
     label = numbering.label(paragraph)
@@ -117,6 +125,30 @@ def _paragraph_block(paragraph: Paragraph, ordinal: int, numbering: ListNumberin
         hint=hint,
         spans=[(0, ordinal, None)],
     )
+
+
+def paragraph_text(p: Any) -> str:
+    """The visible text of a w:p, stripped. Unlike python-docx's Paragraph.text it keeps runs
+    inside tracked insertions (w:ins), smart tags, simple fields and inline content controls,
+    and leaves out text boxes (read on their own), Word's fallback copies and deleted text.
+    A tab reads as a space; line breaks join like wrapped lines."""
+    pieces: list[str] = [""]
+    for element in p.iter(*_TEXT_PARTS):
+        if any(ancestor.tag in _HIDDEN for ancestor in _ancestors_within(element, p)):
+            continue
+        if element.tag == _BREAK:
+            pieces.append("")
+        else:
+            pieces[-1] += _TEXT_PARTS[element.tag] if element.tag != _T else element.text or ""
+    return join_lines([(piece, 0, None) for piece in pieces])[0]
+
+
+def _ancestors_within(element: Any, stop: Any) -> Iterator[Any]:
+    """Ancestors of `element` below `stop`."""
+    for ancestor in element.iterancestors():
+        if ancestor is stop:
+            return
+        yield ancestor
 
 
 def _style_name(paragraph: Paragraph) -> str:
@@ -179,7 +211,7 @@ def _int_attribute(parent: Any, path: str, default: int) -> int:
 
 def _cell_text(tc: Any, document: Any) -> str:
     """A cell's paragraphs (nested tables included), one a line."""
-    lines = (strip_line(Paragraph(p, document).text) for p in tc.iter(qn("w:p")))
+    lines = (paragraph_text(p) for p in tc.iter(qn("w:p")))
     return "\n".join(line for line in lines if line)
 
 
