@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planwatch.parsing.model import NodeKind
+
 _DIGITS = {
     "零": 0,
     "〇": 0,
@@ -44,7 +46,7 @@ class Numbering:
     whose nesting the builder learns from the order they appear in."""
 
     style: str
-    kind: str
+    kind: NodeKind
     number: int
     label: str
     title: str
@@ -69,7 +71,7 @@ def cn_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
-_PATTERNS: list[tuple[str, str, int | None, re.Pattern[str]]] = [
+_PATTERNS: list[tuple[str, NodeKind, int | None, re.Pattern[str]]] = [
     ("part", "part", 1, re.compile(rf"^(?P<label>第(?P<n>[{CN_NUM}\d]{{1,4}})篇){_SEP}{_TITLE}$")),
     (
         "chapter",
@@ -119,7 +121,7 @@ _PATTERNS: list[tuple[str, str, int | None, re.Pattern[str]]] = [
 ]
 
 
-_Pattern = tuple[str, str, int | None, re.Pattern[str]]
+_Pattern = tuple[str, NodeKind, int | None, re.Pattern[str]]
 
 
 def _patterns(*styles: str) -> list[_Pattern]:

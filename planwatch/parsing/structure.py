@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from planwatch.parsing.boxes import extract_projects
 from planwatch.parsing.cleaning import clean_spanned, clean_text
-from planwatch.parsing.model import Block, Node
+from planwatch.parsing.model import Block, Node, NodeKind
 from planwatch.parsing.numbering import Numbering, match_numbering
 from planwatch.parsing.provisions import split_lead
 
@@ -292,9 +292,9 @@ def _split_item_title(title: str) -> tuple[str, str]:
 
 
 def _node(
-    kind: str, block: Block, number: int | None, label: str | None, title: str, text: str
+    kind: NodeKind, block: Block, number: int | None, label: str | None, title: str, text: str
 ) -> Node:
-    node = Node(kind, number, label, title, text, 0, block.line, block.end_line, block.page)  # type: ignore[arg-type]
+    node = Node(kind, number, label, title, text, 0, block.line, block.end_line, block.page)
     return node
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Literal
 
 from planwatch.parsing.cleaning import clean_text
 from planwatch.parsing.model import Node, Plan, TocEntry, Warning
@@ -21,7 +22,11 @@ _ENTRY = re.compile(
 )
 _PLAIN_PAGE = re.compile(r"^(?P<title>.*?\S)[\s\u3000]+(?P<page>\d{1,4})$")
 _SPACES = re.compile(r"[\s\u3000]+")
-TOC_KINDS = {"part": "part", "chapter": "chapter", "section": "section"}
+TOC_KINDS: dict[str, Literal["part", "chapter", "section"]] = {
+    "part": "part",
+    "chapter": "chapter",
+    "section": "section",
+}
 
 Key = tuple[int, int, int]
 
@@ -33,7 +38,7 @@ def parse_entry(text: str, line: int) -> TocEntry | None:
     if numbering is None or numbering.style not in TOC_KINDS or not numbering.title:
         return None
     kind = TOC_KINDS[numbering.style]
-    return TocEntry(kind, numbering.number, clean_text(numbering.title), page, line)  # type: ignore[arg-type]
+    return TocEntry(kind, numbering.number, clean_text(numbering.title), page, line)
 
 
 def _split_page(text: str) -> tuple[str, int | None]:
