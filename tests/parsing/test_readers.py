@@ -282,6 +282,15 @@ def test_html_single_column_table_is_page_layout_but_a_box_is_kept() -> None:
     ]
 
 
+def test_html_ordered_list_items_get_their_numbers() -> None:
+    source = (
+        '<html><body><ol start="2"><li>推进光纤网络扩容提速。</li><li>加快5G部署。</li></ol>'
+        "<ol><li>（一）已编号的条目</li></ol><ul><li>无序条目</li></ul></body></html>"
+    )
+    texts = [b.text for b in html_reader.read(source, "a.html").blocks]
+    assert texts == ["2.推进光纤网络扩容提速。", "3.加快5G部署。", "（一）已编号的条目", "无序条目"]
+
+
 # --- DOCX -------------------------------------------------------------------------------
 
 

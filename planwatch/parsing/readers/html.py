@@ -58,6 +58,8 @@ _METADATA = re.compile(
     r"浏览次数|访问量|作者|责任编辑|编辑)\s*[:：]"
 )
 _FOOTER_TEXT = re.compile(r"版权所有|ICP\s*备|网站标识码|公网安备|主办单位\s*[:：]|网站地图")
+# Item text that carries its own number: “1.”, “（一）”, “一、”, “第一章”, “①”.
+_NUMBERED = re.compile(r"^\s*(?:\d|[（(]|[一二三四五六七八九十]+、|第|[①-⑳])")
 _INFO_TABLE = ("索引号", "发布日期")
 _MAX_SPAN = 1000
 
@@ -158,12 +160,25 @@ def _walk(el: html.HtmlElement, walker: _Walker) -> None:
         return
     if tag == "br" or tag in _BLOCK_TAGS:
         walker.flush()
+    if tag == "li":
+        walker.add(_list_number(el), line)
     walker.add(el.text, line)
     for child in el:
         _walk(child, walker)
         walker.add(child.tail, child.sourceline or line)
     if tag in _BLOCK_TAGS:
         walker.flush()
+
+
+def _list_number(item: html.HtmlElement) -> str | None:
+    """“3. ” for the third item of an <ol> (from its start attribute), as a browser shows it,
+    unless the item's text is numbered already; None for other list items."""
+    parent = item.getparent()
+    if parent is None or parent.tag != "ol" or _NUMBERED.match(item.text_content()):
+        return None
+    start = (parent.get("start") or "1").strip()
+    siblings = [child for child in parent if child.tag == "li"]
+    return f"{(int(start) if start.isdigit() else 1) + siblings.index(item)}. "
 
 
 def _emit_heading(el: html.HtmlElement, level: int, walker: _Walker) -> None:
