@@ -19,7 +19,7 @@ from planwatch.supervision import services
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.permissions import access_case, can_handle_case
 from planwatch.supervision.selectors import case_list_for, notifications_for
-from planwatch.tasks.permissions import can_manage_plan
+from planwatch.tasks.permissions import can_manage_plan, task_units
 from planwatch.tasks.workflow import ServiceError
 
 
@@ -40,12 +40,18 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "history": case.history.select_related("actor"),
         "can_manage": can_manage_plan(request.user, case.task.plan),
         "can_handle": can_handle_case(request.user, case),
+        "units": task_units(case.task),
     }
     return render(request, "supervision/case_detail.html", context)
 
 
 def _assign(request: HttpRequest, case: SupervisionCase) -> Any:
-    return services.case_assign(case=case, actor=request.user, today=timezone.localdate())
+    """交办 to the unit chosen among the task's units (the lead unit by default)."""
+    chosen = request.POST.get("unit", "")
+    unit = next((u for u in task_units(case.task) if str(u.pk) == chosen), None)
+    return services.case_assign(
+        case=case, actor=request.user, today=timezone.localdate(), unit=unit
+    )
 
 
 # action → (access action, how to call the service)

@@ -272,11 +272,11 @@ def test_case_pages_and_notifications(
     luzhou_reporter: Any,
     panxi_planner: Any,
 ) -> None:
-    from planwatch.supervision.models import Notification, SupervisionCase
+    from planwatch.supervision.models import Notification
     from planwatch.supervision.services import case_open
 
     case, _ = case_open(task=yibin_task, light="red", reason="逾期未完成", actor=planner)
-    SupervisionCase.objects.filter(pk=case.pk).update(unit=units.yibin)
+    assert case.unit == yibin_task.lead_unit  # a department: the planner hands it to 宜宾
     pl, yb, lz = login(planner), login(yibin_reporter), login(luzhou_reporter)
     detail = reverse("supervision:case_detail", args=[case.pk])
 
@@ -290,7 +290,9 @@ def test_case_pages_and_notifications(
     )
     assert lz.get(detail).status_code == 404 and login(panxi_planner).get(detail).status_code == 404
     assert act(yb, "assign").status_code == 404
-    assert act(pl, "assign").status_code == 302
+    assert act(pl, "assign", unit=units.yibin.pk).status_code == 302
+    case.refresh_from_db()
+    assert case.unit == units.yibin
     notes = yb.get(reverse("supervision:notification_list")).content.decode()
     assert "督办交办" in notes
     assert act(lz, "acknowledge").status_code == 404
