@@ -6,11 +6,10 @@ the ingest service inside its transaction, so a failed ingest leaves the index a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 
 from planwatch.search import segment
 from planwatch.search.backends import IndexDoc, get_backend
@@ -84,7 +83,9 @@ def index_plan_version(*, version: PlanVersion) -> int:
     the previous one — are cut again, so that a query for that word still finds them."""
     with transaction.atomic():
         base = segment.dictionary_words(exclude_plan=version.plan_id)
-        previous = version.plan.versions.exclude(pk=version.pk).order_by("-number").first()
+        # What the index holds for this plan now: its current version (the previous one
+        # while an ingest is under way; this one when it is indexed again).
+        previous = version.plan.current_version
         before = base | version_projects(previous)
         seg = segment.segmenter_for(base | version_projects(version))
         backend = get_backend()
@@ -96,25 +97,31 @@ def index_plan_version(*, version: PlanVersion) -> int:
 
 
 def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude_plan: int) -> int:
+    """Cut again the nodes of the other plans' current versions whose text contains one of
+    `words` (one pass over their text with an Aho–Corasick automaton)."""
+    import ahocorasick
+
     from planwatch.plans.models import Node, Plan
 
-    words = sorted(words)
-    if not words:
+    automaton = ahocorasick.Automaton()
+    for word in {segment.normalize(w) for w in words}:
+        if word:
+            automaton.add_word(word, word)
+    if len(automaton) == 0:
         return 0
+    automaton.make_automaton()
+    current = Plan.objects.exclude(pk=exclude_plan).exclude(current_version=None)
+    plan_of = dict(current.values_list("current_version_id", "pk"))
+    nodes = Node.objects.filter(version_id__in=list(plan_of)).order_by("version_id", "seq")
     count = 0
-    for plan in Plan.objects.exclude(pk=exclude_plan).exclude(current_version=None):
-        for chunk in _chunks(words, 50):
-            match = Q()
-            for w in chunk:
-                match |= Q(text__contains=w) | Q(title__contains=w)
-            nodes = Node.objects.filter(match, version_id=plan.current_version_id)
-            count += _add_nodes(nodes.iterator(), plan.pk, seg)
+    for version_id in plan_of:
+        hits = [
+            n
+            for n in nodes.filter(version_id=version_id).iterator()
+            if next(automaton.iter(segment.normalize(f"{node_title(n)}\n{node_body(n)}")), None)
+        ]
+        count += _add_nodes(hits, plan_of[version_id], seg)
     return count
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def reindex_all() -> tuple[int, int]:

@@ -75,10 +75,11 @@ def make_plan(
     for key, units in (places or {}).items():
         for unit in units:
             NodePlace.objects.create(node=made[key], org_unit=unit, count=1)
-    plan.current_version = version
-    plan.save(update_fields=["current_version"])
+    # As the ingest service does: index inside the transaction, then mark current.
     if index:
         index_plan_version(version=version)
+    plan.current_version = version
+    plan.save(update_fields=["current_version"])
     return PlanFixture(plan, version, made)
 
 
