@@ -196,3 +196,14 @@ def test_margin_on_every_line_is_not_an_indent() -> None:
     text = "  第一章 总则\n  " + FULL[:-1] + "。\n  " + FULL + "\n  完。"
     blocks = pdftext.read(text, "t").blocks
     assert [(b.line, b.end_line) for b in blocks] == [(1, 1), (2, 4)]
+
+
+def test_chapter_title_wrapped_over_two_lines() -> None:
+    text = _pdf(
+        "第七章　 深化重点领域改革加快构建高水平社会主义", "市场经济体制", FULL[:26], "完。"
+    )
+    blocks = pdftext.read(text, "t").blocks
+    assert [(b.text, b.line, b.end_line) for b in blocks] == [
+        ("第七章深化重点领域改革加快构建高水平社会主义市场经济体制", 1, 3),
+        (FULL[:26] + "完。", 5, 7),
+    ]

@@ -122,7 +122,7 @@ class _Grouper:
 
     def _step(self, index: int, line: PdfLine) -> None:
         """Route one line: TOC, running text, or a structural line of its own."""
-        if self.in_toc and self._toc_step(index, line):
+        if line.kind == "consumed" or (self.in_toc and self._toc_step(index, line)):
             return
         if self._wrapped_title(line):
             self._emit([self.para.pop(), line], "title")
@@ -141,6 +141,9 @@ class _Grouper:
             self._open_toc()
         elif line.kind == "toc":
             self._emit([line], "toc", _toc_text(line.text))
+        elif self._heading_tail(index, line):
+            self._emit([line, self.lines[index + 1]], None)
+            self.lines[index + 1].kind = "consumed"
         else:
             self._structural(line)
 
@@ -151,6 +154,16 @@ class _Grouper:
             return False
         prev = self.para[-1]
         return prev.page == line.page and not ends_sentence(prev)
+
+    def _heading_tail(self, index: int, line: PdfLine) -> bool:
+        """A 章/节 title too long for one line goes on in a short, unpunctuated line that no
+        paragraph would start with (a first line is nearly full width)."""
+        nxt = self._next(index)
+        if line.kind != "heading" or nxt is None or nxt.kind != "text":
+            return False
+        if any(mark in nxt.text for mark in "。,，;；:：、！？"):
+            return False
+        return nxt.width < self.layout.first_max - 6.0
 
     def _wrapped_title(self, line: PdfLine) -> bool:
         """A title printed over two lines (“…第十四个五年规划和” / “二〇三五年远景目标纲要”): the
