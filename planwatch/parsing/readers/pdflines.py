@@ -107,7 +107,8 @@ def measure_layout(lines: list[PdfLine]) -> Layout:
 @dataclass
 class PdfLine:
     """One visual text line: input line number, text without the page-join space, page, and
-    layout role (text | heading | title | box | box_item | figure | toc | toc_header)."""
+    layout role (text | heading | title | box | box_item | figure | toc | toc_header; "consumed"
+    once the grouper has merged it into the line before)."""
 
     no: int
     text: str
