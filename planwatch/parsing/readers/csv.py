@@ -44,8 +44,9 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
 
 
 def _rows(text: str, name: str) -> list[tuple[list[str], int]]:
-    """Parsed rows with the physical line each starts on."""
-    csv.field_size_limit(_MAX_FIELD)
+    """Parsed rows with the physical line each starts on. A cell may hold a whole document,
+    so the csv module's field size limit is lifted while reading (and restored after)."""
+    previous = csv.field_size_limit(_MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
     rows: list[tuple[list[str], int]] = []
     start = 1
@@ -55,6 +56,8 @@ def _rows(text: str, name: str) -> list[tuple[list[str], int]]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ParseError(name, f"malformed CSV near line {reader.line_num} ({exc})") from None
+    finally:
+        csv.field_size_limit(previous)
     return rows
 
 
