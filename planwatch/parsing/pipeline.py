@@ -159,7 +159,7 @@ def _match_tocs(plans: list[Plan], tocs: list[TocGroup]) -> list[TocGroup | None
     unused = [group for group in tocs if group.entries]
     for plan in plans:
         same = [group for group in unused if group.title == plan.title]
-        before = [group for group in unused if group.line < plan.line and group.title is None]
+        before = [group for group in unused if group.line < plan.line]
         candidates = same or before
         group = candidates[0] if candidates else None
         if group is not None:
