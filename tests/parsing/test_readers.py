@@ -528,6 +528,11 @@ def test_text_reader_joins_a_hard_wrapped_file_back_into_paragraphs() -> None:
     assert [line for _, line, _ in first.spans] == list(range(first.line, first.end_line + 1))
 
 
+def test_text_reader_never_joins_table_rows() -> None:
+    row = "地区生产总值年均增长率\t6.5%左右\t预期性\t全省统计公报逐年公布的数据口径说明"
+    assert len(text_reader.read("\n".join([row] * 12), "rows.txt").blocks) == 12
+
+
 def test_text_reader_keeps_short_lines_apart() -> None:
     source = "甲市发展规划\n目录\n第一章 总则……1\n第二章 任务……2\n" * 3
     assert len(text_reader.read(source, "toc.txt").blocks) == 12

@@ -32,6 +32,7 @@ _BOX_LABEL_ONLY = re.compile(r"^专栏\s*[0-9０-９一二三四五六七八九�
 # A numbered item header inside a box: “1　 重大科技基础设施”, “01 铁路”, “2．数字经济…”.
 BOX_ITEM = re.compile(r"^\d{1,2}(?:[\u3000 ．、]|\.(?!\d)|$)")
 _WIDE_PUNCTUATION = frozenset("—‘’“”…")
+_TABULAR = re.compile(r"\t|…{2}|·{3}|\.{4}")
 _MIN_WRAP = 20.0  # em; narrower “wrapping” is a list of short lines, not a wrapped text
 _PARAGRAPH_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "）")
 _TIGHT_ITEM = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff][^。；;，,]*$)")
@@ -94,8 +95,9 @@ def wrap_width(lines: list[str]) -> float | None:
 def _continues(previous: str, line: str, wrap: float) -> bool:
     """Whether `line` continues the paragraph whose last visual line is `previous` (""
     after a blank or dropped line): the previous line ran to the wrap width without ending a
-    sentence, and this one is neither indented nor a numbered heading."""
-    if not previous or previous.endswith(_PARAGRAPH_END):
+    sentence, and this one is neither indented nor a numbered heading. Table rows (tabs) and
+    table-of-contents entries (leader dots) are never joined."""
+    if not previous or previous.endswith(_PARAGRAPH_END) or _TABULAR.search(previous + line):
         return False
     if display_width(previous) < 0.85 * wrap or line[:1] in ("\u3000", "\t", " "):
         return False
