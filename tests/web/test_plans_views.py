@@ -319,3 +319,12 @@ def test_first_version_diff_page_says_there_is_nothing_to_compare(
 ) -> None:
     plan = _south(sample_plans)
     assert "首个版本" in _get(anon, reverse("plan_version_diff", args=[plan.slug, 1]))
+
+
+def test_english_is_available(anon: Client, sample_plans: IngestResult) -> None:
+    anon.post(reverse("set_language"), {"language": "en", "next": "/"})
+    plan = _south(sample_plans)
+    html = _get(anon, reverse("home"))
+    assert ">Home</a>" in html and ">Places</a>" in html and "Chapters" in html
+    html = _get(anon, reverse("node_detail", args=[plan.slug, "c2.s1"]))
+    assert "Source p. 4" in html and "提升宜宾泸州发展能级" in html  # the plan keeps its words
