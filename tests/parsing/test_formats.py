@@ -19,6 +19,7 @@ from tests.parsing.fixtures.documents import (
     make_docx_with_textbox_box,
     make_numbered_docx,
     make_pdf,
+    make_toc_pdf,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -361,6 +362,17 @@ def test_docx_with_word_list_numbering_tree() -> None:
         (3, "item", "2．", "推动产业数字化转型"),
         (1, "chapter", "第二章", "保障措施"),
         (2, "section", "第一节", "加强组织领导"),
+    ]
+
+
+def test_pdf_with_a_printed_table_of_contents_checks_clean() -> None:
+    result = parse_bytes(make_toc_pdf(), name="toc.pdf")
+    assert result.warnings == []
+    plan = only_plan(result)
+    assert [(n.label, n.title, n.page) for n in walk(plan.nodes) if n.kind != "paragraph"] == [
+        ("第一章", "发展背景", 2),
+        ("第一节", "发展基础", 2),
+        ("第二章", "总体要求", 3),
     ]
 
 

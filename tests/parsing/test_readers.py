@@ -27,6 +27,7 @@ from tests.parsing.fixtures.documents import (
     make_image_pdf,
     make_numbered_docx,
     make_pdf,
+    make_toc_pdf,
     make_tracked_changes_docx,
 )
 
@@ -467,6 +468,18 @@ def test_pdf_running_header_page_numbers_and_page_run_on() -> None:
     assert run_on.text.endswith("深化数字化转型。")
     assert (run_on.page, run_on.spans[-1][2]) == (1, 2)
     assert output.blocks[2].page == 2
+
+
+def test_pdf_toc_entries_stay_apart() -> None:
+    blocks = pdf_reader.read(make_toc_pdf(), "toc.pdf").blocks
+    toc = [b.text for b in blocks if b.page == 1]
+    assert toc[0] == "目 录"
+    assert [text.split("…")[0] for text in toc[1:]] == [
+        "第一章 发展背景",
+        "第一节 发展基础",
+        "第二章 总体要求",
+    ]
+    assert all(text.endswith(("…2", "…3")) for text in toc[1:])
 
 
 def test_pdf_page_frame_is_not_a_table() -> None:

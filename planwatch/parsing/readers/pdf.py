@@ -44,6 +44,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[—－\-–]\s*\d{1,4}\s*[—－\-–]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|"
     r"\d{1,4}\s*/\s*\d{1,4})$"
 )
+_LEADERS = re.compile(r"…{2}|·{3}|\.{4}|_{4}")
 _MARGIN_SHARE = 0.09  # top/bottom share of the page where running headers/footers sit
 
 
@@ -307,8 +308,12 @@ def _layout(lines: list[_Line]) -> _Layout:
 
 
 def _starts_paragraph(prev: _Line, cur: _Line, layout: _Layout) -> bool:
-    """Whether `cur` opens a new block rather than continuing `prev`'s paragraph."""
+    """Whether `cur` opens a new block rather than continuing `prev`'s paragraph: it is
+    indented, the previous line stopped short or was a table-of-contents entry (leader dots
+    run it to the margin), the font size changes, or a wider gap lies between them."""
     em = layout.em
+    if _LEADERS.search(prev.text) or _LEADERS.search(cur.text):
+        return True
     if cur.x0 > layout.left + 0.8 * em or prev.x1 < layout.right - 1.5 * em:
         return True
     if abs(cur.height - prev.height) > 0.15 * max(cur.height, prev.height):
