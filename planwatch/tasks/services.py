@@ -263,7 +263,7 @@ def task_update(
         raise ConcurrentUpdate(_("该任务已被他人修改，请刷新后重试。"))
     with transaction.atomic():
         _lock_list_for_edit(task.annual_list)
-        before = task_snapshot(task)
+        before = task_snapshot(task, changes)
         scalars: dict[str, Any] = {k: changes[k] for k in SCALAR_FIELDS if k in changes}  # type: ignore[literal-required]
         for key, value in scalars.items():
             setattr(task, key, value)
@@ -276,7 +276,7 @@ def task_update(
             raise ConcurrentUpdate(_("该任务已被他人修改，请刷新后重试。"))
         task.version += 1
         _apply_changes(task, changes)
-        after = task_snapshot(task)
+        after = task_snapshot(task, changes)
         audit_record(
             actor=actor,
             action="task.update",

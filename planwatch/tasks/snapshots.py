@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from planwatch.tasks.models import Task
@@ -23,23 +24,26 @@ DIFF_FIELDS = (
 )
 
 
-def task_snapshot(task: Task) -> TaskSnapshot:
-    """The task's content with units by name and dates as ISO strings."""
-    return {
-        "id": task.pk,
-        "seq": task.seq,
-        "title": task.title,
-        "content": task.content,
-        "clause_key": task.clause_key,
-        "lead_unit": task.lead_unit.name if task.lead_unit else None,
-        "responsible_units": [u.name for u in task.responsible_units.order_by("path")],
-        "supporting_units": [u.name for u in task.supporting_units.order_by("path")],
-        "start": task.start.isoformat() if task.start else None,
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "criterion": task.criterion,
-        "weight": str(task.weight),
-        "milestones": [[m.title, m.due.isoformat()] for m in task.milestones.all()],
+def task_snapshot(task: Task, fields: Iterable[str] | None = None) -> TaskSnapshot:
+    """The task's content with units by name and dates as ISO strings — all of it, or only
+    `fields` (the relations cost a query each)."""
+    wanted = set(fields) if fields is not None else None
+    readers: dict[str, Callable[[], Any]] = {
+        "id": lambda: task.pk,
+        "seq": lambda: task.seq,
+        "title": lambda: task.title,
+        "content": lambda: task.content,
+        "clause_key": lambda: task.clause_key,
+        "lead_unit": lambda: task.lead_unit.name if task.lead_unit else None,
+        "responsible_units": lambda: [u.name for u in task.responsible_units.order_by("path")],
+        "supporting_units": lambda: [u.name for u in task.supporting_units.order_by("path")],
+        "start": lambda: task.start.isoformat() if task.start else None,
+        "deadline": lambda: task.deadline.isoformat() if task.deadline else None,
+        "criterion": lambda: task.criterion,
+        "weight": lambda: str(task.weight),
+        "milestones": lambda: [[m.title, m.due.isoformat()] for m in task.milestones.all()],
     }
+    return {k: read() for k, read in readers.items() if wanted is None or k in wanted}
 
 
 def snapshot_changes(old: TaskSnapshot, new: TaskSnapshot) -> dict[str, list[Any]]:
