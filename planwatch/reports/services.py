@@ -68,6 +68,8 @@ def progress_report_start(
     period = period_starting(task.year, task.annual_list.frequency, period_start)
     if period is None:
         raise ValidationError({"period_start": _("不是该清单的报送期。")})
+    if (task.deadline and period.start > task.deadline) or (task.start and period.end < task.start):
+        raise ValidationError({"period_start": _("该报送期不在任务起止时间内。")})
     with transaction.atomic():
         if ProgressReport.objects.filter(
             task=task, unit=unit, period_start=period.start, is_current=True

@@ -86,6 +86,12 @@ def test_start_denied_and_refused(
         progress_report_start(
             task=task, unit=units.yibin, period_start=date(2024, 2, 1), actor=yibin_reporter
         )
+    Task.objects.filter(pk=task.pk).update(start=date(2024, 4, 1))
+    task.refresh_from_db()
+    with pytest.raises(ValidationError):  # before the task starts
+        progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
+    Task.objects.filter(pk=task.pk).update(start=date(2024, 1, 1))
+    task.refresh_from_db()
     progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
     with pytest.raises(ServiceError):  # one current report per period
         progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
