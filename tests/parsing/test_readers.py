@@ -283,6 +283,14 @@ def test_html_single_column_table_is_page_layout_but_a_box_is_kept() -> None:
     ]
 
 
+def test_html_information_disclosure_table_is_dropped() -> None:
+    source = (
+        "<html><body><table><tr><td>索引号：</td><td>008-1</td><td>成文日期：</td>"
+        "<td>2021-06-09</td></tr></table><p>第一章 总则</p></body></html>"
+    )
+    assert [b.text for b in html_reader.read(source, "a.html").blocks] == ["第一章总则"]
+
+
 def test_html_ordered_list_items_get_their_numbers() -> None:
     source = (
         '<html><body><ol start="2"><li>推进光纤网络扩容提速。</li><li>加快5G部署。</li></ol>'

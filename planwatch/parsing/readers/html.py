@@ -60,7 +60,8 @@ _METADATA = re.compile(
 _FOOTER_TEXT = re.compile(r"版权所有|ICP\s*备|网站标识码|公网安备|主办单位\s*[:：]|网站地图")
 # Item text that carries its own number: “1.”, “（一）”, “一、”, “第一章”, “①”.
 _NUMBERED = re.compile(r"^\s*(?:\d|[（(]|[一二三四五六七八九十]+、|第|[①-⑳])")
-_INFO_TABLE = ("索引号", "发布日期")
+# The 政府信息公开 metadata table above a published document: 索引号 plus a date or number.
+_INFO_TABLE = re.compile(r"索引号[\s\S]*(?:发布日期|成文日期|发文日期|发文字号|文号)")
 _MAX_SPAN = 1000
 
 
@@ -265,7 +266,7 @@ def _emit_table(table: html.HtmlElement, walker: _Walker) -> None:
     if not grid:
         return
     texts = [text for text, _ in cells]
-    if all(marker in "".join(texts) for marker in _INFO_TABLE):
+    if _INFO_TABLE.search("".join(texts)):
         return  # the government "信息公开" metadata table (索引号, 发布日期 …), not the plan
     end = max((tr.sourceline or line for tr in _own_rows(table)), default=line)
     first = next((text for text in texts if text.strip()), "")
