@@ -53,9 +53,11 @@ def main() -> int:
     data = BUNDLED.read_bytes()
     timed(data, BUNDLED.name, 1)  # warm caches (gazetteer, regexes)
     sec, out = timed(data, BUNDLED.name, args.runs)
-    print(f"bundled file: {len(data) / 1e6:.2f} MB, {len(data.decode()):,} chars -> "
-          f"median {sec * 1000:.0f} ms over {args.runs} runs "
-          f"({len(data) / 1e6 / sec:.2f} MB/s), JSON {out / 1e6:.2f} MB")
+    print(
+        f"bundled file: {len(data) / 1e6:.2f} MB, {len(data.decode()):,} chars -> "
+        f"median {sec * 1000:.0f} ms over {args.runs} runs "
+        f"({len(data) / 1e6 / sec:.2f} MB/s), JSON {out / 1e6:.2f} MB"
+    )
 
     print("repeated corpus (parse + extract + serialise):")
     rows = []
@@ -64,12 +66,16 @@ def main() -> int:
         runs = max(1, min(args.runs, 3 if mb >= 25 else args.runs))
         sec, _ = timed(big, f"corpus-{mb}MB.txt", runs)
         rows.append((len(big), sec))
-        print(f"  {len(big) / 1e6:6.1f} MB: median {sec:6.2f} s over {runs} run(s), "
-              f"{len(big) / 1e6 / sec:5.2f} MB/s, {sec / (len(big) / 1e6) * 1000:6.1f} ms/MB")
+        print(
+            f"  {len(big) / 1e6:6.1f} MB: median {sec:6.2f} s over {runs} run(s), "
+            f"{len(big) / 1e6 / sec:5.2f} MB/s, {sec / (len(big) / 1e6) * 1000:6.1f} ms/MB"
+        )
     if len(rows) >= 2:
         (s0, t0), (s1, t1) = rows[0], rows[-1]
-        print(f"  cost ratio {t1 / t0:.2f} for size ratio {s1 / s0:.2f} "
-              f"(1.00 per unit = linear: {t1 / t0 / (s1 / s0):.2f})")
+        print(
+            f"  cost ratio {t1 / t0:.2f} for size ratio {s1 / s0:.2f} "
+            f"(1.00 per unit = linear: {t1 / t0 / (s1 / s0):.2f})"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak:.0f} MB")
     return 0

@@ -1,7 +1,7 @@
 """planwatch.parsing — the plan document parser, a library that imports nothing from Django.
 
-    from planwatch.parsing import parse_file, parse_bytes, ParseError
-    result = parse_file("plan.txt")      # -> ParseResult (see model.py)
+from planwatch.parsing import parse_file, parse_bytes, ParseError
+result = parse_file("plan.txt")      # -> ParseResult (see model.py)
 """
 
 from planwatch.parsing.errors import ParseError

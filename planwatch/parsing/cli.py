@@ -24,13 +24,24 @@ def build_parser() -> argparse.ArgumentParser:
         "into a grounded plan tree.",
     )
     p.add_argument("file", help="the plan document")
-    p.add_argument("--format", choices=sorted(FORMATS), default="json",
-                   help="json (the planwatch.parse/1 contract), markdown or outline")
-    p.add_argument("--check", action="store_true",
-                   help="print the table-of-contents cross-check and the counts instead")
-    p.add_argument("--input-format", dest="input_format", default=None,
-                   choices=["pdf-text", "text", "markdown", "html", "docx", "pdf", "csv"],
-                   help="the input's format, when detection should be overridden")
+    p.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="json",
+        help="json (the planwatch.parse/1 contract), markdown or outline",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="print the table-of-contents cross-check and the counts instead",
+    )
+    p.add_argument(
+        "--input-format",
+        dest="input_format",
+        default=None,
+        choices=["pdf-text", "text", "markdown", "html", "docx", "pdf", "csv"],
+        help="the input's format, when detection should be overridden",
+    )
     return p
 
 

@@ -90,8 +90,9 @@ class Node:
     spans: list[tuple[int, int, int | None]] = field(default_factory=list, repr=False)
 
 
-def locate(spans: list[tuple[int, int, int | None]], offset: int, default: tuple[int, int | None]
-           ) -> tuple[int, int | None]:
+def locate(
+    spans: list[tuple[int, int, int | None]], offset: int, default: tuple[int, int | None]
+) -> tuple[int, int | None]:
     """Input line and printed page of character `offset` of a text described by `spans`."""
     found = default
     for start, line, page in spans:

@@ -76,8 +76,9 @@ def to_outline(result: ParseResult) -> str:
             if node.kind not in shown:
                 continue
             indent = "  " * node.level
-            lines.append(f"{indent}{_heading_text(node)}  [{node.kind}, line {node.line}"
-                         f"{_page(node.page)}]")
+            lines.append(
+                f"{indent}{_heading_text(node)}  [{node.kind}, line {node.line}{_page(node.page)}]"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -98,7 +99,7 @@ def _markdown_node(node: Node, out: list[str]) -> None:
     elif node.kind == "provision":
         rest = node.text
         lead = node.title + "。"
-        rest = rest[len(lead):].lstrip() if rest.startswith(lead) else rest
+        rest = rest[len(lead) :].lstrip() if rest.startswith(lead) else rest
         out.append(f"**{lead}** {rest}".rstrip())
     else:
         out.append(f"{node.label + ' ' if node.label else ''}{node.text}")
@@ -109,8 +110,10 @@ def _markdown_node(node: Node, out: list[str]) -> None:
 
 def _markdown_table(rows: list[list[str]]) -> list[str]:
     width = max(len(r) for r in rows)
-    cells = [[c.replace("|", "\\|").replace("\n", " ") for c in r] + [""] * (width - len(r))
-             for r in rows]
+    cells = [
+        [c.replace("|", "\\|").replace("\n", " ") for c in r] + [""] * (width - len(r))
+        for r in rows
+    ]
     head, body = cells[0], cells[1:]
     return [
         "| " + " | ".join(head) + " |",
@@ -138,8 +141,23 @@ def plan_counts(plan: Plan) -> Counter[str]:
     return counts
 
 
-_COUNT_ORDER = ("part", "chapter", "section", "heading", "item", "provision", "paragraph", "box",
-                "box_item", "table", "figure", "targets", "targets_numeric", "baselines", "places")
+_COUNT_ORDER = (
+    "part",
+    "chapter",
+    "section",
+    "heading",
+    "item",
+    "provision",
+    "paragraph",
+    "box",
+    "box_item",
+    "table",
+    "figure",
+    "targets",
+    "targets_numeric",
+    "baselines",
+    "places",
+)
 
 
 def to_check(result: ParseResult) -> str:
@@ -147,7 +165,8 @@ def to_check(result: ParseResult) -> str:
     src = result.source
     lines = [
         f"{src.name}: format {src.format}, encoding {src.encoding}, {src.chars} chars, "
-        f"{src.pages if src.pages is not None else 'no'} printed pages, {len(result.plans)} plan(s)",
+        f"{src.pages if src.pages is not None else 'no'} printed pages, "
+        f"{len(result.plans)} plan(s)",
         "",
     ]
     total: Counter[str] = Counter()
