@@ -499,6 +499,16 @@ def test_pdf_page_frame_is_not_a_table() -> None:
     ]
 
 
+def test_pdf_glyph_codes_without_unicode_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfminer shows glyphs of a font without a ToUnicode map as “(cid:N)”: not text.
+    coded = "(cid:3021)(cid:1187)(cid:442)第一章"
+    line = pdf_reader._Line(coded, 72, 500, 100, 112, 1, 1, 842)
+    monkeypatch.setattr(pdf_reader, "_extract", lambda data, name: (1, [line], []))
+    with pytest.raises(ParseError) as caught:
+        pdf_reader.read(b"%PDF-", "coded.pdf")
+    assert caught.value.problem == pdf_reader.UNMAPPED_FONTS
+
+
 def test_pdf_without_text_layer_is_refused() -> None:
     with pytest.raises(ParseError) as caught:
         pdf_reader.read(make_image_pdf(), "scan.pdf")

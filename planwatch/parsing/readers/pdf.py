@@ -40,6 +40,10 @@ from planwatch.parsing.readers.text import (
 )
 
 NO_TEXT_LAYER = "PDF has no text layer (scanned image?); OCR it first"
+UNMAPPED_FONTS = (
+    "PDF text layer cannot be read (its fonts have no Unicode mapping); OCR it or export it again"
+)
+_CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(
     r"^(?:[—－\-–]\s*\d{1,4}\s*[—－\-–]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|"
     r"\d{1,4}\s*/\s*\d{1,4})$"
@@ -81,10 +85,18 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     pages, lines, tables = _extract(data, name)
     if not any(line.text for line in lines) and not tables:
         raise ParseError(name, NO_TEXT_LAYER)
+    if _unmapped_share(lines) > 0.3:
+        raise ParseError(name, UNMAPPED_FONTS)
     body = _drop_furniture(lines)
     blocks = paragraphs(body) + tables
     blocks.sort(key=lambda block: (block.line, block.table is None))
     return ReaderOutput(blocks=blocks, pages=pages)
+
+
+def _unmapped_share(lines: list[_Line]) -> float:
+    """Share of the text that pdfminer could only show as “(cid:N)” glyph codes."""
+    text = "".join(line.text for line in lines)
+    return sum(len(found) for found in _CID.findall(text)) / max(len(text), 1)
 
 
 def _extract(data: bytes, name: str) -> tuple[int, list[_Line], list[Block]]:
