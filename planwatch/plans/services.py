@@ -110,7 +110,7 @@ def plan_ingest(
     if actor is not None and not is_planner(actor):
         raise PermissionDenied(_("只有规划处室人员可以导入规划。"))
     sha = hashlib.sha256(data).hexdigest()
-    existing = SourceDocument.objects.filter(sha256=sha).first()
+    existing = _document_with(sha)
     if existing is not None:
         return _already_present(existing)
     result = parsed if parsed is not None else parse_bytes(data, name=name)
@@ -123,10 +123,14 @@ def plan_ingest(
             return _store_document(data=data, name=name, sha=sha, result=result, actor=actor)
     except IntegrityError:
         # Someone ingested the same bytes at the same moment: theirs won, ours is a no-op.
-        existing = SourceDocument.objects.filter(sha256=sha).first()
+        existing = _document_with(sha)
         if existing is None:
             raise
         return _already_present(existing)
+
+
+def _document_with(sha: str) -> SourceDocument | None:
+    return SourceDocument.objects.filter(sha256=sha).first()
 
 
 def _already_present(document: SourceDocument) -> IngestResult:

@@ -263,3 +263,24 @@ def test_untitled_and_overlong_plans_are_still_kept(orgunits: dict[str, OrgUnit]
     titles = [v.plan.title for v in result.versions]
     assert titles[0] == "untitled.txt"
     assert len(titles[1]) == 255
+
+
+def test_losing_a_race_to_store_the_same_bytes_reports_already_present(
+    orgunits: dict[str, OrgUnit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uploads of the same bytes at once: both pass the "already present?" check, the
+    unique sha256 stops the second insert, and the loser reports "already present"."""
+    first = ingest_sample()
+    real = services._document_with
+    calls: list[str] = []
+
+    def not_yet_then_real(sha: str) -> Any:
+        calls.append(sha)
+        return None if len(calls) == 1 else real(sha)
+
+    monkeypatch.setattr(services, "_document_with", not_yet_then_real)
+    before = db_snapshot()
+    again = ingest_sample()
+    assert not again.created and again.document == first.document
+    assert len(calls) == 2
+    assert db_snapshot() == before
