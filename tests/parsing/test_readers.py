@@ -499,9 +499,14 @@ def test_pdf_page_frame_is_not_a_table() -> None:
     ]
 
 
-def test_pdf_glyph_codes_without_unicode_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    # pdfminer shows glyphs of a font without a ToUnicode map as “(cid:N)”: not text.
-    coded = "(cid:3021)(cid:1187)(cid:442)第一章"
+@pytest.mark.parametrize(
+    "coded",
+    [
+        "(cid:3021)(cid:1187)(cid:442)第一章",  # glyphs of a font without a ToUnicode map
+        "\ue001\ue002\ue003\ue004第一章",  # glyphs mapped into the private use area
+    ],
+)
+def test_pdf_unreadable_text_layer_is_refused(monkeypatch: pytest.MonkeyPatch, coded: str) -> None:
     line = pdf_reader._Line(coded, 72, 500, 100, 112, 1, 1, 842)
     monkeypatch.setattr(pdf_reader, "_extract", lambda data, name: (1, [line], []))
     with pytest.raises(ParseError) as caught:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pdfplumber
 
+from planwatch.parsing.decode import plausibility
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
 from planwatch.parsing.readers import ReaderOutput
@@ -85,7 +86,8 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     pages, lines, tables = _extract(data, name)
     if not any(line.text for line in lines) and not tables:
         raise ParseError(name, NO_TEXT_LAYER)
-    if _unmapped_share(lines) > 0.3:
+    text = "".join(line.text for line in lines)
+    if _unmapped_share(text) > 0.3 or plausibility(_CID.sub("", text) or "x") < 0.5:
         raise ParseError(name, UNMAPPED_FONTS)
     body = _drop_furniture(lines)
     blocks = paragraphs(body) + tables
@@ -93,9 +95,8 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     return ReaderOutput(blocks=blocks, pages=pages)
 
 
-def _unmapped_share(lines: list[_Line]) -> float:
+def _unmapped_share(text: str) -> float:
     """Share of the text that pdfminer could only show as “(cid:N)” glyph codes."""
-    text = "".join(line.text for line in lines)
     return sum(len(found) for found in _CID.findall(text)) / max(len(text), 1)
 
 
