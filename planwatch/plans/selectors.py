@@ -16,7 +16,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing import ParseError
 from planwatch.parsing.decode import decode_text
 from planwatch.plans.choices import NodeKind, QuantityRole
-from planwatch.plans.models import Node, Plan, PlanVersion, Quantity
+from planwatch.plans.models import Node, Plan, PlanVersion, Quantity, SourceDocument
 
 # Kinds that get a page of their own; everything else is shown on its chapter or section page.
 PAGE_KINDS = (NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION)
@@ -290,3 +290,18 @@ def source_lines_for(
     first = max(1, around - before)
     last = min(len(lines), around + after)
     return [(n, lines[n - 1]) for n in range(first, last + 1)], len(lines)
+
+
+def document_list_for(*, viewer: Any, limit: int = 20) -> list[SourceDocument]:
+    """The latest ingested documents with their versions and parser warnings, for planners
+    (nobody else sees the upload page); without their bytes (two queries)."""
+    from planwatch.accounts.permissions import is_planner
+
+    if not is_planner(viewer):
+        return []
+    return list(
+        SourceDocument.objects.defer("content")
+        .select_related("ingested_by")
+        .prefetch_related("versions__plan")
+        .order_by("-ingested_at", "-id")[:limit]
+    )

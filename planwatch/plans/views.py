@@ -145,4 +145,5 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "outcomes": outcomes}
     if request.headers.get("HX-Request") == "true":
         return render(request, "plans/partials/_upload_results.html", context)
+    context["documents"] = selectors.document_list_for(viewer=request.user)
     return render(request, "plans/plan_upload.html", context)

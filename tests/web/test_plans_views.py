@@ -328,3 +328,15 @@ def test_english_is_available(anon: Client, sample_plans: IngestResult) -> None:
     assert ">Home</a>" in html and ">Places</a>" in html and "Chapters" in html
     html = _get(anon, reverse("node_detail", args=[plan.slug, "c2.s1"]))
     assert "Source p. 4" in html and "提升宜宾泸州发展能级" in html  # the plan keeps its words
+
+
+def test_upload_page_lists_recent_documents_with_their_warnings(
+    planner: Client, sample_plans: IngestResult, django_assert_max_num_queries: Any
+) -> None:
+    SourceDocument.objects.filter(pk=sample_plans.document.pk).update(
+        warnings=[{"code": "toc-body-mismatch", "message": "目录与正文不一致", "line": 7}]
+    )
+    with django_assert_max_num_queries(10):
+        html = _get(planner, reverse("plan_upload"))
+    assert "导入记录" in html and "sample.txt" in html and "目录与正文不一致" in html
+    assert f"{SOUTH_TITLE} v1" in html
