@@ -100,6 +100,14 @@ def test_password_protected_pdf() -> None:
     )
 
 
+def test_pdf_without_pages() -> None:
+    empty = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    assert refusal(empty, "empty.pdf") == "PDF has no pages"
+
+
 def test_image_only_pdf() -> None:
     assert refusal(make_image_pdf(), "scan.pdf") == (
         "PDF has no text layer (scanned image?); OCR it first"

@@ -82,8 +82,10 @@ class _Layout:
 
 def read(content: str | bytes, name: str) -> ReaderOutput:
     """Blocks of a PDF's text layer, page by page."""
-    data = content.encode("latin-1") if isinstance(content, str) else content
+    data = content.encode("latin-1", "replace") if isinstance(content, str) else content
     pages, lines, tables = _extract(data, name)
+    if pages == 0:
+        raise ParseError(name, "PDF has no pages")
     if not any(line.text for line in lines) and not tables:
         raise ParseError(name, NO_TEXT_LAYER)
     text = "".join(line.text for line in lines)
