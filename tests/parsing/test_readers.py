@@ -23,6 +23,7 @@ from tests.parsing.fixtures.documents import (
     make_docx,
     make_docx_with_textbox_box,
     make_framed_page_pdf,
+    make_front_matter_pdf,
     make_gazette_pdf,
     make_image_pdf,
     make_numbered_docx,
@@ -488,6 +489,16 @@ def test_pdf_toc_entries_stay_apart() -> None:
         "第二章 总体要求",
     ]
     assert all(text.endswith(("…2", "…3")) for text in toc[1:])
+
+
+def test_pdf_pages_are_the_printed_page_numbers() -> None:
+    output = pdf_reader.read(make_front_matter_pdf(), "front.pdf")
+    assert output.pages == 3  # five PDF pages, printed 1–3 after a cover and a contents page
+    pages = {b.text: b.page for b in output.blocks}
+    assert pages["某市“十四五”发展规划"] is None
+    assert pages["第一章 发展背景"] == 1
+    assert pages["第三章 保障措施"] == 3
+    assert pdf_reader.read(make_pdf(), "plan.pdf").pages == 2  # too few numbers: PDF index
 
 
 def test_pdf_page_frame_is_not_a_table() -> None:

@@ -8,8 +8,10 @@ of the right margin, after a larger vertical gap, or when the font size changes;
 continues the paragraph, across page breaks too. Ruled tables found by pdfplumber become
 table blocks (a framed “专栏 N” gets hint "box") and their lines leave the running text.
 
-`Block.page` is the 1-based PDF page index; `line` is the 1-based ordinal of the extracted
-text line in the whole document. A PDF without any text is refused: it needs OCR first."""
+`Block.page` is the printed page number when the pages print numbers that agree with one
+offset from the PDF page index (a cover and a contents page before page 1), else the 1-based
+PDF page index; `line` is the 1-based ordinal of the extracted text line in the whole
+document. A PDF without any text is refused: it needs OCR first."""
 
 from __future__ import annotations
 
@@ -91,10 +93,24 @@ def read(content: str | bytes, name: str) -> ReaderOutput:
     text = "".join(line.text for line in lines)
     if _unmapped_share(text) > 0.3 or plausibility(_CID.sub("", text) or "x") < 0.5:
         raise ParseError(name, UNMAPPED_FONTS)
+    offset = printed_offset(lines)
     body = _drop_furniture(lines)
     blocks = paragraphs(body) + tables
     blocks.sort(key=lambda block: (block.line, block.table is None))
-    return ReaderOutput(blocks=blocks, pages=pages)
+    if offset:
+        _renumber(blocks, offset)
+    return ReaderOutput(blocks=blocks, pages=pages + offset if offset else pages)
+
+
+def _renumber(blocks: list[Block], offset: int) -> None:
+    """Printed page numbers instead of PDF page indexes; None before printed page 1."""
+
+    def printed(page: int | None) -> int | None:
+        return page + offset if page is not None and page + offset >= 1 else None
+
+    for block in blocks:
+        block.page = printed(block.page)
+        block.spans = [(start, line, printed(page)) for start, line, page in block.spans]
 
 
 def _unmapped_share(text: str) -> float:
@@ -296,15 +312,26 @@ def _drop_furniture(lines: list[_Line]) -> list[_Line]:
     pages = len({line.page for line in lines})
     tops = Counter(line.text for line in lines if _in_top_margin(line))
     repeated = {text for text, count in tops.items() if count >= 3 and count >= pages / 2}
-    return [
-        line
-        for line in lines
-        if line.text not in repeated
-        and not (
-            _PAGE_NUMBER.match(line.text.replace(" ", ""))
-            and (_in_top_margin(line) or line.bottom > line.page_height * (1 - _MARGIN_SHARE))
-        )
+    return [line for line in lines if line.text not in repeated and not _is_page_number(line)]
+
+
+def _is_page_number(line: _Line) -> bool:
+    """A page number line (“—3—”, “- 3 -”, “3”, “第 3 页”, “3/20”) in the top/bottom margin."""
+    in_margin = _in_top_margin(line) or line.bottom > line.page_height * (1 - _MARGIN_SHARE)
+    return in_margin and _PAGE_NUMBER.match(line.text.replace(" ", "")) is not None
+
+
+def printed_offset(lines: list[_Line]) -> int:
+    """printed page − PDF page index, read from the page numbers the pages print; 0 unless at
+    least three pages print a number and four in five of them agree (a cover and a table of
+    contents without numbers put the body's page 1 on PDF page 3: offset −2)."""
+    offsets = [
+        int(re.findall(r"\d+", line.text)[0]) - line.page for line in lines if _is_page_number(line)
     ]
+    if len(offsets) < 3:
+        return 0
+    offset, count = Counter(offsets).most_common(1)[0]
+    return offset if count >= 0.8 * len(offsets) else 0
 
 
 def _in_top_margin(line: _Line) -> bool:
