@@ -39,6 +39,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Keep each phase's report on the test item, so the page fixture knows about a failure.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("PLANWATCH_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} (PLANWATCH_REQUIRE_BROWSER=1)", pytrace=False)
@@ -71,14 +79,21 @@ def page_errors() -> PageErrors:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, page_errors: PageErrors) -> Iterator[Any]:
-    """A fresh browser tab (own cookies) at a desktop size, Chinese locale."""
+def page(
+    request: pytest.FixtureRequest, browser: Any, live_server: Any, page_errors: PageErrors
+) -> Iterator[Any]:
+    """A fresh browser tab (own cookies) at a desktop size, Chinese locale. When the test
+    fails, the page is saved to var/screenshots/FAILED-<test>.png."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
     tab.on("console", lambda m: page_errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda exc: page_errors.append(str(exc)))
     yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
     context.close()
 
 
