@@ -89,6 +89,10 @@ class SearchBackend(ABC):
         if not groups:
             return 0, []
         try:
+            if not connection.in_atomic_block:
+                # Outside a transaction a failed statement poisons nothing: spare the
+                # BEGIN/COMMIT round trips.
+                return self.search(groups, filters, limit=limit, offset=offset)
             with transaction.atomic():
                 return self.search(groups, filters, limit=limit, offset=offset)
         except DatabaseError:
@@ -164,6 +168,8 @@ class SQLiteBackend(SearchBackend):
     ) -> tuple[int, list[Match]]:
         params: list[Any] = [self.match_expression(groups)]
         where = f"{SQLITE_TABLE} MATCH %s" + _filter_clause("rowid", filters, params)
+        # bm25() cannot be used beside a window function: count separately (SQLite runs in
+        # process, so a second statement costs no round trip).
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM {SQLITE_TABLE} WHERE {where}", params)
             total = int(cur.fetchone()[0])
@@ -229,17 +235,27 @@ class PostgresBackend(SearchBackend):
         query = self.tsquery_sql(groups, params)
         where = "document @@ q.query" + _filter_clause("node_id", filters, params)
         base = f"FROM {PG_TABLE}, (SELECT {query} AS query) q WHERE {where}"
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT count(*) {base}", params)
-            total = int(cur.fetchone()[0])
-            if total == 0 or offset >= total:
-                return total, []
-            cur.execute(
-                f"SELECT node_id, ts_rank(document, q.query) AS score {base}"
-                " ORDER BY score DESC, node_id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return total, [Match(int(r[0]), float(r[1])) for r in cur.fetchall()]
+        page_sql = (
+            f"SELECT node_id, ts_rank(document, q.query) AS score, count(*) OVER () {base}"
+            " ORDER BY score DESC, node_id LIMIT %s OFFSET %s"
+        )
+        return _page(page_sql, f"SELECT count(*) {base}", params, limit, offset)
+
+
+def _page(
+    page_sql: str, count_sql: str, params: list[Any], limit: int, offset: int
+) -> tuple[int, list[Match]]:
+    """Run the page query (which carries the total in its last column, saving a round trip
+    to the server); only a page past the end needs the separate count."""
+    with connection.cursor() as cur:
+        cur.execute(page_sql, [*params, limit, offset])
+        rows = cur.fetchall()
+        if rows:
+            return int(rows[0][2]), [Match(int(r[0]), float(r[1])) for r in rows]
+        if offset == 0:
+            return 0, []
+        cur.execute(count_sql, params)
+        return int(cur.fetchone()[0]), []
 
 
 def get_backend() -> SearchBackend:

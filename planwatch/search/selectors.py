@@ -3,6 +3,7 @@ see, with highlighted snippets. It never raises on any input."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,16 +101,25 @@ def search_nodes(
     if not matches:
         return SearchResults(q, total, limit, offset, [], terms)
     nodes = (
-        Node.objects.select_related("version__plan", "parent")
+        Node.objects.select_related("version__plan")
         .filter(pk__in=[m.node_id for m in matches], version__plan__in=visible)
         .order_by()
     )
     by_id = {n.pk: n for n in nodes}
-    hits = [_hit(by_id[m.node_id], terms, m.score) for m in matches if m.node_id in by_id]
+    boxes = _box_titles(by_id.values())
+    hits = [_hit(by_id[m.node_id], terms, m.score, boxes) for m in matches if m.node_id in by_id]
     return SearchResults(q, total, limit, offset, hits, terms)
 
 
-def _hit(node: Node, terms: list[str], score: float) -> SearchHit:
+def _box_titles(nodes: Iterable[Node]) -> dict[int, str]:
+    """Titles of the boxes holding the box items among `nodes` (one query; joining the
+    parent in the main query made PostgreSQL scan every node)."""
+    ids = {n.parent_id for n in nodes if n.kind == NodeKind.BOX_ITEM and n.parent_id}
+    rows = Node.objects.filter(pk__in=ids).values_list("pk", "label", "title") if ids else []
+    return {pk: " ".join(p for p in (label, title) if p) for pk, label, title in rows}
+
+
+def _hit(node: Node, terms: list[str], score: float, boxes: dict[int, str]) -> SearchHit:
     from planwatch.search.services import node_body
 
     body = node_body(node)
@@ -126,12 +136,5 @@ def _hit(node: Node, terms: list[str], score: float) -> SearchHit:
         title=hit_title(node),
         snippet=highlight.snippet(body, terms),
         score=score,
-        context=_context(node),
+        context=boxes.get(node.parent_id or 0, ""),
     )
-
-
-def _context(node: Node) -> str:
-    parent = node.parent
-    if node.kind == NodeKind.BOX_ITEM and parent is not None:
-        return " ".join(p for p in (parent.label, parent.title) if p)
-    return ""
