@@ -24,7 +24,8 @@ from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import SourceFormat
 from planwatch.parsing.readers.text import display_width
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# 100 MB: the largest plan documents are a few MB; a 200 MB upload is a wrong file.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Environment override of the size limit, in bytes (e.g. for a deployment taking larger scans).
 MAX_BYTES_ENV = "PLANWATCH_PARSE_MAX_BYTES"
 
@@ -90,7 +91,7 @@ _SENTENCE_END = tuple("。！？；：”」』）)")
 
 
 def max_bytes_default() -> int:
-    """The size limit: `PLANWATCH_PARSE_MAX_BYTES` when set to a positive integer, else 200 MB."""
+    """The size limit: `PLANWATCH_PARSE_MAX_BYTES` when set to a positive integer, else 100 MB."""
     raw = os.environ.get(MAX_BYTES_ENV, "").strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
 
@@ -118,11 +119,16 @@ def decode(
 
 def check_size(data: bytes, name: str, limit: int) -> None:
     """Refuse empty input and input over the size limit before any real work."""
-    if not data:
+    check_size_on_disk(len(data), name, limit)
+
+
+def check_size_on_disk(size: int, name: str, limit: int) -> None:
+    """Refuse an empty file or one over the size limit, knowing only its size."""
+    if size == 0:
         raise ParseError(name, "file is empty")
-    if len(data) > limit:
+    if size > limit:
         raise ParseError(
-            name, f"file is too large: {_human(len(data))} over the limit of {_human(limit)}"
+            name, f"file is too large: {_human(size)} over the limit of {_human(limit)}"
         )
 
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import Any, cast
 
+from planwatch.parsing.decode import check_size_on_disk, max_bytes_default
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block, ParseResult, Plan, Source, SourceFormat, Warning
 from planwatch.parsing.readers import ReaderOutput
@@ -42,7 +43,11 @@ def parse_file(path: str | Path, *, format: str | None = None) -> ParseResult:
     forces a format instead of detecting it."""
     p = Path(path)
     try:
+        # Refuse an oversized file before reading it into memory.
+        check_size_on_disk(p.stat().st_size, p.name, max_bytes_default())
         data = p.read_bytes()
+    except IsADirectoryError:
+        raise ParseError(p.name, "is a directory, not a file") from None
     except OSError as exc:
         raise ParseError(p.name, f"cannot read file ({exc.strerror or exc})") from None
     return parse_bytes(data, name=p.name, format=format)

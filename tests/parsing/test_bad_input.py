@@ -122,11 +122,11 @@ def test_size_limit_names_the_size_and_the_limit() -> None:
     )
 
 
-def test_size_limit_default_is_200_mb_and_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_limit_default_is_100_mb_and_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
-    assert max_bytes_default() == 200 * 1024 * 1024
-    with pytest.raises(ParseError, match=r"file is too large: 200\.0 MB \(209715201 bytes\) over"):
-        check_size(b"x" * (200 * 1024 * 1024 + 1), "huge.txt", max_bytes_default())
+    assert max_bytes_default() == 100 * 1024 * 1024
+    with pytest.raises(ParseError, match=r"file is too large: 100\.0 MB \(104857601 bytes\) over"):
+        check_size(b"x" * (100 * 1024 * 1024 + 1), "huge.txt", max_bytes_default())
     monkeypatch.setenv(MAX_BYTES_ENV, "20")
     data = "第一章 总则\n第一节 目的\n".encode()
     assert refusal(data, "small.txt") == (
