@@ -130,7 +130,7 @@ def plan_ingest(
 
 
 def _document_with(sha: str) -> SourceDocument | None:
-    return SourceDocument.objects.filter(sha256=sha).first()
+    return SourceDocument.objects.filter(sha256=sha).defer("content").first()
 
 
 def _already_present(document: SourceDocument) -> IngestResult:
