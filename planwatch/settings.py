@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "planwatch.tasks",
     "planwatch.reports",
     "planwatch.supervision",
+    "planwatch.dashboards",
     "planwatch.api",
 ]
 

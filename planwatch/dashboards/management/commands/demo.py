@@ -1,0 +1,40 @@
+"""`planwatch demo`: load (or, with --clear, remove) the demonstration data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from planwatch.dashboards.demo import DEFAULT_AS_OF, DemoError, demo_clear, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load simulated tasks, reports and 督办 cases for the 2021–2025 lists of the plans "
+        "(marked 演示数据), or remove them with --clear."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--clear", action="store_true", help="remove the demo data")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=DEFAULT_AS_OF,
+            help="simulated date of the demo (YYYY-MM-DD; default %(default)s)",
+        )
+        parser.add_argument("--seed", type=int, default=2021)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["clear"]:
+            removed = demo_clear()
+            self.stdout.write(f"demo data removed: {removed} objects")
+            return
+        try:
+            summary = demo_load(
+                as_of=options["as_of"], seed=options["seed"], progress=self.stdout.write
+            )
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"demo data loaded (as of {options['as_of']}): {summary}")

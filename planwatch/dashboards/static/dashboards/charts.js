@@ -1,0 +1,78 @@
+/* Dashboard charts: reads the figures from the json_script element #dashboard-data (no
+   inline script: the content security policy forbids it) and draws them with ECharts.
+   The map geometry is the Sichuan GeoJSON shipped with ECharts 4.9 (installed from npm),
+   fetched from our own static files and registered once. */
+(function () {
+  "use strict";
+  var COLORS = { green: "#2e9d4f", blue: "#2f6fd6", yellow: "#e0b000", red: "#d23c3c", none: "#bbbbbb",
+    active: "#2f6fd6", completed: "#2e9d4f" };
+
+  function pie(el, items) {
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b}\n{c}" },
+        data: items.filter(function (i) { return i.value > 0; }).map(function (i) {
+          return { name: i.name, value: i.value, itemStyle: { color: COLORS[i.key] || undefined } };
+        }) }]
+    });
+    return chart;
+  }
+
+  function trend(el, data, labels) {
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      grid: { left: 40, right: 20, top: 30, bottom: 50 },
+      xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 45 } },
+      yAxis: { type: "value", min: 0, max: 100, name: "%" },
+      series: [{ name: labels.trend, type: "line", data: data.values, smooth: false }]
+    });
+    return chart;
+  }
+
+  function mapChart(el, prefectures, labels) {
+    var url = el.getAttribute("data-geo-url");
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
+      var byCode = {};
+      prefectures.forEach(function (p) { byCode[p.adcode] = p; });
+      // Name the features by our unit names so tooltips and data agree (matched by adcode).
+      geo.features.forEach(function (f) {
+        var p = byCode[String(f.id || f.properties.id)];
+        if (p) { f.properties.name = p.name; }
+      });
+      echarts.registerMap("sichuan-prefectures", geo);
+      var chart = echarts.init(el);
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: function (params) {
+          var p = params.data;
+          if (!p || p.value === null || p.value === undefined) { return params.name + ": " + labels.nodata; }
+          return params.name + "<br>" + labels.rate + ": " + p.value + "<br>" + labels.tasks + ": " + p.tasks;
+        } },
+        visualMap: { min: 0, max: 100, left: "left", bottom: 10, text: ["100%", "0%"], calculable: true,
+          inRange: { color: ["#f6d0c4", "#f2c14e", "#2e9d4f"] } },
+        series: [{ type: "map", map: "sichuan-prefectures", roam: true, label: { show: true, fontSize: 10 },
+          data: prefectures.map(function (p) { return { name: p.name, value: p.value, tasks: p.tasks }; }) }]
+      });
+      return chart;
+    });
+  }
+
+  function init() {
+    var node = document.getElementById("dashboard-data");
+    if (!node || typeof echarts === "undefined") { return; }
+    var data = JSON.parse(node.textContent);
+    var charts = [];
+    var el = document.getElementById("chart-status");
+    if (el) { charts.push(pie(el, data.status)); }
+    el = document.getElementById("chart-lights");
+    if (el) { charts.push(pie(el, data.lights)); }
+    el = document.getElementById("chart-trend");
+    if (el) { charts.push(trend(el, data.trend, data.labels)); }
+    el = document.getElementById("chart-map");
+    if (el) { mapChart(el, data.prefectures, data.labels).then(function (c) { charts.push(c); }); }
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
