@@ -5,8 +5,8 @@ Access, per endpoint (also in each operation's description and `x-access`):
 - public (anonymous allowed; a token or session may be sent): plans, nodes, targets,
   places, organisation units (the reference tree), search. Plans are public documents.
 - signed in (token or session): /me, /tokens (the caller's own tokens), and
-  /orgunits/{code}/members (who holds which role — only for planners and admins, or for
-  users whose own roles cover that unit; for anyone else the unit is "not found").
+  /orgunits/{code}/members (who holds which role — for units the caller's own roles
+  cover, superusers everywhere; for anyone else the unit is "not found").
 A token that is sent but unknown or revoked gives 401 on every endpoint.
 """
 

@@ -12,7 +12,6 @@ from ninja import Router
 from ninja.params.functions import Query
 
 from planwatch.accounts.models import Membership
-from planwatch.accounts.permissions import is_planner
 from planwatch.api.auth import caller, public, signed_in
 from planwatch.api.models import ApiToken
 from planwatch.api.plans import ERRORS, ERRORS_404, LIMIT, OFFSET, PUBLIC, plan_ref
@@ -172,9 +171,10 @@ def orgunit_list(
 
 
 def may_see_members(user: Any, unit: OrgUnit) -> bool:
-    """Planners and admins see every unit's members; anyone else only those of units
-    their own roles cover (their unit and the units below it)."""
-    if is_planner(user):
+    """Superusers see every unit's members; anyone else those of the units their own roles
+    cover (the unit a role is held on and every unit below it): a provincial planner all of
+    Sichuan, a zone planner the zone, a 宜宾 reporter 宜宾 and its counties."""
+    if getattr(user, "is_superuser", False):
         return True
     paths = Membership.objects.filter(user=user).values_list("org_unit__path", flat=True)
     return any(unit.path.startswith(p) for p in paths)
@@ -198,8 +198,9 @@ def _member_out(m: Membership) -> MemberOut:
     openapi_extra=SIGNED_IN,
     summary="Who holds roles on a unit",
     description=(
-        "Access: signed in; planners and admins for any unit, other users for units their "
-        "own roles cover. Otherwise 404, as for a unit that does not exist."
+        "Access: signed in; for units the caller's own roles cover (the unit a role is held "
+        "on and every unit below it; superusers: all). Otherwise 404, as for a unit that "
+        "does not exist."
     ),
 )
 def orgunit_members(

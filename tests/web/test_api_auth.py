@@ -141,11 +141,13 @@ def test_api_token_command_prints_the_token_once(yibin_reporter_user: User) -> N
         call_command("api_token", "revoke", "999999")
 
 
-# Members of a unit: planners and admins anywhere; others only within their own scope; a
-# unit out of scope looks exactly like one that does not exist.
+# Members of a unit: only within the caller's own scope (superusers everywhere); a unit out
+# of scope looks exactly like one that does not exist.
 
 
-@pytest.mark.parametrize("persona", ["planner", "admin", "yibin_reporter"])
+@pytest.mark.parametrize(
+    "persona", ["planner", "chuannan_planner", "leader", "admin", "yibin_reporter"]
+)
 def test_members_of_yibin_allowed(
     request: pytest.FixtureRequest, persona: str, yibin_reporter_user: User
 ) -> None:
@@ -171,3 +173,10 @@ def test_members_with_a_token_follow_the_same_rules(
     check(anon, f"/api/v1/orgunits/{luzhou}/members", 404, **bearer(yibin_token))
     county = unit("翠屏区").code  # below 宜宾: in the reporter's scope
     check(anon, f"/api/v1/orgunits/{county}/members", 200, **bearer(yibin_token))
+
+
+def test_a_zone_planner_sees_members_only_in_the_zone(
+    chuannan_planner: Client, yibin_reporter_user: User
+) -> None:
+    check(chuannan_planner, f"/api/v1/orgunits/{unit('泸州市').code}/members", 200)
+    check(chuannan_planner, f"/api/v1/orgunits/{unit('成都市').code}/members", 404)
