@@ -321,6 +321,11 @@ def test_first_version_diff_page_says_there_is_nothing_to_compare(
     assert "首个版本" in _get(anon, reverse("plan_version_diff", args=[plan.slug, 1]))
 
 
+def test_chinese_first_whatever_the_browser_prefers(anon: Client, orgunits: Any) -> None:
+    html = anon.get(reverse("home"), headers={"Accept-Language": "en-US,en;q=0.9"}).content
+    assert '<html lang="zh-hans">' in html.decode() and ">首页</a>" in html.decode()
+
+
 def test_english_is_available(anon: Client, sample_plans: IngestResult) -> None:
     anon.post(reverse("set_language"), {"language": "en", "next": "/"})
     plan = _south(sample_plans)
