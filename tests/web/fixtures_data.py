@@ -80,8 +80,10 @@ def orgunits(_reference_db: None, db: None) -> dict[str, OrgUnit]:
 def bundled_plans(orgunits: dict[str, OrgUnit]) -> list[StoredPlan]:
     """The five plans of the bundled document, in document order, ingested in the test's
     transaction (about a second: the parse is cached, the store is not)."""
-    ensure_bundled()
-    return list(StoredPlan.objects.select_related("current_version", "org_unit"))
+    result = ensure_bundled()
+    ids = [v.plan_id for v in result.versions]
+    plans = StoredPlan.objects.select_related("current_version", "org_unit").in_bulk(ids)
+    return [plans[i] for i in ids]
 
 
 # --- small hand-made plans --------------------------------------------------------------
