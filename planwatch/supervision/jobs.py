@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
 from planwatch.reports.models import ProgressReport
-from planwatch.reports.periods import periods_between
+from planwatch.reports.periods import Period, periods_between
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.lights import (
     DEFAULT_TOLERANCE,
@@ -59,6 +59,7 @@ def supervised_tasks() -> list[Task]:
             status__in=(TaskStatus.ACTIVE, TaskStatus.COMPLETED),
         )
         .select_related("annual_list", "plan", "lead_unit")
+        .prefetch_related("responsible_units")
         .order_by("pk")
     )
 
@@ -66,10 +67,12 @@ def supervised_tasks() -> list[Task]:
 def lights_recompute(
     *, tasks: list[Task], today: date, warning_days: int, tolerance: Decimal
 ) -> dict[int, tuple[str, str]]:
-    """Store each task's light; returns {task id: (light, reason)}."""
+    """Store each task's light (one bulk upsert); returns {task id: (light, reason)}."""
     progress = reported_progress(tasks)
-    stored = {tl.task_id: tl for tl in TaskLight.objects.filter(task__in=tasks)}
+    stored = dict(TaskLight.objects.filter(task__in=tasks).values_list("task_id", "light"))
+    since = dict(TaskLight.objects.filter(task__in=tasks).values_list("task_id", "changed_on"))
     result: dict[int, tuple[str, str]] = {}
+    rows: list[TaskLight] = []
     for task in tasks:
         lr = task_light(
             task,
@@ -79,48 +82,61 @@ def lights_recompute(
             progress=progress[task.pk],
         )
         result[task.pk] = (lr.light, lr.reason)
-        old = stored.get(task.pk)
-        changed_on = today if old is None or old.light != lr.light else old.changed_on
-        TaskLight.objects.update_or_create(
-            task=task,
-            defaults={
-                "light": lr.light,
-                "expected": lr.expected,
-                "actual": lr.actual,
-                "computed_on": today,
-                "changed_on": changed_on,
-            },
+        changed = stored.get(task.pk) != lr.light
+        rows.append(
+            TaskLight(
+                task=task,
+                light=lr.light,
+                expected=lr.expected,
+                actual=lr.actual,
+                computed_on=today,
+                changed_on=today if changed else since[task.pk],
+            )
         )
+    TaskLight.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["task"],
+        update_fields=["light", "expected", "actual", "computed_on", "changed_on"],
+    )
     return result
+
+
+def _reported_slots(tasks: list[Task], starts: set[date]) -> set[tuple[int, int, date]]:
+    """(task, unit, period start) of every report already submitted for these periods."""
+    rows = ProgressReport.objects.filter(
+        task__in=tasks, period_start__in=starts, status__in=REPORTED
+    ).values_list("task_id", "unit_id", "period_start")
+    return set(rows)
 
 
 def _remind_reports(tasks: list[Task], today: date, now: datetime) -> int:
     """催办 each responsible unit whose report for a period due within REMIND_DAYS is not
     yet submitted."""
-    sent = 0
-    for task in tasks:
-        if task.status != TaskStatus.ACTIVE:
-            continue
+    due_soon: list[tuple[Task, Period]] = []
+    for task in (t for t in tasks if t.status == TaskStatus.ACTIVE):
         periods = periods_between(task.year, task.annual_list.frequency, task.start, task.deadline)
-        for period in (p for p in periods if 0 <= (p.due - today).days <= REMIND_DAYS):
-            done = set(
-                ProgressReport.objects.filter(
-                    task=task, period_start=period.start, status__in=REPORTED
-                ).values_list("unit_id", flat=True)
-            )
-            for unit in task.responsible_units.exclude(pk__in=done):
-                sent += len(
-                    notification_send(
-                        recipients=unit_recipients([unit]),
-                        kind="remind.report",
-                        key=f"remind:report:{task.pk}:{unit.pk}:{period.label}",
-                        title=_("催办：%(p)s 进展报告将于 %(d)s 截止")
-                        % {"p": period.label, "d": period.due},
-                        body=_("任务“%(t)s”（%(u)s）尚未报送。")
-                        % {"t": task.title, "u": unit.name},
-                        now=now,
-                    )
+        due_soon += [(task, p) for p in periods if 0 <= (p.due - today).days <= REMIND_DAYS]
+    if not due_soon:
+        return 0
+    done = _reported_slots([t for t, _p in due_soon], {p.start for _t, p in due_soon})
+    sent = 0
+    for task, period in due_soon:
+        for unit in task.responsible_units.all():
+            if (task.pk, unit.pk, period.start) in done:
+                continue
+            sent += len(
+                notification_send(
+                    recipients=unit_recipients([unit]),
+                    kind="remind.report",
+                    key=f"remind:report:{task.pk}:{unit.pk}:{period.label}",
+                    title=_("催办：%(p)s 进展报告将于 %(d)s 截止")
+                    % {"p": period.label, "d": period.due},
+                    body=_("任务“%(t)s”（%(u)s）尚未报送。") % {"t": task.title, "u": unit.name},
+                    now=now,
                 )
+            )
     return sent
 
 
