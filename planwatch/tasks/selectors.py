@@ -16,6 +16,7 @@ class TaskFilters(TypedDict, total=False):
     year: int
     unit_id: int
     status: str
+    light: str
 
 
 def task_list_for(*, user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
@@ -30,6 +31,8 @@ def task_list_for(*, user: Any, filters: TaskFilters | None = None) -> QuerySet[
         qs = qs.filter(status=filters["status"])
     if "unit_id" in filters:
         qs = qs.filter(responsible_units=filters["unit_id"])
+    if "light" in filters:
+        qs = qs.filter(light__light=filters["light"])
     ids = qs.values("pk").distinct()
     return (
         Task.objects.filter(pk__in=ids)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.plans.models import Plan
 from planwatch.reports.selectors import task_report_slots
+from planwatch.supervision.choices import Light
 from planwatch.supervision.selectors import task_lights_for
 from planwatch.tasks import selectors, services, xlsx
+from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
 from planwatch.tasks.permissions import (
     access_annual_list,
@@ -26,6 +30,8 @@ from planwatch.tasks.permissions import (
     plans_managed_q,
 )
 from planwatch.tasks.workflow import ServiceError
+
+TASKS_PER_PAGE = 100
 
 
 def _refusal(request: HttpRequest, exc: Exception) -> None:
@@ -46,12 +52,38 @@ def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
     return True
 
 
+def _task_filters(request: HttpRequest) -> selectors.TaskFilters:
+    """Filters from the query string; values that are not well-formed are ignored."""
+    filters: selectors.TaskFilters = {}
+    for key in ("plan_id", "year"):
+        raw = request.GET.get(key, "")
+        if raw.isdigit():
+            filters[key] = int(raw)
+    if request.GET.get("status") in TaskStatus.values:
+        filters["status"] = request.GET["status"]
+    if request.GET.get("light") in Light.values:
+        filters["light"] = request.GET["light"]
+    return filters
+
+
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    tasks = list(selectors.task_list_for(user=request.user)[:500])
-    lights = task_lights_for(user=request.user, tasks=tasks)
-    return render(request, "tasks/task_list.html", {"tasks": tasks, "lights": lights})
+    filters = _task_filters(request)
+    qs = selectors.task_list_for(user=request.user, filters=filters)
+    page = Paginator(qs, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
+    context = {
+        "tasks": tasks,
+        "page": page,
+        "query": urlencode(filters),
+        "filters": filters,
+        "lights": task_lights_for(user=request.user, tasks=tasks),
+        "plans": Plan.objects.filter(pk__in=qs.values("plan_id")),
+        "light_choices": Light.choices,
+        "status_choices": TaskStatus.choices,
+    }
+    return render(request, "tasks/task_list.html", context)
 
 
 @login_required

@@ -372,3 +372,25 @@ def test_health_page_for_planners_and_leaders_only(
     for user in (yibin_reporter, yibin_reviewer):
         assert login(user).get(url).status_code == 404
     assert client.get(url).status_code == 302
+
+
+def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner: Any) -> None:
+    from planwatch.supervision.jobs import supervise_run
+    from planwatch.supervision.models import TaskLight
+    from planwatch.tasks import views
+
+    supervise_run(today=date(2024, 4, 10), now=issued.issued_at or issued.created_at)
+    TaskLight.objects.filter(task__seq=1).update(light="red")
+    pl = login(planner)
+    url = reverse("tasks:task_list")
+    red = pl.get(url, {"light": "red"}).content.decode()
+    assert red.count('href="/tasks/') == 1 and "共 1 项任务" in red
+    assert "共 4 项任务" in pl.get(url, {"light": "bogus", "year": "x"}).content.decode()
+    assert "共 0 项任务" in pl.get(url, {"year": "2023"}).content.decode()
+    views.TASKS_PER_PAGE = 3
+    try:
+        first = pl.get(url).content.decode()
+        second = pl.get(url, {"page": "2"}).content.decode()
+    finally:
+        views.TASKS_PER_PAGE = 100
+    assert "第 1 / 2 页" in first and "第 2 / 2 页" in second
