@@ -137,3 +137,17 @@ def test_serve_runs_gunicorn_with_workers_and_bind(
     assert "http://0.0.0.0:9000/" in out
     _run("serve", "--bind", "127.0.0.1:8123", "--workers", "1")
     assert calls[1][calls[1].index("--bind") + 1] == "127.0.0.1:8123"
+
+
+def test_ingest_as_a_named_planner_is_audited_as_them(
+    orgunits: dict[str, OrgUnit], sample_file: Path, planner_user: Any, yibin_reporter_user: Any
+) -> None:
+    from django.core.management.base import CommandError
+
+    from planwatch.audit.models import AuditEvent
+
+    with pytest.raises(CommandError, match="no active planner"):
+        _run("ingest", "--user", yibin_reporter_user.username, str(sample_file))
+    _run("ingest", "--user", planner_user.username, str(sample_file))
+    event = AuditEvent.objects.filter(action="plan.ingest").order_by("-id").first()
+    assert event is not None and event.actor == planner_user

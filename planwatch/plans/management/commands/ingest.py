@@ -7,8 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from planwatch.accounts.permissions import is_planner
 from planwatch.parsing import ParseError
 from planwatch.plans.services import IngestResult, plan_ingest
 
@@ -23,14 +25,20 @@ def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
 
 class Command(BaseCommand):
     help = "Parse plan documents and store them (a new version per changed plan)."
+    actor: Any = None
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "files", nargs="+", help="plan documents (text, Markdown, HTML, DOCX, PDF)"
         )
+        parser.add_argument(
+            "--user",
+            help="record the ingest in the audit log as this planner (default: the system)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files = [Path(f) for f in options["files"]]
+        self.actor = _planner(options["user"]) if options["user"] else None
         failed = 0
         tty = sys.stderr.isatty()
         for i, path in enumerate(files):
@@ -58,7 +66,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise ParseError(str(path), f"cannot read file ({exc.strerror or exc})") from None
         started = time.perf_counter()
-        result = plan_ingest(data=data, name=path.name, actor=None)
+        result = plan_ingest(data=data, name=path.name, actor=self.actor)
         return result, time.perf_counter() - started
 
     def _report(self, result: IngestResult, seconds: float) -> None:
@@ -95,3 +103,11 @@ class Command(BaseCommand):
         if tty:
             sys.stderr.write("\r\x1b[2K" if not final else "\n")
             sys.stderr.flush()
+
+
+def _planner(username: str) -> Any:
+    """The account named `username`, which must be an active planner."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None or not is_planner(user):
+        raise CommandError(f"no active planner called {username!r}")
+    return user
