@@ -54,7 +54,7 @@ test-sqlite: install assets
 
 test-postgres: install assets
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" tests/web; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" tests/web tests/dashboards; \
 	elif [ -n "$$PLANWATCH_REQUIRE_POSTGRES" ]; then \
 		echo "error: PostgreSQL is required here but not reachable at $(PG_URL)"; exit 1; \
 	else \
@@ -70,6 +70,9 @@ bench: install assets
 	$(BIN)/python scripts/bench_parse.py
 	@if [ -f scripts/bench_web.py ]; then $(BIN)/python scripts/bench_web.py; fi
 	$(BIN)/python scripts/bench_search.py
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
+	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard benchmark is SKIPPED"; fi
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

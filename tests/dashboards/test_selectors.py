@@ -126,3 +126,16 @@ def test_health_table_of_a_prefecture(board: Board, planner_user: User) -> None:
     yibin = next(h for h in rows if h.unit.code == "511500")
     # 宜宾 is responsible for 6 tasks × 3 quarters due by 2024-10-20; it reported 2 of them
     assert (yibin.due, yibin.on_time, yibin.missing) == (18, 2, 16)
+
+
+def test_is_demo_filter(board: Board) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from planwatch.dashboards.models import DemoMarker
+    from planwatch.dashboards.templatetags.demo import is_demo
+    from planwatch.tasks.models import Task
+
+    task, other = board.tasks[0], board.tasks[1]
+    ct = ContentType.objects.get_for_model(Task)
+    DemoMarker.objects.create(content_type=ct, object_id=task.pk)
+    assert is_demo(task) and not is_demo(other) and not is_demo("x")

@@ -1,0 +1,21 @@
+"""`{% load demo %}` … `{% if task|is_demo %}<span class="demo-badge">演示数据</span>{% endif %}`:
+for pages outside the dashboards that show one object which `planwatch demo` may have
+created (one query per object: use it on detail pages, not in long lists)."""
+
+from __future__ import annotations
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from planwatch.dashboards.models import DemoMarker
+
+register = template.Library()
+
+
+@register.filter
+def is_demo(obj: object) -> bool:
+    if not isinstance(obj, models.Model) or obj.pk is None:
+        return False
+    ct = ContentType.objects.get_for_model(type(obj))
+    return DemoMarker.objects.filter(content_type=ct, object_id=obj.pk).exists()
