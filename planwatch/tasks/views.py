@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planwatch.plans.models import Plan
 from planwatch.reports.selectors import task_report_slots
 from planwatch.supervision.choices import Light
+from planwatch.supervision.lights import task_light
 from planwatch.supervision.selectors import task_lights_for
 from planwatch.tasks import selectors, services, xlsx
 from planwatch.tasks.choices import TaskStatus
@@ -92,12 +94,36 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(request.user, task_id, action="view")
     context = {
         "task": task,
-        "light": task_lights_for(user=request.user, tasks=[task]).get(task.pk),
+        "light": _light_of(request.user, task),
         "slots": task_report_slots(user=request.user, task=task),
         "can_edit": can_manage_plan(request.user, task.plan),
         "cases": task.cases.exclude(status="closed"),
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def _light_of(user: Any, task: Any) -> dict[str, Any] | None:
+    """The stored light (as of the last `supervise` run), else computed now; none for drafts."""
+    stored = task_lights_for(user=user, tasks=[task]).get(task.pk)
+    if stored is not None:
+        return {
+            "code": stored.light,
+            "label": stored.get_light_display(),
+            "expected": stored.expected,
+            "actual": stored.actual,
+            "on": stored.computed_on,
+        }
+    if task.status == TaskStatus.DRAFT:
+        return None
+    today = timezone.localdate()
+    lr = task_light(task, today=today)
+    return {
+        "code": lr.light,
+        "label": Light(lr.light).label,
+        "expected": lr.expected,
+        "actual": lr.actual,
+        "on": today,
+    }
 
 
 def _task_initial(task: Any) -> dict[str, Any]:

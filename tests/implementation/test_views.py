@@ -394,3 +394,16 @@ def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner: 
     finally:
         views.TASKS_PER_PAGE = 100
     assert "第 1 / 2 页" in first and "第 2 / 2 页" in second
+
+
+def test_task_detail_always_shows_a_light(
+    yibin_task: Task, login: Login, yibin_reporter: Any
+) -> None:
+    from planwatch.supervision.jobs import supervise_run
+
+    url = reverse("tasks:task_detail", args=[yibin_task.pk])
+    html = login(yibin_reporter).get(url).content.decode()
+    assert 'class="light light-' in html  # computed now: the job has not run yet
+    supervise_run(today=date(2025, 1, 10), now=yibin_task.created_at)
+    html = login(yibin_reporter).get(url).content.decode()
+    assert "light-red" in html and "2025年1月10日" in html
