@@ -151,3 +151,14 @@ def test_ingest_as_a_named_planner_is_audited_as_them(
     _run("ingest", "--user", planner_user.username, str(sample_file))
     event = AuditEvent.objects.filter(action="plan.ingest").order_by("-id").first()
     assert event is not None and event.actor == planner_user
+
+
+def test_load_reference_with_dry_run_changes_nothing(orgunits: dict[str, OrgUnit]) -> None:
+    OrgUnit.objects.filter(code="511500").update(name="宜宾地区")
+    before = db_snapshot()
+    out, _ = _run("load_reference", "--dry-run")
+    assert "1 would be updated" in out
+    assert OrgUnit.objects.get(code="511500").name == "宜宾地区"
+    assert db_snapshot() == before
+    out, _ = _run("load_reference")
+    assert "1 updated" in out and OrgUnit.objects.get(code="511500").name == "宜宾市"
