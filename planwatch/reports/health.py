@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
+from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
@@ -159,4 +160,15 @@ def reporting_health_for(
             if f is not None and f.current_submitted:
                 completions.append(f.current_completion)
         h.unchanged += _is_unchanged(completions, unchanged_periods)
-    return sorted(table.values(), key=lambda h: (h.score is None, h.score or 0, h.unit.path))
+    rows = [h for h in table.values() if _in_scope(user, h.unit)]
+    return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))
+
+
+def _in_scope(user: Any, unit: OrgUnit) -> bool:
+    """A unit's row is shown to planners and leaders whose scope covers it (a zone covers its
+    cities); departments sit beside the zones, so their rows go to whoever sees the tasks."""
+    return (
+        unit.kind == OrgUnitKind.DEPARTMENT
+        or has_role(user, Role.PLANNER, unit)
+        or has_role(user, Role.LEADER, unit)
+    )

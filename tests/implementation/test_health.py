@@ -92,3 +92,12 @@ def test_health_visible_to_planners_and_leaders_only(
     assert reporting_health_for(user=panxi_planner, today=today) == []
     assert reporting_health_for(user=yibin_reporter, today=today) == []
     assert reporting_health_for(user=yibin_reviewer, today=today) == []
+
+
+def test_a_city_leader_sees_only_their_city(issued: AnnualList, units: Units) -> None:
+    from planwatch.accounts.choices import Role
+    from tests.implementation.factories import make_user
+
+    yibin_leader = make_user("yb_leader", Role.LEADER, units.yibin)
+    table = reporting_health_for(user=yibin_leader, today=date(2024, 7, 20))
+    assert [h.unit for h in table] == [units.yibin]
