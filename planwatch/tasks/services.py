@@ -234,7 +234,7 @@ def task_create(
         _lock_list_for_edit(annual_list)
         if seq is None:
             seq = (annual_list.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
-        scalars: dict[str, Any] = {k: changes[k] for k in SCALAR_FIELDS if k in changes}  # type: ignore[literal-required]
+        scalars: dict[str, Any] = {k: v for k, v in changes.items() if k in SCALAR_FIELDS}
         task = Task(annual_list=annual_list, plan=annual_list.plan, year=annual_list.year, seq=seq)
         for key, value in scalars.items():
             setattr(task, key, value)
@@ -264,7 +264,7 @@ def task_update(
     with transaction.atomic():
         _lock_list_for_edit(task.annual_list)
         before = task_snapshot(task, changes)
-        scalars: dict[str, Any] = {k: changes[k] for k in SCALAR_FIELDS if k in changes}  # type: ignore[literal-required]
+        scalars: dict[str, Any] = {k: v for k, v in changes.items() if k in SCALAR_FIELDS}
         for key, value in scalars.items():
             setattr(task, key, value)
         _validate_dates(task)
