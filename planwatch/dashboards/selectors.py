@@ -167,9 +167,7 @@ def period_trend(tasks: QuerySet[Task]) -> list[TrendPoint]:
         .annotate(avg=Avg("completion"), n=Count("pk"))
         .order_by("period_start", "period_label")
     )
-    return [
-        TrendPoint(label, round(float(avg or 0), 1), n) for _start, label, avg, n in rows.iterator()
-    ]
+    return [TrendPoint(label, round(float(avg or 0), 1), n) for _start, label, avg, n in rows]
 
 
 def prefecture_completion(tasks: QuerySet[Task]) -> list[MapValue]:
