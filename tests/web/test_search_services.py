@@ -84,9 +84,12 @@ def test_search_reindex_command(corpus: dict[str, PlanFixture]) -> None:
     assert found("天府新区") == [("chengdu-plain", "c1.p1")]
 
 
-def test_deleted_nodes_drop_out_of_results(corpus: dict[str, PlanFixture]) -> None:
+def test_deleted_nodes_drop_out_of_the_index(corpus: dict[str, PlanFixture]) -> None:
+    before = get_backend().count_all()
     corpus["chuannan"].nodes["c1.b1.i1"].delete()
     assert found("成自宜高铁") == []
+    assert search_nodes(viewer=None, q="成自宜高铁").total == 0
+    assert get_backend().count_all() == before - 1
 
 
 def test_user_dictionary_holds_places_regions_and_projects(
