@@ -125,3 +125,10 @@ def test_query_budget_does_not_grow_with_tasks(
         )
     with django_assert_max_num_queries(18):
         assert planner.get(url).status_code == 200
+
+
+def test_nav_link_for_planners_and_leaders_only(
+    board: Board, chuannan_leader: Client, yibin_reporter: Client
+) -> None:
+    assert INDEX in chuannan_leader.get(INDEX).content.decode()
+    assert INDEX not in yibin_reporter.get("/").content.decode()

@@ -19,3 +19,12 @@ def is_demo(obj: object) -> bool:
         return False
     ct = ContentType.objects.get_for_model(type(obj))
     return DemoMarker.objects.filter(content_type=ct, object_id=obj.pk).exists()
+
+
+@register.filter
+def sees_dashboards(user: object) -> bool:
+    """A planner or leader anywhere (the nav shows the 看板 link to them only)."""
+    from planwatch.accounts.choices import Role
+    from planwatch.accounts.permissions import has_role
+
+    return has_role(user, Role.PLANNER) or has_role(user, Role.LEADER)
