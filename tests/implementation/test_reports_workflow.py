@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -125,6 +126,15 @@ def test_full_review_path_with_returns(
 
     report.refresh_from_db()
     assert report.status == "accepted" and report.completion == Decimal("35.0")
+    from planwatch.supervision.models import Notification
+
+    heard = Counter((n.recipient.username, n.kind) for n in Notification.objects.all())
+    assert heard == {
+        ("yb_reviewer", "report.submitted"): 3,
+        ("planner_cn", "report.unit_approved"): 2,
+        ("yb_reporter", "report.returned"): 2,
+        ("yb_reporter", "report.accepted"): 1,
+    }
     steps = [(h.from_status, h.to_status) for h in report.history.all()]
     assert steps == [
         ("draft", "submitted"),
