@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.choices import ReportingFrequency
+from planwatch.tasks.xlsx import parse_date
 
 
 class GenerateForm(forms.Form):
@@ -62,4 +64,27 @@ class TaskForm(forms.Form):
         label=_("完成标准"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     weight = forms.DecimalField(label=_("权重"), min_value=0, max_digits=6, decimal_places=2)
+    milestones = forms.CharField(
+        label=_("里程碑"),
+        required=False,
+        help_text=_("每行一个：日期 节点目标，如 2024-06-30 完成可研批复"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_milestones(self) -> list[tuple[str, date]]:
+        result: list[tuple[str, date]] = []
+        for n, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            day, _sep, title = line.strip().partition(" ")
+            try:
+                due = parse_date(day)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("第 %(n)d 行：无法识别的日期“%(d)s”") % {"n": n, "d": day}
+                ) from None
+            if not title.strip():
+                raise forms.ValidationError(_("第 %(n)d 行：缺少节点目标") % {"n": n})
+            result.append((title.strip(), due))
+        return result

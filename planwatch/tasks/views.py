@@ -131,6 +131,9 @@ def _task_initial(task: Any) -> dict[str, Any]:
     initial = {f: getattr(task, f) for f in fields}
     initial["responsible_units"] = list(task.responsible_units.all())
     initial["supporting_units"] = list(task.supporting_units.all())
+    initial["milestones"] = "\n".join(
+        f"{m.due.isoformat()} {m.title}" for m in task.milestones.all()
+    )
     return initial | {"version": task.version}
 
 

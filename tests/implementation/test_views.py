@@ -248,12 +248,20 @@ def test_task_edit_page(
         "deadline": "2024-10-31",
         "criterion": "完成 50 公里",
         "weight": "2",
+        "milestones": "2024-06-30 完成可研批复\n\n2024年9月底 开工",
         "version": task.version,
     }
+    bad = pl.post(url, form | {"milestones": "六月 完成"})
+    assert bad.status_code == 400 and "无法识别的日期" in bad.content.decode()
     assert pl.post(url, form).status_code == 302
     task.refresh_from_db()
     assert task.lead_unit == units.ndrc and task.deadline == date(2024, 10, 31)
     assert set(task.responsible_units.all()) == {units.yibin, units.luzhou}
+    assert [(m.title, m.due) for m in task.milestones.all()] == [
+        ("完成可研批复", date(2024, 6, 30)),
+        ("开工", date(2024, 9, 30)),
+    ]
+    assert "2024-06-30 完成可研批复" in pl.get(url).content.decode()
     stale = pl.post(url, form | {"criterion": "旧页面"})
     assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
     for other in (yibin_reporter, leader):
