@@ -18,7 +18,13 @@ ELLIPSIS = "…"
 def terms_of(groups: Sequence[QueryGroup]) -> list[str]:
     """The strings to mark: each word, and each phrase written without its spaces."""
     terms = {"".join(g.tokens) for g in groups}
-    return sorted((t for t in terms if t), key=len, reverse=True)
+    # A lone Latin letter or digit (the "5" of PM2.5, cut as pm2 / 5) would mark every 5 in
+    # the snippet; the longer pieces are marked instead.
+    return sorted((t for t in terms if t and not _lone_ascii(t)), key=len, reverse=True)
+
+
+def _lone_ascii(term: str) -> bool:
+    return len(term) == 1 and term.isascii()
 
 
 def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:

@@ -49,6 +49,9 @@ REGION_WORDS = (
     "攀西战略资源创新开发试验区",
 )
 
+# Typed as operators, read as nothing (lower-case "and" stays a word).
+OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
 # Tokens longer than this are junk for the index (a pasted hash, a URL) and would only make
 # the query fail on PostgreSQL's lexeme limit.
 MAX_TOKEN_CHARS = 64
@@ -273,5 +276,6 @@ def tokens_for_index(text: str, seg: Segmenter | None = None) -> list[str]:
 
 def tokens_for_query(q: str, seg: Segmenter | None = None) -> list[str]:
     """Precise-mode tokens of what a user typed, lower-cased, punctuation and markup
-    characters dropped. Never raises."""
-    return [t.lower() for t in (seg or segmenter()).cut(q)]
+    characters dropped, and the search-engine operators people type out of habit (AND, OR,
+    NOT, NEAR in capitals) left out: every remaining word must occur. Never raises."""
+    return [t.lower() for t in (seg or segmenter()).cut(q) if t not in OPERATOR_WORDS]

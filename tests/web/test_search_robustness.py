@@ -79,9 +79,14 @@ def test_nasty_queries_never_raise(corpus: dict[str, PlanFixture], q: str) -> No
         assert "<script" not in hit.snippet
 
 
-def test_operators_are_words_not_syntax(corpus: dict[str, PlanFixture]) -> None:
-    # "OR" is a word to look for, not an operator: 高铁 OR 宜宾 needs all three words.
-    assert search_nodes(viewer=None, q="高铁 OR 宜宾").hits == []
+def test_operators_are_not_syntax(corpus: dict[str, PlanFixture]) -> None:
+    # Operators typed in capitals are dropped, never interpreted: every other word must
+    # occur (高铁 and 铁路 are both only in the box item).
+    for q in ["高铁 OR 铁路", "高铁 AND 铁路", "高铁 铁路 NOT", "NEAR 高铁 铁路"]:
+        assert [h.node.key for h in search_nodes(viewer=None, q=q).hits] == ["c1.b1.i1"], q
+    assert search_nodes(viewer=None, q="高铁 NOT 铁路").total == 1  # NOT excludes nothing
+    # In lower case they are words like any other.
+    assert search_nodes(viewer=None, q="高铁 or 铁路").hits == []
     assert [h.node.key for h in search_nodes(viewer=None, q='"成自宜高铁"').hits] == ["c1.b1.i1"]
     assert [h.node.key for h in search_nodes(viewer=None, q="高铁*").hits] == ["c1.b1.i1"]
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from planwatch.plans.choices import NodeKind
-from planwatch.search import segment
+from planwatch.search import highlight, segment
 from planwatch.search.backends import Filters, get_backend
 from planwatch.search.segment import QueryGroup
 from planwatch.search.selectors import search_nodes
@@ -105,10 +105,10 @@ def test_tokens_for_index_and_query() -> None:
     index = segment.tokens_for_index("高水平建设四川天府新区，打造 PM2.5 监测", seg)
     assert {"天府新区", "四川天府新区", "天府", "新区", "pm2", "5"} <= set(index)
     assert "，" not in index
-    assert segment.tokens_for_query("成自宜高铁 AND “成德眉资”", seg) == [
+    assert segment.tokens_for_query("成自宜高铁 AND “成德眉资” and", seg) == [
         "成自宜高铁",
-        "and",
         "成德眉资",
+        "and",
     ]
     assert segment.tokens_for_query("\x00<script>\ud800", seg) == ["script"]
 
@@ -118,3 +118,13 @@ def test_gazetteer_words_are_used_when_the_parser_provides_them(
 ) -> None:
     monkeypatch.setattr(segment, "_gazetteer_words", lambda: ["叙永县城"])
     assert "叙永县城" in segment.dictionary_words()
+
+
+def test_snippet_marks_words_not_lone_latin_characters() -> None:
+    seg = segment.Segmenter(segment.REGION_WORDS)
+    groups = segment.group_query_tokens(segment.tokens_for_query("PM2.5 浓度", seg))
+    html = highlight.snippet("细颗粒物(PM2.5)平均浓度下降5%", highlight.terms_of(groups))
+    assert html == "细颗粒物(<mark>PM2</mark>.5)平均<mark>浓度</mark>下降5%"
+    long = "前文" * 100 + "成自宜高铁" + "后文" * 100
+    cut = highlight.snippet(long, ["成自宜高铁"], width=40)
+    assert cut.startswith("…") and cut.endswith("…") and "<mark>成自宜高铁</mark>" in cut
