@@ -46,7 +46,8 @@ def place_by_key(key: str | None) -> OrgUnit | None:
     description=(
         "Access: public. Nodes whose text contains every word of `q` (Chinese is segmented "
         "with the place and project dictionary), best first, with a snippet in which matches "
-        "are wrapped in <mark>. Any `q` is accepted: operators and quotes are read as text."
+        "are wrapped in <mark>. Any `q` is accepted: quotes and brackets are read as text, "
+        "AND/OR/NOT/NEAR in capitals are ignored."
     ),
 )
 def search(
