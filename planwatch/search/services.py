@@ -124,17 +124,26 @@ def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude
     return count
 
 
-def reindex_all() -> tuple[int, int]:
-    """Rebuild the whole index from each plan's current version (or its newest version when
-    none is marked current), all cut with one dictionary. Returns (plans, documents)."""
-    from planwatch.plans.models import Node, Plan
+def reindex_plan_versions() -> list[PlanVersion]:
+    """The version of each plan that the index holds: its current one, or its newest when
+    none is marked current."""
+    from planwatch.plans.models import Plan
 
-    segment.reset()
     versions = []
-    for plan in Plan.objects.all():
+    for plan in Plan.objects.select_related("current_version"):
         version = plan.current_version or plan.versions.order_by("-number").first()
         if version is not None:
             versions.append(version)
+    return versions
+
+
+def reindex_all() -> tuple[int, int]:
+    """Rebuild the whole index from each plan's current version (or its newest version when
+    none is marked current), all cut with one dictionary. Returns (plans, documents)."""
+    from planwatch.plans.models import Node
+
+    segment.reset()
+    versions = reindex_plan_versions()
     words = segment.dictionary_words()
     projects = Node.objects.filter(version__in=versions).exclude(projects=[])
     for value in projects.values_list("projects", flat=True):

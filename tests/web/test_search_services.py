@@ -81,6 +81,12 @@ def test_search_reindex_command(corpus: dict[str, PlanFixture]) -> None:
     out = StringIO()
     call_command("search_reindex", stdout=out)
     assert out.getvalue().strip() == "indexed 8 nodes of 2 plans"
+    dry = StringIO()
+    get_backend().clear()
+    call_command("search_reindex", "--dry-run", stdout=dry)
+    assert dry.getvalue().strip() == "would index 8 nodes of 2 plans (the index holds 0 now)"
+    assert get_backend().count_all() == 0
+    call_command("search_reindex", stdout=StringIO())
     assert found("天府新区") == [("chengdu-plain", "c1.p1")]
 
 
