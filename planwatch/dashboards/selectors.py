@@ -40,6 +40,7 @@ LIGHT_ORDER = (Light.GREEN, Light.BLUE, Light.YELLOW, Light.RED)
 LIST_LIMIT = 50
 NO_LIGHT = "none"
 DASHBOARD_ROLES = (Role.PLANNER, Role.LEADER)
+HEALTH_SUMS = ("pairs", "due", "on_time", "late", "missing", "without_evidence", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -231,18 +232,23 @@ def dashboard_for(*, user: Any, scope: Scope) -> Dashboard:
 
 
 def health_for(*, user: Any, scope: Scope, today: date) -> list[UnitHealth]:
-    """The reporting-health table (planwatch.reports.health) of the units in `scope`."""
-    rows = reporting_health_for(user=user, today=today, plan=scope.plan)
-    if scope.unit is None or scope.kind == OrgUnitKind.PROVINCE:
-        return rows
-    if scope.kind == OrgUnitKind.ZONE:
-        plan_units = set(
-            Task.responsible_units.through.objects.filter(
-                task__plan__org_unit=scope.unit
-            ).values_list("orgunit_id", flat=True)
-        )
-        return [h for h in rows if h.unit.pk in plan_units]
-    return [h for h in rows if h.unit.path.startswith(scope.unit.path)]
+    """The reporting-health table (planwatch.reports.health) of the units in `scope`.
+
+    The table is built per plan holding tasks of the scope (a prefecture's tasks usually lie
+    in its zone's plan alone), so a prefecture does not walk the whole province; rows of one
+    unit from several plans are added up (every figure is a sum over report slots)."""
+    if scope.plan is not None or scope.unit is None or scope.kind == OrgUnitKind.PROVINCE:
+        return reporting_health_for(user=user, today=today, plan=scope.plan)
+    plan_ids = scope_tasks(user=user, scope=scope).order_by().values("plan_id").distinct()
+    merged: dict[int, UnitHealth] = {}
+    for plan in Plan.objects.filter(pk__in=plan_ids).order_by("pk"):
+        for row in reporting_health_for(user=user, today=today, plan=plan):
+            if scope.kind != OrgUnitKind.ZONE and not row.unit.path.startswith(scope.unit.path):
+                continue
+            total = merged.setdefault(row.unit.pk, UnitHealth(row.unit))
+            for name in HEALTH_SUMS:
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+    return sorted(merged.values(), key=lambda h: (h.score is None, h.score or 0, h.unit.path))
 
 
 @dataclass

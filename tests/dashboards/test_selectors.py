@@ -139,3 +139,33 @@ def test_is_demo_filter(board: Board) -> None:
     ct = ContentType.objects.get_for_model(Task)
     DemoMarker.objects.create(content_type=ct, object_id=task.pk)
     assert is_demo(task) and not is_demo(other) and not is_demo("x")
+
+
+def test_health_table_of_a_zone_counts_its_plans(board: Board, planner_user: User) -> None:
+    rows = health_for(
+        user=planner_user, scope=perms.access_zone(planner_user, "south-sichuan"), today=TODAY
+    )
+    by_code = {h.unit.code: h for h in rows}
+    assert set(by_code) == {"511500", "510500", "511502"}  # not 成都 (another zone's plan)
+    # 泸州 is responsible for tasks 1–3, 5, 6 and 10: 6 × 3 quarters due, 1 reported on time
+    assert (by_code["510500"].due, by_code["510500"].on_time) == (18, 1)
+
+
+def test_health_sums_rows_of_several_plans(
+    board: Board, planner_user: User, orgunits: dict[str, OrgUnit]
+) -> None:
+    from tests.dashboards.conftest import make_task
+
+    # a 成都平原 task that 宜宾 is also responsible for
+    make_task(
+        board.chengdu_task.annual_list,
+        2,
+        light="green",
+        units=[orgunits["511500"]],
+        lead=orgunits["dept:ndrc"],
+    )
+    rows = health_for(
+        user=planner_user, scope=perms.access_unit(planner_user, "511500"), today=TODAY
+    )
+    yibin = next(h for h in rows if h.unit.code == "511500")
+    assert (yibin.pairs, yibin.due, yibin.on_time) == (7, 21, 2)
