@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.models import Task
 
 TaskSnapshot = dict[str, Any]
@@ -24,6 +25,10 @@ DIFF_FIELDS = (
 )
 
 
+def _names(units: Iterable[OrgUnit]) -> list[str]:
+    return [u.name for u in sorted(units, key=lambda u: u.path)]
+
+
 def task_snapshot(task: Task, fields: Iterable[str] | None = None) -> TaskSnapshot:
     """The task's content with units by name and dates as ISO strings — all of it, or only
     `fields` (the relations cost a query each)."""
@@ -35,8 +40,9 @@ def task_snapshot(task: Task, fields: Iterable[str] | None = None) -> TaskSnapsh
         "content": lambda: task.content,
         "clause_key": lambda: task.clause_key,
         "lead_unit": lambda: task.lead_unit.name if task.lead_unit else None,
-        "responsible_units": lambda: [u.name for u in task.responsible_units.order_by("path")],
-        "supporting_units": lambda: [u.name for u in task.supporting_units.order_by("path")],
+        # Sorted here, not by the database, so that prefetched units cost no query.
+        "responsible_units": lambda: _names(task.responsible_units.all()),
+        "supporting_units": lambda: _names(task.supporting_units.all()),
         "start": lambda: task.start.isoformat() if task.start else None,
         "deadline": lambda: task.deadline.isoformat() if task.deadline else None,
         "criterion": lambda: task.criterion,

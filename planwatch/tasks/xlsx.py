@@ -13,7 +13,7 @@ import calendar
 import hashlib
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,10 +30,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.audit.services import audit_record
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.tasks.bulk import RowInvalid, task_update_many
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.selectors import annual_list_tasks
-from planwatch.tasks.services import TaskChanges, task_create, task_update
+from planwatch.tasks.services import TaskChanges, task_create
 from planwatch.tasks.workflow import ServiceError
 
 HEADERS = ("序号", "重点任务", "具体内容", "牵头单位", "责任单位", "完成时限", "进展情况")
@@ -349,10 +350,26 @@ def annual_list_import(*, annual_list: AnnualList, actor: Any, data: bytes) -> I
         raise ServiceError(_("清单已下达并锁定；如需修改，请先发起修订。"))
     parsed = parse_list_file(data)
     tasks = {t.seq: t for t in annual_list_tasks(annual_list=annual_list)}
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    new_rows = [r for r in parsed if r.seq not in tasks]
+    diffs = [
+        (r, tasks[r.seq], _differences(tasks[r.seq], r.changes)) for r in parsed if r.seq in tasks
+    ]
+    changed = [(r, t, d) for r, t, d in diffs if d]
+    counts = {
+        "created": len(new_rows),
+        "updated": len(changed),
+        "unchanged": len(parsed) - len(new_rows) - len(changed),
+    }
     with transaction.atomic():
-        for row in parsed:
-            _apply_row(row, tasks.get(row.seq), annual_list, actor, counts)
+        try:
+            task_update_many(
+                annual_list=annual_list, actor=actor, updates=[(t, d) for _r, t, d in changed]
+            )
+        except RowInvalid as exc:
+            message = "；".join(exc.messages)
+            raise ImportFailed([CellError(changed[exc.index][0].row, "", "", message)]) from exc
+        for row in new_rows:
+            _create_row(row, annual_list, actor)
         audit_record(
             actor=actor,
             action="annual_list.import",
@@ -364,29 +381,8 @@ def annual_list_import(*, annual_list: AnnualList, actor: Any, data: bytes) -> I
     return ImportResult(**counts)
 
 
-def _apply_row(
-    row: ParsedRow, task: Task | None, alist: AnnualList, actor: Any, counts: dict[str, int]
-) -> None:
-    action: Callable[[], Any]
-    if task is None:
-        changes = row.changes
-
-        def action() -> Any:
-            return task_create(annual_list=alist, actor=actor, changes=changes, seq=row.seq)
-
-        counts["created"] += 1
-    else:
-        diff = _differences(task, row.changes)
-        if not diff:
-            counts["unchanged"] += 1
-            return
-        existing = task
-
-        def action() -> Any:
-            return task_update(task=existing, actor=actor, changes=diff)
-
-        counts["updated"] += 1
+def _create_row(row: ParsedRow, alist: AnnualList, actor: Any) -> None:
     try:
-        action()
+        task_create(annual_list=alist, actor=actor, changes=row.changes, seq=row.seq)
     except ValidationError as exc:
         raise ImportFailed([CellError(row.row, "", "", "；".join(exc.messages))]) from exc

@@ -202,3 +202,31 @@ def test_export_fills_progress_from_accepted_reports(
     ws = load_workbook(path).active
     assert ws["G3"].value == "宜宾市（2024Q1，30.0%）：完成可研批复"
     assert ws["G4"].value in (None, "")
+
+
+def test_import_audits_each_changed_task_and_names_a_refused_row(
+    drafted: AnnualList, planner: Any, units: Units, tmp_path: Path
+) -> None:
+    path = _export_to(tmp_path / "list.xlsx", drafted)
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["E3"] = "泸州市"
+    ws["I4"] = "完成赤水河治理"
+    wb.save(path)
+    result = annual_list_import(annual_list=drafted, actor=planner, data=path.read_bytes())
+    assert (result.updated, result.unchanged) == (2, 2)
+    events = {e.target_id: e for e in AuditEvent.objects.filter(action="task.update")}
+    rail, other = drafted.tasks.get(seq=1), drafted.tasks.get(seq=2)
+    assert events[str(rail.pk)].old == {"responsible_units": ["宜宾市"]}
+    assert events[str(rail.pk)].new == {"responsible_units": ["泸州市"]}
+    assert events[str(other.pk)].new == {"criterion": "完成赤水河治理"}
+    assert rail.version == 2 and list(rail.responsible_units.all()) == [units.luzhou]
+
+    ws["F5"] = "2023年12月31日"  # before the task's start (2024年1月1日)
+    ws["I3"] = "不应生效"
+    wb.save(path)
+    with pytest.raises(ImportFailed) as exc:
+        annual_list_import(annual_list=drafted, actor=planner, data=path.read_bytes())
+    assert [str(e) for e in exc.value.errors] == ["第 5 行：完成时限不能早于开始日期。"]
+    rail.refresh_from_db()
+    assert rail.criterion == "" and AuditEvent.objects.filter(action="task.update").count() == 2
