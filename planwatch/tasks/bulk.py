@@ -19,9 +19,9 @@ from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.services import (
     SCALAR_FIELDS,
     TaskChanges,
-    _lock_list_for_edit,
-    _validate_changes,
-    _validate_dates,
+    lock_list_for_edit,
+    validate_task_changes,
+    validate_task_dates,
 )
 from planwatch.tasks.snapshots import task_snapshot
 from planwatch.tasks.workflow import ConcurrentUpdate
@@ -69,11 +69,11 @@ def task_update_many(
         if task.annual_list_id != annual_list.pk or "milestones" in changes:
             raise RowInvalid(index, ValidationError(_("不能批量修改该任务。")))
         try:
-            _validate_changes(changes)
+            validate_task_changes(changes)
         except ValidationError as exc:
             raise RowInvalid(index, exc) from exc
     with transaction.atomic():
-        _lock_list_for_edit(annual_list)
+        lock_list_for_edit(annual_list)
         tasks = [t for t, _c in updates]
         _check_versions(tasks)
         befores = [task_snapshot(t, c) for t, c in updates]
@@ -85,7 +85,7 @@ def task_update_many(
                     setattr(task, key, value)
                     fields.add(key)
             try:
-                _validate_dates(task)
+                validate_task_dates(task)
             except ValidationError as exc:
                 raise RowInvalid(index, exc) from exc
             task.version += 1

@@ -81,7 +81,7 @@ class GenerateResult:
     skipped: int
 
 
-def _lock_list_for_edit(annual_list: AnnualList) -> None:
+def lock_list_for_edit(annual_list: AnnualList) -> None:
     """Bump the list's version if it is still editable — so an issue racing with this edit
     fails instead of locking a list it did not check — or refuse."""
     rows = AnnualList.objects.filter(pk=annual_list.pk, status__in=EDITABLE_LIST_STATES).update(
@@ -156,7 +156,7 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult
         raise ValidationError(_("该规划尚未导入任何版本。"))
     alist = annual_list_get_or_create(plan=plan, year=year, actor=actor)
     with transaction.atomic():
-        _lock_list_for_edit(alist)
+        lock_list_for_edit(alist)
         all_nodes = list(version.nodes.all())
         by_id = {n.pk: n for n in all_nodes}
         done = set(alist.tasks.values_list("clause_key", flat=True))
@@ -182,7 +182,7 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult
     return GenerateResult(annual_list=alist, created=created, skipped=len(done))
 
 
-def _validate_changes(changes: TaskChanges) -> None:
+def validate_task_changes(changes: TaskChanges) -> None:
     errors: dict[str, str] = {}
     unknown = set(changes) - set(TaskChanges.__annotations__)
     if unknown:
@@ -203,7 +203,7 @@ def _validate_changes(changes: TaskChanges) -> None:
         raise ValidationError(errors)
 
 
-def _validate_dates(task: Task) -> None:
+def validate_task_dates(task: Task) -> None:
     if task.start and task.deadline and task.start > task.deadline:
         raise ValidationError({"deadline": _("完成时限不能早于开始日期。")})
 
@@ -227,18 +227,18 @@ def task_create(
 ) -> Task:
     """Add a task to a list that is not locked (by hand or from an imported row)."""
     require_plan_manager(actor, annual_list.plan)
-    _validate_changes(changes)
+    validate_task_changes(changes)
     if not changes.get("title"):
         raise ValidationError({"title": _("重点任务名称不能为空。")})
     with transaction.atomic():
-        _lock_list_for_edit(annual_list)
+        lock_list_for_edit(annual_list)
         if seq is None:
             seq = (annual_list.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
         scalars: dict[str, Any] = {k: v for k, v in changes.items() if k in SCALAR_FIELDS}
         task = Task(annual_list=annual_list, plan=annual_list.plan, year=annual_list.year, seq=seq)
         for key, value in scalars.items():
             setattr(task, key, value)
-        _validate_dates(task)
+        validate_task_dates(task)
         task.save()
         _apply_changes(task, changes)
         audit_record(
@@ -258,16 +258,16 @@ def task_update(
     """Change a task of a list that is not locked. `version` is the task version the editor
     started from; if someone saved the task since, `ConcurrentUpdate` is raised."""
     require_plan_manager(actor, task.plan)
-    _validate_changes(changes)
+    validate_task_changes(changes)
     if version is not None and version != task.version:
         raise ConcurrentUpdate(_("该任务已被他人修改，请刷新后重试。"))
     with transaction.atomic():
-        _lock_list_for_edit(task.annual_list)
+        lock_list_for_edit(task.annual_list)
         before = task_snapshot(task, changes)
         scalars: dict[str, Any] = {k: v for k, v in changes.items() if k in SCALAR_FIELDS}
         for key, value in scalars.items():
             setattr(task, key, value)
-        _validate_dates(task)
+        validate_task_dates(task)
         values = {k: getattr(task, k) for k in scalars} | {"updated_at": timezone.now()}
         rows = Task.objects.filter(pk=task.pk, version=task.version).update(
             version=F("version") + 1, **values
@@ -295,7 +295,7 @@ def task_delete(*, task: Task, actor: Any) -> None:
     if task.status != TaskStatus.DRAFT:
         raise ServiceError(_("已下达的任务不能删除。"))
     with transaction.atomic():
-        _lock_list_for_edit(task.annual_list)
+        lock_list_for_edit(task.annual_list)
         snap = task_snapshot(task)
         task.delete()
         audit_record(
@@ -416,7 +416,7 @@ def annual_list_set_frequency(*, annual_list: AnnualList, actor: Any, frequency:
         raise ValidationError({"frequency": _("报送频次无效。")})
     with transaction.atomic():
         old = annual_list.frequency
-        _lock_list_for_edit(annual_list)
+        lock_list_for_edit(annual_list)
         AnnualList.objects.filter(pk=annual_list.pk).update(frequency=frequency)
         annual_list.refresh_from_db()
         audit_record(
