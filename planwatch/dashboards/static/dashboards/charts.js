@@ -4,13 +4,15 @@
    fetched from our own static files and registered once. */
 (function () {
   "use strict";
+  // Tooltips are drawn on the canvas (richText): HTML tooltips carry inline style attributes,
+  // which the content security policy blocks.
   var COLORS = { green: "#2e9d4f", blue: "#2f6fd6", yellow: "#e0b000", red: "#d23c3c", none: "#bbbbbb",
     active: "#2f6fd6", completed: "#2e9d4f" };
 
   function pie(el, items) {
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}: {c} ({d}%)" },
       series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b}\n{c}" },
         data: items.filter(function (i) { return i.value > 0; }).map(function (i) {
           return { name: i.name, value: i.value, itemStyle: { color: COLORS[i.key] || undefined } };
@@ -22,7 +24,7 @@
   function trend(el, data, labels) {
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       grid: { left: 40, right: 20, top: 30, bottom: 50 },
       xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 45 } },
       yAxis: { type: "value", min: 0, max: 100, name: "%" },
@@ -44,10 +46,10 @@
       echarts.registerMap("sichuan-prefectures", geo);
       var chart = echarts.init(el);
       chart.setOption({
-        tooltip: { trigger: "item", formatter: function (params) {
+        tooltip: { trigger: "item", renderMode: "richText", formatter: function (params) {
           var p = params.data;
           if (!p || p.value === null || p.value === undefined) { return params.name + ": " + labels.nodata; }
-          return params.name + "<br>" + labels.rate + ": " + p.value + "<br>" + labels.tasks + ": " + p.tasks;
+          return params.name + "\n" + labels.rate + ": " + p.value + "\n" + labels.tasks + ": " + p.tasks;
         } },
         visualMap: { min: 0, max: 100, left: "left", bottom: 10, text: ["100%", "0%"], calculable: true,
           inRange: { color: ["#f6d0c4", "#f2c14e", "#2e9d4f"] } },
