@@ -120,7 +120,9 @@ def test_list_report_review_and_supervision(
     tmp_path: Path,
     screenshot: Any,
     page_errors: PageErrors,
+    settings: Any,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # evidence files stay out of var/media
     base = live_server.url
     units = {u.code: u for u in OrgUnit.objects.all()}
     assert "zone:south-sichuan" in units
