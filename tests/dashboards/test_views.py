@@ -132,3 +132,9 @@ def test_nav_link_for_planners_and_leaders_only(
 ) -> None:
     assert INDEX in chuannan_leader.get(INDEX).content.decode()
     assert INDEX not in yibin_reporter.get("/").content.decode()
+
+
+def test_english(board: Board, planner: Client) -> None:
+    planner.post(reverse("set_language"), {"language": "en", "next": ZONE})
+    html = planner.get(ZONE).content.decode()
+    assert "Implementation dashboard" in html and "Schematic" in html
