@@ -163,9 +163,12 @@ def _reports_for(
     start = task.start or date(task.year, 1, 1)
     deadline = task.deadline or date(task.year, 12, 31)
     final, speed = _profile(rng, task.year)
+    # a third of the lagging tasks report the same figure period after period (多期未变)
+    stuck = (final < 1.0 or speed < 0.8) and rng.random() < 0.35
     periods = [p for p in periods_between(task.year, frequency, start, deadline) if p.due < as_of]
     reports = []
     for unit_id in unit_ids:
+        frozen: float | None = None
         for p in periods:
             elapsed = min(1.0, (p.end - start).days / max((deadline - start).days, 1))
             closing = final == 1.0 and elapsed >= 1.0  # a finished task's last report
@@ -173,6 +176,9 @@ def _reports_for(
                 continue
             value = min(100.0, 100 * final * min(1.0, elapsed * speed) + rng.uniform(-4, 4))
             value = 100.0 if closing else max(0.0, value)
+            if stuck:
+                frozen = value if frozen is None else frozen
+                value = frozen
             late = rng.random() < 0.1
             sent = p.due + timedelta(days=rng.randint(3, 20) if late else -rng.randint(0, 4))
             stamp = timezone.make_aware(datetime.combine(sent, time(10, 0)))

@@ -19,6 +19,7 @@ from django.urls import reverse
 from planwatch.dashboards.demo import demo_load
 from planwatch.dashboards.models import DemoMarker
 from planwatch.plans.models import Plan
+from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
 from planwatch.tasks.models import AnnualList, Task
@@ -59,7 +60,7 @@ def loaded(bundled_plans: list[Plan], planner_user: Any) -> dict[type[models.Mod
 
 
 def test_load_mark_badge_refuse_clear(
-    loaded: dict[type[models.Model], set[int]], planner: Client
+    loaded: dict[type[models.Model], set[int]], planner: Client, planner_user: Any
 ) -> None:
     """One test (loading the bundled plans and the demo takes a while): everything created
     is marked; the data is plausible; dashboards carry the badge; a second run is refused;
@@ -71,6 +72,9 @@ def test_load_mark_badge_refuse_clear(
         assert created == marked(model), model
     assert AnnualList.objects.filter(status="issued").count() == 10
     _check_plausible()
+    health = reporting_health_for(user=planner_user, today=date(2025, 10, 20))
+    assert any(h.unchanged for h in health) and any(h.missing for h in health)
+    assert any(h.late for h in health) and any(h.without_evidence for h in health)
     assert "演示数据" in planner.get(reverse("dashboards:province")).content.decode()
     with pytest.raises(CommandError, match="演示数据已加载"):
         call_command("demo")
