@@ -1,5 +1,5 @@
-"""On SQLite, drop a node's index row when the node is deleted (PostgreSQL's index table has
-a foreign key with ON DELETE CASCADE; an FTS5 table cannot have one)."""
+"""On SQLite, drop a node's index row when the node is deleted (an FTS5 table cannot have a
+foreign key; PostgreSQL's index table follows nodes by triggers too, see 0003)."""
 
 from django.db import migrations
 
