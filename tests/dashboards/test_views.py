@@ -138,3 +138,8 @@ def test_english(board: Board, planner: Client) -> None:
     planner.post(reverse("set_language"), {"language": "en", "next": ZONE})
     html = planner.get(ZONE).content.decode()
     assert "Implementation dashboard" in html and "Schematic" in html
+
+
+def test_empty_province(orgunits: dict[str, OrgUnit], planner: Client) -> None:
+    html = planner.get(PROVINCE).content.decode()
+    assert 'data-light="red">0<' in html and "尚无已报送的进展报告" in html
