@@ -54,7 +54,7 @@ test-sqlite: install assets
 
 test-postgres: install assets
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" --ignore=tests/parsing; \
+		DATABASE_URL=$(PG_URL) PLANWATCH_TEST_DB_NAME=test_planwatch_$$$$ $(BIN)/pytest -q -m "not browser" --ignore=tests/parsing; \
 	elif [ -n "$$PLANWATCH_REQUIRE_POSTGRES" ]; then \
 		echo "error: PostgreSQL is required here but not reachable at $(PG_URL)"; exit 1; \
 	else \
@@ -68,7 +68,8 @@ test: lint types migrations-check openapi-check test-sqlite test-postgres test-b
 
 bench: install assets
 	$(BIN)/python scripts/bench_parse.py
-	@if [ -f scripts/bench_web.py ]; then $(BIN)/python scripts/bench_web.py; fi
+	$(BIN)/python scripts/bench_web.py
+	$(BIN)/python scripts/bench_tasks.py
 	$(BIN)/python scripts/bench_search.py
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \

@@ -84,6 +84,9 @@ DATABASES = {
         env_str("DATABASE_URL", "") or _default_sqlite, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
     )
 }
+# A test run may name its own test database, so that runs side by side never collide.
+if env_str("PLANWATCH_TEST_DB_NAME", ""):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("PLANWATCH_TEST_DB_NAME", "")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; a busy timeout instead of "locked" errors.
     DATABASES["default"]["OPTIONS"] = {
@@ -129,7 +132,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages installed from the npm registry at set-up (see package.json).
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", PROJECT_DIR / "node_modules")]
+_NODE = PROJECT_DIR / "node_modules"
+# Only the built files each package serves, so collectstatic copies a few MB, not node_modules.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx.org/dist", _NODE / "htmx.org" / "dist"),
+    ("vendor/echarts/dist", _NODE / "echarts" / "dist"),
+    ("vendor/echarts-v4-maps/map/json/province", _NODE / "echarts-v4-maps/map/json/province"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
