@@ -43,7 +43,7 @@ lint: install
 types: install
 	$(BIN)/mypy planwatch
 
-migrations-check: install
+migrations-check: install assets
 	$(BIN)/planwatch makemigrations --check --dry-run
 
 openapi-check: install assets

@@ -27,16 +27,15 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_web import fresh_postgres, fresh_sqlite, postgres_reachable  # noqa: E402
 
 BUNDLED = ROOT / "data" / "plans" / "sichuan-2021-five-regional-plans.txt"
 DEFAULT_PG = os.environ.get(
@@ -44,41 +43,6 @@ DEFAULT_PG = os.environ.get(
 )
 ACCEPTANCE = ["成自宜高铁", "成德眉资", "天府新区", "成渝地区双城经济圈"]
 NOTHING = ["量子引力", "火星基地 殖民", 'NEAR(宜宾 "*']
-
-
-# --- fresh databases --------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_sqlite() -> Iterator[dict[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="planwatch-bench-search-") as tmp:
-        yield {"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "PLANWATCH_VAR_DIR": tmp}
-
-
-@contextmanager
-def fresh_postgres(admin_url: str) -> Iterator[dict[str, str]]:
-    import psycopg
-
-    name = f"planwatch_bench_search_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0]
-    try:
-        with tempfile.TemporaryDirectory(prefix="planwatch-bench-search-") as tmp:
-            yield {"DATABASE_URL": f"{base}/{name}", "PLANWATCH_VAR_DIR": tmp}
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(url, connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
 
 
 # --- the worker (child process) ----------------------------------------------------------
