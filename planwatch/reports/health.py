@@ -14,13 +14,24 @@ score = 100 × (on_time + ½·late) / due − 20 × without_evidence / submitted
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from planwatch.accounts.choices import Role
@@ -28,13 +39,14 @@ from planwatch.accounts.permissions import has_role
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.reports.models import ProgressReport
+from planwatch.reports.choices import ReportStatus
+from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import periods_between
-from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks.choices import ReportingFrequency, TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import visible_tasks_q
 
-Slot = tuple[int, int, date]  # task id, unit id, period start
+SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED, ReportStatus.ACCEPTED)
 
 
 @dataclass
@@ -62,17 +74,10 @@ class UnitHealth:
         return round(max(0.0, 100 * value), 1)
 
 
-@dataclass
-class _SlotFacts:
-    first_submitted: datetime | None = None
-    current_evidence: int = 0
-    current_completion: Decimal | None = None
-    current_submitted: bool = False
-
-
-def _health_tasks(user: Any, plan: Plan | None) -> list[Task]:
+def _health_task_ids(user: Any, plan: Plan | None) -> QuerySet[Task, Any] | None:
+    """The tasks whose reporting is scored, as a subquery (None: the user sees no table)."""
     if not (has_role(user, Role.PLANNER) or has_role(user, Role.LEADER)):
-        return []
+        return None
     qs = Task.objects.filter(
         visible_tasks_q(user),
         annual_list__issued_number__gte=1,
@@ -80,59 +85,135 @@ def _health_tasks(user: Any, plan: Plan | None) -> list[Task]:
     )
     if plan is not None:
         qs = qs.filter(plan=plan)
-    ids = qs.values("pk").distinct()
-    return list(Task.objects.filter(pk__in=ids).select_related("annual_list"))
+    return qs.order_by().values("pk").distinct()
 
 
-def _slot_facts(tasks: list[Task]) -> dict[Slot, _SlotFacts]:
-    facts: dict[Slot, _SlotFacts] = defaultdict(_SlotFacts)
-    rows = (
-        ProgressReport.objects.filter(task__in=tasks)
-        .annotate(n_evidence=Count("evidence"))
-        .values_list(
-            "task_id",
-            "unit_id",
-            "period_start",
-            "first_submitted_at",
-            "is_current",
-            "status",
-            "completion",
-            "n_evidence",
+def _count_slots(table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], today: date) -> None:
+    """Pairs and due slots per unit: the task × unit pairs are grouped by what fixes their
+    periods (year, frequency, start, deadline), so the periods are listed once per group."""
+    through = Task.responsible_units.through
+    groups = (
+        through.objects.filter(task__in=task_ids)
+        .values(
+            "orgunit_id",
+            "task__year",
+            "task__annual_list__frequency",
+            "task__start",
+            "task__deadline",
         )
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    for task_id, unit_id, start, first, current, status, completion, n_ev in rows:
-        f = facts[(task_id, unit_id, start)]
-        if first is not None and (f.first_submitted is None or first < f.first_submitted):
-            f.first_submitted = first
-        if current:
-            f.current_evidence = n_ev
-            f.current_completion = completion
-            f.current_submitted = status in ("submitted", "unit_approved", "accepted")
-    return facts
+    rows = list(groups)
+    units = OrgUnit.objects.in_bulk({g["orgunit_id"] for g in rows})
+    due_per_shape: dict[tuple[int, str, date | None, date | None], int] = {}
+    for g in rows:
+        shape = (
+            g["task__year"],
+            g["task__annual_list__frequency"],
+            g["task__start"],
+            g["task__deadline"],
+        )
+        if shape not in due_per_shape:
+            due_per_shape[shape] = sum(p.due < today for p in periods_between(*shape))
+        h = table.setdefault(g["orgunit_id"], UnitHealth(units[g["orgunit_id"]]))
+        h.pairs += g["n"]
+        h.due += g["n"] * due_per_shape[shape]
 
 
-def _count_slot(h: UnitHealth, facts: _SlotFacts | None, due: date) -> None:
-    h.due += 1
-    if facts is None or facts.first_submitted is None:
-        h.missing += 1
+def _slot_reports(task_ids: QuerySet[Task, Any]) -> QuerySet[ProgressReport]:
+    """Reports that fill a slot: a task scored, a unit responsible for it, a period of the
+    task's year and frequency overlapping its start..deadline."""
+    through = Task.responsible_units.through
+    responsible = through.objects.filter(
+        task_id=OuterRef("task_id"), orgunit_id=OuterRef("unit_id")
+    )
+    return ProgressReport.objects.filter(
+        Exists(responsible),
+        Q(task__annual_list__frequency=ReportingFrequency.MONTHLY)
+        | Q(period_start__month__in=(1, 4, 7, 10)),
+        Q(task__deadline__isnull=True) | Q(period_start__lte=F("task__deadline")),
+        Q(task__start__isnull=True) | Q(period_end__gte=F("task__start")),
+        task__in=task_ids,
+        period_start__year=F("task__year"),
+    ).order_by()
+
+
+def _count_submissions(
+    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], today: date
+) -> None:
+    """On time, late and without evidence per unit, one row per slot that is due: its current
+    revision, with the first submission of any revision of the slot."""
+    first = (
+        ProgressReport.objects.filter(
+            task_id=OuterRef("task_id"),
+            unit_id=OuterRef("unit_id"),
+            period_start=OuterRef("period_start"),
+        )
+        .order_by()
+        .values("task_id")
+        .annotate(first=Min("first_submitted_at"))
+        .values("first")
+    )
+    local = timezone.get_current_timezone()
+    rows = (
+        _slot_reports(task_ids)
+        .filter(is_current=True, due__lt=today)
+        .annotate(
+            first=Subquery(first, output_field=DateTimeField()),
+            has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
+        )
+        .annotate(first_day=TruncDate("first", tzinfo=local))
+        .values("unit_id")
+        .annotate(
+            on_time=Count("pk", filter=Q(first_day__lte=F("due"))),
+            late=Count("pk", filter=Q(first_day__gt=F("due"))),
+            without_evidence=Count("pk", filter=Q(first__isnull=False, has_evidence=False)),
+        )
+        .order_by()
+    )
+    for r in rows:
+        h = table.get(r["unit_id"])
+        if h is None:
+            continue
+        h.on_time, h.late = r["on_time"], r["late"]
+        h.without_evidence = r["without_evidence"]
+    for h in table.values():
+        h.missing = h.due - h.on_time - h.late
+
+
+def _count_unchanged(
+    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], periods: int
+) -> None:
+    """Pairs whose last `periods` submitted current reports give one completion below 100 %:
+    the reports are numbered newest first per pair (a window), the newest `periods` grouped
+    per pair, and the stuck pairs counted per unit. The ORM groups a window-filtered query
+    inside the window's subquery, so the two outer levels are written in SQL around it."""
+    if periods < 2:
         return
-    if timezone.localdate(facts.first_submitted) <= due:
-        h.on_time += 1
-    else:
-        h.late += 1
-    if facts.current_evidence == 0:
-        h.without_evidence += 1
-
-
-def _is_unchanged(values: list[Decimal | None], periods: int) -> bool:
-    tail = values[-periods:]
-    return (
-        periods >= 2
-        and len(tail) == periods
-        and len(set(tail)) == 1
-        and tail[0] is not None
-        and tail[0] < 100
+    numbered = Window(
+        RowNumber(), partition_by=[F("task_id"), F("unit_id")], order_by=F("period_start").desc()
     )
+    ranked = (
+        _slot_reports(task_ids)
+        .filter(is_current=True, status__in=SUBMITTED_STATUSES)
+        .annotate(newest=numbered)
+        .values("task_id", "unit_id", "completion", "newest")
+    )
+    inner, params = ranked.query.sql_with_params()
+    sql = f"""
+        SELECT unit_id, COUNT(*) FROM (
+            SELECT task_id, unit_id, COUNT(*) AS n, COUNT(completion) AS valued,
+                   MIN(completion) AS low, MAX(completion) AS high
+            FROM ({inner}) ranked WHERE newest <= %s GROUP BY task_id, unit_id
+        ) tails
+        WHERE n = %s AND valued = %s AND low = high AND high < 100
+        GROUP BY unit_id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, periods, periods, periods))
+        for unit_id, stuck in cursor.fetchall():
+            if unit_id in table:
+                table[unit_id].unchanged = stuck
 
 
 def reporting_health_for(
@@ -140,26 +221,13 @@ def reporting_health_for(
 ) -> list[UnitHealth]:
     """The health table for the units responsible for tasks `user` may see — planners and
     leaders only (anyone else gets an empty table) — worst score first."""
-    tasks = _health_tasks(user, plan)
-    through = Task.responsible_units.through
-    pairs = list(through.objects.filter(task__in=tasks).values_list("task_id", "orgunit_id"))
-    units = OrgUnit.objects.in_bulk({u for _t, u in pairs})
-    by_id = {t.pk: t for t in tasks}
-    facts = _slot_facts(tasks)
+    task_ids = _health_task_ids(user, plan)
+    if task_ids is None:
+        return []
     table: dict[int, UnitHealth] = {}
-    for task_id, unit_id in pairs:
-        task = by_id[task_id]
-        h = table.setdefault(unit_id, UnitHealth(units[unit_id]))
-        h.pairs += 1
-        periods = periods_between(task.year, task.annual_list.frequency, task.start, task.deadline)
-        completions: list[Decimal | None] = []
-        for p in periods:
-            f = facts.get((task_id, unit_id, p.start))
-            if p.due < today:
-                _count_slot(h, f, p.due)
-            if f is not None and f.current_submitted:
-                completions.append(f.current_completion)
-        h.unchanged += _is_unchanged(completions, unchanged_periods)
+    _count_slots(table, task_ids, today)
+    _count_submissions(table, task_ids, today)
+    _count_unchanged(table, task_ids, unchanged_periods)
     rows = [h for h in table.values() if _in_scope(user, h.unit)]
     return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))
 

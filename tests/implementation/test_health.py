@@ -101,3 +101,34 @@ def test_a_city_leader_sees_only_their_city(issued: AnnualList, units: Units) ->
     yibin_leader = make_user("yb_leader", Role.LEADER, units.yibin)
     table = reporting_health_for(user=yibin_leader, today=date(2024, 7, 20))
     assert [h.unit for h in table] == [units.yibin]
+
+
+def test_health_counts_the_current_revision_within_the_tasks_periods(
+    issued: AnnualList, units: Units, yibin_reporter: Any, yibin_reviewer: Any, planner: Any
+) -> None:
+    """A corrected period keeps its first submission but is judged on the evidence of its
+    current revision; a report left outside the task's start..deadline no longer counts."""
+    from planwatch.reports.models import ProgressReport
+    from planwatch.reports.services import (
+        progress_report_accept,
+        progress_report_approve,
+        progress_report_correct,
+    )
+
+    rail = issued.tasks.get(seq=1)
+    q1, q2 = date(2024, 1, 1), date(2024, 4, 1)
+    _report(rail, units.yibin, yibin_reporter, q1, 30, datetime(2024, 4, 1, 2, tzinfo=UTC))
+    _report(rail, units.yibin, yibin_reporter, q2, 30, datetime(2024, 7, 1, 2, tzinfo=UTC))
+    before = _row(reporting_health_for(user=planner, today=date(2024, 7, 20)), units.yibin)
+    assert (before.due, before.on_time, before.without_evidence) == (8, 2, 2)
+
+    first = ProgressReport.objects.get(task=rail, unit=units.yibin, period_start=q1)
+    progress_report_approve(report=first, actor=yibin_reviewer)
+    progress_report_accept(report=first, actor=planner)
+    second = progress_report_correct(report=first, actor=planner, reason="补充佐证")
+    evidence_add(report=second, actor=yibin_reporter, name="证明.pdf", content=io.BytesIO(PDF))
+    Task.objects.filter(pk=rail.pk).update(deadline=date(2024, 3, 31))
+
+    yb = _row(reporting_health_for(user=planner, today=date(2024, 7, 20)), units.yibin)
+    assert (yb.pairs, yb.due, yb.on_time, yb.late, yb.missing) == (4, 7, 1, 0, 6)
+    assert yb.without_evidence == 0
