@@ -1,0 +1,123 @@
+"""Shapes of the implementation endpoints (tasks, annual lists, progress reports, 督办
+cases): one output schema per object, one input schema per kind of workflow action."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from planwatch.api.schemas import PageMeta, PlanRef, UnitRef
+
+
+class TaskOut(Schema):
+    id: int
+    plan: PlanRef
+    list_id: int
+    year: int
+    seq: int
+    title: str
+    clause_key: str
+    lead_unit: UnitRef | None
+    responsible_units: list[UnitRef]
+    start: date | None
+    deadline: date | None
+    status: str
+    version: int = Field(description="Send back with workflow actions; stale versions get 409.")
+
+
+class TaskDetailOut(TaskOut):
+    content: str
+    criterion: str
+    weight: float
+    supporting_units: list[UnitRef]
+
+
+class TaskPage(PageMeta):
+    items: list[TaskOut]
+
+
+class AnnualListOut(Schema):
+    id: int
+    plan: PlanRef
+    year: int
+    status: str
+    frequency: str
+    issued_number: int
+    issued_at: datetime | None
+    version: int
+
+
+class AnnualListDetailOut(AnnualListOut):
+    task_count: int
+
+
+class AnnualListPage(PageMeta):
+    items: list[AnnualListOut]
+
+
+class ReportOut(Schema):
+    id: int
+    task_id: int
+    task_title: str
+    unit: UnitRef
+    period_start: date
+    period_end: date
+    period_label: str
+    due: date
+    revision: int
+    is_current: bool
+    completion: float | None
+    progress_status: str
+    status: str
+    version: int
+
+
+class ReportDetailOut(ReportOut):
+    narrative: str
+    return_reason: str
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+
+
+class ReportPage(PageMeta):
+    items: list[ReportOut]
+
+
+class CaseOut(Schema):
+    id: int
+    task_id: int
+    task_title: str
+    status: str
+    light: str
+    unit: UnitRef | None
+    ack_due: date | None
+    feedback_due: date | None
+    opened_at: datetime
+    closed_at: datetime | None
+    version: int
+
+
+class CaseDetailOut(CaseOut):
+    reason: str
+    feedback: str
+
+
+class CasePage(PageMeta):
+    items: list[CaseOut]
+
+
+class VersionIn(Schema):
+    version: int = Field(ge=1, le=2_000_000_000, description="The version the caller read.")
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(min_length=1, max_length=2000, description="Why it is returned.")
+
+
+class CaseActionIn(VersionIn):
+    note: str = Field(
+        "", max_length=4000, description="Feedback (反馈) or the reason a 复核 fails."
+    )
+    passed: bool = Field(True, description="For `review`: whether the 复核 passes.")
