@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.params.functions import Query
 from ninja.utils import check_csrf
@@ -28,6 +28,8 @@ from planwatch.api.implementation_schemas import (
     ReasonIn,
     ReportDetailOut,
     ReportPage,
+    ReportStartIn,
+    ReportUpdateIn,
     TaskDetailOut,
     TaskPage,
     VersionIn,
@@ -82,11 +84,16 @@ def _service_errors() -> Iterator[None]:
         raise HttpError(409, str(exc)) from None
 
 
-def _guard(request: HttpRequest, version: int, current: int) -> None:
-    """Browsers acting with their session must pass Django's CSRF check (scripts with a
-    bearer token need not); a version other than the stored one is stale."""
+def _require_csrf(request: HttpRequest) -> None:
+    """Browsers acting with their session must pass Django's CSRF check (django-ninja
+    exempts its views); scripts with a bearer token need not."""
     if "Authorization" not in request.headers and check_csrf(request) is not None:
         raise HttpError(403, "CSRF verification failed")
+
+
+def _guard(request: HttpRequest, version: int, current: int) -> None:
+    """CSRF for sessions, then the version: one other than the stored one is stale."""
+    _require_csrf(request)
     if version != current:
         raise HttpError(409, str(ConcurrentUpdate("stale version")))
 
@@ -127,7 +134,6 @@ def list_out(a: AnnualList) -> dict[str, Any]:
         "issued_number": a.issued_number,
         "issued_at": a.issued_at,
         "version": a.version,
-        "task_count": a.tasks.count(),
     }
 
 
@@ -212,7 +218,8 @@ def annual_list_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFF
     description="Access: signed in; planners and leaders of the plan (else 404).",
 )
 def annual_list_detail(request: HttpRequest, list_id: int) -> Any:
-    return list_out(access_annual_list(caller(request), list_id, action="view"))
+    alist = access_annual_list(caller(request), list_id, action="view")
+    return {**list_out(alist), "task_count": alist.tasks.count()}
 
 
 @router.post(
@@ -229,7 +236,7 @@ def annual_list_issue_action(request: HttpRequest, list_id: int, body: VersionIn
     with _service_errors():
         annual_list_issue(annual_list=alist, actor=caller(request))
     alist.refresh_from_db()
-    return list_out(alist)
+    return {**list_out(alist), "task_count": alist.tasks.count()}
 
 
 @router.get(
@@ -263,6 +270,51 @@ def report_list(
 )
 def report_detail(request: HttpRequest, report_id: int) -> Any:
     return report_out(access_report(caller(request), report_id, action="view"))
+
+
+@router.post(
+    "/tasks/{task_id}/reports",
+    response={201: ReportDetailOut, **ACT},
+    openapi_extra=SIGNED_IN,
+    summary="Start a progress report",
+    description="Access: reporters of the task's responsible units (else 404). Opens the draft "
+    "report of `unit` for the period beginning `period_start`; 409 when it exists already or "
+    "the list is not issued, 422 when the date starts no period of the task.",
+)
+def report_start(request: HttpRequest, task_id: int, body: ReportStartIn) -> Any:
+    task = access_task(caller(request), task_id, action="report")
+    unit = task.responsible_units.filter(code=body.unit).first()
+    if unit is None:
+        raise HttpError(422, "unit: not a responsible unit of the task")
+    _require_csrf(request)
+    with _service_errors():
+        report = reports.progress_report_start(
+            task=task, unit=unit, period_start=body.period_start, actor=caller(request)
+        )
+    return Status(201, report_out(report))
+
+
+@router.put(
+    "/reports/{report_id}",
+    response={200: ReportDetailOut, **ACT},
+    openapi_extra=SIGNED_IN,
+    summary="Edit a progress report",
+    description="Access: the reporter of the reporting unit (else 404). Only drafts and returned "
+    "reports; 409 when the report is under review or `version` is stale.",
+)
+def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) -> Any:
+    report = access_report(caller(request), report_id, action="edit")
+    _guard(request, body.version, report.version)
+    with _service_errors():
+        report = reports.progress_report_update(
+            report=report,
+            actor=caller(request),
+            version=body.version,
+            completion=body.completion,
+            progress_status=body.progress_status,
+            narrative=body.narrative,
+        )
+    return report_out(report)
 
 
 ReportAct = Literal["edit", "review", "accept"]
@@ -337,6 +389,22 @@ def report_return(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
         return reports.progress_report_return(report=report, actor=actor, reason=body.reason)
 
     return _report_action(request, report_id, body, step, act)
+
+
+@router.post(
+    "/reports/{report_id}/correct",
+    response={200: ReportDetailOut, **ACT},
+    openapi_extra=SIGNED_IN,
+    summary="Correct (更正) an accepted report",
+    description="Access: the planner of the plan (else 404). Reopens an accepted period: the "
+    "answer is the new current revision, a draft copy. 409 when the report is not accepted and "
+    "current, or `version` is stale.",
+)
+def report_correct(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
+    def act(*, report: ProgressReport, actor: Any) -> ProgressReport:
+        return reports.progress_report_correct(report=report, actor=actor, reason=body.reason)
+
+    return _report_action(request, report_id, body, "accept", act)
 
 
 @router.get(

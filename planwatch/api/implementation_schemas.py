@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from planwatch.api.schemas import PageMeta, PlanRef, UnitRef
+from planwatch.reports.choices import ProgressStatus
 
 
 class TaskOut(Schema):
@@ -121,3 +122,14 @@ class CaseActionIn(VersionIn):
         "", max_length=4000, description="Feedback (反馈) or the reason a 复核 fails."
     )
     passed: bool = Field(True, description="For `review`: whether the 复核 passes.")
+
+
+class ReportStartIn(Schema):
+    unit: str = Field(max_length=64, description="Code of the responsible unit reporting.")
+    period_start: date = Field(description="First day of the period (a month or a quarter).")
+
+
+class ReportUpdateIn(VersionIn):
+    completion: float | None = Field(None, ge=0, le=100, description="Completion in %.")
+    progress_status: ProgressStatus
+    narrative: str = Field("", max_length=20_000)

@@ -297,6 +297,63 @@ def test_token_actions_need_no_csrf(world: World, yibin_reporter_user: User) -> 
     assert post(client, url, {"version": world.yibin_report.version})["status"] == "submitted"
 
 
+def test_reporter_starts_edits_and_submits_a_report(
+    world: World, luzhou_reporter: Client, yibin_reporter: Client, new_audit_events: Any
+) -> None:
+    url = f"{API}/tasks/{world.luzhou_only.pk}/reports"
+    body = {"unit": "510500", "period_start": "2024-04-01"}
+    post(yibin_reporter, url, body, 404)
+    post(luzhou_reporter, url, {**body, "unit": "511500"}, 422)
+    post(luzhou_reporter, url, {**body, "period_start": "2024-04-02"}, 422)
+    r = post(luzhou_reporter, url, body, 201)
+    assert r["status"] == ReportStatus.DRAFT and r["period_label"]
+    post(luzhou_reporter, url, body, 409)  # the period has its report already
+    edit = {"version": r["version"], "completion": 60, "progress_status": "in_progress"}
+    response = yibin_reporter.put(
+        f"{API}/reports/{r['id']}", {**edit, "narrative": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    response = luzhou_reporter.put(
+        f"{API}/reports/{r['id']}", {**edit, "narrative": "已开工"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    edited = response.json()
+    assert edited["completion"] == 60.0 and edited["narrative"] == "已开工"
+    stale = luzhou_reporter.put(
+        f"{API}/reports/{r['id']}", {**edit, "narrative": "y"}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    post(luzhou_reporter, f"{API}/reports/{r['id']}/submit", {"version": edited["version"]})
+    actions = [e.action for e in new_audit_events().filter(target_type="reports.progressreport")]
+    assert actions == [
+        "progress_report.create",
+        "progress_report.update",
+        "progress_report.submitted",
+    ]
+
+
+def test_planner_corrects_an_accepted_report(
+    world: World, yibin_reporter: Client, yibin_reviewer: Client, planner: Client
+) -> None:
+    url = f"{API}/reports/{world.yibin_report.pk}"
+    r = post(yibin_reporter, f"{url}/submit", {"version": world.yibin_report.version})
+    r = post(yibin_reviewer, f"{url}/approve", {"version": r["version"]})
+    r = post(planner, f"{url}/accept", {"version": r["version"]})
+    post(yibin_reviewer, f"{url}/correct", {"version": r["version"], "reason": "数据有误"}, 404)
+    new = post(planner, f"{url}/correct", {"version": r["version"], "reason": "数据有误"})
+    assert new["id"] != r["id"] and new["revision"] == 2 and new["status"] == ReportStatus.DRAFT
+    assert check(planner, url)["is_current"] is False
+
+
+def test_list_endpoints_keep_a_query_budget(
+    world: World, planner: Client, django_assert_max_num_queries: Any
+) -> None:
+    """The page size must not change the number of queries (no query per item)."""
+    for path in ("/tasks?limit=500", "/reports", "/cases", "/lists"):
+        with django_assert_max_num_queries(12):
+            check(planner, f"{API}{path}")
+
+
 # ---- lists and cases ------------------------------------------------------------------------
 
 
