@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     Exists,
@@ -29,6 +30,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber, TruncDate
@@ -160,14 +162,18 @@ def _count_submissions(
         _slot_reports(task_ids)
         .filter(is_current=True, due__lt=today)
         .annotate(
-            first=Subquery(first, output_field=DateTimeField()),
+            # A first revision is its slot's only one: no need to look for earlier ones.
+            first=Case(
+                When(revision=1, then=F("first_submitted_at")),
+                default=Subquery(first, output_field=DateTimeField()),
+            ),
             has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
         )
         .annotate(first_day=TruncDate("first", tzinfo=local))
         .values("unit_id")
         .annotate(
             on_time=Count("pk", filter=Q(first_day__lte=F("due"))),
-            late=Count("pk", filter=Q(first_day__gt=F("due"))),
+            submitted=Count("first"),
             without_evidence=Count("pk", filter=Q(first__isnull=False, has_evidence=False)),
         )
         .order_by()
@@ -176,7 +182,7 @@ def _count_submissions(
         h = table.get(r["unit_id"])
         if h is None:
             continue
-        h.on_time, h.late = r["on_time"], r["late"]
+        h.on_time, h.late = r["on_time"], r["submitted"] - r["on_time"]
         h.without_evidence = r["without_evidence"]
     for h in table.values():
         h.missing = h.due - h.on_time - h.late
