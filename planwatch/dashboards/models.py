@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,3 +27,14 @@ class DemoMarker(models.Model):
 
     def __str__(self) -> str:
         return f"demo {self.content_type_id}:{self.object_id}"
+
+    @classmethod
+    def ids_among(cls, objects: Iterable[models.Model]) -> set[int]:
+        """The primary keys of `objects` (all of one model) that `planwatch demo` created — one
+        query for a whole page, so list rows can be badged without a query each."""
+        items = [o for o in objects if o.pk is not None]
+        if not items:
+            return set()
+        ct = ContentType.objects.get_for_model(type(items[0]))
+        marked = cls.objects.filter(content_type=ct, object_id__in=[o.pk for o in items])
+        return set(marked.values_list("object_id", flat=True))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
+from planwatch.dashboards.models import DemoMarker
 from planwatch.reports import services
 from planwatch.reports.evidence import evidence_add, evidence_remove
 from planwatch.reports.forms import EvidenceForm, ReasonForm, ReportForm
@@ -196,8 +197,9 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    reports = review_queue_for(user=request.user)
-    return render(request, "reports/review_queue.html", {"reports": reports})
+    reports = list(review_queue_for(user=request.user))
+    context = {"reports": reports, "demo_ids": DemoMarker.ids_among(reports)}
+    return render(request, "reports/review_queue.html", context)
 
 
 @login_required

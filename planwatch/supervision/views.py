@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from planwatch.dashboards.models import DemoMarker
 from planwatch.supervision import services
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.permissions import access_case, can_handle_case
@@ -27,8 +28,9 @@ from planwatch.tasks.workflow import ServiceError
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
-    cases = case_list_for(user=request.user, open_only=not show_all)[:500]
-    return render(request, "supervision/case_list.html", {"cases": cases, "show_all": show_all})
+    cases = list(case_list_for(user=request.user, open_only=not show_all)[:500])
+    context = {"cases": cases, "show_all": show_all, "demo_ids": DemoMarker.ids_among(cases)}
+    return render(request, "supervision/case_list.html", context)
 
 
 @login_required

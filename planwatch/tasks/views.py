@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from planwatch.dashboards.models import DemoMarker
 from planwatch.plans.models import Plan
 from planwatch.reports.selectors import task_report_slots
 from planwatch.supervision.choices import Light
@@ -81,6 +82,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "query": urlencode(filters),
         "filters": filters,
         "lights": task_lights_for(user=request.user, tasks=tasks),
+        "demo_ids": DemoMarker.ids_among(tasks),
         "plans": Plan.objects.filter(pk__in=qs.values("plan_id")),
         "light_choices": Light.choices,
         "status_choices": TaskStatus.choices,
@@ -171,7 +173,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
     if not plans.exists() and not lists:
         raise Http404
     form = GenerateForm(plans=plans) if plans.exists() else None
-    return render(request, "tasks/list_index.html", {"lists": lists, "form": form})
+    context = {"lists": lists, "form": form, "demo_ids": DemoMarker.ids_among(lists)}
+    return render(request, "tasks/list_index.html", context)
 
 
 @login_required
@@ -197,9 +200,11 @@ def list_generate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="view")
+    tasks = list(selectors.annual_list_tasks(annual_list=alist))
     context = {
         "alist": alist,
-        "tasks": selectors.annual_list_tasks(annual_list=alist),
+        "tasks": tasks,
+        "demo_ids": DemoMarker.ids_among(tasks),
         "failures": services.annual_list_check(annual_list=alist),
         "versions": alist.versions.order_by("-number"),
         "can_manage": can_manage_plan(request.user, alist.plan),

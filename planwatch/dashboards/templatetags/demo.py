@@ -1,6 +1,8 @@
 """`{% load demo %}` … `{% if task|is_demo %}<span class="demo-badge">演示数据</span>{% endif %}`:
 for pages outside the dashboards that show one object which `planwatch demo` may have
-created (one query per object: use it on detail pages, not in long lists)."""
+created (one query per object: use it on detail pages; a list page passes
+`DemoMarker.ids_among(rows)` as `demo_ids` and tests `{% if row.pk in demo_ids %}`). The
+badge itself is `{% include "dashboards/partials/_demo_badge.html" %}`."""
 
 from __future__ import annotations
 
