@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DateTimeField,
     Exists,
     F,
@@ -30,6 +31,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
     Window,
 )
@@ -43,7 +45,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import Evidence, ProgressReport
-from planwatch.reports.periods import periods_between
+from planwatch.reports.periods import periods_between, periods_for
 from planwatch.tasks.choices import ReportingFrequency, TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import visible_tasks_q
@@ -90,9 +92,12 @@ def _health_task_ids(user: Any, plan: Plan | None) -> QuerySet[Task, Any] | None
     return qs.order_by().values("pk").distinct()
 
 
-def _count_slots(table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], today: date) -> None:
+def _count_slots(
+    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], today: date
+) -> set[tuple[int, str]]:
     """Pairs and due slots per unit: the task × unit pairs are grouped by what fixes their
-    periods (year, frequency, start, deadline), so the periods are listed once per group."""
+    periods (year, frequency, start, deadline), so the periods are listed once per group.
+    Returns the (year, frequency) pairs met."""
     through = Task.responsible_units.through
     groups = (
         through.objects.filter(task__in=task_ids)
@@ -121,6 +126,22 @@ def _count_slots(table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], to
         h = table.setdefault(g["orgunit_id"], UnitHealth(units[g["orgunit_id"]]))
         h.pairs += g["n"]
         h.due += g["n"] * due_per_shape[shape]
+    return {(year, frequency) for year, frequency, _start, _deadline in due_per_shape}
+
+
+def _period_due(calendars: set[tuple[int, str]], today: date) -> Case:
+    """A report's due date as its list's frequency now fixes it (not the date stored with the
+    report, which a later change of frequency leaves behind); NULL unless already past."""
+    return Case(
+        *(
+            When(task__annual_list__frequency=frequency, period_start=p.start, then=Value(p.due))
+            for year, frequency in sorted(calendars)
+            for p in periods_for(year, frequency)
+            if p.due < today
+        ),
+        default=None,
+        output_field=DateField(),
+    )
 
 
 def _slot_reports(task_ids: QuerySet[Task, Any]) -> QuerySet[ProgressReport]:
@@ -142,7 +163,7 @@ def _slot_reports(task_ids: QuerySet[Task, Any]) -> QuerySet[ProgressReport]:
 
 
 def _count_submissions(
-    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], today: date
+    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], due: Case
 ) -> None:
     """On time, late and without evidence per unit, one row per slot that is due: its current
     revision, with the first submission of any revision of the slot."""
@@ -160,7 +181,8 @@ def _count_submissions(
     local = timezone.get_current_timezone()
     rows = (
         _slot_reports(task_ids)
-        .filter(is_current=True, due__lt=today)
+        .annotate(period_due=due)
+        .filter(is_current=True, period_due__isnull=False)
         .annotate(
             # A first revision is its slot's only one: no need to look for earlier ones.
             first=Case(
@@ -172,7 +194,7 @@ def _count_submissions(
         .annotate(first_day=TruncDate("first", tzinfo=local))
         .values("unit_id")
         .annotate(
-            on_time=Count("pk", filter=Q(first_day__lte=F("due"))),
+            on_time=Count("pk", filter=Q(first_day__lte=F("period_due"))),
             submitted=Count("first"),
             without_evidence=Count("pk", filter=Q(first__isnull=False, has_evidence=False)),
         )
@@ -231,8 +253,9 @@ def reporting_health_for(
     if task_ids is None:
         return []
     table: dict[int, UnitHealth] = {}
-    _count_slots(table, task_ids, today)
-    _count_submissions(table, task_ids, today)
+    calendars = _count_slots(table, task_ids, today)
+    if any(h.due for h in table.values()):
+        _count_submissions(table, task_ids, _period_due(calendars, today))
     _count_unchanged(table, task_ids, unchanged_periods)
     rows = [h for h in table.values() if _in_scope(user, h.unit)]
     return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))

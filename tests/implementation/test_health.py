@@ -132,3 +132,29 @@ def test_health_counts_the_current_revision_within_the_tasks_periods(
     yb = _row(reporting_health_for(user=planner, today=date(2024, 7, 20)), units.yibin)
     assert (yb.pairs, yb.due, yb.on_time, yb.late, yb.missing) == (4, 7, 1, 0, 6)
     assert yb.without_evidence == 0
+
+
+def test_health_follows_a_change_of_reporting_frequency(
+    issued: AnnualList, units: Units, yibin_reporter: Any, planner: Any
+) -> None:
+    """A report filed for a quarter is judged against the period its list now has (here the
+    month of January, due 2月5日), as every slot is."""
+    from planwatch.tasks.services import (
+        annual_list_issue,
+        annual_list_reopen,
+        annual_list_set_frequency,
+    )
+
+    rail = issued.tasks.get(seq=1)
+    _report(
+        rail, units.yibin, yibin_reporter, date(2024, 1, 1), 30, datetime(2024, 4, 1, tzinfo=UTC)
+    )
+    today = date(2024, 7, 20)
+    quarterly = _row(reporting_health_for(user=planner, today=today), units.yibin)
+    assert (quarterly.due, quarterly.on_time, quarterly.late) == (8, 1, 0)
+
+    annual_list_reopen(annual_list=issued, actor=planner, reason="改为按月报送")
+    annual_list_set_frequency(annual_list=issued, actor=planner, frequency="monthly")
+    annual_list_issue(annual_list=issued, actor=planner)
+    monthly = _row(reporting_health_for(user=planner, today=today), units.yibin)
+    assert (monthly.due, monthly.on_time, monthly.late) == (24, 0, 1)
