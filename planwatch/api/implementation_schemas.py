@@ -1,5 +1,6 @@
-"""Shapes of the implementation endpoints (tasks, annual lists, progress reports, 督办
-cases): one output schema per object, one input schema per kind of workflow action."""
+"""Shapes of the implementation endpoints (tasks, annual lists, progress reports, their
+evidence files, 督办 cases): one output schema per object, one input schema per kind of
+workflow action."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from planwatch.api.schemas import PageMeta, PlanRef, UnitRef
+from planwatch.api.schemas import ErrorBody, PageMeta, PlanRef, UnitRef
 from planwatch.reports.choices import ProgressStatus
+from planwatch.tasks.choices import ReportingFrequency
 
 
 class TaskOut(Schema):
@@ -58,6 +60,48 @@ class AnnualListPage(PageMeta):
     items: list[AnnualListOut]
 
 
+class AnnualListCreateIn(Schema):
+    plan_id: int = Field(ge=1, le=2_000_000_000, description="A plan the caller plans.")
+    year: int = Field(ge=2000, le=2100)
+    frequency: ReportingFrequency = Field(
+        ReportingFrequency.QUARTERLY, description="How often the units report (报送频次)."
+    )
+
+
+class GenerateOut(Schema):
+    created: int = Field(description="Draft tasks added, one per clause that had none.")
+    skipped: int = Field(description="Clauses that already had a task in the list.")
+    list: AnnualListDetailOut
+
+
+class ImportOut(Schema):
+    created: int = Field(description="Rows with a new 序号: tasks added.")
+    updated: int = Field(description="Rows that changed their task.")
+    unchanged: int
+    list: AnnualListDetailOut
+
+
+class CellProblem(Schema):
+    row: int = Field(description="Spreadsheet row (1-based); 0 for the file as a whole.")
+    column: str = Field(description="Column letter, empty when the whole row is meant.")
+    header: str = Field(description="The column's header, e.g. 完成时限.")
+    message: str
+    text: str = Field(description="The problem as the web page words it, place included.")
+
+
+class ImportErrorBody(ErrorBody):
+    problems: list[CellProblem] = Field(
+        default_factory=list,
+        description="Every bad row and cell of a refused import (absent for other errors).",
+    )
+
+
+class ImportErrorOut(Schema):
+    """422 of an import: the one error shape, with every problem of the file."""
+
+    error: ImportErrorBody
+
+
 class ReportOut(Schema):
     id: int
     task_id: int
@@ -75,11 +119,23 @@ class ReportOut(Schema):
     version: int
 
 
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int = Field(description="Bytes.")
+    kind: str = Field(description="The file type its extension and content agree on, e.g. pdf.")
+    content_type: str
+    sha256: str
+    uploaded_at: datetime
+    download_url: str = Field(description="Path of the file on this server (GET).")
+
+
 class ReportDetailOut(ReportOut):
     narrative: str
     return_reason: str
     submitted_at: datetime | None
     accepted_at: datetime | None
+    evidence: list[EvidenceOut] = Field(description="Evidence files (佐证材料), oldest first.")
 
 
 class ReportPage(PageMeta):
