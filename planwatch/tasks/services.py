@@ -26,6 +26,7 @@ from planwatch.tasks.snapshots import snapshot_changes, snapshots_diff, task_sna
 from planwatch.tasks.suggest import (
     LeadSuggester,
     clause_subjects,
+    is_action_clause,
     places_by_node,
     plan_prefectures,
 )
@@ -149,8 +150,10 @@ def _link_responsible(tasks: list[Task], units: list[list[OrgUnit]]) -> None:
 
 
 def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult:
-    """Draft one task for every provision and 专栏 item of the plan's current version that has
-    none in the list yet, with suggested lead and responsible units (see tasks.suggest)."""
+    """Draft one task for every action provision and 专栏 item of the plan's current version
+    (not its background, goals, principles or implementation chapter: see
+    `tasks.suggest.is_action_clause`) that has none in the list yet, with suggested lead and
+    responsible units (see tasks.suggest)."""
     version = plan.current_version
     if version is None:
         raise ValidationError(_("该规划尚未导入任何版本。"))
@@ -160,7 +163,11 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult
         all_nodes = list(version.nodes.all())
         by_id = {n.pk: n for n in all_nodes}
         done = set(alist.tasks.values_list("clause_key", flat=True))
-        sources = [n for n in all_nodes if n.kind in TASK_SOURCE_KINDS and n.key not in done]
+        sources = [
+            n
+            for n in all_nodes
+            if n.kind in TASK_SOURCE_KINDS and n.key not in done and is_action_clause(n, by_id)
+        ]
         places = places_by_node(sources)
         fallback = plan_prefectures(plan, version)
         suggester = LeadSuggester()

@@ -1,10 +1,27 @@
-"""Suggestions made when tasks are drafted from a plan: responsible units from the places a
-clause names, and a lead department from the subject of its chapter. Both are visible to and
-corrected by the planner; nothing here is authoritative."""
+"""Suggestions made when tasks are drafted from a plan: which clauses are actions at all,
+responsible units from the places a clause names, and a lead department from the subject of
+its chapter. All are visible to and corrected by the planner; nothing here is authoritative.
+
+Which clauses become draft tasks (`is_action_clause`): a provision or 专栏 item is an action
+(重点任务) unless it sits in one of the plan's framing parts, recognised by heading:
+
+- a chapter (or 篇) of background or general requirements — 规划背景/发展背景, 总体要求/总体
+  思路: past results, opportunities, 指导思想, 基本原则, 发展定位 and 发展目标 are the plan's
+  frame, not work a unit can do and report on;
+- the chapter on carrying out the plan itself — titles with 规划实施, 规划组织实施 or 保障措施
+  (组织领导, 主体责任, 督促考核, 政策保障): it describes the machinery planwatch *is* (lists,
+  reports, assessment), not tasks of the list;
+- wherever it appears, a section titled 发展基础, 机遇挑战, 发展环境, 面临形势, 指导思想,
+  基本原则, 发展/战略/功能定位 or 发展/主要/总体/远景目标.
+
+Goals stay monitorable through their targets and indicators, not as tasks. Section headings
+are matched whole (an action section such as 强化水安全保障 is never caught by a keyword); a
+planner can still add any task by hand."""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +37,16 @@ from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion
 
 MAPPING_FILE = Path(__file__).parent / "data" / "lead_departments.csv"
+# Headings of the plan's framing parts (see the module docstring); a leading 第…章/第…节 label
+# is allowed because some documents keep it in the title.
+FRAMING_CHAPTER = re.compile(
+    r"(第\S{1,4}[篇章]\s*)?((规划|发展)背景|总体要求|总体思路)"
+    r"|.*(规划(组织)?实施|保障措施).*"
+)
+FRAMING_SECTION = re.compile(
+    r"(第\S{1,4}节\s*)?(发展基础|机遇挑战|发展环境|面临形势|指导思想|基本原则"
+    r"|(发展|战略|功能)定位|(发展|主要|总体|远景)目标)"
+)
 DEFAULT_LEAD = "省发展改革委"
 
 
@@ -61,6 +88,26 @@ class LeadSuggester:
                     return LeadSuggestion(self.departments[dept], reason)
         default = self.departments.get(DEFAULT_LEAD)
         return LeadSuggestion(default, _("未匹配主题，默认 → %(dept)s") % {"dept": DEFAULT_LEAD})
+
+
+def _ancestors(node: Node, by_id: dict[int, Node]) -> Iterable[Node]:
+    current = by_id.get(node.parent_id) if node.parent_id else None
+    while current is not None:
+        yield current
+        current = by_id.get(current.parent_id) if current.parent_id else None
+
+
+def is_action_clause(node: Node, by_id: dict[int, Node]) -> bool:
+    """Whether a provision or 专栏 item is a task to draft rather than part of the plan's
+    frame (background, goals, principles, the implementation chapter): see the module
+    docstring. `by_id` holds the node's ancestors."""
+    for parent in _ancestors(node, by_id):
+        title = parent.title.strip()
+        if parent.kind in (NodeKind.CHAPTER, NodeKind.PART) and FRAMING_CHAPTER.fullmatch(title):
+            return False
+        if parent.kind == NodeKind.SECTION and FRAMING_SECTION.fullmatch(title):
+            return False
+    return True
 
 
 def clause_subjects(node: Node, by_id: dict[int, Node]) -> list[tuple[str, str]]:

@@ -123,9 +123,10 @@ class NodeMaker:
 
 
 def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = None) -> Plan:
-    """A small 川南 plan: a transport chapter (one provision naming 翠屏区), an ecology
-    chapter (a provision naming no place, and a 专栏 with one item), and a chapter on
-    safeguards whose subject matches no department."""
+    """A small 川南 plan: a general-requirements chapter (a principle and a goal provision,
+    which are not tasks), a transport chapter (one provision naming 翠屏区), an ecology
+    chapter (a provision naming no place, and a 专栏 with one item), a chapter on mechanisms
+    whose subject matches no department, and the safeguards chapter (not tasks either)."""
     plan = Plan.objects.create(
         title=f"{slug}经济区“十四五”发展规划", slug=slug, org_unit=zone or units.chuannan
     )
@@ -136,6 +137,11 @@ def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = No
         plan=plan, document=doc, number=1, title=plan.title, line=1, cities=["宜宾", "泸州"]
     )
     m = NodeMaker(version)
+    c2 = m.add(NodeKind.CHAPTER, "c2", "第二章 总体要求")
+    s2 = m.add(NodeKind.SECTION, "c2.s2", "第二节 基本原则", "", c2)
+    m.add(NodeKind.PROVISION, "c2.s2.p1", "区域协同、一体发展。", "坚持一盘棋思维。", s2)
+    s4 = m.add(NodeKind.SECTION, "c2.s4", "第四节 发展目标", "到2025年，一体化水平提升。", c2)
+    m.add(NodeKind.PROVISION, "c2.s4.p1", "经济总量迈上万亿级台阶。", "到2025年达到1.1万亿元。", s4)
     c3 = m.add(NodeKind.CHAPTER, "c3", "第三章 构建现代综合交通运输体系")
     p1 = m.add(
         NodeKind.PROVISION, "c3.p1", "建设川南城际铁路网。", "推进宜宾至泸州城际铁路建设。", c3
@@ -146,9 +152,11 @@ def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = No
     m.add(NodeKind.PROVISION, "c5.p1", "加强长江生态保护。", "共同实施长江干流生态修复。", c5)
     box = m.add(NodeKind.BOX, "c5.b1", "专栏 1 生态保护重点工程", "", c5)
     m.add(NodeKind.BOX_ITEM, "c5.b1.i1", "赤水河流域生态修复工程", "赤水河流域综合治理。", box)
-    c9 = m.add(NodeKind.CHAPTER, "c9", "第九章 保障措施")
-    m.add(NodeKind.PARAGRAPH, "c9.x1", "", "加强组织领导。", c9)
-    m.add(NodeKind.PROVISION, "c9.p1", "健全实施机制。", "建立年度重点任务清单制度。", c9)
+    c9 = m.add(NodeKind.CHAPTER, "c9", "第九章 健全一体化发展体制机制")
+    m.add(NodeKind.PARAGRAPH, "c9.x1", "", "破除行政壁垒。", c9)
+    m.add(NodeKind.PROVISION, "c9.p1", "健全协作机制。", "建立联席会议制度。", c9)
+    c10 = m.add(NodeKind.CHAPTER, "c10", "第十章 保障措施")
+    m.add(NodeKind.PROVISION, "c10.p1", "加强组织领导。", "建立年度重点任务清单制度。", c10)
     plan.current_version = version
     plan.save()
     return plan

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from planwatch.audit.models import AuditEvent
-from planwatch.plans.models import Plan
+from planwatch.plans.models import Node, Plan
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import access_task, can_view_task
 from planwatch.tasks.selectors import task_list_for
@@ -21,7 +21,7 @@ from planwatch.tasks.services import (
     task_drafts_generate,
     task_update,
 )
-from planwatch.tasks.suggest import lead_mapping
+from planwatch.tasks.suggest import is_action_clause, lead_mapping
 from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
 from tests.implementation.factories import Units
 
@@ -44,6 +44,42 @@ def test_generate_drafts_one_task_per_provision_and_box_item(
     assert (rail.year, rail.start, rail.deadline) == (2024, date(2024, 1, 1), date(2024, 12, 31))
     assert rail.status == "draft" and rail.criterion == ""
     assert result.annual_list.year == 2024 and len(result.created) == 4
+
+
+def test_goals_principles_and_safeguards_are_not_drafted(plan: Plan, planner: Any) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=planner)
+    drafted = set(_by_key(plan))
+    # 基本原则 and 发展目标 under 总体要求, and the 保障措施 chapter, are the plan's frame.
+    assert not drafted & {"c2.s2.p1", "c2.s4.p1", "c10.p1"}
+    assert {"c3.p1", "c5.p1", "c5.b1.i1", "c9.p1"} <= drafted
+
+
+@pytest.mark.parametrize(
+    ("chapter", "section", "action"),
+    [
+        ("总体要求", "发展目标", False),
+        ("第二章 总体要求", "", False),
+        ("规划背景", "发展基础", False),
+        ("发展背景", "机遇挑战", False),
+        ("强化规划实施保障", "加强组织领导", False),
+        ("加强规划组织实施", "完善政策措施", False),
+        ("第九章 保障措施", "", False),
+        # A goal section is recognised wherever it sits, with or without its label.
+        ("构建一体化发展新格局", "第四节 主要目标", False),
+        ("协同塑造产业竞争新优势", "战略定位", False),
+        # Action headings that merely contain a framing word stay actions.
+        ("协同提升基础设施内联外畅水平", "强化水安全保障", True),
+        ("坚守安全发展底线", "强化经济安全保障", True),
+        ("协同打造南向开放高地", "共创国际一流营商环境", True),
+        ("打造国际阳光康养旅游目的地", "做亮攀西阳光康养旅游品牌", True),
+        ("深化改革", "优化发展环境，落实年度目标", True),
+    ],
+)
+def test_action_clause_rule(chapter: str, section: str, action: bool) -> None:
+    c = Node(pk=1, kind="chapter", title=chapter)
+    s = Node(pk=2, kind="section", title=section, parent_id=1)
+    p = Node(pk=3, kind="provision", title="某条款", parent_id=2 if section else 1)
+    assert is_action_clause(p, {1: c, 2: s}) is action
 
 
 def test_generate_suggests_units_visibly(plan: Plan, planner: Any, units: Units) -> None:
