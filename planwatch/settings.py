@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from planwatch.core.queue import huey_from_url
 from planwatch.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -187,3 +188,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PLANWATCH_LOG_LEVEL", "WARNING")},
 }
+# The job queue (huey): a SQLite file by default (no server; `planwatch serve` runs the worker),
+# Redis in production with `planwatch worker` as its own service. See planwatch/core/queue.py.
+HUEY = huey_from_url(
+    env_str("PLANWATCH_QUEUE_URL", "") or f"sqlite:///{VAR_DIR / 'queue.sqlite3'}",
+    name=env_str("PLANWATCH_QUEUE_NAME", "planwatch"),
+)
+# Whether `planwatch serve` starts a worker process beside the web workers: "auto" (when the
+# queue needs no server), "on" or "off".
+PLANWATCH_SERVE_WORKER = env_str("PLANWATCH_SERVE_WORKER", "auto")
+# Local time (Asia/Shanghai) after which the daily supervision job runs; a worker that was
+# down at that time runs it as soon as it is back.
+PLANWATCH_SUPERVISE_AT = env_str("PLANWATCH_SUPERVISE_AT", "06:30")

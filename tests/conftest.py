@@ -3,4 +3,15 @@ only in a top-level conftest (a deeper one fails as soon as the whole suite is c
 so they are declared here: reference data and bundled plans (tests/web/fixtures_data.py) and
 the named personas (tests/web/fixtures_personas.py)."""
 
+import pytest
+
 pytest_plugins = ["tests.web.fixtures_data", "tests.web.fixtures_personas"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_in_process() -> None:
+    """Jobs enqueued by code under test run at once, in memory (huey's immediate mode); the
+    tests of the real worker (tests/queue) start worker processes of their own."""
+    from django.conf import settings
+
+    settings.HUEY.immediate = True

@@ -1,5 +1,7 @@
 """`planwatch serve` — the production server: gunicorn workers running the WSGI application,
-static files served by the application itself (whitenoise)."""
+static files served by the application itself (whitenoise), and — when the job queue needs no
+server (the embedded default) or PLANWATCH_SERVE_WORKER=on — the queue's worker beside them
+(planwatch/core/gunicorn_worker.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,23 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from planwatch.core.queue import describe, is_embedded
 from planwatch.env import env_int, env_str
 
 
-def gunicorn_argv(*, bind: str, workers: int, extra: list[str]) -> list[str]:
+def serve_worker_wanted() -> bool:
+    """Whether `serve` runs the queue's worker itself (PLANWATCH_SERVE_WORKER)."""
+    choice = str(settings.PLANWATCH_SERVE_WORKER).strip().lower()
+    if choice not in {"auto", "on", "off"}:
+        raise CommandError(f"PLANWATCH_SERVE_WORKER {choice!r}: expected auto, on or off")
+    return choice == "on" or (choice == "auto" and is_embedded(settings.HUEY))
+
+
+def gunicorn_argv(*, bind: str, workers: int, extra: list[str], with_worker: bool) -> list[str]:
+    config = ["--config", "python:planwatch.core.gunicorn_worker"] if with_worker else []
     return [
         sys.executable,
         "-m",
@@ -27,6 +40,7 @@ def gunicorn_argv(*, bind: str, workers: int, extra: list[str]) -> list[str]:
         # An upload of several plan documents is parsed and stored within its request.
         "--timeout",
         "120",
+        *config,
         *extra,
     ]
 
@@ -40,11 +54,21 @@ class Command(BaseCommand):
         parser.add_argument("gunicorn_args", nargs="*", help="more gunicorn options, after --")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with_worker = serve_worker_wanted()
         argv = gunicorn_argv(
-            bind=options["bind"], workers=max(1, options["workers"]), extra=options["gunicorn_args"]
+            bind=options["bind"],
+            workers=max(1, options["workers"]),
+            extra=options["gunicorn_args"],
+            with_worker=with_worker,
+        )
+        queue = describe(settings.HUEY)
+        jobs = (
+            f"{queue}, worker started here"
+            if with_worker
+            else f"{queue}, run `planwatch worker` beside it"
         )
         self.stdout.write(
-            f"planwatch serve: http://{options['bind']}/ ({options['workers']} workers)"
+            f"planwatch serve: http://{options['bind']}/ ({options['workers']} workers; {jobs})"
         )
         self.stdout.flush()
         os.execv(argv[0], argv)
