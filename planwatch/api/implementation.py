@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status, UploadedFile
@@ -30,9 +30,9 @@ from planwatch.api.implementation_schemas import (
     CaseActionIn,
     CaseDetailOut,
     CasePage,
+    CellProblem,
     EvidenceOut,
     GenerateOut,
-    ImportErrorOut,
     ImportOut,
     ReasonIn,
     ReportDetailOut,
@@ -119,15 +119,15 @@ def _act(
     description: str,
     method: str = "POST",
     status: int = 200,
-    errors: dict[int, Any] | None = None,
+    openapi: dict[str, Any] | None = None,
 ) -> Callable[[V], V]:
-    """Register a signed-in workflow action answering `out` with `status` (and the action
-    errors, `errors` replacing some of them)."""
+    """Register a signed-in workflow action answering `out` with `status`, or an error
+    (`openapi` is merged into the operation's document)."""
     return router.api_operation(
         [method],
         path,
-        response={status: out, **ACT, **(errors or {})},
-        openapi_extra=SIGNED_IN,
+        response={status: out, **ACT},
+        openapi_extra={**SIGNED_IN, **(openapi or {})},
         summary=summary,
         description=description,
     )
@@ -394,18 +394,32 @@ def annual_list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     return response
 
 
-def _import_problems(exc: xlsx.ImportFailed) -> dict[str, Any]:
+# The 422 of an import is the one error shape with one more field, `error.problems`; JSON
+# Schema 2020-12 (OpenAPI 3.1) applies keywords beside a $ref together with it.
+PROBLEMS = {
+    "type": "array",
+    "items": CellProblem.model_json_schema(),
+    "description": "Every bad row and cell of a refused import (absent on other errors).",
+}
+IMPORT_422 = {"properties": {"error": {"properties": {"problems": PROBLEMS}}}}
+
+
+def _import_refused(exc: xlsx.ImportFailed) -> JsonResponse:
+    """The 422 built here, not by django-ninja, which would drop the field ErrorOut lacks."""
     problems = [
-        {"row": e.row, "column": e.column, "header": e.header, "message": e.message, "text": str(e)}
+        CellProblem(
+            row=e.row, column=e.column, header=e.header, message=e.message, text=str(e)
+        ).model_dump()
         for e in exc.errors
     ]
-    return {"error": {"code": "invalid_request", "message": str(exc), "problems": problems}}
+    body = {"error": {"code": "invalid_request", "message": str(exc), "problems": problems}}
+    return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
 
 
 @_act(
     "/lists/{list_id}/import",
     ImportOut,
-    errors={422: ImportErrorOut},
+    openapi={"responses": {422: {"content": {"application/json": {"schema": IMPORT_422}}}}},
     summary="Import a list from xlsx",
     description="Access: planners of the plan (else 404). Multipart: `file` (an xlsx laid out "
     "like the export) and the list `version`. Rows are matched to tasks by 序号; a new 序号 "
@@ -426,7 +440,7 @@ def annual_list_import(
         try:
             result = xlsx.annual_list_import(annual_list=alist, actor=user, data=file.read())
         except xlsx.ImportFailed as exc:
-            return Status(422, _import_problems(exc))
+            return _import_refused(exc)
     counts = {"created": result.created, "updated": result.updated}
     return counts | {"unchanged": result.unchanged, "list": _list_detail(alist)}
 

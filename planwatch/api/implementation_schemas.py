@@ -9,7 +9,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from planwatch.api.schemas import ErrorBody, PageMeta, PlanRef, UnitRef
+from planwatch.api.schemas import PageMeta, PlanRef, UnitRef
 from planwatch.reports.choices import ProgressStatus
 from planwatch.tasks.choices import ReportingFrequency
 
@@ -82,24 +82,13 @@ class ImportOut(Schema):
 
 
 class CellProblem(Schema):
+    """One problem of a refused import (an item of `error.problems` in its 422)."""
+
     row: int = Field(description="Spreadsheet row (1-based); 0 for the file as a whole.")
     column: str = Field(description="Column letter, empty when the whole row is meant.")
     header: str = Field(description="The column's header, e.g. 完成时限.")
     message: str
     text: str = Field(description="The problem as the web page words it, place included.")
-
-
-class ImportErrorBody(ErrorBody):
-    problems: list[CellProblem] = Field(
-        default_factory=list,
-        description="Every bad row and cell of a refused import (absent for other errors).",
-    )
-
-
-class ImportErrorOut(Schema):
-    """422 of an import: the one error shape, with every problem of the file."""
-
-    error: ImportErrorBody
 
 
 class ReportOut(Schema):
