@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
-JOB_MODULES = ("planwatch.supervision.scheduled",)
+JOB_MODULES = ("planwatch.supervision.scheduled", "planwatch.plans.ingest_jobs")
 
 
 class QueueConfigError(ValueError):

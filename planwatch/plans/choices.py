@@ -19,3 +19,10 @@ class NodeKind(models.TextChoices):
 class QuantityRole(models.TextChoices):
     TARGET = "target", _("目标")
     BASELINE = "baseline", _("基数")
+
+
+class IngestJobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("解析中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.plans.choices import NodeKind, QuantityRole
+from planwatch.plans.choices import IngestJobStatus, NodeKind, QuantityRole
 
 
 class SourceDocument(models.Model):
@@ -201,3 +201,42 @@ class NodePlace(models.Model):
             models.UniqueConstraint(fields=["node", "org_unit"], name="nodeplace_node_unit"),
         ]
         indexes = [models.Index(fields=["org_unit", "node"])]
+
+
+class IngestJob(models.Model):
+    """An uploaded file waiting for, undergoing or done with its ingest on the job queue
+    (planwatch/plans/ingest_jobs.py). The bytes are kept until the ingest has stored them in
+    a SourceDocument, so an upload accepted is never lost: a failed job keeps them for a
+    retry. `outcome` is what the upload page shows of a finished ingest."""
+
+    name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    content = models.BinaryField(blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=IngestJobStatus.choices, default=IngestJobStatus.QUEUED
+    )
+    outcome = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    document = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (IngestJobStatus.QUEUED, IngestJobStatus.RUNNING)

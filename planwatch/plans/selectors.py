@@ -305,3 +305,17 @@ def document_list_for(*, viewer: Any, limit: int = 20) -> list[SourceDocument]:
         .prefetch_related("versions__plan")
         .order_by("-ingested_at", "-id")[:limit]
     )
+
+
+def ingest_jobs_for(*, viewer: Any, ids: list[int] | None = None, limit: int = 20) -> list[Any]:
+    """The viewer's own upload jobs (planwatch/plans/ingest_jobs.py): those named by `ids`,
+    or else the latest that are still pending or have failed. Without their bytes."""
+    from planwatch.accounts.permissions import is_planner
+    from planwatch.plans.choices import IngestJobStatus
+    from planwatch.plans.models import IngestJob
+
+    if not is_planner(viewer):
+        return []
+    jobs = IngestJob.objects.defer("content").filter(requested_by=viewer)
+    jobs = jobs.filter(pk__in=ids) if ids is not None else jobs.exclude(status=IngestJobStatus.DONE)
+    return list(jobs.order_by("-created_at", "-id")[:limit])

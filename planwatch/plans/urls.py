@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/upload/", views.plan_upload, name="plan_upload"),
+    path("plans/upload/jobs/", views.plan_upload_jobs, name="plan_upload_jobs"),
+    path(
+        "plans/upload/jobs/<int:job_id>/retry/", views.plan_upload_retry, name="plan_upload_retry"
+    ),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/targets/", views.plan_targets, name="plan_targets"),
     path("plans/<slug:slug>/versions/", views.plan_versions, name="plan_versions"),

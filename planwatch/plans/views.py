@@ -5,23 +5,21 @@ one service, and render."""
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planwatch.accounts.permissions import is_planner
-from planwatch.parsing import ParseError
 from planwatch.plans import selectors
 from planwatch.plans.forms import PlanUploadForm
-from planwatch.plans.services import IngestResult, plan_ingest
-
-log = logging.getLogger(__name__)
+from planwatch.plans.ingest_jobs import ingest_job_retry, ingest_job_retryable, ingest_job_submit
+from planwatch.plans.models import IngestJob
 
 
 def _version_number(request: HttpRequest) -> int | None:
@@ -109,41 +107,67 @@ def plan_source(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "plans/plan_source.html", context)
 
 
-@dataclass
-class UploadOutcome:
-    """What became of one uploaded file, for the results list."""
-
-    name: str
-    result: IngestResult | None = None
-    error: str = ""
-
-
-def _ingest_upload(request: HttpRequest, name: str, data: bytes) -> UploadOutcome:
-    try:
-        return UploadOutcome(name, result=plan_ingest(data=data, name=name, actor=request.user))
-    except ParseError as exc:
-        return UploadOutcome(name, error=str(exc))
-    except Exception:
-        log.exception("ingest of %s failed", name)
-        return UploadOutcome(
-            name, error=_("%(name)s：导入时发生内部错误，数据库未作更改。") % {"name": name}
-        )
+def _jobs_context(jobs: list[IngestJob]) -> dict[str, Any]:
+    return {
+        "jobs": jobs,
+        "job_ids": ",".join(str(j.pk) for j in jobs),
+        "jobs_pending": any(j.pending for j in jobs),
+        "retryable": {j.pk for j in jobs if ingest_job_retryable(j)},
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_upload(request: HttpRequest) -> HttpResponse:
+    """Upload: each file becomes a job on the queue (planwatch/plans/ingest_jobs.py); the
+    results list polls until every job has finished."""
     if not is_planner(request.user):
         raise Http404
     posted = request.method == "POST"
     form = PlanUploadForm(request.POST, request.FILES) if posted else PlanUploadForm()
-    outcomes: list[UploadOutcome] = []
     if posted and form.is_valid():
-        outcomes = [
-            _ingest_upload(request, f.name or "", f.read()) for f in form.cleaned_data["documents"]
+        jobs = [
+            ingest_job_submit(name=f.name or "", data=f.read(), actor=request.user)
+            for f in form.cleaned_data["documents"]
         ]
-    context = {"form": form, "outcomes": outcomes}
+    else:
+        # Before an upload: the viewer's uploads still pending or failed, if any.
+        jobs = [] if posted else selectors.ingest_jobs_for(viewer=request.user)
+    context: dict[str, Any] = {"form": form, **_jobs_context(jobs)}
     if request.headers.get("HX-Request") == "true":
         return render(request, "plans/partials/_upload_results.html", context)
     context["documents"] = selectors.document_list_for(viewer=request.user)
     return render(request, "plans/plan_upload.html", context)
+
+
+def _job_ids(raw: str) -> list[int]:
+    ids = [int(p) for p in raw.split(",") if p.strip().isdigit()]
+    if not ids or len(ids) > 100:
+        raise Http404
+    return ids
+
+
+@login_required
+@require_GET
+def plan_upload_jobs(request: HttpRequest) -> HttpResponse:
+    """The results list of some of the viewer's uploads (polled by the upload page)."""
+    if not is_planner(request.user):
+        raise Http404
+    jobs = selectors.ingest_jobs_for(viewer=request.user, ids=_job_ids(request.GET.get("ids", "")))
+    return render(request, "plans/partials/_upload_results.html", _jobs_context(jobs))
+
+
+@login_required
+@require_POST
+def plan_upload_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    found = selectors.ingest_jobs_for(viewer=request.user, ids=[job_id])
+    if not found:
+        raise Http404
+    try:
+        job = ingest_job_retry(job=IngestJob.objects.get(pk=found[0].pk), actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        job = found[0]
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "plans/partials/_upload_results.html", _jobs_context([job]))
+    return redirect("plan_upload")

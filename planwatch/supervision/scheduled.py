@@ -1,9 +1,9 @@
 """The supervision job on the queue (planwatch/core/queue.py).
 
-- `supervise_check`, periodic (every 10 minutes): runs the daily job (`jobs.supervise_run`)
-  once the local time has passed `PLANWATCH_SUPERVISE_AT` and today's run has not happened
-  yet. A worker that was down at that time catches up when it is back; one that runs all day
-  runs the job once a day.
+- `supervise_check`, periodic (every minute; one indexed query when there is nothing to
+  do): runs the daily job (`jobs.supervise_run`) once the local time has passed
+  `PLANWATCH_SUPERVISE_AT` and today's run has not happened yet. A worker that was down
+  at that time catches up when it is back; one that runs all day runs the job once a day.
 - `supervise_now`: the same job, enqueued on demand (`planwatch supervise --enqueue`).
 
 "Today's run has happened" is read from the audit log (the job records one `supervise.run`
@@ -73,7 +73,5 @@ def _supervise_now(day: str | None = None) -> str | None:
 
 
 # huey's decorators are untyped: the registered tasks are typed as plain callables here.
-supervise_check = cast(
-    Any, db_periodic_task(crontab(minute="*/10"), name="supervise.check")(_supervise_check)
-)
+supervise_check = cast(Any, db_periodic_task(crontab(), name="supervise.check")(_supervise_check))
 supervise_now = cast(Any, db_task(name="supervise.now")(_supervise_now))

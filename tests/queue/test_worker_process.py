@@ -1,8 +1,8 @@
 """The real worker, as deployed: separate processes, a real queue, a real database.
 
 - Embedded default (SQLite queue file, no server): `planwatch serve` starts the worker
-  beside the web workers; it runs the daily job once its time has passed, and it stops
-  with the server.
+  beside the web workers; it runs the daily job once its time has passed and an upload's
+  ingest job when one is enqueued, and it stops with the server.
 - Production (Redis queue, PostgreSQL): `planwatch supervise --enqueue` puts a run on the
   queue, where it waits until `planwatch worker` takes it; the worker turns an overdue task
   red and opens its case in the database the web application reads.
@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 PLANWATCH = str(Path(sys.executable).parent / "planwatch")
+BUNDLED = Path(__file__).resolve().parents[2] / "data/plans/sichuan-2021-five-regional-plans.txt"
 
 
 def _env(**values: str) -> dict[str, str]:
@@ -92,6 +93,26 @@ def test_serve_runs_the_worker_on_the_embedded_queue_and_stops_it(tmp_path: Path
             return int(row[0])
 
         _wait_for(runs, 60, "the worker's first supervision run")
+
+        # An upload's ingest job, enqueued as the upload page does, is run by that worker.
+        enqueue = (
+            "import hashlib; from pathlib import Path; "
+            "from planwatch.plans.models import IngestJob; "
+            "from planwatch.plans.ingest_jobs import ingest_job_task; "
+            f"d = Path({str(BUNDLED)!r}).read_bytes(); "
+            "j = IngestJob.objects.create(name='five-plans.txt', "
+            "sha256=hashlib.sha256(d).hexdigest(), size=len(d), content=d); "
+            "ingest_job_task(j.pk)"
+        )
+        subprocess.run([PLANWATCH, "shell", "-c", enqueue], env=env, check=True, timeout=60)
+
+        def ingested() -> tuple[str, int] | None:
+            with sqlite3.connect(f"file:{tmp_path}/planwatch.sqlite3?mode=ro", uri=True) as db:
+                status = db.execute("select status from plans_ingestjob").fetchone()[0]
+                plans = db.execute("select count(*) from plans_plan").fetchone()[0]
+            return (status, plans) if status in ("done", "failed") else None
+
+        assert _wait_for(ingested, 60, "the ingest job") == ("done", 5)
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
         assert page.status == 200
         text = (tmp_path / "serve.log").read_text()

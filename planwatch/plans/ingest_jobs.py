@@ -1,0 +1,151 @@
+"""Ingest of uploaded plan documents on the job queue (planwatch/core/queue.py).
+
+The upload page stores each file as an IngestJob (bytes, sha256, who) and returns at once;
+the worker parses and stores it (`plans.services.plan_ingest`, all or nothing) and records
+the outcome on the job, which the page polls. A parse of a large document no longer holds a
+web worker, and nothing uploaded is lost: a job that failed keeps its bytes and can be run
+again (`ingest_job_retry`), as can one whose worker died while running it.
+
+With the queue in immediate mode (tests) the job runs inside `ingest_job_submit`. Job rows
+are the record of uploads; what they store in the plans is audited by `plan_ingest` itself
+(`plan.ingest`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY, db_task
+
+from planwatch.accounts.permissions import is_planner
+from planwatch.parsing import ParseError
+from planwatch.plans.choices import IngestJobStatus
+from planwatch.plans.models import IngestJob
+from planwatch.plans.services import IngestResult, plan_ingest
+
+log = logging.getLogger(__name__)
+
+# A job "running" for longer than this is taken to have lost its worker and may be retried.
+STALE_AFTER = timedelta(minutes=30)
+
+
+def _outcome(result: IngestResult) -> dict[str, Any]:
+    """What the upload page shows of a finished ingest (plain JSON, stored on the job)."""
+    return {
+        "created": result.created,
+        "sha256": result.document.sha256,
+        "versions": [
+            {
+                "slug": v.plan.slug,
+                "title": v.title,
+                "number": v.number,
+                "previous": bool((v.diff or {}).get("previous")),
+                "added": len((v.diff or {}).get("added", [])),
+                "removed": len((v.diff or {}).get("removed", [])),
+                "changed": len((v.diff or {}).get("changed", [])),
+            }
+            for v in result.versions
+        ],
+        "unchanged": [{"slug": p.slug, "title": p.title} for p in result.unchanged],
+        "warnings": result.warnings,
+    }
+
+
+def ingest_job_run(job_id: int) -> str:
+    """Run one queued job (the worker's side). Claimed by a conditional update, so two
+    workers never run the same job. Returns the job's final status."""
+    claimed = IngestJob.objects.filter(pk=job_id, status=IngestJobStatus.QUEUED).update(
+        status=IngestJobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    job = IngestJob.objects.select_related("requested_by").get(pk=job_id)
+    fields: dict[str, Any] = {"finished_at": timezone.now()}
+    try:
+        result = plan_ingest(data=bytes(job.content), name=job.name, actor=job.requested_by)
+    except ParseError as exc:
+        fields |= {"status": IngestJobStatus.FAILED, "error": str(exc)}
+    except PermissionDenied as exc:
+        fields |= {"status": IngestJobStatus.FAILED, "error": f"{job.name}：{exc}"}
+    except Exception:
+        log.exception("ingest job %s (%s) failed", job.pk, job.name)
+        fields |= {
+            "status": IngestJobStatus.FAILED,
+            "error": _("%(name)s：导入时发生内部错误，数据库未作更改。") % {"name": job.name},
+        }
+    else:
+        # The document now holds the bytes; the job keeps only its outcome.
+        fields |= {
+            "status": IngestJobStatus.DONE,
+            "outcome": _outcome(result),
+            "document": result.document,
+            "content": b"",
+            "error": "",
+        }
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(fields))
+    return str(job.status)
+
+
+# huey's decorators are untyped: the registered task is typed as a plain callable here.
+ingest_job_task = cast(Any, db_task(name="plans.ingest")(ingest_job_run))
+
+
+def _dispatch(job: IngestJob) -> None:
+    if HUEY.immediate:
+        ingest_job_run(job.pk)
+    else:
+        # The worker must see the committed row.
+        transaction.on_commit(lambda: ingest_job_task(job.pk))
+
+
+def ingest_job_submit(*, name: str, data: bytes, actor: Any) -> IngestJob:
+    """Accept an upload: store it as a queued job and hand it to the worker."""
+    if not is_planner(actor):
+        raise PermissionDenied(_("只有规划处室人员可以导入规划。"))
+    job = IngestJob.objects.create(
+        name=(name or "file")[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content=data,
+        requested_by=actor,
+    )
+    _dispatch(job)
+    job.refresh_from_db()
+    return job
+
+
+def ingest_job_retryable(job: IngestJob, *, now: Any = None) -> bool:
+    now = now or timezone.now()
+    if job.status == IngestJobStatus.FAILED:
+        return True
+    started = job.started_at
+    return (
+        job.status == IngestJobStatus.RUNNING
+        and started is not None
+        and (now - started > STALE_AFTER)
+    )
+
+
+def ingest_job_retry(*, job: IngestJob, actor: Any) -> IngestJob:
+    """Queue a failed job again (or one whose worker died mid-run), with the same bytes."""
+    if not is_planner(actor) or job.requested_by_id != actor.pk:
+        raise PermissionDenied(_("只能重试自己上传的文件。"))
+    if not ingest_job_retryable(job):
+        raise PermissionDenied(_("该文件不需要重试。"))
+    IngestJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=IngestJobStatus.QUEUED, error="", started_at=None, finished_at=None
+    )
+    job.refresh_from_db()
+    _dispatch(job)
+    job.refresh_from_db()
+    return job
