@@ -59,6 +59,8 @@ OPERATIONS = {
         "evidence_id": "evidence",
     },
 }
+# Body fields pinned in positive mode, so that generated lists are for a plan the caller plans.
+BODY = {("POST", "/api/v1/lists"): {"plan_id": "plan"}}
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +89,7 @@ def pinned(world: World, planner_user: User, yibin_reporter_user: User) -> dict[
         content=io.BytesIO(real_pdf()),
     )
     return {
+        "plan": world.annual_list.plan_id,
         "draft_list": draft.annual_list.pk,
         "issued_list": world.annual_list.pk,
         "report": world.yibin_report.pk,
@@ -121,6 +124,7 @@ def test_generated_requests_on_real_objects(
     owner = yibin_reporter_user if "/reports/" in path else planner_user
     secret = api_token_create(user=owner, name="schemathesis", actor=None)[1]
     params = {name: pinned[key] for name, key in OPERATIONS[(method, path)].items()}
+    fields = {name: pinned[key] for name, key in BODY.get((method, path), {}).items()}
     statuses: Counter[int] = Counter()
 
     @settings(
@@ -134,6 +138,8 @@ def test_generated_requests_on_real_objects(
     def run(case: Any) -> None:
         if case.path_parameters is not None:
             case.path_parameters.update(params)
+        if mode == GenerationMode.POSITIVE and isinstance(case.body, dict):
+            case.body.update(fields)
         anonymous = len(repr(case)) % 5 == 0
         headers = {} if anonymous else {"Authorization": f"Bearer {secret}"}
         response = case.call(app=wsgi_app, headers=headers)
