@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from planwatch.audit.middleware import current_request_id
@@ -127,6 +127,29 @@ def audit_record(
     return event
 
 
+# The content of an event (what `_fields` gives), in the column order of a bulk insert.
+_CONTENT = (
+    *("created_at", "actor_label", "action", "target_type", "target_id", "target_label"),
+    *("old", "new", "request_id"),
+)
+_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash")
+_JSON = ("old", "new")
+
+
+def _insert(rows: list[tuple[Any, ...]]) -> None:
+    """INSERT the rows one after another, so their ids follow the chain. Plain SQL: the
+    ORM's bulk_create spends ten times longer compiling the statement than the database
+    takes to run it, which is most of the cost of a demo's hundred thousand events."""
+    if not rows:
+        return
+    meta, quote = AuditEvent._meta, connection.ops.quote_name
+    column = {f.name: f.column or f.attname for f in meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in _COLUMNS)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * 12)})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def audit_record_many(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -141,20 +164,26 @@ def audit_record_many(
     it is consumed batch by batch, never held whole."""
     request_id = request_id or current_request_id.get()
     user, label = _actor_parts(actor)
+    actor_pk = user.pk if user is not None else None
+    json_field = AuditEvent._meta.get_field("new")
     written = 0
     with transaction.atomic():
         head = _lock_head()
         prev, now = head.last_hash, timezone.now()
-        batch: list[AuditEvent] = []
+        when = AuditEvent._meta.get_field("created_at").get_db_prep_save(now, connection)
+        batch: list[tuple[Any, ...]] = []
         for entry in entries:
-            fields = _fields(entry, label=label, now=now, request_id=request_id)
-            digest = event_digest(prev_hash=prev, **fields)
-            batch.append(AuditEvent(actor=user, prev_hash=prev, hash=digest, **fields))
+            f = _fields(entry, label=label, now=now, request_id=request_id)
+            digest = event_digest(prev_hash=prev, **f)
+            f["created_at"] = when
+            f["old"], f["new"] = (json_field.get_db_prep_save(f[k], connection) for k in _JSON)
+            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest))
             prev = digest
             if len(batch) >= batch_size:
-                written += len(AuditEvent.objects.bulk_create(batch))
-                batch = []
-        written += len(AuditEvent.objects.bulk_create(batch))
+                _insert(batch)
+                written, batch = written + len(batch), []
+        _insert(batch)
+        written += len(batch)
         if written:
             AuditChainHead.objects.filter(pk=1).update(last_hash=prev, count=head.count + written)
     return written
