@@ -1,23 +1,30 @@
 """Notifications: an in-app row per recipient, and an e-mail through Django's mail backend
 (console by default) sent after the transaction commits. A notification's `key` makes
-sending idempotent: the same reminder is never created — or mailed — twice."""
+sending idempotent: the same reminder is never created — or mailed — twice — and names what
+it is about (`notification_subject`), which is how a notification about demonstration data
+is recognised."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
+from planwatch.dashboards.models import DemoMarker
 from planwatch.orgunits.models import OrgUnit
-from planwatch.supervision.models import Notification
+from planwatch.reports.models import ProgressReport
+from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.tasks.models import Task
 
 UNIT_ROLES = (Role.REPORTER, Role.UNIT_REVIEWER)
 logger = logging.getLogger(__name__)
@@ -100,3 +107,49 @@ def _email(ids: list[int]) -> None:
             logger.warning("notification %s: e-mail to %s failed", note.pk, address, exc_info=True)
             continue
         Notification.objects.filter(pk=note.pk).update(emailed=True)
+
+
+# The keys given to notification_send (supervision/jobs.py and services.py, reports/services.py)
+# begin with what the notification is about: prefix → (model, position of its id in the key).
+SUBJECT_KEYS: tuple[tuple[str, type[models.Model], int], ...] = (
+    ("remind:report:", Task, 2),  # remind:report:<task>:<unit>:<period>
+    ("remind:case:", SupervisionCase, 2),  # remind:case:<case>:<ack|feedback>:<due>
+    ("case:", SupervisionCase, 1),  # case:<case>:<assigned|escalated>
+    ("report:", ProgressReport, 1),  # report:<report>:v<version>:<step>
+)
+
+
+def notification_subject(key: str) -> tuple[type[models.Model], int] | None:
+    """The model and id of the task, case or report a notification is about, read from its
+    key; None for a key of another form."""
+    for prefix, model, position in SUBJECT_KEYS:
+        if key.startswith(prefix):
+            parts = key.split(":")
+            if len(parts) > position and parts[position].isdigit():
+                return model, int(parts[position])
+            return None
+    return None
+
+
+def notifications_concerning_demo(notes: Sequence[Notification]) -> set[int]:
+    """The ids of `notes` that concern demonstration data: sent by `planwatch demo`, or about
+    a task, case or report it created. One query for a whole page (DemoMarker.ids_among's
+    rule, across the four models at once)."""
+    if not notes:
+        return set()
+    wanted: dict[type[models.Model], set[int]] = {Notification: {n.pk for n in notes}}
+    subjects = {n.pk: notification_subject(n.key) for n in notes}
+    for subject in subjects.values():
+        if subject is not None:
+            wanted.setdefault(subject[0], set()).add(subject[1])
+    types = {model: ContentType.objects.get_for_model(model).pk for model in wanted}
+    query = Q()
+    for model, ids in wanted.items():
+        query |= Q(content_type_id=types[model], object_id__in=ids)
+    marked = set(DemoMarker.objects.filter(query).values_list("content_type_id", "object_id"))
+    return {
+        n.pk
+        for n in notes
+        if (types[Notification], n.pk) in marked
+        or ((s := subjects[n.pk]) is not None and (types[s[0]], s[1]) in marked)
+    }

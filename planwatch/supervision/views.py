@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from planwatch.dashboards.models import DemoMarker
 from planwatch.supervision import services
 from planwatch.supervision.models import SupervisionCase
+from planwatch.supervision.notify import notifications_concerning_demo
 from planwatch.supervision.permissions import access_case, can_handle_case
 from planwatch.supervision.selectors import case_list_for, notifications_for
 from planwatch.tasks.permissions import can_manage_plan, task_units
@@ -97,8 +98,9 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = notifications_for(user=request.user)[:200]
-    return render(request, "supervision/notification_list.html", {"notes": notes})
+    notes = list(notifications_for(user=request.user)[:200])
+    context = {"notes": notes, "demo_ids": notifications_concerning_demo(notes)}
+    return render(request, "supervision/notification_list.html", context)
 
 
 @login_required

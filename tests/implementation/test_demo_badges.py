@@ -1,5 +1,6 @@
-"""The 演示数据 badge on the task, annual-list, report and case pages: shown on what
-`planwatch demo` created (a DemoMarker), never on real objects beside it."""
+"""The 演示数据 badge on the task, annual-list, report, case and notification pages: shown on
+what `planwatch demo` created (a DemoMarker) or, for a notification, on one about it — never
+on real objects beside it."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from planwatch.reports.services import (
     progress_report_submit,
     progress_report_update,
 )
-from planwatch.supervision.models import SupervisionCase
-from planwatch.supervision.services import case_open
+from planwatch.supervision.jobs import supervise_run
+from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.notify import notification_send
+from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from tests.implementation.factories import Units
 
@@ -139,3 +142,118 @@ def test_case_pages_badge_demo_cases(demo_and_real: tuple[Task, Task], planner: 
     _assert_row_badges(html, demo_url, real_url)
     assert BADGE in client.get(demo_url).content.decode()
     assert BADGE not in client.get(real_url).content.decode()
+
+
+# Notifications (我的通知): badged when the notification concerns demo data — sent by the demo,
+# or about a task (催办 of a report), a case (交办, 催办, escalation) or a report (a review step)
+# that the demo created. A notification has no foreign key to what it is about; its key names it.
+
+NOW = datetime(2024, 4, 10, 1, 0, tzinfo=UTC)
+
+
+def _note(html: str, note: Notification) -> str:
+    """The list item of one notification."""
+    return next(li for li in html.split("<li")[1:] if f'id="note-{note.pk}"' in li)
+
+
+def _assert_note_badges(html: str, demo: list[Notification], real: list[Notification]) -> None:
+    assert demo and real
+    assert all(BADGE in _note(html, n) for n in demo)
+    assert all(BADGE not in _note(html, n) for n in real)
+    assert html.count(BADGE) == len(demo)
+
+
+def _notes_of(user: Any, kind: str, about: str) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, kind=kind, key__contains=about))
+
+
+def test_notifications_badge_demo_cases_and_reports(
+    demo_and_real: tuple[Task, Task],
+    units: Units,
+    planner: Any,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """交办 of a demo case and the review step of a demo report are badged for the unit's
+    reviewer; the same notifications about real objects are not."""
+    demo_task, real_task = demo_and_real
+    cases = []
+    for task in (demo_task, real_task):
+        case, _ = case_open(task=task, light="red", reason="逾期", actor=planner)
+        case_assign(case=case, actor=planner, today=date(2024, 4, 10), unit=units.yibin)
+        cases.append(case)
+    reports = [_report(t, units.yibin, yibin_reporter) for t in (demo_task, real_task)]
+    DemoMarker.objects.all().delete()  # the case and the report are demo, their tasks not
+    _mark(cases[0])
+    _mark(reports[0])
+    html = _client(yibin_reviewer).get(reverse("supervision:notification_list")).content.decode()
+    demo = _notes_of(yibin_reviewer, "case.assigned", f"case:{cases[0].pk}:")
+    demo += _notes_of(yibin_reviewer, "report.submitted", f"report:{reports[0].pk}:")
+    real = _notes_of(yibin_reviewer, "case.assigned", f"case:{cases[1].pk}:")
+    real += _notes_of(yibin_reviewer, "report.submitted", f"report:{reports[1].pk}:")
+    assert len(demo) == len(real) == 2
+    _assert_note_badges(html, demo, real)
+
+    _mark(cases[1])  # more demo rows cost no more queries: one DemoMarker query per page
+    client = _client(yibin_reviewer)
+    client.get(reverse("supervision:notification_list"))
+    with django_assert_max_num_queries(20) as captured:
+        html = client.get(reverse("supervision:notification_list")).content.decode()
+    assert html.count(BADGE) == 3
+    assert sum("dashboards_demomarker" in q["sql"] for q in captured.captured_queries) == 1
+
+
+def test_notifications_badge_reminders_and_escalations_about_demo(
+    demo_and_real: tuple[Task, Task],
+    units: Units,
+    planner: Any,
+    leader: Any,
+    yibin_reporter: Any,
+) -> None:
+    """催办 of a demo task's report and the escalation of a demo case (sent by the real
+    supervision job, so not demo-marked themselves) carry the badge; those of real ones not."""
+    demo_task, real_task = demo_and_real
+    supervise_run(today=date(2024, 4, 3), now=NOW)  # Q1 reports due 4月5日: 催办
+    html = _client(yibin_reporter).get(reverse("supervision:notification_list")).content.decode()
+    demo = _notes_of(yibin_reporter, "remind.report", f"remind:report:{demo_task.pk}:")
+    real = _notes_of(yibin_reporter, "remind.report", f"remind:report:{real_task.pk}:")
+    _assert_note_badges(html, demo, real)
+
+    cases = []
+    for task in (demo_task, real_task):
+        case, _ = case_open(task=task, light="yellow", reason="滞后", actor=planner)
+        case_assign(case=case, actor=planner, today=date(2024, 4, 10), unit=units.yibin)
+        cases.append(case)
+    DemoMarker.objects.all().delete()
+    _mark(cases[0])
+    supervise_run(today=date(2024, 4, 14), now=NOW)  # not acknowledged in time: escalated
+    html = _client(leader).get(reverse("supervision:notification_list")).content.decode()
+    demo = _notes_of(leader, "case.escalated", f"case:{cases[0].pk}:")
+    real = _notes_of(leader, "case.escalated", f"case:{cases[1].pk}:")
+    _assert_note_badges(html, demo, real)
+
+
+def test_notifications_sent_by_the_demo_are_badged(
+    issued: AnnualList, yibin_reporter: Any, luzhou_reporter: Any
+) -> None:
+    """A notification the demo sent is badged even when what it is about is not marked;
+    nobody sees another person's notifications, and the page needs a login."""
+    notes = [
+        notification_send(
+            recipients=[yibin_reporter],
+            kind="case.assigned",
+            key=f"case:{9000 + i}:assigned",
+            title=f"督办交办：任务{i}",
+            body="",
+            now=NOW,
+        )[0]
+        for i in range(2)
+    ]
+    _mark(notes[0])
+    url = reverse("supervision:notification_list")
+    _assert_note_badges(_client(yibin_reporter).get(url).content.decode(), notes[:1], notes[1:])
+    other = _client(luzhou_reporter).get(url).content.decode()
+    assert "督办交办" not in other and BADGE not in other
+    response = Client().get(url)
+    assert response.status_code == 302 and "login" in response["Location"]
