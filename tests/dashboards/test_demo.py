@@ -1,9 +1,12 @@
 """`planwatch demo`: loads simulated lists on the bundled plans, marks everything it creates,
-refuses to run twice, shows the 演示数据 badge, and `--clear` removes exactly it."""
+records every state change it simulates in the audit log (hash chain intact), refuses to
+run twice, shows the 演示数据 badge, and `--clear` removes exactly it — recording, not
+deleting, in the append-only log."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from datetime import UTC, date, datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,16 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from planwatch.dashboards.demo import demo_load
+from planwatch.audit.models import AuditEvent
+from planwatch.audit.services import audit_verify
+from planwatch.dashboards.demo import DEMO_USERNAME, demo_clear, demo_load
 from planwatch.dashboards.models import DemoMarker
 from planwatch.plans.models import Plan
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
+from planwatch.supervision.notify import notification_send
+from planwatch.supervision.scheduled import supervise_ran_on
 from planwatch.tasks.models import AnnualList, Task
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +60,9 @@ def marked(model: type[models.Model]) -> set[int]:
 
 @pytest.fixture
 def loaded(bundled_plans: list[Plan], planner_user: Any) -> dict[type[models.Model], set[int]]:
-    """The demo for 2024 and 2025 on the five bundled plans; what existed before it."""
-    before = {m: ids(m) for m in MARKED}
+    """The demo for 2024 and 2025 on the five bundled plans; what existed before it (and,
+    under AuditEvent, the events logged before it)."""
+    before = {m: ids(m) for m in [*MARKED, AuditEvent]}
     demo_load(years=(2024, 2025), as_of=date(2025, 10, 20))
     return before
 
@@ -65,13 +73,15 @@ def test_load_mark_badge_refuse_clear(
     """One test (loading the bundled plans and the demo takes a while): everything created
     is marked; the data is plausible; dashboards carry the badge; a second run is refused;
     --clear removes it all."""
-    for model, before in loaded.items():
-        created = ids(model) - before
+    for model in MARKED:
+        created = ids(model) - loaded[model]
         # no unit has accounts, so case assignments notify nobody
         assert created or model is Notification, model
         assert created == marked(model), model
     assert AnnualList.objects.filter(status="issued").count() == 10
     _check_plausible()
+    _check_audit_trail(max(loaded[AuditEvent], default=0))
+    logged = AuditEvent.objects.count()
     health = reporting_health_for(user=planner_user, today=date(2025, 10, 20))
     assert any(h.unchanged for h in health) and any(h.missing for h in health)
     assert any(h.late for h in health) and any(h.without_evidence for h in health)
@@ -81,8 +91,9 @@ def test_load_mark_badge_refuse_clear(
     out = StringIO()
     call_command("demo", "--clear", stdout=out)
     assert "removed" in out.getvalue()
-    for model, before in loaded.items():
-        assert ids(model) == before, model
+    for model in MARKED:
+        assert ids(model) == loaded[model], model
+    _check_clear_recorded(logged)
     assert not DemoMarker.objects.exists()
     assert not TaskLight.objects.exists()
     assert Plan.objects.count() == 5  # the bundled plans are real data and stay
@@ -101,6 +112,89 @@ def _check_plausible() -> None:
     assert reports.filter(evidence__isnull=True).exists()
     assert reports.filter(evidence__isnull=False).exists()
     assert not reports.filter(period_start__gte=date(2025, 10, 1)).exists()
+
+
+# The events the demo appends itself (in bulk), each flagged "demo": true.
+BULK_ACTIONS = {
+    "task.update",
+    "task.complete",
+    "evidence.add",
+    *(f"progress_report.{s}" for s in ("create", "submitted", "unit_approved", "accepted")),
+}
+STEPS = {
+    "submitted": ["submitted"],
+    "unit_approved": ["submitted", "unit_approved"],
+    "accepted": ["submitted", "unit_approved", "accepted"],
+}
+
+
+def _check_audit_trail(last_before: int) -> None:
+    """Every simulated state change is logged, in a chain `audit verify` accepts."""
+    checked, problems = audit_verify()
+    assert problems == [] and checked == AuditEvent.objects.count()
+    rows = list(
+        AuditEvent.objects.filter(pk__gt=last_before)
+        .order_by("pk")
+        .values_list("actor_label", "action", "target_type", "target_id", "new")
+    )
+    by_system = {(action, target) for label, action, _t, target, _n in rows if label == "system"}
+    assert {label for label, *_ in rows} == {DEMO_USERNAME, "system"}
+    assert {a for a, _t in by_system} == {"user.create", "membership.grant"}  # the account
+    assert all(new["demo"] is True for _l, action, *_x, new in rows if action in BULK_ACTIONS)
+    summary = rows[-1][4]
+    assert rows[-1][1] == "demo.load" and summary["reports"] == ProgressReport.objects.count()
+    assert summary["audit_events"] == len(rows)
+    assert not supervise_ran_on(date(2025, 10, 20))  # the demo's own name, not the job's
+    steps = Counter((a, int(t)) for _l, a, tt, t, _n in rows if tt == "reports.progressreport")
+    expected: Counter[tuple[str, int]] = Counter()
+    for pk, status in ProgressReport.objects.values_list("pk", "status"):
+        expected.update((f"progress_report.{s}", pk) for s in ["create", *STEPS[status]])
+    assert steps == expected
+    logged = Counter(a for _l, a, *_x in rows)
+    assert logged["evidence.add"] == Evidence.objects.count()
+    assert logged["task.complete"] == Task.objects.filter(status="completed").count()
+    assert logged["case.open"] == SupervisionCase.objects.count()
+    assert logged["task.update"] > 0 and logged["annual_list.issue"] == 10
+
+
+def _check_clear_recorded(logged_before: int) -> None:
+    """--clear deleted no event and appended exactly one `demo.clear`; the chain holds."""
+    assert AuditEvent.objects.count() == logged_before + 1
+    last = AuditEvent.objects.order_by("-pk").first()
+    assert last is not None and last.action == "demo.clear"
+    assert last.new["demo"] is True and last.new["removed"]["tasks.task"] > 0
+    assert audit_verify()[1] == []
+    # the demo account is gone; its events still name it
+    assert AuditEvent.objects.filter(actor_label=DEMO_USERNAME, actor__isnull=True).exists()
+
+
+def test_clear_removes_notifications_about_demo_objects(
+    board: Any, planner_user: Any, yibin_reporter_user: Any
+) -> None:
+    """Notifications the jobs sent about demo tasks (not marked themselves) go with them;
+    those about real tasks stay, and the one `demo.clear` event counts them."""
+    demo_task, real_task = board.tasks[0], board.tasks[1]
+    DemoMarker.objects.create(
+        content_type=ContentType.objects.get_for_model(Task), object_id=demo_task.pk
+    )
+    notes = [
+        notification_send(
+            recipients=[yibin_reporter_user],
+            kind="remind.report",
+            key=f"remind:report:{task.pk}:1:2024Q3",
+            title="催办",
+            body="",
+            now=datetime(2024, 10, 1, tzinfo=UTC),
+        )[0]
+        for task in (demo_task, real_task)
+    ]
+    demo_clear()
+    assert set(Notification.objects.values_list("pk", flat=True)) == {notes[1].pk}
+    assert not Task.objects.filter(pk=demo_task.pk).exists()
+    event = AuditEvent.objects.get(action="demo.clear")
+    assert event.new["removed"]["supervision.notification"] == 1
+    assert event.new["removed"]["tasks.task"] == 1
+    assert audit_verify()[1] == []
 
 
 def test_leaves_real_lists_alone(bundled_plans: list[Plan], planner_user: Any) -> None:
