@@ -1,0 +1,233 @@
+"""What the implementation endpoints share: the one router, the decorator factories that
+register a signed-in read, action or download, the response shapes of tasks, lists, reports,
+evidence and cases, and the guards (CSRF for sessions, the version the caller read, service
+refusals as HTTP errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router
+from ninja.errors import HttpError
+from ninja.params.functions import Query
+from ninja.utils import check_csrf
+
+from planwatch.api.auth import signed_in
+from planwatch.api.schemas import ErrorOut, PlanRef, UnitRef
+from planwatch.orgunits.models import OrgUnit
+from planwatch.reports.models import Evidence, ProgressReport
+from planwatch.supervision.models import SupervisionCase
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
+
+router = Router(tags=["implementation"], auth=signed_in)
+SIGNED_IN = {"x-access": "signed-in"}
+READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ACT: dict[int, Any] = {**READ, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+LIMIT = Query(50, ge=1, le=500, description="Items per page.")
+OFFSET = Query(0, ge=0, le=10_000_000, description="Items to skip.")
+ID = Query(None, ge=1, le=2_000_000_000)
+V = TypeVar("V", bound=Callable[..., Any])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OCTET = "application/octet-stream"
+# Evidence kinds (planwatch.reports.evidence.SIGNATURES) → the type a download is served as.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX,
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "ofd": "application/ofd",
+}
+
+
+def operation_id(func: Callable[..., Any]) -> str:
+    """The id the operations had when they lived in one module (`planwatch.api.implementation`),
+    kept so that clients generated from the document do not change with the package layout."""
+    return f"planwatch_api_implementation_{func.__name__}"
+
+
+def register_operation(method: str, path: str, **options: Any) -> Callable[[V], V]:
+    def decorator(func: V) -> V:
+        register = router.api_operation([method], path, operation_id=operation_id(func), **options)
+        return register(func)
+
+    return decorator
+
+
+def read(path: str, out: Any, *, summary: str, description: str) -> Callable[[V], V]:
+    """Register a signed-in GET answering `out`."""
+    return register_operation(
+        "GET",
+        path,
+        response={200: out, **READ},
+        openapi_extra=SIGNED_IN,
+        summary=summary,
+        description=description,
+    )
+
+
+def act(
+    path: str,
+    out: Any,
+    *,
+    summary: str,
+    description: str,
+    method: str = "POST",
+    status: int = 200,
+    openapi: dict[str, Any] | None = None,
+) -> Callable[[V], V]:
+    """Register a signed-in workflow action answering `out` with `status`, or an error
+    (`openapi` is merged into the operation's document)."""
+    return register_operation(
+        method,
+        path,
+        response={status: out, **ACT},
+        openapi_extra={**SIGNED_IN, **(openapi or {})},
+        summary=summary,
+        description=description,
+    )
+
+
+def download(
+    path: str,
+    content_types: list[str],
+    *,
+    summary: str,
+    description: str,
+    url_name: str,
+    errors: dict[int, Any] | None = None,
+) -> Callable[[V], V]:
+    """Register a signed-in GET answering a file of one of `content_types` (or one of the
+    read errors, and `errors`)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    content = {"content": {t: binary for t in content_types}}
+    return register_operation(
+        "GET",
+        path,
+        response={200: None, **READ, **(errors or {})},
+        openapi_extra={**SIGNED_IN, "responses": {200: {"description": "The file."} | content}},
+        summary=summary,
+        description=description,
+        url_name=url_name,
+    )
+
+
+def unit_ref(u: OrgUnit | None) -> UnitRef | None:
+    return UnitRef(code=u.code, name=u.name) if u is not None else None
+
+
+def page(items: list[Any], count: int, limit: int, offset: int) -> dict[str, Any]:
+    return {"count": count, "limit": limit, "offset": offset, "items": items}
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Service refusals in the one error shape: stale or concurrent → 409, a step the
+    state does not allow → 409, bad input → 422, a role the step needs → 403."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "forbidden") from None
+    except ServiceError as exc:
+        raise HttpError(409, str(exc)) from None
+
+
+def require_csrf(request: HttpRequest) -> None:
+    """Browsers acting with their session must pass Django's CSRF check (django-ninja
+    exempts its views); scripts with a bearer token need not."""
+    if "Authorization" not in request.headers and check_csrf(request) is not None:
+        raise HttpError(403, "CSRF verification failed")
+
+
+def guard(request: HttpRequest, version: int, current: int) -> None:
+    """CSRF for sessions, then the version: one other than the stored one is stale."""
+    require_csrf(request)
+    if version != current:
+        raise HttpError(409, str(ConcurrentUpdate("stale version")))
+
+
+def task_out(t: Task, *, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": t.pk,
+        "plan": PlanRef(id=t.plan.pk, slug=t.plan.slug, title=t.plan.title),
+        "list_id": t.annual_list_id,
+        "year": t.year,
+        "seq": t.seq,
+        "title": t.title,
+        "clause_key": t.clause_key,
+        "lead_unit": unit_ref(t.lead_unit),
+        "responsible_units": [unit_ref(u) for u in t.responsible_units.all()],
+        "start": t.start,
+        "deadline": t.deadline,
+        "status": t.status,
+        "version": t.version,
+    }
+    if detail:
+        out |= {
+            "content": t.content,
+            "criterion": t.criterion,
+            "weight": float(t.weight),
+            "supporting_units": [unit_ref(u) for u in t.supporting_units.all()],
+        }
+    return out
+
+
+def list_out(a: AnnualList) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "plan": PlanRef(id=a.plan.pk, slug=a.plan.slug, title=a.plan.title),
+        "year": a.year,
+        "status": a.status,
+        "frequency": a.frequency,
+        "issued_number": a.issued_number,
+        "issued_at": a.issued_at,
+        "version": a.version,
+    }
+
+
+def evidence_out(e: Evidence) -> dict[str, Any]:
+    url = reverse("api-v1:report_evidence_file", args=(e.report_id, e.pk))
+    fields = ("id", "name", "size", "kind", "sha256", "uploaded_at")
+    return {f: getattr(e, f) for f in fields} | {
+        "content_type": CONTENT_TYPES.get(e.kind, OCTET),
+        "download_url": url,
+    }
+
+
+def report_out(r: ProgressReport, *, detail: bool = False) -> dict[str, Any]:
+    evidence = [evidence_out(e) for e in r.evidence.all()] if detail else []
+    return {
+        **{f: getattr(r, f) for f in ("id", "task_id", "period_start", "period_end")},
+        **{f: getattr(r, f) for f in ("period_label", "due", "revision", "is_current")},
+        **{f: getattr(r, f) for f in ("progress_status", "status", "version", "narrative")},
+        **{f: getattr(r, f) for f in ("return_reason", "submitted_at", "accepted_at")},
+        "task_title": r.task.title,
+        "unit": unit_ref(r.unit),
+        "completion": float(r.completion) if r.completion is not None else None,
+        "evidence": evidence,
+    }
+
+
+def case_out(c: SupervisionCase) -> dict[str, Any]:
+    return {
+        **{f: getattr(c, f) for f in ("id", "task_id", "status", "light", "ack_due")},
+        **{f: getattr(c, f) for f in ("feedback_due", "opened_at", "closed_at", "version")},
+        "reason": c.reason,
+        "feedback": c.feedback,
+        "task_title": c.task.title,
+        "unit": unit_ref(c.unit),
+    }
