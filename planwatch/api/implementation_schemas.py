@@ -81,16 +81,6 @@ class ImportOut(Schema):
     list: AnnualListDetailOut
 
 
-class CellProblem(Schema):
-    """One problem of a refused import (an item of `error.problems` in its 422)."""
-
-    row: int = Field(description="Spreadsheet row (1-based); 0 for the file as a whole.")
-    column: str = Field(description="Column letter, empty when the whole row is meant.")
-    header: str = Field(description="The column's header, e.g. 完成时限.")
-    message: str
-    text: str = Field(description="The problem as the web page words it, place included.")
-
-
 class ReportOut(Schema):
     id: int
     task_id: int

@@ -6,11 +6,29 @@ from datetime import datetime
 
 from ninja import Schema
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
+
+class CellProblem(Schema):
+    """One problem of a refused import (an item of `error.problems` in its 422)."""
+
+    row: int = Field(description="Spreadsheet row (1-based); 0 for the file as a whole.")
+    column: str = Field(description="Column letter, empty when the whole row is meant.")
+    header: str = Field(description="The column's header, e.g. 完成时限.")
+    message: str
+    text: str = Field(description="The problem as the web page words it, place included.")
 
 
 class ErrorBody(Schema):
     code: str = Field(description="Stable machine-readable code, e.g. `not_found`.")
     message: str = Field(description="What went wrong, for a person.")
+    # Absent rather than null when there is nothing to list: SkipJsonSchema keeps `null` out
+    # of the document, so clients see one type.
+    problems: list[CellProblem] | SkipJsonSchema[None] = Field(
+        None,
+        description="Every bad row and cell of a refused import (422 of "
+        "`POST /lists/{list_id}/import`); absent on other errors.",
+    )
 
 
 class ErrorOut(Schema):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.params.functions import File, Form
 
 from planwatch.api.auth import caller
+from planwatch.api.errors import CODES
 from planwatch.api.implementation.common import (
     LIMIT,
     OFFSET,
@@ -29,11 +30,11 @@ from planwatch.api.implementation_schemas import (
     AnnualListCreateIn,
     AnnualListDetailOut,
     AnnualListPage,
-    CellProblem,
     GenerateOut,
     ImportOut,
     VersionIn,
 )
+from planwatch.api.schemas import CellProblem, ErrorBody, ErrorOut
 from planwatch.plans.models import Plan
 from planwatch.tasks import xlsx
 from planwatch.tasks.models import AnnualList
@@ -151,32 +152,19 @@ def annual_list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     return response
 
 
-# The 422 of an import is the one error shape with one more field, `error.problems`; JSON
-# Schema 2020-12 (OpenAPI 3.1) applies keywords beside a $ref together with it.
-PROBLEMS = {
-    "type": "array",
-    "items": CellProblem.model_json_schema(),
-    "description": "Every bad row and cell of a refused import (absent on other errors).",
-}
-IMPORT_422 = {"properties": {"error": {"properties": {"problems": PROBLEMS}}}}
-
-
-def _import_refused(exc: xlsx.ImportFailed) -> JsonResponse:
-    """The 422 built here, not by django-ninja, which would drop the field ErrorOut lacks."""
+def _import_refused(exc: xlsx.ImportFailed) -> Status[ErrorOut]:
+    """The 422 of a refused import: the one error shape, with every bad row and cell."""
     problems = [
-        CellProblem(
-            row=e.row, column=e.column, header=e.header, message=e.message, text=str(e)
-        ).model_dump()
+        CellProblem(row=e.row, column=e.column, header=e.header, message=e.message, text=str(e))
         for e in exc.errors
     ]
-    body = {"error": {"code": "invalid_request", "message": str(exc), "problems": problems}}
-    return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+    body = ErrorBody(code=CODES[422], message=str(exc), problems=problems)
+    return Status(422, ErrorOut(error=body))
 
 
 @act(
     "/lists/{list_id}/import",
     ImportOut,
-    openapi={"responses": {422: {"content": {"application/json": {"schema": IMPORT_422}}}}},
     summary="Import a list from xlsx",
     description="Access: planners of the plan (else 404). Multipart: `file` (an xlsx laid out "
     "like the export) and the list `version`. Rows are matched to tasks by 序号; a new 序号 "
