@@ -21,6 +21,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     422: "invalid_request",
     429: "too_many_requests",
     500: "server_error",

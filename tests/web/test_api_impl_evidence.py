@@ -236,3 +236,31 @@ def test_sessions_need_csrf_tokens_do_not(world: World, yibin_reporter_user: Use
 def test_an_upload_without_a_file_is_422(world: World, yibin_reporter: Client) -> None:
     response = yibin_reporter.post(f"{API}/reports/{world.yibin_report.pk}/evidence", {})
     assert "file" in conforms(response, "post", 422)["error"]["message"]
+
+
+def test_a_file_missing_from_storage_is_410_and_logged(
+    world: World,
+    yibin_reporter: Client,
+    leader: Client,
+    luzhou_reporter: Client,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The row is there, the bytes are not (deleted from MEDIA_ROOT): a clear 410, not a 500."""
+    ev = upload(yibin_reporter, world.yibin_report.pk, "批复.pdf", real_pdf())
+    stored = Path(settings.MEDIA_ROOT) / Evidence.objects.get(pk=ev["id"]).file.name
+    assert stored.is_file()
+    stored.unlink()
+    caplog.set_level("ERROR", logger="planwatch.api")
+    for client in (yibin_reporter, leader):
+        body = conforms(client.get(ev["download_url"]), "get", 410)
+        assert body == {"error": {"code": "gone", "message": "佐证材料文件已丢失，请联系管理员。"}}
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 2
+    assert str(ev["id"]) in errors[0].getMessage() and stored.name in errors[0].getMessage()
+    assert "Traceback" not in caplog.text  # refused on purpose, not a crash
+    # Outside the report's scope it is still the 404 of a missing object, telling nothing.
+    conforms(luzhou_reporter.get(ev["download_url"]), "get", 404)
+    # The listing still names the file, so it can be removed or replaced.
+    detail = conforms(yibin_reporter.get(f"{API}/reports/{world.yibin_report.pk}"), "get", 200)
+    assert [e["id"] for e in detail["evidence"]] == [ev["id"]]

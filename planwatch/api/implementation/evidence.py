@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Status, UploadedFile
+from ninja.errors import HttpError
 from ninja.params.functions import File
 
 from planwatch.api.auth import caller
@@ -20,10 +23,12 @@ from planwatch.api.implementation.common import (
     service_errors,
 )
 from planwatch.api.implementation_schemas import EvidenceOut
+from planwatch.api.schemas import ErrorOut
 from planwatch.reports.evidence import evidence_add, evidence_remove
 from planwatch.reports.models import Evidence
 from planwatch.reports.permissions import access_report
 
+logger = logging.getLogger(__name__)
 EVIDENCE_FILE = File(..., description="The evidence file.")
 EVIDENCE = (
     "PDF, images (png, jpg, gif) and office documents (doc, docx, xls, xlsx, ppt, pptx, wps, "
@@ -70,12 +75,25 @@ def _access_evidence(
     sorted({*CONTENT_TYPES.values(), OCTET}),
     summary="Download an evidence file",
     description="Access: signed in, whoever may see the report (else 404). The stored bytes, "
-    "as an attachment with the content type of its kind.",
+    "as an attachment with the content type of its kind. 410 when the file is listed but its "
+    "bytes are no longer in storage (an administrator must restore them).",
     url_name="report_evidence_file",
+    errors={410: ErrorOut},
 )
 def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
     evidence = _access_evidence(request, report_id, evidence_id, action="view")
-    handle = default_storage.open(str(evidence.file.name), "rb")
+    try:
+        handle = default_storage.open(str(evidence.file.name), "rb")
+    except FileNotFoundError:
+        # Not the caller's fault and not theirs to fix: say so, and leave the operator a
+        # line with what to restore (the stored name is the file's sha256).
+        logger.error(
+            "evidence %s of report %s: stored file %s is missing",
+            evidence.pk,
+            report_id,
+            evidence.file.name,
+        )
+        raise HttpError(410, _("佐证材料文件已丢失，请联系管理员。")) from None
     content_type = CONTENT_TYPES.get(evidence.kind, OCTET)
     return FileResponse(
         handle, as_attachment=True, filename=evidence.name, content_type=content_type
