@@ -1,0 +1,69 @@
+"""What the parts of the demo share: its constants, its error and summary, the markers that
+set its objects apart (DemoMarker) and the flag on the audit events it writes itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from planwatch.dashboards.models import DemoMarker
+from planwatch.tasks.workflow import ServiceError
+
+YEARS = range(2021, 2026)
+DEFAULT_AS_OF = date(2025, 10, 20)
+DEMO_USERNAME = "demo_planner"
+BUNDLED = Path(settings.PROJECT_DIR) / "data" / "plans" / "sichuan-2021-five-regional-plans.txt"
+DEMO_PDF = b"%PDF-1.4\n% planwatch demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class DemoError(ServiceError):
+    """The demo cannot be loaded (already loaded, or nothing to load it on)."""
+
+
+@dataclass
+class DemoSummary:
+    lists: int = 0
+    tasks: int = 0
+    reports: int = 0
+    cases: int = 0
+    skipped_lists: int = 0
+    audit_events: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"lists: {self.lists}; tasks: {self.tasks}; reports: {self.reports}; "
+            f"cases: {self.cases}; lists left alone (real data present): {self.skipped_lists}; "
+            f"audit events: {self.audit_events}"
+        )
+
+
+def demo_present() -> bool:
+    return DemoMarker.objects.exists()
+
+
+def mark(objects: Iterable[models.Model]) -> None:
+    items = list(objects)
+    if not items:
+        return
+    ct = ContentType.objects.get_for_model(type(items[0]))
+    DemoMarker.objects.bulk_create(
+        [DemoMarker(content_type=ct, object_id=o.pk) for o in items], batch_size=2000
+    )
+
+
+def marked_ids(model: type[models.Model]) -> list[int]:
+    ct = ContentType.objects.get_for_model(model)
+    return list(DemoMarker.objects.filter(content_type=ct).values_list("object_id", flat=True))
+
+
+def demo_values(values: dict[str, Any] | None = None, at: date | None = None) -> dict[str, Any]:
+    """New values of an event the demo writes: flagged, with the simulated time if any."""
+    extra: dict[str, Any] = {"demo": True} | ({"at": at.isoformat()} if at else {})
+    return (values or {}) | extra

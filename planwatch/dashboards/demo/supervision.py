@@ -1,0 +1,93 @@
+"""After the reports: the tasks they complete, then the lights and 督办 cases as of the
+demo's date, through the supervision job's and the case services' own code."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
+from planwatch.dashboards.demo.common import demo_values, mark
+from planwatch.supervision.choices import Light
+from planwatch.supervision.jobs import lights_recompute
+from planwatch.supervision.lights import DEFAULT_TOLERANCE, DEFAULT_WARNING_DAYS
+from planwatch.supervision.models import Notification
+from planwatch.supervision.services import case_assign, case_open
+from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks.models import Task
+
+
+def _completed_ids(tasks: list[Task]) -> list[int]:
+    """Tasks every responsible unit of which has reported 100 % (accepted)."""
+    rows = (
+        Task.objects.filter(pk__in=[t.pk for t in tasks])
+        .annotate(
+            units=Count("responsible_units", distinct=True),
+            done=Count(
+                "reports__unit",
+                filter=Q(reports__completion__gte=100, reports__status="accepted"),
+                distinct=True,
+            ),
+        )
+        .filter(done__gte=F("units"), units__gt=0)
+    )
+    return list(rows.values_list("pk", flat=True))
+
+
+def complete_tasks(tasks: list[Task], actor: Any) -> None:
+    """Mark completed the tasks all of whose units reported 100 %, as the report service
+    does on acceptance (a `task.complete` event each)."""
+    done = set(_completed_ids(tasks))
+    Task.objects.filter(pk__in=done, status=TaskStatus.ACTIVE).update(status=TaskStatus.COMPLETED)
+    audit_record_many(
+        actor=actor,
+        entries=(
+            AuditEntry(
+                "task.complete",
+                "tasks.task",
+                t.pk,
+                str(t),
+                old={"status": TaskStatus.ACTIVE},
+                new=demo_values({"status": TaskStatus.COMPLETED}),
+            )
+            for t in tasks
+            if t.pk in done
+        ),
+    )
+
+
+def open_cases(tasks: list[Task], as_of: date, actor: Any, rng: random.Random) -> int:
+    now = timezone.make_aware(datetime.combine(as_of, time(9, 0)))
+    lights = lights_recompute(
+        tasks=tasks, today=as_of, warning_days=DEFAULT_WARNING_DAYS, tolerance=DEFAULT_TOLERANCE
+    )
+    cases = []
+    for task in tasks:
+        light, reason = lights[task.pk]
+        if light in (Light.YELLOW, Light.RED):
+            case, created = case_open(task=task, light=light, reason=reason, actor=actor, now=now)
+            if created:
+                cases.append(case)
+    last_note = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
+    to_assign = [case for case in cases if rng.random() < 0.6]
+    for case in to_assign:
+        case_assign(case=case, actor=actor, today=as_of, now=now)
+    mark(cases)
+    mark(Notification.objects.filter(pk__gt=last_note))
+    # Like the supervise job's one `supervise.run` per run (lights are derived data), but
+    # under its own name: the scheduler reads `supervise.run` as "today's job has run".
+    counts = Counter(light for light, _reason in lights.values())
+    values = {"lights": dict(counts), "cases_opened": len(cases), "assigned": len(to_assign)}
+    audit_record(
+        actor=actor,
+        action="demo.supervise",
+        target_type="supervision",
+        target_label=as_of.isoformat(),
+        new=demo_values(values),
+    )
+    return len(cases)
