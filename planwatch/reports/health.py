@@ -1,7 +1,9 @@
-"""Reporting health (填报健康度) per responsible unit — the commonest failure of plan
-trackers is owners who never report, so it is counted and scored:
+"""Reporting health (填报健康度) per reporting unit — the commonest failure of plan
+trackers is owners who never report, so it is counted and scored. A task's reporting units
+are its responsible units and its lead unit (which files the summary, 汇总), each once:
 
-- due: report slots (task × responsible unit × period) whose due date has passed;
+- pairs: task × reporting unit;
+- due: report slots (task × reporting unit × period) whose due date has passed;
 - on time / late: first submitted on or before / after the due date (Asia/Shanghai days;
   a report later returned still counts as submitted when it first was);
 - missing: due and never submitted;
@@ -18,14 +20,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DateField,
     DateTimeField,
     Exists,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -40,6 +43,7 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
+from planwatch.dashboards.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -48,7 +52,7 @@ from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import periods_between, periods_for
 from planwatch.tasks.choices import ReportingFrequency, TaskStatus
 from planwatch.tasks.models import Task
-from planwatch.tasks.permissions import visible_tasks_q
+from planwatch.tasks.permissions import can_manage_plan, role_paths, visible_tasks_q
 
 SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED, ReportStatus.ACCEPTED)
 
@@ -63,6 +67,8 @@ class UnitHealth:
     missing: int = 0
     without_evidence: int = 0
     unchanged: int = 0
+    # Some of the row's figures come from demonstration data (see `_mark_demo`).
+    demo: bool = False
 
     @property
     def submitted(self) -> int:
@@ -78,95 +84,150 @@ class UnitHealth:
         return round(max(0.0, 100 * value), 1)
 
 
-def _health_task_ids(user: Any, plan: Plan | None) -> QuerySet[Task, Any] | None:
-    """The tasks whose reporting is scored, as a subquery (None: the user sees no table)."""
+@dataclass(frozen=True)
+class _Scored:
+    """The tasks whose reporting is scored — issued, of `plan` when given, visible to the
+    viewer — as a filter on Task or on a model that reaches it through `prefix` ("task__").
+    Written as conditions on the task rather than `task__in=<subquery>`, so PostgreSQL starts
+    from the plan's tasks and reads their reports by index instead of scanning them all."""
+
+    plan: Plan | None
+    visible: Q | None  # visible_tasks_q(viewer); None when it keeps every task anyway
+
+    def q(self, prefix: str = "") -> Q:
+        query = Q(
+            **{
+                f"{prefix}annual_list__issued_number__gte": 1,
+                f"{prefix}status__in": (TaskStatus.ACTIVE, TaskStatus.COMPLETED),
+            }
+        )
+        if self.plan is not None:
+            query &= Q(**{f"{prefix}plan": self.plan})
+        if self.visible is not None:
+            # The visibility filter joins the unit links: a subquery, and only when needed.
+            seen = Task.objects.filter(self.visible).order_by().values("pk")
+            query &= Q(**{f"{prefix}pk__in": seen})
+        return query
+
+
+def _scored(user: Any, plan: Plan | None) -> _Scored | None:
+    """The scored tasks for `user` (None: the user sees no table)."""
     if not (has_role(user, Role.PLANNER) or has_role(user, Role.LEADER)):
         return None
-    qs = Task.objects.filter(
-        visible_tasks_q(user),
-        annual_list__issued_number__gte=1,
-        status__in=(TaskStatus.ACTIVE, TaskStatus.COMPLETED),
-    )
+    every = _sees_every_scored_task(user, plan)
+    return _Scored(plan, None if every else visible_tasks_q(user))
+
+
+def _sees_every_scored_task(user: Any, plan: Plan | None) -> bool:
+    """Whether `visible_tasks_q(user)` keeps every issued task (of `plan`): the plan's
+    planners and the leaders of its zone see all of its issued tasks; a superuser or a
+    province-wide planner sees every task of every plan."""
     if plan is not None:
-        qs = qs.filter(plan=plan)
-    return qs.order_by().values("pk").distinct()
+        zone = plan.org_unit
+        return can_manage_plan(user, plan) or (
+            zone is not None and has_role(user, Role.LEADER, zone)
+        )
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(p.count("/") <= 2 for p in role_paths(user, Role.PLANNER))
+
+
+Shape = tuple[int, str, date | None, date | None]  # year, frequency, start, deadline
+
+
+def _slot_groups(scored: _Scored) -> list[tuple[int, Shape, int]]:
+    """(unit, task shape, number of tasks) over the reporting units of the scored tasks: the
+    responsible units, and the lead unit where it is not also responsible. One query."""
+    through = Task.responsible_units.through
+    shape = ("task__year", "task__annual_list__frequency", "task__start", "task__deadline")
+    responsible = (
+        through.objects.filter(scored.q("task__"))
+        .values_list("orgunit_id", *shape)
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    lead_also_responsible = through.objects.filter(
+        task_id=OuterRef("pk"), orgunit_id=OuterRef("lead_unit_id")
+    )
+    lead = (
+        Task.objects.filter(scored.q(), lead_unit__isnull=False)
+        .exclude(Exists(lead_also_responsible))
+        .values_list("lead_unit_id", "year", "annual_list__frequency", "start", "deadline")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return [
+        (unit_id, (year, frequency, start, deadline), n)
+        for unit_id, year, frequency, start, deadline, n in responsible.union(lead, all=True)
+    ]
 
 
 def _count_slots(
-    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], today: date
+    table: dict[int, UnitHealth], scored: _Scored, today: date
 ) -> set[tuple[int, str]]:
     """Pairs and due slots per unit: the task × unit pairs are grouped by what fixes their
     periods (year, frequency, start, deadline), so the periods are listed once per group.
     Returns the (year, frequency) pairs met."""
-    through = Task.responsible_units.through
-    groups = (
-        through.objects.filter(task__in=task_ids)
-        .values(
-            "orgunit_id",
-            "task__year",
-            "task__annual_list__frequency",
-            "task__start",
-            "task__deadline",
-        )
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    rows = list(groups)
-    units = OrgUnit.objects.in_bulk({g["orgunit_id"] for g in rows})
-    due_per_shape: dict[tuple[int, str, date | None, date | None], int] = {}
-    for g in rows:
-        shape = (
-            g["task__year"],
-            g["task__annual_list__frequency"],
-            g["task__start"],
-            g["task__deadline"],
-        )
+    groups = _slot_groups(scored)
+    units = OrgUnit.objects.in_bulk({unit_id for unit_id, _shape, _n in groups})
+    due_per_shape: dict[Shape, int] = {}
+    for unit_id, shape, n in groups:
         if shape not in due_per_shape:
             due_per_shape[shape] = sum(p.due < today for p in periods_between(*shape))
-        h = table.setdefault(g["orgunit_id"], UnitHealth(units[g["orgunit_id"]]))
-        h.pairs += g["n"]
-        h.due += g["n"] * due_per_shape[shape]
+        h = table.setdefault(unit_id, UnitHealth(units[unit_id]))
+        h.pairs += n
+        h.due += n * due_per_shape[shape]
     return {(year, frequency) for year, frequency, _start, _deadline in due_per_shape}
 
 
-def _period_due(calendars: set[tuple[int, str]], today: date) -> Case:
-    """A report's due date as its list's frequency now fixes it (not the date stored with the
-    report, which a later change of frequency leaves behind); NULL unless already past."""
-    return Case(
-        *(
-            When(task__annual_list__frequency=frequency, period_start=p.start, then=Value(p.due))
-            for year, frequency in sorted(calendars)
-            for p in periods_for(year, frequency)
-            if p.due < today
-        ),
-        default=None,
-        output_field=DateField(),
-    )
+def _due_periods(calendars: set[tuple[int, str]], today: date) -> list[tuple[str, date, date]]:
+    """(frequency, period start, due date) of every period already due, as the list's
+    frequency now fixes it (not the due date stored with a report, which a later change of
+    frequency leaves behind)."""
+    return [
+        (frequency, p.start, p.due)
+        for year, frequency in sorted(calendars)
+        for p in periods_for(year, frequency)
+        if p.due < today
+    ]
 
 
-def _slot_reports(task_ids: QuerySet[Task, Any]) -> QuerySet[ProgressReport]:
-    """Reports that fill a slot: a task scored, a unit responsible for it, a period of the
-    task's year and frequency overlapping its start..deadline."""
-    through = Task.responsible_units.through
-    responsible = through.objects.filter(
-        task_id=OuterRef("task_id"), orgunit_id=OuterRef("unit_id")
+def _slot_reports(scored: _Scored) -> tuple[QuerySet[ProgressReport], ...]:
+    """Reports that fill a slot — a task scored, a reporting unit of it, a period of the
+    task's year and frequency overlapping its start..deadline — in two disjoint parts: those
+    of a responsible unit, and those of the lead unit where it is not also responsible.
+
+    Kept apart (and combined by UNION ALL) because PostgreSQL reads each part from its
+    (task, unit) pairs by index, but scans every report when one query ORs the two."""
+    responsible = Exists(
+        Task.responsible_units.through.objects.filter(
+            task_id=OuterRef("task_id"), orgunit_id=OuterRef("unit_id")
+        )
     )
-    return ProgressReport.objects.filter(
-        Exists(responsible),
+    slots = ProgressReport.objects.filter(
         Q(task__annual_list__frequency=ReportingFrequency.MONTHLY)
         | Q(period_start__month__in=(1, 4, 7, 10)),
         Q(task__deadline__isnull=True) | Q(period_start__lte=F("task__deadline")),
         Q(task__start__isnull=True) | Q(period_end__gte=F("task__start")),
-        task__in=task_ids,
+        scored.q("task__"),
         period_start__year=F("task__year"),
     ).order_by()
+    # The lead unit's part as a semi-join on the task too: PostgreSQL then drives it from the
+    # scored tasks, where `unit_id = task.lead_unit_id` alone made it scan every report.
+    lead = Exists(Task.objects.filter(pk=OuterRef("task_id"), lead_unit_id=OuterRef("unit_id")))
+    return slots.filter(responsible), slots.filter(lead, ~responsible)
 
 
-def _count_submissions(
-    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], due: Case
-) -> None:
-    """On time, late and without evidence per unit, one row per slot that is due: its current
-    revision, with the first submission of any revision of the slot."""
+def _union_sql(parts: tuple[QuerySet[Any], ...]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of `parts` (the same columns) combined by UNION ALL, for SQL written around."""
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by().query.sql_with_params()
+
+
+def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
+    """One row per current report of a slot, with what the counts need: its first
+    submission day (of any revision of the slot, in Asia/Shanghai), whether the current
+    revision has evidence, and, among the pair's submitted reports, its rank newest first."""
     first = (
         ProgressReport.objects.filter(
             task_id=OuterRef("task_id"),
@@ -178,85 +239,148 @@ def _count_submissions(
         .annotate(first=Min("first_submitted_at"))
         .values("first")
     )
-    local = timezone.get_current_timezone()
-    rows = (
-        _slot_reports(task_ids)
-        .annotate(period_due=due)
-        .filter(is_current=True, period_due__isnull=False)
+    reported = Case(
+        When(status__in=SUBMITTED_STATUSES, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        reports.filter(is_current=True)
         .annotate(
             # A first revision is its slot's only one: no need to look for earlier ones.
             first=Case(
                 When(revision=1, then=F("first_submitted_at")),
                 default=Subquery(first, output_field=DateTimeField()),
             ),
+            # Named columns, so that the SQL around can refer to them.
+            slot_task=F("task_id"),
+            slot_unit=F("unit_id"),
+            slot_frequency=F("task__annual_list__frequency"),
+            slot_start=F("period_start"),
+            slot_completion=F("completion"),
             has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
+            reported=reported,
+            # The pair's submitted reports first, newest first: they are ranked 1, 2, ….
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("task_id"), F("unit_id")],
+                order_by=[reported.desc(), F("period_start").desc()],
+            ),
         )
-        .annotate(first_day=TruncDate("first", tzinfo=local))
-        .values("unit_id")
-        .annotate(
-            on_time=Count("pk", filter=Q(first_day__lte=F("period_due"))),
-            submitted=Count("first"),
-            without_evidence=Count("pk", filter=Q(first__isnull=False, has_evidence=False)),
+        .annotate(first_day=TruncDate("first", tzinfo=timezone.get_current_timezone()))
+        .values(
+            "slot_task",
+            "slot_unit",
+            "slot_frequency",
+            "slot_start",
+            "slot_completion",
+            "first_day",
+            "has_evidence",
+            "reported",
+            "newest",
         )
-        .order_by()
     )
-    for r in rows:
-        h = table.get(r["unit_id"])
+
+
+# Per pair: on time, submitted and without evidence over its due slots (those that meet a
+# row of the due periods, which carry the due date), and whether its last `n` submitted
+# reports (the "tail") give one completion below 100 %; then summed per unit.
+_COUNTS_SQL = """
+    SELECT slot_unit, SUM(on_time), SUM(submitted), SUM(without_evidence), SUM(stuck)
+    FROM (
+        SELECT s.slot_task, s.slot_unit,
+            SUM(CASE WHEN s.first_day <= d.column3 THEN 1 ELSE 0 END) AS on_time,
+            COUNT(CASE WHEN d.column3 IS NOT NULL THEN s.first_day END) AS submitted,
+            SUM(CASE WHEN d.column3 IS NOT NULL AND s.first_day IS NOT NULL
+                     AND NOT s.has_evidence THEN 1 ELSE 0 END) AS without_evidence,
+            CASE WHEN COUNT(CASE WHEN {tail} THEN 1 END) = {n}
+                  AND COUNT(CASE WHEN {tail} THEN s.slot_completion END) = {n}
+                  AND MIN(CASE WHEN {tail} THEN s.slot_completion END)
+                      = MAX(CASE WHEN {tail} THEN s.slot_completion END)
+                  AND MAX(CASE WHEN {tail} THEN s.slot_completion END) < 100
+                 THEN 1 ELSE 0 END AS stuck
+        FROM ({slots}) s
+        LEFT JOIN (VALUES {due}) d ON d.column1 = s.slot_frequency AND d.column2 = s.slot_start
+        GROUP BY s.slot_task, s.slot_unit
+    ) pairs
+    GROUP BY slot_unit"""
+
+
+def _count_reports(
+    table: dict[int, UnitHealth],
+    scored: _Scored,
+    due_periods: list[tuple[str, date, date]],
+    unchanged_periods: int,
+) -> None:
+    """On time, late, without evidence and unchanged per unit, in one pass over the current
+    reports of the slots (`_per_slot`): each due slot counts its current revision with the
+    first submission of any revision of the slot; a pair is unchanged when its last
+    `unchanged_periods` submitted reports give one completion below 100 %.
+
+    The due dates come from joining a VALUES list of the due periods (`_due_periods`), and
+    the two levels of grouping are SQL written around the ORM's query: computed as one ORM
+    aggregate, each count repeated the first-submission subquery and a CASE over every
+    period for each row, and the unchanged pairs took a second pass over the same reports
+    (together about twice as slow at 200,000 slots on PostgreSQL)."""
+    slots, params = _union_sql(tuple(_per_slot(part) for part in _slot_reports(scored)))
+    # A period that never matches stands in when nothing is due (VALUES cannot be empty).
+    due = due_periods or [("", date(1, 1, 1), date(1, 1, 1))]
+    adapt = connection.ops.adapt_datefield_value
+    due_params = [v for f, start, when in due for v in (f, adapt(start), adapt(when))]
+    n = int(unchanged_periods) if unchanged_periods >= 2 else 0  # 0: no pair is ever stuck
+    sql = _COUNTS_SQL.format(
+        tail=f"s.reported = 1 AND s.newest <= {n}",
+        n=n,
+        slots=slots,
+        due=", ".join(["(%s, %s, %s)"] * len(due)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *due_params))
+        rows = cursor.fetchall()
+    for unit_id, on_time, submitted, without_evidence, stuck in rows:
+        h = table.get(unit_id)
         if h is None:
             continue
-        h.on_time, h.late = r["on_time"], r["submitted"] - r["on_time"]
-        h.without_evidence = r["without_evidence"]
+        h.on_time, h.late = int(on_time), int(submitted) - int(on_time)
+        h.without_evidence, h.unchanged = int(without_evidence), int(stuck)
     for h in table.values():
         h.missing = h.due - h.on_time - h.late
 
 
-def _count_unchanged(
-    table: dict[int, UnitHealth], task_ids: QuerySet[Task, Any], periods: int
-) -> None:
-    """Pairs whose last `periods` submitted current reports give one completion below 100 %:
-    the reports are numbered newest first per pair (a window), the newest `periods` grouped
-    per pair, and the stuck pairs counted per unit. The ORM groups a window-filtered query
-    inside the window's subquery, so the two outer levels are written in SQL around it."""
-    if periods < 2:
-        return
-    numbered = Window(
-        RowNumber(), partition_by=[F("task_id"), F("unit_id")], order_by=F("period_start").desc()
+def _mark_demo(table: dict[int, UnitHealth], scored: _Scored) -> None:
+    """Flag the rows of units that report on a task `planwatch demo` created (a DemoMarker):
+    their figures come, at least in part, from demonstration data (the demo's reports are
+    filed on its own tasks). One query, on the markers of the scored tasks — not
+    `DemoMarker.ids_among`, which needs the tasks loaded, and a table may count 50,000."""
+    marked = DemoMarker.objects.filter(content_type=ContentType.objects.get_for_model(Task)).values(
+        "object_id"
     )
-    ranked = (
-        _slot_reports(task_ids)
-        .filter(is_current=True, status__in=SUBMITTED_STATUSES)
-        .annotate(newest=numbered)
-        .values("task_id", "unit_id", "completion", "newest")
+    through = Task.responsible_units.through
+    responsible = through.objects.filter(scored.q("task__"), task_id__in=marked).values_list(
+        "orgunit_id", flat=True
     )
-    inner, params = ranked.query.sql_with_params()
-    sql = f"""
-        SELECT unit_id, COUNT(*) FROM (
-            SELECT task_id, unit_id, COUNT(*) AS n, COUNT(completion) AS valued,
-                   MIN(completion) AS low, MAX(completion) AS high
-            FROM ({inner}) ranked WHERE newest <= %s GROUP BY task_id, unit_id
-        ) tails
-        WHERE n = %s AND valued = %s AND low = high AND high < 100
-        GROUP BY unit_id"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, periods, periods, periods))
-        for unit_id, stuck in cursor.fetchall():
-            if unit_id in table:
-                table[unit_id].unchanged = stuck
+    lead = Task.objects.filter(scored.q(), pk__in=marked, lead_unit__isnull=False).values_list(
+        "lead_unit_id", flat=True
+    )
+    for unit_id in set(responsible.order_by().union(lead.order_by())):
+        if unit_id in table:
+            table[unit_id].demo = True
 
 
 def reporting_health_for(
     *, user: Any, today: date, plan: Plan | None = None, unchanged_periods: int = 3
 ) -> list[UnitHealth]:
-    """The health table for the units responsible for tasks `user` may see — planners and
-    leaders only (anyone else gets an empty table) — worst score first."""
-    task_ids = _health_task_ids(user, plan)
-    if task_ids is None:
+    """The health table for the reporting units of the tasks `user` may see — planners and
+    leaders only (anyone else gets an empty table) — worst score first. Four queries: the
+    viewer's roles, the slots per unit, the units, the reports, the demonstration data."""
+    scored = _scored(user, plan)
+    if scored is None:
         return []
     table: dict[int, UnitHealth] = {}
-    calendars = _count_slots(table, task_ids, today)
-    if any(h.due for h in table.values()):
-        _count_submissions(table, task_ids, _period_due(calendars, today))
-    _count_unchanged(table, task_ids, unchanged_periods)
+    calendars = _count_slots(table, scored, today)
+    if table:
+        _count_reports(table, scored, _due_periods(calendars, today), unchanged_periods)
+        _mark_demo(table, scored)
     rows = [h for h in table.values() if _in_scope(user, h.unit)]
     return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))
 

@@ -15,7 +15,7 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_between
 from planwatch.tasks.models import Task
-from planwatch.tasks.permissions import can_manage_plan, visible_tasks_q
+from planwatch.tasks.permissions import can_manage_plan, reporting_units, visible_tasks_q
 
 
 def visible_reports_q(user: Any) -> Q:
@@ -62,30 +62,40 @@ def review_queue_for(*, user: Any) -> QuerySet[ProgressReport]:
 
 @dataclass(frozen=True)
 class ReportSlot:
-    """A period a unit owes a report for, with the report if it has been started."""
+    """A period a unit owes a report for, with the report if it has been started.
+    `is_lead`: the unit is the task's lead unit, whose report is the summary (汇总)."""
 
     unit: OrgUnit
     period: Period
     report: ProgressReport | None
     can_start: bool
+    is_lead: bool = False
 
 
 def task_report_slots(*, user: Any, task: Task) -> list[ReportSlot]:
-    """Every (responsible unit, period) of the task whose reports the viewer may see."""
+    """Every (reporting unit, period) of the task whose reports the viewer may see: the lead
+    unit's first, then each responsible unit's (see tasks.permissions.reporting_units)."""
     if not Task.objects.filter(visible_tasks_q(user), pk=task.pk).exists():
         return []
     reports = {(r.unit_id, r.period_start): r for r in report_list_for(user=user, task=task)}
     reporter_units = set(units_for(user, Role.REPORTER).values_list("pk", flat=True))
-    responsible = task.responsible_units.order_by("path")
+    units = reporting_units(task)
     if not _sees_all_units(user, task):
         unit_scope = OrgUnit.objects.none()
         for role in (Role.REPORTER, Role.UNIT_REVIEWER, Role.LEADER):
             unit_scope = unit_scope | units_for(user, role)
-        responsible = responsible.filter(pk__in=unit_scope.values("pk"))
+        mine = set(unit_scope.filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
+        units = [u for u in units if u.pk in mine]
     periods = periods_between(task.year, task.annual_list.frequency, task.start, task.deadline)
     return [
-        ReportSlot(u, p, reports.get((u.pk, p.start)), u.pk in reporter_units)
-        for u in responsible
+        ReportSlot(
+            u,
+            p,
+            reports.get((u.pk, p.start)),
+            u.pk in reporter_units,
+            is_lead=u.pk == task.lead_unit_id,
+        )
+        for u in units
         for p in periods
     ]
 

@@ -1,4 +1,5 @@
-"""Writes for progress reports: start a period's report, edit it, move it through review
+"""Writes for progress reports (by a task's reporting units: its lead unit, which files the
+summary, and its responsible units): start a period's report, edit it, move it through review
 (reporter → unit_reviewer → planner, each step able to return it), and correct an accepted
 one as a new revision. Every change is a conditional UPDATE on (status, version), so two
 people working on the same report never silently overwrite each other."""
@@ -28,6 +29,7 @@ from planwatch.reports.permissions import can_accept_report, holds_report_role
 from planwatch.supervision.notify import notification_send, recipients_for
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
+from planwatch.tasks.permissions import reporting_units
 from planwatch.tasks.workflow import (
     ConcurrentUpdate,
     ServiceError,
@@ -61,12 +63,12 @@ def _audit(actor: Any, action: str, report: ProgressReport, **kw: Any) -> None:
 def progress_report_start(
     *, task: Task, unit: OrgUnit, period_start: date, actor: Any
 ) -> ProgressReport:
-    """Open the draft report of `unit` on `task` for the period beginning `period_start`."""
-    if (
-        not has_role(actor, Role.REPORTER, unit)
-        or not task.responsible_units.filter(pk=unit.pk).exists()
-    ):
-        raise PermissionDenied(_("只有该任务责任单位的填报人可以填报。"))
+    """Open the draft report of `unit` — the task's lead unit or one of its responsible
+    units — on `task` for the period beginning `period_start`."""
+    if not has_role(actor, Role.REPORTER, unit) or unit.pk not in {
+        u.pk for u in reporting_units(task)
+    }:
+        raise PermissionDenied(_("只有该任务牵头单位或责任单位的填报人可以填报。"))
     if task.status == TaskStatus.DRAFT:
         raise ServiceError(_("任务所在清单尚未下达，不能填报。"))
     period = period_starting(task.year, task.annual_list.frequency, period_start)
@@ -224,13 +226,18 @@ def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> 
 
 
 def _complete_task_if_done(task: Task, actor: Any) -> None:
-    """A task is completed once every responsible unit's latest accepted report says 100 %."""
-    units = list(task.responsible_units.values_list("pk", flat=True))
+    """A task is completed once its lead unit's latest accepted report (the summary, 汇总)
+    says 100 % — or, while the lead unit has none accepted, once every responsible unit's
+    latest accepted report does (the same precedence as supervision.lights)."""
     latest: dict[int, Decimal | None] = {}
     accepted = task.reports.filter(status=S.ACCEPTED, is_current=True).order_by("period_start")
     for r in accepted:
         latest[r.unit_id] = r.completion
-    done = bool(units) and all(latest.get(u) == Decimal(100) for u in units)
+    if task.lead_unit_id is not None and task.lead_unit_id in latest:
+        done = latest[task.lead_unit_id] == Decimal(100)
+    else:
+        units = list(task.responsible_units.values_list("pk", flat=True))
+        done = bool(units) and all(latest.get(u) == Decimal(100) for u in units)
     if done and Task.objects.filter(pk=task.pk, status=TaskStatus.ACTIVE).update(
         status=TaskStatus.COMPLETED
     ):

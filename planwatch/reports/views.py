@@ -32,7 +32,7 @@ from planwatch.reports.permissions import (
     can_review_report,
 )
 from planwatch.reports.selectors import review_queue_for
-from planwatch.tasks.permissions import access_task
+from planwatch.tasks.permissions import access_task, reporting_units
 from planwatch.tasks.workflow import ServiceError
 
 
@@ -53,7 +53,8 @@ def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
 @require_POST
 def report_start(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(request.user, task_id, action="report")
-    unit = task.responsible_units.filter(pk=request.POST.get("unit") or 0).first()
+    chosen = request.POST.get("unit", "")
+    unit = next((u for u in reporting_units(task) if str(u.pk) == chosen), None)
     try:
         start = date.fromisoformat(request.POST.get("period_start", ""))
     except ValueError:
@@ -209,4 +210,5 @@ def health_table(request: HttpRequest) -> HttpResponse:
     if not (has_role(request.user, Role.PLANNER) or has_role(request.user, Role.LEADER)):
         raise Http404
     rows = reporting_health_for(user=request.user, today=timezone.localdate())
-    return render(request, "reports/health.html", {"rows": rows})
+    context = {"rows": rows, "has_demo": any(h.demo for h in rows)}
+    return render(request, "reports/health.html", context)

@@ -7,9 +7,17 @@ progress against elapsed time (序时进度):
 - green: on schedule, or completed.
 
 Checked in that order, so a task both behind and near its deadline is yellow (it needs a
-case, not only a reminder). Reported progress is the mean, over the task's responsible
-units, of each unit's latest reported completion (submitted, unit-approved or accepted
-reports; a unit that has not reported counts as 0)."""
+case, not only a reminder).
+
+Reported progress (`reported_progress`, also behind the dashboards' average) counts
+submitted, unit-approved and accepted reports, each unit's latest period:
+
+- once the task's lead unit (牵头单位) has reported, its latest completion — the lead unit
+  coordinates the task and files its summary report (汇总), so its figure is the task's;
+- until then, the mean over the task's responsible units of each unit's latest completion
+  (a unit that has not reported counts as 0; 0 when the task has no responsible unit).
+
+When the lead unit is also a responsible unit, its report is the lead unit's summary."""
 
 from __future__ import annotations
 
@@ -55,6 +63,7 @@ def expected_progress(start: date, deadline: date, today: date) -> Decimal:
 
 def reported_progress(tasks: Iterable[Task]) -> dict[int, Decimal]:
     """Reported progress of each task (see the module docstring), in two queries."""
+    tasks = list(tasks)
     ids = [t.pk for t in tasks]
     through = Task.responsible_units.through
     units: dict[int, list[int]] = defaultdict(list)
@@ -71,10 +80,16 @@ def reported_progress(tasks: Iterable[Task]) -> dict[int, Decimal]:
     for task_id, unit_id, completion in rows:
         latest[(task_id, unit_id)] = completion or Decimal(0)
     result: dict[int, Decimal] = {}
-    for task_id in ids:
-        unit_ids = units.get(task_id, [])
-        total = sum((latest.get((task_id, u), Decimal(0)) for u in unit_ids), Decimal(0))
-        result[task_id] = _pct(total / len(unit_ids)) if unit_ids else Decimal(0)
+    for task in tasks:
+        lead = latest.get((task.pk, task.lead_unit_id)) if task.lead_unit_id else None
+        unit_ids = units.get(task.pk, [])
+        if lead is not None:
+            result[task.pk] = _pct(lead)
+        elif unit_ids:
+            total = sum((latest.get((task.pk, u), Decimal(0)) for u in unit_ids), Decimal(0))
+            result[task.pk] = _pct(total / len(unit_ids))
+        else:
+            result[task.pk] = Decimal(0)
     return result
 
 

@@ -59,6 +59,18 @@ def task_units(task: Task) -> list[OrgUnit]:
     return units
 
 
+def reporting_units(task: Task) -> list[OrgUnit]:
+    """The units that report on the task, each once: the lead unit (牵头单位, which files the
+    summary report, 汇总) first, then the responsible units (责任单位) by path. Uses
+    `task.lead_unit` and `task.responsible_units.all()`, so a prefetch saves the queries."""
+    lead = [task.lead_unit] if task.lead_unit is not None else []
+    rest = sorted(
+        (u for u in task.responsible_units.all() if u.pk != task.lead_unit_id),
+        key=lambda u: u.path,
+    )
+    return [*lead, *rest]
+
+
 def can_view_task(user: Any, task: Task) -> bool:
     if can_manage_plan(user, task.plan):
         return True
@@ -71,13 +83,14 @@ def can_view_task(user: Any, task: Task) -> bool:
 
 
 def can_report_task(user: Any, task: Task, unit: OrgUnit | None = None) -> bool:
-    """A reporter of one of the task's responsible units (of `unit`, when given)."""
-    responsible = list(task.responsible_units.all())
+    """A reporter of one of the task's reporting units — its lead unit or a responsible
+    unit (of `unit`, when given)."""
+    units = reporting_units(task)
     if unit is not None:
-        if unit.pk not in {u.pk for u in responsible}:
+        if unit.pk not in {u.pk for u in units}:
             return False
-        responsible = [unit]
-    return holds_on_any(user, Role.REPORTER, responsible)
+        units = [unit]
+    return holds_on_any(user, Role.REPORTER, units)
 
 
 def access_task(user: Any, task_id: int, *, action: TaskAction) -> Task:

@@ -94,10 +94,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(request.user, task_id, action="view")
+    slots = task_report_slots(user=request.user, task=task)
     context = {
         "task": task,
         "light": _light_of(request.user, task),
-        "slots": task_report_slots(user=request.user, task=task),
+        "slots": slots,
+        "demo_report_ids": DemoMarker.ids_among(s.report for s in slots if s.report),
         "can_edit": can_manage_plan(request.user, task.plan),
         "cases": task.cases.exclude(status="closed"),
     }

@@ -43,6 +43,16 @@ def _report(
         progress_report_submit(report=r, actor=actor, now=submitted)
 
 
+def _cities(units: Units) -> set[Any]:
+    """The responsible units of every task of the `issued` list."""
+    return {units.yibin, units.luzhou}
+
+
+def _leads(units: Units) -> set[Any]:
+    """The lead units the drafting suggested for the `issued` list's four tasks."""
+    return {units.transport, units.ecology, units.ndrc}
+
+
 def _row(table: list[UnitHealth], unit: Any) -> UnitHealth:
     return next(h for h in table if h.unit == unit)
 
@@ -69,17 +79,26 @@ def test_health_table_counts_and_scores(
     assert (lz.due, lz.missing, lz.score) == (8, 8, 0.0)
     # 100 × ((2 + 0.5) / 8 − 0.2 × 2/3 − 0.2 × 1/4) = 12.9
     assert yb.score == 12.9
-    assert [h.unit for h in table] == [units.luzhou, units.yibin]  # worst first
+    cities = [h.unit for h in table if h.unit in (units.luzhou, units.yibin)]
+    assert cities == [units.luzhou, units.yibin]  # worst first
+    # The lead units report too (one slot per task they lead): none has reported yet.
+    leads = {h.unit: (h.pairs, h.due, h.missing, h.score) for h in table if h.unit not in cities}
+    assert leads == {
+        units.transport: (1, 2, 2, 0.0),
+        units.ecology: (2, 4, 4, 0.0),
+        units.ndrc: (1, 2, 2, 0.0),
+    }
 
 
 def test_health_before_anything_is_due(issued: AnnualList, planner: Any, units: Units) -> None:
     table = reporting_health_for(user=planner, today=date(2024, 3, 1))
-    assert {h.unit for h in table} == {units.yibin, units.luzhou}
+    assert {h.unit for h in table} == {*_cities(units), *_leads(units)}
     assert all(h.due == 0 and h.score is None for h in table)
 
 
 def test_health_visible_to_planners_and_leaders_only(
     issued: AnnualList,
+    units: Units,
     planner: Any,
     leader: Any,
     panxi_planner: Any,
@@ -87,8 +106,11 @@ def test_health_visible_to_planners_and_leaders_only(
     yibin_reviewer: Any,
 ) -> None:
     today = date(2024, 7, 20)
-    assert len(reporting_health_for(user=leader, today=today)) == 2
-    assert len(reporting_health_for(user=planner, today=today, plan=issued.plan)) == 2
+    rows = {*_cities(units), *_leads(units)}
+    assert {h.unit for h in reporting_health_for(user=leader, today=today)} == rows
+    assert {h.unit for h in reporting_health_for(user=planner, today=today, plan=issued.plan)} == (
+        rows
+    )
     assert reporting_health_for(user=panxi_planner, today=today) == []
     assert reporting_health_for(user=yibin_reporter, today=today) == []
     assert reporting_health_for(user=yibin_reviewer, today=today) == []
@@ -100,7 +122,8 @@ def test_a_city_leader_sees_only_their_city(issued: AnnualList, units: Units) ->
 
     yibin_leader = make_user("yb_leader", Role.LEADER, units.yibin)
     table = reporting_health_for(user=yibin_leader, today=date(2024, 7, 20))
-    assert [h.unit for h in table] == [units.yibin]
+    # Not 泸州; the lead departments of 宜宾's tasks sit beside the zones and are shown.
+    assert {h.unit for h in table} == {units.yibin, *_leads(units)}
 
 
 def test_health_counts_the_current_revision_within_the_tasks_periods(

@@ -66,7 +66,10 @@ def test_report_slots_show_only_the_viewers_units(
     assert {s.unit for s in slots} == {units.yibin} and len(slots) == 4
     assert slots[0].report == yb and slots[0].can_start and slots[1].report is None
     planner_slots = task_report_slots(user=planner, task=task)
-    assert len(planner_slots) == 8 and not any(s.can_start for s in planner_slots)
+    # The lead unit's four quarters come first, then each responsible unit's.
+    assert [s.unit for s in planner_slots[::4]] == [units.transport, units.luzhou, units.yibin]
+    assert [s.is_lead for s in planner_slots[::4]] == [True, False, False]
+    assert len(planner_slots) == 12 and not any(s.can_start for s in planner_slots)
     assert all(s.report is None for s in task_report_slots(user=luzhou_reporter, task=task))
 
 

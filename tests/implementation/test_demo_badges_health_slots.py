@@ -1,0 +1,191 @@
+"""The 演示数据 badge on the reporting-health table and on the report slots of a task page.
+
+What counts as demo (see planwatch/reports/health.py `_mark_demo`): a health row when its
+unit reports on a task that `planwatch demo` created (a DemoMarker on the task), the table
+when any row is; a report slot when its report carries a DemoMarker."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from planwatch.dashboards.models import DemoMarker
+from planwatch.reports.health import reporting_health_for
+from planwatch.reports.models import ProgressReport
+from planwatch.reports.services import (
+    progress_report_start,
+    progress_report_submit,
+    progress_report_update,
+)
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
+from tests.implementation.factories import Units
+
+BADGE = 'class="demo-badge"'
+
+
+def _mark(obj: models.Model) -> None:
+    ct = ContentType.objects.get_for_model(type(obj))
+    DemoMarker.objects.create(content_type=ct, object_id=obj.pk)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _rows(html: str) -> list[str]:
+    return html.split("<tr")[1:]
+
+
+def _row_with(html: str, text: str) -> str:
+    return next(row for row in _rows(html) if text in row)
+
+
+def _report(task: Task, unit: Any, actor: Any, start: date) -> ProgressReport:
+    r = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
+    progress_report_update(
+        report=r,
+        actor=actor,
+        version=r.version,
+        completion=20,
+        progress_status="in_progress",
+        narrative="推进中",
+    )
+    return progress_report_submit(report=r, actor=actor, now=datetime(2024, 4, 1, tzinfo=UTC))
+
+
+def _demomarker_queries(captured: Any) -> int:
+    return sum("dashboards_demomarker" in q["sql"] for q in captured.captured_queries)
+
+
+# Report slots on the task page
+
+
+@pytest.fixture
+def slot_reports(
+    issued: AnnualList, units: Units, yibin_reporter: Any, luzhou_reporter: Any
+) -> dict[str, ProgressReport]:
+    """Reports on task 1: 宜宾 Q1 (demo) and Q2 (real), 泸州 Q1 (demo)."""
+    task = issued.tasks.get(seq=1)
+    made = {
+        "yb_q1": _report(task, units.yibin, yibin_reporter, date(2024, 1, 1)),
+        "yb_q2": _report(task, units.yibin, yibin_reporter, date(2024, 4, 1)),
+        "lz_q1": _report(task, units.luzhou, luzhou_reporter, date(2024, 1, 1)),
+    }
+    _mark(made["yb_q1"])
+    _mark(made["lz_q1"])
+    return made
+
+
+def _link(report: ProgressReport) -> str:
+    return f'href="{reverse("reports:report_detail", args=[report.pk])}"'
+
+
+def test_task_page_badges_the_demo_report_slots(
+    slot_reports: dict[str, ProgressReport], planner: Any, django_assert_max_num_queries: Any
+) -> None:
+    task = slot_reports["yb_q1"].task
+    client = _client(planner)
+    url = reverse("tasks:task_detail", args=[task.pk])
+    html = client.get(url).content.decode()
+    assert BADGE in _row_with(html, _link(slot_reports["yb_q1"]))
+    assert BADGE in _row_with(html, _link(slot_reports["lz_q1"]))
+    assert BADGE not in _row_with(html, _link(slot_reports["yb_q2"]))
+    assert html.count(BADGE) == 2  # the task itself is real: no badge on its title
+    # A slot nobody has reported on has no badge either.
+    assert all(BADGE not in row for row in _rows(html) if "未填报" in row)
+
+    _mark(slot_reports["yb_q2"])  # more demo slots cost no more queries
+    with django_assert_max_num_queries(40) as captured:
+        html = client.get(url).content.decode()
+    assert html.count(BADGE) == 3
+    # One for the slots (DemoMarker.ids_among), one for the task's own title.
+    assert _demomarker_queries(captured) == 2
+
+
+def test_task_page_shows_a_reporter_only_their_units_demo_slots(
+    slot_reports: dict[str, ProgressReport], yibin_reporter: Any
+) -> None:
+    html = (
+        _client(yibin_reporter)
+        .get(reverse("tasks:task_detail", args=[slot_reports["yb_q1"].task_id]))
+        .content.decode()
+    )
+    assert BADGE in _row_with(html, _link(slot_reports["yb_q1"]))
+    assert _link(slot_reports["lz_q1"]) not in html  # 泸州's slot is not shown to 宜宾
+    assert html.count(BADGE) == 1
+
+
+def test_task_page_of_another_zone_is_not_shown(
+    slot_reports: dict[str, ProgressReport], panxi_planner: Any
+) -> None:
+    url = reverse("tasks:task_detail", args=[slot_reports["yb_q1"].task_id])
+    assert _client(panxi_planner).get(url).status_code == 404
+
+
+# The reporting-health table
+
+
+@pytest.fixture
+def demo_task(issued: AnnualList, planner: Any, units: Units) -> Task:
+    """Task 1 made a demo task, led by 省交通运输厅 with 宜宾 alone responsible."""
+    task = issued.tasks.get(seq=1)
+    annual_list_reopen(annual_list=issued, actor=planner, reason="调整")
+    task_update(task=task, actor=planner, changes={"responsible_units": [units.yibin]})
+    annual_list_issue(annual_list=issued, actor=planner)
+    assert task.lead_unit == units.transport
+    _mark(task)
+    return task
+
+
+def test_health_rows_of_units_reporting_on_demo_tasks_are_flagged(
+    demo_task: Task, planner: Any, units: Units
+) -> None:
+    table = reporting_health_for(user=planner, today=date(2024, 7, 20))
+    flagged = {h.unit for h in table if h.demo}
+    # 宜宾 and the lead unit report on the demo task; 泸州, 省生态环境厅 and 省发展改革委
+    # report only on real ones.
+    assert flagged == {units.yibin, units.transport}
+    assert {h.unit for h in table} - flagged == {units.luzhou, units.ecology, units.ndrc}
+
+
+def test_health_page_badges_demo_rows_and_the_table(
+    demo_task: Task, planner: Any, units: Units, django_assert_max_num_queries: Any
+) -> None:
+    client = _client(planner)
+    html = client.get(reverse("reports:health")).content.decode()
+    assert BADGE in html.split("<h1")[1].split("</h1>")[0]
+    for unit in (units.yibin, units.transport):
+        assert BADGE in _row_with(html, unit.name)
+    for unit in (units.luzhou, units.ecology, units.ndrc):
+        assert BADGE not in _row_with(html, unit.name)
+
+    _mark(demo_task.annual_list.tasks.get(seq=2))  # more demo tasks, no more queries
+    with django_assert_max_num_queries(20) as captured:
+        html = client.get(reverse("reports:health")).content.decode()
+    assert BADGE in _row_with(html, units.luzhou.name)
+    assert _demomarker_queries(captured) == 1
+
+
+def test_health_page_without_demo_data_has_no_badge(
+    issued: AnnualList, planner: Any, leader: Any
+) -> None:
+    for user in (planner, leader):
+        html = _client(user).get(reverse("reports:health")).content.decode()
+        assert "省发展和改革委员会" in html and BADGE not in html
+
+
+def test_health_page_denied_to_reporters_and_anonymous(
+    demo_task: Task, yibin_reporter: Any
+) -> None:
+    assert _client(yibin_reporter).get(reverse("reports:health")).status_code == 404
+    anonymous = Client().get(reverse("reports:health"))
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]

@@ -1,0 +1,240 @@
+"""The lead unit (牵头单位) reports like a responsible unit: it files the task's summary
+report (汇总) each period, its reviewer reviews it, the planner accepts it; its latest
+figure is the task's reported progress and decides completion. A reporter of a unit that is
+neither lead nor responsible sees nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+
+from planwatch.accounts.choices import Role
+from planwatch.orgunits.models import OrgUnit
+from planwatch.reports.models import ProgressReport
+from planwatch.reports.permissions import access_report
+from planwatch.reports.selectors import review_queue_for, task_report_slots
+from planwatch.reports.services import (
+    progress_report_accept,
+    progress_report_approve,
+    progress_report_start,
+    progress_report_submit,
+    progress_report_update,
+)
+from planwatch.supervision.lights import reported_progress, task_light
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.permissions import access_task, can_report_task, reporting_units
+from tests.implementation.factories import Units, make_user
+
+Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
+
+
+@pytest.fixture
+def task(issued: AnnualList, units: Units) -> Task:
+    """Task 1: led by 省交通运输厅, 宜宾 and 泸州 responsible."""
+    task = issued.tasks.get(seq=1)
+    assert task.lead_unit == units.transport
+    return task
+
+
+@pytest.fixture
+def lead_reporter(units: Units) -> Any:
+    return make_user("transport_reporter", Role.REPORTER, units.transport)
+
+
+@pytest.fixture
+def lead_reviewer(units: Units) -> Any:
+    return make_user("transport_reviewer", Role.UNIT_REVIEWER, units.transport)
+
+
+@pytest.fixture
+def outsider(units: Units) -> Any:
+    """A reporter of a department named nowhere on the task."""
+    science = OrgUnit.objects.get(code="dept:science")
+    return make_user("science_reporter", Role.REPORTER, science)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _filed(task: Task, unit: Any, actor: Any, completion: int, start: date = Q1) -> Any:
+    r = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
+    progress_report_update(
+        report=r,
+        actor=actor,
+        version=r.version,
+        completion=completion,
+        progress_status="in_progress",
+        narrative="汇总各市进展",
+    )
+    return progress_report_submit(report=r, actor=actor)
+
+
+def test_reporting_units_are_the_lead_then_the_responsible_units(task: Task, units: Units) -> None:
+    assert reporting_units(task) == [units.transport, units.luzhou, units.yibin]
+    Task.objects.filter(pk=task.pk).update(lead_unit=units.yibin)
+    task.refresh_from_db()
+    assert reporting_units(task) == [units.yibin, units.luzhou]  # each unit once
+
+
+def test_lead_unit_files_reviews_and_has_accepted_its_report(
+    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner: Any
+) -> None:
+    assert can_report_task(lead_reporter, task, units.transport)
+    report = _filed(task, units.transport, lead_reporter, 40)
+    assert list(review_queue_for(user=lead_reviewer)) == [report]
+    progress_report_approve(report=report, actor=lead_reviewer)
+    assert list(review_queue_for(user=planner)) == [report]
+    progress_report_accept(report=report, actor=planner)
+    report.refresh_from_db()
+    assert report.status == "accepted" and report.unit == units.transport
+
+
+def test_lead_slots_on_the_task_page(
+    task: Task, units: Units, lead_reporter: Any, yibin_reporter: Any
+) -> None:
+    slots = task_report_slots(user=lead_reporter, task=task)
+    assert {s.unit for s in slots} == {units.transport} and len(slots) == 4
+    assert all(s.can_start and s.is_lead for s in slots)
+    html = _client(lead_reporter).get(reverse("tasks:task_detail", args=[task.pk])).content
+    assert "牵头单位·汇总" in html.decode() and html.decode().count("填报</button>") == 4
+    # 宜宾's reporter sees 宜宾's slots, not the lead unit's.
+    assert {s.unit for s in task_report_slots(user=yibin_reporter, task=task)} == {units.yibin}
+
+
+def test_lead_reporter_starts_a_report_from_the_page(
+    task: Task, units: Units, lead_reporter: Any
+) -> None:
+    url = reverse("reports:report_start", args=[task.pk])
+    response = _client(lead_reporter).post(url, {"unit": units.transport.pk, "period_start": Q1})
+    report = ProgressReport.objects.get(task=task, unit=units.transport)
+    assert response.status_code == 302 and response["Location"].endswith(f"/reports/{report.pk}/")
+    page = _client(lead_reporter).get(reverse("reports:report_detail", args=[report.pk]))
+    assert page.status_code == 200
+
+
+def test_lead_reporter_cannot_report_for_a_responsible_unit(
+    task: Task, units: Units, lead_reporter: Any, yibin_reporter: Any
+) -> None:
+    with pytest.raises(PermissionDenied):
+        progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=lead_reporter)
+    with pytest.raises(PermissionDenied):  # nor a city for the lead unit
+        progress_report_start(
+            task=task, unit=units.transport, period_start=Q1, actor=yibin_reporter
+        )
+    url = reverse("reports:report_start", args=[task.pk])
+    response = _client(yibin_reporter).post(url, {"unit": units.transport.pk, "period_start": Q1})
+    assert response.status_code == 302  # refused with a message, nothing created
+    assert not ProgressReport.objects.filter(unit=units.transport).exists()
+
+
+def test_other_reviewers_cannot_review_the_lead_report(
+    task: Task, units: Units, lead_reporter: Any, yibin_reviewer: Any
+) -> None:
+    report = _filed(task, units.transport, lead_reporter, 40)
+    with pytest.raises(PermissionDenied):
+        progress_report_approve(report=report, actor=yibin_reviewer)
+    with pytest.raises(Http404):
+        access_report(yibin_reviewer, report.pk, action="review")
+    assert list(review_queue_for(user=yibin_reviewer)) == []
+
+
+def test_a_reporter_of_an_unnamed_unit_sees_nothing(
+    task: Task, units: Units, outsider: Any, lead_reporter: Any
+) -> None:
+    report = _filed(task, units.transport, lead_reporter, 40)
+    client = _client(outsider)
+    assert client.get(reverse("tasks:task_detail", args=[task.pk])).status_code == 404
+    assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 404
+    url = reverse("reports:report_start", args=[task.pk])
+    assert client.post(url, {"unit": units.transport.pk, "period_start": Q2}).status_code == 404
+    with pytest.raises(Http404):
+        access_task(outsider, task.pk, action="report")
+    assert task_report_slots(user=outsider, task=task) == []
+    assert ProgressReport.objects.filter(task=task).count() == 1
+
+
+def test_progress_is_the_lead_units_once_it_has_reported(
+    task: Task,
+    units: Units,
+    lead_reporter: Any,
+    yibin_reporter: Any,
+    luzhou_reporter: Any,
+) -> None:
+    _filed(task, units.yibin, yibin_reporter, 40)
+    _filed(task, units.luzhou, luzhou_reporter, 20)
+    assert reported_progress([task]) == {task.pk: Decimal("30.0")}  # the cities' mean
+    draft = progress_report_start(
+        task=task, unit=units.transport, period_start=Q1, actor=lead_reporter
+    )
+    assert reported_progress([task]) == {task.pk: Decimal("30.0")}  # a draft is not reported
+    progress_report_update(
+        report=draft,
+        actor=lead_reporter,
+        version=draft.version,
+        completion=75,
+        progress_status="in_progress",
+        narrative="汇总",
+    )
+    progress_report_submit(report=draft, actor=lead_reporter)
+    assert reported_progress([task]) == {task.pk: Decimal("75.0")}
+    _filed(task, units.transport, lead_reporter, 55, start=Q2)  # its latest period counts
+    assert reported_progress([task]) == {task.pk: Decimal("55.0")}
+    assert task_light(task, today=date(2024, 7, 1)).actual == Decimal("55.0")
+
+
+def _accept(report: Any, reviewer: Any, planner: Any) -> None:
+    progress_report_approve(report=report, actor=reviewer)
+    progress_report_accept(report=report, actor=planner)
+
+
+def test_the_lead_units_accepted_100_completes_the_task(
+    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner: Any
+) -> None:
+    _accept(_filed(task, units.transport, lead_reporter, 100), lead_reviewer, planner)
+    task.refresh_from_db()
+    assert task.status == "completed"  # though no city has reported
+
+
+def test_the_lead_units_figure_holds_back_completion(
+    task: Task,
+    units: Units,
+    lead_reporter: Any,
+    lead_reviewer: Any,
+    planner: Any,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+    luzhou_reporter: Any,
+    luzhou_reviewer: Any,
+) -> None:
+    _accept(_filed(task, units.transport, lead_reporter, 60), lead_reviewer, planner)
+    _accept(_filed(task, units.yibin, yibin_reporter, 100), yibin_reviewer, planner)
+    _accept(_filed(task, units.luzhou, luzhou_reporter, 100), luzhou_reviewer, planner)
+    task.refresh_from_db()
+    assert task.status == "active"  # the summary says 60 %
+
+
+def test_without_a_lead_report_the_cities_complete_the_task(
+    task: Task,
+    units: Units,
+    planner: Any,
+    yibin_reporter: Any,
+    yibin_reviewer: Any,
+    luzhou_reporter: Any,
+    luzhou_reviewer: Any,
+) -> None:
+    _accept(_filed(task, units.yibin, yibin_reporter, 100), yibin_reviewer, planner)
+    task.refresh_from_db()
+    assert task.status == "active"
+    _accept(_filed(task, units.luzhou, luzhou_reporter, 100), luzhou_reviewer, planner)
+    task.refresh_from_db()
+    assert task.status == "completed"
