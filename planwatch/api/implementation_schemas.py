@@ -152,6 +152,22 @@ class ReasonIn(VersionIn):
     reason: str = Field(min_length=1, max_length=2000, description="Why it is returned.")
 
 
+class ReopenIn(VersionIn):
+    reason: str = Field(
+        min_length=1, max_length=2000, description="Why the list is revised (修订原因)."
+    )
+
+
+class FrequencyIn(Schema):
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2_000_000_000,
+        description="The version the caller read; when sent, a stale one gets 409.",
+    )
+    frequency: ReportingFrequency = Field(description="How often the units report (报送频次).")
+
+
 class CaseActionIn(VersionIn):
     note: str = Field(
         "", max_length=4000, description="Feedback (反馈) or the reason a 复核 fails."

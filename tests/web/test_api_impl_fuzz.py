@@ -1,9 +1,10 @@
 """Schemathesis over the operations added for evidence files and annual lists, with their
 path parameters pinned to real objects — a draft report of 宜宾 with a file attached, a
-draft list, the issued list — so that generated bodies, multipart files and form fields
-reach the services instead of stopping at a 404. No 5xx, and every response conforms to
-docs/openapi.json (status, content type, body). The general run over every implementation
-operation with random ids is in test_api_implementation.py."""
+draft list (generate, import, frequency), the issued list (export, reopen) — so that
+generated bodies, multipart files and form fields reach the services instead of stopping at
+a 404. No 5xx, and every response conforms to docs/openapi.json (status, content type,
+body). The general run over every implementation operation with random ids is in
+test_api_implementation.py."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ OPERATIONS = {
     ("POST", "/api/v1/lists"): {},
     ("POST", "/api/v1/lists/{list_id}/generate"): {"list_id": "draft_list"},
     ("GET", "/api/v1/lists/{list_id}/export.xlsx"): {"list_id": "issued_list"},
+    ("POST", "/api/v1/lists/{list_id}/reopen"): {"list_id": "issued_list"},
+    ("PUT", "/api/v1/lists/{list_id}/frequency"): {"list_id": "draft_list"},
     ("POST", "/api/v1/lists/{list_id}/import"): {"list_id": "draft_list"},
     ("POST", "/api/v1/reports/{report_id}/evidence"): {"report_id": "report"},
     ("GET", "/api/v1/reports/{report_id}/evidence/{evidence_id}"): {
@@ -59,8 +62,12 @@ OPERATIONS = {
         "evidence_id": "evidence",
     },
 }
-# Body fields pinned in positive mode, so that generated lists are for a plan the caller plans.
-BODY = {("POST", "/api/v1/lists"): {"plan_id": "plan"}}
+# Body fields pinned in positive mode, so that generated lists are for a plan the caller plans
+# and the first reopen carries the issued list's version (and so reopens it; later ones are 409).
+BODY = {
+    ("POST", "/api/v1/lists"): {"plan_id": "plan"},
+    ("POST", "/api/v1/lists/{list_id}/reopen"): {"version": "issued_version"},
+}
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +99,7 @@ def pinned(world: World, planner_user: User, yibin_reporter_user: User) -> dict[
         "plan": world.annual_list.plan_id,
         "draft_list": draft.annual_list.pk,
         "issued_list": world.annual_list.pk,
+        "issued_version": world.annual_list.version,
         "report": world.yibin_report.pk,
         "evidence": evidence.pk,
     }

@@ -30,8 +30,10 @@ from planwatch.api.implementation_schemas import (
     AnnualListCreateIn,
     AnnualListDetailOut,
     AnnualListPage,
+    FrequencyIn,
     GenerateOut,
     ImportOut,
+    ReopenIn,
     VersionIn,
 )
 from planwatch.api.schemas import CellProblem, ErrorBody, ErrorOut
@@ -43,6 +45,7 @@ from planwatch.tasks.selectors import annual_list_list_for
 from planwatch.tasks.services import (
     annual_list_get_or_create,
     annual_list_issue,
+    annual_list_reopen,
     annual_list_set_frequency,
     task_drafts_generate,
 )
@@ -116,6 +119,45 @@ def annual_list_issue_action(request: HttpRequest, list_id: int, body: VersionIn
     guard(request, body.version, alist.version)
     with service_errors():
         annual_list_issue(annual_list=alist, actor=caller(request))
+    return _list_detail(alist)
+
+
+@act(
+    "/lists/{list_id}/reopen",
+    AnnualListDetailOut,
+    summary="Reopen (发起修订) an issued list",
+    description="Access: planners of the plan (else 404). Opens the issued list for revision "
+    "with a `reason`; it stays in force until it is issued again as a new version. 409 when "
+    "the list is not issued (a draft, or already under revision) or `version` is stale; 422 "
+    "without a reason.",
+)
+def annual_list_reopen_action(request: HttpRequest, list_id: int, body: ReopenIn) -> Any:
+    alist = access_annual_list(caller(request), list_id, action="manage")
+    guard(request, body.version, alist.version)
+    with service_errors():
+        annual_list_reopen(annual_list=alist, actor=caller(request), reason=body.reason)
+    return _list_detail(alist)
+
+
+@act(
+    "/lists/{list_id}/frequency",
+    AnnualListDetailOut,
+    method="PUT",
+    summary="Set a list's reporting frequency (报送频次)",
+    description="Access: planners of the plan (else 404). Sets how often the units report: "
+    "`monthly` or `quarterly`. Only while the list is a draft or under revision: 409 when it "
+    "is issued (locked) or the `version`, if sent, is stale.",
+)
+def annual_list_frequency(request: HttpRequest, list_id: int, body: FrequencyIn) -> Any:
+    alist = access_annual_list(caller(request), list_id, action="manage")
+    if body.version is None:
+        require_csrf(request)
+    else:
+        guard(request, body.version, alist.version)
+    with service_errors():
+        annual_list_set_frequency(
+            annual_list=alist, actor=caller(request), frequency=body.frequency
+        )
     return _list_detail(alist)
 
 
