@@ -1,7 +1,8 @@
 """`planwatch demo`: loads simulated lists on the bundled plans, marks everything it creates,
-records every state change it simulates in the audit log (hash chain intact), refuses to
-run twice, shows the 演示数据 badge, and `--clear` removes exactly it — recording, not
-deleting, in the append-only log."""
+records every state change it simulates in the audit log (hash chain intact) and each
+report's review history (the same steps, times and actor as those events), refuses to run
+twice, shows the 演示数据 badge, and `--clear` removes exactly it — recording, not deleting,
+in the append-only log."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_verify
@@ -25,7 +27,7 @@ from planwatch.dashboards.demo import DEMO_USERNAME, demo_clear, demo_load
 from planwatch.dashboards.models import DemoMarker
 from planwatch.plans.models import Plan
 from planwatch.reports.health import reporting_health_for
-from planwatch.reports.models import Evidence, ProgressReport
+from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
 from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.scheduled import supervise_ran_on
@@ -59,20 +61,26 @@ def marked(model: type[models.Model]) -> set[int]:
 
 
 @pytest.fixture
-def loaded(bundled_plans: list[Plan], planner_user: Any) -> dict[type[models.Model], set[int]]:
-    """The demo for 2024 and 2025 on the five bundled plans; what existed before it (and,
-    under AuditEvent, the events logged before it)."""
+def loaded(
+    bundled_plans: list[Plan], planner_user: Any, luzhou_reporter_user: Any
+) -> dict[type[models.Model], set[int]]:
+    """The demo for 2024 and 2025 on the five bundled plans (the personas the test uses
+    exist before it); what existed before it (and, under AuditEvent, the events logged
+    before it)."""
     before = {m: ids(m) for m in [*MARKED, AuditEvent]}
     demo_load(years=(2024, 2025), as_of=date(2025, 10, 20))
     return before
 
 
 def test_load_mark_badge_refuse_clear(
-    loaded: dict[type[models.Model], set[int]], planner: Client, planner_user: Any
+    loaded: dict[type[models.Model], set[int]],
+    planner: Client,
+    planner_user: Any,
+    luzhou_reporter: Client,
 ) -> None:
     """One test (loading the bundled plans and the demo takes a while): everything created
-    is marked; the data is plausible; dashboards carry the badge; a second run is refused;
-    --clear removes it all."""
+    is marked; the data is plausible; every review step has its history row; dashboards carry
+    the badge; a second run is refused; --clear removes it all."""
     for model in MARKED:
         created = ids(model) - loaded[model]
         # no unit has accounts, so case assignments notify nobody
@@ -81,6 +89,8 @@ def test_load_mark_badge_refuse_clear(
     assert AnnualList.objects.filter(status="issued").count() == 10
     _check_plausible()
     _check_audit_trail(max(loaded[AuditEvent], default=0))
+    history = _check_review_history(max(loaded[AuditEvent], default=0))
+    _check_report_page(planner, luzhou_reporter)
     logged = AuditEvent.objects.count()
     health = reporting_health_for(user=planner_user, today=date(2025, 10, 20))
     assert any(h.unchanged for h in health) and any(h.missing for h in health)
@@ -94,6 +104,9 @@ def test_load_mark_badge_refuse_clear(
     for model in MARKED:
         assert ids(model) == loaded[model], model
     _check_clear_recorded(logged)
+    assert not ReportTransition.objects.exists()  # gone with their reports (cascade)
+    removed = AuditEvent.objects.get(action="demo.clear").new["removed"]
+    assert removed["reports.reporttransition"] == history
     assert not DemoMarker.objects.exists()
     assert not TaskLight.objects.exists()
     assert Plan.objects.count() == 5  # the bundled plans are real data and stay
@@ -155,6 +168,57 @@ def _check_audit_trail(last_before: int) -> None:
     assert logged["task.complete"] == Task.objects.filter(status="completed").count()
     assert logged["case.open"] == SupervisionCase.objects.count()
     assert logged["task.update"] > 0 and logged["annual_list.issue"] == 10
+
+
+def _check_review_history(last_before: int) -> int:
+    """Each report's history rows are the review steps its audit events record: same
+    report, statuses, simulated time and actor (the demo account). Returns how many."""
+    events = AuditEvent.objects.filter(
+        pk__gt=last_before, action__in=[f"progress_report.{s}" for s in STEPS]
+    ).values_list("action", "target_id", "old", "new", "actor_label")
+    logged = {
+        (int(target), old["status"], new["status"], datetime.fromisoformat(new["at"]), actor)
+        for _action, target, old, new, actor in events
+    }
+    rows = list(
+        ReportTransition.objects.values_list(
+            "report_id", "from_status", "to_status", "created_at", "actor__username", "reason"
+        )
+    )
+    assert {reason for *_x, reason in rows} == {""}
+    stored = {row[:5] for row in rows}
+    assert len(stored) == len(rows) == events.count() > 0
+    assert stored == logged
+    by_step = Counter(new for _r, _o, new, _a, _u in stored)
+    assert by_step == Counter(a.removeprefix("progress_report.") for a, *_x in events)
+    last_step = {r: at for r, _o, _n, at, _u in sorted(stored, key=lambda row: row[3])}
+    for pk, accepted_at in ProgressReport.objects.filter(status="accepted").values_list(
+        "pk", "accepted_at"
+    ):
+        assert accepted_at == last_step[pk]
+    return len(stored)
+
+
+def _check_report_page(planner: Client, luzhou_reporter: Client) -> None:
+    """A demo report's page lists its review steps; a reporter of another unit sees none."""
+    report = (
+        ProgressReport.objects.filter(status="accepted")
+        .exclude(unit__code="510500")
+        .exclude(task__lead_unit__code="510500")
+        .first()
+    )
+    assert report is not None
+    url = reverse("reports:report_detail", args=[report.pk])
+    response = planner.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    steps = report.history.order_by("created_at")
+    assert [t.to_status for t in steps] == ["submitted", "unit_approved", "accepted"]
+    shown = ("草稿 → 已报送", "已报送 → 单位已审核", "单位已审核 → 已采纳")
+    for step, label in zip(steps, shown, strict=True):
+        when = timezone.localtime(step.created_at).strftime("%Y-%m-%d %H:%M")
+        assert f"{when} {DEMO_USERNAME}：{label}" in page
+    assert luzhou_reporter.get(url).status_code == 404
 
 
 def _check_clear_recorded(logged_before: int) -> None:

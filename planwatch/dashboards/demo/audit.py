@@ -4,12 +4,11 @@ docstring): here, each simulated report's creation, evidence and review steps.""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from planwatch.audit.services import AuditEntry
 from planwatch.dashboards.demo.common import demo_values
-from planwatch.dashboards.demo.review import STEPS
+from planwatch.dashboards.demo.review import review_steps
 from planwatch.reports.models import Evidence, ProgressReport
 
 
@@ -17,7 +16,8 @@ def report_events(
     reports: list[ProgressReport], evidence: dict[int, Evidence], names: dict[int, str]
 ) -> Iterable[AuditEntry]:
     """What the report services would have logged: each report's creation with its values,
-    its evidence, then its review steps (status before and after), at the simulated times."""
+    its evidence, then its review steps (status before and after), at the simulated times —
+    those of its history rows (`review_steps`)."""
     for r in reports:
         kind, label = "reports.progressreport", f"{r.task.title[:60]} · {names[r.unit_id]}"
         label = f"{label} · {r.period_label}"
@@ -28,9 +28,7 @@ def report_events(
             values = {"report": r.pk, "sha256": e.sha256, "size": e.size, "kind": e.kind}
             new = demo_values(values)
             yield AuditEntry("evidence.add", "reports.evidence", e.pk, e.name, new=new)
-        before = "draft"
-        for step, days in STEPS[r.status]:
-            at = (r.submitted_at or r.due) + timedelta(days=days)
+        for before, step, at in review_steps(r):
             yield AuditEntry(
                 f"progress_report.{step}",
                 kind,
@@ -39,4 +37,3 @@ def report_events(
                 old={"status": before},
                 new=demo_values({"status": step}, at),
             )
-            before = step

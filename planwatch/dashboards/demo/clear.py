@@ -27,9 +27,20 @@ def _demo_notification_ids() -> list[int]:
     return found
 
 
+def _count_cascaded(
+    counts: dict[str, int], model: type[models.Model], deleted: dict[str, int]
+) -> None:
+    """Add to `counts` the rows deleted along with `model`'s (a report's review history, a
+    case's steps, a list's versions …), so that `demo.clear` says all that went."""
+    for label, n in deleted.items():
+        if n and label.lower() != model._meta.label_lower:
+            counts[label.lower()] = counts.get(label.lower(), 0) + n
+
+
 def demo_clear(*, actor: Any = None) -> int:
     """Remove every object the demo created and record one `demo.clear` event with what was
-    removed (the demo's own audit events stay: see the package docstring); returns how many.
+    removed, including what went with it by cascade such as the reports' review history (the
+    demo's own audit events stay: see the package docstring); returns how many rows.
     `actor=None` is the command line."""
     user_model = get_user_model()
     order: list[type[models.Model]] = [
@@ -64,7 +75,8 @@ def demo_clear(*, actor: Any = None) -> int:
                 )
                 Evidence.objects.filter(report__in=ids).delete()
             counts[model._meta.label_lower] = len(set(ids))
-            model._default_manager.filter(pk__in=set(ids)).delete()
+            _total, deleted = model._default_manager.filter(pk__in=set(ids)).delete()
+            _count_cascaded(counts, model, deleted)
         DemoMarker.objects.all().delete()
         removed = sum(counts.values())
         if removed:

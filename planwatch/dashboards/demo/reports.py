@@ -1,5 +1,5 @@
-"""The simulated progress reports (tens of thousands, written in bulk) with their evidence,
-and the audit events for them."""
+"""The simulated progress reports (tens of thousands, written in bulk) with their review
+history and evidence, and the audit events for them."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from planwatch.audit.services import audit_record_many
 from planwatch.dashboards.demo.audit import report_events
 from planwatch.dashboards.demo.common import DEMO_PDF, mark
+from planwatch.dashboards.demo.review import add_transitions
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import periods_between
@@ -104,6 +105,7 @@ def add_reports(tasks: list[Task], as_of: date, rng: random.Random, actor: Any) 
         rows.extend(_reports_for(task, units.get(task.pk, []), as_of, rng, frequency))
     created = ProgressReport.objects.bulk_create(rows, batch_size=1000)
     mark(created)
+    add_transitions(created, actor)
     path, sha = _evidence_file()
     evidence = Evidence.objects.bulk_create(
         [
