@@ -1,5 +1,6 @@
 """Chinese names of audit actions and target types for the audit page. An action without a
-name here is shown by its code; apps add theirs by extending these mappings."""
+name here is shown by its code; apps add theirs by extending these mappings — and must:
+tests/web/test_audit_labels.py fails on any action the code writes that has no name here."""
 
 from __future__ import annotations
 
@@ -28,8 +29,31 @@ ACTION_LABELS: dict[str, Promise] = {
     "annual_list.create": _("新建年度清单"),
     "annual_list.import": _("导入年度清单"),
     "annual_list.set_frequency": _("设置报送频次"),
+    "annual_list.issue": _("下达年度清单"),
+    "annual_list.reopen": _("修订年度清单"),
+    "orgunit.update": _("修改组织单位"),
     "evidence.add": _("上传佐证材料"),
     "evidence.remove": _("删除佐证材料"),
+    "progress_report.create": _("新建进展报告"),
+    "progress_report.update": _("修改进展报告"),
+    "progress_report.submitted": _("报送进展报告"),
+    "progress_report.unit_approved": _("单位审核进展报告"),
+    "progress_report.accepted": _("采纳进展报告"),
+    "progress_report.returned": _("退回进展报告"),
+    "progress_report.correct": _("更正进展报告"),
+    "supervise.run": _("每日督办检查"),
+    "case.open": _("督办立项"),
+    "case.assigned": _("督办交办"),
+    "case.acknowledged": _("督办签收"),
+    "case.in_progress": _("督办办理"),
+    "case.feedback": _("督办反馈"),
+    "case.reviewed": _("督办复核"),
+    "case.closed": _("督办办结销号"),
+    "case.escalate": _("督办升级"),
+    "notification.read": _("通知已读"),
+    "demo.load": _("加载演示数据"),
+    "demo.clear": _("清除演示数据"),
+    "demo.supervise": _("演示数据灯号计算"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {
