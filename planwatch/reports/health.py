@@ -25,9 +25,11 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DateTimeField,
     Exists,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -49,7 +51,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import Evidence, ProgressReport
-from planwatch.reports.periods import periods_between, periods_for
+from planwatch.reports.periods import REPORT_DUE_DAYS, periods_between
 from planwatch.tasks.choices import ReportingFrequency, TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import can_manage_plan, role_paths, visible_tasks_q
@@ -162,12 +164,9 @@ def _slot_groups(scored: _Scored) -> list[tuple[int, Shape, int]]:
     ]
 
 
-def _count_slots(
-    table: dict[int, UnitHealth], scored: _Scored, today: date
-) -> set[tuple[int, str]]:
+def _count_slots(table: dict[int, UnitHealth], scored: _Scored, today: date) -> None:
     """Pairs and due slots per unit: the task × unit pairs are grouped by what fixes their
-    periods (year, frequency, start, deadline), so the periods are listed once per group.
-    Returns the (year, frequency) pairs met."""
+    periods (year, frequency, start, deadline), so the periods are listed once per group."""
     groups = _slot_groups(scored)
     units = OrgUnit.objects.in_bulk({unit_id for unit_id, _shape, _n in groups})
     due_per_shape: dict[Shape, int] = {}
@@ -177,19 +176,36 @@ def _count_slots(
         h = table.setdefault(unit_id, UnitHealth(units[unit_id]))
         h.pairs += n
         h.due += n * due_per_shape[shape]
-    return {(year, frequency) for year, frequency, _start, _deadline in due_per_shape}
 
 
-def _due_periods(calendars: set[tuple[int, str]], today: date) -> list[tuple[str, date, date]]:
-    """(frequency, period start, due date) of every period already due, as the list's
-    frequency now fixes it (not the due date stored with a report, which a later change of
-    frequency leaves behind)."""
-    return [
-        (frequency, p.start, p.due)
-        for year, frequency in sorted(calendars)
-        for p in periods_for(year, frequency)
-        if p.due < today
-    ]
+class _PeriodDue(Func):
+    """The due date of the period that starts on `start` and lasts `months` months, as
+    reports.periods fixes it: its last day plus REPORT_DUE_DAYS, i.e. the day the next period
+    starts plus REPORT_DUE_DAYS − 1 (tests/implementation/test_health_reference.py checks it
+    against every period of several years). Computed per row from the list's *current*
+    frequency, not read from the due date stored with a report, which a later change of
+    frequency leaves behind."""
+
+    output_field = DateField()
+
+    def _args(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+        start, start_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        return start, months, [*start_params, *months_params]
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        start, months, params = self._args(compiler, connection)
+        days = REPORT_DUE_DAYS - 1
+        return f"(({start}) + make_interval(months => {months}, days => {days}))::date", params
+
+    def as_sqlite(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        start, months, params = self._args(compiler, connection)
+        days = REPORT_DUE_DAYS - 1
+        return f"date({start}, '+' || ({months}) || ' months', '+{days} days')", params
 
 
 def _slot_reports(scored: _Scored) -> tuple[QuerySet[ProgressReport], ...]:
@@ -244,6 +260,11 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
         default=Value(0),
         output_field=IntegerField(),
     )
+    months = Case(
+        When(task__annual_list__frequency=ReportingFrequency.MONTHLY, then=Value(1)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
     return (
         reports.filter(is_current=True)
         .annotate(
@@ -255,8 +276,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
             # Named columns, so that the SQL around can refer to them.
             slot_task=F("task_id"),
             slot_unit=F("unit_id"),
-            slot_frequency=F("task__annual_list__frequency"),
-            slot_start=F("period_start"),
+            slot_due=_PeriodDue(F("period_start"), months),
             slot_completion=F("completion"),
             has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
             reported=reported,
@@ -271,8 +291,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
         .values(
             "slot_task",
             "slot_unit",
-            "slot_frequency",
-            "slot_start",
+            "slot_due",
             "slot_completion",
             "first_day",
             "has_evidence",
@@ -282,17 +301,16 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
     )
 
 
-# Per pair: on time, submitted and without evidence over its due slots (those that meet a
-# row of the due periods, which carry the due date), and whether its last `n` submitted
-# reports (the "tail") give one completion below 100 %; then summed per unit.
+# Per pair: on time, submitted and without evidence over its due slots, and whether its
+# last `n` submitted reports (the "tail") give one completion below 100 %; then per unit.
 _COUNTS_SQL = """
     SELECT slot_unit, SUM(on_time), SUM(submitted), SUM(without_evidence), SUM(stuck)
     FROM (
         SELECT s.slot_task, s.slot_unit,
-            SUM(CASE WHEN s.first_day <= d.column3 THEN 1 ELSE 0 END) AS on_time,
-            COUNT(CASE WHEN d.column3 IS NOT NULL THEN s.first_day END) AS submitted,
-            SUM(CASE WHEN d.column3 IS NOT NULL AND s.first_day IS NOT NULL
-                     AND NOT s.has_evidence THEN 1 ELSE 0 END) AS without_evidence,
+            SUM(CASE WHEN {due} AND s.first_day <= s.slot_due THEN 1 ELSE 0 END) AS on_time,
+            COUNT(CASE WHEN {due} THEN s.first_day END) AS submitted,
+            SUM(CASE WHEN {due} AND s.first_day IS NOT NULL AND NOT s.has_evidence
+                     THEN 1 ELSE 0 END) AS without_evidence,
             CASE WHEN COUNT(CASE WHEN {tail} THEN 1 END) = {n}
                   AND COUNT(CASE WHEN {tail} THEN s.slot_completion END) = {n}
                   AND MIN(CASE WHEN {tail} THEN s.slot_completion END)
@@ -300,42 +318,35 @@ _COUNTS_SQL = """
                   AND MAX(CASE WHEN {tail} THEN s.slot_completion END) < 100
                  THEN 1 ELSE 0 END AS stuck
         FROM ({slots}) s
-        LEFT JOIN (VALUES {due}) d ON d.column1 = s.slot_frequency AND d.column2 = s.slot_start
         GROUP BY s.slot_task, s.slot_unit
     ) pairs
     GROUP BY slot_unit"""
 
 
 def _count_reports(
-    table: dict[int, UnitHealth],
-    scored: _Scored,
-    due_periods: list[tuple[str, date, date]],
-    unchanged_periods: int,
+    table: dict[int, UnitHealth], scored: _Scored, today: date, unchanged_periods: int
 ) -> None:
     """On time, late, without evidence and unchanged per unit, in one pass over the current
     reports of the slots (`_per_slot`): each due slot counts its current revision with the
     first submission of any revision of the slot; a pair is unchanged when its last
     `unchanged_periods` submitted reports give one completion below 100 %.
 
-    The due dates come from joining a VALUES list of the due periods (`_due_periods`), and
-    the two levels of grouping are SQL written around the ORM's query: computed as one ORM
-    aggregate, each count repeated the first-submission subquery and a CASE over every
-    period for each row, and the unchanged pairs took a second pass over the same reports
-    (together about twice as slow at 200,000 slots on PostgreSQL)."""
+    The two levels of grouping (per pair, then per unit) are SQL written around the ORM's
+    query. Before, one ORM aggregate repeated the first-submission subquery in each count
+    and looked each row's due date up in a CASE over every period, and the unchanged pairs
+    took a second pass over the same reports: about twice as slow at 200,000 slots."""
     slots, params = _union_sql(tuple(_per_slot(part) for part in _slot_reports(scored)))
-    # A period that never matches stands in when nothing is due (VALUES cannot be empty).
-    due = due_periods or [("", date(1, 1, 1), date(1, 1, 1))]
-    adapt = connection.ops.adapt_datefield_value
-    due_params = [v for f, start, when in due for v in (f, adapt(start), adapt(when))]
     n = int(unchanged_periods) if unchanged_periods >= 2 else 0  # 0: no pair is ever stuck
     sql = _COUNTS_SQL.format(
+        due="s.slot_due < %s",
         tail=f"s.reported = 1 AND s.newest <= {n}",
         n=n,
         slots=slots,
-        due=", ".join(["(%s, %s, %s)"] * len(due)),
     )
+    # The three {due} conditions come before the slots' own parameters in the text.
+    day = connection.ops.adapt_datefield_value(today)
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *due_params))
+        cursor.execute(sql, (day, day, day, *params))
         rows = cursor.fetchall()
     for unit_id, on_time, submitted, without_evidence, stuck in rows:
         h = table.get(unit_id)
@@ -377,9 +388,9 @@ def reporting_health_for(
     if scored is None:
         return []
     table: dict[int, UnitHealth] = {}
-    calendars = _count_slots(table, scored, today)
+    _count_slots(table, scored, today)
     if table:
-        _count_reports(table, scored, _due_periods(calendars, today), unchanged_periods)
+        _count_reports(table, scored, today, unchanged_periods)
         _mark_demo(table, scored)
     rows = [h for h in table.values() if _in_scope(user, h.unit)]
     return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))

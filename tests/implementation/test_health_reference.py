@@ -16,14 +16,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db.models import DateField, Value
 from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.evidence import evidence_add
-from planwatch.reports.health import SUBMITTED_STATUSES, reporting_health_for
+from planwatch.reports.health import SUBMITTED_STATUSES, _PeriodDue, reporting_health_for
 from planwatch.reports.models import ProgressReport
-from planwatch.reports.periods import Period, periods_between
+from planwatch.reports.periods import Period, periods_between, periods_for
 from planwatch.reports.services import (
     progress_report_accept,
     progress_report_approve,
@@ -179,3 +180,15 @@ def test_health_matches_its_definition_slot_by_slot(
     annual_list_issue(annual_list=issued, actor=planner)
     for today in (date(2024, 7, 20), date(2025, 2, 1)):
         assert _actual(planner, today, 2) == _expected(today, 2)
+
+
+@pytest.mark.parametrize("frequency", ["monthly", "quarterly"])
+def test_due_dates_computed_in_sql_are_the_periods_due_dates(frequency: str, units: Units) -> None:
+    """The health query computes each slot's due date in SQL (`_PeriodDue`); it must give the
+    due date of reports.periods for every period, leap years and year ends included."""
+    months = 1 if frequency == "monthly" else 3
+    for year in (2023, 2024, 2025):
+        for p in periods_for(year, frequency):
+            due = _PeriodDue(Value(p.start, output_field=DateField()), Value(months))
+            got = OrgUnit.objects.filter(pk=units.yibin.pk).annotate(due=due).get().due
+            assert got == p.due, p
