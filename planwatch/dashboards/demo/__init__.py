@@ -20,19 +20,21 @@ by the unit, accepted), the tasks completed, the lights — it appends the event
 `audit_record_many` (one hash-chained batch, not one call per event). These events name the
 demo account (`demo_planner`) as actor, carry `"demo": true` in their new values and, where
 the step is simulated at another time than it is written, that time as `"at"`: an event's
-own time is always when it was written, so the log stays in order. `demo.load` closes the
-run with its summary. `demo_clear` cannot take events back — the log is append-only and
-every event's hash covers its predecessor's, so deleting the demo's events would break
-`planwatch audit verify` for everything after them — so it removes the data and records one
-`demo.clear` event saying what was removed; the demo's events stay as the history of data
-that once existed, and their actor is kept by name (`actor_label`) once the account is
-gone.
+own time is always when it was written, so the log stays in order. The same review steps,
+at the same simulated times and by the same account, are each report's history rows
+(ReportTransition), as the report services write them, so its page shows its review.
+`demo.load` closes the run with its summary. `demo_clear` cannot take events back — the
+log is append-only and every event's hash covers its predecessor's, so deleting the demo's
+events would break `planwatch audit verify` for everything after them — so it removes the
+data and records one `demo.clear` event saying what was removed; the demo's events stay as
+the history of data that once existed, and their actor is kept by name (`actor_label`) once
+the account is gone.
 
 The package: `common` (constants, markers, the `"demo": true` flag), `lists` (the account,
 the plans, the planner's edits of the drafts), `reports` (the simulated reports and their
-evidence), `review` (their review steps), `audit` (the events for what is written in bulk),
-`supervision` (completed tasks, lights, cases), `load` (`demo_load`) and `clear`
-(`demo_clear`)."""
+evidence), `review` (their review steps and history rows), `audit` (the events for what is
+written in bulk), `supervision` (completed tasks, lights, cases), `load` (`demo_load`) and
+`clear` (`demo_clear`)."""
 
 from planwatch.dashboards.demo.clear import demo_clear
 from planwatch.dashboards.demo.common import (

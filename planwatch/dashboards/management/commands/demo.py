@@ -13,7 +13,8 @@ from planwatch.dashboards.demo import DEFAULT_AS_OF, DemoError, demo_clear, demo
 class Command(BaseCommand):
     help = (
         "Load simulated tasks, reports and 督办 cases for the 2021–2025 lists of the plans "
-        "(marked 演示数据, every simulated step in the audit log), or remove them with --clear "
+        "(marked 演示数据, every simulated step in the audit log and each report's review "
+        "history), or remove them with --clear "
         "(recorded as one demo.clear audit event: the log itself is append-only)."
     )
 
