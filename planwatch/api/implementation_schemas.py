@@ -176,7 +176,9 @@ class CaseActionIn(VersionIn):
 
 
 class ReportStartIn(Schema):
-    unit: str = Field(max_length=64, description="Code of the responsible unit reporting.")
+    unit: str = Field(
+        max_length=64, description="Code of the reporting unit (the lead or a responsible unit)."
+    )
     period_start: date = Field(description="First day of the period (a month or a quarter).")
 
 

@@ -248,6 +248,7 @@ def health_for(*, user: Any, scope: Scope, today: date) -> list[UnitHealth]:
             total = merged.setdefault(row.unit.pk, UnitHealth(row.unit))
             for name in HEALTH_SUMS:
                 setattr(total, name, getattr(total, name) + getattr(row, name))
+            total.demo = total.demo or row.demo
     return sorted(merged.values(), key=lambda h: (h.score is None, h.score or 0, h.unit.path))
 
 

@@ -2,9 +2,8 @@
 and red tasks, send reminders (催办) before due dates and escalate cases not acknowledged in
 time. Idempotent: running it twice on the same day changes nothing the second time.
 
-On the embedded default it is run by cron or a systemd timer (`planwatch supervise`, see
-docs/decisions/0010-implementation-core.md); production would run the same function from a
-worker on a real queue."""
+It is run by the job queue's worker once a day (planwatch/supervision/scheduled.py,
+docs/decisions/0013-job-queue.md), or by hand with `planwatch supervise`."""
 
 from __future__ import annotations
 
@@ -32,6 +31,7 @@ from planwatch.supervision.notify import leader_recipients, notification_send, u
 from planwatch.supervision.services import case_mark_escalated, case_open
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
+from planwatch.tasks.permissions import reporting_units
 
 REMIND_DAYS = 3  # remind this many days (or fewer) before a report or case is due
 
@@ -112,8 +112,8 @@ def _reported_slots(tasks: list[Task], starts: set[date]) -> set[tuple[int, int,
 
 
 def _remind_reports(tasks: list[Task], today: date, now: datetime) -> int:
-    """催办 each responsible unit whose report for a period due within REMIND_DAYS is not
-    yet submitted."""
+    """催办 each reporting unit (the lead unit and the responsible units) whose report for a
+    period due within REMIND_DAYS is not yet submitted."""
     due_soon: list[tuple[Task, Period]] = []
     for task in (t for t in tasks if t.status == TaskStatus.ACTIVE):
         periods = periods_between(task.year, task.annual_list.frequency, task.start, task.deadline)
@@ -123,7 +123,7 @@ def _remind_reports(tasks: list[Task], today: date, now: datetime) -> int:
     done = _reported_slots([t for t, _p in due_soon], {p.start for _t, p in due_soon})
     sent = 0
     for task, period in due_soon:
-        for unit in task.responsible_units.all():
+        for unit in reporting_units(task):
             if (task.pk, unit.pk, period.start) in done:
                 continue
             sent += len(

@@ -146,7 +146,9 @@ def test_health_table_of_a_zone_counts_its_plans(board: Board, planner_user: Use
         user=planner_user, scope=perms.access_zone(planner_user, "south-sichuan"), today=TODAY
     )
     by_code = {h.unit.code: h for h in rows}
-    assert set(by_code) == {"511500", "510500", "511502"}  # not 成都 (another zone's plan)
+    # The reporting units of the zone's plan — its lead departments too — not 成都 (another
+    # zone's plan).
+    assert set(by_code) == {"511500", "510500", "511502", "dept:transport", "dept:ndrc"}
     # 泸州 is responsible for tasks 1–3, 5, 6 and 10: 6 × 3 quarters due, 1 reported on time
     assert (by_code["510500"].due, by_code["510500"].on_time) == (18, 1)
 

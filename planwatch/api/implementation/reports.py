@@ -36,7 +36,7 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.permissions import access_report
 from planwatch.reports.selectors import report_list_for
-from planwatch.tasks.permissions import access_task
+from planwatch.tasks.permissions import access_task, reporting_units
 
 
 @read(
@@ -75,15 +75,15 @@ def report_detail(request: HttpRequest, report_id: int) -> Any:
     ReportDetailOut,
     status=201,
     summary="Start a progress report",
-    description="Access: reporters of the task's responsible units (else 404). Opens the draft "
-    "report of `unit` for the period beginning `period_start`; 409 when it exists already or "
-    "the list is not issued, 422 when the date starts no period of the task.",
+    description="Access: reporters of the task's lead or responsible units (else 404). Opens "
+    "the draft report of `unit` for the period beginning `period_start`; 409 when it exists "
+    "already or the list is not issued, 422 when the date starts no period of the task.",
 )
 def report_start(request: HttpRequest, task_id: int, body: ReportStartIn) -> Any:
     task = access_task(caller(request), task_id, action="report")
-    unit = task.responsible_units.filter(code=body.unit).first()
+    unit = next((u for u in reporting_units(task) if u.code == body.unit), None)
     if unit is None:
-        raise HttpError(422, "unit: not a responsible unit of the task")
+        raise HttpError(422, "unit: not a reporting unit (lead or responsible) of the task")
     require_csrf(request)
     with service_errors():
         report = reports.progress_report_start(
