@@ -3,6 +3,7 @@ upload, and the review actions (submit, approve, return, accept, correct)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +36,8 @@ from planwatch.reports.permissions import (
 from planwatch.reports.selectors import review_queue_for
 from planwatch.tasks.permissions import access_task, reporting_units
 from planwatch.tasks.workflow import ServiceError
+
+log = logging.getLogger(__name__)
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
@@ -186,12 +190,26 @@ def evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> H
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> HttpResponseBase:
     report = access_report(request.user, report_id, action="view")
     evidence = report.evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
-    handle = default_storage.open(str(evidence.file.name), "rb")
+    try:
+        handle = default_storage.open(str(evidence.file.name), "rb")
+    except FileNotFoundError:
+        # The row survived its file (a restore without the media folder, a disk fault).
+        log.error(
+            "evidence %s of report %s: stored file %s is missing",
+            evidence.pk,
+            report.pk,
+            evidence.file.name,
+        )
+        messages.error(
+            request,
+            _("佐证材料“%(name)s”的文件已丢失，请联系管理员。") % {"name": evidence.name},
+        )
+        return redirect("reports:report_detail", report.pk)
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 

@@ -128,6 +128,30 @@ def test_evidence_upload_download_and_denials(
     assert lz.get(download).status_code == 404
 
 
+def test_evidence_whose_file_is_lost_is_said_so_not_a_server_error(
+    yibin_task: Task,
+    units: Units,
+    login: Login,
+    yibin_reporter: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from django.core.files.storage import default_storage
+
+    yb = login(yibin_reporter)
+    report = _report(yb, yibin_task, units.yibin)
+    yb.post(
+        reverse("reports:evidence_upload", args=[report.pk]),
+        {"file": SimpleUploadedFile("批复.pdf", PDF)},
+    )
+    ev = Evidence.objects.get()
+    default_storage.delete(ev.file.name)
+    download = reverse("reports:evidence_download", args=[report.pk, ev.pk])
+    response = yb.get(download, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:report_detail", args=[report.pk])
+    assert "佐证材料“批复.pdf”的文件已丢失" in response.content.decode()
+    assert any("stored file" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+
+
 def test_review_actions_allowed_and_denied(
     yibin_task: Task,
     units: Units,
