@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import posixpath
 import zipfile
 from typing import IO, Any
@@ -22,6 +23,8 @@ from planwatch.audit.services import audit_record
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.permissions import holds_report_role
 from planwatch.tasks.workflow import ServiceError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -145,3 +148,23 @@ def evidence_verify(evidence: Evidence) -> bool:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest() == evidence.sha256
+
+
+class EvidenceLost(Exception):
+    """An evidence row whose stored bytes are gone (a restore without the media folder, a disk
+    fault): not the user's fault and not theirs to fix."""
+
+
+def evidence_open(evidence: Evidence) -> IO[bytes]:
+    """The stored bytes of an evidence file, opened for reading. Raises EvidenceLost — after
+    logging, for the operator, what to restore (the stored name is the file's sha256)."""
+    try:
+        return default_storage.open(str(evidence.file.name), "rb")
+    except FileNotFoundError:
+        log.error(
+            "evidence %s of report %s: stored file %s is missing",
+            evidence.pk,
+            evidence.report_id,
+            evidence.file.name,
+        )
+        raise EvidenceLost(evidence.name) from None

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,7 +22,12 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.dashboards.models import DemoMarker
 from planwatch.reports import services
-from planwatch.reports.evidence import evidence_add, evidence_remove
+from planwatch.reports.evidence import (
+    EvidenceLost,
+    evidence_add,
+    evidence_open,
+    evidence_remove,
+)
 from planwatch.reports.forms import EvidenceForm, ReasonForm, ReportForm
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import ProgressReport
@@ -196,15 +200,8 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
     if evidence is None:
         raise Http404
     try:
-        handle = default_storage.open(str(evidence.file.name), "rb")
-    except FileNotFoundError:
-        # The row survived its file (a restore without the media folder, a disk fault).
-        log.error(
-            "evidence %s of report %s: stored file %s is missing",
-            evidence.pk,
-            report.pk,
-            evidence.file.name,
-        )
+        handle = evidence_open(evidence)
+    except EvidenceLost:
         messages.error(
             request,
             _("佐证材料“%(name)s”的文件已丢失，请联系管理员。") % {"name": evidence.name},

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Literal
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Status, UploadedFile
@@ -24,11 +22,10 @@ from planwatch.api.implementation.common import (
 )
 from planwatch.api.implementation_schemas import EvidenceOut
 from planwatch.api.schemas import ErrorOut
-from planwatch.reports.evidence import evidence_add, evidence_remove
+from planwatch.reports.evidence import EvidenceLost, evidence_add, evidence_open, evidence_remove
 from planwatch.reports.models import Evidence
 from planwatch.reports.permissions import access_report
 
-logger = logging.getLogger(__name__)
 EVIDENCE_FILE = File(..., description="The evidence file.")
 EVIDENCE = (
     "PDF, images (png, jpg, gif) and office documents (doc, docx, xls, xlsx, ppt, pptx, wps, "
@@ -83,16 +80,8 @@ def _access_evidence(
 def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
     evidence = _access_evidence(request, report_id, evidence_id, action="view")
     try:
-        handle = default_storage.open(str(evidence.file.name), "rb")
-    except FileNotFoundError:
-        # Not the caller's fault and not theirs to fix: say so, and leave the operator a
-        # line with what to restore (the stored name is the file's sha256).
-        logger.error(
-            "evidence %s of report %s: stored file %s is missing",
-            evidence.pk,
-            report_id,
-            evidence.file.name,
-        )
+        handle = evidence_open(evidence)
+    except EvidenceLost:
         raise HttpError(410, _("佐证材料文件已丢失，请联系管理员。")) from None
     content_type = CONTENT_TYPES.get(evidence.kind, OCTET)
     return FileResponse(
