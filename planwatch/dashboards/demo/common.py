@@ -32,13 +32,15 @@ class DemoSummary:
     lists: int = 0
     tasks: int = 0
     reports: int = 0
+    lead_reports: int = 0  # of `reports`, the lead units' summaries (汇总)
     cases: int = 0
     skipped_lists: int = 0
     audit_events: int = 0
 
     def __str__(self) -> str:
         return (
-            f"lists: {self.lists}; tasks: {self.tasks}; reports: {self.reports}; "
+            f"lists: {self.lists}; tasks: {self.tasks}; reports: {self.reports} "
+            f"(lead units' summaries: {self.lead_reports}); "
             f"cases: {self.cases}; lists left alone (real data present): {self.skipped_lists}; "
             f"audit events: {self.audit_events}"
         )

@@ -66,7 +66,7 @@ def demo_load(
                 summary.lists += 1
                 say(f"{plan.title} {year}: {len(tasks)} tasks")
         summary.tasks = len(all_tasks)
-        summary.reports = add_reports(all_tasks, as_of, rng, actor)
+        summary.reports, summary.lead_reports = add_reports(all_tasks, as_of, rng, actor)
         complete_tasks(all_tasks, actor)
         all_tasks = list(
             Task.objects.filter(pk__in=[t.pk for t in all_tasks]).select_related("annual_list")

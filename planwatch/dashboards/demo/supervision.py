@@ -4,45 +4,64 @@ demo's date, through the supervision job's and the case services' own code."""
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
 from planwatch.dashboards.demo.common import demo_values, mark
+from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import Light
 from planwatch.supervision.jobs import lights_recompute
-from planwatch.supervision.lights import DEFAULT_TOLERANCE, DEFAULT_WARNING_DAYS
+from planwatch.supervision.lights import DEFAULT_TOLERANCE, DEFAULT_WARNING_DAYS, HUNDRED
 from planwatch.supervision.models import Notification
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 
 
-def _completed_ids(tasks: list[Task]) -> list[int]:
-    """Tasks every responsible unit of which has reported 100 % (accepted)."""
-    rows = (
-        Task.objects.filter(pk__in=[t.pk for t in tasks])
-        .annotate(
-            units=Count("responsible_units", distinct=True),
-            done=Count(
-                "reports__unit",
-                filter=Q(reports__completion__gte=100, reports__status="accepted"),
-                distinct=True,
-            ),
-        )
-        .filter(done__gte=F("units"), units__gt=0)
+def _completed_ids(tasks: list[Task]) -> set[int]:
+    """Tasks the report service would have completed on acceptance (`_complete_task_if_done`,
+    the same precedence as the lights): the lead unit's latest accepted report (its summary)
+    says 100 %, or, where it has none accepted, every responsible unit's latest does. Two
+    queries."""
+    ids = [t.pk for t in tasks]
+    latest: dict[tuple[int, int], Decimal | None] = {}
+    accepted = (
+        ProgressReport.objects.filter(task_id__in=ids, status="accepted", is_current=True)
+        .order_by("period_start")
+        .values_list("task_id", "unit_id", "completion")
     )
-    return list(rows.values_list("pk", flat=True))
+    for task_id, unit_id, completion in accepted:
+        latest[(task_id, unit_id)] = completion
+    units: dict[int, list[int]] = defaultdict(list)
+    through = Task.responsible_units.through
+    for task_id, unit_id in through.objects.filter(task_id__in=ids).values_list(
+        "task_id", "orgunit_id"
+    ):
+        units[task_id].append(unit_id)
+    done = set()
+    for task in tasks:
+        lead = task.lead_unit_id
+        if lead is not None and (task.pk, lead) in latest:
+            finished = latest[(task.pk, lead)] == HUNDRED
+        else:
+            finished = bool(units[task.pk]) and all(
+                latest.get((task.pk, u)) == HUNDRED for u in units[task.pk]
+            )
+        if finished:
+            done.add(task.pk)
+    return done
 
 
 def complete_tasks(tasks: list[Task], actor: Any) -> None:
-    """Mark completed the tasks all of whose units reported 100 %, as the report service
-    does on acceptance (a `task.complete` event each)."""
-    done = set(_completed_ids(tasks))
+    """Mark completed the tasks whose reports say they are done (see `_completed_ids`), as
+    the report service does on acceptance (a `task.complete` event each)."""
+    done = _completed_ids(tasks)
     Task.objects.filter(pk__in=done, status=TaskStatus.ACTIVE).update(status=TaskStatus.COMPLETED)
     audit_record_many(
         actor=actor,
