@@ -70,7 +70,7 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
 
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
-    return f"{label}（{code}）" if label else code
+    return _("%(label)s（%(code)s）") % {"label": label, "code": code} if label else code
 
 
 def target_type_label(code: str) -> str:

@@ -68,7 +68,7 @@ class IngestResult:
         parts = [f"{v.title} v{v.number}" for v in self.versions]
         message = _("%(name)s 已导入：%(plans)s") % {
             "name": self.document.name,
-            "plans": "；".join(parts) or _("无新版本"),
+            "plans": _("；").join(parts) or _("无新版本"),
         }
         if self.unchanged:
             message += _("（%(n)d 个规划与现行版本相同，未生成新版本）") % {

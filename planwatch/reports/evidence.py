@@ -64,7 +64,7 @@ def evidence_kind(name: str, data: bytes) -> str:
     ValidationError saying which check failed."""
     ext = posixpath.splitext(name.lower())[1].lstrip(".")
     if ext not in SIGNATURES:
-        allowed = "、".join(sorted(SIGNATURES))
+        allowed = _("、").join(sorted(SIGNATURES))
         raise ValidationError(
             _("不支持的文件类型“%(ext)s”，允许：%(a)s") % {"ext": ext, "a": allowed}
         )

@@ -48,7 +48,7 @@ def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
     try:
         action()
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
     except (ServiceError, PermissionDenied) as exc:
         messages.error(request, str(exc) or _("您无权执行此操作。"))
     else:

@@ -87,7 +87,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     try:
         call(request, case)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
     except (ServiceError, PermissionDenied) as exc:
         messages.error(request, str(exc) or _("您无权执行此操作。"))
     else:

@@ -193,7 +193,7 @@ def validate_task_changes(changes: TaskChanges) -> None:
     errors: dict[str, str] = {}
     unknown = set(changes) - set(TaskChanges.__annotations__)
     if unknown:
-        errors["__all__"] = _("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))}
+        errors["__all__"] = _("未知字段：%(f)s") % {"f": _("、").join(sorted(unknown))}
     if "title" in changes and not changes["title"].strip():
         errors["title"] = _("重点任务名称不能为空。")
     if "weight" in changes and changes["weight"] < 0:
@@ -330,7 +330,12 @@ def annual_list_check(*, annual_list: AnnualList) -> list[CheckFailure]:
             ("criterion", not t.criterion.strip(), _("缺少完成标准")),
         ]
         failures.extend(
-            CheckFailure(t.pk, t.seq, field, f"{t.seq}. {t.title}：{msg}")
+            CheckFailure(
+                t.pk,
+                t.seq,
+                field,
+                _("%(seq)s. %(title)s：%(msg)s") % {"seq": t.seq, "title": t.title, "msg": msg},
+            )
             for field, bad, msg in missing
             if bad
         )

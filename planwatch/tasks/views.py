@@ -39,7 +39,7 @@ TASKS_PER_PAGE = 100
 
 def _refusal(request: HttpRequest, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
     else:
         messages.error(request, str(exc))
 

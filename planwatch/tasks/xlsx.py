@@ -129,7 +129,7 @@ class CellError:
         where = _("第 %(row)d 行") % {"row": self.row}
         if self.column:
             where += _(" %(col)s 列（%(header)s）") % {"col": self.column, "header": self.header}
-        return f"{where}：{self.message}"
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 class ImportFailed(ServiceError):

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.params.functions import Query
@@ -139,7 +140,7 @@ def service_errors() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from None
+        raise HttpError(422, _("；").join(exc.messages)) from None
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or "forbidden") from None
     except ServiceError as exc:
