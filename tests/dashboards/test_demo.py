@@ -2,14 +2,17 @@
 records every state change it simulates in the audit log (hash chain intact) and each
 report's review history (the same steps, times and actor as those events), refuses to run
 twice, shows the 演示数据 badge, and `--clear` removes exactly it — recording, not deleting,
-in the append-only log."""
+in the append-only log. The lead unit (牵头单位) of every demo task files its summary report
+(汇总) each period like a responsible unit, and its figure is the task's progress."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from statistics import fmean
 from typing import Any
 
 import pytest
@@ -17,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import models
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +32,7 @@ from planwatch.dashboards.models import DemoMarker
 from planwatch.plans.models import Plan
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
+from planwatch.supervision.lights import REPORTED, reported_progress
 from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.scheduled import supervise_ran_on
@@ -91,6 +96,9 @@ def test_load_mark_badge_refuse_clear(
     _check_audit_trail(max(loaded[AuditEvent], default=0))
     history = _check_review_history(max(loaded[AuditEvent], default=0))
     _check_report_page(planner, luzhou_reporter)
+    lead_reports = _check_lead_reports()
+    _check_lead_figures()
+    _check_lead_health(planner_user)
     logged = AuditEvent.objects.count()
     health = reporting_health_for(user=planner_user, today=date(2025, 10, 20))
     assert any(h.unchanged for h in health) and any(h.missing for h in health)
@@ -104,6 +112,7 @@ def test_load_mark_badge_refuse_clear(
     for model in MARKED:
         assert ids(model) == loaded[model], model
     _check_clear_recorded(logged)
+    assert not ProgressReport.objects.filter(pk__in=lead_reports).exists()
     assert not ReportTransition.objects.exists()  # gone with their reports (cascade)
     removed = AuditEvent.objects.get(action="demo.clear").new["removed"]
     assert removed["reports.reporttransition"] == history
@@ -219,6 +228,88 @@ def _check_report_page(planner: Client, luzhou_reporter: Client) -> None:
         when = timezone.localtime(step.created_at).strftime("%Y-%m-%d %H:%M")
         assert f"{when} {DEMO_USERNAME}：{label}" in page
     assert luzhou_reporter.get(url).status_code == 404
+
+
+def _lead_reports() -> models.QuerySet[ProgressReport]:
+    return ProgressReport.objects.filter(unit=F("task__lead_unit"))
+
+
+def _check_lead_reports() -> set[int]:
+    """The lead unit of (almost) every task of each list has filed summaries — late, missing
+    or without evidence at times, like the others — each with its history rows and audit
+    events, one for one per step. Returns the summaries' ids."""
+    lead = _lead_reports()
+    for alist in AnnualList.objects.filter(pk__in=marked(AnnualList)):
+        tasks = alist.tasks.count()
+        reported = lead.filter(task__annual_list=alist).values("task").distinct().count()
+        assert reported >= 0.9 * tasks > 0, alist
+    assert lead.filter(evidence__isnull=True).exists()
+    assert lead.filter(evidence__isnull=False).exists()
+    assert any(r.first_submitted_at and r.first_submitted_at.date() > r.due for r in lead)
+    ids = set(lead.values_list("pk", flat=True))
+    assert ids <= marked(ProgressReport)
+    history = Counter(
+        ReportTransition.objects.filter(report__in=ids).values_list("report_id", "to_status")
+    )
+    events = AuditEvent.objects.filter(
+        target_type="reports.progressreport", action__startswith="progress_report."
+    ).values_list("target_id", "action")
+    logged = Counter((int(t), a.removeprefix("progress_report.")) for t, a in events)
+    assert history == Counter({k: n for k, n in logged.items() if k[0] in ids and k[1] != "create"})
+    assert {t for t, a in logged if a == "create"} >= ids
+    return ids
+
+
+def _check_lead_figures() -> None:
+    """A summary is near the mean of the responsible units' figures for its period (a small
+    error of the lead's own, and rounding); a task's reported progress, and its stored light's,
+    is its lead's latest figure; a task is completed when its lead's latest accepted summary
+    says 100 % (the report service's precedence)."""
+    figures: dict[tuple[int, date], dict[int, float]] = defaultdict(dict)
+    rows = ProgressReport.objects.values_list("task_id", "period_start", "unit_id", "completion")
+    for task_id, start, unit_id, completion in rows:
+        figures[(task_id, start)][unit_id] = float(completion or 0)  # never None here
+    through = Task.responsible_units.through
+    units: dict[int, list[int]] = defaultdict(list)
+    for task_id, unit_id in through.objects.values_list("task_id", "orgunit_id"):
+        units[task_id].append(unit_id)
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in=marked(Task))}
+    compared = 0
+    for (task_id, _start), by_unit in figures.items():
+        lead, responsible = tasks[task_id].lead_unit_id, units[task_id]
+        if lead in by_unit and all(u in by_unit for u in responsible):
+            mean = fmean(by_unit[u] for u in responsible)
+            assert abs(by_unit[lead] - mean) <= 2.6, (task_id, by_unit)
+            compared += 1
+    assert compared > 1000
+    latest: dict[int, Decimal | None] = {}
+    accepted: dict[int, Decimal | None] = {}
+    for task_id, completion, status in (
+        _lead_reports()
+        .filter(status__in=REPORTED, is_current=True)
+        .order_by("period_start")
+        .values_list("task_id", "completion", "status")
+    ):
+        latest[task_id] = completion
+        if status == "accepted":
+            accepted[task_id] = completion
+    progress = reported_progress(tasks.values())
+    lights = dict(TaskLight.objects.values_list("task_id", "actual"))
+    assert len(latest) >= 0.9 * len(tasks)
+    assert all(progress[t] == lights[t] == figure for t, figure in latest.items())
+    for task_id, figure in accepted.items():
+        assert (tasks[task_id].status == "completed") == (figure == 100), task_id
+
+
+def _check_lead_health(planner_user: Any) -> None:
+    """Each lead department has a health row: reports due, not all missing, badged."""
+    leads = set(Task.objects.filter(pk__in=marked(Task)).values_list("lead_unit_id", flat=True))
+    health = reporting_health_for(user=planner_user, today=date(2025, 10, 20))
+    rows = [h for h in health if h.unit.pk in leads]
+    assert {h.unit.pk for h in rows} == leads
+    assert all(h.due > 0 and h.missing < h.due and h.submitted > 0 and h.demo for h in rows)
+    assert sum(h.missing for h in rows) and sum(h.late for h in rows)
+    assert sum(h.without_evidence for h in rows)
 
 
 def _check_clear_recorded(logged_before: int) -> None:
