@@ -6,8 +6,11 @@ The lists are drafted and issued by the real services (task_drafts_generate,
 annual_list_issue) in the name of a demo planner account; the simulated reports are written
 in bulk (tens of thousands of them: one service call each would take many minutes) with
 plausible progress — some late, some missing, some without evidence, some tasks behind or
-overdue. Lights are stored by the supervision job's own `lights_recompute`, cases opened by
-`case_open` and partly handed out by `case_assign`, all as of the simulated date `as_of`.
+overdue — by every reporting unit of each task (`reporting_units`): the responsible units,
+and the lead unit (牵头单位) with its summary (汇总), near the mean of their figures, which
+becomes the task's reported progress as on real data. Lights are stored by the supervision
+job's own `lights_recompute`, cases opened by `case_open` and partly handed out by
+`case_assign`, all as of the simulated date `as_of`.
 
 Every object created is listed in DemoMarker, so pages can badge it 演示数据 and
 `demo_clear` removes exactly it (and the notifications about it). Plans ingested for the demo
