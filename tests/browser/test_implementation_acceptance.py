@@ -20,7 +20,7 @@ from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.tasks.models import AnnualList, Task
 from tests.browser.conftest import PageErrors
-from tests.web.fixtures_personas import PASSWORD, make_user
+from tests.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -126,11 +126,11 @@ def test_list_report_review_and_supervision(
     base = live_server.url
     units = {u.code: u for u in OrgUnit.objects.all()}
     assert "zone:south-sichuan" in units
-    make_user("cn_planner", units, ("zone:south-sichuan", Role.PLANNER))
-    make_user("yb_reporter", units, ("511500", Role.REPORTER), email="yb@example.cn")
-    make_user("yb_reviewer", units, ("511500", Role.UNIT_REVIEWER))
-    make_user("lz_reporter", units, ("510500", Role.REPORTER))
-    make_user("cn_leader", units, ("zone:south-sichuan", Role.LEADER))
+    make_user("cn_planner", (units["zone:south-sichuan"], Role.PLANNER))
+    make_user("yb_reporter", (units["511500"], Role.REPORTER), email="yb@example.cn")
+    make_user("yb_reviewer", (units["511500"], Role.UNIT_REVIEWER))
+    make_user("lz_reporter", (units["510500"], Role.REPORTER))
+    make_user("cn_leader", (units["zone:south-sichuan"], Role.LEADER))
 
     task = _plan_the_list(page, base, tmp_path)
     screenshot("impl-list-issued")

@@ -10,7 +10,7 @@ import pytest
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from tests.browser.conftest import PageErrors
-from tests.web.fixtures_personas import PASSWORD, make_user
+from tests.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_log_in_and_out(
     screenshot: Any,
     page_errors: PageErrors,
 ) -> None:
-    make_user("yibin_browser", persona_units, ("511500", Role.REPORTER), first_name="宜宾填报")
+    make_user("yibin_browser", (persona_units["511500"], Role.REPORTER), first_name="宜宾填报")
     page.goto(f"{live_server.url}/accounts/login/")
     screenshot("login-form")
     log_in(page, live_server.url, "yibin_browser")
@@ -47,7 +47,7 @@ def test_log_in_and_out(
 def test_wrong_password_is_refused(
     page: Any, live_server: Any, persona_units: dict[str, OrgUnit]
 ) -> None:
-    make_user("luzhou_browser", persona_units, ("510500", Role.REPORTER))
+    make_user("luzhou_browser", (persona_units["510500"], Role.REPORTER))
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("登录名").fill("luzhou_browser")
     page.get_by_label("密码").fill("wrong-password")
@@ -66,7 +66,7 @@ def test_read_a_plan_and_search_it(
 ) -> None:
     """Logged in, open the 川南 plan from the home page, then search 成自宜高铁 and find the
     川南 box item that names it."""
-    make_user("yibin_reader", persona_units, ("511500", Role.REPORTER))
+    make_user("yibin_reader", (persona_units["511500"], Role.REPORTER))
     log_in(page, live_server.url, "yibin_reader")
     assert page.locator(".nav-user").inner_text() == "yibin_reader"
     cards = page.locator(".card")
@@ -105,8 +105,8 @@ def test_planner_creates_a_user_and_admin_reads_the_audit_log(
     screenshot: Any,
     page_errors: PageErrors,
 ) -> None:
-    make_user("chuannan_browser", persona_units, ("zone:south-sichuan", Role.PLANNER))
-    make_user("root_browser", persona_units, is_superuser=True, is_staff=True)
+    make_user("chuannan_browser", (persona_units["zone:south-sichuan"], Role.PLANNER))
+    make_user("root_browser", is_superuser=True, is_staff=True)
     log_in(page, live_server.url, "chuannan_browser")
     page.get_by_role("link", name="用户管理").click()
     screenshot("user-list")

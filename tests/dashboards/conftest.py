@@ -32,7 +32,7 @@ from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.models import TaskLight
 from planwatch.tasks.models import AnnualList, Task
-from tests.web.fixtures_personas import logged_in, make_user
+from tests.personas import logged_in, make_user
 
 TODAY = date(2024, 10, 20)
 
@@ -150,7 +150,7 @@ def board(orgunits: dict[str, OrgUnit]) -> Board:
 
 @pytest.fixture
 def chuannan_leader_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("cn_leader", persona_units, ("zone:south-sichuan", Role.LEADER))
+    return make_user("cn_leader", (persona_units["zone:south-sichuan"], Role.LEADER))
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def chuannan_leader(chuannan_leader_user: User) -> Client:
 
 @pytest.fixture
 def chengdu_leader_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("cd_leader", persona_units, ("zone:chengdu-plain", Role.LEADER))
+    return make_user("cd_leader", (persona_units["zone:chengdu-plain"], Role.LEADER))
 
 
 @pytest.fixture

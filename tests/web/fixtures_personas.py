@@ -19,28 +19,24 @@ pytest-django's meaning (the superuser account; `admin_client` is its client).
 
 The organisation units come from the reference-data fixture `orgunits` when it is present;
 otherwise the few units the personas need are created here, with the same codes and paths.
+The accounts and clients are made with tests/personas.py, as in every test folder.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db.models import Max, QuerySet
 from django.test import Client
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.models import Membership
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-
-PASSWORD = "Shu-dao-nan-2021"
+from tests.personas import logged_in, make_user
 
 # code, name, kind, parent code
 _UNITS: list[tuple[str, str, str, str | None]] = [
@@ -72,34 +68,12 @@ def persona_units(request: pytest.FixtureRequest, db: None) -> dict[str, OrgUnit
     return units
 
 
-@functools.cache
-def _password_hash() -> str:
-    # Hashed once per run with the first configured hasher (argon2): hashing is slow on purpose.
-    return make_password(PASSWORD)
-
-
 @pytest.fixture
 def new_audit_events(persona_units: dict[str, OrgUnit]) -> Callable[[], QuerySet[AuditEvent]]:
     """Audit events written since the test began, oldest first (loading the reference data
     for the session writes events of its own)."""
     start = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
     return lambda: AuditEvent.objects.filter(id__gt=start).order_by("id")
-
-
-def make_user(
-    username: str, units: dict[str, OrgUnit], *grants: tuple[str, Role], **extra: Any
-) -> User:
-    """An account with `grants` ((unit code, role), …) and the known test password."""
-    user = User.objects.create(username=username, password=_password_hash(), **extra)
-    for code, role in grants:
-        Membership.objects.create(user=user, org_unit=units[code], role=role)
-    return user
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -109,7 +83,7 @@ def anon() -> Client:
 
 @pytest.fixture
 def planner_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("planner", persona_units, ("510000", Role.PLANNER), first_name="省规划处")
+    return make_user("planner", (persona_units["510000"], Role.PLANNER), first_name="省规划处")
 
 
 @pytest.fixture
@@ -119,7 +93,7 @@ def planner(planner_user: User) -> Client:
 
 @pytest.fixture
 def chuannan_planner_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("chuannan_planner", persona_units, ("zone:south-sichuan", Role.PLANNER))
+    return make_user("chuannan_planner", (persona_units["zone:south-sichuan"], Role.PLANNER))
 
 
 @pytest.fixture
@@ -129,7 +103,7 @@ def chuannan_planner(chuannan_planner_user: User) -> Client:
 
 @pytest.fixture
 def leader_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("leader", persona_units, ("510000", Role.LEADER))
+    return make_user("leader", (persona_units["510000"], Role.LEADER))
 
 
 @pytest.fixture
@@ -139,7 +113,7 @@ def leader(leader_user: User) -> Client:
 
 @pytest.fixture
 def yibin_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("yibin_reporter", persona_units, ("511500", Role.REPORTER))
+    return make_user("yibin_reporter", (persona_units["511500"], Role.REPORTER))
 
 
 @pytest.fixture
@@ -149,7 +123,7 @@ def yibin_reporter(yibin_reporter_user: User) -> Client:
 
 @pytest.fixture
 def yibin_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("yibin_reviewer", persona_units, ("511500", Role.UNIT_REVIEWER))
+    return make_user("yibin_reviewer", (persona_units["511500"], Role.UNIT_REVIEWER))
 
 
 @pytest.fixture
@@ -159,7 +133,7 @@ def yibin_reviewer(yibin_reviewer_user: User) -> Client:
 
 @pytest.fixture
 def luzhou_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("luzhou_reporter", persona_units, ("510500", Role.REPORTER))
+    return make_user("luzhou_reporter", (persona_units["510500"], Role.REPORTER))
 
 
 @pytest.fixture
@@ -170,7 +144,7 @@ def luzhou_reporter(luzhou_reporter_user: User) -> Client:
 @pytest.fixture
 def admin_user(persona_units: dict[str, OrgUnit]) -> User:
     """The superuser (overrides pytest-django's fixture of the same name and meaning)."""
-    return make_user("admin", persona_units, is_superuser=True, is_staff=True)
+    return make_user("admin", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from planwatch.accounts.permissions import (
     units_for,
 )
 from planwatch.orgunits.models import OrgUnit
-from tests.web.fixtures_personas import make_user
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +161,13 @@ def test_who_manages_whom(
     assert not can_manage_user(planner_user, admin_user)
     assert not can_manage_user(yibin_reporter_user, luzhou_reporter_user)
     # a user with one role outside the planner's scope is out of reach entirely
-    both = make_user("both", persona_units, ("511500", Role.REPORTER), ("510100", Role.REPORTER))
+    both = make_user(
+        "both", (persona_units["511500"], Role.REPORTER), (persona_units["510100"], Role.REPORTER)
+    )
     assert not can_manage_user(chuannan_planner_user, both)
     # an account without any role is left to the administrators
-    bare = make_user("bare", persona_units)
+    bare = make_user("bare")
     assert not can_manage_user(planner_user, bare)
-    admin_role = make_user("sysadmin", persona_units, ("510000", Role.ADMIN))
+    admin_role = make_user("sysadmin", (persona_units["510000"], Role.ADMIN))
     assert is_admin(admin_role) and can_manage_user(admin_role, bare)
     assert not can_manage_user(admin_role, admin_user)

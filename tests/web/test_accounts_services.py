@@ -13,7 +13,7 @@ from planwatch.accounts.models import Membership
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_verify
 from planwatch.orgunits.models import OrgUnit
-from tests.web.fixtures_personas import PASSWORD, make_user
+from tests.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +262,7 @@ def test_password_reset_by_a_manager(
 
 
 def test_a_failed_service_leaves_no_audit_event(persona_units: Units) -> None:
-    make_user("taken", persona_units)
+    make_user("taken")
     with pytest.raises(ValidationError):
         services.user_create(actor=None, username="TAKEN", password=GOOD_PASSWORD)
     assert events().count() == 0

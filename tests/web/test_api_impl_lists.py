@@ -24,7 +24,7 @@ from planwatch.tasks.models import AnnualList
 from planwatch.tasks.services import task_drafts_generate
 from planwatch.tasks.snapshots import task_snapshot
 from planwatch.tasks.xlsx import EXTRA_HEADERS, HEADERS
-from tests.web.fixtures_personas import logged_in, make_user
+from tests.personas import logged_in, make_user
 from tests.web.test_api_impl_evidence import conforms, real_pdf
 from tests.web.test_api_implementation import World, world
 
@@ -45,7 +45,7 @@ def draft_list(world: World, planner_user: User) -> AnnualList:
 @pytest.fixture
 def panxi_planner(persona_units: dict[str, OrgUnit]) -> Client:
     """A planner of another zone (成都平原), who does not plan the 川南 plan."""
-    return logged_in(make_user("cd_planner", persona_units, ("zone:chengdu-plain", Role.PLANNER)))
+    return logged_in(make_user("cd_planner", (persona_units["zone:chengdu-plain"], Role.PLANNER)))
 
 
 def post_json(client: Client, url: str, body: dict[str, Any], status: int) -> Any:

@@ -42,8 +42,8 @@ from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, task_drafts_generate, task_update
 from tests.implementation import factories as f
+from tests.personas import make_user
 from tests.web.api_schema import check, document
-from tests.web.fixtures_personas import make_user
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -429,7 +429,7 @@ def test_schemathesis_finds_no_server_error(
     """Planner, 宜宾 reporter and anonymous callers in turn, against the world's data."""
     schema = schemathesis.openapi.from_dict(document())
     operation = next(op.ok() for op in schema.get_all_operations() if op.ok().label == label)
-    reporter = make_user("yb2", {"511500": world.yibin_report.unit}, ("511500", Role.REPORTER))
+    reporter = make_user("yb2", (world.yibin_report.unit, Role.REPORTER))
     secrets = [
         api_token_create(user=user, name="schemathesis", actor=None)[1]
         for user in (planner_user, reporter)

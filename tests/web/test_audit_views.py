@@ -16,7 +16,7 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_record
 from planwatch.orgunits.models import OrgUnit
-from tests.web.fixtures_personas import make_user
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/audit/"
@@ -39,7 +39,7 @@ def test_everyone_but_administrators_is_refused(
 
 
 def test_admin_role_holder_may_read_it(persona_units: dict[str, OrgUnit]) -> None:
-    sysadmin = make_user("sysadmin", persona_units, ("510000", Role.ADMIN))
+    sysadmin = make_user("sysadmin", (persona_units["510000"], Role.ADMIN))
     client = Client()
     client.force_login(sysadmin)
     assert client.get(URL).status_code == 200
