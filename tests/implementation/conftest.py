@@ -1,5 +1,18 @@
 """Fixtures of the implementation tests: the unit tree slice, the 川南 plan and the personas
-(a 川南 planner, a 攀西 planner, 宜宾 reporter and reviewer, a 泸州 reporter, a 川南 leader)."""
+on that slice, made with tests/personas.py. Each persona fixture is an account (`*_user`), as
+in tests/web; the shared client fixtures of the same persona (`planner`, `yibin_reporter`, …)
+log these accounts in.
+
+| fixture                | role          | on         | username    |
+|------------------------|---------------|------------|-------------|
+| `planner_user`         | planner       | 川南经济区  | planner_cn  |
+| `panxi_planner_user`   | planner       | 攀西经济区  | planner_px  |
+| `yibin_reporter_user`  | reporter      | 宜宾市      | yb_reporter |
+| `yibin_reviewer_user`  | unit_reviewer | 宜宾市      | yb_reviewer |
+| `luzhou_reporter_user` | reporter      | 泸州市      | lz_reporter |
+| `luzhou_reviewer_user` | unit_reviewer | 泸州市      | lz_reviewer |
+| `leader_user`          | leader        | 川南经济区  | leader_cn   |
+"""
 
 from __future__ import annotations
 
@@ -7,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from planwatch.accounts.choices import Role
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList
 from tests.implementation import factories as f
+from tests.personas import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -30,41 +45,41 @@ def plan(units: f.Units) -> Plan:
 
 
 @pytest.fixture
-def planner(units: f.Units) -> Any:
-    return f.make_user("planner_cn", Role.PLANNER, units.chuannan)
+def planner_user(units: f.Units) -> User:
+    return make_user("planner_cn", (units.chuannan, Role.PLANNER))
 
 
 @pytest.fixture
-def panxi_planner(units: f.Units) -> Any:
-    return f.make_user("planner_px", Role.PLANNER, units.panxi)
+def panxi_planner_user(units: f.Units) -> User:
+    return make_user("planner_px", (units.panxi, Role.PLANNER))
 
 
 @pytest.fixture
-def yibin_reporter(units: f.Units) -> Any:
-    return f.make_user("yb_reporter", Role.REPORTER, units.yibin)
+def yibin_reporter_user(units: f.Units) -> User:
+    return make_user("yb_reporter", (units.yibin, Role.REPORTER))
 
 
 @pytest.fixture
-def yibin_reviewer(units: f.Units) -> Any:
-    return f.make_user("yb_reviewer", Role.UNIT_REVIEWER, units.yibin)
+def yibin_reviewer_user(units: f.Units) -> User:
+    return make_user("yb_reviewer", (units.yibin, Role.UNIT_REVIEWER))
 
 
 @pytest.fixture
-def luzhou_reporter(units: f.Units) -> Any:
-    return f.make_user("lz_reporter", Role.REPORTER, units.luzhou)
+def luzhou_reporter_user(units: f.Units) -> User:
+    return make_user("lz_reporter", (units.luzhou, Role.REPORTER))
 
 
 @pytest.fixture
-def luzhou_reviewer(units: f.Units) -> Any:
-    return f.make_user("lz_reviewer", Role.UNIT_REVIEWER, units.luzhou)
+def luzhou_reviewer_user(units: f.Units) -> User:
+    return make_user("lz_reviewer", (units.luzhou, Role.UNIT_REVIEWER))
 
 
 @pytest.fixture
-def leader(units: f.Units) -> Any:
-    return f.make_user("leader_cn", Role.LEADER, units.chuannan)
+def leader_user(units: f.Units) -> User:
+    return make_user("leader_cn", (units.chuannan, Role.LEADER))
 
 
 @pytest.fixture
-def issued(plan: Plan, planner: Any, units: f.Units) -> AnnualList:
+def issued(plan: Plan, planner_user: User, units: f.Units) -> AnnualList:
     """The 2024 list of the 川南 plan, complete and issued (quarterly reporting)."""
-    return f.issued_list(plan, planner, units)
+    return f.issued_list(plan, planner_user, units)

@@ -1,6 +1,6 @@
-"""Small factories for the plan → task → report graph (until the shared fixtures of
-tests/web exist): a slice of the OrgUnit tree, personas, and a 川南 plan with chapters,
-provisions and a 专栏."""
+"""Small factories for the plan → task → report graph: a slice of the OrgUnit tree and a 川南
+plan with chapters, provisions and a 专栏. Personas on these units are made with
+tests/personas.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
-from planwatch.accounts.choices import Role
-from planwatch.accounts.models import Membership
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
@@ -86,15 +82,6 @@ def make_units() -> Units:
         transport=depts["dept:transport"],
         ecology=depts["dept:ecology"],
     )
-
-
-def make_user(username: str, role: Role | None = None, org_unit: OrgUnit | None = None) -> Any:
-    user = get_user_model().objects.create_user(
-        username=username, password=None, email=f"{username}@example.cn"
-    )
-    if role is not None and org_unit is not None:
-        Membership.objects.create(user=user, org_unit=org_unit, role=role)
-    return user
 
 
 class NodeMaker:

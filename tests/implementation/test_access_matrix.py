@@ -34,6 +34,7 @@ from planwatch.supervision.services import case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
 from tests.implementation import factories as f
+from tests.personas import logged_in, make_user
 
 NAMESPACES = ("tasks", "reports", "supervision", "dashboards")
 DENIED = {403, 404}
@@ -224,53 +225,53 @@ def world(
     issued: AnnualList,
     units: f.Units,
     plan: Any,
-    planner: Any,
-    panxi_planner: Any,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reporter: Any,
-    luzhou_reviewer: Any,
-    leader: Any,
+    planner_user: Any,
+    panxi_planner_user: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reporter_user: Any,
+    luzhou_reviewer_user: Any,
+    leader_user: Any,
 ) -> World:
     task = issued.tasks.order_by("seq").first()
     assert task is not None
-    annual_list_reopen(annual_list=issued, actor=planner, reason="调整")
-    task_update(task=task, actor=planner, changes={"responsible_units": [units.yibin]})
-    annual_list_issue(annual_list=issued, actor=planner)
+    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
+    task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
+    annual_list_issue(annual_list=issued, actor=planner_user)
     task.refresh_from_db()
     report = progress_report_start(
-        task=task, unit=units.yibin, period_start=date(2024, 1, 1), actor=yibin_reporter
+        task=task, unit=units.yibin, period_start=date(2024, 1, 1), actor=yibin_reporter_user
     )
     report = progress_report_update(
         report=report,
-        actor=yibin_reporter,
+        actor=yibin_reporter_user,
         version=report.version,
         completion=40,
         progress_status="in_progress",
         narrative="按计划推进",
     )
     evidence = evidence_add(
-        report=report, actor=yibin_reporter, name="进展.pdf", content=io.BytesIO(PDF)
+        report=report, actor=yibin_reporter_user, name="进展.pdf", content=io.BytesIO(PDF)
     )
-    case, _created = case_open(task=task, light="red", reason="逾期未完成", actor=planner)
+    case, _created = case_open(task=task, light="red", reason="逾期未完成", actor=planner_user)
     [notification] = notification_send(
-        recipients=[yibin_reporter],
+        recipients=[yibin_reporter_user],
         kind="remind.report",
         key=f"matrix:{task.pk}",
         title=f"催办：{task.title}",
         body="尚未报送",
         now=timezone.now(),
     )
-    province_planner = f.make_user("planner_sc", Role.PLANNER, units.province)
+    province_planner = make_user("planner_sc", (units.province, Role.PLANNER))
     users = {
-        "planner": planner,
-        "panxi_planner": panxi_planner,
+        "planner": planner_user,
+        "panxi_planner": panxi_planner_user,
         "province_planner": province_planner,
-        "yibin_reporter": yibin_reporter,
-        "yibin_reviewer": yibin_reviewer,
-        "luzhou_reporter": luzhou_reporter,
-        "luzhou_reviewer": luzhou_reviewer,
-        "leader": leader,
+        "yibin_reporter": yibin_reporter_user,
+        "yibin_reviewer": yibin_reviewer_user,
+        "luzhou_reporter": luzhou_reporter_user,
+        "luzhou_reviewer": luzhou_reviewer_user,
+        "leader": leader_user,
     }
     return World(units, plan, issued, task, report, evidence, case, notification, users)
 
@@ -283,10 +284,7 @@ def _request(client: Client, page: Page, w: World) -> Any:
 
 
 def _client(user: Any | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+    return Client() if user is None else logged_in(user)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])

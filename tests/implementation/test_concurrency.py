@@ -22,7 +22,8 @@ from planwatch.reports.services import (
 )
 from planwatch.tasks.models import AnnualList
 from planwatch.tasks.workflow import ConcurrentUpdate
-from tests.implementation.factories import Units, make_user
+from tests.implementation.factories import Units
+from tests.personas import make_user
 
 pytestmark = [
     pytest.mark.postgres,
@@ -74,13 +75,13 @@ APPS = [
 
 @pytest.mark.django_db(transaction=True, available_apps=APPS)
 def test_simultaneous_edits_and_reviews(
-    issued: AnnualList, units: Units, yibin_reporter: Any, yibin_reviewer: Any
+    issued: AnnualList, units: Units, yibin_reporter_user: Any, yibin_reviewer_user: Any
 ) -> None:
-    colleague = make_user("yb_reporter2", "reporter", units.yibin)  # type: ignore[arg-type]
-    other_reviewer = make_user("yb_reviewer2", "unit_reviewer", units.yibin)  # type: ignore[arg-type]
+    colleague = make_user("yb_reporter2", (units.yibin, "reporter"))  # type: ignore[arg-type]
+    other_reviewer = make_user("yb_reviewer2", (units.yibin, "unit_reviewer"))  # type: ignore[arg-type]
     task = issued.tasks.get(seq=1)
     report = progress_report_start(
-        task=task, unit=units.yibin, period_start=date(2024, 1, 1), actor=yibin_reporter
+        task=task, unit=units.yibin, period_start=date(2024, 1, 1), actor=yibin_reporter_user
     )
     opened = report.version
 
@@ -95,17 +96,17 @@ def test_simultaneous_edits_and_reviews(
             narrative=text,
         )
 
-    results = _race(edit(yibin_reporter, "甲"), edit(colleague, "乙"))
+    results = _race(edit(yibin_reporter_user, "甲"), edit(colleague, "乙"))
     assert sorted(results) == ["conflict", "ok"]
     report.refresh_from_db()
     assert report.narrative == ("甲" if results[0] == "ok" else "乙")
     assert report.version == opened + 1
 
-    progress_report_submit(report=report, actor=yibin_reporter)
+    progress_report_submit(report=report, actor=yibin_reporter_user)
     first = ProgressReport.objects.get(pk=report.pk)
     second = ProgressReport.objects.get(pk=report.pk)
     results = _race(
-        lambda: progress_report_approve(report=first, actor=yibin_reviewer),
+        lambda: progress_report_approve(report=first, actor=yibin_reviewer_user),
         lambda: progress_report_return(report=second, actor=other_reviewer, reason="不全"),
     )
     assert sorted(results) == ["conflict", "ok"]

@@ -26,6 +26,7 @@ from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from tests.implementation.factories import Units
+from tests.personas import logged_in
 
 BADGE = 'class="demo-badge"'
 
@@ -33,12 +34,6 @@ BADGE = 'class="demo-badge"'
 def _mark(obj: models.Model) -> None:
     ct = ContentType.objects.get_for_model(type(obj))
     DemoMarker.objects.create(content_type=ct, object_id=obj.pk)
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _row(html: str, href: str) -> str:
@@ -73,13 +68,13 @@ def demo_and_real(issued: AnnualList) -> tuple[Task, Task]:
 
 
 def test_task_list_badges_demo_tasks_only(
-    demo_and_real: tuple[Task, Task], planner: Any, django_assert_max_num_queries: Any
+    demo_and_real: tuple[Task, Task], planner_user: Any, django_assert_max_num_queries: Any
 ) -> None:
     demo, real = demo_and_real
-    html = _client(planner).get(reverse("tasks:task_list")).content.decode()
+    html = logged_in(planner_user).get(reverse("tasks:task_list")).content.decode()
     _assert_row_badges(html, f"/tasks/{demo.pk}/", f"/tasks/{real.pk}/")
     _mark(real)  # more demo rows cost no more queries
-    client = _client(planner)
+    client = logged_in(planner_user)
     client.get(reverse("tasks:task_list"))
     with django_assert_max_num_queries(30) as captured:
         html = client.get(reverse("tasks:task_list")).content.decode()
@@ -87,18 +82,18 @@ def test_task_list_badges_demo_tasks_only(
     assert sum("dashboards_demomarker" in q["sql"] for q in captured.captured_queries) == 1
 
 
-def test_task_detail_badge(demo_and_real: tuple[Task, Task], planner: Any) -> None:
+def test_task_detail_badge(demo_and_real: tuple[Task, Task], planner_user: Any) -> None:
     demo, real = demo_and_real
-    client = _client(planner)
+    client = logged_in(planner_user)
     assert BADGE in client.get(reverse("tasks:task_detail", args=[demo.pk])).content.decode()
     assert BADGE not in client.get(reverse("tasks:task_detail", args=[real.pk])).content.decode()
 
 
 def test_annual_list_pages_badge_demo_lists_and_tasks(
-    demo_and_real: tuple[Task, Task], issued: AnnualList, planner: Any
+    demo_and_real: tuple[Task, Task], issued: AnnualList, planner_user: Any
 ) -> None:
     demo, real = demo_and_real
-    client = _client(planner)
+    client = logged_in(planner_user)
     detail = reverse("tasks:list_detail", args=[issued.pk])
     html = client.get(detail).content.decode()
     _assert_row_badges(html, f"/tasks/{demo.pk}/", f"/tasks/{real.pk}/")
@@ -113,13 +108,16 @@ def test_annual_list_pages_badge_demo_lists_and_tasks(
 
 
 def test_report_pages_badge_demo_reports(
-    demo_and_real: tuple[Task, Task], units: Units, yibin_reporter: Any, yibin_reviewer: Any
+    demo_and_real: tuple[Task, Task],
+    units: Units,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
 ) -> None:
     demo_task, real_task = demo_and_real
-    demo = _report(demo_task, units.yibin, yibin_reporter)
-    real = _report(real_task, units.yibin, yibin_reporter)
+    demo = _report(demo_task, units.yibin, yibin_reporter_user)
+    real = _report(real_task, units.yibin, yibin_reporter_user)
     _mark(demo)
-    client = _client(yibin_reviewer)
+    client = logged_in(yibin_reviewer_user)
     demo_url = reverse("reports:report_detail", args=[demo.pk])
     real_url = reverse("reports:report_detail", args=[real.pk])
     html = client.get(reverse("reports:review_queue")).content.decode()
@@ -128,14 +126,14 @@ def test_report_pages_badge_demo_reports(
     assert BADGE not in client.get(real_url).content.decode()
 
 
-def test_case_pages_badge_demo_cases(demo_and_real: tuple[Task, Task], planner: Any) -> None:
+def test_case_pages_badge_demo_cases(demo_and_real: tuple[Task, Task], planner_user: Any) -> None:
     demo_task, real_task = demo_and_real
-    demo, _ = case_open(task=demo_task, light="red", reason="逾期", actor=planner)
-    real, _ = case_open(task=real_task, light="red", reason="逾期", actor=planner)
+    demo, _ = case_open(task=demo_task, light="red", reason="逾期", actor=planner_user)
+    real, _ = case_open(task=real_task, light="red", reason="逾期", actor=planner_user)
     assert isinstance(demo, SupervisionCase)
     DemoMarker.objects.all().delete()  # only the case is demo here, not its task
     _mark(demo)
-    client = _client(planner)
+    client = logged_in(planner_user)
     demo_url = reverse("supervision:case_detail", args=[demo.pk])
     real_url = reverse("supervision:case_detail", args=[real.pk])
     html = client.get(reverse("supervision:case_list")).content.decode()
@@ -170,9 +168,9 @@ def _notes_of(user: Any, kind: str, about: str) -> list[Notification]:
 def test_notifications_badge_demo_cases_and_reports(
     demo_and_real: tuple[Task, Task],
     units: Units,
-    planner: Any,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
+    planner_user: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     """交办 of a demo case and the review step of a demo report are badged for the unit's
@@ -180,23 +178,27 @@ def test_notifications_badge_demo_cases_and_reports(
     demo_task, real_task = demo_and_real
     cases = []
     for task in (demo_task, real_task):
-        case, _ = case_open(task=task, light="red", reason="逾期", actor=planner)
-        case_assign(case=case, actor=planner, today=date(2024, 4, 10), unit=units.yibin)
+        case, _ = case_open(task=task, light="red", reason="逾期", actor=planner_user)
+        case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
         cases.append(case)
-    reports = [_report(t, units.yibin, yibin_reporter) for t in (demo_task, real_task)]
+    reports = [_report(t, units.yibin, yibin_reporter_user) for t in (demo_task, real_task)]
     DemoMarker.objects.all().delete()  # the case and the report are demo, their tasks not
     _mark(cases[0])
     _mark(reports[0])
-    html = _client(yibin_reviewer).get(reverse("supervision:notification_list")).content.decode()
-    demo = _notes_of(yibin_reviewer, "case.assigned", f"case:{cases[0].pk}:")
-    demo += _notes_of(yibin_reviewer, "report.submitted", f"report:{reports[0].pk}:")
-    real = _notes_of(yibin_reviewer, "case.assigned", f"case:{cases[1].pk}:")
-    real += _notes_of(yibin_reviewer, "report.submitted", f"report:{reports[1].pk}:")
+    html = (
+        logged_in(yibin_reviewer_user)
+        .get(reverse("supervision:notification_list"))
+        .content.decode()
+    )
+    demo = _notes_of(yibin_reviewer_user, "case.assigned", f"case:{cases[0].pk}:")
+    demo += _notes_of(yibin_reviewer_user, "report.submitted", f"report:{reports[0].pk}:")
+    real = _notes_of(yibin_reviewer_user, "case.assigned", f"case:{cases[1].pk}:")
+    real += _notes_of(yibin_reviewer_user, "report.submitted", f"report:{reports[1].pk}:")
     assert len(demo) == len(real) == 2
     _assert_note_badges(html, demo, real)
 
     _mark(cases[1])  # more demo rows cost no more queries: one DemoMarker query per page
-    client = _client(yibin_reviewer)
+    client = logged_in(yibin_reviewer_user)
     client.get(reverse("supervision:notification_list"))
     with django_assert_max_num_queries(20) as captured:
         html = client.get(reverse("supervision:notification_list")).content.decode()
@@ -207,41 +209,45 @@ def test_notifications_badge_demo_cases_and_reports(
 def test_notifications_badge_reminders_and_escalations_about_demo(
     demo_and_real: tuple[Task, Task],
     units: Units,
-    planner: Any,
-    leader: Any,
-    yibin_reporter: Any,
+    planner_user: Any,
+    leader_user: Any,
+    yibin_reporter_user: Any,
 ) -> None:
     """催办 of a demo task's report and the escalation of a demo case (sent by the real
     supervision job, so not demo-marked themselves) carry the badge; those of real ones not."""
     demo_task, real_task = demo_and_real
     supervise_run(today=date(2024, 4, 3), now=NOW)  # Q1 reports due 4月5日: 催办
-    html = _client(yibin_reporter).get(reverse("supervision:notification_list")).content.decode()
-    demo = _notes_of(yibin_reporter, "remind.report", f"remind:report:{demo_task.pk}:")
-    real = _notes_of(yibin_reporter, "remind.report", f"remind:report:{real_task.pk}:")
+    html = (
+        logged_in(yibin_reporter_user)
+        .get(reverse("supervision:notification_list"))
+        .content.decode()
+    )
+    demo = _notes_of(yibin_reporter_user, "remind.report", f"remind:report:{demo_task.pk}:")
+    real = _notes_of(yibin_reporter_user, "remind.report", f"remind:report:{real_task.pk}:")
     _assert_note_badges(html, demo, real)
 
     cases = []
     for task in (demo_task, real_task):
-        case, _ = case_open(task=task, light="yellow", reason="滞后", actor=planner)
-        case_assign(case=case, actor=planner, today=date(2024, 4, 10), unit=units.yibin)
+        case, _ = case_open(task=task, light="yellow", reason="滞后", actor=planner_user)
+        case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
         cases.append(case)
     DemoMarker.objects.all().delete()
     _mark(cases[0])
     supervise_run(today=date(2024, 4, 14), now=NOW)  # not acknowledged in time: escalated
-    html = _client(leader).get(reverse("supervision:notification_list")).content.decode()
-    demo = _notes_of(leader, "case.escalated", f"case:{cases[0].pk}:")
-    real = _notes_of(leader, "case.escalated", f"case:{cases[1].pk}:")
+    html = logged_in(leader_user).get(reverse("supervision:notification_list")).content.decode()
+    demo = _notes_of(leader_user, "case.escalated", f"case:{cases[0].pk}:")
+    real = _notes_of(leader_user, "case.escalated", f"case:{cases[1].pk}:")
     _assert_note_badges(html, demo, real)
 
 
 def test_notifications_sent_by_the_demo_are_badged(
-    issued: AnnualList, yibin_reporter: Any, luzhou_reporter: Any
+    issued: AnnualList, yibin_reporter_user: Any, luzhou_reporter_user: Any
 ) -> None:
     """A notification the demo sent is badged even when what it is about is not marked;
     nobody sees another person's notifications, and the page needs a login."""
     notes = [
         notification_send(
-            recipients=[yibin_reporter],
+            recipients=[yibin_reporter_user],
             kind="case.assigned",
             key=f"case:{9000 + i}:assigned",
             title=f"督办交办：任务{i}",
@@ -252,8 +258,10 @@ def test_notifications_sent_by_the_demo_are_badged(
     ]
     _mark(notes[0])
     url = reverse("supervision:notification_list")
-    _assert_note_badges(_client(yibin_reporter).get(url).content.decode(), notes[:1], notes[1:])
-    other = _client(luzhou_reporter).get(url).content.decode()
+    _assert_note_badges(
+        logged_in(yibin_reporter_user).get(url).content.decode(), notes[:1], notes[1:]
+    )
+    other = logged_in(luzhou_reporter_user).get(url).content.decode()
     assert "督办交办" not in other and BADGE not in other
     response = Client().get(url)
     assert response.status_code == 302 and "login" in response["Location"]

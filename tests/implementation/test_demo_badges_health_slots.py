@@ -26,6 +26,7 @@ from planwatch.reports.services import (
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
 from tests.implementation.factories import Units
+from tests.personas import logged_in
 
 BADGE = 'class="demo-badge"'
 
@@ -33,12 +34,6 @@ BADGE = 'class="demo-badge"'
 def _mark(obj: models.Model) -> None:
     ct = ContentType.objects.get_for_model(type(obj))
     DemoMarker.objects.create(content_type=ct, object_id=obj.pk)
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _rows(html: str) -> list[str]:
@@ -71,14 +66,14 @@ def _demomarker_queries(captured: Any) -> int:
 
 @pytest.fixture
 def slot_reports(
-    issued: AnnualList, units: Units, yibin_reporter: Any, luzhou_reporter: Any
+    issued: AnnualList, units: Units, yibin_reporter_user: Any, luzhou_reporter_user: Any
 ) -> dict[str, ProgressReport]:
     """Reports on task 1: 宜宾 Q1 (demo) and Q2 (real), 泸州 Q1 (demo)."""
     task = issued.tasks.get(seq=1)
     made = {
-        "yb_q1": _report(task, units.yibin, yibin_reporter, date(2024, 1, 1)),
-        "yb_q2": _report(task, units.yibin, yibin_reporter, date(2024, 4, 1)),
-        "lz_q1": _report(task, units.luzhou, luzhou_reporter, date(2024, 1, 1)),
+        "yb_q1": _report(task, units.yibin, yibin_reporter_user, date(2024, 1, 1)),
+        "yb_q2": _report(task, units.yibin, yibin_reporter_user, date(2024, 4, 1)),
+        "lz_q1": _report(task, units.luzhou, luzhou_reporter_user, date(2024, 1, 1)),
     }
     _mark(made["yb_q1"])
     _mark(made["lz_q1"])
@@ -90,10 +85,10 @@ def _link(report: ProgressReport) -> str:
 
 
 def test_task_page_badges_the_demo_report_slots(
-    slot_reports: dict[str, ProgressReport], planner: Any, django_assert_max_num_queries: Any
+    slot_reports: dict[str, ProgressReport], planner_user: Any, django_assert_max_num_queries: Any
 ) -> None:
     task = slot_reports["yb_q1"].task
-    client = _client(planner)
+    client = logged_in(planner_user)
     url = reverse("tasks:task_detail", args=[task.pk])
     html = client.get(url).content.decode()
     assert BADGE in _row_with(html, _link(slot_reports["yb_q1"]))
@@ -112,10 +107,10 @@ def test_task_page_badges_the_demo_report_slots(
 
 
 def test_task_page_shows_a_reporter_only_their_units_demo_slots(
-    slot_reports: dict[str, ProgressReport], yibin_reporter: Any
+    slot_reports: dict[str, ProgressReport], yibin_reporter_user: Any
 ) -> None:
     html = (
-        _client(yibin_reporter)
+        logged_in(yibin_reporter_user)
         .get(reverse("tasks:task_detail", args=[slot_reports["yb_q1"].task_id]))
         .content.decode()
     )
@@ -125,31 +120,31 @@ def test_task_page_shows_a_reporter_only_their_units_demo_slots(
 
 
 def test_task_page_of_another_zone_is_not_shown(
-    slot_reports: dict[str, ProgressReport], panxi_planner: Any
+    slot_reports: dict[str, ProgressReport], panxi_planner_user: Any
 ) -> None:
     url = reverse("tasks:task_detail", args=[slot_reports["yb_q1"].task_id])
-    assert _client(panxi_planner).get(url).status_code == 404
+    assert logged_in(panxi_planner_user).get(url).status_code == 404
 
 
 # The reporting-health table
 
 
 @pytest.fixture
-def demo_task(issued: AnnualList, planner: Any, units: Units) -> Task:
+def demo_task(issued: AnnualList, planner_user: Any, units: Units) -> Task:
     """Task 1 made a demo task, led by 省交通运输厅 with 宜宾 alone responsible."""
     task = issued.tasks.get(seq=1)
-    annual_list_reopen(annual_list=issued, actor=planner, reason="调整")
-    task_update(task=task, actor=planner, changes={"responsible_units": [units.yibin]})
-    annual_list_issue(annual_list=issued, actor=planner)
+    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
+    task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
+    annual_list_issue(annual_list=issued, actor=planner_user)
     assert task.lead_unit == units.transport
     _mark(task)
     return task
 
 
 def test_health_rows_of_units_reporting_on_demo_tasks_are_flagged(
-    demo_task: Task, planner: Any, units: Units
+    demo_task: Task, planner_user: Any, units: Units
 ) -> None:
-    table = reporting_health_for(user=planner, today=date(2024, 7, 20))
+    table = reporting_health_for(user=planner_user, today=date(2024, 7, 20))
     flagged = {h.unit for h in table if h.demo}
     # 宜宾 and the lead unit report on the demo task; 泸州, 省生态环境厅 and 省发展改革委
     # report only on real ones.
@@ -158,9 +153,9 @@ def test_health_rows_of_units_reporting_on_demo_tasks_are_flagged(
 
 
 def test_health_page_badges_demo_rows_and_the_table(
-    demo_task: Task, planner: Any, units: Units, django_assert_max_num_queries: Any
+    demo_task: Task, planner_user: Any, units: Units, django_assert_max_num_queries: Any
 ) -> None:
-    client = _client(planner)
+    client = logged_in(planner_user)
     html = client.get(reverse("reports:health")).content.decode()
     assert BADGE in html.split("<h1")[1].split("</h1>")[0]
     for unit in (units.yibin, units.transport):
@@ -176,16 +171,16 @@ def test_health_page_badges_demo_rows_and_the_table(
 
 
 def test_health_page_without_demo_data_has_no_badge(
-    issued: AnnualList, planner: Any, leader: Any
+    issued: AnnualList, planner_user: Any, leader_user: Any
 ) -> None:
-    for user in (planner, leader):
-        html = _client(user).get(reverse("reports:health")).content.decode()
+    for user in (planner_user, leader_user):
+        html = logged_in(user).get(reverse("reports:health")).content.decode()
         assert "省发展和改革委员会" in html and BADGE not in html
 
 
 def test_health_page_denied_to_reporters_and_anonymous(
-    demo_task: Task, yibin_reporter: Any
+    demo_task: Task, yibin_reporter_user: Any
 ) -> None:
-    assert _client(yibin_reporter).get(reverse("reports:health")).status_code == 404
+    assert logged_in(yibin_reporter_user).get(reverse("reports:health")).status_code == 404
     anonymous = Client().get(reverse("reports:health"))
     assert anonymous.status_code == 302 and "/login" in anonymous["Location"]

@@ -41,7 +41,8 @@ from planwatch.tasks.services import (
     annual_list_reopen,
     annual_list_set_frequency,
 )
-from tests.implementation.factories import Units, make_user
+from tests.implementation.factories import Units
+from tests.personas import make_user
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 Figures = tuple[int, int, int, int, int, int, int]
@@ -97,8 +98,8 @@ def _stuck(task: Task, unit: OrgUnit, slots: list[Period], periods: int) -> int:
     )
 
 
-def _actual(planner: Any, today: date, periods: int) -> dict[int, Figures]:
-    rows = reporting_health_for(user=planner, today=today, unchanged_periods=periods)
+def _actual(planner_user: Any, today: date, periods: int) -> dict[int, Figures]:
+    rows = reporting_health_for(user=planner_user, today=today, unchanged_periods=periods)
     return {
         h.unit.pk: (h.pairs, h.due, h.on_time, h.late, h.missing, h.without_evidence, h.unchanged)
         for h in rows
@@ -114,13 +115,13 @@ def _around(due: date, rng: random.Random) -> datetime:
 
 
 class World:
-    def __init__(self, units: Units, planner: Any) -> None:
-        self.planner = planner
+    def __init__(self, units: Units, planner_user: Any) -> None:
+        self.planner = planner_user
         self.reporters: dict[int, Any] = {}
         self.reviewers: dict[int, Any] = {}
         for u in (units.yibin, units.luzhou, units.transport, units.ecology, units.ndrc):
-            self.reporters[u.pk] = make_user(f"rep_{u.code}", Role.REPORTER, u)
-            self.reviewers[u.pk] = make_user(f"rev_{u.code}", Role.UNIT_REVIEWER, u)
+            self.reporters[u.pk] = make_user(f"rep_{u.code}", (u, Role.REPORTER))
+            self.reviewers[u.pk] = make_user(f"rev_{u.code}", (u, Role.UNIT_REVIEWER))
 
     def report(self, task: Task, unit: OrgUnit, p: Period, rng: random.Random) -> None:
         """One slot's story, chosen at random (often nothing at all)."""
@@ -155,7 +156,7 @@ class World:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_health_matches_its_definition_slot_by_slot(
-    seed: int, issued: AnnualList, units: Units, planner: Any
+    seed: int, issued: AnnualList, units: Units, planner_user: Any
 ) -> None:
     rng = random.Random(seed)
     tasks = list(issued.tasks.order_by("seq"))
@@ -163,7 +164,7 @@ def test_health_matches_its_definition_slot_by_slot(
     # task that starts late (fewer slots).
     Task.objects.filter(pk=tasks[0].pk).update(lead_unit=units.yibin)
     Task.objects.filter(pk=tasks[1].pk).update(start=date(2024, 4, 1))
-    world = World(units, planner)
+    world = World(units, planner_user)
     for task in Task.objects.filter(annual_list=issued).select_related("lead_unit", "annual_list"):
         for unit in reporting_units(task):
             for p in periods_between(2024, "quarterly", task.start, task.deadline):
@@ -172,14 +173,14 @@ def test_health_matches_its_definition_slot_by_slot(
 
     for today in (date(2024, 4, 5), date(2024, 4, 6), date(2024, 10, 20), date(2025, 2, 1)):
         for periods in (2, 3):
-            assert _actual(planner, today, periods) == _expected(today, periods)
+            assert _actual(planner_user, today, periods) == _expected(today, periods)
 
     # Monthly from now on: the quarterly reports fill the first month of each quarter.
-    annual_list_reopen(annual_list=issued, actor=planner, reason="改为按月报送")
-    annual_list_set_frequency(annual_list=issued, actor=planner, frequency="monthly")
-    annual_list_issue(annual_list=issued, actor=planner)
+    annual_list_reopen(annual_list=issued, actor=planner_user, reason="改为按月报送")
+    annual_list_set_frequency(annual_list=issued, actor=planner_user, frequency="monthly")
+    annual_list_issue(annual_list=issued, actor=planner_user)
     for today in (date(2024, 7, 20), date(2025, 2, 1)):
-        assert _actual(planner, today, 2) == _expected(today, 2)
+        assert _actual(planner_user, today, 2) == _expected(today, 2)
 
 
 @pytest.mark.parametrize("frequency", ["monthly", "quarterly"])

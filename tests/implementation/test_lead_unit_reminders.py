@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
@@ -17,7 +16,8 @@ from planwatch.reports.models import ProgressReport
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.models import Notification
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units, make_user
+from tests.implementation.factories import Units
+from tests.personas import logged_in, make_user
 
 NOW = datetime(2024, 4, 3, 1, 0, tzinfo=UTC)
 
@@ -31,11 +31,11 @@ def task(issued: AnnualList, units: Units) -> Task:
 
 @pytest.fixture
 def lead_reporter(units: Units) -> Any:
-    return make_user("transport_reporter", Role.REPORTER, units.transport)
+    return make_user("transport_reporter", (units.transport, Role.REPORTER))
 
 
 def test_the_lead_unit_is_reminded_of_its_summary_report(
-    issued: AnnualList, task: Task, lead_reporter: Any, yibin_reporter: Any
+    issued: AnnualList, task: Task, lead_reporter: Any, yibin_reporter_user: Any
 ) -> None:
     led = issued.tasks.filter(lead_unit=task.lead_unit).count()
     supervise_run(today=date(2024, 4, 3), now=NOW)  # Q1 reports are due on 5 April
@@ -68,28 +68,24 @@ def test_the_lead_unit_is_reminded_of_its_summary_report(
     assert len(keys) == led - 1
 
 
-def _api(user: Any) -> Client:
-    client = Client(enforce_csrf_checks=False)
-    client.force_login(user)
-    return client
-
-
 def test_the_api_opens_the_lead_units_report_and_refuses_outsiders(
     task: Task, lead_reporter: Any, units: Units
 ) -> None:
     url = f"/api/v1/tasks/{task.pk}/reports"
     body = {"unit": units.transport.code, "period_start": "2024-01-01"}
-    response = _api(lead_reporter).post(url, json.dumps(body), content_type="application/json")
+    response = logged_in(lead_reporter).post(url, json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
     report = ProgressReport.objects.get(pk=response.json()["id"])
     assert report.unit == units.transport and report.task == task
 
     science = OrgUnit.objects.get(code="dept:science")
-    outsider = make_user("science_reporter", Role.REPORTER, science)
+    outsider = make_user("science_reporter", (science, Role.REPORTER))
     other = {"unit": science.code, "period_start": "2024-01-01"}
-    response = _api(outsider).post(url, json.dumps(other), content_type="application/json")
+    response = logged_in(outsider).post(url, json.dumps(other), content_type="application/json")
     assert response.status_code == 404
     # A reporter of the lead unit naming a unit that reports nothing on the task: 422.
-    response = _api(lead_reporter).post(url, json.dumps(other), content_type="application/json")
+    response = logged_in(lead_reporter).post(
+        url, json.dumps(other), content_type="application/json"
+    )
     assert response.status_code == 422
     assert "not a reporting unit" in response.json()["error"]["message"]

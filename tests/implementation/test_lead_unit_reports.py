@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 
 from planwatch.accounts.choices import Role
@@ -30,7 +29,8 @@ from planwatch.reports.services import (
 from planwatch.supervision.lights import reported_progress, task_light
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import access_task, can_report_task, reporting_units
-from tests.implementation.factories import Units, make_user
+from tests.implementation.factories import Units
+from tests.personas import logged_in, make_user
 
 Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
 
@@ -45,25 +45,19 @@ def task(issued: AnnualList, units: Units) -> Task:
 
 @pytest.fixture
 def lead_reporter(units: Units) -> Any:
-    return make_user("transport_reporter", Role.REPORTER, units.transport)
+    return make_user("transport_reporter", (units.transport, Role.REPORTER))
 
 
 @pytest.fixture
 def lead_reviewer(units: Units) -> Any:
-    return make_user("transport_reviewer", Role.UNIT_REVIEWER, units.transport)
+    return make_user("transport_reviewer", (units.transport, Role.UNIT_REVIEWER))
 
 
 @pytest.fixture
 def outsider(units: Units) -> Any:
     """A reporter of a department named nowhere on the task."""
     science = OrgUnit.objects.get(code="dept:science")
-    return make_user("science_reporter", Role.REPORTER, science)
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return make_user("science_reporter", (science, Role.REPORTER))
 
 
 def _filed(task: Task, unit: Any, actor: Any, completion: int, start: date = Q1) -> Any:
@@ -87,72 +81,74 @@ def test_reporting_units_are_the_lead_then_the_responsible_units(task: Task, uni
 
 
 def test_lead_unit_files_reviews_and_has_accepted_its_report(
-    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner: Any
+    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner_user: Any
 ) -> None:
     assert can_report_task(lead_reporter, task, units.transport)
     report = _filed(task, units.transport, lead_reporter, 40)
     assert list(review_queue_for(user=lead_reviewer)) == [report]
     progress_report_approve(report=report, actor=lead_reviewer)
-    assert list(review_queue_for(user=planner)) == [report]
-    progress_report_accept(report=report, actor=planner)
+    assert list(review_queue_for(user=planner_user)) == [report]
+    progress_report_accept(report=report, actor=planner_user)
     report.refresh_from_db()
     assert report.status == "accepted" and report.unit == units.transport
 
 
 def test_lead_slots_on_the_task_page(
-    task: Task, units: Units, lead_reporter: Any, yibin_reporter: Any
+    task: Task, units: Units, lead_reporter: Any, yibin_reporter_user: Any
 ) -> None:
     slots = task_report_slots(user=lead_reporter, task=task)
     assert {s.unit for s in slots} == {units.transport} and len(slots) == 4
     assert all(s.can_start and s.is_lead for s in slots)
-    html = _client(lead_reporter).get(reverse("tasks:task_detail", args=[task.pk])).content
+    html = logged_in(lead_reporter).get(reverse("tasks:task_detail", args=[task.pk])).content
     assert "牵头单位·汇总" in html.decode() and html.decode().count("填报</button>") == 4
     # 宜宾's reporter sees 宜宾's slots, not the lead unit's.
-    assert {s.unit for s in task_report_slots(user=yibin_reporter, task=task)} == {units.yibin}
+    assert {s.unit for s in task_report_slots(user=yibin_reporter_user, task=task)} == {units.yibin}
 
 
 def test_lead_reporter_starts_a_report_from_the_page(
     task: Task, units: Units, lead_reporter: Any
 ) -> None:
     url = reverse("reports:report_start", args=[task.pk])
-    response = _client(lead_reporter).post(url, {"unit": units.transport.pk, "period_start": Q1})
+    response = logged_in(lead_reporter).post(url, {"unit": units.transport.pk, "period_start": Q1})
     report = ProgressReport.objects.get(task=task, unit=units.transport)
     assert response.status_code == 302 and response["Location"].endswith(f"/reports/{report.pk}/")
-    page = _client(lead_reporter).get(reverse("reports:report_detail", args=[report.pk]))
+    page = logged_in(lead_reporter).get(reverse("reports:report_detail", args=[report.pk]))
     assert page.status_code == 200
 
 
 def test_lead_reporter_cannot_report_for_a_responsible_unit(
-    task: Task, units: Units, lead_reporter: Any, yibin_reporter: Any
+    task: Task, units: Units, lead_reporter: Any, yibin_reporter_user: Any
 ) -> None:
     with pytest.raises(PermissionDenied):
         progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=lead_reporter)
     with pytest.raises(PermissionDenied):  # nor a city for the lead unit
         progress_report_start(
-            task=task, unit=units.transport, period_start=Q1, actor=yibin_reporter
+            task=task, unit=units.transport, period_start=Q1, actor=yibin_reporter_user
         )
     url = reverse("reports:report_start", args=[task.pk])
-    response = _client(yibin_reporter).post(url, {"unit": units.transport.pk, "period_start": Q1})
+    response = logged_in(yibin_reporter_user).post(
+        url, {"unit": units.transport.pk, "period_start": Q1}
+    )
     assert response.status_code == 302  # refused with a message, nothing created
     assert not ProgressReport.objects.filter(unit=units.transport).exists()
 
 
 def test_other_reviewers_cannot_review_the_lead_report(
-    task: Task, units: Units, lead_reporter: Any, yibin_reviewer: Any
+    task: Task, units: Units, lead_reporter: Any, yibin_reviewer_user: Any
 ) -> None:
     report = _filed(task, units.transport, lead_reporter, 40)
     with pytest.raises(PermissionDenied):
-        progress_report_approve(report=report, actor=yibin_reviewer)
+        progress_report_approve(report=report, actor=yibin_reviewer_user)
     with pytest.raises(Http404):
-        access_report(yibin_reviewer, report.pk, action="review")
-    assert list(review_queue_for(user=yibin_reviewer)) == []
+        access_report(yibin_reviewer_user, report.pk, action="review")
+    assert list(review_queue_for(user=yibin_reviewer_user)) == []
 
 
 def test_a_reporter_of_an_unnamed_unit_sees_nothing(
     task: Task, units: Units, outsider: Any, lead_reporter: Any
 ) -> None:
     report = _filed(task, units.transport, lead_reporter, 40)
-    client = _client(outsider)
+    client = logged_in(outsider)
     assert client.get(reverse("tasks:task_detail", args=[task.pk])).status_code == 404
     assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 404
     url = reverse("reports:report_start", args=[task.pk])
@@ -167,11 +163,11 @@ def test_progress_is_the_lead_units_once_it_has_reported(
     task: Task,
     units: Units,
     lead_reporter: Any,
-    yibin_reporter: Any,
-    luzhou_reporter: Any,
+    yibin_reporter_user: Any,
+    luzhou_reporter_user: Any,
 ) -> None:
-    _filed(task, units.yibin, yibin_reporter, 40)
-    _filed(task, units.luzhou, luzhou_reporter, 20)
+    _filed(task, units.yibin, yibin_reporter_user, 40)
+    _filed(task, units.luzhou, luzhou_reporter_user, 20)
     assert reported_progress([task]) == {task.pk: Decimal("30.0")}  # the cities' mean
     draft = progress_report_start(
         task=task, unit=units.transport, period_start=Q1, actor=lead_reporter
@@ -192,15 +188,15 @@ def test_progress_is_the_lead_units_once_it_has_reported(
     assert task_light(task, today=date(2024, 7, 1)).actual == Decimal("55.0")
 
 
-def _accept(report: Any, reviewer: Any, planner: Any) -> None:
+def _accept(report: Any, reviewer: Any, planner_user: Any) -> None:
     progress_report_approve(report=report, actor=reviewer)
-    progress_report_accept(report=report, actor=planner)
+    progress_report_accept(report=report, actor=planner_user)
 
 
 def test_the_lead_units_accepted_100_completes_the_task(
-    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner: Any
+    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner_user: Any
 ) -> None:
-    _accept(_filed(task, units.transport, lead_reporter, 100), lead_reviewer, planner)
+    _accept(_filed(task, units.transport, lead_reporter, 100), lead_reviewer, planner_user)
     task.refresh_from_db()
     assert task.status == "completed"  # though no city has reported
 
@@ -210,15 +206,17 @@ def test_the_lead_units_figure_holds_back_completion(
     units: Units,
     lead_reporter: Any,
     lead_reviewer: Any,
-    planner: Any,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reporter: Any,
-    luzhou_reviewer: Any,
+    planner_user: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reporter_user: Any,
+    luzhou_reviewer_user: Any,
 ) -> None:
-    _accept(_filed(task, units.transport, lead_reporter, 60), lead_reviewer, planner)
-    _accept(_filed(task, units.yibin, yibin_reporter, 100), yibin_reviewer, planner)
-    _accept(_filed(task, units.luzhou, luzhou_reporter, 100), luzhou_reviewer, planner)
+    _accept(_filed(task, units.transport, lead_reporter, 60), lead_reviewer, planner_user)
+    _accept(_filed(task, units.yibin, yibin_reporter_user, 100), yibin_reviewer_user, planner_user)
+    _accept(
+        _filed(task, units.luzhou, luzhou_reporter_user, 100), luzhou_reviewer_user, planner_user
+    )
     task.refresh_from_db()
     assert task.status == "active"  # the summary says 60 %
 
@@ -226,15 +224,17 @@ def test_the_lead_units_figure_holds_back_completion(
 def test_without_a_lead_report_the_cities_complete_the_task(
     task: Task,
     units: Units,
-    planner: Any,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reporter: Any,
-    luzhou_reviewer: Any,
+    planner_user: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reporter_user: Any,
+    luzhou_reviewer_user: Any,
 ) -> None:
-    _accept(_filed(task, units.yibin, yibin_reporter, 100), yibin_reviewer, planner)
+    _accept(_filed(task, units.yibin, yibin_reporter_user, 100), yibin_reviewer_user, planner_user)
     task.refresh_from_db()
     assert task.status == "active"
-    _accept(_filed(task, units.luzhou, luzhou_reporter, 100), luzhou_reviewer, planner)
+    _accept(
+        _filed(task, units.luzhou, luzhou_reporter_user, 100), luzhou_reviewer_user, planner_user
+    )
     task.refresh_from_db()
     assert task.status == "completed"

@@ -18,7 +18,7 @@ from planwatch.supervision.jobs import supervise_run
 from planwatch.tasks.models import Task
 from planwatch.tasks.services import annual_list_check, annual_list_issue, task_drafts_generate
 from planwatch.tasks.xlsx import annual_list_export, annual_list_import
-from tests.implementation.factories import make_user
+from tests.personas import make_user
 from tests.web.fixtures_data import ensure_bundled
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def south() -> Plan:
 def test_drafts_from_the_south_sichuan_plan(south: Plan) -> None:
     zone = south.org_unit
     assert zone is not None
-    planner = make_user("real_planner", Role.PLANNER, zone)
+    planner = make_user("real_planner", (zone, Role.PLANNER))
     result = task_drafts_generate(plan=south, year=2024, actor=planner)
     version = south.current_version
     assert version is not None
@@ -82,7 +82,7 @@ FRAME_SECTIONS = {
 def test_goal_provisions_of_the_five_plans_are_not_drafted() -> None:
     ensure_bundled()
     province = OrgUnit.objects.get(code="510000")
-    planner = make_user("real_planner", Role.PLANNER, province)
+    planner = make_user("real_planner", (province, Role.PLANNER))
     counts = {}
     for plan in Plan.objects.filter(current_version__isnull=False):
         version = plan.current_version
@@ -105,7 +105,7 @@ def test_goal_provisions_of_the_five_plans_are_not_drafted() -> None:
 def test_action_provisions_of_the_south_plan_are_still_drafted(south: Plan) -> None:
     zone = south.org_unit
     assert zone is not None
-    planner = make_user("real_planner", Role.PLANNER, zone)
+    planner = make_user("real_planner", (zone, Role.PLANNER))
     created = task_drafts_generate(plan=south, year=2024, actor=planner).created
     titles = {t.title for t in created}
     assert {"打造世界级优质白酒产业集群", "畅通长江上游黄金水道", "推进跨界水体污染防治"} <= titles
@@ -115,7 +115,7 @@ def test_action_provisions_of_the_south_plan_are_still_drafted(south: Plan) -> N
 def test_xlsx_round_trip_issue_and_supervise_at_scale(south: Plan) -> None:
     zone = south.org_unit
     assert zone is not None
-    planner = make_user("real_planner", Role.PLANNER, zone)
+    planner = make_user("real_planner", (zone, Role.PLANNER))
     alist = task_drafts_generate(plan=south, year=2024, actor=planner).annual_list
     wb = load_workbook(io.BytesIO(annual_list_export(annual_list=alist)))
     ws = wb.active

@@ -45,8 +45,10 @@ def task(issued: AnnualList) -> Task:
 
 
 @pytest.fixture
-def report(task: Task, units: Units, yibin_reporter: Any) -> ProgressReport:
-    return progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
+def report(task: Task, units: Units, yibin_reporter_user: Any) -> ProgressReport:
+    return progress_report_start(
+        task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter_user
+    )
 
 
 def _fill(report: ProgressReport, actor: Any, completion: Any = 30) -> ProgressReport:
@@ -77,52 +79,65 @@ def test_start_sets_the_period_and_is_audited(report: ProgressReport) -> None:
 
 
 def test_start_denied_and_refused(
-    task: Task, units: Units, yibin_reporter: Any, luzhou_reporter: Any, plan: Any, planner: Any
+    task: Task,
+    units: Units,
+    yibin_reporter_user: Any,
+    luzhou_reporter_user: Any,
+    plan: Any,
+    planner_user: Any,
 ) -> None:
     with pytest.raises(PermissionDenied):  # a 泸州 reporter cannot report for 宜宾
-        progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=luzhou_reporter)
+        progress_report_start(
+            task=task, unit=units.yibin, period_start=Q1, actor=luzhou_reporter_user
+        )
     with pytest.raises(PermissionDenied):  # 宜宾 is not responsible for it
-        progress_report_start(task=task, unit=units.ndrc, period_start=Q1, actor=yibin_reporter)
+        progress_report_start(
+            task=task, unit=units.ndrc, period_start=Q1, actor=yibin_reporter_user
+        )
     with pytest.raises(ValidationError):  # not the start of a quarter
         progress_report_start(
-            task=task, unit=units.yibin, period_start=date(2024, 2, 1), actor=yibin_reporter
+            task=task, unit=units.yibin, period_start=date(2024, 2, 1), actor=yibin_reporter_user
         )
     Task.objects.filter(pk=task.pk).update(start=date(2024, 4, 1))
     task.refresh_from_db()
     with pytest.raises(ValidationError):  # before the task starts
-        progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
+        progress_report_start(
+            task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter_user
+        )
     Task.objects.filter(pk=task.pk).update(start=date(2024, 1, 1))
     task.refresh_from_db()
-    progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
+    progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter_user)
     with pytest.raises(ServiceError):  # one current report per period
-        progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter)
-    draft = task_drafts_generate(plan=plan, year=2025, actor=planner).annual_list
+        progress_report_start(
+            task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter_user
+        )
+    draft = task_drafts_generate(plan=plan, year=2025, actor=planner_user).annual_list
     with pytest.raises(ServiceError):  # not issued yet
         progress_report_start(
             task=draft.tasks.first(),
             unit=units.yibin,
             period_start=date(2025, 1, 1),
-            actor=yibin_reporter,
+            actor=yibin_reporter_user,
         )
 
 
 def test_full_review_path_with_returns(
-    report: ProgressReport, yibin_reporter: Any, yibin_reviewer: Any, planner: Any
+    report: ProgressReport, yibin_reporter_user: Any, yibin_reviewer_user: Any, planner_user: Any
 ) -> None:
-    _fill(report, yibin_reporter)
-    progress_report_submit(report=report, actor=yibin_reporter)
+    _fill(report, yibin_reporter_user)
+    progress_report_submit(report=report, actor=yibin_reporter_user)
     with pytest.raises(ValidationError):
-        progress_report_return(report=report, actor=yibin_reviewer, reason="  ")
-    progress_report_return(report=report, actor=yibin_reviewer, reason="缺少佐证材料")
+        progress_report_return(report=report, actor=yibin_reviewer_user, reason="  ")
+    progress_report_return(report=report, actor=yibin_reviewer_user, reason="缺少佐证材料")
     assert report.status == "returned" and report.return_reason == "缺少佐证材料"
-    evidence_add(report=report, actor=yibin_reporter, name="批复.pdf", content=io.BytesIO(PDF))
-    progress_report_submit(report=report, actor=yibin_reporter)
-    progress_report_approve(report=report, actor=yibin_reviewer)
-    progress_report_return(report=report, actor=planner, reason="进度与项目库不一致")
-    _fill(report, yibin_reporter, completion="35.0")
-    progress_report_submit(report=report, actor=yibin_reporter)
-    progress_report_approve(report=report, actor=yibin_reviewer)
-    progress_report_accept(report=report, actor=planner)
+    evidence_add(report=report, actor=yibin_reporter_user, name="批复.pdf", content=io.BytesIO(PDF))
+    progress_report_submit(report=report, actor=yibin_reporter_user)
+    progress_report_approve(report=report, actor=yibin_reviewer_user)
+    progress_report_return(report=report, actor=planner_user, reason="进度与项目库不一致")
+    _fill(report, yibin_reporter_user, completion="35.0")
+    progress_report_submit(report=report, actor=yibin_reporter_user)
+    progress_report_approve(report=report, actor=yibin_reviewer_user)
+    progress_report_accept(report=report, actor=planner_user)
 
     report.refresh_from_db()
     assert report.status == "accepted" and report.completion == Decimal("35.0")
@@ -158,53 +173,55 @@ def test_full_review_path_with_returns(
     assert report.first_submitted_at < report.submitted_at
 
 
-def test_submit_needs_completion_and_narrative(report: ProgressReport, yibin_reporter: Any) -> None:
+def test_submit_needs_completion_and_narrative(
+    report: ProgressReport, yibin_reporter_user: Any
+) -> None:
     with pytest.raises(ValidationError) as exc:
-        progress_report_submit(report=report, actor=yibin_reporter)
+        progress_report_submit(report=report, actor=yibin_reporter_user)
     assert set(exc.value.message_dict) == {"completion", "narrative"}
     for bad in (101, -1, "abc"):
         with pytest.raises(ValidationError):
-            _fill(report, yibin_reporter, completion=bad)
+            _fill(report, yibin_reporter_user, completion=bad)
 
 
 def test_each_step_denied_to_the_wrong_people(
     report: ProgressReport,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reporter: Any,
-    luzhou_reviewer: Any,
-    planner: Any,
-    panxi_planner: Any,
-    leader: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reporter_user: Any,
+    luzhou_reviewer_user: Any,
+    planner_user: Any,
+    panxi_planner_user: Any,
+    leader_user: Any,
 ) -> None:
-    for actor in (luzhou_reporter, yibin_reviewer, planner, leader):
+    for actor in (luzhou_reporter_user, yibin_reviewer_user, planner_user, leader_user):
         with pytest.raises(PermissionDenied):
             _fill(report, actor)
-    _fill(report, yibin_reporter)
-    for actor in (luzhou_reporter, yibin_reviewer, planner):
+    _fill(report, yibin_reporter_user)
+    for actor in (luzhou_reporter_user, yibin_reviewer_user, planner_user):
         with pytest.raises(PermissionDenied):
             progress_report_submit(report=report, actor=actor)
-    progress_report_submit(report=report, actor=yibin_reporter)
-    for actor in (luzhou_reviewer, yibin_reporter, leader):
+    progress_report_submit(report=report, actor=yibin_reporter_user)
+    for actor in (luzhou_reviewer_user, yibin_reporter_user, leader_user):
         with pytest.raises(PermissionDenied):
             progress_report_approve(report=report, actor=actor)
     with pytest.raises(InvalidTransition):  # a planner cannot skip the unit's review
-        progress_report_accept(report=report, actor=planner)
-    progress_report_approve(report=report, actor=yibin_reviewer)
-    for actor in (yibin_reviewer, panxi_planner, leader, yibin_reporter):
+        progress_report_accept(report=report, actor=planner_user)
+    progress_report_approve(report=report, actor=yibin_reviewer_user)
+    for actor in (yibin_reviewer_user, panxi_planner_user, leader_user, yibin_reporter_user):
         with pytest.raises(PermissionDenied):
             progress_report_accept(report=report, actor=actor)
     with pytest.raises(InvalidTransition):
-        progress_report_transition(report=report, actor=planner, target="draft")
+        progress_report_transition(report=report, actor=planner_user, target="draft")
     assert report.status == "unit_approved"
 
 
 def test_two_editors_never_silently_overwrite(
-    report: ProgressReport, yibin_reporter: Any, units: Units
+    report: ProgressReport, yibin_reporter_user: Any, units: Units
 ) -> None:
-    from tests.implementation.factories import make_user
+    from tests.personas import make_user
 
-    colleague = make_user("yb_reporter2", "reporter", units.yibin)  # type: ignore[arg-type]
+    colleague = make_user("yb_reporter2", (units.yibin, "reporter"))  # type: ignore[arg-type]
     mine = ProgressReport.objects.get(pk=report.pk)
     theirs = ProgressReport.objects.get(pk=report.pk)
     opened_at = mine.version
@@ -219,7 +236,7 @@ def test_two_editors_never_silently_overwrite(
     with pytest.raises(ConcurrentUpdate):
         progress_report_update(
             report=mine,
-            actor=yibin_reporter,
+            actor=yibin_reporter_user,
             version=opened_at,
             completion=20,
             progress_status="delayed",
@@ -229,7 +246,7 @@ def test_two_editors_never_silently_overwrite(
     with pytest.raises(ConcurrentUpdate):
         progress_report_update(
             report=mine,
-            actor=yibin_reporter,
+            actor=yibin_reporter_user,
             version=mine.version,
             completion=20,
             progress_status="delayed",
@@ -240,16 +257,16 @@ def test_two_editors_never_silently_overwrite(
 
 
 def test_concurrent_review_steps_conflict(
-    report: ProgressReport, yibin_reporter: Any, yibin_reviewer: Any, units: Units
+    report: ProgressReport, yibin_reporter_user: Any, yibin_reviewer_user: Any, units: Units
 ) -> None:
-    from tests.implementation.factories import make_user
+    from tests.personas import make_user
 
-    other_reviewer = make_user("yb_reviewer2", "unit_reviewer", units.yibin)  # type: ignore[arg-type]
-    _fill(report, yibin_reporter)
-    progress_report_submit(report=report, actor=yibin_reporter)
+    other_reviewer = make_user("yb_reviewer2", (units.yibin, "unit_reviewer"))  # type: ignore[arg-type]
+    _fill(report, yibin_reporter_user)
+    progress_report_submit(report=report, actor=yibin_reporter_user)
     first = ProgressReport.objects.get(pk=report.pk)
     second = ProgressReport.objects.get(pk=report.pk)
-    progress_report_approve(report=first, actor=yibin_reviewer)
+    progress_report_approve(report=first, actor=yibin_reviewer_user)
     with pytest.raises(ConcurrentUpdate):
         progress_report_return(report=second, actor=other_reviewer, reason="材料不全")
     report.refresh_from_db()
@@ -258,23 +275,25 @@ def test_concurrent_review_steps_conflict(
 
 def test_accepted_period_is_locked_and_corrected_as_new_revision(
     report: ProgressReport,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    planner: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    planner_user: Any,
 ) -> None:
-    evidence_add(report=report, actor=yibin_reporter, name="a.pdf", content=io.BytesIO(PDF))
-    _to_unit_approved(report, yibin_reporter, yibin_reviewer)
-    progress_report_accept(report=report, actor=planner)
+    evidence_add(report=report, actor=yibin_reporter_user, name="a.pdf", content=io.BytesIO(PDF))
+    _to_unit_approved(report, yibin_reporter_user, yibin_reviewer_user)
+    progress_report_accept(report=report, actor=planner_user)
     with pytest.raises(ServiceError):
-        _fill(report, yibin_reporter, completion=90)
+        _fill(report, yibin_reporter_user, completion=90)
     with pytest.raises(ServiceError):
-        evidence_add(report=report, actor=yibin_reporter, name="b.pdf", content=io.BytesIO(PDF))
+        evidence_add(
+            report=report, actor=yibin_reporter_user, name="b.pdf", content=io.BytesIO(PDF)
+        )
     with pytest.raises(PermissionDenied):
-        progress_report_correct(report=report, actor=yibin_reporter, reason="数据有误")
+        progress_report_correct(report=report, actor=yibin_reporter_user, reason="数据有误")
     with pytest.raises(ValidationError):
-        progress_report_correct(report=report, actor=planner, reason="")
+        progress_report_correct(report=report, actor=planner_user, reason="")
 
-    new = progress_report_correct(report=report, actor=planner, reason="统计口径调整")
+    new = progress_report_correct(report=report, actor=planner_user, reason="统计口径调整")
 
     report.refresh_from_db()
     assert report.status == "accepted" and not report.is_current and report.completion == 30
@@ -284,40 +303,40 @@ def test_accepted_period_is_locked_and_corrected_as_new_revision(
     event = AuditEvent.objects.get(action="progress_report.correct")
     assert event.new is not None and event.new["reason"] == "统计口径调整"
     with pytest.raises(ServiceError):
-        progress_report_correct(report=report, actor=planner, reason="再次")
-    _fill(new, yibin_reporter, completion=40)
+        progress_report_correct(report=report, actor=planner_user, reason="再次")
+    _fill(new, yibin_reporter_user, completion=40)
     assert ProgressReport.objects.get(pk=report.pk).completion == 30  # never overwritten
 
 
 def test_accepting_full_completion_by_every_unit_completes_the_task(
     task: Task,
     units: Units,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reporter: Any,
-    luzhou_reviewer: Any,
-    planner: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reporter_user: Any,
+    luzhou_reviewer_user: Any,
+    planner_user: Any,
 ) -> None:
     people = [
-        (units.yibin, yibin_reporter, yibin_reviewer),
-        (units.luzhou, luzhou_reporter, luzhou_reviewer),
+        (units.yibin, yibin_reporter_user, yibin_reviewer_user),
+        (units.luzhou, luzhou_reporter_user, luzhou_reviewer_user),
     ]
     for i, (unit, reporter, reviewer) in enumerate(people):
         report = progress_report_start(task=task, unit=unit, period_start=Q1, actor=reporter)
         _fill(report, reporter, completion=100)
         progress_report_submit(report=report, actor=reporter)
         progress_report_approve(report=report, actor=reviewer)
-        progress_report_accept(report=report, actor=planner)
+        progress_report_accept(report=report, actor=planner_user)
         task.refresh_from_db()
         assert task.status == ("active" if i == 0 else "completed")  # both units must finish
     assert AuditEvent.objects.filter(action="task.complete").count() == 1
 
 
 def test_evidence_stored_by_sha256_and_checked(
-    report: ProgressReport, yibin_reporter: Any, settings: Any
+    report: ProgressReport, yibin_reporter_user: Any, settings: Any
 ) -> None:
     ev = evidence_add(
-        report=report, actor=yibin_reporter, name="C:\\docs\\批复.pdf", content=io.BytesIO(PDF)
+        report=report, actor=yibin_reporter_user, name="C:\\docs\\批复.pdf", content=io.BytesIO(PDF)
     )
     sha = hashlib.sha256(PDF).hexdigest()
     assert ev.name == "批复.pdf" and ev.sha256 == sha and ev.size == len(PDF) and ev.kind == "pdf"
@@ -325,11 +344,11 @@ def test_evidence_stored_by_sha256_and_checked(
     assert stored.read_bytes() == PDF and ev.file.name == f"evidence/{sha[:2]}/{sha}.pdf"
     assert evidence_verify(ev)
     again = evidence_add(
-        report=report, actor=yibin_reporter, name="副本.pdf", content=io.BytesIO(PDF)
+        report=report, actor=yibin_reporter_user, name="副本.pdf", content=io.BytesIO(PDF)
     )
     assert again.file.name == ev.file.name  # same bytes kept once
     assert AuditEvent.objects.filter(action="evidence.add").count() == 2
-    evidence_remove(evidence=again, actor=yibin_reporter)
+    evidence_remove(evidence=again, actor=yibin_reporter_user)
     assert AuditEvent.objects.filter(action="evidence.remove").count() == 1
 
 
@@ -357,48 +376,55 @@ def _zip(member: str) -> bytes:
     ],
 )
 def test_evidence_type_by_extension_and_magic_bytes(
-    report: ProgressReport, yibin_reporter: Any, name: str, data: bytes, ok: bool
+    report: ProgressReport, yibin_reporter_user: Any, name: str, data: bytes, ok: bool
 ) -> None:
     if ok:
-        evidence_add(report=report, actor=yibin_reporter, name=name, content=io.BytesIO(data))
+        evidence_add(report=report, actor=yibin_reporter_user, name=name, content=io.BytesIO(data))
     else:
         with pytest.raises(ValidationError):
-            evidence_add(report=report, actor=yibin_reporter, name=name, content=io.BytesIO(data))
+            evidence_add(
+                report=report, actor=yibin_reporter_user, name=name, content=io.BytesIO(data)
+            )
         assert not Evidence.objects.exists()
 
 
 def test_evidence_size_limit_and_permission(
-    report: ProgressReport, yibin_reporter: Any, luzhou_reporter: Any, settings: Any
+    report: ProgressReport, yibin_reporter_user: Any, luzhou_reporter_user: Any, settings: Any
 ) -> None:
     settings.PLANWATCH_EVIDENCE_MAX_BYTES = 32
     with pytest.raises(ValidationError):
         evidence_add(
-            report=report, actor=yibin_reporter, name="big.pdf", content=io.BytesIO(PDF + b"x" * 64)
+            report=report,
+            actor=yibin_reporter_user,
+            name="big.pdf",
+            content=io.BytesIO(PDF + b"x" * 64),
         )
     with pytest.raises(PermissionDenied):
-        evidence_add(report=report, actor=luzhou_reporter, name="a.pdf", content=io.BytesIO(PDF))
+        evidence_add(
+            report=report, actor=luzhou_reporter_user, name="a.pdf", content=io.BytesIO(PDF)
+        )
     assert not Evidence.objects.exists()
 
 
 def test_access_report_is_404_alike(
     report: ProgressReport,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reporter: Any,
-    planner: Any,
-    leader: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reporter_user: Any,
+    planner_user: Any,
+    leader_user: Any,
 ) -> None:
-    assert access_report(yibin_reporter, report.pk, action="edit") == report
-    assert access_report(yibin_reviewer, report.pk, action="review") == report
-    assert access_report(planner, report.pk, action="accept") == report
-    assert access_report(leader, report.pk, action="view") == report
+    assert access_report(yibin_reporter_user, report.pk, action="edit") == report
+    assert access_report(yibin_reviewer_user, report.pk, action="review") == report
+    assert access_report(planner_user, report.pk, action="accept") == report
+    assert access_report(leader_user, report.pk, action="view") == report
     for user, action in (
-        (luzhou_reporter, "view"),
-        (yibin_reporter, "review"),
-        (yibin_reviewer, "edit"),
-        (leader, "accept"),
+        (luzhou_reporter_user, "view"),
+        (yibin_reporter_user, "review"),
+        (yibin_reviewer_user, "edit"),
+        (leader_user, "accept"),
     ):
         with pytest.raises(Http404):
             access_report(user, report.pk, action=action)  # type: ignore[arg-type]
     with pytest.raises(Http404):
-        access_report(planner, 10**9, action="view")
+        access_report(planner_user, 10**9, action="view")

@@ -20,6 +20,7 @@ from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen, task_update
 from planwatch.tasks.xlsx import annual_list_export
 from tests.implementation.factories import Units
+from tests.personas import logged_in
 
 # A link to one task's page (the navigation's link to the task list is not one).
 TASK_LINK = re.compile(r'href="/tasks/\d+/"')
@@ -30,23 +31,18 @@ Login = Callable[[Any], Client]
 
 @pytest.fixture
 def login() -> Login:
-    def make(user: Any) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    return logged_in
 
 
 @pytest.fixture
-def yibin_task(issued: AnnualList, planner: Any, units: Units) -> Task:
+def yibin_task(issued: AnnualList, planner_user: Any, units: Units) -> Task:
     """An issued task for which only 宜宾 is responsible."""
     task = issued.tasks.get(seq=1)
-    annual_list_reopen(annual_list=issued, actor=planner, reason="调整")
-    task_update(task=task, actor=planner, changes={"responsible_units": [units.yibin]})
+    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
+    task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
     from planwatch.tasks.services import annual_list_issue
 
-    annual_list_issue(annual_list=issued, actor=planner)
+    annual_list_issue(annual_list=issued, actor=planner_user)
     return task
 
 
@@ -79,9 +75,9 @@ def test_anonymous_visitors_are_sent_to_login(yibin_task: Task, client: Client) 
 
 
 def test_task_list_and_detail_by_unit(
-    yibin_task: Task, login: Login, yibin_reporter: Any, luzhou_reporter: Any
+    yibin_task: Task, login: Login, yibin_reporter_user: Any, luzhou_reporter_user: Any
 ) -> None:
-    yb, lz = login(yibin_reporter), login(luzhou_reporter)
+    yb, lz = login(yibin_reporter_user), login(luzhou_reporter_user)
     assert yibin_task.title in yb.get(reverse("tasks:task_list")).content.decode()
     lz_list = lz.get(reverse("tasks:task_list")).content.decode()
     assert yibin_task.title not in lz_list and "赤水河" in lz_list
@@ -94,9 +90,13 @@ def test_task_list_and_detail_by_unit(
 
 
 def test_report_form_edit_and_optimistic_lock(
-    yibin_task: Task, units: Units, login: Login, yibin_reporter: Any, luzhou_reporter: Any
+    yibin_task: Task,
+    units: Units,
+    login: Login,
+    yibin_reporter_user: Any,
+    luzhou_reporter_user: Any,
 ) -> None:
-    yb, lz = login(yibin_reporter), login(luzhou_reporter)
+    yb, lz = login(yibin_reporter_user), login(luzhou_reporter_user)
     assert _start(lz, yibin_task, units.yibin).status_code == 404
     report = _report(yb, yibin_task, units.yibin)
     url = reverse("reports:report_detail", args=[report.pk])
@@ -111,9 +111,13 @@ def test_report_form_edit_and_optimistic_lock(
 
 
 def test_evidence_upload_download_and_denials(
-    yibin_task: Task, units: Units, login: Login, yibin_reporter: Any, luzhou_reporter: Any
+    yibin_task: Task,
+    units: Units,
+    login: Login,
+    yibin_reporter_user: Any,
+    luzhou_reporter_user: Any,
 ) -> None:
-    yb, lz = login(yibin_reporter), login(luzhou_reporter)
+    yb, lz = login(yibin_reporter_user), login(luzhou_reporter_user)
     report = _report(yb, yibin_task, units.yibin)
     upload = reverse("reports:evidence_upload", args=[report.pk])
     ok = yb.post(upload, {"file": SimpleUploadedFile("批复.pdf", PDF)})
@@ -132,12 +136,12 @@ def test_evidence_whose_file_is_lost_is_said_so_not_a_server_error(
     yibin_task: Task,
     units: Units,
     login: Login,
-    yibin_reporter: Any,
+    yibin_reporter_user: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from django.core.files.storage import default_storage
 
-    yb = login(yibin_reporter)
+    yb = login(yibin_reporter_user)
     report = _report(yb, yibin_task, units.yibin)
     yb.post(
         reverse("reports:evidence_upload", args=[report.pk]),
@@ -156,16 +160,16 @@ def test_review_actions_allowed_and_denied(
     yibin_task: Task,
     units: Units,
     login: Login,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
-    luzhou_reviewer: Any,
-    planner: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    luzhou_reviewer_user: Any,
+    planner_user: Any,
 ) -> None:
     yb, ybr, lzr, pl = (
-        login(yibin_reporter),
-        login(yibin_reviewer),
-        login(luzhou_reviewer),
-        login(planner),
+        login(yibin_reporter_user),
+        login(yibin_reviewer_user),
+        login(luzhou_reviewer_user),
+        login(planner_user),
     )
     report = _report(yb, yibin_task, units.yibin)
     url = reverse("reports:report_detail", args=[report.pk])
@@ -195,13 +199,13 @@ def test_annual_list_pages(
     plan: Plan,
     units: Units,
     login: Login,
-    planner: Any,
-    leader: Any,
-    yibin_reporter: Any,
-    panxi_planner: Any,
+    planner_user: Any,
+    leader_user: Any,
+    yibin_reporter_user: Any,
+    panxi_planner_user: Any,
 ) -> None:
-    pl = login(planner)
-    assert login(yibin_reporter).get(reverse("tasks:list_index")).status_code == 404
+    pl = login(planner_user)
+    assert login(yibin_reporter_user).get(reverse("tasks:list_index")).status_code == 404
     index = pl.get(reverse("tasks:list_index"))
     assert index.status_code == 200 and "生成" in index.content.decode()
     created = pl.post(reverse("tasks:list_generate"), {"plan": plan.pk, "year": 2024})
@@ -211,10 +215,10 @@ def test_annual_list_pages(
     assert "缺少完成标准" in detail and "省交通运输厅" in detail
     issue = reverse("tasks:list_issue", args=[alist.pk])
     assert "清单不完整" in pl.post(issue, follow=True).content.decode()
-    for other in (yibin_reporter, panxi_planner, leader):
+    for other in (yibin_reporter_user, panxi_planner_user, leader_user):
         assert login(other).post(issue).status_code == 404
-    assert login(leader).get(created["Location"]).status_code == 200
-    assert login(panxi_planner).get(created["Location"]).status_code == 404
+    assert login(leader_user).get(created["Location"]).status_code == 200
+    assert login(panxi_planner_user).get(created["Location"]).status_code == 404
 
     exported = pl.get(reverse("tasks:list_export", args=[alist.pk]))
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -235,35 +239,40 @@ def test_annual_list_pages(
 
 
 def test_bad_import_shows_every_error(
-    plan: Plan, login: Login, planner: Any, yibin_reporter: Any
+    plan: Plan, login: Login, planner_user: Any, yibin_reporter_user: Any
 ) -> None:
     from planwatch.tasks.services import task_drafts_generate
 
-    alist = task_drafts_generate(plan=plan, year=2024, actor=planner).annual_list
+    alist = task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
     wb = load_workbook(io.BytesIO(annual_list_export(annual_list=alist)))
     wb.active["E3"] = "火星市"
     wb.active["F4"] = "某天"
     out = io.BytesIO()
     wb.save(out)
     url = reverse("tasks:list_import", args=[alist.pk])
-    response = login(planner).post(url, {"file": SimpleUploadedFile("l.xlsx", out.getvalue())})
+    response = login(planner_user).post(url, {"file": SimpleUploadedFile("l.xlsx", out.getvalue())})
     html = response.content.decode()
     assert response.status_code == 400
     assert "第 3 行 E 列（责任单位）：未知单位“火星市”" in html and "第 4 行 F 列" in html
-    denied = login(yibin_reporter).post(url, {"file": SimpleUploadedFile("l.xlsx", b"x")})
+    denied = login(yibin_reporter_user).post(url, {"file": SimpleUploadedFile("l.xlsx", b"x")})
     assert denied.status_code == 404
     assert Task.objects.filter(deadline=date(2024, 12, 31)).count() == 4
 
 
 def test_task_edit_page(
-    plan: Plan, units: Units, login: Login, planner: Any, yibin_reporter: Any, leader: Any
+    plan: Plan,
+    units: Units,
+    login: Login,
+    planner_user: Any,
+    yibin_reporter_user: Any,
+    leader_user: Any,
 ) -> None:
     from planwatch.tasks.services import task_drafts_generate
 
-    alist = task_drafts_generate(plan=plan, year=2024, actor=planner).annual_list
+    alist = task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
     task = alist.tasks.get(seq=1)
     url = reverse("tasks:task_edit", args=[task.pk])
-    pl = login(planner)
+    pl = login(planner_user)
     page = pl.get(url).content.decode()
     assert "章标题含“交通”" in page  # the suggestion is shown where it can be corrected
     form = {
@@ -292,7 +301,7 @@ def test_task_edit_page(
     assert "2024-06-30 完成可研批复" in pl.get(url).content.decode()
     stale = pl.post(url, form | {"criterion": "旧页面"})
     assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
-    for other in (yibin_reporter, leader):
+    for other in (yibin_reporter_user, leader_user):
         assert login(other).get(url).status_code == 404
         assert login(other).post(url, form).status_code == 404
     task.refresh_from_db()
@@ -303,17 +312,17 @@ def test_case_pages_and_notifications(
     yibin_task: Task,
     units: Units,
     login: Login,
-    planner: Any,
-    yibin_reporter: Any,
-    luzhou_reporter: Any,
-    panxi_planner: Any,
+    planner_user: Any,
+    yibin_reporter_user: Any,
+    luzhou_reporter_user: Any,
+    panxi_planner_user: Any,
 ) -> None:
     from planwatch.supervision.models import Notification
     from planwatch.supervision.services import case_open
 
-    case, _ = case_open(task=yibin_task, light="red", reason="逾期未完成", actor=planner)
+    case, _ = case_open(task=yibin_task, light="red", reason="逾期未完成", actor=planner_user)
     assert case.unit == yibin_task.lead_unit  # a department: the planner hands it to 宜宾
-    pl, yb, lz = login(planner), login(yibin_reporter), login(luzhou_reporter)
+    pl, yb, lz = login(planner_user), login(yibin_reporter_user), login(luzhou_reporter_user)
     detail = reverse("supervision:case_detail", args=[case.pk])
 
     def act(client: Client, action: str, **data: Any) -> Any:
@@ -324,7 +333,10 @@ def test_case_pages_and_notifications(
     assert (
         "逾期未完成" in yb.get(reverse("tasks:task_detail", args=[yibin_task.pk])).content.decode()
     )
-    assert lz.get(detail).status_code == 404 and login(panxi_planner).get(detail).status_code == 404
+    assert (
+        lz.get(detail).status_code == 404
+        and login(panxi_planner_user).get(detail).status_code == 404
+    )
     assert act(yb, "assign").status_code == 404
     assert act(pl, "assign", unit=units.yibin.pk).status_code == 302
     case.refresh_from_db()
@@ -348,7 +360,7 @@ def test_case_pages_and_notifications(
     assert act(pl, "bogus").status_code == 404
     case.refresh_from_db()
     assert case.status == "closed"
-    note = Notification.objects.get(recipient=yibin_reporter)
+    note = Notification.objects.get(recipient=yibin_reporter_user)
     lz.post(reverse("supervision:notification_read", args=[note.pk]))
     note.refresh_from_db()
     assert note.read_at is None  # not theirs
@@ -362,8 +374,8 @@ def test_list_pages_have_a_query_budget(
     plan: Plan,
     units: Units,
     login: Login,
-    planner: Any,
-    yibin_reporter: Any,
+    planner_user: Any,
+    yibin_reporter_user: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     """The number of queries does not grow with the number of tasks."""
@@ -371,21 +383,21 @@ def test_list_pages_have_a_query_budget(
     from planwatch.tasks.services import task_drafts_generate
 
     supervise_run(today=date(2024, 4, 10), now=issued.issued_at or issued.created_at)
-    client = login(yibin_reporter)
+    client = login(yibin_reporter_user)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("tasks:task_list")).status_code == 200
-    task_drafts_generate(plan=plan, year=2025, actor=planner)  # four more tasks, a second list
+    task_drafts_generate(plan=plan, year=2025, actor=planner_user)  # four more tasks, a second list
     from tests.implementation.factories import complete_tasks
 
     second = AnnualList.objects.get(year=2025)
-    complete_tasks(second, planner, units)
+    complete_tasks(second, planner_user, units)
     from planwatch.tasks.services import annual_list_issue
 
-    annual_list_issue(annual_list=second, actor=planner)
+    annual_list_issue(annual_list=second, actor=planner_user)
     with django_assert_max_num_queries(15):
         html = client.get(reverse("tasks:task_list")).content.decode()
     assert len(TASK_LINK.findall(html)) >= 8
-    pl = login(planner)
+    pl = login(planner_user)
     with django_assert_max_num_queries(20):
         assert pl.get(reverse("tasks:list_detail", args=[issued.pk])).status_code == 200
     with django_assert_max_num_queries(12):
@@ -395,29 +407,29 @@ def test_list_pages_have_a_query_budget(
 def test_health_page_for_planners_and_leaders_only(
     issued: AnnualList,
     login: Login,
-    planner: Any,
-    leader: Any,
-    yibin_reporter: Any,
-    yibin_reviewer: Any,
+    planner_user: Any,
+    leader_user: Any,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
     client: Client,
 ) -> None:
     url = reverse("reports:health")
-    for user in (planner, leader):
+    for user in (planner_user, leader_user):
         html = login(user).get(url).content.decode()
         assert "宜宾市" in html and "泸州市" in html
-    for user in (yibin_reporter, yibin_reviewer):
+    for user in (yibin_reporter_user, yibin_reviewer_user):
         assert login(user).get(url).status_code == 404
     assert client.get(url).status_code == 302
 
 
-def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner: Any) -> None:
+def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner_user: Any) -> None:
     from planwatch.supervision.jobs import supervise_run
     from planwatch.supervision.models import TaskLight
     from planwatch.tasks import views
 
     supervise_run(today=date(2024, 4, 10), now=issued.issued_at or issued.created_at)
     TaskLight.objects.filter(task__seq=1).update(light="red")
-    pl = login(planner)
+    pl = login(planner_user)
     url = reverse("tasks:task_list")
     red = pl.get(url, {"light": "red"}).content.decode()
     assert len(TASK_LINK.findall(red)) == 1 and "共 1 项任务" in red
@@ -433,13 +445,13 @@ def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner: 
 
 
 def test_task_detail_always_shows_a_light(
-    yibin_task: Task, login: Login, yibin_reporter: Any
+    yibin_task: Task, login: Login, yibin_reporter_user: Any
 ) -> None:
     from planwatch.supervision.jobs import supervise_run
 
     url = reverse("tasks:task_detail", args=[yibin_task.pk])
-    html = login(yibin_reporter).get(url).content.decode()
+    html = login(yibin_reporter_user).get(url).content.decode()
     assert 'class="light light-' in html  # computed now: the job has not run yet
     supervise_run(today=date(2025, 1, 10), now=yibin_task.created_at)
-    html = login(yibin_reporter).get(url).content.decode()
+    html = login(yibin_reporter_user).get(url).content.decode()
     assert "light-red" in html and "2025年1月10日" in html
