@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("planwatch.orgunits.urls")),
     path("accounts/", include("planwatch.accounts.urls")),
     path("audit/", include("planwatch.audit.urls")),
+    path("", include("planwatch.core.urls")),
     path("", include("planwatch.search.urls")),
     path("", include("planwatch.tasks.urls")),
     path("", include("planwatch.reports.urls")),

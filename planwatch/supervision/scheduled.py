@@ -62,8 +62,20 @@ def supervise_if_due(now: datetime) -> str | None:
     return supervise_locked(today=local.date(), now=now, only_if_not_run=True)
 
 
+HEARTBEAT_KEY = "planwatch:worker-heartbeat"
+
+
+def worker_heartbeat() -> datetime | None:
+    """When a worker last ran the periodic check (the system page shows it: a worker that
+    has stopped stops beating). None when no worker has run one on this queue."""
+    raw = HUEY.get(HEARTBEAT_KEY, peek=True)
+    return datetime.fromisoformat(raw) if raw else None
+
+
 def _supervise_check() -> str | None:
-    return supervise_if_due(timezone.now())
+    now = timezone.now()
+    HUEY.put(HEARTBEAT_KEY, now.isoformat())
+    return supervise_if_due(now)
 
 
 def _supervise_now(day: str | None = None) -> str | None:
