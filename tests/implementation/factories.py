@@ -4,14 +4,22 @@ tests/personas.py."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion, SourceDocument
+from planwatch.reports.evidence import evidence_add
+from planwatch.reports.models import ProgressReport
+from planwatch.reports.services import (
+    progress_report_start,
+    progress_report_submit,
+    progress_report_update,
+)
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import (
     annual_list_issue,
@@ -172,3 +180,34 @@ def issued_list(plan: Plan, planner: Any, units: Units, year: int = 2024) -> Ann
     annual_list_issue(annual_list=result.annual_list, actor=planner)
     result.annual_list.refresh_from_db()
     return result.annual_list
+
+
+def report_filed(
+    task: Task,
+    unit: Any,
+    actor: Any,
+    completion: int,
+    *,
+    start: date = date(2024, 1, 1),
+    narrative: str = "按计划推进",
+    evidence: bytes | None = None,
+    submit: bool = True,
+    submitted_at: datetime | None = None,
+) -> ProgressReport:
+    """A report as its unit's reporter files it through the services: opened for the period
+    beginning `start`, filled in, with an optional evidence file, and submitted (at
+    `submitted_at`, default now) unless `submit` is false."""
+    report = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
+    report = progress_report_update(
+        report=report,
+        actor=actor,
+        version=report.version,
+        completion=completion,
+        progress_status="in_progress",
+        narrative=narrative,
+    )
+    if evidence is not None:
+        evidence_add(report=report, actor=actor, name="证明.pdf", content=io.BytesIO(evidence))
+    if submit:
+        report = progress_report_submit(report=report, actor=actor, now=submitted_at)
+    return report

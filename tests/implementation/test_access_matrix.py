@@ -7,10 +7,8 @@ has the same checks in tests/web/test_api_implementation.py.)"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
@@ -21,12 +19,9 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
-from planwatch.reports.evidence import evidence_add
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.services import (
-    progress_report_start,
     progress_report_submit,
-    progress_report_update,
 )
 from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.supervision.notify import notification_send
@@ -239,20 +234,8 @@ def world(
     task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
     annual_list_issue(annual_list=issued, actor=planner_user)
     task.refresh_from_db()
-    report = progress_report_start(
-        task=task, unit=units.yibin, period_start=date(2024, 1, 1), actor=yibin_reporter_user
-    )
-    report = progress_report_update(
-        report=report,
-        actor=yibin_reporter_user,
-        version=report.version,
-        completion=40,
-        progress_status="in_progress",
-        narrative="按计划推进",
-    )
-    evidence = evidence_add(
-        report=report, actor=yibin_reporter_user, name="进展.pdf", content=io.BytesIO(PDF)
-    )
+    report = f.report_filed(task, units.yibin, yibin_reporter_user, 40, evidence=PDF, submit=False)
+    evidence = report.evidence.get()
     case, _created = case_open(task=task, light="red", reason="逾期未完成", actor=planner_user)
     [notification] = notification_send(
         recipients=[yibin_reporter_user],

@@ -8,13 +8,8 @@ from typing import Any
 
 from planwatch.reports.evidence import evidence_add
 from planwatch.reports.health import UnitHealth, reporting_health_for
-from planwatch.reports.services import (
-    progress_report_start,
-    progress_report_submit,
-    progress_report_update,
-)
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units
+from tests.implementation.factories import Units, report_filed
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -28,19 +23,17 @@ def _report(
     submitted: datetime | None,
     evidence: bool = False,
 ) -> None:
-    r = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
-    progress_report_update(
-        report=r,
-        actor=actor,
-        version=r.version,
-        completion=completion,
-        progress_status="in_progress",
+    report_filed(
+        task,
+        unit,
+        actor,
+        completion,
+        start=start,
         narrative="推进中",
+        evidence=PDF if evidence else None,
+        submit=submitted is not None,
+        submitted_at=submitted,
     )
-    if evidence:
-        evidence_add(report=r, actor=actor, name="证明.pdf", content=io.BytesIO(PDF))
-    if submitted is not None:
-        progress_report_submit(report=r, actor=actor, now=submitted)
 
 
 def _cities(units: Units) -> set[Any]:

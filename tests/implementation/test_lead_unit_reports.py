@@ -29,7 +29,7 @@ from planwatch.reports.services import (
 from planwatch.supervision.lights import reported_progress, task_light
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import access_task, can_report_task, reporting_units
-from tests.implementation.factories import Units
+from tests.implementation.factories import Units, report_filed
 from tests.personas import logged_in, make_user
 
 Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
@@ -61,16 +61,7 @@ def outsider(units: Units) -> Any:
 
 
 def _filed(task: Task, unit: Any, actor: Any, completion: int, start: date = Q1) -> Any:
-    r = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
-    progress_report_update(
-        report=r,
-        actor=actor,
-        version=r.version,
-        completion=completion,
-        progress_status="in_progress",
-        narrative="汇总各市进展",
-    )
-    return progress_report_submit(report=r, actor=actor)
+    return report_filed(task, unit, actor, completion, start=start, narrative="汇总各市进展")
 
 
 def test_reporting_units_are_the_lead_then_the_responsible_units(task: Task, units: Units) -> None:
@@ -238,3 +229,47 @@ def test_without_a_lead_report_the_cities_complete_the_task(
     )
     task.refresh_from_db()
     assert task.status == "completed"
+
+
+def test_the_lead_unit_is_reminded_of_its_summary_report(
+    issued: AnnualList, task: Task, lead_reporter: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from planwatch.supervision.jobs import supervise_run
+    from planwatch.supervision.models import Notification
+
+    now = datetime(2024, 4, 3, 1, 0, tzinfo=UTC)
+    led = issued.tasks.filter(lead_unit=task.lead_unit).count()
+    supervise_run(today=date(2024, 4, 3), now=now)  # Q1 reports are due on 5 April
+    reminders = Notification.objects.filter(recipient=lead_reporter, kind="remind.report")
+    assert reminders.count() == led > 0
+    # Once it has filed, the lead unit is not reminded again for that period.
+    _filed(task, task.lead_unit, lead_reporter, 30)
+    Notification.objects.all().delete()
+    supervise_run(today=date(2024, 4, 4), now=now)
+    keys = set(Notification.objects.filter(recipient=lead_reporter).values_list("key", flat=True))
+    assert f"remind:report:{task.pk}:{task.lead_unit.pk}:2024Q1" not in keys
+    assert len(keys) == led - 1
+
+
+def test_the_api_opens_the_lead_units_report_and_refuses_outsiders(
+    task: Task, lead_reporter: Any, outsider: Any, units: Units
+) -> None:
+    import json
+
+    def start(user: Any, unit: OrgUnit) -> Any:
+        body = json.dumps({"unit": unit.code, "period_start": "2024-01-01"})
+        url = f"/api/v1/tasks/{task.pk}/reports"
+        return logged_in(user).post(url, body, content_type="application/json")
+
+    response = start(lead_reporter, units.transport)
+    assert response.status_code == 201, response.content
+    report = ProgressReport.objects.get(pk=response.json()["id"])
+    assert report.unit == units.transport and report.task == task
+    science = OrgUnit.objects.get(code="dept:science")
+    assert start(outsider, science).status_code == 404
+    # A reporter of the lead unit naming a unit that reports nothing on the task: 422.
+    response = start(lead_reporter, science)
+    assert response.status_code == 422
+    assert "not a reporting unit" in response.json()["error"]["message"]

@@ -15,11 +15,6 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from planwatch.audit.models import AuditEvent
-from planwatch.reports.services import (
-    progress_report_start,
-    progress_report_submit,
-    progress_report_update,
-)
 from planwatch.supervision.choices import Light
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.lights import expected_progress, reported_progress, task_light
@@ -36,7 +31,7 @@ from planwatch.supervision.services import (
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
 from planwatch.tasks.workflow import InvalidTransition
-from tests.implementation.factories import Units
+from tests.implementation.factories import Units, report_filed
 
 NOW = datetime(2024, 4, 10, 1, 0, tzinfo=UTC)
 
@@ -47,17 +42,7 @@ def task(issued: AnnualList) -> Task:
 
 
 def _report(task: Task, unit: Any, actor: Any, completion: int, submit: bool = True) -> None:
-    r = progress_report_start(task=task, unit=unit, period_start=date(2024, 1, 1), actor=actor)
-    progress_report_update(
-        report=r,
-        actor=actor,
-        version=r.version,
-        completion=completion,
-        progress_status="in_progress",
-        narrative="按计划推进",
-    )
-    if submit:
-        progress_report_submit(report=r, actor=actor)
+    report_filed(task, unit, actor, completion, submit=submit)
 
 
 def test_expected_progress_is_elapsed_share() -> None:
