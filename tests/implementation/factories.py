@@ -211,3 +211,13 @@ def report_filed(
     if submit:
         report = progress_report_submit(report=report, actor=actor, now=submitted_at)
     return report
+
+
+def demo_mark(obj: Any) -> None:
+    """Mark `obj` as demonstration data, as `planwatch demo` marks what it creates."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from planwatch.dashboards.models import DemoMarker
+
+    ct = ContentType.objects.get_for_model(type(obj))
+    DemoMarker.objects.create(content_type=ct, object_id=obj.pk)

@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 
@@ -25,15 +23,10 @@ from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units
+from tests.implementation.factories import Units, demo_mark
 from tests.personas import logged_in
 
 BADGE = 'class="demo-badge"'
-
-
-def _mark(obj: models.Model) -> None:
-    ct = ContentType.objects.get_for_model(type(obj))
-    DemoMarker.objects.create(content_type=ct, object_id=obj.pk)
 
 
 def _row(html: str, href: str) -> str:
@@ -63,7 +56,7 @@ def _report(task: Task, unit: Any, actor: Any) -> ProgressReport:
 @pytest.fixture
 def demo_and_real(issued: AnnualList) -> tuple[Task, Task]:
     demo, real = issued.tasks.get(seq=1), issued.tasks.get(seq=2)
-    _mark(demo)
+    demo_mark(demo)
     return demo, real
 
 
@@ -73,7 +66,7 @@ def test_task_list_badges_demo_tasks_only(
     demo, real = demo_and_real
     html = logged_in(planner_user).get(reverse("tasks:task_list")).content.decode()
     _assert_row_badges(html, f"/tasks/{demo.pk}/", f"/tasks/{real.pk}/")
-    _mark(real)  # more demo rows cost no more queries
+    demo_mark(real)  # more demo rows cost no more queries
     client = logged_in(planner_user)
     client.get(reverse("tasks:task_list"))
     with django_assert_max_num_queries(30) as captured:
@@ -100,7 +93,7 @@ def test_annual_list_pages_badge_demo_lists_and_tasks(
     assert BADGE not in html.split("<h1")[1].split("</h1>")[0]
     assert BADGE not in client.get(reverse("tasks:list_index")).content.decode()
 
-    _mark(issued)
+    demo_mark(issued)
     html = client.get(detail).content.decode()
     assert BADGE in html.split("<h1")[1].split("</h1>")[0]
     index = client.get(reverse("tasks:list_index")).content.decode()
@@ -116,7 +109,7 @@ def test_report_pages_badge_demo_reports(
     demo_task, real_task = demo_and_real
     demo = _report(demo_task, units.yibin, yibin_reporter_user)
     real = _report(real_task, units.yibin, yibin_reporter_user)
-    _mark(demo)
+    demo_mark(demo)
     client = logged_in(yibin_reviewer_user)
     demo_url = reverse("reports:report_detail", args=[demo.pk])
     real_url = reverse("reports:report_detail", args=[real.pk])
@@ -132,7 +125,7 @@ def test_case_pages_badge_demo_cases(demo_and_real: tuple[Task, Task], planner_u
     real, _ = case_open(task=real_task, light="red", reason="逾期", actor=planner_user)
     assert isinstance(demo, SupervisionCase)
     DemoMarker.objects.all().delete()  # only the case is demo here, not its task
-    _mark(demo)
+    demo_mark(demo)
     client = logged_in(planner_user)
     demo_url = reverse("supervision:case_detail", args=[demo.pk])
     real_url = reverse("supervision:case_detail", args=[real.pk])
@@ -183,8 +176,8 @@ def test_notifications_badge_demo_cases_and_reports(
         cases.append(case)
     reports = [_report(t, units.yibin, yibin_reporter_user) for t in (demo_task, real_task)]
     DemoMarker.objects.all().delete()  # the case and the report are demo, their tasks not
-    _mark(cases[0])
-    _mark(reports[0])
+    demo_mark(cases[0])
+    demo_mark(reports[0])
     html = (
         logged_in(yibin_reviewer_user)
         .get(reverse("supervision:notification_list"))
@@ -197,7 +190,7 @@ def test_notifications_badge_demo_cases_and_reports(
     assert len(demo) == len(real) == 2
     _assert_note_badges(html, demo, real)
 
-    _mark(cases[1])  # more demo rows cost no more queries: one DemoMarker query per page
+    demo_mark(cases[1])  # more demo rows cost no more queries: one DemoMarker query per page
     client = logged_in(yibin_reviewer_user)
     client.get(reverse("supervision:notification_list"))
     with django_assert_max_num_queries(20) as captured:
@@ -232,7 +225,7 @@ def test_notifications_badge_reminders_and_escalations_about_demo(
         case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
         cases.append(case)
     DemoMarker.objects.all().delete()
-    _mark(cases[0])
+    demo_mark(cases[0])
     supervise_run(today=date(2024, 4, 14), now=NOW)  # not acknowledged in time: escalated
     html = logged_in(leader_user).get(reverse("supervision:notification_list")).content.decode()
     demo = _notes_of(leader_user, "case.escalated", f"case:{cases[0].pk}:")
@@ -256,7 +249,7 @@ def test_notifications_sent_by_the_demo_are_badged(
         )[0]
         for i in range(2)
     ]
-    _mark(notes[0])
+    demo_mark(notes[0])
     url = reverse("supervision:notification_list")
     _assert_note_badges(
         logged_in(yibin_reporter_user).get(url).content.decode(), notes[:1], notes[1:]

@@ -10,12 +10,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from planwatch.dashboards.models import DemoMarker
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.services import (
@@ -25,15 +22,10 @@ from planwatch.reports.services import (
 )
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
-from tests.implementation.factories import Units
+from tests.implementation.factories import Units, demo_mark
 from tests.personas import logged_in
 
 BADGE = 'class="demo-badge"'
-
-
-def _mark(obj: models.Model) -> None:
-    ct = ContentType.objects.get_for_model(type(obj))
-    DemoMarker.objects.create(content_type=ct, object_id=obj.pk)
 
 
 def _rows(html: str) -> list[str]:
@@ -75,8 +67,8 @@ def slot_reports(
         "yb_q2": _report(task, units.yibin, yibin_reporter_user, date(2024, 4, 1)),
         "lz_q1": _report(task, units.luzhou, luzhou_reporter_user, date(2024, 1, 1)),
     }
-    _mark(made["yb_q1"])
-    _mark(made["lz_q1"])
+    demo_mark(made["yb_q1"])
+    demo_mark(made["lz_q1"])
     return made
 
 
@@ -98,7 +90,7 @@ def test_task_page_badges_the_demo_report_slots(
     # A slot nobody has reported on has no badge either.
     assert all(BADGE not in row for row in _rows(html) if "未填报" in row)
 
-    _mark(slot_reports["yb_q2"])  # more demo slots cost no more queries
+    demo_mark(slot_reports["yb_q2"])  # more demo slots cost no more queries
     with django_assert_max_num_queries(40) as captured:
         html = client.get(url).content.decode()
     assert html.count(BADGE) == 3
@@ -137,7 +129,7 @@ def demo_task(issued: AnnualList, planner_user: Any, units: Units) -> Task:
     task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
     annual_list_issue(annual_list=issued, actor=planner_user)
     assert task.lead_unit == units.transport
-    _mark(task)
+    demo_mark(task)
     return task
 
 
@@ -163,7 +155,7 @@ def test_health_page_badges_demo_rows_and_the_table(
     for unit in (units.luzhou, units.ecology, units.ndrc):
         assert BADGE not in _row_with(html, unit.name)
 
-    _mark(demo_task.annual_list.tasks.get(seq=2))  # more demo tasks, no more queries
+    demo_mark(demo_task.annual_list.tasks.get(seq=2))  # more demo tasks, no more queries
     with django_assert_max_num_queries(20) as captured:
         html = client.get(reverse("reports:health")).content.decode()
     assert BADGE in _row_with(html, units.luzhou.name)

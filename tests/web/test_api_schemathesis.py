@@ -5,14 +5,11 @@ examples per operation, positive and negative (invalid parameters must give 4xx)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
@@ -35,19 +32,6 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES = 20
-
-
-@pytest.fixture
-def wsgi_app() -> Iterator[WSGIHandler]:
-    """The real WSGI application, minus the per-request connection recycling that would
-    end the test's transaction (Django's test client does the same)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield WSGIHandler()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
