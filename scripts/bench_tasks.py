@@ -50,10 +50,11 @@ def main() -> int:
     from planwatch.tasks.services import annual_list_issue, task_create
     from planwatch.tasks.xlsx import annual_list_export, annual_list_import
     from tests.implementation import factories as f
+    from tests.personas import make_user
 
     units = f.make_units()
     plan = f.make_plan(units)
-    planner = f.make_user("bench_planner", Role.PLANNER, units.chuannan)
+    planner = make_user("bench_planner", (units.chuannan, Role.PLANNER))
     alist = AnnualList.objects.create(plan=plan, year=2024)
     for i in range(args.rows):
         task_create(
