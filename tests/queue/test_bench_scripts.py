@@ -1,0 +1,60 @@
+"""The benchmark scripts of `make bench` still run (at a tiny scale: their figures are not
+checked, only that each prints them). They import the application and the test factories,
+so a refactor that breaks them fails here rather than at the next `make bench`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def _run(*args: str, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PLANWATCH_", "DATABASE"))}
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")
+def test_the_implementation_benchmark_runs() -> None:
+    out = _run("scripts/bench_tasks.py", "--rows", "5")
+    assert "xlsx import: 5 rows" in out and "supervise:   5 tasks" in out
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")
+def test_the_parser_benchmark_runs() -> None:
+    out = _run("scripts/bench_parse.py", "--runs", "1", "--sizes", "1")
+    assert "bundled file:" in out and "MB/s" in out
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (the PostgreSQL pass)")
+def test_the_dashboard_benchmark_runs() -> None:
+    server = os.environ["DATABASE_URL"]
+    out = _run(
+        "scripts/bench_dashboard.py",
+        "--pg",
+        server,
+        "--tasks",
+        "200",
+        "--reports",
+        "2000",
+        "--requests",
+        "2",
+        "--health-requests",
+        "1",
+    )
+    assert "province dashboard: median" in out and "reporting-health partial" in out
