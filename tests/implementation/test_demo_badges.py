@@ -13,17 +13,12 @@ from django.urls import reverse
 
 from planwatch.dashboards.models import DemoMarker
 from planwatch.reports.models import ProgressReport
-from planwatch.reports.services import (
-    progress_report_start,
-    progress_report_submit,
-    progress_report_update,
-)
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units, demo_mark
+from tests.implementation.factories import Units, demo_mark, report_filed
 from tests.personas import logged_in
 
 BADGE = 'class="demo-badge"'
@@ -41,16 +36,8 @@ def _assert_row_badges(html: str, demo_href: str, real_href: str) -> None:
 
 
 def _report(task: Task, unit: Any, actor: Any) -> ProgressReport:
-    r = progress_report_start(task=task, unit=unit, period_start=date(2024, 1, 1), actor=actor)
-    progress_report_update(
-        report=r,
-        actor=actor,
-        version=r.version,
-        completion=20,
-        progress_status="in_progress",
-        narrative="推进中",
-    )
-    return progress_report_submit(report=r, actor=actor, now=datetime(2024, 4, 1, tzinfo=UTC))
+    submitted = datetime(2024, 4, 1, tzinfo=UTC)
+    return report_filed(task, unit, actor, 20, narrative="推进中", submitted_at=submitted)
 
 
 @pytest.fixture

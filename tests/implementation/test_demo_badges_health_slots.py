@@ -15,14 +15,9 @@ from django.urls import reverse
 
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import ProgressReport
-from planwatch.reports.services import (
-    progress_report_start,
-    progress_report_submit,
-    progress_report_update,
-)
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
-from tests.implementation.factories import Units, demo_mark
+from tests.implementation.factories import Units, demo_mark, report_filed
 from tests.personas import logged_in
 
 BADGE = 'class="demo-badge"'
@@ -37,16 +32,10 @@ def _row_with(html: str, text: str) -> str:
 
 
 def _report(task: Task, unit: Any, actor: Any, start: date) -> ProgressReport:
-    r = progress_report_start(task=task, unit=unit, period_start=start, actor=actor)
-    progress_report_update(
-        report=r,
-        actor=actor,
-        version=r.version,
-        completion=20,
-        progress_status="in_progress",
-        narrative="推进中",
+    submitted = datetime(2024, 4, 1, tzinfo=UTC)
+    return report_filed(
+        task, unit, actor, 20, start=start, narrative="推进中", submitted_at=submitted
     )
-    return progress_report_submit(report=r, actor=actor, now=datetime(2024, 4, 1, tzinfo=UTC))
 
 
 def _demomarker_queries(captured: Any) -> int:

@@ -8,27 +8,15 @@ from typing import Any
 from planwatch.reports.selectors import report_list_for, review_queue_for, task_report_slots
 from planwatch.reports.services import (
     progress_report_approve,
-    progress_report_start,
-    progress_report_submit,
-    progress_report_update,
 )
 from planwatch.supervision.selectors import case_list_for, notifications_for
 from planwatch.supervision.services import case_assign, case_open, notification_mark_read
 from planwatch.tasks.models import AnnualList
-from tests.implementation.factories import Units
+from tests.implementation.factories import Units, report_filed
 
 
 def _submitted(task: Any, unit: Any, reporter: Any) -> Any:
-    r = progress_report_start(task=task, unit=unit, period_start=date(2024, 1, 1), actor=reporter)
-    progress_report_update(
-        report=r,
-        actor=reporter,
-        version=r.version,
-        completion=10,
-        progress_status="in_progress",
-        narrative="推进",
-    )
-    return progress_report_submit(report=r, actor=reporter)
+    return report_filed(task, unit, reporter, 10, narrative="推进")
 
 
 def test_reports_and_queues_by_viewer(
