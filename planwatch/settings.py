@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "planwatch.supervision",
     "planwatch.dashboards",
     "planwatch.api",
+    "planwatch.pages",
 ]
 
 MIDDLEWARE = [

@@ -59,7 +59,7 @@ def _register() -> None:
     from planwatch.api.implementation import router as implementation_router
     from planwatch.api.orgunits import router as orgunits_router
     from planwatch.api.plans import router as plans_router
-    from planwatch.search.api import router as search_router
+    from planwatch.api.search import router as search_router
 
     api.add_router("", plans_router)
     api.add_router("", orgunits_router)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from planwatch.accounts.permissions import is_admin
 from planwatch.audit.models import AuditEvent
+from planwatch.audit.selectors import can_view_audit
 
 if TYPE_CHECKING:
     _Admin = admin.ModelAdmin[AuditEvent]
@@ -29,10 +29,10 @@ class AuditEventAdmin(_Admin):
         return [f.name for f in AuditEvent._meta.fields]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_admin(request.user)
+        return can_view_audit(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user)
+        return can_view_audit(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

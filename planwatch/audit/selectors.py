@@ -8,8 +8,8 @@ from typing import Any, TypedDict
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from planwatch.accounts.permissions import is_admin
 from planwatch.audit.models import AuditEvent
+from planwatch.core import hooks
 
 
 class AuditFilters(TypedDict, total=False):
@@ -26,7 +26,9 @@ def _day_start(day: date) -> datetime:
 
 
 def can_view_audit(viewer: Any) -> bool:
-    return is_admin(viewer)
+    """Administrators (audit sits below accounts: accounts answers through the
+    `audit_reader` hook)."""
+    return any(hooks.audit_reader.send(user=viewer))
 
 
 def audit_event_list_for(*, viewer: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:

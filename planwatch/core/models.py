@@ -1,4 +1,5 @@
-"""Markers of demonstration data (`planwatch demo`)."""
+"""Markers of demonstration data (`planwatch demo`): in core, below every domain, so that
+any page can badge what the demo created."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class DemoMarker(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("content_type", "object_id"), name="demomarker_once"),
         )
+        # The table of the app it was first made in (dashboards), kept when the model moved.
+        db_table = "dashboards_demomarker"
         verbose_name = _("演示数据标记")
         verbose_name_plural = _("演示数据标记")
 

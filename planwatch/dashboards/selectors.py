@@ -23,8 +23,8 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import role_paths
-from planwatch.dashboards.models import DemoMarker
+from planwatch.accounts.permissions import role_paths, units_for
+from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -271,7 +271,6 @@ class Directory:
 
 def directory_for(*, user: Any) -> Directory:
     """Units and plans whose dashboards `user` (a planner or leader) may open."""
-    from planwatch.accounts.permissions import units_for
 
     units = (units_for(user, Role.PLANNER) | units_for(user, Role.LEADER)).distinct()
     kinds = (OrgUnitKind.PROVINCE, OrgUnitKind.ZONE, OrgUnitKind.PREFECTURE)

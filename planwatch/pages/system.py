@@ -61,7 +61,7 @@ def system_jobs(request: HttpRequest) -> HttpResponse:
         "uploads": uploads,
         "now": timezone.now(),
     }
-    return render(request, "core/system_jobs.html", context)
+    return render(request, "pages/system_jobs.html", context)
 
 
 @login_required
@@ -75,4 +75,4 @@ def system_supervise_now(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("无法加入作业队列：%(e)s") % {"e": exc})
     else:
         messages.success(request, _("督办作业已加入队列，将由后台作业进程执行。"))
-    return redirect("core:system_jobs")
+    return redirect("pages:system_jobs")

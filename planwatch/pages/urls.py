@@ -1,10 +1,10 @@
-"""URLs of the system page (planwatch/core/views.py)."""
+"""URLs of the system page (planwatch/pages/system.py)."""
 
 from django.urls import path
 
-from planwatch.core import views
+from planwatch.pages import system as views
 
-app_name = "core"
+app_name = "pages"
 
 urlpatterns = [
     path("system/jobs/", views.system_jobs, name="system_jobs"),

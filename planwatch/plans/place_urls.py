@@ -1,8 +1,8 @@
-"""URLs of the place pages."""
+"""URLs of the place pages (planwatch/plans/place_views.py)."""
 
 from django.urls import path
 
-from planwatch.orgunits import views
+from planwatch.plans import place_views as views
 
 urlpatterns = [
     path("places/", views.place_list, name="place_list"),

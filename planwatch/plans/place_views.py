@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from planwatch.orgunits import selectors
 from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.plans import places as selectors
 
 
 def place_list(request: HttpRequest) -> HttpResponse:

@@ -11,12 +11,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from planwatch.accounts.permissions import is_planner
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing import ParseError
 from planwatch.parsing.decode import decode_text
-from planwatch.plans.choices import NodeKind, QuantityRole
-from planwatch.plans.models import Node, Plan, PlanVersion, Quantity, SourceDocument
+from planwatch.plans.choices import IngestJobStatus, NodeKind, QuantityRole
+from planwatch.plans.models import IngestJob, Node, Plan, PlanVersion, Quantity, SourceDocument
 
 # Kinds that get a page of their own; everything else is shown on its chapter or section page.
 PAGE_KINDS = (NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION)
@@ -295,7 +296,6 @@ def source_lines_for(
 def document_list_for(*, viewer: Any, limit: int = 20) -> list[SourceDocument]:
     """The latest ingested documents with their versions and parser warnings, for planners
     (nobody else sees the upload page); without their bytes (two queries)."""
-    from planwatch.accounts.permissions import is_planner
 
     if not is_planner(viewer):
         return []
@@ -310,9 +310,6 @@ def document_list_for(*, viewer: Any, limit: int = 20) -> list[SourceDocument]:
 def ingest_jobs_for(*, viewer: Any, ids: list[int] | None = None, limit: int = 20) -> list[Any]:
     """The viewer's own upload jobs (planwatch/plans/ingest_jobs.py): those named by `ids`,
     or else the latest that are still pending or have failed. Without their bytes."""
-    from planwatch.accounts.permissions import is_planner
-    from planwatch.plans.choices import IngestJobStatus
-    from planwatch.plans.models import IngestJob
 
     if not is_planner(viewer):
         return []

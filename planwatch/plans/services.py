@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.accounts.permissions import is_planner
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.places import unit_code_counts
@@ -41,7 +42,6 @@ from planwatch.plans.models import (
     Quantity,
     SourceDocument,
 )
-from planwatch.search.services import index_plan_version
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -256,7 +256,7 @@ def _store_plan(
     _store_quantities(version, parsed, nodes)
     _store_place_mentions(version, parsed.places, ref)
     _store_node_places(nodes, ref)
-    index_plan_version(version=version)
+    hooks.plan_version_stored.send(version=version)
     plan.current_version = version
     if plan.org_unit_id is None and zone is not None:
         plan.org_unit = zone

@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan

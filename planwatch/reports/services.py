@@ -12,21 +12,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.choices import ProgressStatus, ReportStatus
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
 from planwatch.reports.periods import period_starting
 from planwatch.reports.permissions import can_accept_report, holds_report_role
-from planwatch.supervision.notify import notification_send, recipients_for
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import reporting_units
@@ -173,7 +170,7 @@ def progress_report_transition(
     with transaction.atomic():
         conditional_update(report, expected={"status": old_status}, values=values)
         _record_step(report, actor, old_status, target, reason.strip(), now)
-        _notify_step(report, target, reason.strip(), now)
+        hooks.report_moved.send(report=report, target=target, reason=reason.strip(), now=now)
         if target == S.ACCEPTED:
             _complete_task_if_done(report.task, actor)
     return report
@@ -188,31 +185,6 @@ def _record_step(
     )
     new = {"status": target, "reason": reason} if reason else {"status": target}
     _audit(actor, f"progress_report.{target}", report, old={"status": old}, new=new)
-
-
-# who hears of each step: the next person to act, or the reporter when it comes back
-STEP_AUDIENCE: dict[str, tuple[str, StrOrPromise]] = {
-    S.SUBMITTED: (Role.UNIT_REVIEWER, gettext_lazy("请审核进展报告")),
-    S.UNIT_APPROVED: (Role.PLANNER, gettext_lazy("请采纳进展报告")),
-    S.RETURNED: (Role.REPORTER, gettext_lazy("进展报告被退回")),
-    S.ACCEPTED: (Role.REPORTER, gettext_lazy("进展报告已采纳")),
-}
-
-
-def _notify_step(report: ProgressReport, target: str, reason: str, now: datetime) -> None:
-    role, title = STEP_AUDIENCE[target]
-    where = report.task.plan.org_unit if role == Role.PLANNER else report.unit
-    if where is None:
-        return
-    notification_send(
-        recipients=recipients_for([where], [role]),
-        kind=f"report.{target}",
-        key=f"report:{report.pk}:v{report.version}:{target}",
-        title=f"{title}：{report.task.title[:50]}（{report.unit.name}，{report.period_label}）",
-        body=reason,
-        link=reverse("reports:report_detail", args=[report.pk]),
-        now=now,
-    )
 
 
 def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> dict[str, Any]:

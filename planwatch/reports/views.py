@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.reports import services
 from planwatch.reports.evidence import (
     EvidenceLost,

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "planwatch.search"
     label = "search"
+
+    def ready(self) -> None:
+        from planwatch.core import hooks
+        from planwatch.search.services import index_plan_version
+
+        hooks.plan_version_stored.connect(index_plan_version)

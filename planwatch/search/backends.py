@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import NodePlace
 from planwatch.search.segment import QueryGroup
 
 logger = logging.getLogger(__name__)
@@ -103,8 +105,6 @@ class SearchBackend(ABC):
 def _place_clause(column: str, filters: Filters, params: list[Any]) -> str:
     if filters.place_path is None:
         return ""
-    from planwatch.orgunits.models import OrgUnit
-    from planwatch.plans.models import NodePlace
 
     links = NodePlace._meta.db_table
     units = OrgUnit._meta.db_table

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from planwatch.plans.models import Node, Plan
+from planwatch.plans.selectors import node_page_of
 
 
 def node_url(node: Node, plan: Plan) -> str:
     """The plan page showing `node` (its chapter or section page), anchored at the node."""
     try:
-        from planwatch.plans.selectors import node_page_of
-
         page_key = node_page_of(node)
     except ImportError:
         page_key = node.key

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 
 import rjieba
 
+from planwatch.orgunits.models import OrgUnit
+from planwatch.parsing.gazetteer import segmentation_words
+from planwatch.plans.models import Node, Plan
+
 # Region words that the plans use as names but no division list contains. The gazetteer
 # supplies most of them once it is present; these keep search right without it.
 REGION_WORDS = (
@@ -160,9 +164,6 @@ def dictionary_fingerprint() -> object:
     every search, so that a plan ingested by another process is seen at once."""
     from django.db import connection
 
-    from planwatch.orgunits.models import OrgUnit
-    from planwatch.plans.models import Plan
-
     units, plans = OrgUnit._meta.db_table, Plan._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
@@ -177,8 +178,6 @@ def dictionary_fingerprint() -> object:
 def dictionary_words(*, exclude_plan: int | None = None) -> set[str]:
     """Every word of the user dictionary, read from the database and the gazetteer
     (without the project names of `exclude_plan`, when given)."""
-    from planwatch.orgunits.models import OrgUnit
-    from planwatch.plans.models import Node, Plan
 
     words: set[str] = set(REGION_WORDS)
     words.update(_gazetteer_words())
@@ -209,10 +208,6 @@ def project_names(value: object) -> list[str]:
 
 
 def _gazetteer_words() -> list[str]:
-    try:
-        from planwatch.parsing.gazetteer import segmentation_words
-    except ImportError:
-        return []
     try:
         return list(segmentation_words())
     except NotImplementedError:

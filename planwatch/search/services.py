@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from planwatch.plans.models import Node, Plan
 from planwatch.search import segment
 from planwatch.search.backends import IndexDoc, get_backend
 
@@ -101,8 +102,6 @@ def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude
     `words` (one pass over their text with an Aho–Corasick automaton)."""
     import ahocorasick
 
-    from planwatch.plans.models import Node, Plan
-
     automaton = ahocorasick.Automaton()
     for word in {segment.normalize(w) for w in words}:
         if word:
@@ -127,7 +126,6 @@ def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude
 def reindex_plan_versions() -> list[PlanVersion]:
     """The version of each plan that the index holds: its current one, or its newest when
     none is marked current."""
-    from planwatch.plans.models import Plan
 
     versions = []
     for plan in Plan.objects.select_related("current_version"):
@@ -140,7 +138,6 @@ def reindex_plan_versions() -> list[PlanVersion]:
 def reindex_all() -> tuple[int, int]:
     """Rebuild the whole index from each plan's current version (or its newest version when
     none is marked current), all cut with one dictionary. Returns (plans, documents)."""
-    from planwatch.plans.models import Node
 
     segment.reset()
     versions = reindex_plan_versions()

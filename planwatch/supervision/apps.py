@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "planwatch.supervision"
     label = "supervision"
+
+    def ready(self) -> None:
+        from planwatch.supervision import contributions
+
+        contributions.connect()

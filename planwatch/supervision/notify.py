@@ -17,11 +17,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.orgunits.models import OrgUnit
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.tasks.models import Task
@@ -153,3 +157,30 @@ def notifications_concerning_demo(notes: Sequence[Notification]) -> set[int]:
         if (types[Notification], n.pk) in marked
         or ((s := subjects[n.pk]) is not None and (types[s[0]], s[1]) in marked)
     }
+
+
+# who hears of each step: the next person to act, or the reporter when it comes back
+STEP_AUDIENCE: dict[str, tuple[str, StrOrPromise]] = {
+    ReportStatus.SUBMITTED: (Role.UNIT_REVIEWER, gettext_lazy("请审核进展报告")),
+    ReportStatus.UNIT_APPROVED: (Role.PLANNER, gettext_lazy("请采纳进展报告")),
+    ReportStatus.RETURNED: (Role.REPORTER, gettext_lazy("进展报告被退回")),
+    ReportStatus.ACCEPTED: (Role.REPORTER, gettext_lazy("进展报告已采纳")),
+}
+
+
+def report_step_notify(*, report: ProgressReport, target: str, reason: str, now: datetime) -> None:
+    """Tell who must act next on `report` (or its reporter, when it comes back or is
+    accepted): connected to the `report_moved` hook of reports.services."""
+    role, title = STEP_AUDIENCE[target]
+    where = report.task.plan.org_unit if role == Role.PLANNER else report.unit
+    if where is None:
+        return
+    notification_send(
+        recipients=recipients_for([where], [role]),
+        kind=f"report.{target}",
+        key=f"report:{report.pk}:v{report.version}:{target}",
+        title=f"{title}：{report.task.title[:50]}（{report.unit.name}，{report.period_label}）",
+        body=reason,
+        link=reverse("reports:report_detail", args=[report.pk]),
+        now=now,
+    )

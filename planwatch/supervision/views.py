@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.supervision import services
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notifications_concerning_demo

@@ -13,16 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core import hooks
+from planwatch.core.models import DemoMarker
 from planwatch.plans.models import Plan
-from planwatch.reports.selectors import task_report_slots
-from planwatch.supervision.choices import Light
-from planwatch.supervision.lights import task_light
-from planwatch.supervision.selectors import task_lights_for
 from planwatch.tasks import selectors, services, xlsx
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
@@ -64,8 +60,8 @@ def _task_filters(request: HttpRequest) -> selectors.TaskFilters:
             filters[key] = int(raw)
     if request.GET.get("status") in TaskStatus.values:
         filters["status"] = request.GET["status"]
-    if request.GET.get("light") in Light.values:
-        filters["light"] = request.GET["light"]
+    for extra in hooks.task_list_filters.send(params=request.GET):
+        filters.update(extra)
     return filters
 
 
@@ -81,11 +77,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": urlencode(filters),
         "filters": filters,
-        "lights": task_lights_for(user=request.user, tasks=tasks),
         "demo_ids": DemoMarker.ids_among(tasks),
         "plans": Plan.objects.filter(pk__in=qs.values("plan_id")),
-        "light_choices": Light.choices,
         "status_choices": TaskStatus.choices,
+        # lights, light_choices: from supervision (hook task_list_context)
+        **hooks.task_list_context.merged(user=request.user, tasks=tasks),
     }
     return render(request, "tasks/task_list.html", context)
 
@@ -94,40 +90,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(request.user, task_id, action="view")
-    slots = task_report_slots(user=request.user, task=task)
     context = {
         "task": task,
-        "light": _light_of(request.user, task),
-        "slots": slots,
-        "demo_report_ids": DemoMarker.ids_among(s.report for s in slots if s.report),
         "can_edit": can_manage_plan(request.user, task.plan),
         "cases": task.cases.exclude(status="closed"),
+        # slots, demo_report_ids: from reports; light: from supervision (hook task_detail_context)
+        **hooks.task_detail_context.merged(user=request.user, task=task),
     }
     return render(request, "tasks/task_detail.html", context)
-
-
-def _light_of(user: Any, task: Any) -> dict[str, Any] | None:
-    """The stored light (as of the last `supervise` run), else computed now; none for drafts."""
-    stored = task_lights_for(user=user, tasks=[task]).get(task.pk)
-    if stored is not None:
-        return {
-            "code": stored.light,
-            "label": stored.get_light_display(),
-            "expected": stored.expected,
-            "actual": stored.actual,
-            "on": stored.computed_on,
-        }
-    if task.status == TaskStatus.DRAFT:
-        return None
-    today = timezone.localdate()
-    lr = task_light(task, today=today)
-    return {
-        "code": lr.light,
-        "label": Light(lr.light).label,
-        "expected": lr.expected,
-        "actual": lr.actual,
-        "on": today,
-    }
 
 
 def _task_initial(task: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.bulk import RowInvalid, task_update_many
@@ -56,10 +57,8 @@ def annual_list_export(
     """The list as an xlsx file. `progress` maps task ids to the 进展情况 text (by default
     each responsible unit's latest accepted report)."""
     if progress is None:
-        # Imported here: reports depends on tasks, not the other way round.
-        from planwatch.reports.selectors import task_progress_texts
-
-        progress = task_progress_texts(annual_list.tasks.all())
+        # reports fills this column in (hook task_progress_texts): it stands above tasks.
+        progress = hooks.task_progress_texts.merged(tasks=annual_list.tasks.all())
     wb = Workbook()
     ws = wb.active
     ws.title = f"{annual_list.year}年重点任务"

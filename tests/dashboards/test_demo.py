@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_verify
-from planwatch.dashboards.demo import DEMO_USERNAME, demo_clear, demo_load
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
+from planwatch.pages.demo import DEMO_USERNAME, demo_clear, demo_load
 from planwatch.plans.models import Plan
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition

@@ -131,7 +131,7 @@ def test_health_table_of_a_prefecture(board: Board, planner_user: User) -> None:
 def test_is_demo_filter(board: Board) -> None:
     from django.contrib.contenttypes.models import ContentType
 
-    from planwatch.dashboards.models import DemoMarker
+    from planwatch.core.models import DemoMarker
     from planwatch.dashboards.templatetags.demo import is_demo
     from planwatch.tasks.models import Task
 

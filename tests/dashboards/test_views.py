@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.models import Task
 from tests.dashboards.conftest import Board, make_task

@@ -217,7 +217,7 @@ def demo_mark(obj: Any) -> None:
     """Mark `obj` as demonstration data, as `planwatch demo` marks what it creates."""
     from django.contrib.contenttypes.models import ContentType
 
-    from planwatch.dashboards.models import DemoMarker
+    from planwatch.core.models import DemoMarker
 
     ct = ContentType.objects.get_for_model(type(obj))
     DemoMarker.objects.create(content_type=ct, object_id=obj.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.models import Notification, SupervisionCase

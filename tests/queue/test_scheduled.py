@@ -14,8 +14,8 @@ from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.contrib.djhuey import HUEY
 
 from planwatch.audit.models import AuditEvent
-from planwatch.core.management.commands.serve import gunicorn_argv, serve_worker_wanted
 from planwatch.core.queue import QueueConfigError, describe, huey_from_url, is_embedded
+from planwatch.pages.management.commands.serve import gunicorn_argv, serve_worker_wanted
 from planwatch.supervision import scheduled
 
 BEIJING = ZoneInfo("Asia/Shanghai")

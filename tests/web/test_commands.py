@@ -12,8 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from planwatch.core.management.commands import serve
 from planwatch.orgunits.models import OrgUnit
+from planwatch.pages.management.commands import serve
 from planwatch.plans import services
 from planwatch.plans.management.commands.ingest import progress_bar
 from planwatch.plans.models import SourceDocument

@@ -12,10 +12,10 @@ from django.urls import reverse
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-from planwatch.orgunits.selectors import snippet
 from planwatch.orgunits.services import department_specs, orgunits_load_reference
 from planwatch.parsing.gazetteer import load_gazetteer
 from planwatch.plans.models import Plan
+from planwatch.plans.places import snippet
 from planwatch.plans.services import IngestResult
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ def test_administrators_see_the_queue_and_the_worker_heartbeat(admin: Client) ->
     from huey.contrib.djhuey import HUEY
 
     HUEY.get(scheduled.HEARTBEAT_KEY)  # reading without peek removes: no beat yet
-    url = reverse("core:system_jobs")
+    url = reverse("pages:system_jobs")
     html = admin.get(url).content.decode()
     assert "sqlite queue &#x27;planwatch&#x27;" in html and "嵌入式" in html
     assert 'data-pending="0"' in html
@@ -43,7 +43,7 @@ def test_administrators_see_the_queue_and_the_worker_heartbeat(admin: Client) ->
 
 
 def test_run_now_enqueues_the_job_and_its_run_is_listed(admin: Client) -> None:
-    response = admin.post(reverse("core:system_supervise_now"), follow=True)
+    response = admin.post(reverse("pages:system_supervise_now"), follow=True)
     html = response.content.decode()
     assert "督办作业已加入队列" in html
     run = AuditEvent.objects.get(action="supervise.run")  # the test queue runs it at once
@@ -59,15 +59,15 @@ def test_recent_uploads_are_listed_with_their_status(admin: Client, admin_user: 
         error="bad.docx：文件已损坏",
         requested_by=admin_user,
     )
-    html = admin.get(reverse("core:system_jobs")).content.decode()
+    html = admin.get(reverse("pages:system_jobs")).content.decode()
     assert "bad.docx" in html and 'data-job-status="failed"' in html and "文件已损坏" in html
 
 
 def test_nobody_else_sees_or_runs_it(planner: Client, yibin_reporter: Client, anon: Client) -> None:
     for client in (planner, yibin_reporter):
-        assert client.get(reverse("core:system_jobs")).status_code == 404
-        assert client.post(reverse("core:system_supervise_now")).status_code == 404
-        assert reverse("core:system_jobs") not in client.get(reverse("home")).content.decode()
-    response = anon.post(reverse("core:system_supervise_now"))
+        assert client.get(reverse("pages:system_jobs")).status_code == 404
+        assert client.post(reverse("pages:system_supervise_now")).status_code == 404
+        assert reverse("pages:system_jobs") not in client.get(reverse("home")).content.decode()
+    response = anon.post(reverse("pages:system_supervise_now"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not AuditEvent.objects.filter(action="supervise.run").exists()

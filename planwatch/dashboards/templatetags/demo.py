@@ -10,7 +10,9 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from planwatch.dashboards.models import DemoMarker
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
+from planwatch.core.models import DemoMarker
 
 register = template.Library()
 
@@ -26,7 +28,5 @@ def is_demo(obj: object) -> bool:
 @register.filter
 def sees_dashboards(user: object) -> bool:
     """A planner or leader anywhere (the nav shows the 看板 link to them only)."""
-    from planwatch.accounts.choices import Role
-    from planwatch.accounts.permissions import has_role
 
     return has_role(user, Role.PLANNER) or has_role(user, Role.LEADER)

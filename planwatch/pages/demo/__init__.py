@@ -39,8 +39,8 @@ evidence), `review` (their review steps and history rows), `audit` (the events f
 written in bulk), `supervision` (completed tasks, lights, cases), `load` (`demo_load`) and
 `clear` (`demo_clear`)."""
 
-from planwatch.dashboards.demo.clear import demo_clear
-from planwatch.dashboards.demo.common import (
+from planwatch.pages.demo.clear import demo_clear
+from planwatch.pages.demo.common import (
     BUNDLED,
     DEFAULT_AS_OF,
     DEMO_PDF,
@@ -50,8 +50,8 @@ from planwatch.dashboards.demo.common import (
     DemoSummary,
     demo_present,
 )
-from planwatch.dashboards.demo.load import demo_load
-from planwatch.dashboards.demo.review import STEPS
+from planwatch.pages.demo.load import demo_load
+from planwatch.pages.demo.review import STEPS
 
 __all__ = [
     "BUNDLED",

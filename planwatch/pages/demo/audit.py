@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from planwatch.audit.services import AuditEntry
-from planwatch.dashboards.demo.common import demo_values
-from planwatch.dashboards.demo.review import review_steps
+from planwatch.pages.demo.common import demo_values
+from planwatch.pages.demo.review import review_steps
 from planwatch.reports.models import Evidence, ProgressReport
 
 

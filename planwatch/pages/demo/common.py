@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from planwatch.dashboards.models import DemoMarker
+from planwatch.core.models import DemoMarker
 from planwatch.tasks.workflow import ServiceError
 
 YEARS = range(2021, 2026)

@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.services import user_create
 from planwatch.audit.services import AuditEntry, audit_record_many
-from planwatch.dashboards.demo.common import (
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.services import orgunits_load_reference
+from planwatch.pages.demo.common import (
     BUNDLED,
     DEMO_USERNAME,
     DemoError,
     demo_values,
     mark,
 )
-from planwatch.orgunits.choices import OrgUnitKind
-from planwatch.orgunits.models import OrgUnit
-from planwatch.orgunits.services import orgunits_load_reference
 from planwatch.plans.models import Plan
+from planwatch.plans.services import plan_ingest
 from planwatch.tasks.models import AnnualList, Task
 
 
@@ -45,8 +46,6 @@ def ensure_plans() -> list[Plan]:
         orgunits_load_reference(actor=None)
     plans = list(Plan.objects.filter(current_version__isnull=False).order_by("pk"))
     if not plans and BUNDLED.exists():
-        from planwatch.plans.services import plan_ingest
-
         plan_ingest(data=BUNDLED.read_bytes(), name=BUNDLED.name, actor=None)
         plans = list(Plan.objects.filter(current_version__isnull=False).order_by("pk"))
     if not plans:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_record
-from planwatch.dashboards.demo.common import (
+from planwatch.pages.demo.common import (
     DEFAULT_AS_OF,
     YEARS,
     DemoError,
@@ -21,14 +21,14 @@ from planwatch.dashboards.demo.common import (
     demo_values,
     mark,
 )
-from planwatch.dashboards.demo.lists import (
+from planwatch.pages.demo.lists import (
     complete_drafts,
     demo_planner,
     ensure_plans,
     fallback_units,
 )
-from planwatch.dashboards.demo.reports import add_reports
-from planwatch.dashboards.demo.supervision import complete_tasks, open_cases
+from planwatch.pages.demo.reports import add_reports
+from planwatch.pages.demo.supervision import complete_tasks, open_cases
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, task_drafts_generate
 

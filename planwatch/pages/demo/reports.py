@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record_many
-from planwatch.dashboards.demo.audit import report_events
-from planwatch.dashboards.demo.common import DEMO_PDF, mark
-from planwatch.dashboards.demo.review import add_transitions
 from planwatch.orgunits.models import OrgUnit
+from planwatch.pages.demo.audit import report_events
+from planwatch.pages.demo.common import DEMO_PDF, mark
+from planwatch.pages.demo.review import add_transitions
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import Period, periods_between
 from planwatch.tasks.models import Task

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
-from planwatch.dashboards.demo.common import demo_values, mark
+from planwatch.pages.demo.common import demo_values, mark
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import Light
 from planwatch.supervision.jobs import lights_recompute

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planwatch.dashboards.demo import DEFAULT_AS_OF, DemoError, demo_clear, demo_load
+from planwatch.pages.demo import DEFAULT_AS_OF, DemoError, demo_clear, demo_load
 
 
 class Command(BaseCommand):

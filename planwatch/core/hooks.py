@@ -1,0 +1,123 @@
+"""Every hook in one place (decision record 0014).
+
+The apps stand in layers and import only downward. Where a lower app must let a higher one
+react or contribute — a plan version stored, the search index updated; a report moved on,
+its recipients notified; the task page showing report slots and lights — the lower app calls
+a hook defined here, and the higher app connects its receiver in its `AppConfig.ready()`.
+Core imports no domain app, so the objects passed along are typed `Any` here; each hook's
+text says what they are.
+
+A hook calls its receivers in the order they were connected (the order of INSTALLED_APPS)
+and returns their results. Exceptions are not caught: a receiver's failure is the caller's
+failure, as when the caller called it directly (the ingest transaction rolls back if the
+search index cannot be written, as before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Receiver = Callable[..., Any]
+
+
+class Hook:
+    """A named list of receivers that a lower app calls with keyword arguments."""
+
+    def __init__(self, name: str, caller: str, doc: str) -> None:
+        self.name = name
+        self.caller = caller
+        self.doc = doc
+        self._receivers: list[Receiver] = []
+
+    def connect(self, receiver: Receiver) -> Receiver:
+        """Add `receiver` (once: connecting it again changes nothing); usable as a decorator."""
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+        return receiver
+
+    @property
+    def receivers(self) -> tuple[Receiver, ...]:
+        return tuple(self._receivers)
+
+    def send(self, **kwargs: Any) -> list[Any]:
+        """Call every receiver with `kwargs`; their results in order."""
+        return [receiver(**kwargs) for receiver in self._receivers]
+
+    def merged(self, **kwargs: Any) -> dict[Any, Any]:
+        """For receivers that contribute dictionaries (page context, filters): one dictionary,
+        a later receiver's keys over an earlier one's."""
+        out: dict[Any, Any] = {}
+        for part in self.send(**kwargs):
+            out.update(part or {})
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._receivers)} receiver(s)>"
+
+
+plan_version_stored = Hook(
+    "plan_version_stored",
+    "plans.services (ingest)",
+    "A new version of a plan was stored (`version`: a plans.PlanVersion), inside the ingest "
+    "transaction, before it is marked current. search indexes its nodes.",
+)
+
+audit_reader = Hook(
+    "audit_reader",
+    "audit.selectors, audit.admin",
+    "May `user` read the audit log (and the system page)? Receivers answer True or False; "
+    "the answer is yes when one of them says so. accounts answers: administrators.",
+)
+
+report_moved = Hook(
+    "report_moved",
+    "reports.services (report_transition)",
+    "A progress report (`report`) reached state `target` with `reason` at `now`, inside the "
+    "transition's transaction. supervision notifies who must act next.",
+)
+
+task_list_filters = Hook(
+    "task_list_filters",
+    "tasks.views (task list)",
+    "Extra filters of the task list read from the query string (`params`: a QueryDict); "
+    "each receiver returns the well-formed ones as a dict. supervision: `light`.",
+)
+
+task_list_context = Hook(
+    "task_list_context",
+    "tasks.views (task list)",
+    "Extra context of the task list page for `user` and the page's `tasks`. supervision: "
+    "`lights` (the stored light of each task) and `light_choices`.",
+)
+
+task_detail_context = Hook(
+    "task_detail_context",
+    "tasks.views (task page)",
+    "Extra context of one task's page for `user` and `task`. reports: `slots` (the report "
+    "slots) and `demo_report_ids`; supervision: `light`.",
+)
+
+task_progress_texts = Hook(
+    "task_progress_texts",
+    "tasks.xlsx (annual list export)",
+    "The 进展情况 column of the exported list: a dict task id → text for `tasks`. reports: "
+    "each responsible unit's latest accepted report.",
+)
+
+ALL: tuple[Hook, ...] = (
+    plan_version_stored,
+    audit_reader,
+    report_moved,
+    task_list_filters,
+    task_list_context,
+    task_detail_context,
+    task_progress_texts,
+)
+
+
+def describe() -> Iterator[tuple[str, str, list[str]]]:
+    """(name, caller, receivers as module.function) of every hook: for the decision record
+    and the test that checks every hook has its receivers once the apps are ready."""
+    for hook in ALL:
+        yield hook.name, hook.caller, [f"{r.__module__}.{r.__qualname__}" for r in hook.receivers]

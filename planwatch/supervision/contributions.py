@@ -1,0 +1,75 @@
+"""What supervision adds to the pages and services below it, connected to the hooks of
+planwatch.core.hooks in SupervisionConfig.ready (decision record 0014): the notification of
+each report step, the light filter, lights and light choices of the task list, the light on a
+task's page, and the `case_status` template filter of the task pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from planwatch.core import hooks
+from planwatch.supervision.choices import CaseStatus, Light
+from planwatch.supervision.lights import task_light
+from planwatch.supervision.notify import report_step_notify
+from planwatch.supervision.selectors import task_lights_for
+from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks.models import Task
+from planwatch.tasks.templatetags.task_tags import register as task_tags
+
+
+def task_list_filters(*, params: Mapping[str, str]) -> dict[str, str]:
+    """`?light=red`: only tasks whose stored light is red (ignored when not a light)."""
+    if params.get("light") in Light.values:
+        return {"light": params["light"]}
+    return {}
+
+
+def task_list_context(*, user: Any, tasks: Sequence[Task]) -> dict[str, Any]:
+    return {
+        "lights": task_lights_for(user=user, tasks=list(tasks)),
+        "light_choices": Light.choices,
+    }
+
+
+def task_detail_context(*, user: Any, task: Task) -> dict[str, Any]:
+    return {"light": light_of(user, task)}
+
+
+def light_of(user: Any, task: Task) -> dict[str, Any] | None:
+    """The stored light (as of the last `supervise` run), else computed now; none for drafts."""
+    stored = task_lights_for(user=user, tasks=[task]).get(task.pk)
+    if stored is not None:
+        return {
+            "code": stored.light,
+            "label": stored.get_light_display(),
+            "expected": stored.expected,
+            "actual": stored.actual,
+            "on": stored.computed_on,
+        }
+    if task.status == TaskStatus.DRAFT:
+        return None
+    today = timezone.localdate()
+    lr = task_light(task, today=today)
+    return {
+        "code": lr.light,
+        "label": Light(lr.light).label,
+        "expected": lr.expected,
+        "actual": lr.actual,
+        "on": today,
+    }
+
+
+def case_status(code: str) -> str:
+    """A 督办 case state code as its label (立项, 交办 …)."""
+    return str(dict(CaseStatus.choices).get(code, code))
+
+
+def connect() -> None:
+    hooks.report_moved.connect(report_step_notify)
+    hooks.task_list_filters.connect(task_list_filters)
+    hooks.task_list_context.connect(task_list_context)
+    hooks.task_detail_context.connect(task_detail_context)
+    task_tags.filter("case_status", case_status)
