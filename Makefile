@@ -39,6 +39,8 @@ run: setup
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_layers.py
 
 types: install
 	$(BIN)/mypy planwatch
