@@ -70,9 +70,13 @@ def minimal_paths(paths: Iterable[str]) -> list[str]:
 
 
 def role_paths(user: Any, role: Role | str) -> list[str]:
-    """The minimal set of unit paths on which `user` holds `role` directly."""
+    """The minimal set of unit paths on which `user` holds `role` directly (the scope covers
+    their subtrees); ["/"], the whole tree, for a superuser, who holds every role everywhere.
+    The one definition: tasks, reports and dashboards use it too."""
     if not _is_authenticated(user):
         return []
+    if user.is_superuser:
+        return ["/"]
     return minimal_paths(path for r, path in _memberships(user) if r == role)
 
 

@@ -21,6 +21,7 @@ from planwatch.accounts.permissions import (
     is_admin,
 )
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor
 from planwatch.orgunits.models import OrgUnit
 
 
@@ -50,7 +51,7 @@ def _require(allowed: bool) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     name: str = "",
@@ -99,7 +100,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
+def user_set_active(*, actor: Actor, user: User, is_active: bool) -> User:
     """Enable or disable an account (accounts are disabled, never deleted, so the audit log
     and the history keep naming them)."""
     if actor is not None:
@@ -124,7 +125,9 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: User, org_unit: OrgUnit, role: Role | str) -> Membership:
+def membership_grant(
+    *, actor: Actor, user: User, org_unit: OrgUnit, role: Role | str
+) -> Membership:
     """Give `user` the role `role` on `org_unit` (and so on every unit below it)."""
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色。")})
@@ -156,7 +159,7 @@ def membership_grant(*, actor: Any, user: User, org_unit: OrgUnit, role: Role | 
 
 
 @transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     """Take a role away. A planner may not take away a user's last role (the account would
     leave their sight); they disable the account instead."""
     if actor is not None:
@@ -186,7 +189,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
 
 @transaction.atomic
 def password_change(
-    *, actor: Any, user: User, new_password: str, old_password: str | None = None
+    *, actor: Actor, user: User, new_password: str, old_password: str | None = None
 ) -> User:
     """Set a new password. A user changing their own must give the current one; a manager
     resetting someone else's must be allowed to manage them. The password never reaches

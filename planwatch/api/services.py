@@ -7,12 +7,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
 from planwatch.api.models import ApiToken
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor
 
 TOKEN_PREFIX = "pw_"
 # last_used_at is a hint, not a log: write it at most once a minute per token.
@@ -23,9 +23,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def api_token_create(
-    *, user: Any, name: str, actor: AbstractBaseUser | AnonymousUser | None
-) -> tuple[ApiToken, str]:
+def api_token_create(*, user: Any, name: str, actor: Actor) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the secret, which is not kept."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -43,7 +41,7 @@ def api_token_create(
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken, actor: AbstractBaseUser | AnonymousUser | None) -> bool:
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> bool:
     """Revoke `token`; False when it already was."""
     with transaction.atomic():
         now = timezone.now()

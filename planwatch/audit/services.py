@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from planwatch.audit.middleware import current_request_id
 from planwatch.audit.models import AuditChainHead, AuditEvent
+from planwatch.core.types import Actor
 
 GENESIS = "0" * 64
 
@@ -59,7 +59,7 @@ def event_digest(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _actor_parts(actor: AbstractBaseUser | AnonymousUser | None) -> tuple[Any, str]:
+def _actor_parts(actor: Actor) -> tuple[Any, str]:
     if actor is None or not actor.is_authenticated:
         return None, "system" if actor is None else "anonymous"
     return actor, actor.get_username()
@@ -102,7 +102,7 @@ def _fields(entry: AuditEntry, *, label: str, now: datetime, request_id: str) ->
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     target_type: str,
     target_id: str | int = "",
@@ -152,7 +152,7 @@ def _insert(rows: list[tuple[Any, ...]]) -> None:
 
 def audit_record_many(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     entries: Iterable[AuditEntry],
     request_id: str = "",
     batch_size: int = 2000,

@@ -95,7 +95,7 @@ task_detail_context = Hook(
     "task_detail_context",
     "tasks.views (task page)",
     "Extra context of one task's page for `user` and `task`. reports: `slots` (the report "
-    "slots) and `demo_report_ids`; supervision: `light`.",
+    "slots) and `demo_report_ids`; supervision: `light` and `cases` (the open 督办 cases).",
 )
 
 task_progress_texts = Hook(

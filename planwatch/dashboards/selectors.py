@@ -28,6 +28,7 @@ from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import Light
@@ -35,7 +36,6 @@ from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import visible_tasks_q
 
-REPORTED = ("submitted", "unit_approved", "accepted")
 LIGHT_ORDER = (Light.GREEN, Light.BLUE, Light.YELLOW, Light.RED)
 LIST_LIMIT = 50
 NO_LIGHT = "none"
@@ -161,7 +161,7 @@ def period_trend(tasks: QuerySet[Task]) -> list[TrendPoint]:
     """Mean reported completion (current, submitted reports) per reporting period."""
     rows = (
         ProgressReport.objects.filter(
-            task__in=tasks.values("pk"), is_current=True, status__in=REPORTED
+            task__in=tasks.values("pk"), is_current=True, status__in=ReportStatus.REPORTED
         )
         .order_by()
         .values_list("period_start", "period_label")

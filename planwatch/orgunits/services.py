@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.places import ZONE_PREFIX
@@ -122,7 +122,7 @@ def department_specs(*, start: int = 0, path: Path = DEPARTMENTS_CSV) -> list[Un
     ]
 
 
-def orgunits_load_reference(*, actor: AbstractBaseUser | AnonymousUser | None = None) -> LoadResult:
+def orgunits_load_reference(*, actor: Actor = None) -> LoadResult:
     """Create or update every reference unit so the table matches the files; units no longer
     in the files are deactivated, never deleted (roles and tasks may point at them). One
     audit event when anything changed."""
@@ -186,9 +186,7 @@ def _upsert(
 EDITABLE_FIELDS = ("short_name", "former_names", "sort_order", "is_active")
 
 
-def orgunit_update(
-    *, unit: OrgUnit, actor: AbstractBaseUser | AnonymousUser | None, **changes: Any
-) -> OrgUnit:
+def orgunit_update(*, unit: OrgUnit, actor: Actor, **changes: Any) -> OrgUnit:
     """Change the hand-editable fields of a unit (short name, former names, order, active),
     with one audit event holding the values before and after. Other fields are refused:
     they are reference data and change only by reloading the files."""

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY, db_task
 
 from planwatch.accounts.permissions import is_planner
+from planwatch.core.types import Actor, actor_user
 from planwatch.parsing import ParseError
 from planwatch.plans.choices import IngestJobStatus
 from planwatch.plans.models import IngestJob
@@ -108,7 +109,7 @@ def _dispatch(job: IngestJob) -> None:
         transaction.on_commit(lambda: ingest_job_task(job.pk))
 
 
-def ingest_job_submit(*, name: str, data: bytes, actor: Any) -> IngestJob:
+def ingest_job_submit(*, name: str, data: bytes, actor: Actor) -> IngestJob:
     """Accept an upload: store it as a queued job and hand it to the worker."""
     if not is_planner(actor):
         raise PermissionDenied(_("只有规划处室人员可以导入规划。"))
@@ -117,7 +118,7 @@ def ingest_job_submit(*, name: str, data: bytes, actor: Any) -> IngestJob:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         content=data,
-        requested_by=actor,
+        requested_by=actor_user(actor),
     )
     _dispatch(job)
     job.refresh_from_db()
@@ -136,9 +137,9 @@ def ingest_job_retryable(job: IngestJob, *, now: Any = None) -> bool:
     )
 
 
-def ingest_job_retry(*, job: IngestJob, actor: Any) -> IngestJob:
+def ingest_job_retry(*, job: IngestJob, actor: Actor) -> IngestJob:
     """Queue a failed job again (or one whose worker died mid-run), with the same bytes."""
-    if not is_planner(actor) or job.requested_by_id != actor.pk:
+    if actor is None or not is_planner(actor) or job.requested_by_id != actor.pk:
         raise PermissionDenied(_("只能重试自己上传的文件。"))
     if not ingest_job_retryable(job):
         raise PermissionDenied(_("该文件不需要重试。"))

@@ -9,7 +9,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.permissions import is_planner
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
+from planwatch.core.types import Actor
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.places import unit_code_counts
@@ -42,8 +42,6 @@ from planwatch.plans.models import (
     Quantity,
     SourceDocument,
 )
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass

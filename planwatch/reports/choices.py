@@ -1,3 +1,5 @@
+from enum import nonmember
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,11 @@ class ReportStatus(models.TextChoices):
     UNIT_APPROVED = "unit_approved", _("单位已审核")
     ACCEPTED = "accepted", _("已采纳")
     RETURNED = "returned", _("已退回")
+
+    # The states in which the reporter may still change the report.
+    EDITABLE = nonmember(("draft", "returned"))
+    # The states of a report that has been filed (it counts as reported for its period).
+    REPORTED = nonmember(("submitted", "unit_approved", "accepted"))
 
 
 class ProgressStatus(models.TextChoices):

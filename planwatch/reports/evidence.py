@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor, actor_user
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.permissions import holds_report_role
 from planwatch.tasks.workflow import ServiceError
@@ -85,7 +86,9 @@ def _read_limited(content: IO[bytes]) -> bytes:
     return data
 
 
-def evidence_add(*, report: ProgressReport, actor: Any, name: str, content: IO[bytes]) -> Evidence:
+def evidence_add(
+    *, report: ProgressReport, actor: Actor, name: str, content: IO[bytes]
+) -> Evidence:
     """Attach a file to a draft or returned report of the actor's unit."""
     if not holds_report_role(actor, report, Role.REPORTER):
         raise PermissionDenied(_("只有本单位填报人可以上传佐证材料。"))
@@ -106,7 +109,7 @@ def evidence_add(*, report: ProgressReport, actor: Any, name: str, content: IO[b
             sha256=sha,
             size=len(data),
             kind=kind,
-            uploaded_by=actor,
+            uploaded_by=actor_user(actor),
         )
         audit_record(
             actor=actor,
@@ -119,7 +122,7 @@ def evidence_add(*, report: ProgressReport, actor: Any, name: str, content: IO[b
     return evidence
 
 
-def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
+def evidence_remove(*, evidence: Evidence, actor: Actor) -> None:
     """Detach a file from a report still being written. The stored file is kept: other
     reports (or earlier revisions) may hold the same bytes."""
     report = evidence.report

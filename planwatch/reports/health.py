@@ -44,7 +44,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import has_role
+from planwatch.accounts.permissions import has_role, role_paths
 from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -54,9 +54,7 @@ from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import REPORT_DUE_DAYS, periods_between
 from planwatch.tasks.choices import ReportingFrequency, TaskStatus
 from planwatch.tasks.models import Task
-from planwatch.tasks.permissions import can_manage_plan, role_paths, visible_tasks_q
-
-SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED, ReportStatus.ACCEPTED)
+from planwatch.tasks.permissions import can_manage_plan, visible_tasks_q
 
 
 @dataclass
@@ -256,7 +254,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
         .values("first")
     )
     reported = Case(
-        When(status__in=SUBMITTED_STATUSES, then=Value(1)),
+        When(status__in=ReportStatus.REPORTED, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )

@@ -19,6 +19,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
+from planwatch.core.types import Actor, actor_user
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.choices import ProgressStatus, ReportStatus
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
@@ -42,11 +43,9 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
     S.SUBMITTED: {S.UNIT_APPROVED: Role.UNIT_REVIEWER, S.RETURNED: Role.UNIT_REVIEWER},
     S.UNIT_APPROVED: {S.ACCEPTED: Role.PLANNER, S.RETURNED: Role.PLANNER},
 }
-EDITABLE = (S.DRAFT, S.RETURNED)
-REPORTED = (S.SUBMITTED, S.UNIT_APPROVED, S.ACCEPTED)
 
 
-def _audit(actor: Any, action: str, report: ProgressReport, **kw: Any) -> None:
+def _audit(actor: Actor, action: str, report: ProgressReport, **kw: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -58,7 +57,7 @@ def _audit(actor: Any, action: str, report: ProgressReport, **kw: Any) -> None:
 
 
 def progress_report_start(
-    *, task: Task, unit: OrgUnit, period_start: date, actor: Any
+    *, task: Task, unit: OrgUnit, period_start: date, actor: Actor
 ) -> ProgressReport:
     """Open the draft report of `unit` — the task's lead unit or one of its responsible
     units — on `task` for the period beginning `period_start`."""
@@ -85,7 +84,7 @@ def progress_report_start(
             period_end=period.end,
             period_label=period.label,
             due=period.due,
-            created_by=actor,
+            created_by=actor_user(actor),
         )
         _audit(actor, "progress_report.create", report, new={"period": period.label})
     return report
@@ -106,7 +105,7 @@ def _clean_completion(value: Decimal | float | int | str | None) -> Decimal | No
 def progress_report_update(
     *,
     report: ProgressReport,
-    actor: Any,
+    actor: Actor,
     version: int,
     completion: Decimal | float | int | str | None,
     progress_status: str,
@@ -124,13 +123,13 @@ def progress_report_update(
         "narrative": narrative.strip(),
         "updated_at": timezone.now(),
     }
-    if report.status not in EDITABLE:
+    if report.status not in S.EDITABLE:
         raise ServiceError(_("报告已报送或已采纳，不能修改。"))
     if version != report.version:
         raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
     with transaction.atomic():
         old = {k: str(getattr(report, k)) for k in ("completion", "progress_status", "narrative")}
-        conditional_update(report, expected={"status__in": EDITABLE}, values=values)
+        conditional_update(report, expected={"status__in": S.EDITABLE}, values=values)
         new = {k: str(values[k]) for k in old}
         _audit(actor, "progress_report.update", report, old=old, new=new)
     return report
@@ -149,7 +148,7 @@ def _validate_submission(report: ProgressReport) -> None:
 def progress_report_transition(
     *,
     report: ProgressReport,
-    actor: Any,
+    actor: Actor,
     target: str,
     reason: str = "",
     now: datetime | None = None,
@@ -177,11 +176,16 @@ def progress_report_transition(
 
 
 def _record_step(
-    report: ProgressReport, actor: Any, old: str, target: str, reason: str, now: datetime
+    report: ProgressReport, actor: Actor, old: str, target: str, reason: str, now: datetime
 ) -> None:
     """The history row and the audit event of one review step."""
     ReportTransition.objects.create(
-        report=report, from_status=old, to_status=target, actor=actor, reason=reason, created_at=now
+        report=report,
+        from_status=old,
+        to_status=target,
+        actor=actor_user(actor),
+        reason=reason,
+        created_at=now,
     )
     new = {"status": target, "reason": reason} if reason else {"status": target}
     _audit(actor, f"progress_report.{target}", report, old={"status": old}, new=new)
@@ -197,7 +201,7 @@ def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> 
     return {}
 
 
-def _complete_task_if_done(task: Task, actor: Any) -> None:
+def _complete_task_if_done(task: Task, actor: Actor) -> None:
     """A task is completed once its lead unit's latest accepted report (the summary, 汇总)
     says 100 % — or, while the lead unit has none accepted, once every responsible unit's
     latest accepted report does (the same precedence as supervision.lights)."""
@@ -225,24 +229,24 @@ def _complete_task_if_done(task: Task, actor: Any) -> None:
 
 
 def progress_report_submit(
-    *, report: ProgressReport, actor: Any, now: datetime | None = None
+    *, report: ProgressReport, actor: Actor, now: datetime | None = None
 ) -> ProgressReport:
     return progress_report_transition(report=report, actor=actor, target=S.SUBMITTED, now=now)
 
 
-def progress_report_approve(*, report: ProgressReport, actor: Any) -> ProgressReport:
+def progress_report_approve(*, report: ProgressReport, actor: Actor) -> ProgressReport:
     return progress_report_transition(report=report, actor=actor, target=S.UNIT_APPROVED)
 
 
-def progress_report_accept(*, report: ProgressReport, actor: Any) -> ProgressReport:
+def progress_report_accept(*, report: ProgressReport, actor: Actor) -> ProgressReport:
     return progress_report_transition(report=report, actor=actor, target=S.ACCEPTED)
 
 
-def progress_report_return(*, report: ProgressReport, actor: Any, reason: str) -> ProgressReport:
+def progress_report_return(*, report: ProgressReport, actor: Actor, reason: str) -> ProgressReport:
     return progress_report_transition(report=report, actor=actor, target=S.RETURNED, reason=reason)
 
 
-def _next_revision(report: ProgressReport, actor: Any) -> ProgressReport:
+def _next_revision(report: ProgressReport, actor: Actor) -> ProgressReport:
     """A draft copy of `report` (values and evidence) as its next revision."""
     copied = (
         *("task", "unit", "period_start", "period_end", "period_label", "due"),
@@ -252,7 +256,7 @@ def _next_revision(report: ProgressReport, actor: Any) -> ProgressReport:
         **{f: getattr(report, f) for f in copied},
         revision=report.revision + 1,
         supersedes=report,
-        created_by=actor,
+        created_by=actor_user(actor),
     )
     Evidence.objects.bulk_create(
         Evidence(
@@ -269,7 +273,7 @@ def _next_revision(report: ProgressReport, actor: Any) -> ProgressReport:
     return new
 
 
-def progress_report_correct(*, report: ProgressReport, actor: Any, reason: str) -> ProgressReport:
+def progress_report_correct(*, report: ProgressReport, actor: Actor, reason: str) -> ProgressReport:
     """Reopen an accepted (locked) period: the accepted report stays as it was, and a new
     revision — a draft copy with the same evidence — becomes the current report."""
     if not can_accept_report(actor, report):

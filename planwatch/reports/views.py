@@ -22,6 +22,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.core.models import DemoMarker
 from planwatch.reports import services
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import (
     EvidenceLost,
     evidence_add,
@@ -110,7 +111,8 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "form": form,
         "evidence_form": EvidenceForm(),
         "reason_form": ReasonForm(),
-        "can_edit": can_edit_report(request.user, report) and report.status in services.EDITABLE,
+        "can_edit": can_edit_report(request.user, report)
+        and report.status in ReportStatus.EDITABLE,
         "can_review": can_review_report(request.user, report),
         "can_accept": can_accept_report(request.user, report),
         "history": report.history.select_related("actor"),

@@ -35,7 +35,7 @@ def task_list_context(*, user: Any, tasks: Sequence[Task]) -> dict[str, Any]:
 
 
 def task_detail_context(*, user: Any, task: Task) -> dict[str, Any]:
-    return {"light": light_of(user, task)}
+    return {"light": light_of(user, task), "cases": task.cases.exclude(status=CaseStatus.CLOSED)}
 
 
 def light_of(user: Any, task: Task) -> dict[str, Any] | None:

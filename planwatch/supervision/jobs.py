@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_between
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.lights import (
     DEFAULT_TOLERANCE,
     DEFAULT_WARNING_DAYS,
-    REPORTED,
     reported_progress,
     task_light,
 )
@@ -106,7 +106,7 @@ def lights_recompute(
 def _reported_slots(tasks: list[Task], starts: set[date]) -> set[tuple[int, int, date]]:
     """(task, unit, period start) of every report already submitted for these periods."""
     rows = ProgressReport.objects.filter(
-        task__in=tasks, period_start__in=starts, status__in=REPORTED
+        task__in=tasks, period_start__in=starts, status__in=ReportStatus.REPORTED
     ).values_list("task_id", "unit_id", "period_start")
     return set(rows)
 

@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import Light
 from planwatch.tasks.choices import TaskStatus
@@ -36,7 +37,6 @@ from planwatch.tasks.models import Task
 
 DEFAULT_WARNING_DAYS = 15
 DEFAULT_TOLERANCE = Decimal(10)  # percentage points behind expected progress
-REPORTED = ("submitted", "unit_approved", "accepted")
 HUNDRED = Decimal(100)
 
 
@@ -73,7 +73,9 @@ def reported_progress(tasks: Iterable[Task]) -> dict[int, Decimal]:
         units[task_id].append(unit_id)
     latest: dict[tuple[int, int], Decimal] = {}
     rows = (
-        ProgressReport.objects.filter(task_id__in=ids, is_current=True, status__in=REPORTED)
+        ProgressReport.objects.filter(
+            task_id__in=ids, is_current=True, status__in=ReportStatus.REPORTED
+        )
         .order_by("period_start")
         .values_list("task_id", "unit_id", "completion")
     )

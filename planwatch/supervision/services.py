@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor, actor_user
 from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.models import CaseTransition, Notification, SupervisionCase
@@ -39,7 +40,7 @@ DEFAULT_ACK_DAYS = 3
 DEFAULT_FEEDBACK_DAYS = 15
 
 
-def _audit(actor: Any, action: str, case: SupervisionCase, **kw: Any) -> None:
+def _audit(actor: Actor, action: str, case: SupervisionCase, **kw: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -51,7 +52,7 @@ def _audit(actor: Any, action: str, case: SupervisionCase, **kw: Any) -> None:
 
 
 def case_open(
-    *, task: Task, light: str, reason: str, actor: Any, now: datetime | None = None
+    *, task: Task, light: str, reason: str, actor: Actor, now: datetime | None = None
 ) -> tuple[SupervisionCase, bool]:
     """Open (立项) a case on `task` unless one is open already; `actor=None` is the
     `supervise` job. Returns (case, created)."""
@@ -74,7 +75,7 @@ def case_open(
     return case, True
 
 
-def _may(actor: Any, case: SupervisionCase, who: str) -> bool:
+def _may(actor: Actor, case: SupervisionCase, who: str) -> bool:
     if who == PLANNER:
         return can_manage_plan(actor, case.task.plan)
     return case.unit is not None and (
@@ -85,7 +86,7 @@ def _may(actor: Any, case: SupervisionCase, who: str) -> bool:
 def case_transition(
     *,
     case: SupervisionCase,
-    actor: Any,
+    actor: Actor,
     target: str,
     note: str = "",
     values: dict[str, Any] | None = None,
@@ -102,7 +103,12 @@ def case_transition(
             case, expected={"status": old}, values={"status": target, **(values or {})}
         )
         CaseTransition.objects.create(
-            case=case, from_status=old, to_status=target, actor=actor, note=note, created_at=now
+            case=case,
+            from_status=old,
+            to_status=target,
+            actor=actor_user(actor),
+            note=note,
+            created_at=now,
         )
         _audit(
             actor, f"case.{target}", case, old={"status": old}, new={"status": target, "note": note}
@@ -113,7 +119,7 @@ def case_transition(
 def case_assign(
     *,
     case: SupervisionCase,
-    actor: Any,
+    actor: Actor,
     today: date,
     unit: OrgUnit | None = None,
     ack_days: int = DEFAULT_ACK_DAYS,
@@ -147,7 +153,7 @@ def case_assign(
 
 
 def case_acknowledge(
-    *, case: SupervisionCase, actor: Any, now: datetime | None = None
+    *, case: SupervisionCase, actor: Actor, now: datetime | None = None
 ) -> SupervisionCase:
     now = now or timezone.now()
     return case_transition(
@@ -155,11 +161,11 @@ def case_acknowledge(
     )
 
 
-def case_start(*, case: SupervisionCase, actor: Any) -> SupervisionCase:
+def case_start(*, case: SupervisionCase, actor: Actor) -> SupervisionCase:
     return case_transition(case=case, actor=actor, target=C.IN_PROGRESS)
 
 
-def case_feedback(*, case: SupervisionCase, actor: Any, feedback: str) -> SupervisionCase:
+def case_feedback(*, case: SupervisionCase, actor: Actor, feedback: str) -> SupervisionCase:
     if not feedback.strip():
         raise ValidationError({"feedback": _("请填写办理情况。")})
     return case_transition(
@@ -172,7 +178,7 @@ def case_feedback(*, case: SupervisionCase, actor: Any, feedback: str) -> Superv
 
 
 def case_review(
-    *, case: SupervisionCase, actor: Any, passed: bool, note: str = ""
+    *, case: SupervisionCase, actor: Actor, passed: bool, note: str = ""
 ) -> SupervisionCase:
     """复核: accept the unit's answer, or send the case back to 办理 with a reason."""
     if not passed and not note.strip():
@@ -182,7 +188,7 @@ def case_review(
 
 
 def case_close(
-    *, case: SupervisionCase, actor: Any, now: datetime | None = None
+    *, case: SupervisionCase, actor: Actor, now: datetime | None = None
 ) -> SupervisionCase:
     """办结销号."""
     now = now or timezone.now()
@@ -206,13 +212,13 @@ def case_mark_escalated(*, case: SupervisionCase, now: datetime) -> bool:
 
 
 def notification_mark_read(
-    *, notification_id: int, actor: Any, now: datetime | None = None
+    *, notification_id: int, actor: Actor, now: datetime | None = None
 ) -> None:
     """Mark one of the actor's own notifications read (someone else's: nothing happens)."""
     now = now or timezone.now()
     with transaction.atomic():
         rows = Notification.objects.filter(
-            pk=notification_id, recipient=actor, read_at__isnull=True
+            pk=notification_id, recipient=actor_user(actor), read_at__isnull=True
         ).update(read_at=now)
         if rows:
             audit_record(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor
 from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
@@ -60,7 +61,7 @@ def _write_relations(updates: Sequence[tuple[Task, TaskChanges]]) -> None:
 
 
 def task_update_many(
-    *, annual_list: AnnualList, actor: Any, updates: Sequence[tuple[Task, TaskChanges]]
+    *, annual_list: AnnualList, actor: Actor, updates: Sequence[tuple[Task, TaskChanges]]
 ) -> None:
     """Apply `updates` (tasks of `annual_list` with their changes, relations prefetched) in
     one transaction, or none of them. A refused change raises RowInvalid naming its index."""
@@ -96,7 +97,7 @@ def task_update_many(
             _audit_update(actor, task, changes, before)
 
 
-def _audit_update(actor: Any, task: Task, changes: TaskChanges, before: dict[str, Any]) -> None:
+def _audit_update(actor: Actor, task: Task, changes: TaskChanges, before: dict[str, Any]) -> None:
     after = task_snapshot(task, [k for k in changes if k not in RELATIONS])
     for relation in RELATIONS:
         if relation in changes:

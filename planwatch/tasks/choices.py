@@ -1,3 +1,5 @@
+from enum import nonmember
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,9 @@ class AnnualListStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     ISSUED = "issued", _("已下达")
     REVISING = "revising", _("修订中")
+
+    # The states in which the planner may change the list's tasks.
+    EDITABLE = nonmember(("draft", "revising"))
 
 
 class ReportingFrequency(models.TextChoices):

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import has_role, units_for
+from planwatch.accounts.permissions import has_role, role_paths, units_for
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.choices import TaskStatus
@@ -21,15 +21,6 @@ from planwatch.tasks.models import AnnualList, Task
 
 TaskAction = Literal["view", "edit", "report"]
 UNIT_ROLES = (Role.REPORTER, Role.UNIT_REVIEWER, Role.LEADER)
-
-
-def role_paths(user: Any, role: Role | str) -> list[str]:
-    """Paths of the units on which `user` holds `role` directly (scope covers their subtree)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    if user.is_superuser:
-        return ["/"]
-    return list(user.memberships.filter(role=role).values_list("org_unit__path", flat=True))
 
 
 def holds_on_any(user: Any, role: Role | str, units: Iterable[OrgUnit]) -> bool:

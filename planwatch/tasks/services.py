@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core.types import Actor, actor_user
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
@@ -37,7 +38,6 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
     AnnualListStatus.ISSUED: {AnnualListStatus.REVISING: "annual_list.reopen"},
     AnnualListStatus.REVISING: {AnnualListStatus.ISSUED: "annual_list.issue"},
 }
-EDITABLE_LIST_STATES = (AnnualListStatus.DRAFT, AnnualListStatus.REVISING)
 TASK_SOURCE_KINDS = (NodeKind.PROVISION, NodeKind.BOX_ITEM)
 
 
@@ -85,14 +85,14 @@ class GenerateResult:
 def lock_list_for_edit(annual_list: AnnualList) -> None:
     """Bump the list's version if it is still editable — so an issue racing with this edit
     fails instead of locking a list it did not check — or refuse."""
-    rows = AnnualList.objects.filter(pk=annual_list.pk, status__in=EDITABLE_LIST_STATES).update(
-        version=F("version") + 1
-    )
+    rows = AnnualList.objects.filter(
+        pk=annual_list.pk, status__in=AnnualListStatus.EDITABLE
+    ).update(version=F("version") + 1)
     if rows != 1:
         raise ServiceError(_("清单已下达并锁定；如需修改，请先发起修订。"))
 
 
-def annual_list_get_or_create(*, plan: Plan, year: int, actor: Any) -> AnnualList:
+def annual_list_get_or_create(*, plan: Plan, year: int, actor: Actor) -> AnnualList:
     require_plan_manager(actor, plan)
     if not 2000 <= year <= 2100:
         raise ValidationError(_("年度 %(year)s 不在有效范围内。") % {"year": year})
@@ -149,7 +149,7 @@ def _link_responsible(tasks: list[Task], units: list[list[OrgUnit]]) -> None:
     )
 
 
-def task_drafts_generate(*, plan: Plan, year: int, actor: Any) -> GenerateResult:
+def task_drafts_generate(*, plan: Plan, year: int, actor: Actor) -> GenerateResult:
     """Draft one task for every action provision and 专栏 item of the plan's current version
     (not its background, goals, principles or implementation chapter: see
     `tasks.suggest.is_action_clause`) that has none in the list yet, with suggested lead and
@@ -230,7 +230,7 @@ def _apply_changes(task: Task, changes: TaskChanges) -> None:
 
 
 def task_create(
-    *, annual_list: AnnualList, actor: Any, changes: TaskChanges, seq: int | None = None
+    *, annual_list: AnnualList, actor: Actor, changes: TaskChanges, seq: int | None = None
 ) -> Task:
     """Add a task to a list that is not locked (by hand or from an imported row)."""
     require_plan_manager(actor, annual_list.plan)
@@ -260,7 +260,7 @@ def task_create(
 
 
 def task_update(
-    *, task: Task, actor: Any, changes: TaskChanges, version: int | None = None
+    *, task: Task, actor: Actor, changes: TaskChanges, version: int | None = None
 ) -> Task:
     """Change a task of a list that is not locked. `version` is the task version the editor
     started from; if someone saved the task since, `ConcurrentUpdate` is raised."""
@@ -296,7 +296,7 @@ def task_update(
     return task
 
 
-def task_delete(*, task: Task, actor: Any) -> None:
+def task_delete(*, task: Task, actor: Actor) -> None:
     """Remove a task that was never issued (a draft nobody reports on)."""
     require_plan_manager(actor, task.plan)
     if task.status != TaskStatus.DRAFT:
@@ -343,7 +343,7 @@ def annual_list_check(*, annual_list: AnnualList) -> list[CheckFailure]:
 
 
 def annual_list_issue(
-    *, annual_list: AnnualList, actor: Any, now: datetime | None = None
+    *, annual_list: AnnualList, actor: Actor, now: datetime | None = None
 ) -> ListVersion:
     """Issue (下达) a complete list: lock it, activate its tasks and store the new version
     with its diff against the version issued before. Refuses an incomplete list."""
@@ -374,7 +374,7 @@ def annual_list_issue(
     return lv
 
 
-def _store_version(alist: AnnualList, number: int, actor: Any, now: datetime) -> ListVersion:
+def _store_version(alist: AnnualList, number: int, actor: Actor, now: datetime) -> ListVersion:
     """Snapshot the list's tasks as version `number`, with the diff against the last one."""
     snapshot = [task_snapshot(t) for t in alist.tasks.select_related("lead_unit").order_by("seq")]
     previous = alist.versions.order_by("-number").first()
@@ -385,7 +385,7 @@ def _store_version(alist: AnnualList, number: int, actor: Any, now: datetime) ->
         snapshot=snapshot,
         diff=snapshots_diff(previous.snapshot, snapshot) if previous else {},
         issued_at=now,
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=actor_user(actor) if getattr(actor, "is_authenticated", False) else None,
     )
 
 
@@ -398,7 +398,7 @@ def _transition(annual_list: AnnualList, target: str, **values: Any) -> None:
     annual_list.refresh_from_db()
 
 
-def annual_list_reopen(*, annual_list: AnnualList, actor: Any, reason: str) -> AnnualList:
+def annual_list_reopen(*, annual_list: AnnualList, actor: Actor, reason: str) -> AnnualList:
     """Open an issued list for revision; it stays in force (its tasks stay active) until it is
     issued again as a new version."""
     require_plan_manager(actor, annual_list.plan)
@@ -422,7 +422,7 @@ def annual_list_reopen(*, annual_list: AnnualList, actor: Any, reason: str) -> A
     return annual_list
 
 
-def annual_list_set_frequency(*, annual_list: AnnualList, actor: Any, frequency: str) -> None:
+def annual_list_set_frequency(*, annual_list: AnnualList, actor: Actor, frequency: str) -> None:
     require_plan_manager(actor, annual_list.plan)
     if frequency not in ReportingFrequency.values:
         raise ValidationError({"frequency": _("报送频次无效。")})

@@ -93,8 +93,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     context = {
         "task": task,
         "can_edit": can_manage_plan(request.user, task.plan),
-        "cases": task.cases.exclude(status="closed"),
-        # slots, demo_report_ids: from reports; light: from supervision (hook task_detail_context)
+        # slots, demo_report_ids: from reports; light, cases: from supervision
+        # (hook task_detail_context)
         **hooks.task_detail_context.merged(user=request.user, task=task),
     }
     return render(request, "tasks/task_detail.html", context)

@@ -29,6 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
+from planwatch.core.types import Actor
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.bulk import RowInvalid, task_update_many
@@ -342,7 +343,7 @@ def _differences(task: Task, changes: TaskChanges) -> TaskChanges:
     return diff  # type: ignore[return-value]
 
 
-def annual_list_import(*, annual_list: AnnualList, actor: Any, data: bytes) -> ImportResult:
+def annual_list_import(*, annual_list: AnnualList, actor: Actor, data: bytes) -> ImportResult:
     """Apply an edited xlsx list: every row valid and applied, or nothing changed."""
     require_plan_manager(actor, annual_list.plan)
     if annual_list.is_locked:
@@ -380,7 +381,7 @@ def annual_list_import(*, annual_list: AnnualList, actor: Any, data: bytes) -> I
     return ImportResult(**counts)
 
 
-def _create_row(row: ParsedRow, alist: AnnualList, actor: Any) -> None:
+def _create_row(row: ParsedRow, alist: AnnualList, actor: Actor) -> None:
     try:
         task_create(annual_list=alist, actor=actor, changes=row.changes, seq=row.seq)
     except ValidationError as exc:

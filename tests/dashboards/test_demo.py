@@ -30,9 +30,10 @@ from planwatch.audit.services import audit_verify
 from planwatch.core.models import DemoMarker
 from planwatch.pages.demo import DEMO_USERNAME, demo_clear, demo_load
 from planwatch.plans.models import Plan
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
-from planwatch.supervision.lights import REPORTED, reported_progress
+from planwatch.supervision.lights import reported_progress
 from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.scheduled import supervise_ran_on
@@ -286,7 +287,7 @@ def _check_lead_figures() -> None:
     accepted: dict[int, Decimal | None] = {}
     for task_id, completion, status in (
         _lead_reports()
-        .filter(status__in=REPORTED, is_current=True)
+        .filter(status__in=ReportStatus.REPORTED, is_current=True)
         .order_by("period_start")
         .values_list("task_id", "completion", "status")
     ):

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
+from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import evidence_add
-from planwatch.reports.health import SUBMITTED_STATUSES, _PeriodDue, reporting_health_for
+from planwatch.reports.health import _PeriodDue, reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_between, periods_for
 from planwatch.reports.services import (
@@ -85,7 +86,7 @@ def _count_slot(row: list[int], task: Task, unit: OrgUnit, p: Period) -> None:
 def _stuck(task: Task, unit: OrgUnit, slots: list[Period], periods: int) -> int:
     starts = {p.start for p in slots}
     submitted = ProgressReport.objects.filter(
-        task=task, unit=unit, is_current=True, status__in=SUBMITTED_STATUSES
+        task=task, unit=unit, is_current=True, status__in=ReportStatus.REPORTED
     ).order_by("-period_start")
     tail = [r.completion for r in submitted if r.period_start in starts][:periods]
     return int(

@@ -31,6 +31,7 @@ from planwatch.api.implementation_schemas import (
     ReportUpdateIn,
     VersionIn,
 )
+from planwatch.core.types import Actor
 from planwatch.reports import services as reports
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
@@ -175,7 +176,7 @@ def report_return(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
     report = access_report(user, report_id, action="view")
     step: ReportAct = "review" if report.status == ReportStatus.SUBMITTED else "accept"
 
-    def service(*, report: ProgressReport, actor: Any) -> ProgressReport:
+    def service(*, report: ProgressReport, actor: Actor) -> ProgressReport:
         return reports.progress_report_return(report=report, actor=actor, reason=body.reason)
 
     return _report_action(request, report_id, body, step, service)
@@ -190,7 +191,7 @@ def report_return(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
     "current, or `version` is stale.",
 )
 def report_correct(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
-    def service(*, report: ProgressReport, actor: Any) -> ProgressReport:
+    def service(*, report: ProgressReport, actor: Actor) -> ProgressReport:
         return reports.progress_report_correct(report=report, actor=actor, reason=body.reason)
 
     return _report_action(request, report_id, body, "accept", service)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from itertools import batched
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from planwatch.audit.services import audit_record
 from planwatch.core.models import DemoMarker
+from planwatch.core.types import Actor
 from planwatch.pages.demo.common import demo_values, marked_ids
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
@@ -37,7 +37,7 @@ def _count_cascaded(
             counts[label.lower()] = counts.get(label.lower(), 0) + n
 
 
-def demo_clear(*, actor: Any = None) -> int:
+def demo_clear(*, actor: Actor = None) -> int:
     """Remove every object the demo created and record one `demo.clear` event with what was
     removed, including what went with it by cascade such as the reports' review history (the
     demo's own audit events stay: see the package docstring); returns how many rows.

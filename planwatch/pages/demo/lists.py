@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.services import user_create
 from planwatch.audit.services import AuditEntry, audit_record_many
+from planwatch.core.types import Actor
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.services import orgunits_load_reference
@@ -54,7 +55,7 @@ def ensure_plans() -> list[Plan]:
 
 
 def complete_drafts(
-    alist: AnnualList, rng: random.Random, fallback: list[OrgUnit], actor: Any
+    alist: AnnualList, rng: random.Random, fallback: list[OrgUnit], actor: Actor
 ) -> None:
     """Fill what the completeness check asks for (a demo planner's edits, in bulk), with a
     `task.update` event for each task edited, as `task_update` would write it."""

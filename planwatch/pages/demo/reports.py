@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import fmean
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record_many
+from planwatch.core.types import Actor
 from planwatch.orgunits.models import OrgUnit
 from planwatch.pages.demo.audit import report_events
 from planwatch.pages.demo.common import DEMO_PDF, mark
@@ -151,7 +151,9 @@ def _evidence_file() -> tuple[str, str]:
     return name, sha
 
 
-def add_reports(tasks: list[Task], as_of: date, rng: random.Random, actor: Any) -> tuple[int, int]:
+def add_reports(
+    tasks: list[Task], as_of: date, rng: random.Random, actor: Actor
+) -> tuple[int, int]:
     """Write the reports of `tasks` with their history, evidence and events; returns how
     many reports, and how many of them are the lead units' summaries."""
     prefetch_related_objects(tasks, "lead_unit", "responsible_units")  # for reporting_units

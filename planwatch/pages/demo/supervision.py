@@ -7,12 +7,12 @@ import random
 from collections import Counter, defaultdict
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
 
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
+from planwatch.core.types import Actor
 from planwatch.pages.demo.common import demo_values, mark
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import Light
@@ -58,7 +58,7 @@ def _completed_ids(tasks: list[Task]) -> set[int]:
     return done
 
 
-def complete_tasks(tasks: list[Task], actor: Any) -> None:
+def complete_tasks(tasks: list[Task], actor: Actor) -> None:
     """Mark completed the tasks whose reports say they are done (see `_completed_ids`), as
     the report service does on acceptance (a `task.complete` event each)."""
     done = _completed_ids(tasks)
@@ -80,7 +80,7 @@ def complete_tasks(tasks: list[Task], actor: Any) -> None:
     )
 
 
-def open_cases(tasks: list[Task], as_of: date, actor: Any, rng: random.Random) -> int:
+def open_cases(tasks: list[Task], as_of: date, actor: Actor, rng: random.Random) -> int:
     now = timezone.make_aware(datetime.combine(as_of, time(9, 0)))
     lights = lights_recompute(
         tasks=tasks, today=as_of, warning_days=DEFAULT_WARNING_DAYS, tolerance=DEFAULT_TOLERANCE

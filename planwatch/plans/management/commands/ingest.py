@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from planwatch.accounts.permissions import is_planner
+from planwatch.core.types import Actor
 from planwatch.parsing import ParseError
 from planwatch.plans.services import IngestResult, plan_ingest
 
@@ -25,7 +26,7 @@ def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
 
 class Command(BaseCommand):
     help = "Parse plan documents and store them (a new version per changed plan)."
-    actor: Any = None
+    actor: Actor = None
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
