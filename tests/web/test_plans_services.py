@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core import hooks
 from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing import ParseError
 from planwatch.parsing.model import Node as ParsedNode
@@ -141,12 +142,10 @@ def test_a_crash_part_way_leaves_the_database_as_before(
         if where != "second_plan" or len(calls) == 2:
             raise RuntimeError("injected failure")
 
-    target = {
-        "index": "index_plan_version",
-        "node_places": "_store_node_places",
-        "second_plan": "index_plan_version",
-    }[where]
-    monkeypatch.setattr(services, target, boom)
+    if where == "node_places":
+        monkeypatch.setattr(services, "_store_node_places", boom)
+    else:  # the search index, written through the hook the ingest calls
+        monkeypatch.setattr(hooks.plan_version_stored, "_receivers", [boom])
     # A revision of the 川南 plan (new version) and a plan not seen before (new plan).
     data, parsed = sample_parse(revised=True, text="另一份文件\n" * 50)
     newcomer = plain_plan()
