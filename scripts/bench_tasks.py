@@ -49,8 +49,8 @@ def main() -> int:
     from planwatch.tasks.models import AnnualList
     from planwatch.tasks.services import annual_list_issue, task_create
     from planwatch.tasks.xlsx import annual_list_export, annual_list_import
-    from tests.implementation import factories as f
-    from tests.personas import make_user
+    from tests.factories import implementation as f
+    from tests.factories.personas import make_user
 
     units = f.make_units()
     plan = f.make_plan(units)

@@ -1,6 +1,6 @@
 """Chinese names of audit actions and target types for the audit page. An action without a
 name here is shown by its code; apps add theirs by extending these mappings — and must:
-tests/web/test_audit_labels.py fails on any action the code writes that has no name here."""
+tests/audit/test_labels.py fails on any action the code writes that has no name here."""
 
 from __future__ import annotations
 

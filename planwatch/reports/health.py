@@ -179,7 +179,7 @@ def _count_slots(table: dict[int, UnitHealth], scored: _Scored, today: date) -> 
 class _PeriodDue(Func):
     """The due date of the period that starts on `start` and lasts `months` months, as
     reports.periods fixes it: its last day plus REPORT_DUE_DAYS, i.e. the day the next period
-    starts plus REPORT_DUE_DAYS − 1 (tests/implementation/test_health_reference.py checks it
+    starts plus REPORT_DUE_DAYS − 1 (tests/reports/test_health_reference.py checks it
     against every period of several years). Computed per row from the list's *current*
     frequency, not read from the due date stored with a report, which a later change of
     frequency leaves behind."""

@@ -24,7 +24,7 @@ from planwatch.accounts.permissions import (
     units_for,
 )
 from planwatch.orgunits.models import OrgUnit
-from tests.personas import make_user
+from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from planwatch.accounts.models import Membership
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_verify
 from planwatch.orgunits.models import OrgUnit
-from tests.personas import PASSWORD, make_user
+from tests.factories.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

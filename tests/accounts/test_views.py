@@ -12,7 +12,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.models import OrgUnit
-from tests.personas import PASSWORD
+from tests.factories.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_provincial_planner_and_admin_lists(
 def test_user_list_query_count_does_not_grow(
     chuannan_planner: Client, persona_units: Units, django_assert_max_num_queries: object
 ) -> None:
-    from tests.personas import make_user
+    from tests.factories.personas import make_user
 
     for i in range(30):
         make_user(f"r{i}", (persona_units["511500"], Role.REPORTER))

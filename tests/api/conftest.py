@@ -1,5 +1,5 @@
-"""Shared fixtures of the web tests: reference data and bundled plans (fixtures_data.py) and
-the named personas (fixtures_personas.py), registered as plugins in tests/conftest.py."""
+"""Fixtures of the API tests (the reference data, bundled plans and personas are the
+plugins declared in tests/conftest.py)."""
 
 from collections.abc import Iterator
 

@@ -14,8 +14,8 @@ from django.test import Client
 from planwatch.api.models import ApiToken
 from planwatch.api.services import api_token_create, api_token_revoke
 from planwatch.audit.models import AuditEvent
-from tests.web.api_schema import check
-from tests.web.factories_search import PlanFixture, make_corpus, unit
+from tests.api.schema import check
+from tests.factories.search import PlanFixture, make_corpus, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from planwatch.plans.models import Node
-from tests.web.api_schema import check
-from tests.web.factories_search import PlanFixture, make_corpus, unit
+from tests.api.schema import check
+from tests.factories.search import PlanFixture, make_corpus, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from reportlab.pdfgen import canvas
 from planwatch.api.services import api_token_create
 from planwatch.reports.models import Evidence
 from planwatch.reports.services import progress_report_submit
-from tests.web.api_schema import document
-from tests.web.test_api_implementation import World, world
+from tests.api.schema import document
+from tests.api.test_implementation import World, world
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -29,9 +29,9 @@ from schemathesis.specs.openapi.checks import (
 from planwatch.api.services import api_token_create
 from planwatch.reports.evidence import evidence_add
 from planwatch.tasks.services import task_drafts_generate
-from tests.web.api_schema import document
-from tests.web.test_api_impl_evidence import real_pdf
-from tests.web.test_api_implementation import World, world
+from tests.api.schema import document
+from tests.api.test_impl_evidence import real_pdf
+from tests.api.test_implementation import World, world
 
 pytestmark = pytest.mark.django_db
 __all__ = ["world"]  # the fixture, shared with the other implementation API tests

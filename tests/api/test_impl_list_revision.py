@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from planwatch.tasks.models import AnnualList
-from tests.web.test_api_impl_evidence import conforms
-from tests.web.test_api_impl_lists import draft_list, panxi_planner, post_json, version_of
-from tests.web.test_api_implementation import World, world
+from tests.api.test_impl_evidence import conforms
+from tests.api.test_impl_lists import draft_list, panxi_planner, post_json, version_of
+from tests.api.test_implementation import World, world
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -24,9 +24,9 @@ from planwatch.tasks.models import AnnualList
 from planwatch.tasks.services import task_drafts_generate
 from planwatch.tasks.snapshots import task_snapshot
 from planwatch.tasks.xlsx import EXTRA_HEADERS, HEADERS
-from tests.personas import logged_in, make_user
-from tests.web.test_api_impl_evidence import conforms, real_pdf
-from tests.web.test_api_implementation import World, world
+from tests.api.test_impl_evidence import conforms, real_pdf
+from tests.api.test_implementation import World, world
+from tests.factories.personas import logged_in, make_user
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -38,9 +38,9 @@ from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, task_drafts_generate, task_update
-from tests.implementation import factories as f
-from tests.personas import make_user
-from tests.web.api_schema import check, document
+from tests.api.schema import check, document
+from tests.factories import implementation as f
+from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -20,8 +20,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from planwatch.api.services import api_token_create
-from tests.web.api_schema import document
-from tests.web.factories_search import PlanFixture, make_corpus
+from tests.api.schema import document
+from tests.factories.search import PlanFixture, make_corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_record
 from planwatch.orgunits.models import OrgUnit
-from tests.personas import make_user
+from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/audit/"

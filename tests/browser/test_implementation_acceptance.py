@@ -20,7 +20,7 @@ from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.tasks.models import AnnualList, Task
 from tests.browser.conftest import PageErrors
-from tests.personas import PASSWORD, make_user
+from tests.factories.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from tests.browser.conftest import PageErrors
-from tests.personas import PASSWORD, make_user
+from tests.factories.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 

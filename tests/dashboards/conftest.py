@@ -32,7 +32,7 @@ from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.models import TaskLight
 from planwatch.tasks.models import AnnualList, Task
-from tests.personas import logged_in, make_user
+from tests.factories.personas import logged_in, make_user
 
 TODAY = date(2024, 10, 20)
 

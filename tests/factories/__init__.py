@@ -1,0 +1,11 @@
+"""The one place the tests build data and people:
+
+- `personas`: `make_user` and `logged_in`, the one way to make an account or a client;
+- `web_personas`: the named personas on the reference units (fixtures, a plugin of
+  tests/conftest.py);
+- `plans`: the reference units, the bundled plans and the hand-written sample plans
+  (fixtures, a plugin of tests/conftest.py);
+- `search`: a small corpus of plans for the search tests;
+- `implementation` and `implementation_fixtures`: the hand-made slice of the unit tree, the
+  川南 plan, issued lists and filed reports, and their fixtures.
+"""

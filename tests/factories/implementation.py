@@ -1,6 +1,6 @@
 """Small factories for the plan → task → report graph: a slice of the OrgUnit tree and a 川南
 plan with chapters, provisions and a 专栏. Personas on these units are made with
-tests/personas.py."""
+tests/factories/personas.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Fixtures of the implementation tests: the unit tree slice, the 川南 plan and the personas
-on that slice, made with tests/personas.py. Each persona fixture is an account (`*_user`), as
-in tests/web; the shared client fixtures of the same persona (`planner`, `yibin_reporter`, …)
-log these accounts in.
+"""Fixtures of the implementation tests (imported by the conftest.py of tests/tasks,
+tests/reports, tests/supervision and tests/implementation): the unit tree slice, the 川南 plan
+and the personas on that slice, made with tests/factories/personas.py. Each persona fixture
+is an account (`*_user`), as in the reference-unit personas; the shared client fixtures of
+the same persona (`planner`, `yibin_reporter`, …) log these accounts in.
 
 | fixture                | role          | on         | username    |
 |------------------------|---------------|------------|-------------|
@@ -25,8 +26,8 @@ from django.contrib.auth.models import User
 from planwatch.accounts.choices import Role
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList
-from tests.implementation import factories as f
-from tests.personas import make_user
+from tests.factories import implementation as f
+from tests.factories.personas import make_user
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,10 @@
 """The one way the tests make a persona: an account holding roles on organisation units
 (`make_user`) and a test client logged in as it (`logged_in`).
 
-Every folder builds its named personas from these two on its own units: tests/web (the
-reference units, tests/web/fixtures_personas.py), tests/dashboards (its conftest) and
-tests/implementation (its hand-made slice of the tree, its conftest). A fixture named after a
+Every set of named personas is built from these two on its own units: the reference units
+(tests/factories/web_personas.py, for every folder), tests/dashboards (its conftest) and the
+implementation slice (tests/factories/implementation_fixtures.py, for tests/tasks,
+tests/reports, tests/supervision and tests/implementation). A fixture named after a
 persona is its logged-in client (`yibin_reporter`); the account is `<name>_user`
 (`yibin_reporter_user`).
 

@@ -19,7 +19,7 @@ pytest-django's meaning (the superuser account; `admin_client` is its client).
 
 The organisation units come from the reference-data fixture `orgunits` when it is present;
 otherwise the few units the personas need are created here, with the same codes and paths.
-The accounts and clients are made with tests/personas.py, as in every test folder.
+The accounts and clients are made with tests/factories/personas.py, as in every test folder.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-from tests.personas import logged_in, make_user
+from tests.factories.personas import logged_in, make_user
 
 # code, name, kind, parent code
 _UNITS: list[tuple[str, str, str, str | None]] = [

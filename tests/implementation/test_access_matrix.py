@@ -3,7 +3,7 @@ the same three ways: an anonymous visitor is sent to the login page, a signed-in
 its scope is denied (404, or 403 where the page says why) and changes nothing, and a user in
 scope gets the page. A new URL in those apps fails `test_every_page_is_in_the_matrix` until it
 is added here. (Each page's own behaviour is tested in test_views.py and friends; the JSON API
-has the same checks in tests/web/test_api_implementation.py.)"""
+has the same checks in tests/api/test_implementation.py.)"""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
-from tests.implementation import factories as f
-from tests.personas import logged_in, make_user
+from tests.factories import implementation as f
+from tests.factories.personas import logged_in, make_user
 
 NAMESPACES = ("tasks", "reports", "supervision", "dashboards")
 DENIED = {403, 404}

@@ -22,8 +22,8 @@ from planwatch.reports.services import (
 )
 from planwatch.tasks.models import AnnualList
 from planwatch.tasks.workflow import ConcurrentUpdate
-from tests.implementation.factories import Units
-from tests.personas import make_user
+from tests.factories.implementation import Units
+from tests.factories.personas import make_user
 
 pytestmark = [
     pytest.mark.postgres,

@@ -18,8 +18,8 @@ from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units, demo_mark, report_filed
-from tests.personas import logged_in
+from tests.factories.implementation import Units, demo_mark, report_filed
+from tests.factories.personas import logged_in
 
 BADGE = 'class="demo-badge"'
 

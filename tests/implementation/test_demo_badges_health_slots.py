@@ -17,8 +17,8 @@ from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
-from tests.implementation.factories import Units, demo_mark, report_filed
-from tests.personas import logged_in
+from tests.factories.implementation import Units, demo_mark, report_filed
+from tests.factories.personas import logged_in
 
 BADGE = 'class="demo-badge"'
 

@@ -31,7 +31,7 @@ from planwatch.tasks.services import (
     task_delete,
     task_drafts_generate,
 )
-from tests.implementation.factories import Units
+from tests.factories.implementation import Units
 
 
 def _refused(action: Callable[[], Any]) -> None:

@@ -24,8 +24,8 @@ from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units
-from tests.personas import logged_in, make_user
+from tests.factories.implementation import Units
+from tests.factories.personas import logged_in, make_user
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 CHROME = {"nav", "h1", "h2", "h3", "th", "button", "label", "legend", "title", "summary"}

@@ -1,5 +1,5 @@
 """The implementation core on the real thing: the five plans of 川府发〔2021〕7 号 as ingested
-(tests/web/fixtures_data.py) and the full reference tree of units."""
+(tests/factories/plans.py) and the full reference tree of units."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from planwatch.supervision.jobs import supervise_run
 from planwatch.tasks.models import Task
 from planwatch.tasks.services import annual_list_check, annual_list_issue, task_drafts_generate
 from planwatch.tasks.xlsx import annual_list_export, annual_list_import
-from tests.personas import make_user
-from tests.web.fixtures_data import ensure_bundled
+from tests.factories.personas import make_user
+from tests.factories.plans import ensure_bundled
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from planwatch.reports.services import (
 from planwatch.supervision.selectors import case_list_for, notifications_for
 from planwatch.supervision.services import case_assign, case_open, notification_mark_read
 from planwatch.tasks.models import AnnualList
-from tests.implementation.factories import Units, report_filed
+from tests.factories.implementation import Units, report_filed
 
 
 def _submitted(task: Any, unit: Any, reporter: Any) -> Any:

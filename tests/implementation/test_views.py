@@ -19,8 +19,8 @@ from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen, task_update
 from planwatch.tasks.xlsx import annual_list_export
-from tests.implementation.factories import Units
-from tests.personas import logged_in
+from tests.factories.implementation import Units
+from tests.factories.personas import logged_in
 
 # A link to one task's page (the navigation's link to the task list is not one).
 TASK_LINK = re.compile(r'href="/tasks/\d+/"')
@@ -387,7 +387,7 @@ def test_list_pages_have_a_query_budget(
     with django_assert_max_num_queries(15):
         assert client.get(reverse("tasks:task_list")).status_code == 200
     task_drafts_generate(plan=plan, year=2025, actor=planner_user)  # four more tasks, a second list
-    from tests.implementation.factories import complete_tasks
+    from tests.factories.implementation import complete_tasks
 
     second = AnnualList.objects.get(year=2025)
     complete_tasks(second, planner_user, units)

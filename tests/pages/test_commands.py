@@ -17,7 +17,7 @@ from planwatch.pages.management.commands import serve
 from planwatch.plans import services
 from planwatch.plans.management.commands.ingest import progress_bar
 from planwatch.plans.models import SourceDocument
-from tests.web.fixtures_data import ROOT, SOUTH_TITLE, db_snapshot, sample_parse
+from tests.factories.plans import ROOT, SOUTH_TITLE, db_snapshot, sample_parse
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from planwatch.plans import services
 from planwatch.plans.choices import IngestJobStatus
 from planwatch.plans.ingest_jobs import ingest_job_retryable, ingest_job_run
 from planwatch.plans.models import IngestJob, SourceDocument
-from tests.web.fixtures_data import SOUTH_TITLE, db_snapshot, sample_parse
+from tests.factories.plans import SOUTH_TITLE, db_snapshot, sample_parse
 
 pytestmark = pytest.mark.django_db
 

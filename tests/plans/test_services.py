@@ -16,7 +16,7 @@ from planwatch.parsing.model import Node as ParsedNode
 from planwatch.plans import services
 from planwatch.plans.keys import keyed_nodes
 from planwatch.plans.models import Node, NodePlace, PlaceMention, Plan, Quantity, SourceDocument
-from tests.web.fixtures_data import (
+from tests.factories.plans import (
     PLAIN_TITLE,
     SOUTH_TITLE,
     bundled_bytes,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from planwatch.plans import services
 from planwatch.plans.models import Plan, SourceDocument
 from planwatch.plans.services import IngestResult
-from tests.web.fixtures_data import SOUTH_TITLE, db_snapshot, ingest_sample, sample_parse
+from tests.factories.plans import SOUTH_TITLE, db_snapshot, ingest_sample, sample_parse
 
 pytestmark = pytest.mark.django_db
 

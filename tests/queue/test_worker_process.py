@@ -8,7 +8,7 @@
   red and opens its case in the database the web application reads.
 
 The first is here and runs in the SQLite pass of `make test`; the second is
-tests/implementation/test_worker_redis.py (it uses that folder's plan fixtures) and runs in
+tests/supervision/test_worker_redis.py (it uses that folder's plan fixtures) and runs in
 the PostgreSQL pass, where the test database is a server other processes can reach."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 from planwatch.reports.evidence import evidence_add
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.tasks.models import AnnualList, Task
-from tests.implementation.factories import Units, report_filed
+from tests.factories.implementation import Units, report_filed
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -113,7 +113,7 @@ def test_health_visible_to_planners_and_leaders_only(
 
 def test_a_city_leader_sees_only_their_city(issued: AnnualList, units: Units) -> None:
     from planwatch.accounts.choices import Role
-    from tests.personas import make_user
+    from tests.factories.personas import make_user
 
     yibin_leader = make_user("yb_leader", (units.yibin, Role.LEADER))
     table = reporting_health_for(user=yibin_leader, today=date(2024, 7, 20))

@@ -42,8 +42,8 @@ from planwatch.tasks.services import (
     annual_list_reopen,
     annual_list_set_frequency,
 )
-from tests.implementation.factories import Units
-from tests.personas import make_user
+from tests.factories.implementation import Units
+from tests.factories.personas import make_user
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 Figures = tuple[int, int, int, int, int, int, int]

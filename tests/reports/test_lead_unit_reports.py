@@ -29,8 +29,8 @@ from planwatch.reports.services import (
 from planwatch.supervision.lights import reported_progress, task_light
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import access_task, can_report_task, reporting_units
-from tests.implementation.factories import Units, report_filed
-from tests.personas import logged_in, make_user
+from tests.factories.implementation import Units, report_filed
+from tests.factories.personas import logged_in, make_user
 
 Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
 

@@ -33,7 +33,7 @@ from planwatch.reports.services import (
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import task_drafts_generate
 from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
-from tests.implementation.factories import Units
+from tests.factories.implementation import Units
 
 Q1 = date(2024, 1, 1)
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -219,7 +219,7 @@ def test_each_step_denied_to_the_wrong_people(
 def test_two_editors_never_silently_overwrite(
     report: ProgressReport, yibin_reporter_user: Any, units: Units
 ) -> None:
-    from tests.personas import make_user
+    from tests.factories.personas import make_user
 
     colleague = make_user("yb_reporter2", (units.yibin, "reporter"))  # type: ignore[arg-type]
     mine = ProgressReport.objects.get(pk=report.pk)
@@ -259,7 +259,7 @@ def test_two_editors_never_silently_overwrite(
 def test_concurrent_review_steps_conflict(
     report: ProgressReport, yibin_reporter_user: Any, yibin_reviewer_user: Any, units: Units
 ) -> None:
-    from tests.personas import make_user
+    from tests.factories.personas import make_user
 
     other_reviewer = make_user("yb_reviewer2", (units.yibin, "unit_reviewer"))  # type: ignore[arg-type]
     _fill(report, yibin_reporter_user)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from planwatch.search.backends import PostgresBackend, SQLiteBackend
 from planwatch.search.segment import QueryGroup, group_query_tokens, tokens_for_query
 from planwatch.search.selectors import search_nodes
-from tests.web.factories_search import PlanFixture, make_corpus
+from tests.factories.search import PlanFixture, make_corpus
 
 pytestmark = pytest.mark.django_db
 

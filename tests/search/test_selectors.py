@@ -8,7 +8,7 @@ import pytest
 
 from planwatch.orgunits.models import OrgUnit
 from planwatch.search.selectors import search_nodes
-from tests.web.factories_search import PlanFixture, make_corpus, unit
+from tests.factories.search import PlanFixture, make_corpus, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from planwatch.search.backends import Filters, get_backend
 from planwatch.search.segment import QueryGroup
 from planwatch.search.selectors import search_nodes
 from planwatch.search.services import index_plan_version, reindex_all
-from tests.web.factories_search import PlanFixture, make_corpus, make_plan
+from tests.factories.search import PlanFixture, make_corpus, make_plan
 
 pytestmark = pytest.mark.django_db
 

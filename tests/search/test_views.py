@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from planwatch.search import views
-from tests.web.factories_search import PlanFixture, make_corpus, unit
+from tests.factories.search import PlanFixture, make_corpus, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from planwatch.supervision.services import (
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
 from planwatch.tasks.workflow import InvalidTransition
-from tests.implementation.factories import Units, report_filed
+from tests.factories.implementation import Units, report_filed
 
 NOW = datetime(2024, 4, 10, 1, 0, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ from planwatch.tasks.services import (
     task_update,
 )
 from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
-from tests.implementation.factories import Units, complete_tasks
+from tests.factories.implementation import Units, complete_tasks
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from planwatch.tasks.services import (
 )
 from planwatch.tasks.suggest import is_action_clause, lead_mapping
 from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
-from tests.implementation.factories import Units
+from tests.factories.implementation import Units
 
 
 def _by_key(plan: Plan) -> dict[str, Task]:

@@ -22,7 +22,7 @@ from planwatch.tasks.xlsx import (
     annual_list_import,
     parse_date,
 )
-from tests.implementation.factories import Units
+from tests.factories.implementation import Units
 
 
 @pytest.fixture

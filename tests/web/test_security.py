@@ -19,7 +19,7 @@ from django.urls import reverse
 from planwatch.accounts import services
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
-from tests.personas import PASSWORD
+from tests.factories.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
