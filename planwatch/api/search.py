@@ -39,6 +39,8 @@ def place_by_key(key: str | None) -> OrgUnit | None:
 
 @router.get(
     "/search",
+    # The id it had when this router lived in planwatch/search/api.py: the document is unchanged.
+    operation_id="planwatch_search_api_search",
     response={200: SearchPage, 401: ErrorOut, 422: ErrorOut},
     auth=public,
     openapi_extra={"x-access": "public"},
