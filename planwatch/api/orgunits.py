@@ -81,7 +81,7 @@ def place_list(
     level: OrgUnitKind | None = None,
     limit: int = Query(500, ge=1, le=500),
     offset: int = OFFSET,
-) -> Any:
+) -> PlacePage:
     qs = OrgUnit.objects.filter(kind__in=PLACE_KINDS, is_active=True).select_related("parent")
     if level is not None:
         qs = qs.filter(kind=level)
@@ -96,7 +96,9 @@ def place_list(
         .values_list("org_unit", "n")
     )
     items = [{**_unit_out(u), "level": u.kind, "mentions": counts.get(u.pk, 0)} for u in units]
-    return {"count": count, "limit": limit, "offset": offset, "items": items}
+    return PlacePage.model_validate(
+        {"count": count, "limit": limit, "offset": offset, "items": items}
+    )
 
 
 @router.get(
@@ -112,7 +114,7 @@ def place_list(
 )
 def place_detail(
     request: HttpRequest, adcode: str, limit: int = LIMIT, offset: int = OFFSET
-) -> Any:
+) -> PlaceDetailOut:
     unit = access_place(caller(request), adcode)
     links = (
         _current_links(caller(request))
@@ -134,15 +136,17 @@ def place_detail(
         for link in links[offset : offset + limit]
     ]
     direct = _current_links(caller(request)).filter(org_unit=unit).count()
-    return {
-        **_unit_out(unit),
-        "level": unit.kind,
-        "mentions": direct,
-        "mention_count": count,
-        "limit": limit,
-        "offset": offset,
-        "items": mentions,
-    }
+    return PlaceDetailOut.model_validate(
+        {
+            **_unit_out(unit),
+            "level": unit.kind,
+            "mentions": direct,
+            "mention_count": count,
+            "limit": limit,
+            "offset": offset,
+            "items": mentions,
+        }
+    )
 
 
 @router.get(
@@ -161,13 +165,15 @@ def orgunit_list(
     kind: OrgUnitKind | None = None,
     limit: int = Query(500, ge=1, le=500),
     offset: int = OFFSET,
-) -> Any:
+) -> OrgUnitPage:
     qs = OrgUnit.objects.filter(is_active=True).select_related("parent").order_by("path")
     if kind is not None:
         qs = qs.filter(kind=kind)
     count = qs.count()
     items = [{**_unit_out(u), "kind": u.kind} for u in qs[offset : offset + limit]]
-    return {"count": count, "limit": limit, "offset": offset, "items": items}
+    return OrgUnitPage.model_validate(
+        {"count": count, "limit": limit, "offset": offset, "items": items}
+    )
 
 
 def may_see_members(user: Any, unit: OrgUnit) -> bool:
@@ -205,7 +211,7 @@ def _member_out(m: Membership) -> MemberOut:
 )
 def orgunit_members(
     request: HttpRequest, code: str, limit: int = LIMIT, offset: int = OFFSET
-) -> Any:
+) -> MemberPage:
     unit = OrgUnit.objects.filter(code=code, is_active=True).first()
     if unit is None or not may_see_members(caller(request), unit):
         raise Http404
@@ -216,7 +222,9 @@ def orgunit_members(
     )
     count = qs.count()
     items = [_member_out(m) for m in qs[offset : offset + limit]]
-    return {"count": count, "limit": limit, "offset": offset, "items": items}
+    return MemberPage.model_validate(
+        {"count": count, "limit": limit, "offset": offset, "items": items}
+    )
 
 
 @router.get(
@@ -227,15 +235,17 @@ def orgunit_members(
     summary="The caller",
     description="Access: signed in. The caller's account and roles.",
 )
-def me(request: HttpRequest) -> Any:
+def me(request: HttpRequest) -> MeOut:
     user = caller(request)
     memberships = Membership.objects.filter(user=user).select_related("user", "org_unit")
-    return {
-        "username": user.get_username(),
-        "full_name": user.get_full_name() if isinstance(user, AbstractUser) else "",
-        "is_superuser": bool(user.is_superuser),
-        "memberships": [_member_out(m) for m in memberships.order_by("org_unit__path", "role")],
-    }
+    return MeOut.model_validate(
+        {
+            "username": user.get_username(),
+            "full_name": user.get_full_name() if isinstance(user, AbstractUser) else "",
+            "is_superuser": bool(user.is_superuser),
+            "memberships": [_member_out(m) for m in memberships.order_by("org_unit__path", "role")],
+        }
+    )
 
 
 @router.get(
@@ -246,6 +256,8 @@ def me(request: HttpRequest) -> Any:
     summary="The caller's API tokens",
     description="Access: signed in. The caller's own tokens; never the secrets.",
 )
-def token_list(request: HttpRequest) -> Any:
+def token_list(request: HttpRequest) -> TokenList:
     tokens = ApiToken.objects.filter(user=caller(request)).order_by("created_at", "id")
-    return {"items": [TokenOut.model_validate(t, from_attributes=True) for t in tokens]}
+    return TokenList.model_validate(
+        {"items": [TokenOut.model_validate(t, from_attributes=True) for t in tokens]}
+    )

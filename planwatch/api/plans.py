@@ -111,10 +111,12 @@ def _page(qs: QuerySet[Any], limit: int, offset: int) -> tuple[int, list[Any]]:
     summary="List plans",
     description="Access: public. Every plan with its zone and current version.",
 )
-def plan_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
+def plan_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> PlanPage:
     qs = plans_visible_to(caller(request)).select_related("org_unit", "current_version__document")
     count, plans = _page(qs, limit, offset)
-    return {"count": count, "limit": limit, "offset": offset, "items": [plan_out(p) for p in plans]}
+    return PlanPage.model_validate(
+        {"count": count, "limit": limit, "offset": offset, "items": [plan_out(p) for p in plans]}
+    )
 
 
 @router.get(
@@ -125,7 +127,7 @@ def plan_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) ->
     summary="One plan",
     description="Access: public. A plan with counts of its current version's nodes and targets.",
 )
-def plan_detail(request: HttpRequest, plan_id: int) -> Any:
+def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
     plan = access_plan(caller(request), plan_id)
     version = plan.current_version
     counts: dict[str, int] = {}
@@ -135,13 +137,15 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Any:
         counts = {row["kind"]: row["n"] for row in kinds}
         by_role = version.quantities.values("role").annotate(n=Count("id")).order_by("role")
         roles = {row["role"]: row["n"] for row in by_role}
-    return {
-        **plan_out(plan),
-        "cities": [str(c) for c in (version.cities if version else [])],
-        "node_counts": counts,
-        "target_count": roles.get(QuantityRole.TARGET, 0),
-        "baseline_count": roles.get(QuantityRole.BASELINE, 0),
-    }
+    return PlanDetailOut.model_validate(
+        {
+            **plan_out(plan),
+            "cities": [str(c) for c in (version.cities if version else [])],
+            "node_counts": counts,
+            "target_count": roles.get(QuantityRole.TARGET, 0),
+            "baseline_count": roles.get(QuantityRole.BASELINE, 0),
+        }
+    )
 
 
 @router.get(
@@ -162,7 +166,7 @@ def plan_nodes(
     parent: int | None = Query(None, ge=0, description="Only children of this node."),
     limit: int = LIMIT,
     offset: int = OFFSET,
-) -> Any:
+) -> NodePage:
     version = plan_version(access_plan(caller(request), plan_id))
     qs = version.nodes.order_by("seq")
     if kind is not None:
@@ -170,7 +174,9 @@ def plan_nodes(
     if parent is not None:
         qs = qs.filter(parent=None) if parent == 0 else qs.filter(parent_id=parent)
     count, nodes = _page(qs, limit, offset)
-    return {"count": count, "limit": limit, "offset": offset, "items": [node_out(n) for n in nodes]}
+    return NodePage.model_validate(
+        {"count": count, "limit": limit, "offset": offset, "items": [node_out(n) for n in nodes]}
+    )
 
 
 @router.get(
@@ -181,7 +187,7 @@ def plan_nodes(
     summary="One node",
     description="Access: public. A node with its children and the places it names.",
 )
-def node_detail(request: HttpRequest, node_id: int) -> Any:
+def node_detail(request: HttpRequest, node_id: int) -> NodeDetailOut:
     visible = plans_visible_to(caller(request)).values("pk")
     node = (
         Node.objects.select_related("version__plan")
@@ -201,14 +207,16 @@ def node_detail(request: HttpRequest, node_id: int) -> Any:
         )
         for p in node.place_links.select_related("org_unit").order_by("org_unit__path")
     ]
-    return {
-        **node_out(node),
-        "plan": plan_ref(plan),
-        "version_id": node.version_id,
-        "is_current": plan.current_version_id == node.version_id,
-        "children": children,
-        "places": places,
-    }
+    return NodeDetailOut.model_validate(
+        {
+            **node_out(node),
+            "plan": plan_ref(plan),
+            "version_id": node.version_id,
+            "is_current": plan.current_version_id == node.version_id,
+            "children": children,
+            "places": places,
+        }
+    )
 
 
 @router.get(
@@ -225,11 +233,13 @@ def plan_targets(
     role: QuantityRole | None = None,
     limit: int = LIMIT,
     offset: int = OFFSET,
-) -> Any:
+) -> QuantityPage:
     version = plan_version(access_plan(caller(request), plan_id))
     qs = Quantity.objects.filter(version=version).order_by("role", "seq", "id")
     if role is not None:
         qs = qs.filter(role=role)
     count, rows = _page(qs, limit, offset)
     items = [QuantityOut.model_validate(q, from_attributes=True) for q in rows]
-    return {"count": count, "limit": limit, "offset": offset, "items": items}
+    return QuantityPage.model_validate(
+        {"count": count, "limit": limit, "offset": offset, "items": items}
+    )

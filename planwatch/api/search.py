@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Router
 from ninja.params.functions import Query
@@ -60,7 +58,7 @@ def search(
     place: str | None = PLACE_PARAM,
     limit: int = LIMIT_PARAM,
     offset: int = OFFSET_PARAM,
-) -> Any:
+) -> SearchPage:
     results = search_nodes(
         viewer=caller(request),
         q=q,
@@ -83,10 +81,12 @@ def search(
         )
         for h in results.hits
     ]
-    return {
-        "query": results.query,
-        "count": results.total,
-        "limit": results.limit,
-        "offset": results.offset,
-        "items": items,
-    }
+    return SearchPage.model_validate(
+        {
+            "query": results.query,
+            "count": results.total,
+            "limit": results.limit,
+            "offset": results.offset,
+            "items": items,
+        }
+    )

@@ -36,10 +36,10 @@ from planwatch.supervision.selectors import case_list_for
 )
 def case_list(
     request: HttpRequest, closed: bool = False, limit: int = LIMIT, offset: int = OFFSET
-) -> Any:
+) -> CasePage:
     qs = case_list_for(user=caller(request), open_only=not closed)
     items = [case_out(c) for c in qs[offset : offset + limit]]
-    return page(items, qs.count(), limit, offset)
+    return CasePage.model_validate(page(items, qs.count(), limit, offset))
 
 
 @read(
@@ -48,8 +48,10 @@ def case_list(
     summary="One 督办 case",
     description="Access: signed in, within the caller's scope (else 404).",
 )
-def case_detail(request: HttpRequest, case_id: int) -> Any:
-    return case_out(access_case(caller(request), case_id, action="view"))
+def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+    return CaseDetailOut.model_validate(
+        case_out(access_case(caller(request), case_id, action="view"))
+    )
 
 
 CaseStep = Literal["assign", "acknowledge", "start", "feedback", "review", "close"]
@@ -80,10 +82,12 @@ def _today() -> Any:
     "(签收), `start` (办理) and `feedback` (反馈); anyone else 404. 409 when the step is "
     f"not allowed from the case's state ({', '.join(CaseStatus.values)}) or `version` is stale.",
 )
-def case_step(request: HttpRequest, case_id: int, step: CaseStep, body: CaseActionIn) -> Any:
+def case_step(
+    request: HttpRequest, case_id: int, step: CaseStep, body: CaseActionIn
+) -> CaseDetailOut:
     access, service = CASE_STEPS[step]
     case = access_case(caller(request), case_id, action=access)
     guard(request, body.version, case.version)
     with service_errors():
         case = service(case, caller(request), body)
-    return case_out(case)
+    return CaseDetailOut.model_validate(case_out(case))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -46,14 +46,14 @@ def evidence_upload(
     request: HttpRequest,
     report_id: int,
     file: UploadedFile = EVIDENCE_FILE,
-) -> Any:
+) -> Status[EvidenceOut]:
     report = access_report(caller(request), report_id, action="edit")
     require_csrf(request)
     with service_errors():
         evidence = evidence_add(
             report=report, actor=caller(request), name=file.name or "", content=file
         )
-    return Status(201, evidence_out(evidence))
+    return Status(201, EvidenceOut.model_validate(evidence_out(evidence)))
 
 
 def _access_evidence(
@@ -98,7 +98,7 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
     description="Access: the reporter of the reporting unit (else 404). 409 when the report is "
     "submitted or accepted. The stored bytes are kept (other reports may hold the same file).",
 )
-def evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> Any:
+def evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> Status[None]:
     evidence = _access_evidence(request, report_id, evidence_id, action="edit")
     require_csrf(request)
     with service_errors():

@@ -60,10 +60,12 @@ VERSION_FORM = Form(..., ge=1, le=2_000_000_000, description="The version the ca
     summary="List annual key-task lists",
     description="Access: signed in. Lists of the plans the caller plans or leads.",
 )
-def annual_list_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
+def annual_list_list(
+    request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET
+) -> AnnualListPage:
     lists = annual_list_list_for(user=caller(request))
     items = [list_out(a) for a in lists[offset : offset + limit]]
-    return page(items, len(lists), limit, offset)
+    return AnnualListPage.model_validate(page(items, len(lists), limit, offset))
 
 
 def _list_detail(alist: AnnualList) -> dict[str, Any]:
@@ -80,7 +82,9 @@ def _list_detail(alist: AnnualList) -> dict[str, Any]:
     "a missing one. Creates the empty draft list of `year` with its reporting `frequency`; "
     "fill it with `generate` or `import`. 409 when the plan has a list for that year.",
 )
-def annual_list_create(request: HttpRequest, body: AnnualListCreateIn) -> Any:
+def annual_list_create(
+    request: HttpRequest, body: AnnualListCreateIn
+) -> Status[AnnualListDetailOut]:
     user = caller(request)
     plan = Plan.objects.filter(plans_managed_q(user), pk=body.plan_id).first()
     if plan is None:
@@ -93,7 +97,7 @@ def annual_list_create(request: HttpRequest, body: AnnualListCreateIn) -> Any:
         alist = annual_list_get_or_create(plan=plan, year=body.year, actor=user)
         if body.frequency != alist.frequency:
             annual_list_set_frequency(annual_list=alist, actor=user, frequency=body.frequency)
-    return Status(201, _list_detail(alist))
+    return Status(201, AnnualListDetailOut.model_validate(_list_detail(alist)))
 
 
 @read(
@@ -102,9 +106,11 @@ def annual_list_create(request: HttpRequest, body: AnnualListCreateIn) -> Any:
     summary="One annual key-task list",
     description="Access: signed in; planners and leaders of the plan (else 404).",
 )
-def annual_list_detail(request: HttpRequest, list_id: int) -> Any:
+def annual_list_detail(request: HttpRequest, list_id: int) -> AnnualListDetailOut:
     alist = access_annual_list(caller(request), list_id, action="view")
-    return {**list_out(alist), "task_count": alist.tasks.count()}
+    return AnnualListDetailOut.model_validate(
+        {**list_out(alist), "task_count": alist.tasks.count()}
+    )
 
 
 @act(
@@ -114,12 +120,14 @@ def annual_list_detail(request: HttpRequest, list_id: int) -> Any:
     description="Access: planners of the plan (else 404). 409 when the list is incomplete, "
     "already issued or `version` is stale.",
 )
-def annual_list_issue_action(request: HttpRequest, list_id: int, body: VersionIn) -> Any:
+def annual_list_issue_action(
+    request: HttpRequest, list_id: int, body: VersionIn
+) -> AnnualListDetailOut:
     alist = access_annual_list(caller(request), list_id, action="manage")
     guard(request, body.version, alist.version)
     with service_errors():
         annual_list_issue(annual_list=alist, actor=caller(request))
-    return _list_detail(alist)
+    return AnnualListDetailOut.model_validate(_list_detail(alist))
 
 
 @act(
@@ -131,12 +139,14 @@ def annual_list_issue_action(request: HttpRequest, list_id: int, body: VersionIn
     "the list is not issued (a draft, or already under revision) or `version` is stale; 422 "
     "without a reason.",
 )
-def annual_list_reopen_action(request: HttpRequest, list_id: int, body: ReopenIn) -> Any:
+def annual_list_reopen_action(
+    request: HttpRequest, list_id: int, body: ReopenIn
+) -> AnnualListDetailOut:
     alist = access_annual_list(caller(request), list_id, action="manage")
     guard(request, body.version, alist.version)
     with service_errors():
         annual_list_reopen(annual_list=alist, actor=caller(request), reason=body.reason)
-    return _list_detail(alist)
+    return AnnualListDetailOut.model_validate(_list_detail(alist))
 
 
 @act(
@@ -148,7 +158,9 @@ def annual_list_reopen_action(request: HttpRequest, list_id: int, body: ReopenIn
     "`monthly` or `quarterly`. Only while the list is a draft or under revision: 409 when it "
     "is issued (locked) or the `version`, if sent, is stale.",
 )
-def annual_list_frequency(request: HttpRequest, list_id: int, body: FrequencyIn) -> Any:
+def annual_list_frequency(
+    request: HttpRequest, list_id: int, body: FrequencyIn
+) -> AnnualListDetailOut:
     alist = access_annual_list(caller(request), list_id, action="manage")
     if body.version is None:
         require_csrf(request)
@@ -158,7 +170,7 @@ def annual_list_frequency(request: HttpRequest, list_id: int, body: FrequencyIn)
         annual_list_set_frequency(
             annual_list=alist, actor=caller(request), frequency=body.frequency
         )
-    return _list_detail(alist)
+    return AnnualListDetailOut.model_validate(_list_detail(alist))
 
 
 @act(
@@ -170,12 +182,14 @@ def annual_list_frequency(request: HttpRequest, list_id: int, body: FrequencyIn)
     "version that has none in the list. 409 when the list is issued (locked) or `version` "
     "is stale; 422 when the plan has no version yet.",
 )
-def annual_list_generate(request: HttpRequest, list_id: int, body: VersionIn) -> Any:
+def annual_list_generate(request: HttpRequest, list_id: int, body: VersionIn) -> GenerateOut:
     alist = access_annual_list(caller(request), list_id, action="manage")
     guard(request, body.version, alist.version)
     with service_errors():
         result = task_drafts_generate(plan=alist.plan, year=alist.year, actor=caller(request))
-    return {"created": len(result.created), "skipped": result.skipped, "list": _list_detail(alist)}
+    return GenerateOut.model_validate(
+        {"created": len(result.created), "skipped": result.skipped, "list": _list_detail(alist)}
+    )
 
 
 @download(
@@ -219,7 +233,7 @@ def annual_list_import(
     list_id: int,
     file: UploadedFile = XLSX_FILE,
     version: int = VERSION_FORM,
-) -> Any:
+) -> ImportOut | Status[ErrorOut]:
     user = caller(request)
     alist = access_annual_list(user, list_id, action="manage")
     guard(request, version, alist.version)
@@ -229,4 +243,6 @@ def annual_list_import(
         except xlsx.ImportFailed as exc:
             return _import_refused(exc)
     counts = {"created": result.created, "updated": result.updated}
-    return counts | {"unchanged": result.unchanged, "list": _list_detail(alist)}
+    return ImportOut.model_validate(
+        counts | {"unchanged": result.unchanged, "list": _list_detail(alist)}
+    )

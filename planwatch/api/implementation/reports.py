@@ -53,12 +53,12 @@ def report_list(
     status: ReportStatus | None = None,
     limit: int = LIMIT,
     offset: int = OFFSET,
-) -> Any:
+) -> ReportPage:
     qs = report_list_for(user=caller(request), status=status)
     if task_id is not None:
         qs = qs.filter(task_id=task_id)
     items = [report_out(r) for r in qs[offset : offset + limit]]
-    return page(items, qs.count(), limit, offset)
+    return ReportPage.model_validate(page(items, qs.count(), limit, offset))
 
 
 @read(
@@ -67,8 +67,10 @@ def report_list(
     summary="One progress report",
     description="Access: signed in, within the caller's scope (else 404). With its evidence files.",
 )
-def report_detail(request: HttpRequest, report_id: int) -> Any:
-    return report_out(access_report(caller(request), report_id, action="view"), detail=True)
+def report_detail(request: HttpRequest, report_id: int) -> ReportDetailOut:
+    return ReportDetailOut.model_validate(
+        report_out(access_report(caller(request), report_id, action="view"), detail=True)
+    )
 
 
 @act(
@@ -80,7 +82,9 @@ def report_detail(request: HttpRequest, report_id: int) -> Any:
     "the draft report of `unit` for the period beginning `period_start`; 409 when it exists "
     "already or the list is not issued, 422 when the date starts no period of the task.",
 )
-def report_start(request: HttpRequest, task_id: int, body: ReportStartIn) -> Any:
+def report_start(
+    request: HttpRequest, task_id: int, body: ReportStartIn
+) -> Status[ReportDetailOut]:
     task = access_task(caller(request), task_id, action="report")
     unit = next((u for u in reporting_units(task) if u.code == body.unit), None)
     if unit is None:
@@ -90,7 +94,7 @@ def report_start(request: HttpRequest, task_id: int, body: ReportStartIn) -> Any
         report = reports.progress_report_start(
             task=task, unit=unit, period_start=body.period_start, actor=caller(request)
         )
-    return Status(201, report_out(report, detail=True))
+    return Status(201, ReportDetailOut.model_validate(report_out(report, detail=True)))
 
 
 @act(
@@ -101,7 +105,7 @@ def report_start(request: HttpRequest, task_id: int, body: ReportStartIn) -> Any
     description="Access: the reporter of the reporting unit (else 404). Only drafts and returned "
     "reports; 409 when the report is under review or `version` is stale.",
 )
-def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) -> Any:
+def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) -> ReportDetailOut:
     report = access_report(caller(request), report_id, action="edit")
     guard(request, body.version, report.version)
     with service_errors():
@@ -113,7 +117,7 @@ def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) ->
             progress_status=body.progress_status,
             narrative=body.narrative,
         )
-    return report_out(report, detail=True)
+    return ReportDetailOut.model_validate(report_out(report, detail=True))
 
 
 ReportAct = Literal["edit", "review", "accept"]
@@ -125,12 +129,12 @@ def _report_action(
     body: VersionIn,
     access: ReportAct,
     service: Callable[..., Any],
-) -> Any:
+) -> ReportDetailOut:
     report = access_report(caller(request), report_id, action=access)
     guard(request, body.version, report.version)
     with service_errors():
         report = service(report=report, actor=caller(request))
-    return report_out(report, detail=True)
+    return ReportDetailOut.model_validate(report_out(report, detail=True))
 
 
 REPORT_ACT = "Access: {who} of the report (else 404). 409 when the step is not allowed from "
@@ -149,7 +153,7 @@ REPORT_STEPS: tuple[tuple[str, str, str, ReportAct, Callable[..., ProgressReport
 def _register_report_step(
     step: str, summary: str, who: str, access: ReportAct, service: Callable[..., ProgressReport]
 ) -> None:
-    def endpoint(request: HttpRequest, report_id: int, body: VersionIn) -> Any:
+    def endpoint(request: HttpRequest, report_id: int, body: VersionIn) -> ReportDetailOut:
         return _report_action(request, report_id, body, access, service)
 
     # The name gives the operation id (planwatch_api_implementation_report_submit, …).
@@ -171,7 +175,7 @@ for _step in REPORT_STEPS:
         who="the unit reviewer (a submitted report) or the planner (an approved one)"
     ),
 )
-def report_return(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
+def report_return(request: HttpRequest, report_id: int, body: ReasonIn) -> ReportDetailOut:
     user = caller(request)
     report = access_report(user, report_id, action="view")
     step: ReportAct = "review" if report.status == ReportStatus.SUBMITTED else "accept"
@@ -190,7 +194,7 @@ def report_return(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
     "answer is the new current revision, a draft copy. 409 when the report is not accepted and "
     "current, or `version` is stale.",
 )
-def report_correct(request: HttpRequest, report_id: int, body: ReasonIn) -> Any:
+def report_correct(request: HttpRequest, report_id: int, body: ReasonIn) -> ReportDetailOut:
     def service(*, report: ProgressReport, actor: Actor) -> ProgressReport:
         return reports.progress_report_correct(report=report, actor=actor, reason=body.reason)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.params.functions import Query
 
@@ -31,14 +29,14 @@ def task_list(
     light: Light | None = None,
     limit: int = LIMIT,
     offset: int = OFFSET,
-) -> Any:
+) -> TaskPage:
     filters = TaskFilters()
     for key, value in (("plan_id", plan_id), ("year", year), ("status", status), ("light", light)):
         if value is not None:
             filters[key] = value  # type: ignore[literal-required]
     qs = task_list_for(user=caller(request), filters=filters)
     items = [task_out(t) for t in qs[offset : offset + limit]]
-    return page(items, qs.count(), limit, offset)
+    return TaskPage.model_validate(page(items, qs.count(), limit, offset))
 
 
 @read(
@@ -47,5 +45,7 @@ def task_list(
     summary="One task",
     description="Access: signed in, within the caller's scope (else 404).",
 )
-def task_detail(request: HttpRequest, task_id: int) -> Any:
-    return task_out(access_task(caller(request), task_id, action="view"), detail=True)
+def task_detail(request: HttpRequest, task_id: int) -> TaskDetailOut:
+    return TaskDetailOut.model_validate(
+        task_out(access_task(caller(request), task_id, action="view"), detail=True)
+    )
