@@ -35,6 +35,17 @@ as a quantity), `phrases` (verbs → comparator and kind, indicator names, time 
 (finding the goal and baseline sections)."""
 
 from planwatch.parsing.quantities.extract import extract_quantities
-from planwatch.parsing.quantities.plan import extract_targets, find_sections, plan_years
+from planwatch.parsing.quantities.plan import (
+    extract_action_targets,
+    extract_targets,
+    find_sections,
+    plan_years,
+)
 
-__all__ = ["extract_quantities", "extract_targets", "find_sections", "plan_years"]
+__all__ = [
+    "extract_action_targets",
+    "extract_quantities",
+    "extract_targets",
+    "find_sections",
+    "plan_years",
+]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import cn2an
 
@@ -29,7 +30,7 @@ COUNT_UNITS = _words(
 )
 _OTHER_UNITS = _words(
     "元 美元 欧元 % ‰ 个百分点 百分点 倍 公里 千米 米 平方公里 平方米 亩 公顷 立方米 方 "
-    "千瓦时 千瓦 瓦 度 吨标准煤 吨标煤 吨 千克 公斤 微克/立方米 毫克/升 标箱 小时 分钟 "
+    "千瓦时 千瓦 瓦 度 吨标准煤 吨标煤 吨 千克 公斤 斤 微克/立方米 毫克/升 标箱 小时 分钟 "
     "天 岁 兆瓦 吉瓦 千米/小时 公里/小时 Mbps Gbps"
 )
 # Longest first, so that 个百分点 wins over 个 and 人次 over 人.
@@ -156,6 +157,34 @@ def _cn_value(words: str) -> float | None:
 def _fmt(value: float) -> str:
     """`1.0` → `1`, `2.5` → `2.5` (for ratio units)."""
     return str(int(value)) if value == int(value) else str(value)
+
+
+_FACTORS = {
+    "万亿": 10**12,
+    "千亿": 10**11,
+    "百亿": 10**10,
+    "十亿": 10**9,
+    "亿": 10**8,
+    "千万": 10**7,
+    "百万": 10**6,
+    "十万": 10**5,
+    "万": 10**4,
+    "千": 10**3,
+}
+_UNIT_SET = frozenset(_UNITS)
+
+
+def normalised(value: float | None, unit: str | None) -> tuple[float | None, str | None]:
+    """The value in its base unit with the magnitude folded in: (1.1, 万亿元) → (1.1e12, 元),
+    (2750, 万千瓦) → (2.75e7, 千瓦), (110, 万) → (1.1e6, None), (70, %) → (70, %)."""
+    if value is None or unit is None or unit in _UNIT_SET:
+        return value, unit
+    for magnitude, factor in _FACTORS.items():
+        rest = unit[len(magnitude) :]
+        if unit.startswith(magnitude) and (rest in _UNIT_SET or not rest):
+            scaled = Decimal(repr(value)) * factor
+            return float(scaled), rest or None
+    return value, unit
 
 
 def year_value(text: str) -> int:
