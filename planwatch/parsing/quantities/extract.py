@@ -360,7 +360,7 @@ def _resolve_name(name: str | None, lead: Lead, ctx: Context) -> str:
     """The indicator: the 分别 name, else the lead's; a missing or partial one (`占全省比重`,
     `年均增长7.5%`) is completed with the paragraph's subject, a full one becomes it."""
     indicator = name or lead.indicator
-    if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速"):
+    if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速", "规模"):
         return ctx.subject + indicator
     if not name:
         ctx.subject = indicator

@@ -100,9 +100,9 @@ def extract_action_targets(plan: Plan) -> list[Quantity]:
             action=True,
             items=True,
         )
-        for text in _texts(node):
+        for text, spans in _texts(node):
             ctx.paragraph_year = None
-            out += _numeric(text, node.spans, ctx)
+            out += _numeric(text, spans, ctx)
     return out
 
 
@@ -119,8 +119,6 @@ def _action_nodes(plan: Plan, years: PlanYears) -> Iterator[tuple[Node, int | No
             if node.kind in _HEADINGS and before_goals and _REVIEW_TITLE.search(title):
                 skipped |= {id(n) for n in _walk(node)}
             if id(node) in skipped or node.kind in ("table", "figure"):
-                continue
-            if "目标" in node.text and TARGET_LIST.search(normalise(node.text).text):
                 continue
             yield node, year
 
@@ -139,6 +137,9 @@ def _target_lists(plan: Plan, goals: list[Node], years: PlanYears) -> list[Quant
             if not (m := TARGET_LIST.search(norm.text)):
                 continue
             stated = _TITLE_YEAR.search(norm.text[: m.start()])
+            end = norm.text.find("。", m.end())
+            if end >= 0:  # the list is one sentence; what follows is action text
+                norm = normalise(node.text[: norm.origin[end + 1]])
             ctx = Context(
                 True,
                 int(stated.group(1)) if stated else year,
@@ -173,13 +174,27 @@ def _origin(quantities: list[Quantity], origin: QuantityOrigin) -> list[Quantity
     return quantities
 
 
-def _texts(node: Node) -> list[str]:
-    """The text of a node to read: its text, preceded by its lead sentence when the text
-    does not already hold it (a heading's or box's title is no statement)."""
+Spans = list[tuple[int, int, int | None]]
+
+
+def _texts(node: Node) -> list[tuple[str, Spans]]:
+    """The action text of a node with its spans: its text, preceded by its lead sentence
+    when the text does not already hold it (a heading's or box's title is no statement);
+    of a paragraph holding a target list, only what follows the list's sentence."""
+    if "目标" in node.text:
+        norm = normalise(node.text)
+        if m := TARGET_LIST.search(norm.text):
+            end = norm.text.find("。", m.end())
+            if end < 0:
+                return []
+            cut = norm.origin[end + 1]
+            spans = [(max(0, o - cut), line, page) for o, line, page in node.spans]
+            kept = [s for i, s in enumerate(spans) if i + 1 == len(spans) or spans[i + 1][0] > 0]
+            return [(node.text[cut:], kept)]
     lead = node.title if node.kind in ("provision", "item", "paragraph") else ""
     if lead and not normalise(node.text).text.startswith(normalise(lead).text):
-        return [lead, node.text]
-    return [node.text]
+        return [(lead, []), (node.text, node.spans)]
+    return [(node.text, node.spans)]
 
 
 _MAY_HOLD_NUMBER = re.compile(r"[0-9０-９]|百分|倍|番|台阶")
