@@ -60,7 +60,7 @@ def split_items(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, in
     """Clauses split at 、 into items `A增长7%左右`, `B 5.5%左右` (see the module docstring)."""
     out: list[tuple[int, int]] = []
     for start, end in clauses:
-        if "分别" in text[start:end]:
+        if "、" not in text[start:end] or "分别" in text[start:end]:
             out.append((start, end))
             continue
         pieces = _pieces(text, start, end)

@@ -114,9 +114,11 @@ def _action_nodes(plan: Plan, years: PlanYears) -> Iterator[tuple[Node, int | No
     first_goal = goals[0].line if goals else None
     for top in plan.nodes:
         for node, year in _walk_dated(top, years.end, years):
-            title = _NUMBERING.sub("", normalise(node.title).text)
-            before_goals = first_goal is None or node.line < first_goal
-            if node.kind in _HEADINGS and before_goals and _REVIEW_TITLE.search(title):
+            if (
+                node.kind in _HEADINGS
+                and (first_goal is None or node.line < first_goal)
+                and _REVIEW_TITLE.search(normalise(node.title).text)
+            ):
                 skipped |= {id(n) for n in _walk(node)}
             if id(node) in skipped or node.kind in ("table", "figure"):
                 continue
@@ -181,6 +183,8 @@ def _texts(node: Node) -> list[tuple[str, Spans]]:
     """The action text of a node with its spans: its text, preceded by its lead sentence
     when the text does not already hold it (a heading's or box's title is no statement);
     of a paragraph holding a target list, only what follows the list's sentence."""
+    if not _MAY_HOLD_NUMBER.search(node.text) and not _MAY_HOLD_NUMBER.search(node.title):
+        return []
     if "目标" in node.text:
         norm = normalise(node.text)
         if m := TARGET_LIST.search(norm.text):
@@ -197,7 +201,8 @@ def _texts(node: Node) -> list[tuple[str, Spans]]:
     return [(node.text, node.spans)]
 
 
-_MAY_HOLD_NUMBER = re.compile(r"[0-9０-９]|百分|倍|番|台阶")
+# A digit that is not only a year's (`2025 年`), or a number in words.
+_MAY_HOLD_NUMBER = re.compile(r"[0-9０-９](?![0-9０-９]*\s*年)|百分|倍|番|台阶")
 
 
 def _numeric(text: str, spans: list[tuple[int, int, int | None]], ctx: Context) -> list[Quantity]:
