@@ -27,9 +27,10 @@ from planwatch.parsing.quantities.accuracy import (  # noqa: E402
 SAMPLE = ROOT / "tests" / "parsing" / "fixtures" / "targets-sample.csv"
 
 
-def measure() -> tuple[Score, list[Row], list[Row], list[Row]]:
-    """(score, false positives, misses, located rows with a wrong field) over the sample."""
-    expected = read_sample(SAMPLE)
+def measure(subset: str | None = None) -> tuple[Score, list[Row], list[Row], list[Row]]:
+    """(score, false positives, misses, located rows with a wrong field) over the sample,
+    or over its `dev` or `held-out` files."""
+    expected = [r for r in read_sample(SAMPLE) if subset is None or r.set == subset]
     found: list[Row] = []
     for file in dict.fromkeys(row.file for row in expected):
         found += found_rows(file, parse_file(ROOT / file).plans)
@@ -50,14 +51,15 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quiet", action="store_true", help="figures only")
     args = ap.parse_args()
-    result, extra, missed, wrong = measure()
-    print(
-        f"sample: {result.expected} hand-checked targets, {result.found} found\n"
-        f"located (line, value, unit): precision {result.precision:.3f}, "
-        f"recall {result.recall:.3f}\n"
-        f"exact (+ indicator, comparator, year): precision {result.exact_precision:.3f}, "
-        f"recall {result.exact_recall:.3f}"
-    )
+    for subset in ("dev", "held-out", None):
+        result, extra, missed, wrong = measure(subset)
+        print(
+            f"{subset or 'whole sample'}: {result.expected} hand-checked targets, "
+            f"{result.found} found; located (line, value, unit) precision "
+            f"{result.precision:.3f} recall {result.recall:.3f}; exact (+ indicator, "
+            f"comparator, year) precision {result.exact_precision:.3f} "
+            f"recall {result.exact_recall:.3f}"
+        )
     if not args.quiet:
         for title, rows in (
             ("false positives", extra),

@@ -26,6 +26,19 @@ PlaceLevel = Literal["province", "prefecture", "county", "region", "other"]
 TargetKind = Literal["level", "growth", "reduction", "share", "count", "qualitative"]
 # The comparator of a target: > ≥ < ≤ = and ~ (左右/约).
 Comparator = Literal[">", ">=", "<", "<=", "=", "~"]
+COMPARATORS: tuple[Comparator, ...] = (">", ">=", "<", "<=", "=", "~")
+
+
+def as_comparator(value: str | None) -> Comparator | None:
+    """`value` as a Comparator (None stays None); any other string is a bug of the caller."""
+    if value is None:
+        return None
+    for comparator in COMPARATORS:
+        if value == comparator:
+            return comparator
+    raise ValueError(f"not a comparator: {value!r}")
+
+
 # Where a quantity was stated: a goal section (发展目标…), an indicator table, a list of
 # expected targets (…主要预期目标是：A…、B…；C…), an action paragraph anywhere else, or a
 # baseline section (发展基础…).
@@ -117,7 +130,7 @@ class Quantity:
     value: float | None
     unit: str | None
     year: int | None
-    comparator: str | None
+    comparator: Comparator | None
     kind: TargetKind
     attribute: str | None
     line: int

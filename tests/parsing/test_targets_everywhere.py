@@ -11,7 +11,7 @@ import pytest
 
 from planwatch.parsing import parse_bytes, parse_file
 from planwatch.parsing.model import Node, Plan, Quantity
-from planwatch.parsing.quantities.accuracy import found_rows, read_sample, score
+from planwatch.parsing.quantities.accuracy import Row, Score, found_rows, read_sample, score
 from planwatch.parsing.render import to_json
 from planwatch.parsing.targets import extract_action_targets, extract_targets
 
@@ -107,6 +107,35 @@ def test_value_as_printed_and_normalised(
 )
 def test_kind_hint(text: str, kind: str) -> None:
     assert _one(text).kind == kind
+
+
+def test_years_as_a_duration() -> None:
+    q = _one("劳动年龄人口平均受教育年限提高到11.3年")
+    assert (q.indicator, q.value, q.unit, q.comparator) == (
+        "劳动年龄人口平均受教育年限",
+        11.3,
+        "年",
+        ">=",
+    )
+    assert _actions("用3年时间建成示范区。", "到2025年建成示范区。") == []
+
+
+def test_per_unit_prefix_shared_by_listed_indicators() -> None:
+    found = _actions("单位地区生产总值能耗和二氧化碳排放分别下降14%、19.5%。")
+    assert [(q.indicator, q.value, q.kind) for q in found] == [
+        ("单位地区生产总值能耗", 14.0, "reduction"),
+        ("单位地区生产总值二氧化碳排放", 19.5, "reduction"),
+    ]
+
+
+def test_from_to_with_the_measure_named_after_from() -> None:
+    q = _one("将小规模纳税人增值税起征点从月销售额10万元提高到15万元。")
+    assert (q.indicator, q.value, q.base_value, q.unit) == (
+        "小规模纳税人增值税起征点",
+        15.0,
+        10.0,
+        "万元",
+    )
 
 
 # ---------------------------------------------------------------- what an action target is
@@ -228,24 +257,40 @@ def test_goal_sections_of_the_seed_keep_their_origin() -> None:
 
 # ---------------------------------------------------------------- the hand-checked sample
 
-# The figures reached on the sample (scripts/targets_accuracy.py prints them): 106 targets,
-# 106 found, 105 located, 100 exact. A change that lowers them fails here.
-LOCATED_PRECISION = 0.99
-LOCATED_RECALL = 0.99
-EXACT_PRECISION = 0.94
-EXACT_RECALL = 0.94
+# The figures reached (scripts/targets_accuracy.py prints them). Whole sample: 134 targets,
+# 134 found, all located, 129 exact. Held-out part (two files written and labelled after the
+# rules were frozen): 28 targets, all located, 24 exact. A change that lowers them fails here.
+LOCATED_PRECISION = 1.0
+LOCATED_RECALL = 1.0
+EXACT_PRECISION = 0.96
+EXACT_RECALL = 0.96
+HELD_OUT_EXACT = 0.85
+
+
+def _sample_score(subset: str | None) -> tuple[Score, list[Row], list[Row]]:
+    expected = [
+        r for r in read_sample(FIXTURES / "targets-sample.csv") if subset is None or r.set == subset
+    ]
+    files = list(dict.fromkeys(row.file for row in expected))
+    found = [r for f in files for r in found_rows(f, parse_file(ROOT / f).plans)]
+    return score(expected, found)
 
 
 def test_precision_and_recall_on_the_hand_checked_sample() -> None:
-    expected = read_sample(FIXTURES / "targets-sample.csv")
-    files = list(dict.fromkeys(row.file for row in expected))
-    assert len(expected) >= 60 and len(files) >= 5
-    found = [r for f in files for r in found_rows(f, parse_file(ROOT / f).plans)]
-    result, extra, missed = score(expected, found)
+    result, extra, missed = _sample_score(None)
+    assert result.expected >= 60
     assert result.precision >= LOCATED_PRECISION, extra
     assert result.recall >= LOCATED_RECALL, missed
     assert result.exact_precision >= EXACT_PRECISION
     assert result.exact_recall >= EXACT_RECALL
+
+
+def test_precision_and_recall_on_the_held_out_files() -> None:
+    result, extra, missed = _sample_score("held-out")
+    assert result.expected >= 25
+    assert (extra, missed) == ([], [])
+    assert result.exact_precision >= HELD_OUT_EXACT
+    assert result.exact_recall >= HELD_OUT_EXACT
 
 
 def test_bundled_plans_action_targets_all_found() -> None:

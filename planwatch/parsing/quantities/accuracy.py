@@ -1,9 +1,10 @@
 """Precision and recall of the numeric targets found, against a hand-checked sample.
 
-The sample is a CSV (`file,line,indicator,value,unit,comparator,year`, one row per target
+The sample is a CSV (`file,line,indicator,value,unit,comparator,year,set`, one row per target
 statement; an empty comparator is null) listing every numeric target of the files it covers
-(tests/parsing/fixtures/targets-sample.csv). Per file the found targets are compared with its
-rows, one to one:
+(tests/parsing/fixtures/targets-sample.csv). `set` is `dev` for the files looked at while the
+rules were written, `held-out` for files written and labelled after the rules were frozen.
+Per file the found targets are compared with its rows, one to one:
 
 - **located**: same line, value and unit (the target was found, and where);
 - **exact**: located, and the same indicator phrase, comparator and year.
@@ -32,6 +33,7 @@ class Row:
     unit: str
     comparator: str
     year: int | None
+    set: str = ""
 
     def located(self) -> tuple[str, int, float, str]:
         return (self.file, self.line, round(self.value, 6), self.unit)
@@ -76,6 +78,7 @@ def read_sample(path: Path) -> list[Row]:
                 r["unit"],
                 r["comparator"],
                 int(r["year"]) if r["year"] else None,
+                r.get("set") or "",
             )
             for r in csv.DictReader(handle)
         ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from planwatch.parsing.model import Quantity, QuantityOrigin, TargetKind, locate
+from planwatch.parsing.model import Quantity, QuantityOrigin, TargetKind, as_comparator, locate
 from planwatch.parsing.quantities.actions import is_action_target, split_items
 from planwatch.parsing.quantities.numbers import (
     COUNT_UNITS,
@@ -123,7 +123,8 @@ def _note_time(words: str, state: Sentence, ctx: Context) -> None:
     if year is None:
         return
     m = YEAR.search(words)
-    if m and m.group(0).startswith(("到", "至", "展望")) and not words[: m.start()].strip():
+    opens = m and m.group(0).startswith(("到", "至", "展望")) and not words[: m.start()].strip()
+    if opens and not ctx.action:  # in action text a milestone dates its own sentence only
         ctx.paragraph_year = year
     state.year, state.period_start = year, period_start or state.period_start
 
@@ -279,8 +280,14 @@ def _pair(items: list[str], size: int) -> list[str]:
 _HEAD = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比重|覆盖度|面积|产量|规模|总量|指数|浓度)$")
 
 
+_PER_UNIT = re.compile(r"^单位(?:地区|国内)生产总值")
+
+
 def _shared_head(items: list[str]) -> list[str]:
-    """`果蔬、肉制品冷链流通率`: short leading items share the last item's head noun."""
+    """`果蔬、肉制品冷链流通率`: short leading items share the last item's head noun;
+    `单位地区生产总值能耗和二氧化碳排放`: later items share the first one's `单位…生产总值`."""
+    if per := _PER_UNIT.match(items[0]):
+        return [items[0]] + [i if i.startswith("单位") else per.group(0) + i for i in items[1:]]
     head = _HEAD.search(items[-1])
     if len(items) < 2 or not head or head.start() == 0:
         return items
@@ -318,7 +325,7 @@ def _quantity(
         value=number.value,
         unit=number.unit,
         year=year,
-        comparator=comparator,
+        comparator=as_comparator(comparator),
         kind=kind,
         attribute=_attribute(clause_text),
         line=ctx.default_place[0],

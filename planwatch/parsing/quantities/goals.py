@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from planwatch.parsing.model import Quantity, locate
+from planwatch.parsing.model import Quantity, as_comparator, locate
 from planwatch.parsing.quantities.extract import Context, split_list
 from planwatch.parsing.quantities.phrases import take_times
 from planwatch.parsing.quantities.text import NormText
@@ -58,7 +58,7 @@ def qualitative_targets(norm: NormText, start: int, end: int, ctx: Context) -> l
             value=None,
             unit=None,
             year=year or ctx.paragraph_year or ctx.default_year,
-            comparator=comparator,
+            comparator=as_comparator(comparator),
             kind="qualitative",
             attribute=None,
             line=line,

@@ -88,6 +88,8 @@ def _number(text: str, match: re.Match[str], clause_start: int) -> Number | None
     """A `Number` for a regex match, or None when the match is not a quantity."""
     num, mag, unit = match["num"], match["mag"], match["unit"]
     after = text[match.end("num") : match.end("num") + 1]
+    if years := _duration(text, match):
+        return years
     if (after.isascii() and after.isalpha()) or _is_false(text, match, clause_start):
         return None
     ratio = None
@@ -102,6 +104,25 @@ def _number(text: str, match: re.Match[str], clause_start: int) -> Number | None
     return Number(
         match.start(), match.end(), value, unit_text, ratio, bool(match["more"]), match["post"]
     )
+
+
+_REACH = ("提高到", "提高至", "达到", "延长到", "延长至", "增加到", "增加至", "为")
+
+
+def _duration(text: str, match: re.Match[str]) -> Number | None:
+    """`平均受教育年限提高到11.3年`: a number of years (a decimal, or led by a reach verb),
+    not a year; any other `N年` stays out."""
+    num = match["num"]
+    if match["mag"] or match["unit"] or match["ratio"] or not text.startswith("年", match.end()):
+        return None
+    if YEAR.match(text, match.start()) and len(num) == 4:
+        return None
+    led = text[max(0, match.start() - 3) : match.start()].endswith(_REACH)
+    if "." not in num and not led:
+        return None
+    post = re.match(r"左右|以上|以下|以内", text[match.end() + 1 :])
+    end = match.end() + 1 + (post.end() if post else 0)
+    return Number(match.start(), end, float(num), "年", post=post.group(0) if post else None)
 
 
 def _is_false(text: str, match: re.Match[str], clause_start: int) -> bool:
