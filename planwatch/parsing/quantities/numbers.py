@@ -73,8 +73,13 @@ class Number:
     post: str | None = None  # 左右/以上/以下/以内 written after the number
 
 
+_ANY_NUMBER = re.compile(r"\d|百分|倍|番|台阶")
+
+
 def find_numbers(text: str, start: int, end: int) -> list[Number]:
     """Quantities in `text[start:end]` (a clause), false numbers dropped."""
+    if not _ANY_NUMBER.search(text, start, end):
+        return []  # most clauses: nothing that could be a quantity
     found = [n for m in QUANTITY.finditer(text, start, end) if (n := _number(text, m, start))]
     found += [n for m in CN_QUANTITY.finditer(text, start, end) if (n := _cn_number(m))]
     found += [
