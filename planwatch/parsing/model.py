@@ -24,6 +24,25 @@ NodeKind = Literal[
 ]
 PlaceLevel = Literal["province", "prefecture", "county", "region", "other"]
 TargetKind = Literal["level", "growth", "reduction", "share", "count", "qualitative"]
+# The comparator of a target: > ≥ < ≤ = and ~ (左右/约).
+Comparator = Literal[">", ">=", "<", "<=", "=", "~"]
+COMPARATORS: tuple[Comparator, ...] = (">", ">=", "<", "<=", "=", "~")
+
+
+def as_comparator(value: str | None) -> Comparator | None:
+    """`value` as a Comparator (None stays None); any other string is a bug of the caller."""
+    if value is None:
+        return None
+    for comparator in COMPARATORS:
+        if value == comparator:
+            return comparator
+    raise ValueError(f"not a comparator: {value!r}")
+
+
+# Where a quantity was stated: a goal section (发展目标…), an indicator table, a list of
+# expected targets (…主要预期目标是：A…、B…；C…), an action paragraph anywhere else, or a
+# baseline section (发展基础…).
+QuantityOrigin = Literal["goal-section", "indicator-table", "target-list", "action", "baseline"]
 
 
 @dataclass
@@ -111,13 +130,26 @@ class Quantity:
     value: float | None
     unit: str | None
     year: int | None
-    comparator: str | None
+    comparator: Comparator | None
     kind: TargetKind
     attribute: str | None
     line: int
     page: int | None
     base_value: float | None = None
     base_year: int | None = None
+    # Added fields (decision 0016); all null when not known.
+    origin: QuantityOrigin | None = None
+    # The value and unit as printed (normalised spacing): `1.1万亿元`, `5.5%`, `2.4:1`.
+    value_text: str | None = None
+    # The value in its base unit, magnitude folded in: 1.1万亿元 → 1.1e12 元, 2750万千瓦 →
+    # 2.75e7 千瓦, 70% → 70 %; unit null for a bare magnitude (`110万` → 1.1e6, null).
+    normalised_value: float | None = None
+    normalised_unit: str | None = None
+    # The words that set the comparator, as printed: `控制在…以内`, `增长…左右`, `不低于`.
+    comparator_text: str | None = None
+    # True when the clause states the year, false when it is the section's or document's
+    # horizon (the plan's end year, a `2021年重点工作` heading, a report's year).
+    year_stated: bool | None = None
 
 
 @dataclass
@@ -138,6 +170,9 @@ class Plan:
     targets: list[Quantity] = field(default_factory=list)
     baselines: list[Quantity] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    # Targets stated outside the goal sections and indicator tables: in action paragraphs
+    # (`…规模控制在10万亩以内`), 专栏 items and a report's 重点工作 (decision 0016).
+    action_targets: list[Quantity] = field(default_factory=list)
 
 
 @dataclass

@@ -189,6 +189,8 @@ def _extract(plan: Plan) -> list[Warning]:
             continue
         if function == "extract_targets":
             plan.targets, plan.baselines = value
+        elif function == "extract_action_targets":
+            plan.action_targets = value
         elif function == "find_places":
             plan.places = value
         else:
@@ -198,6 +200,7 @@ def _extract(plan: Plan) -> list[Warning]:
 
 _EXTRACTORS = (
     ("planwatch.parsing.targets", "extract_targets"),
+    ("planwatch.parsing.targets", "extract_action_targets"),
     ("planwatch.parsing.places", "find_places"),
     ("planwatch.parsing.places", "covered_cities"),
 )

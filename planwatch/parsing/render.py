@@ -34,6 +34,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "targets": [asdict(q) for q in plan.targets],
         "baselines": [asdict(q) for q in plan.baselines],
         "places": [asdict(p) for p in plan.places],
+        "action_targets": [asdict(q) for q in plan.action_targets],
     }
 
 
@@ -137,6 +138,7 @@ def plan_counts(plan: Plan) -> Counter[str]:
     counts["targets"] = len(plan.targets)
     counts["targets_numeric"] = sum(1 for q in plan.targets if q.value is not None)
     counts["baselines"] = len(plan.baselines)
+    counts["action_targets"] = len(plan.action_targets)
     counts["places"] = len(plan.places)
     return counts
 
@@ -155,6 +157,7 @@ _COUNT_ORDER = (
     "figure",
     "targets",
     "targets_numeric",
+    "action_targets",
     "baselines",
     "places",
 )

@@ -280,13 +280,6 @@ def test_government_work_report_four_numbering_levels() -> None:
     assert [n.kind for n in plan.nodes[:4]] == ["paragraph"] * 4
 
 
-@pytest.mark.xfail(
-    reason="targets: goals are read only under a heading titled 发展目标/主要目标/… ending in "
-    "目标; a 政府工作报告 puts its five-year goals under “二、“十四五”时期主要目标任务” (ends in "
-    "任务) and its annual goals in a paragraph “…主要预期目标是：…” under “三、2021年重点工作”, "
-    "so no target is found",
-    strict=False,
-)
 def test_government_work_report_targets() -> None:
     plan = only_plan(parse_bytes(load(REPORT_NAME), name=REPORT_NAME))
     assert target(plan, "常住人口城镇化率")[:3] == (60, "%", 2025)

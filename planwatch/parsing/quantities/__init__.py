@@ -1,6 +1,7 @@
 """Targets and baselines of a plan (parse-contract "Target and Quantity").
 
     targets, baselines = extract_targets(plan)
+    action_targets = extract_action_targets(plan)
     quantities = extract_quantities(text, spans=…, default_line=…, default_page=…,
                                     year_default=2020, goal=False)
 
@@ -28,13 +29,29 @@ Rules chosen (each module's docstring has the detail):
   plan starts for facts.
 - Grounding: `line`/`page` of the character where the clause starts (the contract's example
   grounds “常住人口城镇化率超过 70%” at 909, where the clause starts, though 70% is on 911).
+- Elsewhere (decision 0016): `…主要预期目标是：…` lists and the goal paragraphs of a `…目标任务`
+  section are targets too; every other paragraph is action text, whose quantities are targets
+  (`extract_action_targets`, the plan's `action_targets`) unless they are facts, qualifiers or
+  project sizes (`actions`).
 
 Modules: `text` (normalised view with an offset map, clause splitting), `numbers` (what counts
 as a quantity), `phrases` (verbs → comparator and kind, indicator names, time phrases),
-`extract` (one paragraph), `goals` (qualitative goals), `tables` (主要指标 tables), `plan`
-(finding the goal and baseline sections)."""
+`extract` (one paragraph), `goals` (qualitative goals), `actions` (action text and target
+lists), `accuracy` (precision/recall against a hand-checked sample), `tables` (主要指标
+tables), `plan` (finding the goal and baseline sections)."""
 
 from planwatch.parsing.quantities.extract import extract_quantities
-from planwatch.parsing.quantities.plan import extract_targets, find_sections, plan_years
+from planwatch.parsing.quantities.plan import (
+    extract_action_targets,
+    extract_targets,
+    find_sections,
+    plan_years,
+)
 
-__all__ = ["extract_quantities", "extract_targets", "find_sections", "plan_years"]
+__all__ = [
+    "extract_action_targets",
+    "extract_quantities",
+    "extract_targets",
+    "find_sections",
+    "plan_years",
+]

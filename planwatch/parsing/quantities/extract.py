@@ -6,8 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from planwatch.parsing.model import Quantity, TargetKind, locate
-from planwatch.parsing.quantities.numbers import COUNT_UNITS, YEAR, Number, find_numbers
+from planwatch.parsing.model import Quantity, QuantityOrigin, TargetKind, as_comparator, locate
+from planwatch.parsing.quantities.actions import is_action_target, split_items
+from planwatch.parsing.quantities.numbers import (
+    COUNT_UNITS,
+    YEAR,
+    Number,
+    find_numbers,
+    normalised,
+)
 from planwatch.parsing.quantities.phrases import (
     Lead,
     clean_indicator,
@@ -27,6 +34,7 @@ _FROM_TO_MID = re.compile(
 _GROUP_JOIN = re.compile(r"^(?:、|和|及|与|以及)$")
 _LIST_SPLIT = re.compile(r"、|以及|和|及(?!以上|以下)|与")
 _SHARE = re.compile(r"比重|占比|^占|占.*比")
+_RATE_OF_GROWTH = re.compile(r"(?:涨幅|增速|增幅|增长率)$")
 _POST_STOP = re.compile(
     r"[,。;、!?:(]|全部|如期|实现|启动|完成|达到|建成|获批|开工|投运|通车|纳入|入选|列入|被|已|均"
     r"|基本|脱贫|摘帽|退出|范围|的"
@@ -50,6 +58,12 @@ class Context:
     default_place: tuple[int, int | None] = (0, None)
     # Year of an unstated start value in a goal (`由63%提高到70%`): the plan's base year.
     base_year: int | None = None
+    # Where the paragraph stands (the `origin` of its quantities).
+    origin: QuantityOrigin | None = None
+    # An action paragraph: keep only the numbers that state something to reach (see
+    # `is_action_target`); a target list: split clauses into their 、-separated items.
+    action: bool = False
+    items: bool = False
 
 
 @dataclass
@@ -91,6 +105,8 @@ def scan(norm: NormText, ctx: Context) -> list[Clause]:
     clauses: list[Clause] = []
     for sentence in split_clauses(norm.text):
         state = Sentence()
+        if ctx.items:
+            sentence = split_items(norm.text, sentence)
         for start, end in sentence:
             numbers = find_numbers(norm.text, start, end)
             if not numbers:
@@ -107,7 +123,8 @@ def _note_time(words: str, state: Sentence, ctx: Context) -> None:
     if year is None:
         return
     m = YEAR.search(words)
-    if m and m.group(0).startswith(("到", "至", "展望")) and not words[: m.start()].strip():
+    opens = m and m.group(0).startswith(("到", "至", "展望")) and not words[: m.start()].strip()
+    if opens and not ctx.action:  # in action text a milestone dates its own sentence only
         ctx.paragraph_year = year
     state.year, state.period_start = year, period_start or state.period_start
 
@@ -117,7 +134,7 @@ def _clause_quantities(
 ) -> list[Quantity]:
     """Quantities of one clause: leads read, from-to pairs merged, 分别 lists paired."""
     text = norm.text
-    leads = _read_leads(text, start, numbers, ctx.goal)
+    leads, posted = _read_leads(text, start, numbers, ctx.goal)
     leaders = _leaders(text, numbers)
     names = _respectively(text[start : numbers[0].start], leaders)
     clause_text = norm.source(start, end)
@@ -128,7 +145,7 @@ def _clause_quantities(
         number, lead, base = numbers[i], leads[i], None
         if leaders[i] != i and not lead.indicator and not lead.comparator and not lead.kind:
             leader = leads[leaders[i]]
-            lead = Lead("", leader.comparator, leader.kind, leader.year, leader.base_year, False)
+            lead = replace(leader, indicator="", from_marker=False, period_start=None)
         if (
             lead.from_marker
             and i + 1 < len(numbers)
@@ -138,6 +155,11 @@ def _clause_quantities(
             lead = _merge_from_to(lead, leads[i + 1])
             i += 1
         name = names[i] if names else None
+        if ctx.action and not is_action_target(
+            text, start, number, lead, posted[i], state.year, ctx.base_year
+        ):
+            i += 1
+            continue
         found = _quantity(norm, number, lead, base, name, clause_text, state, ctx)
         found.line, found.page = place
         out += _industry_shares(found, number, base)
@@ -166,10 +188,14 @@ def _industry_shares(found: Quantity, number: Number, base: Number | None) -> li
     return shares
 
 
-def _read_leads(text: str, start: int, numbers: list[Number], goal: bool) -> list[Lead]:
+def _read_leads(
+    text: str, start: int, numbers: list[Number], goal: bool
+) -> tuple[list[Lead], list[bool]]:
     """The lead of each number: the words since the previous number, or since the noun that
-    followed it (`新设1个临时口岸、4个综合保税区`: 综合保税区 is not named by 临时口岸)."""
+    followed it (`新设1个临时口岸、4个综合保税区`: 综合保税区 is not named by 临时口岸); and
+    whether each number is named by the noun after it."""
     leads: list[Lead] = []
+    posted: list[bool] = []
     bound = start
     for number in numbers:
         lead = read_lead(text[bound : number.start], goal=goal)
@@ -177,8 +203,9 @@ def _read_leads(text: str, start: int, numbers: list[Number], goal: bool) -> lis
         if post:
             lead = replace(lead, indicator=post)
         leads.append(lead)
+        posted.append(bool(post))
         bound = number.end + len(post)
-    return leads
+    return leads, posted
 
 
 def _clause_place(norm: NormText, start: int, ctx: Context) -> tuple[int, int | None]:
@@ -207,6 +234,7 @@ def _merge_from_to(first: Lead, second: Lead) -> Lead:
         year=second.year,
         base_year=first.base_year or first.year,
         from_marker=True,
+        verb=second.verb,
     )
 
 
@@ -242,11 +270,30 @@ def split_list(words: str) -> list[str]:
 def _pair(items: list[str], size: int) -> list[str]:
     """Names for a group of `size` values given the listed `items`."""
     if len(items) == size:
-        return items
+        return _shared_head(items)
     if len(items) == 1 and size == 2 and items[0].startswith("城乡"):
         rest = items[0][2:]
         return ["城镇" + rest, "农村" + rest]
     return ["、".join(items)] * size
+
+
+_HEAD = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比重|覆盖度|面积|产量|规模|总量|指数|浓度)$")
+
+
+_PER_UNIT = re.compile(r"^单位(?:地区|国内)生产总值")
+
+
+def _shared_head(items: list[str]) -> list[str]:
+    """`果蔬、肉制品冷链流通率`: short leading items share the last item's head noun;
+    `单位地区生产总值能耗和二氧化碳排放`: later items share the first one's `单位…生产总值`."""
+    if per := _PER_UNIT.match(items[0]):
+        return [items[0]] + [i if i.startswith("单位") else per.group(0) + i for i in items[1:]]
+    head = _HEAD.search(items[-1])
+    if len(items) < 2 or not head or head.start() == 0:
+        return items
+    if any(len(item) > 3 or _HEAD.search(item) for item in items[:-1]):
+        return items
+    return [item + head.group(0) for item in items[:-1]] + [items[-1]]
 
 
 def _quantity(
@@ -270,20 +317,42 @@ def _quantity(
         base_year = lead.period_start or state.period_start
     if base and base_year is None and ctx.goal:
         base_year = ctx.base_year
+    comparator = _comparator(lead.comparator, number)
+    scaled, scaled_unit = normalised(number.value, number.unit)
     return Quantity(
         text=clause_text,
         indicator=indicator,
         value=number.value,
         unit=number.unit,
         year=year,
-        comparator=_comparator(lead.comparator, number),
+        comparator=as_comparator(comparator),
         kind=kind,
         attribute=_attribute(clause_text),
         line=ctx.default_place[0],
         page=ctx.default_place[1],
         base_value=base.value if base else None,
         base_year=base_year,
+        origin=ctx.origin,
+        value_text=_value_text(norm.text, number),
+        normalised_value=scaled,
+        normalised_unit=scaled_unit,
+        comparator_text=_comparator_text(lead, number) if comparator else None,
+        year_stated=bool(lead.year or state.year or ctx.paragraph_year),
     )
+
+
+def _value_text(text: str, number: Number) -> str:
+    """The number and unit as written (normalised spacing), without 以上/左右/…."""
+    written = text[number.start : number.end]
+    return written[: len(written) - len(number.post)] if number.post else written
+
+
+def _comparator_text(lead: Lead, number: Number) -> str:
+    """`控制在…以内`, `增长…左右`, `不低于`, `以上`: the words that set the comparator."""
+    after = number.post or ("余" if number.more else "")
+    if lead.verb and after:
+        return f"{lead.verb}…{after}"
+    return lead.verb or after
 
 
 def _attribute(clause: str) -> str | None:
@@ -298,7 +367,7 @@ def _resolve_name(name: str | None, lead: Lead, ctx: Context) -> str:
     """The indicator: the 分别 name, else the lead's; a missing or partial one (`占全省比重`,
     `年均增长7.5%`) is completed with the paragraph's subject, a full one becomes it."""
     indicator = name or lead.indicator
-    if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速"):
+    if not indicator or _SHARE.match(indicator) or indicator in ("比重", "总量", "增速", "规模"):
         return ctx.subject + indicator
     if not name:
         ctx.subject = indicator
@@ -349,6 +418,8 @@ def _kind(lead_kind: str | None, unit: str | None, indicator: str) -> TargetKind
         return "reduction"
     if unit in ("%", "‰") and _SHARE.search(indicator):
         return "share"
+    if unit == "%" and _RATE_OF_GROWTH.search(indicator):
+        return "growth"  # `居民消费价格涨幅3%左右`: the indicator is itself a growth rate
     if _is_count(unit) or unit in _MAGNITUDES:
         return "count"
     return "level"

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 
-from planwatch.parsing.model import Quantity, locate
+from planwatch.parsing.model import Quantity, as_comparator, locate
 from planwatch.parsing.quantities.extract import Context, split_list
 from planwatch.parsing.quantities.phrases import take_times
 from planwatch.parsing.quantities.text import NormText
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_OPENERS = re.compile(r"^(?:展望|力争|努力|全面|同时|并|且|使|推动|确保)+")
+_OPENERS = re.compile(
+    r"^(?:展望|力争|努力|全面|同时|并|且|使|推动|确保|今后五年|未来五年|今后一个时期|今年|全年)+"
+)
 _PREDICATE = re.compile(
     r"更加|持续|显著|明显|基本|全面|加快|进一步|不断|大幅|逐步|有效|稳步|稳定|得到|取得|实现|达到"
     r"|迈上|迈出|跃居|跻身|保持|高于|低于|快于|完成|形成|提升|提高|增强|建成|初步|率先|成为|位居"
@@ -56,11 +58,13 @@ def qualitative_targets(norm: NormText, start: int, end: int, ctx: Context) -> l
             value=None,
             unit=None,
             year=year or ctx.paragraph_year or ctx.default_year,
-            comparator=comparator,
+            comparator=as_comparator(comparator),
             kind="qualitative",
             attribute=None,
             line=line,
             page=page,
+            origin=ctx.origin,
+            year_stated=bool(year or ctx.paragraph_year),
         )
         for name in _names(words)
     ]

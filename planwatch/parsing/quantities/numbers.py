@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import cn2an
 
@@ -29,7 +30,7 @@ COUNT_UNITS = _words(
 )
 _OTHER_UNITS = _words(
     "元 美元 欧元 % ‰ 个百分点 百分点 倍 公里 千米 米 平方公里 平方米 亩 公顷 立方米 方 "
-    "千瓦时 千瓦 瓦 度 吨标准煤 吨标煤 吨 千克 公斤 微克/立方米 毫克/升 标箱 小时 分钟 "
+    "千瓦时 千瓦 瓦 度 吨标准煤 吨标煤 吨 千克 公斤 斤 微克/立方米 毫克/升 标箱 小时 分钟 "
     "天 岁 兆瓦 吉瓦 千米/小时 公里/小时 Mbps Gbps"
 )
 # Longest first, so that 个百分点 wins over 个 and 人次 over 人.
@@ -72,8 +73,13 @@ class Number:
     post: str | None = None  # 左右/以上/以下/以内 written after the number
 
 
+_ANY_NUMBER = re.compile(r"\d|百分|倍|番|台阶")
+
+
 def find_numbers(text: str, start: int, end: int) -> list[Number]:
     """Quantities in `text[start:end]` (a clause), false numbers dropped."""
+    if not _ANY_NUMBER.search(text, start, end):
+        return []  # most clauses: nothing that could be a quantity
     found = [n for m in QUANTITY.finditer(text, start, end) if (n := _number(text, m, start))]
     found += [n for m in CN_QUANTITY.finditer(text, start, end) if (n := _cn_number(m))]
     found += [
@@ -87,6 +93,8 @@ def _number(text: str, match: re.Match[str], clause_start: int) -> Number | None
     """A `Number` for a regex match, or None when the match is not a quantity."""
     num, mag, unit = match["num"], match["mag"], match["unit"]
     after = text[match.end("num") : match.end("num") + 1]
+    if years := _duration(text, match):
+        return years
     if (after.isascii() and after.isalpha()) or _is_false(text, match, clause_start):
         return None
     ratio = None
@@ -101,6 +109,25 @@ def _number(text: str, match: re.Match[str], clause_start: int) -> Number | None
     return Number(
         match.start(), match.end(), value, unit_text, ratio, bool(match["more"]), match["post"]
     )
+
+
+_REACH = ("提高到", "提高至", "达到", "延长到", "延长至", "增加到", "增加至", "为")
+
+
+def _duration(text: str, match: re.Match[str]) -> Number | None:
+    """`平均受教育年限提高到11.3年`: a number of years (a decimal, or led by a reach verb),
+    not a year; any other `N年` stays out."""
+    num = match["num"]
+    if match["mag"] or match["unit"] or match["ratio"] or not text.startswith("年", match.end()):
+        return None
+    if YEAR.match(text, match.start()) and len(num) == 4:
+        return None
+    led = text[max(0, match.start() - 3) : match.start()].endswith(_REACH)
+    if "." not in num and not led:
+        return None
+    post = re.match(r"左右|以上|以下|以内", text[match.end() + 1 :])
+    end = match.end() + 1 + (post.end() if post else 0)
+    return Number(match.start(), end, float(num), "年", post=post.group(0) if post else None)
 
 
 def _is_false(text: str, match: re.Match[str], clause_start: int) -> bool:
@@ -156,6 +183,34 @@ def _cn_value(words: str) -> float | None:
 def _fmt(value: float) -> str:
     """`1.0` → `1`, `2.5` → `2.5` (for ratio units)."""
     return str(int(value)) if value == int(value) else str(value)
+
+
+_FACTORS = {
+    "万亿": 10**12,
+    "千亿": 10**11,
+    "百亿": 10**10,
+    "十亿": 10**9,
+    "亿": 10**8,
+    "千万": 10**7,
+    "百万": 10**6,
+    "十万": 10**5,
+    "万": 10**4,
+    "千": 10**3,
+}
+_UNIT_SET = frozenset(_UNITS)
+
+
+def normalised(value: float | None, unit: str | None) -> tuple[float | None, str | None]:
+    """The value in its base unit with the magnitude folded in: (1.1, 万亿元) → (1.1e12, 元),
+    (2750, 万千瓦) → (2.75e7, 千瓦), (110, 万) → (1.1e6, None), (70, %) → (70, %)."""
+    if value is None or unit is None or unit in _UNIT_SET:
+        return value, unit
+    for magnitude, factor in _FACTORS.items():
+        rest = unit[len(magnitude) :]
+        if unit.startswith(magnitude) and (rest in _UNIT_SET or not rest):
+            scaled = Decimal(repr(value)) * factor
+            return float(scaled), rest or None
+    return value, unit
 
 
 def year_value(text: str) -> int:

@@ -34,16 +34,21 @@ _VERBS: list[tuple[str, str | None, str | None, str | None]] = [
     ("增长|增速|增幅|提高|提升|增加|上升", None, None, "growth"),
 ]
 _VERB_RES = [(re.compile(f"(?:{p})$"), g, f, k) for p, g, f, k in _VERBS]
-_FILLER_END = re.compile(r"(?:分别|累计|力争|先后|相继|均|已|共|实现|总计|合计|的|在|,|、)$")
+_FILLER_END = re.compile(
+    r"(?:分别|累计|力争|先后|相继|均|已|共|实现|总计|合计|的|在|,|、|拟按|拟安排|安排|拟)$"
+)
 _CONTEXT = re.compile(r"现行标准下|按可比价格计算|按可比价|其中|同时|另外|此外")
 _LEAD = re.compile(
     r"^(?:[、,和及与并且]|以及|[\u4e00-\u9fff]{0,6}?经济区"
-    r"|区域内|区域|全区|全域|全市|全省|全国|我国|实现|拥有|建成|成功创建|创建|成功|新设|获批|累计|力争|全面|基本"
-    r"|共有|共|形成|实施|达到|到|至|建设|争创|培育|推广|稳定|确保|探索)"
+    r"|区域内|区域|全区|全域|全市|全省|全国|我国|实现|拥有|建成|成功创建|创建|成功|新设|获批|累计|力争|全面|基本(?!养老|医疗|公共|农田)"
+    r"|共有|共|形成|实施|达到|到|至|建设|争创|培育|推广|稳定|确保|探索"
+    r"|全年|今年|拟安排|安排|开工建设|新开工改造|新开工|开工|新改建|新建改造|新建|治理|完成|将|把)"
 )
 _MID_VERB = re.compile(r"^(.{2,}?)(?:形成|拥有|新设|创建)(.{2,})$")
 _COMPARE = re.compile(r"(?:较|比)(?:上年|基期|同期)的?$|较$")
-_FROM = re.compile(r"(?:由|从)$")
+# `由/从` right before the start value, or before the measure it is stated in
+# (`起征点从月销售额10万元提高到15万元`).
+_FROM = re.compile(r"(?:由|从)(?:月|年|日|人均)?(?:销售额|收入|产值|营业收入)?$")
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Lead:
     base_year: int | None
     from_marker: bool  # ends with 由/从: the number is the start of a from-to pair
     period_start: int | None = None  # `“十三五”期间…年均增长`: growth counted from 2015
+    # The verb that set the comparator (else the kind) as written: `控制在`, `不低于`, `增长`.
+    verb: str = ""
 
 
 def read_lead(words: str, *, goal: bool) -> Lead:
@@ -67,6 +74,7 @@ def read_lead(words: str, *, goal: bool) -> Lead:
     comparator: str | None = None
     kind: str | None = None
     from_marker = False
+    verb = kind_verb = ""
     while True:
         stripped = _strip_verb(words, goal)
         if stripped is None:
@@ -78,11 +86,23 @@ def read_lead(words: str, *, goal: bool) -> Lead:
                 break
             from_marker, words = True, words[: m.start()]
             continue
-        words, verb_comparator, verb_kind = stripped
+        rest, verb_comparator, verb_kind = stripped
+        if verb_comparator and not comparator:
+            verb = words[len(rest) :]
+        if verb_kind and not kind:
+            kind_verb = words[len(rest) :]
+        words = rest
         comparator = comparator or verb_comparator
         kind = kind or verb_kind
     return Lead(
-        clean_indicator(words), comparator, kind, year, base_year, from_marker, period_start
+        clean_indicator(words),
+        comparator,
+        kind,
+        year,
+        base_year,
+        from_marker,
+        period_start,
+        verb or kind_verb,
     )
 
 
@@ -100,6 +120,8 @@ def _strip_verb(words: str, goal: bool) -> tuple[str, str | None, str | None] | 
 
 def clean_indicator(words: str) -> str:
     """The noun phrase of `words`: leading connectors, subjects (经济区…) and verbs dropped."""
+    if ":" in words.strip(":"):  # `主要预期目标是:地区生产总值`: the name follows the colon
+        words = words.strip(":").rsplit(":", 1)[1]
     words = _balance_quotes(_CONTEXT.sub("", words).strip(" ,、;:"))
     for _ in range(4):
         m = _LEAD.match(words)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from planwatch.parsing.model import Node, Quantity, TargetKind
+from planwatch.parsing.model import Node, Quantity, TargetKind, as_comparator
 
 _CELL = re.compile(
     r"^(?P<pre>>=|<=|[><≥≤]|约|大于|小于|超过|不低于|不超过|高于|低于)?[\[〔(]?"
@@ -170,7 +170,7 @@ def _row_target(row: list[str], cols: Columns, node: Node) -> Quantity | None:
         value=value,
         unit=unit,
         year=cols.target_year,
-        comparator=comparator,
+        comparator=as_comparator(comparator),
         kind="qualitative" if value is None else kind,
         attribute=next((a for a in ("约束性", "预期性") if a in attribute), None),
         line=node.line,
