@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "planwatch.tasks",
     "planwatch.reports",
     "planwatch.supervision",
+    "planwatch.indicators",
     "planwatch.dashboards",
     "planwatch.api",
 ]

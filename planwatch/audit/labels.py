@@ -54,6 +54,16 @@ ACTION_LABELS: dict[str, Promise] = {
     "demo.load": _("加载演示数据"),
     "demo.clear": _("清除演示数据"),
     "demo.supervise": _("演示数据灯号计算"),
+    "indicator.drafts_generate": _("生成指标草稿"),
+    "indicator.update": _("修改监测指标"),
+    "indicator.merge": _("合并重复指标"),
+    "indicator.confirm": _("确认监测指标"),
+    "indicator.target_set": _("分解指标目标"),
+    "indicator.warning": _("指标预警督办"),
+    "indicator_method.confirm": _("确认评估方法"),
+    "observation.create": _("填报监测数据"),
+    "observation.import": _("导入监测数据"),
+    "observation.verify": _("审核监测数据"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {
