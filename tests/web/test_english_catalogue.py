@@ -32,6 +32,7 @@ APPS = [
     "search",
     "supervision",
     "tasks",
+    "indicators",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
