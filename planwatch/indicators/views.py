@@ -108,6 +108,8 @@ def observation_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
     ind = access_indicator(request.user, indicator_id)
     form = ObservationForm(request.POST)
     places = {u.pk: u for u in _enter_places(request.user, ind)}
+    if not places:
+        raise Http404
     if not form.is_valid() or form.cleaned_data["place"] not in places:
         messages.error(request, _("请检查填写的内容。"))
         return redirect("indicators:detail", ind.pk)
