@@ -14,6 +14,8 @@ from planwatch.plans.models import Quantity
 SCALES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4))
 # Phrases of indicators where less is better (concentrations, intensities, consumption).
 LOWER_WORDS = ("浓度", "能耗", "排放", "劣V类", "劣Ⅴ类", "差距", "收入比")
+# Names plans use for the same indicator (经济总量迈上万亿级台阶 = the GDP target).
+SYNONYMS = {"经济总量": "地区生产总值"}
 COMPARATORS = {">": "≥", ">=": "≥", "≥": "≥", "<": "≤", "<=": "≤", "≤": "≤", "=": "≥"}
 
 
@@ -102,7 +104,8 @@ def _matching_baseline(target: Quantity, baselines: list[Quantity], unit: str) -
     found = [
         b
         for b in baselines
-        if b.indicator == target.indicator
+        if SYNONYMS.get(b.indicator, b.indicator)
+        == SYNONYMS.get(target.indicator, target.indicator)
         and b.value is not None
         and b.kind != "growth"
         and convert(b.value, b.unit, unit) is not None

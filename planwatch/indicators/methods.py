@@ -154,9 +154,13 @@ def assess(
         return Assessment(MET if ok else NOT_MET, benchmark, None, None, v)
     if target is None:
         raise MethodError("the indicator has no target")
-    if kind in (STANDARD, ASSIGNED) or baseline is None or year0 is None or year1 is None:
-        ok = reached(actual=actual, target=target, direction=direction, comparator=comparator)
+    ok = reached(actual=actual, target=target, direction=direction, comparator=comparator)
+    if kind in (STANDARD, ASSIGNED):
         return Assessment(MET if ok else NOT_MET, target, None, None, v)
+    if baseline is None or year0 is None or year1 is None:
+        if ok:  # reached needs no path
+            return Assessment(AHEAD, None, None, None, v)
+        raise MethodError("no baseline: the expected path cannot be drawn")
     rule = path_rule(kind, method)
     e = expected(baseline=baseline, target=target, year0=year0, year1=year1, year=year, rule=rule)
     g = (

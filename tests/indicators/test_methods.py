@@ -182,6 +182,33 @@ def test_standard_and_relative() -> None:
         )
 
 
+def test_no_baseline_no_path() -> None:
+    with pytest.raises(m.MethodError):
+        m.assess(
+            kind=m.LEVEL,
+            direction=m.HIGHER,
+            comparator="≥",
+            baseline=None,
+            year0=None,
+            target=100.0,
+            year1=2025,
+            actual=90.0,
+            year=2022,
+        )
+    a = m.assess(
+        kind=m.LEVEL,
+        direction=m.HIGHER,
+        comparator="≥",
+        baseline=None,
+        year0=None,
+        target=100.0,
+        year1=2025,
+        actual=101.0,
+        year=2022,
+    )
+    assert a.status == m.AHEAD
+
+
 def test_bad_inputs() -> None:
     with pytest.raises(m.MethodError):
         m.expected(baseline=0.0, target=10.0, year0=2020, year1=2025, year=2021, rule=m.GEOMETRIC)
