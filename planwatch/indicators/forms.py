@@ -49,3 +49,10 @@ class ImportForm(forms.Form):
     source = forms.CharField(label=_("来源文件"), max_length=255, required=False)
     source_page = forms.IntegerField(label=_("页码"), min_value=1, required=False)
     source_url = forms.URLField(label=_("来源网址"), max_length=500, required=False)
+
+
+class SplitForm(forms.Form):
+    place = forms.IntegerField(label=_("地区"))
+    value = forms.FloatField(label=_("分解目标"))
+    baseline_value = forms.FloatField(label=_("基期值"), required=False)
+    weight = forms.FloatField(label=_("权重"), required=False, min_value=0)

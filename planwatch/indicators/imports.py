@@ -35,6 +35,7 @@ MAX_ROWS = 50000
 NAME_HEADERS = ("指标", "指标名称")
 EMPTY = ("", "-", "—", "/", "…")
 YEAR = re.compile(r"^(\d{4})年?$")
+THOUSANDS = re.compile(r"^-?\d{1,3}([,，]\d{3})+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,11 @@ def _number(raw: Any) -> float | None:
         return None
     if isinstance(raw, int | float):
         return float(raw)
+    text = _text(raw)
+    if THOUSANDS.match(text):  # 32,927.8 — commas only between groups of three digits
+        text = re.sub(r"[,，]", "", text)
     try:
-        return float(_text(raw).replace(",", "").replace("，", ""))
+        return float(text)
     except ValueError:
         return None
 

@@ -285,7 +285,13 @@ def decomposition_check(indicator: Indicator) -> SplitCheck:
 
 
 def indicator_target_set(
-    *, indicator: Indicator, place: OrgUnit, value: float, actor: Any, weight: float | None = None
+    *,
+    indicator: Indicator,
+    place: OrgUnit,
+    value: float,
+    actor: Any,
+    weight: float | None = None,
+    baseline_value: float | None = None,
 ) -> IndicatorTarget:
     """Set one place's share of the target (a place inside the indicator's zone or city)."""
     if not can_manage_indicator(actor, indicator):
@@ -295,14 +301,16 @@ def indicator_target_set(
         raise ValidationError({"place": _("分解目标的地区应在指标所属地区之内。")})
     with transaction.atomic():
         row, _created = IndicatorTarget.objects.update_or_create(
-            indicator=indicator, place=place, defaults={"value": value, "weight": weight}
+            indicator=indicator,
+            place=place,
+            defaults={"value": value, "weight": weight, "baseline_value": baseline_value},
         )
         _audit(
             actor,
             "indicator.target_set",
             indicator,
             indicator.name,
-            new={"place": place.name, "value": value, "weight": weight},
+            new={"place": place.name, "value": value, "weight": weight, "base": baseline_value},
         )
     return row
 

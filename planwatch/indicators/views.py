@@ -20,7 +20,7 @@ from planwatch.indicators import services
 from planwatch.indicators.charts import indicator_chart_data
 from planwatch.indicators.choices import Kind
 from planwatch.indicators.export import matrix_export
-from planwatch.indicators.forms import ImportForm, IndicatorForm, ObservationForm
+from planwatch.indicators.forms import ImportForm, IndicatorForm, ObservationForm, SplitForm
 from planwatch.indicators.imports import observations_import
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.permissions import (
@@ -91,6 +91,8 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "form": ObservationForm() if enter_places else None,
         "enter_places": enter_places,
         "split": services.decomposition_check(ind),
+        "parts": ind.targets.select_related("place").order_by("place__path"),
+        "children": ind.place.children.order_by("path") if ind.place else [],
     }
     return render(request, "indicators/detail.html", context)
 
@@ -182,6 +184,8 @@ def indicator_action(request: HttpRequest, indicator_id: int, action: str) -> Ht
                 raise ValidationError([f"{k}: {v[0]}" for k, v in form.errors.items()])
             changes = {k: form.cleaned_data[k] for k in form.changed_data}
             services.indicator_update(indicator=ind, actor=request.user, changes=changes)
+        elif action == "split":
+            _split(request, ind)
         elif action == "merge":
             keep = access_indicator(request.user, request.POST.get("into", ""), action=EDIT)
             services.indicator_merge(keep=keep, duplicate=ind, actor=request.user)
@@ -195,6 +199,25 @@ def indicator_action(request: HttpRequest, indicator_id: int, action: str) -> Ht
     if next_url.startswith("/indicators/") and "//" not in next_url:
         return redirect(next_url)
     return redirect("indicators:plan_drafts", ind.plan.slug)
+
+
+def _split(request: HttpRequest, ind: Indicator) -> None:
+    """A planner sets one place's share of the target (and its baseline)."""
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("请检查填写的内容。"))
+    d = form.cleaned_data
+    place = ind.place and ind.place.children.filter(pk=d["place"]).first()
+    if not place:
+        raise ValidationError(_("分解目标的地区应在指标所属地区之内。"))
+    services.indicator_target_set(
+        indicator=ind,
+        place=place,
+        value=d["value"],
+        actor=request.user,
+        weight=d["weight"],
+        baseline_value=d["baseline_value"],
+    )
 
 
 @login_required

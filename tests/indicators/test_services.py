@@ -248,3 +248,19 @@ def test_confirm_needs_a_target(south: Plan, south_planner_user: User) -> None:
     gdp.save()
     with pytest.raises(ValidationError):
         indicator_confirm(indicator=gdp, actor=south_planner_user)
+
+
+def test_numbers_with_thousands_separators(
+    south: Plan, zone: OrgUnit, south_planner_user: User, south_clerk_user: User
+) -> None:
+    south_gdp(south, south_planner_user)
+    bad = csv_bytes([["指标", zone.name], ["地区生产总值", "8761，0"]])
+    with pytest.raises(ImportFailed):
+        observations_import(
+            data=bad, filename="a.csv", plan=south, actor=south_clerk_user, source="x", year=2021
+        )
+    good = csv_bytes([["指标", zone.name], ["地区生产总值", "8,761.0"]])
+    observations_import(
+        data=good, filename="a.csv", plan=south, actor=south_clerk_user, source="x", year=2021
+    )
+    assert Observation.objects.get().value == 8761.0
