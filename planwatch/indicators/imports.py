@@ -243,12 +243,17 @@ def observations_import(
     now = timezone.now()
     with transaction.atomic():
         keys = {(i.pk, p.pk, y) for i, p, y, _v in rows}
+        # Only the current values of the file's places and years (one of each varies).
+        candidates = Observation.objects.select_for_update().filter(
+            indicator__in={k[0] for k in keys},
+            place__in={k[1] for k in keys},
+            year__in={k[2] for k in keys},
+            is_current=True,
+        )
         current = {
-            (o.indicator_id, o.place_id, o.year): o.pk
-            for o in Observation.objects.select_for_update().filter(
-                indicator__in={i.pk for i, *_r in rows}, is_current=True
-            )
-            if (o.indicator_id, o.place_id, o.year) in keys
+            (i, p, y): pk
+            for pk, i, p, y in candidates.values_list("pk", "indicator_id", "place_id", "year")
+            if (i, p, y) in keys
         }
         Observation.objects.filter(pk__in=list(current.values())).update(is_current=False)
         Observation.objects.bulk_create(
