@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "planwatch.reports",
     "planwatch.supervision",
     "planwatch.indicators",
+    "planwatch.projects",
     "planwatch.dashboards",
     "planwatch.api",
 ]

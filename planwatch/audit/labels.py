@@ -64,6 +64,22 @@ ACTION_LABELS: dict[str, Promise] = {
     "observation.create": _("填报监测数据"),
     "observation.import": _("导入监测数据"),
     "observation.verify": _("审核监测数据"),
+    "project.drafts_generate": _("生成项目草稿"),
+    "project.create": _("新建重大项目"),
+    "project.update": _("修改重大项目"),
+    "project.confirm": _("确认重大项目"),
+    "project.discard": _("舍弃重大项目"),
+    "project.merge": _("合并重复项目"),
+    "project.segment_set": _("设置项目分段"),
+    "project.annual_plan_set": _("设置年度投资计划"),
+    "project.warning": _("项目红灯督办"),
+    "project.issue_escalate": _("协调事项督办"),
+    "monthly_report.create": _("新建调度报告"),
+    "monthly_report.update": _("修改调度报告"),
+    "monthly_report.submitted": _("报送调度报告"),
+    "monthly_report.unit_approved": _("单位审核调度报告"),
+    "monthly_report.accepted": _("采纳调度报告"),
+    "monthly_report.returned": _("退回调度报告"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {
