@@ -33,6 +33,7 @@ APPS = [
     "supervision",
     "tasks",
     "indicators",
+    "projects",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
