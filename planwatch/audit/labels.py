@@ -80,6 +80,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "monthly_report.unit_approved": _("单位审核调度报告"),
     "monthly_report.accepted": _("采纳调度报告"),
     "monthly_report.returned": _("退回调度报告"),
+    "monthly_report.import": _("导入月度调度表"),
+    "project.import": _("导入省重点项目名单"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

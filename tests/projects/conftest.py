@@ -18,7 +18,10 @@ from django.contrib.auth.models import User
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from planwatch.projects import services as s
+from planwatch.projects.models import Project, Segment
 from tests.personas import make_user
+from tests.projects.helpers import confirmed_from_plan
 from tests.web.fixtures_data import ensure_bundled
 
 
@@ -67,3 +70,28 @@ def zigong_filler_user(zigong: OrgUnit) -> User:
 @pytest.fixture
 def zigong_reviewer_user(zigong: OrgUnit) -> User:
     return make_user("zigong_reviewer", (zigong, Role.UNIT_REVIEWER))
+
+
+@pytest.fixture
+def cheng_zi_yi(
+    south: Plan, south_planner_user: User, yibin: OrgUnit, zigong: OrgUnit
+) -> tuple[Project, Segment, Segment]:
+    """成自宜高铁 confirmed with a segment in 自贡 and 宜宾 and their 2026 plans."""
+    p = confirmed_from_plan(south, south_planner_user, "成自宜高铁")
+    p.lead_unit = yibin
+    p.save()
+    s.project_update(
+        project=p,
+        actor=south_planner_user,
+        version=p.version,
+        changes={"total_investment": "3500000"},
+    )
+    zg = s.segment_set(
+        project=p, place=zigong, unit=zigong, investment="1500000", actor=south_planner_user
+    )
+    yb = s.segment_set(
+        project=p, place=yibin, unit=yibin, investment="2000000", actor=south_planner_user
+    )
+    s.annual_plan_set(project=p, segment=zg, year=2026, amount="80000", actor=south_planner_user)
+    s.annual_plan_set(project=p, segment=yb, year=2026, amount="120000", actor=south_planner_user)
+    return p, zg, yb

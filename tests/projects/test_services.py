@@ -19,7 +19,7 @@ from planwatch.projects.models import MonthlyReport, Project
 from planwatch.reports.choices import ReportStatus
 from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
-from tests.projects.helpers import confirmed_from_plan, filed_and_accepted
+from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -102,29 +102,6 @@ def test_create_by_hand_validates_every_field(zone, south_planner_user, yibin):
         s.project_update(
             project=p, actor=south_planner_user, version=stale, changes={"stage": "continuing"}
         )
-
-
-@pytest.fixture
-def cheng_zi_yi(south, south_planner_user, yibin, zigong):
-    """成自宜高铁 confirmed with a segment in 自贡 and 宜宾 and their 2026 plans."""
-    p = confirmed_from_plan(south, south_planner_user, "成自宜高铁")
-    p.lead_unit = yibin
-    p.save()
-    s.project_update(
-        project=p,
-        actor=south_planner_user,
-        version=p.version,
-        changes={"total_investment": "3500000"},
-    )
-    zg = s.segment_set(
-        project=p, place=zigong, unit=zigong, investment="1500000", actor=south_planner_user
-    )
-    yb = s.segment_set(
-        project=p, place=yibin, unit=yibin, investment="2000000", actor=south_planner_user
-    )
-    s.annual_plan_set(project=p, segment=zg, year=2026, amount="80000", actor=south_planner_user)
-    s.annual_plan_set(project=p, segment=yb, year=2026, amount="120000", actor=south_planner_user)
-    return p, zg, yb
 
 
 def test_segments_sum_checked(cheng_zi_yi, south_planner_user):
