@@ -60,6 +60,7 @@ def _register() -> None:
     from planwatch.api.indicators import router as indicators_router
     from planwatch.api.orgunits import router as orgunits_router
     from planwatch.api.plans import router as plans_router
+    from planwatch.api.projects import router as projects_router
     from planwatch.search.api import router as search_router
 
     api.add_router("", plans_router)
@@ -67,6 +68,7 @@ def _register() -> None:
     api.add_router("", search_router)
     api.add_router("", implementation_router)
     api.add_router("", indicators_router)
+    api.add_router("", projects_router)
 
 
 _register()
