@@ -71,11 +71,16 @@ def ledger(
     stage: str = "",
     light: str = "",
 ) -> list[LedgerRow]:
-    """Projects of `place` (a zone: its projects; a city: those built there), with their
+    """Projects of `place` (a zone: its projects; a city: those built or led there), with their
     figures at the end of (year, month), lowest 完成率 first (no plan last)."""
     qs = visible_projects(user).select_related("lead_unit", "zone")
     if place is not None:
-        qs = qs.filter(Q(zone=place) | Q(places=place) | Q(zone__path__startswith=place.path))
+        qs = qs.filter(
+            Q(zone__path__startswith=place.path)
+            | Q(places=place)
+            | Q(segments__place=place)
+            | Q(lead_unit__path__startswith=place.path)
+        )
         qs = qs.distinct()
     if sector:
         qs = qs.filter(sector=sector)

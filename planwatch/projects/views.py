@@ -20,9 +20,10 @@ from openpyxl.styles import Font
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import Plan
 from planwatch.projects import services
-from planwatch.projects.choices import LightColour, Sector, Stage
-from planwatch.projects.models import MonthlyReport, Segment
+from planwatch.projects.choices import LightColour, ProjectStatus, Sector, Stage
+from planwatch.projects.models import MonthlyReport, Project, Segment
 from planwatch.projects.permissions import (
     access_project,
     access_report,
@@ -40,6 +41,7 @@ from planwatch.projects.selectors import (
     yearly_plans,
 )
 from planwatch.reports.choices import ReportStatus
+from planwatch.tasks.permissions import can_manage_plan
 from planwatch.tasks.workflow import ServiceError
 
 
@@ -215,6 +217,9 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "fillable": _fillable(request.user, project),
             "months": range(1, 13),
             "can_manage": can_manage_project(request.user, project),
+            "prefectures": OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE).order_by(
+                "sort_order"
+            ),
         }
     return render(request, "projects/detail.html", context)
 
@@ -339,3 +344,74 @@ def issue_escalate(request: HttpRequest, report_id: int, issue_id: int) -> HttpR
     except (ValidationError, ServiceError) as exc:
         _errors(request, exc)
     return redirect("projects:report", report.pk)
+
+
+@login_required
+def plan_drafts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The draft projects of a plan for its planners: generate them from the 专栏 items,
+    then confirm or discard each (merging is on the project page)."""
+    plan = Plan.objects.filter(slug=slug).select_related("org_unit").first()
+    if plan is None or not can_manage_plan(request.user, plan):
+        raise Http404
+    if request.method == "POST":
+        try:
+            result = services.project_drafts_generate(plan=plan, actor=request.user)
+            messages.success(
+                request,
+                _("已生成 %(n)d 个项目草稿（跳过已有 %(s)d 个）。")
+                % {"n": result.created, "s": result.skipped},
+            )
+        except (ValidationError, ServiceError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect("projects:plan_drafts", plan.slug)
+    drafts = Project.objects.filter(plan=plan, status=ProjectStatus.DRAFT).order_by(
+        "source_line", "name"
+    )
+    return render(request, "projects/drafts.html", {"plan": plan, "drafts": drafts})
+
+
+@login_required
+@require_POST
+def project_action(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
+    """A planner's change of a project: confirm, discard, merge into another, set a segment
+    or an annual plan."""
+    project = access_project(request.user, project_id, action="manage")
+    post = request.POST
+    try:
+        if action == "confirm":
+            services.project_confirm(project=project, actor=request.user)
+        elif action == "discard":
+            services.project_discard(project=project, actor=request.user)
+        elif action == "merge":
+            keep = access_project(
+                request.user, _int(post.get("into"), 0, 1, 2**31), action="manage"
+            )
+            services.project_merge(keep=keep, duplicate=project, actor=request.user)
+        elif action == "segment":
+            place = OrgUnit.objects.filter(pk=_int(post.get("place"), 0, 1, 2**31)).first()
+            unit = OrgUnit.objects.filter(pk=_int(post.get("unit"), 0, 1, 2**31)).first()
+            if place is None or unit is None:
+                raise ValidationError({"place": _("请选择市州和责任单位。")})
+            services.segment_set(
+                project=project,
+                place=place,
+                unit=unit,
+                investment=post.get("investment", ""),
+                actor=request.user,
+            )
+        elif action == "annual_plan":
+            seg_id = post.get("segment") or None
+            segment = project.segments.filter(pk=seg_id).first() if seg_id else None
+            services.annual_plan_set(
+                project=project,
+                segment=segment,
+                year=_int(post.get("year"), 0, 2000, 2100),
+                amount=post.get("amount", ""),
+                actor=request.user,
+            )
+        else:
+            raise Http404
+        messages.success(request, _("已更新。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:detail", project.pk)

@@ -203,6 +203,17 @@ PAGES = [
         "zigong_filler",
         "post",
     ),
+    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler"),
+    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler", "post"),
+    Page("action", lambda w: [w.draft.pk, "confirm"], "planner", "yibin_filler", "post"),
+    Page(
+        "action",
+        lambda w: [w.project.pk, "annual_plan"],
+        "planner",
+        "yibin_filler",
+        "post",
+        lambda w: {"year": 2027, "amount": "5"},
+    ),
 ]
 
 
@@ -235,3 +246,34 @@ def test_every_page_is_in_the_matrix() -> None:
         if isinstance(pattern, URLResolver) and pattern.namespace == "projects":
             names |= {p.name for p in pattern.url_patterns if p.name}  # type: ignore[union-attr]
     assert names == {p.name for p in PAGES}
+
+
+def test_planner_confirms_sets_segments_and_plans_through_the_pages(
+    south, south_planner_user, yibin, zigong
+):
+    planner = logged_in(south_planner_user)
+    drafts = reverse("projects:plan_drafts", args=[south.slug])
+    planner.post(drafts)
+    page = planner.get(drafts).content.decode()
+    p = Project.objects.get(plan=south, name="成自宜高铁")
+    assert f'id="project-{p.pk}"' in page and "原文第" in page
+    planner.post(reverse("projects:action", args=[p.pk, "confirm"]))
+    for city, amount in ((zigong, "80000"), (yibin, "120000")):
+        planner.post(
+            reverse("projects:action", args=[p.pk, "segment"]),
+            {"place": city.pk, "unit": city.pk, "investment": "1000000"},
+        )
+        seg = p.segments.get(place=city)
+        planner.post(
+            reverse("projects:action", args=[p.pk, "annual_plan"]),
+            {"segment": seg.pk, "year": 2026, "amount": amount},
+        )
+    p.refresh_from_db()
+    assert p.status == "confirmed" and p.segments.count() == 2
+    assert p.annual_plans.filter(year=2026).count() == 2
+    bad = planner.post(
+        reverse("projects:action", args=[p.pk, "annual_plan"]),
+        {"year": 2026, "amount": "x"},
+        follow=True,
+    )
+    assert "应为数字" in bad.content.decode()
