@@ -34,6 +34,7 @@ class Method:
     double_half_month: int = 6  # 双过半 is checked at the end of this month
     double_half_share: float = 0.5  # … against this share of the annual plan / planned starts
     report_due_workdays: int = 5  # a monthly report is due within N working days
+    list_group: float = 1 / 3  # 红黑榜: the top / bottom group is this share of the series
 
 
 DEFAULT_METHOD = Method()
@@ -238,3 +239,57 @@ def report_due(year: int, month: int, method: Method = DEFAULT_METHOD) -> DueDat
             if count == method.report_due_workdays:
                 return DueDate(day, official)
         day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One unit of a 红黑榜 series (prefectures, departments) in a quarter: its projects'
+    YTD investment and annual plan summed, and an exemption reason if force majeure."""
+
+    key: str
+    ytd: float
+    annual_plan: float
+    exempt_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RedBlackList:
+    ranking: tuple[tuple[str, float | None], ...]  # (unit, 完成率), best first
+    red: tuple[str, ...]
+    black: tuple[str, ...]
+    exempt: tuple[tuple[str, str], ...]  # (unit, reason) kept off the black list
+    target: float  # the quarter's target: its 时间进度
+    method_version: str
+
+
+def red_black_list(
+    entries: Iterable[ListEntry], *, quarter: int, method: Method = DEFAULT_METHOD
+) -> RedBlackList:
+    """红黑榜 of one series for `quarter` (default rule, methods.md §4): the quarter's target
+    is its 时间进度 (quarter × 3 ÷ 12); units are ranked by 完成率; the red list is those
+    in the top group (`list_group` of the series, at least one) that beat the target, the
+    black list those in the bottom group that missed it — unless exempted with a reason."""
+    if not 1 <= quarter <= 4:
+        raise MethodError(f"quarter must be 1–4, not {quarter}")
+    target = time_progress(quarter * 3)
+    rows = [(e, completion_rate(ytd=e.ytd, annual_plan=e.annual_plan)) for e in entries]
+    ranked = sorted((r for r in rows if r[1] is not None), key=lambda r: (-(r[1] or 0.0), r[0].key))
+    size = max(1, int(len(ranked) * method.list_group)) if ranked else 0
+    red = tuple(e.key for e, rate in ranked[:size] if (rate or 0.0) >= target)
+    bottom = ranked[len(ranked) - size :] if size else []
+    black = tuple(
+        e.key for e, rate in bottom if (rate or 0.0) < target and not e.exempt_reason.strip()
+    )
+    exempt = tuple(
+        (e.key, e.exempt_reason.strip())
+        for e, rate in bottom
+        if (rate or 0.0) < target and e.exempt_reason.strip()
+    )
+    return RedBlackList(
+        ranking=tuple((e.key, rate) for e, rate in ranked),
+        red=red,
+        black=black,
+        exempt=exempt,
+        target=target,
+        method_version=method.version,
+    )

@@ -104,3 +104,27 @@ def test_report_due_for_a_year_the_calendar_does_not_cover_is_provisional():
     # 1 Jan (Fri), 4, 5, 6, 7 Jan → 7 January, marked not official.
     due = m.report_due(2026, 12)
     assert due == m.DueDate(dt.date(2027, 1, 7), False)
+
+
+def test_red_black_list_by_hand():
+    # Q2 target: 6/12 = 50 %. Six prefectures; groups of 6 × 1/3 = 2.
+    entries = [
+        m.ListEntry("宜宾", ytd=70, annual_plan=100),  # 70 %
+        m.ListEntry("泸州", ytd=55, annual_plan=100),  # 55 %
+        m.ListEntry("自贡", ytd=50, annual_plan=100),  # 50 %
+        m.ListEntry("内江", ytd=45, annual_plan=100),  # 45 %
+        m.ListEntry("乐山", ytd=30, annual_plan=100, exempt_reason="7 月特大洪灾（不可抗力）"),
+        m.ListEntry("眉山", ytd=20, annual_plan=100),  # 20 %
+        m.ListEntry("雅安", ytd=0, annual_plan=0),  # no plan: not ranked
+    ]
+    lists = m.red_black_list(entries, quarter=2)
+    assert lists.target == pytest.approx(0.5)
+    assert [k for k, _r in lists.ranking] == ["宜宾", "泸州", "自贡", "内江", "乐山", "眉山"]
+    assert lists.red == ("宜宾", "泸州")
+    assert lists.black == ("眉山",)
+    assert lists.exempt == (("乐山", "7 月特大洪灾（不可抗力）"),)
+    # In the top group but below target: not on the red list.
+    low = m.red_black_list([m.ListEntry("a", 10, 100), m.ListEntry("b", 5, 100)], quarter=1)
+    assert (low.red, low.black) == ((), ("b",))
+    with pytest.raises(m.MethodError):
+        m.red_black_list(entries, quarter=5)
