@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "planwatch.tasks",
     "planwatch.reports",
     "planwatch.supervision",
+    "planwatch.indicators",
+    "planwatch.projects",
     "planwatch.dashboards",
     "planwatch.api",
     "planwatch.pages",

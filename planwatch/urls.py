@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("planwatch.tasks.urls")),
     path("", include("planwatch.reports.urls")),
     path("", include("planwatch.supervision.urls")),
+    path("", include("planwatch.indicators.urls")),
+    path("", include("planwatch.projects.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.api.urls")),
 ]

@@ -8,4 +8,5 @@ class Role(models.TextChoices):
     UNIT_REVIEWER = "unit_reviewer", _("单位审核人")
     REPORTER = "reporter", _("填报人")
     DATA_STEWARD = "data_steward", _("数据管理员")
+    DATA_CLERK = "data_clerk", _("数据填报")
     ADMIN = "admin", _("系统管理员")

@@ -32,6 +32,7 @@ PLANNER_GRANTABLE_ROLES: tuple[Role, ...] = (
     Role.UNIT_REVIEWER,
     Role.REPORTER,
     Role.DATA_STEWARD,
+    Role.DATA_CLERK,
 )
 
 

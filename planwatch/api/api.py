@@ -57,14 +57,18 @@ install_error_handlers(api)
 
 def _register() -> None:
     from planwatch.api.implementation import router as implementation_router
+    from planwatch.api.indicators import router as indicators_router
     from planwatch.api.orgunits import router as orgunits_router
     from planwatch.api.plans import router as plans_router
+    from planwatch.api.projects import router as projects_router
     from planwatch.api.search import router as search_router
 
     api.add_router("", plans_router)
     api.add_router("", orgunits_router)
     api.add_router("", search_router)
     api.add_router("", implementation_router)
+    api.add_router("", indicators_router)
+    api.add_router("", projects_router)
 
 
 _register()

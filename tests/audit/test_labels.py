@@ -34,6 +34,7 @@ def _targets(transitions: dict[str, dict[str, str]]) -> set[str]:
 FAMILIES: dict[str, set[str]] = {
     "progress_report.": _targets(REPORT_TRANSITIONS),
     "case.": _targets(CASE_TRANSITIONS),
+    "monthly_report.": _targets(REPORT_TRANSITIONS),  # projects: the same review path
 }
 
 

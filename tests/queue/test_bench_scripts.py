@@ -58,3 +58,30 @@ def test_the_dashboard_benchmark_runs() -> None:
         "1",
     )
     assert "province dashboard: median" in out and "reporting-health partial" in out
+
+
+def test_the_indicator_benchmark_runs() -> None:
+    """SQLite in the SQLite pass, the PostgreSQL server in the PostgreSQL pass."""
+    where = ["--pg", os.environ["DATABASE_URL"]] if ON_POSTGRES else ["--sqlite"]
+    out = _run(
+        "scripts/bench_indicators.py",
+        *where,
+        "--indicators",
+        "3",
+        "--years",
+        "2",
+        "--requests",
+        "2",
+    )
+    assert "zone matrix (成都平原), public: median" in out and "rows/s" in out
+
+
+def test_the_project_benchmark_runs() -> None:
+    """SQLite in the SQLite pass, the PostgreSQL server in the PostgreSQL pass."""
+    where = ["--pg", os.environ["DATABASE_URL"]] if ON_POSTGRES else ["--sqlite"]
+    out = _run(
+        "scripts/bench_projects.py",
+        *where,
+        *("--projects", "30", "--months", "14", "--requests", "2", "--rows", "3"),
+    )
+    assert "台账 page, zone: median" in out and "rows/s" in out

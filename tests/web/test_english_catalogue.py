@@ -32,6 +32,8 @@ APPS = [
     "search",
     "supervision",
     "tasks",
+    "indicators",
+    "projects",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]

@@ -1,0 +1,534 @@
+"""Writes for indicators: draft from a plan, edit, merge duplicates, confirm; split targets
+by place; enter, revise and verify observations; compute statuses (a lagging binding
+indicator opens a 督办 case). Each service checks who acts and writes one audit event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planwatch.audit.services import audit_record
+from planwatch.indicators import methods as m
+from planwatch.indicators.choices import (
+    Attribute,
+    Comparator,
+    Direction,
+    IndicatorStatus,
+    Kind,
+    Stage,
+)
+from planwatch.indicators.drafting import draft_from_target
+from planwatch.indicators.models import (
+    ComputedStatus,
+    Indicator,
+    IndicatorTarget,
+    Method,
+    Observation,
+)
+from planwatch.indicators.permissions import (
+    can_enter,
+    can_manage_indicator,
+    can_verify,
+    may_confirm_methods,
+)
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import QuantityRole
+from planwatch.plans.models import Plan
+from planwatch.supervision.choices import Light
+from planwatch.supervision.services import case_open
+from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.permissions import require_plan_manager
+from planwatch.tasks.workflow import ServiceError, conditional_update
+
+EDITABLE = (
+    "name",
+    "unit",
+    "attribute",
+    "direction",
+    "kind",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "comparator",
+    "frequency",
+    "additive",
+)
+
+
+def _audit(actor: Any, action: str, obj: Any, label: str, **kw: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type=f"indicators.{type(obj).__name__.lower()}",
+        target_id=obj.pk,
+        target_label=label[:200],
+        **kw,
+    )
+
+
+def snapshot(ind: Indicator) -> dict[str, Any]:
+    return {k: getattr(ind, k) for k in (*EDITABLE, "status")}
+
+
+def current_method() -> m.Method:
+    """The confirmed method edition in force (the built-in default when none is stored)."""
+    row = Method.objects.filter(is_current=True).first()
+    if row is None:
+        return m.DEFAULT_METHOD
+    return m.Method(row.version, row.faster, row.on_track, row.amount_path, row.other_path)
+
+
+def method_confirm(*, actor: Any, version: str, faster: float, on_track: float) -> Method:
+    """A planner confirms a new method edition (it becomes the one in force)."""
+    if not may_confirm_methods(actor):
+        raise PermissionDenied(_("只有规划处室可以确认评估方法。"))
+    if not 0 < on_track < faster:
+        raise ValidationError({"on_track": _("阈值应满足 0 < 基本符合预期阈值 < 快于预期阈值。")})
+    if not version.strip() or Method.objects.filter(version=version.strip()).exists():
+        raise ValidationError({"version": _("方法版本号不能为空且不能与已有版本相同。")})
+    with transaction.atomic():
+        Method.objects.filter(is_current=True).update(is_current=False)
+        row = Method.objects.create(
+            version=version.strip(),
+            faster=faster,
+            on_track=on_track,
+            is_current=True,
+            confirmed_by=actor,
+        )
+        _audit(
+            actor,
+            "indicator_method.confirm",
+            row,
+            row.version,
+            new={"faster": faster, "on_track": on_track},
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    created: list[Indicator]
+    skipped: int
+
+
+def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
+    """Draft one indicator per numeric target of the plan's current version (targets already
+    drafted are skipped, so running it twice adds nothing)."""
+    require_plan_manager(actor, plan)
+    version = plan.current_version
+    if version is None:
+        raise ServiceError(_("该规划尚未导入正文。"))
+    quantities = list(version.quantities.order_by("seq"))
+    baselines = [q for q in quantities if q.role == QuantityRole.BASELINE]
+    done = {
+        d.get("target_value", {}).get("quantity")
+        for d in Indicator.objects.filter(plan=plan).values_list("drafted_from", flat=True)
+    }
+    created: list[Indicator] = []
+    skipped = 0
+    with transaction.atomic():
+        for q in quantities:
+            if q.role != QuantityRole.TARGET or q.value is None:
+                continue
+            if q.pk in done:
+                skipped += 1
+                continue
+            draft = draft_from_target(q, baselines)
+            if draft is None:
+                continue
+            created.append(
+                Indicator.objects.create(
+                    plan=plan, place=plan.org_unit, drafted_from=draft.drafted_from, **draft.fields
+                )
+            )
+        audit_record(
+            actor=actor,
+            action="indicator.drafts_generate",
+            target_type="plan",
+            target_id=plan.pk,
+            target_label=plan.title,
+            new={"created": len(created), "skipped": skipped},
+        )
+    return DraftResult(created, skipped)
+
+
+def _validate(ind: Indicator) -> None:
+    errors: dict[str, str] = {}
+    choices = {
+        "attribute": Attribute.values,
+        "direction": Direction.values,
+        "kind": Kind.values,
+        "comparator": Comparator.values,
+    }
+    for field, allowed in choices.items():
+        if getattr(ind, field) not in allowed:
+            errors[field] = _("取值无效。")
+    if not ind.name.strip():
+        errors["name"] = _("指标名称不能为空。")
+    by, ty = ind.baseline_year, ind.target_year
+    if by is not None and ty is not None and ty <= by:
+        errors["target_year"] = _("目标年份应晚于基期年份。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def indicator_update(*, indicator: Indicator, actor: Any, changes: dict[str, Any]) -> Indicator:
+    """A planner edits a drafted or confirmed indicator (a field edited by hand no longer
+    shows a clause as its source)."""
+    if not can_manage_indicator(actor, indicator):
+        raise PermissionDenied(_("只有负责该规划的规划处室人员可以修改指标。"))
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({k: _("不可修改的字段。") for k in unknown})
+    old = snapshot(indicator)
+    for key, value in changes.items():
+        setattr(indicator, key, value)
+    _validate(indicator)
+    values = {k: getattr(indicator, k) for k in changes}
+    sources = {
+        k: v for k, v in indicator.drafted_from.items() if old.get(k) == values.get(k, old.get(k))
+    }
+    with transaction.atomic():
+        indicator.refresh_from_db(fields=["version"])
+        conditional_update(indicator, expected={}, values={**values, "drafted_from": sources})
+        _audit(
+            actor, "indicator.update", indicator, indicator.name, old=old, new=snapshot(indicator)
+        )
+    return indicator
+
+
+def indicator_merge(*, keep: Indicator, duplicate: Indicator, actor: Any) -> Indicator:
+    """Fold a duplicate draft (经济总量 ≈ 地区生产总值) into `keep`; the duplicate stays, marked
+    merged, so its clause is still findable."""
+    if not can_manage_indicator(actor, keep) or keep.plan_id != duplicate.plan_id:
+        raise PermissionDenied(_("只能合并同一规划中您负责的指标。"))
+    if keep.pk == duplicate.pk or duplicate.status == IndicatorStatus.MERGED:
+        raise ServiceError(_("不能合并同一指标或已合并的指标。"))
+    if duplicate.observations.exists():
+        raise ServiceError(_("被合并的指标已有监测数据，不能合并。"))
+    with transaction.atomic():
+        conditional_update(
+            duplicate,
+            expected={"status": duplicate.status},
+            values={"status": IndicatorStatus.MERGED, "merged_into": keep},
+        )
+        _audit(actor, "indicator.merge", duplicate, duplicate.name, new={"merged_into": keep.pk})
+    return keep
+
+
+def indicator_confirm(
+    *, indicator: Indicator, actor: Any, now: datetime | None = None
+) -> Indicator:
+    """A planner confirms a draft: from then on it is monitored and shown to the public."""
+    if not can_manage_indicator(actor, indicator):
+        raise PermissionDenied(_("只有负责该规划的规划处室人员可以确认指标。"))
+    if indicator.status != IndicatorStatus.DRAFT:
+        raise ServiceError(_("只有待确认的指标可以确认。"))
+    if indicator.target_value is None or indicator.target_year is None:
+        raise ValidationError({"target_value": _("确认前请填写目标值和目标年份。")})
+    _validate(indicator)
+    with transaction.atomic():
+        conditional_update(
+            indicator,
+            expected={"status": IndicatorStatus.DRAFT},
+            values={
+                "status": IndicatorStatus.CONFIRMED,
+                "confirmed_by": actor,
+                "confirmed_at": now or timezone.now(),
+            },
+        )
+        _audit(actor, "indicator.confirm", indicator, indicator.name, new=snapshot(indicator))
+    return indicator
+
+
+@dataclass(frozen=True)
+class SplitCheck:
+    """Whether the places' shares add back up to the indicator's target."""
+
+    total: float | None
+    target: float | None
+    ok: bool
+    how: str  # "sum", "weighted" or "" (nothing to check)
+    missing_weights: list[str]
+
+
+def decomposition_check(indicator: Indicator) -> SplitCheck:
+    """Amounts add up; rates and shares are recomputed as the weighted mean of the places'
+    values (weights such as each place's GDP). A split that does not add up is reported."""
+    parts = list(indicator.targets.select_related("place"))
+    if not parts or indicator.target_value is None:
+        return SplitCheck(None, indicator.target_value, True, "", [])
+    if indicator.additive:
+        total = sum(p.value for p in parts)
+        ok = abs(total - indicator.target_value) <= 1e-6 * max(1.0, abs(indicator.target_value))
+        return SplitCheck(total, indicator.target_value, ok, "sum", [])
+    missing = [p.place.name for p in parts if not p.weight]
+    if missing:
+        return SplitCheck(None, indicator.target_value, False, "weighted", missing)
+    weight = sum(p.weight or 0 for p in parts)
+    total = sum(p.value * (p.weight or 0) for p in parts) / weight
+    ok = (
+        total >= indicator.target_value - 1e-6
+        if indicator.direction != "lower"
+        else (total <= indicator.target_value + 1e-6)
+    )
+    return SplitCheck(total, indicator.target_value, ok, "weighted", [])
+
+
+def indicator_target_set(
+    *,
+    indicator: Indicator,
+    place: OrgUnit,
+    value: float,
+    actor: Any,
+    weight: float | None = None,
+    baseline_value: float | None = None,
+) -> IndicatorTarget:
+    """Set one place's share of the target (a place inside the indicator's zone or city)."""
+    if not can_manage_indicator(actor, indicator):
+        raise PermissionDenied(_("只有负责该规划的规划处室人员可以分解目标。"))
+    parent = indicator.place
+    if parent is None or place.pk == parent.pk or not place.path.startswith(parent.path):
+        raise ValidationError({"place": _("分解目标的地区应在指标所属地区之内。")})
+    with transaction.atomic():
+        row, _created = IndicatorTarget.objects.update_or_create(
+            indicator=indicator,
+            place=place,
+            defaults={"value": value, "weight": weight, "baseline_value": baseline_value},
+        )
+        _audit(
+            actor,
+            "indicator.target_set",
+            indicator,
+            indicator.name,
+            new={"place": place.name, "value": value, "weight": weight, "base": baseline_value},
+        )
+    return row
+
+
+def _validate_observation(indicator: Indicator, year: int, value: float, stage: str) -> None:
+    errors: dict[str, str] = {}
+    if indicator.status != IndicatorStatus.CONFIRMED:
+        errors["indicator"] = _("只能为已确认的指标填报数据。")
+    if not 1949 <= year <= 2100:
+        errors["year"] = _("年份 %(y)s 不在有效范围内。") % {"y": year}
+    if value != value or value in (float("inf"), float("-inf")):
+        errors["value"] = _("数值无效。")
+    if stage not in Stage.values:
+        errors["stage"] = _("核算阶段无效。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def observation_create(
+    *,
+    indicator: Indicator,
+    place: OrgUnit,
+    year: int,
+    value: float,
+    actor: Any,
+    source: str,
+    stage: str = Stage.PRELIMINARY,
+    source_page: int | None = None,
+    source_url: str = "",
+    now: datetime | None = None,
+) -> Observation:
+    """A data clerk of `place` enters a value. A second value for the same indicator, place
+    and year is a revision: a new row; the earlier one stays in the history."""
+    if not can_enter(actor, place):
+        raise PermissionDenied(_("您不是该地区的数据填报人。"))
+    _validate_observation(indicator, year, value, stage)
+    if not source.strip() and not source_url.strip():
+        raise ValidationError({"source": _("请注明数据来源（文件及页码，或网址）。")})
+    with transaction.atomic():
+        obs = _store(
+            indicator,
+            place,
+            year,
+            value,
+            stage,
+            source,
+            source_page,
+            source_url,
+            actor,
+            now or timezone.now(),
+        )
+        _audit(
+            actor,
+            "observation.create",
+            obs,
+            f"{indicator.name} {place.name} {year}",
+            new={"value": value, "stage": stage, "source": source, "previous": obs.previous_id},
+        )
+    return obs
+
+
+def _store(
+    indicator: Indicator,
+    place: OrgUnit,
+    year: int,
+    value: float,
+    stage: str,
+    source: str,
+    page: int | None,
+    url: str,
+    actor: Any,
+    now: datetime,
+) -> Observation:
+    previous = (
+        Observation.objects.select_for_update()
+        .filter(indicator=indicator, place=place, year=year, is_current=True)
+        .first()
+    )
+    if previous is not None:
+        Observation.objects.filter(pk=previous.pk).update(is_current=False)
+    return Observation.objects.create(
+        indicator=indicator,
+        place=place,
+        year=year,
+        value=value,
+        stage=stage,
+        source=source.strip(),
+        source_page=page,
+        source_url=url.strip(),
+        previous=previous,
+        entered_by=actor,
+        entered_at=now,
+    )
+
+
+def observation_verify(
+    *, observation: Observation, actor: Any, now: datetime | None = None
+) -> ComputedStatus | None:
+    """The place's reviewer verifies a current value; its status is computed at once (and a
+    lagging binding indicator opens a 督办 case)."""
+    if not can_verify(actor, observation.place):
+        raise PermissionDenied(_("您不是该地区的审核人。"))
+    if not observation.is_current or observation.verified_at is not None:
+        raise ServiceError(_("该数据已审核或已被修订。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = Observation.objects.filter(
+            pk=observation.pk, is_current=True, verified_at__isnull=True
+        ).update(verified_by=actor, verified_at=now)
+        if rows != 1:
+            raise ServiceError(_("该数据已审核或已被修订。"))
+        observation.verified_by, observation.verified_at = actor, now
+        _audit(
+            actor,
+            "observation.verify",
+            observation,
+            f"{observation.indicator.name} {observation.place.name} {observation.year}",
+        )
+        return status_compute(observation=observation, actor=actor, now=now)
+
+
+def status_compute(
+    *,
+    observation: Observation,
+    actor: Any,
+    method: m.Method | None = None,
+    now: datetime | None = None,
+) -> ComputedStatus | None:
+    """The status of one observation under `method` (the one in force by default), stored
+    with the method version; None when the indicator has no usable target."""
+    method = method or current_method()
+    ind = observation.indicator
+    baseline, base_year, target = _place_figures(ind, observation.place)
+    try:
+        result = m.assess(
+            kind=ind.kind,
+            direction=ind.direction,
+            comparator=ind.comparator,
+            baseline=baseline,
+            year0=base_year,
+            target=target,
+            year1=ind.target_year,
+            actual=observation.value,
+            year=observation.year,
+            method=method,
+        )
+    except m.MethodError:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        row, _created = ComputedStatus.objects.update_or_create(
+            observation=observation,
+            method_version=result.method_version,
+            defaults={
+                "indicator": ind,
+                "place": observation.place,
+                "year": observation.year,
+                "status": result.status,
+                "expected": result.expected,
+                "ratio": result.ratio,
+                "required_growth": result.required_growth,
+                "computed_at": now,
+            },
+        )
+        if ind.attribute == Attribute.BINDING and result.status in m.BEHIND and row.case_id is None:
+            row.case = warning_raise(status=row, now=now)
+            row.save(update_fields=["case"])
+    return row
+
+
+def _place_figures(ind: Indicator, place: OrgUnit) -> tuple[float | None, int | None, float | None]:
+    """Baseline, its year and target for `place`: the indicator's own for its place, else
+    the place's share of the split target."""
+    if ind.place_id is None or ind.place_id == place.pk:
+        return ind.baseline_value, ind.baseline_year, ind.target_value
+    part = ind.targets.filter(place=place).first()
+    if part is None:
+        return None, None, None
+    return (
+        part.baseline_value,
+        ind.baseline_year if part.baseline_value is not None else None,
+        part.value,
+    )
+
+
+def warning_raise(*, status: ComputedStatus, now: datetime) -> Any:
+    """A lagging binding indicator is a red warning (预警) to the responsible government: a
+    督办 case on the place. Supervision cases are opened on tasks, so the warning is carried
+    by a 指标预警 task in the plan's list of that year, led by the place."""
+    ind, place = status.indicator, status.place
+    alist, _c = AnnualList.objects.get_or_create(plan=ind.plan, year=status.year)
+    title = _("指标预警：%(p)s%(n)s%(y)s年%(s)s") % {
+        "p": place.name,
+        "n": ind.name,
+        "y": status.year,
+        "s": status.status,
+    }
+    task = Task.objects.filter(annual_list=alist, title=title[:255]).first()
+    if task is None:
+        seq = (alist.tasks.aggregate(x=Max("seq"))["x"] or 0) + 1
+        task = Task.objects.create(
+            annual_list=alist,
+            plan=ind.plan,
+            year=status.year,
+            seq=seq,
+            title=title[:255],
+            content=ind.target_text,
+            lead_unit=place,
+            status=TaskStatus.ACTIVE,
+            criterion=_("达到预期进度"),
+        )
+    reason = _("约束性指标“%(n)s”%(y)s年%(s)s（进度比 %(r)s，方法 %(v)s）。") % {
+        "n": ind.name,
+        "y": status.year,
+        "s": status.status,
+        "r": "—" if status.ratio is None else f"{status.ratio:.2f}",
+        "v": status.method_version,
+    }
+    case, _created = case_open(task=task, light=Light.RED, reason=reason, actor=None, now=now)
+    _audit(None, "indicator.warning", ind, ind.name, new={"case": case.pk, "place": place.name})
+    return case

@@ -1,0 +1,417 @@
+"""Pages of project scheduling: the 台账 (ledger) of a zone or city with filters and its xlsx
+export; a project page (plan against actual investment by month, segments, reports, the 专栏
+item and its page in the source); the monthly report with its form and review steps."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import Plan
+from planwatch.projects import services
+from planwatch.projects.choices import LightColour, ProjectStatus, Sector, Stage
+from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.projects.permissions import (
+    access_project,
+    access_report,
+    can_accept,
+    can_fill,
+    can_manage_project,
+    can_review,
+    is_insider,
+)
+from planwatch.projects.selectors import (
+    LedgerRow,
+    ledger,
+    monthly_series,
+    reports_for,
+    yearly_plans,
+)
+from planwatch.reports.choices import ReportStatus
+from planwatch.tasks.permissions import can_manage_plan
+from planwatch.tasks.workflow import ServiceError
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, _("；").join(exc.messages))
+    else:
+        messages.error(request, str(exc) or _("您无权执行此操作。"))
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value or default)
+    except ValueError:
+        return default
+    return number if low <= number <= high else default
+
+
+def _period(request: HttpRequest) -> tuple[int, int]:
+    today = timezone.localdate()
+    default_month = today.month - 1 or 12
+    default_year = today.year if today.month > 1 else today.year - 1
+    year = _int(request.GET.get("year"), default_year, 2000, 2100)
+    month = _int(request.GET.get("month"), default_month, 1, 12)
+    return year, month
+
+
+def ledger_export(rows: list[LedgerRow], title: str) -> bytes:
+    """The 台账 in the usual layout: one row per project, lowest 完成率 first."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "项目台账"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(
+        [
+            "序号",
+            "项目名称",
+            "项目代码",
+            "领域",
+            "阶段",
+            "第一责任单位",
+            "总投资（万元）",
+            "年度计划投资（万元）",
+            "年度累计完成投资（万元）",
+            "完成率（%）",
+            "时间进度（%）",
+            "差距（百分点）",
+            "灯号",
+            "方法版本",
+        ]
+    )
+    for i, r in enumerate(rows, 1):
+        a, p = r.assessment, r.project
+        ws.append(
+            [
+                i,
+                p.name,
+                p.code,
+                p.get_sector_display(),
+                p.get_stage_display(),
+                p.lead_unit.name if p.lead_unit else "",
+                p.total_investment,
+                r.annual_plan,
+                r.ytd,
+                None if a.rate is None else round(a.rate * 100, 1),
+                round(a.time_progress * 100, 1),
+                None if a.gap is None else round(a.gap, 1),
+                str(LightColour(a.light).label),
+                a.method_version,
+            ]
+        )
+    ws.freeze_panes = "C3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@require_GET
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    """The 台账: projects of a zone or a city, lowest 完成率 first, with filters; signed-in
+    users with a role see the month's figures and lights, visitors the yearly plan only."""
+    year, month = _period(request)
+    code = request.GET.get("place", "")
+    place = None
+    if code:
+        place = OrgUnit.objects.filter(
+            code=code, kind__in=(OrgUnitKind.ZONE, OrgUnitKind.PREFECTURE)
+        ).first()
+        if place is None:
+            raise Http404
+    sector = request.GET.get("sector", "")
+    stage = request.GET.get("stage", "")
+    light = request.GET.get("light", "")
+    insider = is_insider(request.user)
+    rows = ledger(
+        user=request.user,
+        year=year,
+        month=month,
+        place=place,
+        sector=sector if sector in Sector.values else "",
+        stage=stage if stage in Stage.values else "",
+        light=light if insider and light in LightColour.values else "",
+    )
+    if request.GET.get("format") == "xlsx":
+        if not insider:
+            raise Http404
+        title = _("%(p)s重大项目台账（%(y)s年%(m)s月）") % {
+            "p": place.name if place else _("全省"),
+            "y": year,
+            "m": month,
+        }
+        response = HttpResponse(
+            ledger_export(rows, title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''projects-{year}-{month:02d}.xlsx"
+        )
+        return response
+    places = OrgUnit.objects.filter(kind__in=(OrgUnitKind.ZONE, OrgUnitKind.PREFECTURE)).order_by(
+        "kind", "sort_order"
+    )
+    return render(
+        request,
+        "projects/ledger.html",
+        {
+            "rows": rows,
+            "year": year,
+            "month": month,
+            "months": range(1, 13),
+            "place": place,
+            "places": places,
+            "sectors": Sector.choices,
+            "stages": Stage.choices,
+            "lights": LightColour.choices,
+            "sector": sector,
+            "stage": stage,
+            "light": light,
+            "insider": insider,
+        },
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access_project(request.user, project_id)
+    year, month = _period(request)
+    insider = is_insider(request.user)
+    context: dict[str, Any] = {
+        "project": project,
+        "year": year,
+        "month": month,
+        "insider": insider,
+        "segments": project.segments.select_related("place", "unit"),
+        "annual_plans": yearly_plans(project),
+        "places": project.places.order_by("sort_order"),
+        "segment_check": services.segments_check(project),
+    }
+    if insider:
+        figures = services.project_figures(project, year, month)
+        series = monthly_series(project, year)
+        context |= {
+            "figures": figures,
+            "chart": {
+                "months": [f"{i}月" for i in range(1, 13)],
+                "plan": series["plan"],
+                "actual": series["actual"],
+                "labels": {"plan": _("计划投资（累计）"), "actual": _("完成投资（累计）")},
+            },
+            "reports": reports_for(user=request.user, project=project),
+            "fillable": _fillable(request.user, project),
+            "months": range(1, 13),
+            "can_manage": can_manage_project(request.user, project),
+            "prefectures": OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE).order_by(
+                "sort_order"
+            ),
+        }
+    return render(request, "projects/detail.html", context)
+
+
+def _fillable(user: Any, project: Any) -> list[Segment | None]:
+    """The segments (or None: the project itself) the viewer may file a report for."""
+    segments = list(project.segments.select_related("place", "unit"))
+    if segments:
+        return [s for s in segments if can_fill(user, _probe(project, s))]
+    if project.lead_unit is not None and can_fill(user, _probe(project, None)):
+        return [None]
+    return []
+
+
+def _probe(project: Any, segment: Segment | None) -> MonthlyReport:
+    """An unsaved report of `segment` (or the project) to ask who may file it."""
+    unit = segment.unit if segment is not None else project.lead_unit
+    return MonthlyReport(project=project, segment=segment, unit=unit)
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access_project(request.user, project_id)
+    seg_id = request.POST.get("segment") or None
+    segment = project.segments.filter(pk=seg_id).first() if seg_id else None
+    if seg_id and segment is None:
+        raise Http404
+    try:
+        report = services.monthly_report_start(
+            project=project,
+            segment=segment,
+            year=_int(request.POST.get("year"), 0, 2000, 2100),
+            month=_int(request.POST.get("month"), 0, 1, 12),
+            actor=request.user,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+        return redirect("projects:detail", project.pk)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The monthly report: its form for the filler while editable, the review steps."""
+    report = access_report(request.user, report_id)
+    if request.method == "POST":
+        if not can_fill(request.user, report):
+            raise Http404
+        issues = [t for t in request.POST.get("issues", "").splitlines() if t.strip()]
+        try:
+            services.monthly_report_update(
+                report=report,
+                actor=request.user,
+                version=_int(request.POST.get("version"), 0, 0, 10**9),
+                values={
+                    k: request.POST.get(k, "") for k in (*services.REPORT_FIELDS, "progress_text")
+                },
+                issues=issues,
+            )
+            messages.success(request, _("已保存。"))
+        except (ValidationError, ServiceError) as exc:
+            _errors(request, exc)
+        return redirect("projects:report", report.pk)
+    editable = report.status in services.EDITABLE_REPORT and can_fill(request.user, report)
+    steps = []
+    if report.status in services.EDITABLE_REPORT and can_fill(request.user, report):
+        steps.append((ReportStatus.SUBMITTED, _("报送")))
+    if report.status == ReportStatus.SUBMITTED and can_review(request.user, report):
+        steps += [(ReportStatus.UNIT_APPROVED, _("审核通过")), (ReportStatus.RETURNED, _("退回"))]
+    if report.status == ReportStatus.UNIT_APPROVED and can_accept(request.user, report):
+        steps += [(ReportStatus.ACCEPTED, _("采纳")), (ReportStatus.RETURNED, _("退回"))]
+    return render(
+        request,
+        "projects/report.html",
+        {
+            "report": report,
+            "editable": editable,
+            "steps": steps,
+            "issues": report.issues.select_related("case"),
+            "issues_text": "\n".join(report.issues.values_list("text", flat=True)),
+            "history": report.history.select_related("actor"),
+            "can_escalate": can_manage_project(request.user, report.project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_step(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id)
+    target = request.POST.get("target", "")
+    if target not in ReportStatus.values:
+        raise Http404
+    try:
+        services.monthly_report_transition(
+            report=report,
+            actor=request.user,
+            target=target,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("已更新。"))
+    except PermissionDenied:
+        raise Http404 from None
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+@require_POST
+def issue_escalate(request: HttpRequest, report_id: int, issue_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id)
+    issue = report.issues.filter(pk=issue_id).first()
+    if issue is None or not can_manage_project(request.user, report.project):
+        raise Http404
+    try:
+        services.issue_escalate(issue=issue, actor=request.user)
+        messages.success(request, _("已立项督办。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+def plan_drafts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The draft projects of a plan for its planners: generate them from the 专栏 items,
+    then confirm or discard each (merging is on the project page)."""
+    plan = Plan.objects.filter(slug=slug).select_related("org_unit").first()
+    if plan is None or not can_manage_plan(request.user, plan):
+        raise Http404
+    if request.method == "POST":
+        try:
+            result = services.project_drafts_generate(plan=plan, actor=request.user)
+            messages.success(
+                request,
+                _("已生成 %(n)d 个项目草稿（跳过已有 %(s)d 个）。")
+                % {"n": result.created, "s": result.skipped},
+            )
+        except (ValidationError, ServiceError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect("projects:plan_drafts", plan.slug)
+    drafts = Project.objects.filter(plan=plan, status=ProjectStatus.DRAFT).order_by(
+        "source_line", "name"
+    )
+    return render(request, "projects/drafts.html", {"plan": plan, "drafts": drafts})
+
+
+@login_required
+@require_POST
+def project_action(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
+    """A planner's change of a project: confirm, discard, merge into another, set a segment
+    or an annual plan."""
+    project = access_project(request.user, project_id, action="manage")
+    post = request.POST
+    try:
+        if action == "confirm":
+            services.project_confirm(project=project, actor=request.user)
+        elif action == "discard":
+            services.project_discard(project=project, actor=request.user)
+        elif action == "merge":
+            keep = access_project(
+                request.user, _int(post.get("into"), 0, 1, 2**31), action="manage"
+            )
+            services.project_merge(keep=keep, duplicate=project, actor=request.user)
+        elif action == "segment":
+            place = OrgUnit.objects.filter(pk=_int(post.get("place"), 0, 1, 2**31)).first()
+            unit = OrgUnit.objects.filter(pk=_int(post.get("unit"), 0, 1, 2**31)).first()
+            if place is None or unit is None:
+                raise ValidationError({"place": _("请选择市州和责任单位。")})
+            services.segment_set(
+                project=project,
+                place=place,
+                unit=unit,
+                investment=post.get("investment", ""),
+                actor=request.user,
+            )
+        elif action == "annual_plan":
+            seg_id = post.get("segment") or None
+            segment = project.segments.filter(pk=seg_id).first() if seg_id else None
+            services.annual_plan_set(
+                project=project,
+                segment=segment,
+                year=_int(post.get("year"), 0, 2000, 2100),
+                amount=post.get("amount", ""),
+                actor=request.user,
+            )
+        else:
+            raise Http404
+        messages.success(request, _("已更新。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:detail", project.pk)

@@ -1,0 +1,336 @@
+"""Project spreadsheets in the usual layouts, imported all rows or none with every bad cell
+named (row, column, header), as the annual lists are (planwatch/tasks/xlsx.py).
+
+- The provincial key-project list (省重点项目名单): 序号 | 项目名称 | 项目代码 | 领域 | 阶段 |
+  第一责任单位 | 建设地点 | 总投资（万元） | 计划开工 | 计划竣工 | 年度计划投资（万元）.
+  Each row is a confirmed project of the zone (matched by 项目代码, else by name: updated).
+- The monthly 调度表: 序号 | 项目名称 | 项目代码 | 所在市州 | 本月完成投资（万元） |
+  年度累计完成投资（万元） | 开工累计完成投资（万元） | 资金到位（万元） | 形象进度 | 存在问题.
+  Each row is the draft report of one project (or segment, by 所在市州) for the month."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+from zipfile import BadZipFile
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
+from planwatch.audit.services import audit_record
+from planwatch.orgunits.models import OrgUnit
+from planwatch.projects import services as s
+from planwatch.projects.choices import ProjectStatus, Sector, Stage
+from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.tasks.xlsx import CellError, ImportFailed, UnitResolver, parse_date
+
+LIST_HEADERS = (
+    "序号",
+    "项目名称",
+    "项目代码",
+    "领域",
+    "阶段",
+    "第一责任单位",
+    "建设地点",
+    "总投资（万元）",
+    "计划开工",
+    "计划竣工",
+    "年度计划投资（万元）",
+)
+MONTHLY_HEADERS = (
+    "序号",
+    "项目名称",
+    "项目代码",
+    "所在市州",
+    "本月完成投资（万元）",
+    "年度累计完成投资（万元）",
+    "开工累计完成投资（万元）",
+    "资金到位（万元）",
+    "形象进度",
+    "存在问题",
+)
+MAX_ROWS = 20000
+LABELS = {str(label): value for value, label in (*Sector.choices, *Stage.choices)}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows(
+    data: bytes, headers: tuple[str, ...]
+) -> tuple[int, dict[str, int], list[tuple[Any, ...]]]:
+    """(index of the header row, header → column index, all rows)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ImportFailed([CellError(0, "", "", _("不是有效的 xlsx 文件"))]) from exc
+    rows = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
+    wb.close()
+    for i, row in enumerate(rows[:10]):
+        names = [re.sub(r"\s+", "", _text(v)).replace("(", "（").replace(")", "）") for v in row]
+        if "项目名称" in names and "序号" in names:
+            columns = {n: j for j, n in enumerate(names) if n}
+            missing = [h for h in headers if h not in columns]
+            if missing:
+                raise ImportFailed(
+                    [CellError(i + 1, "", h, _("缺少表头“%(h)s”") % {"h": h}) for h in missing]
+                )
+            return i, columns, rows
+    raise ImportFailed([CellError(0, "", "", _("找不到表头行（应含“序号”“项目名称”）"))])
+
+
+class _Row:
+    """Reads the cells of one data row, collecting every problem."""
+
+    def __init__(self, number: int, row: tuple[Any, ...], columns: dict[str, int]) -> None:
+        self.number, self.row, self.columns = number, row, columns
+        self.errors: list[CellError] = []
+
+    def raw(self, header: str) -> Any:
+        j = self.columns[header]
+        return self.row[j] if j < len(self.row) else None
+
+    def text(self, header: str) -> str:
+        return _text(self.raw(header))
+
+    def error(self, header: str, message: str) -> None:
+        col = get_column_letter(self.columns[header] + 1)
+        self.errors.append(CellError(self.number, col, header, message))
+
+    def amount(self, header: str, *, required: bool = False) -> Any:
+        value = self.raw(header)
+        if value in (None, ""):
+            if required:
+                self.error(header, _("不能为空"))
+            return None
+        try:
+            return s._amount(value, "x")
+        except ValidationError:
+            self.error(header, _("应为不小于 0 的数字（万元）：“%(v)s”") % {"v": _text(value)})
+            return None
+
+    def date(self, header: str) -> Any:
+        value = self.raw(header)
+        if value in (None, ""):
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.error(header, str(exc))
+            return None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def _one_unit(row: _Row, header: str, units: UnitResolver) -> OrgUnit | None:
+    text = row.text(header)
+    if not text:
+        row.error(header, _("不能为空"))
+        return None
+    found, problems = units.resolve(text)
+    for p in problems:
+        row.error(header, p)
+    if not problems and len(found) != 1:
+        row.error(header, _("只能填写一个单位"))
+    return found[0] if len(found) == 1 and not problems else None
+
+
+def key_projects_import(*, zone: OrgUnit, year: int, actor: Any, data: bytes) -> ImportResult:
+    """Import the provincial key-project list into `zone`: all rows or none."""
+    if not has_role(actor, Role.PLANNER, zone):
+        raise PermissionDenied(_("只有负责该项目的规划处室人员可以执行此操作。"))
+    head, columns, rows = _rows(data, LIST_HEADERS)
+    units = UnitResolver()
+    errors: list[CellError] = []
+    parsed: list[tuple[dict[str, Any], list[OrgUnit], Any]] = []
+    seen_codes: dict[str, int] = {}
+    for k, raw in enumerate(rows[head + 1 :], start=head + 2):
+        if not any(_text(v) for v in raw):
+            continue
+        row = _Row(k, raw, columns)
+        values: dict[str, Any] = {"name": row.text("项目名称")}
+        if not values["name"]:
+            row.error("项目名称", _("不能为空"))
+        code = row.text("项目代码")
+        if code:
+            try:
+                s._clean({"code": code})
+            except ValidationError as exc:
+                row.error("项目代码", exc.message_dict["code"][0])
+            if code in seen_codes:
+                row.error("项目代码", _("与第 %(r)d 行重复") % {"r": seen_codes[code]})
+            seen_codes[code] = k
+        values["code"] = code
+        for header, field in (("领域", "sector"), ("阶段", "stage")):
+            label = row.text(header)
+            if label and label not in LABELS:
+                row.error(header, _("无法识别“%(v)s”") % {"v": label})
+            values[field] = LABELS.get(label, "")
+        values["lead_unit"] = _one_unit(row, "第一责任单位", units)
+        places: list[OrgUnit] = []
+        if row.text("建设地点"):
+            places, problems = units.resolve(row.text("建设地点"))
+            for p in problems:
+                row.error("建设地点", p)
+        values["total_investment"] = row.amount("总投资（万元）")
+        values["planned_start"] = row.date("计划开工")
+        values["planned_completion"] = row.date("计划竣工")
+        plan_amount = row.amount("年度计划投资（万元）", required=True)
+        errors.extend(row.errors)
+        parsed.append((values, places, plan_amount))
+    if errors:
+        raise ImportFailed(errors)
+    created = updated = 0
+    with transaction.atomic():
+        for values, places, plan_amount in parsed:
+            existing = (
+                Project.objects.filter(code=values["code"]).first()
+                if values["code"]
+                else Project.objects.filter(
+                    zone=zone, name=values["name"], status=ProjectStatus.CONFIRMED
+                ).first()
+            )
+            if existing is None:
+                project = s.project_create(actor=actor, zone=zone, values=values, places=places)
+                created += 1
+            else:
+                project = s.project_update(
+                    project=existing, actor=actor, version=existing.version, changes=values
+                )
+                project.places.add(*places)
+                updated += 1
+            s.annual_plan_set(project=project, year=year, amount=plan_amount, actor=actor)
+        audit_record(
+            actor=actor,
+            action="project.import",
+            target_type="orgunits.orgunit",
+            target_id=zone.pk,
+            target_label=zone.name,
+            new={"year": year, "created": created, "updated": updated},
+        )
+    return ImportResult(created, updated)
+
+
+def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportResult:
+    """Import a monthly 调度表 as the actor's draft reports for (year, month): all rows or
+    none. A row names its project by 项目代码 (else by name) and, for a project built in
+    segments, its city in 所在市州; the actor must be a filler of that segment's unit."""
+    if not 1 <= month <= 12:
+        raise ValidationError({"month": _("月份应为 1 到 12。")})
+    head, columns, rows = _rows(data, MONTHLY_HEADERS)
+    confirmed = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
+    by_code = {p.code: p for p in confirmed.exclude(code="")}
+    by_name: dict[str, list[Project]] = {}
+    for p in confirmed:
+        by_name.setdefault(p.name, []).append(p)
+    segments: dict[tuple[int, str], Segment] = {}
+    for seg in Segment.objects.select_related("place", "unit").filter(project__in=confirmed):
+        for n in {seg.place.name, seg.place.short_name} - {""}:
+            segments[(seg.project_id, n)] = seg
+    with_segments = {k[0] for k in segments}
+    errors: list[CellError] = []
+    parsed: list[tuple[Project, Segment | None, dict[str, Any], list[str]]] = []
+    seen: dict[tuple[int, int | None], int] = {}
+    for k, raw in enumerate(rows[head + 1 :], start=head + 2):
+        if not any(_text(v) for v in raw):
+            continue
+        row = _Row(k, raw, columns)
+        code, name = row.text("项目代码"), row.text("项目名称")
+        project: Project | None = None
+        if code:
+            project = by_code.get(code)
+            if project is None:
+                row.error("项目代码", _("没有已确认的项目使用代码“%(v)s”") % {"v": code})
+        elif not name:
+            row.error("项目名称", _("不能为空"))
+        else:
+            matches = by_name.get(name, [])
+            if len(matches) == 1:
+                project = matches[0]
+            else:
+                msg = (
+                    _("没有已确认的项目名为“%(v)s”")
+                    if not matches
+                    else _("项目名称“%(v)s”不唯一，请填写项目代码")
+                )
+                row.error("项目名称", msg % {"v": name})
+        segment: Segment | None = None
+        if project is not None:
+            city = row.text("所在市州")
+            if project.pk in with_segments:
+                segment = segments.get((project.pk, city))
+                if segment is None:
+                    row.error("所在市州", _("该项目在“%(v)s”没有分段") % {"v": city})
+            unit = segment.unit if segment else project.lead_unit
+            if segment is not None or project.pk not in with_segments:
+                if unit is None or not has_role(actor, Role.REPORTER, unit):
+                    row.error("项目名称", _("您不是该项目责任单位的填报人"))
+                key = (project.pk, segment.pk if segment else None)
+                if key in seen:
+                    row.error("项目名称", _("与第 %(r)d 行重复") % {"r": seen[key]})
+                seen[key] = k
+        values = {
+            "invested_month": row.amount("本月完成投资（万元）", required=True),
+            "invested_ytd": row.amount("年度累计完成投资（万元）", required=True),
+            "invested_total": row.amount("开工累计完成投资（万元）", required=True),
+            "funds_in_place": row.amount("资金到位（万元）"),
+            "progress_text": row.text("形象进度"),
+        }
+        im, ytd, total = values["invested_month"], values["invested_ytd"], values["invested_total"]
+        if im is not None and ytd is not None and im > ytd:
+            row.error("本月完成投资（万元）", _("本月完成投资不能大于年度累计。"))
+        if ytd is not None and total is not None and ytd > total:
+            row.error("年度累计完成投资（万元）", _("年度累计不能大于开工累计。"))
+        issues = [t for t in re.split(r"[；;\n]+", row.text("存在问题")) if t.strip()]
+        if project is not None and not row.errors:
+            report = MonthlyReport.objects.filter(
+                project=project, segment=segment, year=year, month=month
+            ).first()
+            if report is not None and report.status not in s.EDITABLE_REPORT:
+                row.error("项目名称", _("该月报告已报送，不能再导入"))
+        errors.extend(row.errors)
+        if project is not None:
+            parsed.append((project, segment, values, issues))
+    if errors:
+        raise ImportFailed(errors)
+    created = updated = 0
+    with transaction.atomic():
+        for project, segment, values, issues in parsed:
+            report = MonthlyReport.objects.filter(
+                project=project, segment=segment, year=year, month=month
+            ).first()
+            if report is None:
+                report = s.monthly_report_start(
+                    project=project, segment=segment, year=year, month=month, actor=actor
+                )
+                created += 1
+            else:
+                updated += 1
+            s.monthly_report_update(
+                report=report, actor=actor, version=report.version, values=values, issues=issues
+            )
+        audit_record(
+            actor=actor,
+            action="monthly_report.import",
+            target_type="projects.monthlyreport",
+            target_label=f"{year}-{month:02d}",
+            new={"created": created, "updated": updated},
+        )
+    return ImportResult(created, updated)

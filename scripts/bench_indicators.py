@@ -1,0 +1,243 @@
+"""Indicator benchmark: prints figures (never a pass/fail test).
+
+Builds, in a scratch database (PostgreSQL: CREATE DATABASE on the server of --pg, dropped at
+the end; or a temporary SQLite file with --sqlite), the reference units, one plan per zone,
+--indicators confirmed indicators (default 200) on the 成都平原 plan and their verified
+observations for the zone and each of the 21 prefectures over --years years (default 10),
+each with its status computed under the default method. Then it times, through Django's test
+Client, --requests requests (default 30) of the zone matrix page and of a prefecture matrix
+page (median and p95), and the import of a statistics-office xlsx (indicators down, the 21
+prefectures across) for a new year, then the same file again (every value a revision), in
+rows per second.
+
+Run: `.venv/bin/python scripts/bench_indicators.py [--indicators 200 --years 10]`
+(`--pg postgresql://postgres@127.0.0.1:5432/postgres` by default; `--sqlite` for SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+@contextmanager
+def scratch_database(server: str | None) -> Iterator[str]:
+    if server is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.sqlite3"
+        return
+    import psycopg
+
+    name = f"planwatch_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build(n_indicators: int, n_years: int) -> dict[str, object]:
+    from django.contrib.auth import get_user_model
+
+    from planwatch.accounts.choices import Role
+    from planwatch.accounts.models import Membership
+    from planwatch.indicators import methods as m
+    from planwatch.indicators.models import ComputedStatus, Indicator, Observation
+    from planwatch.orgunits.choices import OrgUnitKind
+    from planwatch.orgunits.models import OrgUnit
+    from planwatch.orgunits.services import orgunits_load_reference
+    from planwatch.plans.models import Plan
+
+    orgunits_load_reference(actor=None)
+    zones = list(OrgUnit.objects.filter(kind=OrgUnitKind.ZONE).order_by("code"))
+    plans = [Plan.objects.create(title=f"{z.name}规划", slug=z.code[5:], org_unit=z) for z in zones]
+    zone = OrgUnit.objects.get(name="成都平原经济区")
+    plan = next(p for p in plans if p.org_unit_id == zone.pk)
+    prefectures = list(OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE))
+    places = [zone, *prefectures]
+    year0, year1 = 2020, 2020 + n_years
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            plan=plan,
+            place=zone,
+            name=f"指标{i:03d}",
+            unit="亿元",
+            kind="level",
+            baseline_year=year0,
+            baseline_value=1000.0 + i,
+            target_year=year1,
+            target_value=1600.0 + i,
+            status="confirmed",
+            target_line=1,
+            target_page=1,
+        )
+        for i in range(n_indicators)
+    )
+    user = get_user_model().objects.create_user(username="bench_clerk", password=None)
+    province = OrgUnit.objects.get(code="510000")
+    for role in (Role.PLANNER, Role.DATA_CLERK, Role.UNIT_REVIEWER):
+        Membership.objects.create(user=user, org_unit=province, role=role)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        Observation(
+            indicator=ind,
+            place=p,
+            year=y,
+            value=1000.0 + ind.pk + 55 * (y - year0) * (1 + k % 3) / 2,
+            source="bench",
+            entered_by=user,
+            entered_at=now,
+            verified_by=user,
+            verified_at=now,
+        )
+        for ind in indicators
+        for k, p in enumerate(places)
+        for y in range(year0 + 1, year1 + 1)
+    ]
+    Observation.objects.bulk_create(rows, batch_size=5000)
+    statuses = []
+    for o in Observation.objects.select_related("indicator").iterator(chunk_size=5000):
+        i = o.indicator
+        a = m.assess(
+            kind=i.kind,
+            direction=i.direction,
+            comparator=i.comparator,
+            baseline=i.baseline_value,
+            year0=i.baseline_year,
+            target=i.target_value,
+            year1=i.target_year,
+            actual=o.value,
+            year=o.year,
+        )
+        statuses.append(
+            ComputedStatus(
+                observation=o,
+                indicator=i,
+                place_id=o.place_id,
+                year=o.year,
+                status=a.status,
+                expected=a.expected,
+                ratio=a.ratio,
+                required_growth=a.required_growth,
+                method_version=a.method_version,
+                computed_at=now,
+            )
+        )
+    ComputedStatus.objects.bulk_create(statuses, batch_size=5000)
+    return {
+        "plan": plan,
+        "zone": zone,
+        "user": user,
+        "prefectures": prefectures,
+        "observations": len(rows),
+        "year1": year1,
+    }
+
+
+def time_requests(client: object, url: str, n: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        response = client.get(url)  # type: ignore[attr-defined]
+        samples.append(time.perf_counter() - t0)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[
+        min(len(samples) - 1, round(0.95 * (len(samples) - 1)))
+    ]
+
+
+def import_file(n_indicators: int, prefectures: list[object]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标", "单位", *[p.name for p in prefectures]])  # type: ignore[attr-defined]
+    for i in range(n_indicators):
+        ws.append([f"指标{i:03d}", "亿元", *[1234.5 + j for j in range(len(prefectures))]])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
+    parser.add_argument("--indicators", type=int, default=200)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=30)
+    args = parser.parse_args()
+    with scratch_database(None if args.sqlite else args.pg) as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
+        os.environ.setdefault("PLANWATCH_ALLOWED_HOSTS", "testserver")
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        world = build(args.indicators, args.years)
+        print(
+            f"data ({'SQLite' if args.sqlite else 'PostgreSQL'}): {args.indicators} indicators × "
+            f"{1 + len(world['prefectures'])} places × {args.years} years = "  # type: ignore[arg-type]
+            f"{world['observations']:,} observations with statuses, built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+        from django.test import Client
+
+        from planwatch.indicators.imports import observations_import
+
+        for label, who in (("public", None), ("signed-in clerk", world["user"])):
+            client = Client()
+            if who is not None:
+                client.force_login(who)
+            for page, code in (
+                ("zone matrix (成都平原)", "zone:chengdu-plain"),
+                ("prefecture matrix (成都)", "510100"),
+            ):
+                path = f"/indicators/places/{code}/"
+                client.get(path)  # warm-up
+                median, p95 = time_requests(client, path, args.requests)
+                ms = f"median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+                print(f"{page}, {label}: {ms} over {args.requests} requests")
+        data = import_file(args.indicators, world["prefectures"])  # type: ignore[arg-type]
+        for label in ("new year", "same year again (revisions)"):
+            t0 = time.perf_counter()
+            result = observations_import(
+                data=data,
+                filename="bench.xlsx",
+                plan=world["plan"],
+                actor=world["user"],  # type: ignore[arg-type]
+                source="bench",
+                year=int(world["year1"]) + 1,  # type: ignore[call-overload]
+            )
+            elapsed = time.perf_counter() - t0
+            n = result.created + result.revised
+            print(
+                f"xlsx import, {label}: {n:,} rows in {elapsed:.2f} s = {n / elapsed:,.0f} rows/s"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

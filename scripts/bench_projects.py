@@ -1,0 +1,195 @@
+"""Project scheduling benchmark: prints figures (never a pass/fail test).
+
+Builds, in a scratch database (PostgreSQL: CREATE DATABASE on the server of --pg, dropped at
+the end; or a temporary SQLite file with --sqlite), the reference units, one plan per zone,
+--projects confirmed projects (default 5,000) spread over the zones and led by the
+prefectures, each with its annual investment plans and --months accepted monthly reports
+(default 60: five years). Then it times, through Django's test Client, --requests requests
+(default 30) of the 台账 page of a zone and of a prefecture for June of the last year
+(median and p95), and the import of a monthly 调度表 of --rows rows (default 500) as new
+draft reports, in rows per second.
+
+Run: `.venv/bin/python scripts/bench_projects.py [--projects 5000 --months 60]`
+(`--pg postgresql://postgres@127.0.0.1:5432/postgres` by default; `--sqlite` for SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_indicators import scratch_database, time_requests  # noqa: E402
+
+FIRST_YEAR = 2022
+
+
+def build(n_projects: int, n_months: int) -> dict[str, object]:
+    from django.contrib.auth import get_user_model
+
+    from planwatch.accounts.choices import Role
+    from planwatch.accounts.models import Membership
+    from planwatch.orgunits.choices import OrgUnitKind
+    from planwatch.orgunits.models import OrgUnit
+    from planwatch.orgunits.services import orgunits_load_reference
+    from planwatch.plans.models import Plan
+    from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project
+
+    orgunits_load_reference(actor=None)
+    zones = list(OrgUnit.objects.filter(kind=OrgUnitKind.ZONE).order_by("code"))
+    for z in zones:
+        Plan.objects.create(title=f"{z.name}规划", slug=z.code[5:], org_unit=z)
+    prefectures = list(OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE).select_related("parent"))
+    chengdu = next(p for p in prefectures if p.name == "成都市")
+    zone_of = {
+        p.pk: (p.parent if p.parent and p.parent.kind == OrgUnitKind.ZONE else zones[0])
+        for p in prefectures
+    }
+    projects = Project.objects.bulk_create(
+        Project(
+            name=f"重大项目{i:05d}",
+            zone=zone_of[prefectures[i % len(prefectures)].pk],
+            lead_unit=prefectures[i % len(prefectures)],
+            sector="infrastructure",
+            stage="continuing",
+            status="confirmed",
+            total_investment=Decimal(100000 + i),
+            planned_start=date(FIRST_YEAR - 1, 1, 1),
+            actual_start=date(FIRST_YEAR - 1, 3, 1),
+        )
+        for i in range(n_projects)
+    )
+    years = sorted({FIRST_YEAR + k // 12 for k in range(n_months)})
+    AnnualInvestmentPlan.objects.bulk_create(
+        (
+            AnnualInvestmentPlan(project=p, year=y, amount=Decimal(12000 + p.pk % 500))
+            for p in projects
+            for y in years
+        ),
+        batch_size=5000,
+    )
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    batch: list[MonthlyReport] = []
+    count = 0
+    for p in projects:
+        for k in range(n_months):
+            y, m = FIRST_YEAR + k // 12, k % 12 + 1
+            ytd = Decimal((900 + p.pk % 300) * m)
+            batch.append(
+                MonthlyReport(
+                    project=p,
+                    unit_id=p.lead_unit_id,
+                    year=y,
+                    month=m,
+                    due=date(y + (m == 12), m % 12 + 1, 7),
+                    invested_month=Decimal(900 + p.pk % 300),
+                    invested_ytd=ytd,
+                    invested_total=ytd + 50000,
+                    progress_text="按计划推进",
+                    status="accepted",
+                    accepted_at=now,
+                )
+            )
+        if len(batch) >= 5000:
+            MonthlyReport.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    MonthlyReport.objects.bulk_create(batch)
+    count += len(batch)
+    user = get_user_model().objects.create_user(username="bench_planner", password=None)
+    province = OrgUnit.objects.get(code="510000")
+    Membership.objects.create(user=user, org_unit=province, role=Role.PLANNER)
+    filler = get_user_model().objects.create_user(username="bench_filler", password=None)
+    Membership.objects.create(user=filler, org_unit=chengdu, role=Role.REPORTER)
+    return {
+        "user": user,
+        "filler": filler,
+        "chengdu": chengdu,
+        "zone": zone_of[chengdu.pk],
+        "reports": count,
+        "last_year": years[-1],
+        "chengdu_projects": [p.name for p in projects if p.lead_unit_id == chengdu.pk],
+    }
+
+
+def monthly_file(names: list[str]) -> bytes:
+    from openpyxl import Workbook
+
+    from planwatch.projects.xlsx import MONTHLY_HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["重大项目月度调度表"])
+    ws.append(list(MONTHLY_HEADERS))
+    for i, name in enumerate(names, 1):
+        ws.append([i, name, "", "成都市", 1000, 1000, 60000, 800, "按计划推进", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
+    parser.add_argument("--projects", type=int, default=5000)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rows", type=int, default=500)
+    args = parser.parse_args()
+    with scratch_database(None if args.sqlite else args.pg) as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
+        os.environ.setdefault("PLANWATCH_ALLOWED_HOSTS", "testserver")
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        world = build(args.projects, args.months)
+        print(
+            f"data ({'SQLite' if args.sqlite else 'PostgreSQL'}): {args.projects:,} projects × "
+            f"{args.months} monthly reports = {world['reports']:,} accepted reports, built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+        from django.test import Client
+
+        from planwatch.projects.xlsx import monthly_import
+
+        client = Client()
+        client.force_login(world["user"])  # type: ignore[arg-type]
+        year = world["last_year"]
+        for label, code in (
+            ("zone", world["zone"].code),
+            ("prefecture (成都)", world["chengdu"].code),
+        ):  # type: ignore[attr-defined]
+            path = f"/projects/?place={code}&year={year}&month=6"
+            client.get(path)  # warm-up
+            median, p95 = time_requests(client, path, args.requests)
+            print(
+                f"台账 page, {label}: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+                f"over {args.requests} requests"
+            )
+        names = list(world["chengdu_projects"])[: args.rows]  # type: ignore[call-overload]
+        data = monthly_file(names)
+        t0 = time.perf_counter()
+        result = monthly_import(year=int(year) + 1, month=1, actor=world["filler"], data=data)  # type: ignore[call-overload]
+        elapsed = time.perf_counter() - t0
+        n = result.created + result.updated
+        print(f"monthly 调度表 import: {n:,} rows in {elapsed:.2f} s = {n / elapsed:,.0f} rows/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,279 @@
+"""Project pages: the 台账 lowest 完成率 first with filters and its xlsx export, the project
+page's figures against a hand computation, the monthly report filed and reviewed through the
+pages, what public visitors see, and the access matrix of every page (anonymous, outsider,
+the persona it is for). A new URL in the `projects` namespace fails
+`test_every_page_is_in_the_matrix` until it is added here."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from planwatch.accounts.choices import Role
+from planwatch.audit.models import AuditEvent
+from planwatch.orgunits.models import OrgUnit
+from planwatch.projects import services as s
+from planwatch.projects.models import MonthlyReport, Project, Segment
+from tests.personas import logged_in, make_user
+from tests.projects.helpers import filed_and_accepted
+
+pytestmark = pytest.mark.django_db
+QS = "?year=2026&month=3"
+
+
+@dataclass
+class World:
+    project: Project
+    zg: Segment
+    yb: Segment
+    draft: Project
+    report: MonthlyReport
+    users: dict[str, User]
+
+
+@pytest.fixture
+def world(
+    cheng_zi_yi,
+    south,
+    south_planner_user,
+    yibin_filler_user,
+    yibin_reviewer_user,
+    zigong_filler_user,
+    zigong_reviewer_user,
+) -> World:
+    p, zg, yb = cheng_zi_yi
+    filed_and_accepted(
+        project=p,
+        segment=yb,
+        year=2026,
+        month=3,
+        ytd=31000,
+        filler=yibin_filler_user,
+        reviewer=yibin_reviewer_user,
+        planner=south_planner_user,
+    )
+    report = filed_and_accepted(
+        project=p,
+        segment=zg,
+        year=2026,
+        month=3,
+        ytd=17000,
+        filler=zigong_filler_user,
+        reviewer=zigong_reviewer_user,
+        planner=south_planner_user,
+    )
+    draft = Project.objects.filter(plan=south, status="draft").first()
+    assert draft is not None
+    elsewhere = make_user("panxi_filler", (OrgUnit.objects.get(name="攀枝花市"), Role.REPORTER))
+    users = {
+        "planner": south_planner_user,
+        "yibin_filler": yibin_filler_user,
+        "yibin_reviewer": yibin_reviewer_user,
+        "zigong_filler": zigong_filler_user,
+        "zigong_reviewer": zigong_reviewer_user,
+        "elsewhere": elsewhere,
+    }
+    return World(p, zg, yb, draft, report, users)
+
+
+def test_project_page_figures_equal_a_hand_computation(world):
+    page = (
+        logged_in(world.users["yibin_filler"])
+        .get(reverse("projects:detail", args=[world.project.pk]) + QS)
+        .content.decode()
+    )
+    # (31,000 + 17,000) / (120,000 + 80,000) = 0.24; 3 / 12 = 0.25; gap −1.0; green.
+    assert '<dd data-figure="rate">0.2400</dd>' in page
+    assert '<dd data-figure="time">0.2500</dd>' in page
+    assert '<dd data-figure="gap">-1.0</dd>' in page
+    assert 'data-figure="light" class="light light-green"' in page
+    assert f"原文第 {world.project.source_page} 页" in page
+    assert "自贡市" in page and "宜宾市" in page and 'id="chart-investment"' in page
+
+
+def test_public_visitors_see_yearly_figures_only(world):
+    page = Client().get(reverse("projects:detail", args=[world.project.pk]) + QS).content.decode()
+    assert '<td class="num" data-plan-year="2026">200000.00</td>' in page  # 120,000 + 80,000
+    assert 'data-figure="rate"' not in page and "chart-investment" not in page
+    ledger = Client().get(reverse("projects:ledger") + QS).content.decode()
+    assert "成自宜高铁" in ledger and "完成率" not in ledger
+    assert Client().get(reverse("projects:detail", args=[world.draft.pk])).status_code == 404
+
+
+def test_ledger_lowest_completion_first_with_filters_and_xlsx(
+    world, zone, south_planner_user, yibin
+):
+    other = s.project_create(
+        actor=south_planner_user,
+        zone=zone,
+        values={"name": "宜宾临港物流园", "lead_unit": yibin, "sector": "industry"},
+    )
+    s.annual_plan_set(project=other, year=2026, amount="50000", actor=south_planner_user)
+    client = logged_in(world.users["planner"])
+    page = client.get(reverse("projects:ledger") + QS + f"&place={zone.code}").content.decode()
+    assert page.index("宜宾临港物流园") < page.index("成自宜高铁")  # 0 % before 24 %
+    only = client.get(reverse("projects:ledger") + QS + "&sector=industry").content.decode()
+    assert "宜宾临港物流园" in only and "成自宜高铁" not in only
+    response = client.get(reverse("projects:ledger") + QS + "&format=xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert [r[1] for r in rows] == ["宜宾临港物流园", "成自宜高铁"]
+    assert rows[1][9] == 24.0 and rows[1][10] == 25.0 and rows[1][11] == -1.0
+    assert Client().get(reverse("projects:ledger") + "?format=xlsx").status_code == 404
+
+
+def test_monthly_report_through_the_pages(world):
+    filler = logged_in(world.users["yibin_filler"])
+    r = filler.post(
+        reverse("projects:report_start", args=[world.project.pk]),
+        {"segment": world.yb.pk, "year": 2026, "month": 4},
+    )
+    report = MonthlyReport.objects.get(segment=world.yb, year=2026, month=4)
+    assert r["Location"] == reverse("projects:report", args=[report.pk])
+    filler.post(
+        r["Location"],
+        {
+            "version": report.version,
+            "invested_month": "9000",
+            "invested_ytd": "40000",
+            "invested_total": "140000",
+            "progress_text": "墩身完成",
+            "issues": "用地指标\n",
+        },
+    )
+    report.refresh_from_db()
+    assert report.invested_ytd == 40000 and report.issues.get().text == "用地指标"
+    step = reverse("projects:report_step", args=[report.pk])
+    filler.post(step, {"target": "submitted"})
+    logged_in(world.users["yibin_reviewer"]).post(step, {"target": "unit_approved"})
+    planner = logged_in(world.users["planner"])
+    planner.post(step, {"target": "accepted"})
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    issue = report.issues.get()
+    planner.post(reverse("projects:issue_escalate", args=[report.pk, issue.pk]))
+    issue.refresh_from_db()
+    assert issue.case is not None
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    args: Callable[[World], list[Any]]
+    allowed: str
+    denied: str | None
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+
+
+PAGES = [
+    Page("ledger", lambda w: [], "anonymous", None),
+    Page("detail", lambda w: [w.project.pk], "anonymous", None),
+    Page("detail", lambda w: [w.draft.pk], "planner", "yibin_filler"),
+    Page(
+        "report_start",
+        lambda w: [w.project.pk],
+        "yibin_filler",
+        "elsewhere",
+        "post",
+        lambda w: {"segment": w.yb.pk, "year": 2026, "month": 5},
+    ),
+    Page("report", lambda w: [w.report.pk], "zigong_filler", "yibin_filler"),
+    Page("report", lambda w: [w.report.pk], "zigong_filler", "yibin_filler", "post"),
+    Page(
+        "report_step",
+        lambda w: [w.report.pk],
+        "planner",
+        "yibin_reviewer",
+        "post",
+        lambda w: {"target": "returned", "reason": "x"},
+    ),
+    Page(
+        "issue_escalate",
+        lambda w: [w.report.pk, w.report.issues.get().pk],
+        "planner",
+        "zigong_filler",
+        "post",
+    ),
+    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler"),
+    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler", "post"),
+    Page("action", lambda w: [w.draft.pk, "confirm"], "planner", "yibin_filler", "post"),
+    Page(
+        "action",
+        lambda w: [w.project.pk, "annual_plan"],
+        "planner",
+        "yibin_filler",
+        "post",
+        lambda w: {"year": 2027, "amount": "5"},
+    ),
+]
+
+
+def _client(w: World, who: str) -> Client:
+    return Client() if who == "anonymous" else logged_in(w.users[who])
+
+
+def _call(client: Client, page: Page, w: World) -> Any:
+    url = reverse(f"projects:{page.name}", args=page.args(w))
+    return client.post(url, page.data(w)) if page.method == "post" else client.get(url)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.method}-{p.name}")
+def test_page_access(page: Page, world: World) -> None:
+    if page.denied is not None:
+        before = AuditEvent.objects.count()
+        anonymous = _call(Client(), page, world)
+        assert anonymous.status_code in (302, 404)
+        if anonymous.status_code == 302:
+            assert "/accounts/login" in anonymous["Location"]
+        assert _call(_client(world, page.denied), page, world).status_code == 404
+        assert AuditEvent.objects.count() == before
+    response = _call(_client(world, page.allowed), page, world)
+    assert response.status_code in (200, 302)
+
+
+def test_every_page_is_in_the_matrix() -> None:
+    names: set[str] = set()
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == "projects":
+            names |= {p.name for p in pattern.url_patterns if p.name}  # type: ignore[union-attr]
+    assert names == {p.name for p in PAGES}
+
+
+def test_planner_confirms_sets_segments_and_plans_through_the_pages(
+    south, south_planner_user, yibin, zigong
+):
+    planner = logged_in(south_planner_user)
+    drafts = reverse("projects:plan_drafts", args=[south.slug])
+    planner.post(drafts)
+    page = planner.get(drafts).content.decode()
+    p = Project.objects.get(plan=south, name="成自宜高铁")
+    assert f'id="project-{p.pk}"' in page and "原文第" in page
+    planner.post(reverse("projects:action", args=[p.pk, "confirm"]))
+    for city, amount in ((zigong, "80000"), (yibin, "120000")):
+        planner.post(
+            reverse("projects:action", args=[p.pk, "segment"]),
+            {"place": city.pk, "unit": city.pk, "investment": "1000000"},
+        )
+        seg = p.segments.get(place=city)
+        planner.post(
+            reverse("projects:action", args=[p.pk, "annual_plan"]),
+            {"segment": seg.pk, "year": 2026, "amount": amount},
+        )
+    p.refresh_from_db()
+    assert p.status == "confirmed" and p.segments.count() == 2
+    assert p.annual_plans.filter(year=2026).count() == 2
+    bad = planner.post(
+        reverse("projects:action", args=[p.pk, "annual_plan"]),
+        {"year": 2026, "amount": "x"},
+        follow=True,
+    )
+    assert "应为数字" in bad.content.decode()

@@ -1,0 +1,165 @@
+"""Spreadsheet imports, made with openpyxl and read back by the services: the provincial
+key-project list and the monthly 调度表, each all rows or none with every bad cell named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from planwatch.projects import xlsx
+from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project
+from planwatch.tasks.xlsx import ImportFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def book(title: str, headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(list(headers))
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+GOOD_LIST = [
+    [
+        1,
+        "宜宾港志城作业区二期",
+        "2021-511500-55-01-000123",
+        "基础设施",
+        "续建",
+        "宜宾市",
+        "宜宾市",
+        1200000,
+        "2021年3月1日",
+        "2025-12-31",
+        150000,
+    ],
+    [
+        2,
+        "自贡航空产业园",
+        "",
+        "产业",
+        "新开工",
+        "自贡市",
+        "自贡市",
+        "350,000",
+        dt.datetime(2026, 4, 1),
+        None,
+        60000,
+    ],
+]
+
+
+def test_key_project_list_imports_all_rows(zone, south_planner_user):
+    data = book("2026年川南经济区省重点项目名单", xlsx.LIST_HEADERS, GOOD_LIST)
+    result = xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=data)
+    assert (result.created, result.updated) == (2, 0)
+    p = Project.objects.get(code="2021-511500-55-01-000123")
+    assert (p.sector, p.stage, p.lead_unit.name, p.planned_start) == (
+        "infrastructure",
+        "continuing",
+        "宜宾市",
+        dt.date(2021, 3, 1),
+    )
+    assert AnnualInvestmentPlan.objects.get(project=p, year=2026).amount == Decimal("150000")
+    q = Project.objects.get(name="自贡航空产业园")
+    assert q.total_investment == Decimal("350000") and q.planned_start == dt.date(2026, 4, 1)
+    again = xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=data)
+    assert (again.created, again.updated) == (0, 2) and Project.objects.count() == 2
+
+
+def test_key_project_list_names_every_bad_cell_and_changes_nothing(zone, south_planner_user):
+    bad = [
+        [
+            1,
+            "",
+            "2021-5115-55-01-000123",
+            "交通",
+            "在建",
+            "无此单位",
+            "宜宾市",
+            "abc",
+            "明年",
+            None,
+            None,
+        ],
+        GOOD_LIST[1],
+    ]
+    data = book("名单", xlsx.LIST_HEADERS, bad)
+    with pytest.raises(ImportFailed) as e:
+        xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=data)
+    cells = {(err.row, err.header) for err in e.value.errors}
+    assert cells == {
+        (3, "项目名称"),
+        (3, "项目代码"),
+        (3, "领域"),
+        (3, "阶段"),
+        (3, "第一责任单位"),
+        (3, "总投资（万元）"),
+        (3, "计划开工"),
+        (3, "年度计划投资（万元）"),
+    }
+    assert all(str(err).startswith("第 3 行") for err in e.value.errors)
+    assert not Project.objects.exists()
+    with pytest.raises(ImportFailed):
+        xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=b"not xlsx")
+
+
+def test_monthly_table_files_draft_reports_by_segment(
+    cheng_zi_yi,
+    yibin_filler_user,
+    zigong_filler_user,
+):
+    p, _zg, yb = cheng_zi_yi
+    rows = [
+        [
+            1,
+            "成自宜高铁",
+            "",
+            "宜宾市",
+            12000,
+            31000,
+            131000,
+            30000,
+            "路基完成 40%",
+            "征地需协调；电力迁改",
+        ]
+    ]
+    data = book("2026年3月重大项目调度表", xlsx.MONTHLY_HEADERS, rows)
+    result = xlsx.monthly_import(year=2026, month=3, actor=yibin_filler_user, data=data)
+    assert (result.created, result.updated) == (1, 0)
+    r = MonthlyReport.objects.get(project=p, segment=yb, year=2026, month=3)
+    assert (r.invested_ytd, r.progress_text, r.status) == (
+        Decimal("31000"),
+        "路基完成 40%",
+        "draft",
+    )
+    assert sorted(r.issues.values_list("text", flat=True)) == ["征地需协调", "电力迁改"]
+    # 自贡's filler may not file 宜宾's segment, and a bad row stops the whole file.
+    bad = [
+        rows[0],
+        [2, "不存在的项目", "", "", 1, 1, 1, None, "", ""],
+        [3, "成自宜高铁", "", "泸州市", 5, 2, 1, None, "", ""],
+    ]
+    with pytest.raises(ImportFailed) as e:
+        xlsx.monthly_import(
+            year=2026, month=3, actor=zigong_filler_user, data=book("表", xlsx.MONTHLY_HEADERS, bad)
+        )
+    cells = {(err.row, err.header) for err in e.value.errors}
+    assert cells == {
+        (3, "项目名称"),  # not 宜宾's filler
+        (4, "项目名称"),  # unknown project
+        (5, "所在市州"),  # no segment in 泸州
+        (5, "本月完成投资（万元）"),
+        (5, "年度累计完成投资（万元）"),
+    }
+    assert MonthlyReport.objects.count() == 1
