@@ -20,8 +20,8 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision.models import SupervisionCase
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
+from tests.factories.personas import make_user
 from tests.indicators.helpers import csv_bytes
-from tests.personas import make_user
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from planwatch.projects import services
 from planwatch.projects.models import MonthlyReport, Project
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
-from tests.personas import make_user
+from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,8 @@ from django.contrib.auth.models import User
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from tests.personas import make_user
-from tests.web.fixtures_data import ensure_bundled
+from tests.factories.personas import make_user
+from tests.factories.plans import ensure_bundled
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.services import observation_create
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from tests.factories.personas import logged_in
 from tests.indicators.helpers import south_gdp
-from tests.personas import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def world(
     yibin_clerk_user: User,
 ) -> World:
     from planwatch.accounts.choices import Role
-    from tests.personas import make_user
+    from tests.factories.personas import make_user
 
     gdp = south_gdp(south, south_planner_user)
     draft = Indicator.objects.create(plan=south, place=zone, name="草稿指标", target_value=1.0)

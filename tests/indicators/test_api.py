@@ -25,9 +25,9 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.services import observation_create, observation_verify
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from tests.api.schema import check, document
+from tests.factories.personas import logged_in
 from tests.indicators.helpers import csv_bytes, south_gdp
-from tests.personas import logged_in
-from tests.web.api_schema import check, document
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from planwatch.indicators.services import (
 )
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan, Quantity
-from tests.personas import make_user
-from tests.web.fixtures_data import ensure_bundled
+from tests.factories.personas import make_user
+from tests.factories.plans import ensure_bundled
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[2] / "data" / "indicators" / "gdp-2021-preliminary.json"

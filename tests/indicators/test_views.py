@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from tests.factories.personas import logged_in
 from tests.indicators.helpers import csv_bytes, south_gdp
-from tests.personas import logged_in
 
 pytestmark = pytest.mark.django_db
 SOURCE = "四川省统计局 2021年经济区主要指标（初步核算）"

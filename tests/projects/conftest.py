@@ -20,9 +20,9 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.projects import services as s
 from planwatch.projects.models import Project, Segment
-from tests.personas import make_user
+from tests.factories.personas import make_user
+from tests.factories.plans import ensure_bundled
 from tests.projects.helpers import confirmed_from_plan
-from tests.web.fixtures_data import ensure_bundled
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from planwatch.api.services import api_token_create
+from tests.api.conftest import wsgi_app  # noqa: F401 — fixture
+from tests.api.schema import document
 from tests.projects.helpers import filed_and_accepted
-from tests.web.api_schema import document
-from tests.web.conftest import wsgi_app  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services as s
 from planwatch.projects.models import MonthlyReport, Project, Segment
-from tests.personas import logged_in, make_user
+from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
