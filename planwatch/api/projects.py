@@ -86,7 +86,7 @@ class ProjectDetailOut(ProjectOut):
     figures: FiguresOut | None = Field(description="Signed-in users with a role only.")
 
 
-class ReportOut(Schema):
+class MonthlyReportOut(Schema):
     id: int
     project_id: int
     segment_id: int | None
@@ -105,13 +105,13 @@ class ReportOut(Schema):
     version: int
 
 
-class ReportCreateIn(Schema):
+class MonthlyReportCreateIn(Schema):
     segment: int | None = Field(None, ge=1, le=2_000_000_000)
     year: int = Field(ge=2000, le=2100)
     month: int = Field(ge=1, le=12)
 
 
-class ReportUpdateIn(Schema):
+class MonthlyReportUpdateIn(Schema):
     version: int = Field(ge=0, le=2_000_000_000)
     invested_month: Decimal | None = Field(None, ge=0, le=10**11, max_digits=14, decimal_places=2)
     invested_ytd: Decimal | None = Field(None, ge=0, le=10**11, max_digits=14, decimal_places=2)
@@ -121,7 +121,7 @@ class ReportUpdateIn(Schema):
     issues: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ReviewIn(Schema):
+class MonthlyReviewIn(Schema):
     target: ReportStatus = Field(description="submitted / unit_approved / accepted / returned")
     reason: str = Field("", max_length=2000)
 
@@ -217,7 +217,7 @@ def project_detail(
 
 @router.get(
     "/projects/{project_id}/reports",
-    response={200: list[ReportOut], **READ},
+    response={200: list[MonthlyReportOut], **READ},
     auth=signed_in,
     openapi_extra=SIGNED_IN,
     summary="Monthly reports of a project",
@@ -240,14 +240,14 @@ def _fail(exc: Exception) -> HttpError:
 
 @router.post(
     "/projects/{project_id}/reports",
-    response={201: ReportOut, **ACT},
+    response={201: MonthlyReportOut, **ACT},
     auth=signed_in,
     openapi_extra=SIGNED_IN,
     summary="Open a monthly report",
     description="Access: fillers (填报人) of the segment's (or project's) responsible unit. "
     "The due date is the 5th working day after the month on the official holiday calendar.",
 )
-def report_create(request: HttpRequest, project_id: int, body: ReportCreateIn) -> Any:
+def report_create(request: HttpRequest, project_id: int, body: MonthlyReportCreateIn) -> Any:
     require_csrf(request)
     user = caller(request)
     p = access_project(user, project_id)
@@ -265,7 +265,7 @@ def report_create(request: HttpRequest, project_id: int, body: ReportCreateIn) -
 
 @router.get(
     "/projects/reports/{report_id}",
-    response={200: ReportOut, **READ},
+    response={200: MonthlyReportOut, **READ},
     auth=signed_in,
     openapi_extra=SIGNED_IN,
     summary="One monthly report",
@@ -277,14 +277,14 @@ def report_detail(request: HttpRequest, report_id: int) -> Any:
 
 @router.put(
     "/projects/reports/{report_id}",
-    response={200: ReportOut, **ACT},
+    response={200: MonthlyReportOut, **ACT},
     auth=signed_in,
     openapi_extra=SIGNED_IN,
     summary="Save a monthly report's figures",
     description="Access: fillers of the reporting unit, while draft or returned. `version` "
     "is the version read; 409 when someone saved since.",
 )
-def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) -> Any:
+def report_update(request: HttpRequest, report_id: int, body: MonthlyReportUpdateIn) -> Any:
     require_csrf(request)
     user = caller(request)
     r = access_report(user, report_id)
@@ -300,7 +300,7 @@ def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) ->
 
 @router.post(
     "/projects/reports/{report_id}/review",
-    response={200: ReportOut, **ACT},
+    response={200: MonthlyReportOut, **ACT},
     auth=signed_in,
     openapi_extra=SIGNED_IN,
     summary="Submit or review a monthly report",
@@ -308,7 +308,7 @@ def report_update(request: HttpRequest, report_id: int, body: ReportUpdateIn) ->
     "project's planner accepts or returns (a return needs a reason). 409 for a step not "
     "allowed from the report's state.",
 )
-def report_review(request: HttpRequest, report_id: int, body: ReviewIn) -> Any:
+def report_review(request: HttpRequest, report_id: int, body: MonthlyReviewIn) -> Any:
     require_csrf(request)
     user = caller(request)
     r = access_report(user, report_id)
