@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import dj_database_url
 
 from planwatch.core.queue import huey_from_url
-from planwatch.env import env_bool, env_int, env_list, env_str
+from planwatch.env import env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -17,7 +16,9 @@ VAR_DIR = Path(env_str("PLANWATCH_VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("PLANWATCH_DEBUG", False)
-SECRET_KEY = env_str("PLANWATCH_SECRET_KEY", "") or secrets.token_urlsafe(50)
+# PLANWATCH_SECRET_KEY when set; otherwise one key kept in var/secret_key (mode 0600), made
+# once by the first process to start, so every gunicorn worker signs sessions alike.
+SECRET_KEY = secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("PLANWATCH_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PLANWATCH_CSRF_TRUSTED_ORIGINS", [])
 
