@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "planwatch.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "planwatch.core.middleware.IdsAtTheEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "planwatch.core.middleware.ChineseFirstLocaleMiddleware",
