@@ -121,3 +121,13 @@ def describe() -> Iterator[tuple[str, str, list[str]]]:
     and the test that checks every hook has its receivers once the apps are ready."""
     for hook in ALL:
         yield hook.name, hook.caller, [f"{r.__module__}.{r.__qualname__}" for r in hook.receivers]
+
+
+password_changed = Hook(
+    "password_changed",
+    "accounts.services (password_change)",
+    "`user`'s password was changed by themselves or reset by `actor` (None: the system), "
+    "inside the change's transaction. api revokes the user's API tokens. (Other sessions end "
+    "by themselves: Django signs a session with the password hash.)",
+)
+ALL = (*ALL, password_changed)
