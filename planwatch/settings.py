@@ -121,12 +121,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): lock a username+IP pair after repeated failures, and an
+# address after many failures across usernames (planwatch/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("PLANWATCH_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The client address: the peer, or X-Forwarded-For when the peer is a trusted reverse proxy
+# (addresses or networks, comma-separated). Unset: X-Forwarded-For is never read.
+PLANWATCH_TRUSTED_PROXIES = env_list("PLANWATCH_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "planwatch.core.client_address.client_address"
+# Against password spraying: an address is locked once its failed logins across all
+# usernames reach this many within the cool-off time (0 turns the limit off).
+PLANWATCH_LOGIN_ADDRESS_LIMIT = env_int("PLANWATCH_LOGIN_ADDRESS_LIMIT", 30)
+AXES_HANDLER = "planwatch.accounts.lockout.AddressLimitHandler"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
