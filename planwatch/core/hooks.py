@@ -131,3 +131,12 @@ password_changed = Hook(
     "by themselves: Django signs a session with the password hash.)",
 )
 ALL = (*ALL, password_changed)
+
+
+plan_deleted = Hook(
+    "plan_deleted",
+    "plans.services (plan_delete)",
+    "A draft or withdrawn plan (`plan_id`) is being deleted, inside the deletion's "
+    "transaction, after its nodes are gone. search drops the plan from its index.",
+)
+ALL = (*ALL, plan_deleted)

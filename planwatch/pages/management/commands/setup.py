@@ -63,7 +63,9 @@ class Command(BaseCommand):
     def _ingest_bundled(self) -> None:
         for path in sorted(BUNDLED_DIR.glob("*.txt")):
             try:
-                result = plan_ingest(data=path.read_bytes(), name=path.name, actor=None)
+                result = plan_ingest(
+                    data=path.read_bytes(), name=path.name, actor=None, publish=True
+                )
             except ParseError as exc:
                 self.stderr.write(f"planwatch setup: error: {exc}")
                 continue
