@@ -60,6 +60,26 @@ def _outcome(result: IngestResult) -> dict[str, Any]:
     }
 
 
+def parse_error_message(exc: ParseError, name: str) -> str:
+    """What the upload page says of a file the parser refused, in the reader's language (the
+    parser's own message is English, for the command line): damaged files, empty files and
+    binary files that are no document are named as such; anything else keeps the parser's
+    detail after a sentence saying what happened."""
+    problem = exc.problem
+    lowered = problem.lower()
+    if "corrupt" in lowered or "truncated" in lowered or "zip bomb" in lowered:
+        message = _("文件已损坏，无法读取。请确认文件能正常打开，重新保存后再上传。")
+    elif lowered.startswith("file is empty"):
+        message = _("文件为空。")
+    elif lowered.startswith(("binary file", "undecodable")):
+        message = _("不是可读取的文档：请上传 DOCX、PDF、TXT、Markdown 或 HTML 格式的规划文本。")
+    elif lowered.startswith("file is too large"):
+        message = _("文件超过大小限制。")
+    else:
+        message = _("无法识别为规划文本（%(detail)s）。") % {"detail": problem}
+    return f"{name}：{message}"
+
+
 def ingest_job_run(job_id: int) -> str:
     """Run one queued job (the worker's side). Claimed by a conditional update, so two
     workers never run the same job. Returns the job's final status."""
@@ -73,7 +93,7 @@ def ingest_job_run(job_id: int) -> str:
     try:
         result = plan_ingest(data=bytes(job.content), name=job.name, actor=job.requested_by)
     except ParseError as exc:
-        fields |= {"status": IngestJobStatus.FAILED, "error": str(exc)}
+        fields |= {"status": IngestJobStatus.FAILED, "error": parse_error_message(exc, job.name)}
     except PermissionDenied as exc:
         fields |= {"status": IngestJobStatus.FAILED, "error": f"{job.name}：{exc}"}
     except Exception:

@@ -191,3 +191,24 @@ def test_jobs_are_seen_and_retried_only_by_who_uploaded_them(
     assert chuannan_planner.get(reverse("plan_upload_jobs"), {"ids": "x,;"}).status_code == 404
     job.refresh_from_db()
     assert job.status == IngestJobStatus.QUEUED
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("规划.docx", bytes(range(256)) * 8),  # binary, no ZIP signature
+        ("规划.docx", b"PK\x03\x04" + bytes(range(256)) * 4),  # a cut ZIP
+        ("规划.pdf", b"\x00\x01%PDF-1.7\n" + b"\x00" * 300),  # no end marker
+    ],
+    ids=["docx-not-zip", "docx-truncated", "pdf-truncated"],
+)
+def test_a_damaged_document_is_reported_as_damaged_in_chinese(
+    planner: Client, orgunits: Any, name: str, data: bytes
+) -> None:
+    """Issue 9 item 14: a broken .docx said “binary file (contains NUL bytes)”."""
+    html = _upload(planner, name, data).content.decode()
+    job = IngestJob.objects.get()
+    assert job.status == IngestJobStatus.FAILED
+    assert job.error == f"{name}：文件已损坏，无法读取。请确认文件能正常打开，重新保存后再上传。"
+    assert "文件已损坏，无法读取" in html
+    assert "NUL" not in html and "binary" not in html
