@@ -140,3 +140,12 @@ plan_deleted = Hook(
     "transaction, after its nodes are gone. search drops the plan from its index.",
 )
 ALL = (*ALL, plan_deleted)
+
+
+worker_started = Hook(
+    "worker_started",
+    "core (`planwatch worker`, before it takes jobs)",
+    "The queue's worker `worker` (its identity, host:pid) is starting. plans resumes or "
+    "fails the ingest jobs left running by a worker that died.",
+)
+ALL = (*ALL, worker_started)
