@@ -15,7 +15,7 @@ def publish_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_ingest_job'),
+        ('plans', '0003_quantity_action_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_plan_publication'),
+        ('plans', '0004_plan_publication'),
     ]
 
     operations = [
