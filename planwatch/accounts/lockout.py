@@ -29,7 +29,7 @@ def address_failures(request: HttpRequest) -> int:
     return int(total or 0)
 
 
-class AddressLimitHandler(AxesDatabaseHandler):
+class AddressLimitHandler(AxesDatabaseHandler):  # type: ignore[misc]
     """Axes' database handler, also locking an address that failed too often overall."""
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:

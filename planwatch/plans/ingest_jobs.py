@@ -189,8 +189,8 @@ def ingest_job_orphaned(job: IngestJob, *, now: Any = None, starting: str = "") 
     if alive is True or job.heartbeat_at is None:
         # The worker runs on this host (a long transaction may hold up its heartbeat), or the
         # job is from before heartbeats: only a very old job is taken as lost.
-        return now - last > STALE_AFTER
-    return now - last > timedelta(seconds=STALE_HEARTBEATS * heartbeat_every())
+        return bool(now - last > STALE_AFTER)
+    return bool(now - last > timedelta(seconds=STALE_HEARTBEATS * heartbeat_every()))
 
 
 def ingest_jobs_recover(*, worker: str) -> str:
