@@ -21,12 +21,12 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, Plan
 from planwatch.tasks.choices import AnnualListStatus, ReportingFrequency, TaskStatus
+from planwatch.tasks.leads import FunctionLeadSuggester
 from planwatch.tasks.models import AnnualList, ListVersion, Milestone, Task
 from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.snapshots import snapshot_changes, snapshots_diff, task_snapshot
 from planwatch.tasks.suggest import (
-    LeadSuggester,
-    clause_subjects,
+    draft_title,
     is_action_clause,
     places_by_node,
     plan_prefectures,
@@ -111,10 +111,15 @@ def annual_list_get_or_create(*, plan: Plan, year: int, actor: Actor) -> AnnualL
 
 
 def _draft_from_node(
-    node: Node, *, alist: AnnualList, seq: int, suggester: LeadSuggester, by_id: dict[int, Node]
+    node: Node,
+    *,
+    alist: AnnualList,
+    seq: int,
+    suggester: FunctionLeadSuggester,
+    by_id: dict[int, Node],
 ) -> Task:
-    lead = suggester.suggest(clause_subjects(node, by_id))
-    title = (node.title or node.text).strip().splitlines()[0] if (node.title or node.text) else ""
+    lead = suggester.suggest_for(node, by_id)
+    title = draft_title(node, by_id)
     return Task(
         annual_list=alist,
         plan=alist.plan,
@@ -170,7 +175,7 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Actor) -> GenerateResu
         ]
         places = places_by_node(sources)
         fallback = plan_prefectures(plan, version)
-        suggester = LeadSuggester()
+        suggester = FunctionLeadSuggester()
         start_seq = (alist.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
         drafts = [
             _draft_from_node(n, alist=alist, seq=start_seq + i, suggester=suggester, by_id=by_id)
