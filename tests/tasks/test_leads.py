@@ -130,6 +130,8 @@ def test_hand_checked_sample_is_large_and_names_known_departments() -> None:
         rows = list(csv.DictReader(fh))
     names = {d.department for d in department_functions()}
     assert len(rows) >= 100
+    assert {r["set"] for r in rows} == {"dev", "held-out"}
+    assert sum(r["set"] == "held-out" for r in rows) >= 90
     for row in rows:
         assert row["lead"] in names
         assert all(x in names for x in row["also_right"].split("、") if x)
