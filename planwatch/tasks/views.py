@@ -238,7 +238,7 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
         xlsx.annual_list_export(annual_list=alist),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="annual-list-{alist.pk}.xlsx"'
+    response["Content-Disposition"] = xlsx.export_disposition(alist)
     return response
 
 
