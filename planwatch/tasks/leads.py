@@ -148,15 +148,31 @@ class FunctionLeadSuggester:
         # On a tie with 省发展改革委, the coordinating department keeps the task.
         tied = [r for r in ranked if r[0] == ranked[0][0]]
         _score, dept, words = next((r for r in tied if r[1].department == DEFAULT_LEAD), tied[0])
-        reason = _("依据%(words)s等词，对应%(dept)s职能：%(functions)s") % {
+        reason = _("依据%(words)s等词，对应%(dept)s职能“%(function)s”") % {
             "words": "".join(f"“{w}”" for w in words[:SHOWN_WORDS]),
             "dept": dept.department,
-            "functions": dept.functions,
+            "function": _function_matched(dept, words),
         }
         return LeadSuggestion(self.departments[dept.department], _cut(reason))
 
     def suggest_for(self, node: Node, by_id: dict[int, Node]) -> LeadSuggestion:
         return self.suggest(clause_text(node, by_id))
+
+
+def _function_matched(dept: DepartmentFunctions, words: Sequence[str]) -> str:
+    """The responsibility of the department (its functions are ；-separated) that the matched
+    words speak of most: by the words it contains, else by the two-character pieces it
+    shares with them; the first on a tie."""
+    parts = [p.strip() for p in dept.functions.split("；") if p.strip()]
+    pieces = {w[i : i + 2] for w in words for i in range(len(w) - 1)}
+
+    def weight(part: str) -> tuple[int, int]:
+        return (
+            sum(len(w) for w in words if w in part),
+            sum(1 for piece in pieces if piece in part),
+        )
+
+    return max(parts, key=weight) if parts else ""
 
 
 def _cut(text: str, limit: int = 255) -> str:
