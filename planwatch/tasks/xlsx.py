@@ -251,11 +251,14 @@ class UnitResolver:
         for unit in units:
             for name in {unit.name, unit.short_name} - {""}:
                 self.by_name.setdefault(name, []).append(unit)
-        # Aliases (宜宾市人民政府) after the names, so a unit's own name is never shadowed.
+        # Aliases (宜宾市人民政府) never shadow a unit's own name.
+        own = set(self.by_name)
         for unit_id, name in OrgUnitAlias.objects.values_list("org_unit_id", "name"):
-            unit = by_pk.get(unit_id)
-            if unit is not None and unit not in self.by_name.setdefault(name, []):
-                self.by_name[name].append(unit)
+            aliased = by_pk.get(unit_id)
+            if aliased is None or name in own:
+                continue
+            if aliased not in self.by_name.setdefault(name, []):
+                self.by_name[name].append(aliased)
 
     def resolve(self, text: str) -> tuple[list[OrgUnit], list[str]]:
         """(units found, messages about names not found or ambiguous)."""
