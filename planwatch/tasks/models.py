@@ -111,7 +111,8 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="led_tasks",
     )
-    # Why the lead unit was suggested ("章标题含“交通” → 省交通运输厅"), shown to the planner.
+    # Why the lead unit was suggested (the matched words and responsibility: tasks.leads),
+    # shown to the planner.
     lead_suggestion = models.CharField(_("牵头单位建议依据"), max_length=255, blank=True)
     # Further lead units when a list names several (「省发展改革委、省经济和信息化厅」): the
     # first is `lead_unit`, who files the summary report; these lead with it.
