@@ -232,3 +232,50 @@ def test_ongoing_task_reported_delayed_is_yellow(
     _file(ongoing, units.yibin, yibin_reporter_user)
     _file(ongoing, units.luzhou, luzhou_reporter_user, status="delayed")
     assert task_light(ongoing, today=date(2024, 4, 10)).light == Light.YELLOW
+
+
+# ---- the task form --------------------------------------------------------------------------
+
+
+def _form(task: Task, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": task.title,
+        "content": task.content,
+        "lead_unit": task.lead_unit_id or "",
+        "responsible_units": [u.pk for u in task.responsible_units.all()],
+        "start": "2024-01-01",
+        "deadline": "",
+        "criterion": "每季度报送",
+        "weight": "1",
+        "version": task.version,
+        **extra,
+    }
+
+
+def test_task_form_sets_co_leads_and_an_ongoing_deadline(
+    drafted: AnnualList, planner: Client, units: Units
+) -> None:
+    task = drafted.tasks.get(seq=1)
+    url = reverse("tasks:task_edit", args=[task.pk])
+    response = planner.post(
+        url, _form(task, deadline_text="持续推进", co_lead_units=[units.ndrc.pk])
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.deadline is None and task.deadline_text == "持续推进"
+    assert list(task.co_lead_units.all()) == [units.ndrc]
+    page = planner.get(reverse("tasks:task_detail", args=[task.pk])).content.decode()
+    assert "持续推进" in page and "按报送期督办" in page
+    assert "四川省发展和改革委员会" in page
+
+
+def test_task_form_refuses_a_date_and_an_ongoing_deadline_together(
+    drafted: AnnualList, planner: Client
+) -> None:
+    task = drafted.tasks.get(seq=1)
+    url = reverse("tasks:task_edit", args=[task.pk])
+    response = planner.post(url, _form(task, deadline="2024-12-31", deadline_text="长期坚持"))
+    assert response.status_code == 400
+    assert "不能再选择持续性时限" in response.content.decode()
+    task.refresh_from_db()
+    assert task.deadline_text == ""
