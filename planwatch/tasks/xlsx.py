@@ -80,9 +80,10 @@ def export_disposition(annual_list: AnnualList) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{name}"
 
 
-def _print_setup(ws: Any, columns: int) -> None:
+def apply_print_setup(ws: Any, columns: int) -> None:
     """A4 landscape, fitted to one page wide (as many pages tall as needed), the title and
-    header rows repeated on every printed page, centred, page numbers in the footer."""
+    header rows (1 and 2) repeated on every printed page, centred, page numbers in the
+    footer. For any exported sheet laid out as a title row, a header row and the data."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -117,7 +118,7 @@ def annual_list_export(
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.cell(row=ws.max_row, column=6).number_format = DATE_FORMAT
     ws.freeze_panes = "A3"
-    _print_setup(ws, len(HEADERS) + len(EXTRA_HEADERS))
+    apply_print_setup(ws, len(HEADERS) + len(EXTRA_HEADERS))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
