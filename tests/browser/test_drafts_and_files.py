@@ -122,4 +122,15 @@ def test_planner_drafts_checks_exports_and_prints_the_list(
     assert not page.locator(".site-nav").is_visible()
     sizes = _page_sizes(page.pdf(prefer_css_page_size=True))
     assert sizes and all(round(w) == A4_SHORT and round(h) == A4_LONG for w, h in sizes)
+
+    # The zone dashboard and the case list print without the menu or the language picker.
+    for path in ("/dashboards/zone/south-sichuan/", "/cases/"):
+        page.emulate_media(media="screen")
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 200
+        page.emulate_media(media="print")
+        assert not page.locator(".site-nav").is_visible()
+        assert not page.locator("#lang-select").is_visible()
+        assert _page_sizes(page.pdf(prefer_css_page_size=True))
+        screenshot("print" + path.replace("/", "-").rstrip("-"))
     assert not [e for e in page_errors if "Content Security Policy" in e]
