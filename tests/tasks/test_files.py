@@ -279,3 +279,15 @@ def test_task_form_refuses_a_date_and_an_ongoing_deadline_together(
     assert "不能再选择持续性时限" in response.content.decode()
     task.refresh_from_db()
     assert task.deadline_text == ""
+
+
+def test_api_shows_the_ongoing_deadline_and_co_leads(
+    drafted: AnnualList, planner_user: Any, planner: Client, units: Units, tmp_path: Path
+) -> None:
+    data = _edited(drafted, tmp_path, {"D3": "省发展改革委、省交通运输厅", "F3": "长期坚持"})
+    annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+    rail = drafted.tasks.get(seq=1)
+    body = planner.get(f"/api/v1/tasks/{rail.pk}").json()
+    assert body["deadline"] is None and body["deadline_text"] == "长期坚持"
+    assert body["lead_unit"]["code"] == units.ndrc.code
+    assert [u["code"] for u in body["co_lead_units"]] == [units.transport.code]
