@@ -12,12 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from planwatch.core.models import DemoMarker
 from planwatch.tasks.workflow import ServiceError
 
-YEARS = range(2021, 2026)
-DEFAULT_AS_OF = date(2025, 10, 20)
+DEMO_YEARS = 5  # the demo's lists: the year of its date and the four before it
 DEMO_USERNAME = "demo_planner"
 BUNDLED = Path(settings.PROJECT_DIR) / "data" / "plans" / "sichuan-2021-five-regional-plans.txt"
 DEMO_PDF = b"%PDF-1.4\n% planwatch demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -44,6 +44,19 @@ class DemoSummary:
             f"cases: {self.cases}; lists left alone (real data present): {self.skipped_lists}; "
             f"audit events: {self.audit_events}"
         )
+
+
+def default_as_of() -> date:
+    """The demo's simulated date when none is given: the day it is loaded, so its latest
+    reporting period is the last one due before today and the daily supervision run, which
+    judges demo tasks as of this date (supervision/demo.py), agrees with what it shows."""
+    return timezone.localdate()
+
+
+def demo_years(as_of: date) -> range:
+    """The years of the demo's annual lists: the year of `as_of` (in progress) and the
+    four before it (closed)."""
+    return range(as_of.year - DEMO_YEARS + 1, as_of.year + 1)
 
 
 def demo_present() -> bool:

@@ -36,10 +36,11 @@ from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import reporting_units
 
 
-def _profile(rng: random.Random, year: int) -> tuple[float, float]:
-    """(final completion share reached by the deadline, speed factor) of one task."""
+def _profile(rng: random.Random, year: int, current: int) -> tuple[float, float]:
+    """(final completion share reached by the deadline, speed factor) of one task of `year`,
+    the demo's date being in year `current`."""
     roll = rng.random()
-    if year < 2025:
+    if year < current:
         return (1.0, 1.0) if roll < 0.86 else (rng.uniform(0.55, 0.9), 1.0)
     if roll < 0.78:
         return 1.0, rng.uniform(0.95, 1.15)
@@ -68,7 +69,7 @@ class _Course:
 def _course(task: Task, as_of: date, rng: random.Random, frequency: str) -> _Course:
     start = task.start or date(task.year, 1, 1)
     deadline = task.deadline or date(task.year, 12, 31)
-    final, speed = _profile(rng, task.year)
+    final, speed = _profile(rng, task.year, as_of.year)
     # a third of the lagging tasks report the same figure period after period (多期未变)
     stuck = (final < 1.0 or speed < 0.8) and rng.random() < 0.35
     periods = [p for p in periods_between(task.year, frequency, start, deadline) if p.due < as_of]
