@@ -4,7 +4,8 @@ Builds a SQLite database in a temporary folder (or reuses --db, built once and k
 the migrations, loads the reference units, the bundled plans and `planwatch demo` (five
 years of lists, dated today), adds the personas, then times --requests requests (default
 20, after one warm-up) of each page through Django's test Client, signed in as the person
-who uses it, and prints the median and p95 in milliseconds:
+who uses it, and prints the median and p95 in milliseconds (and the SQL queries of one
+request; the times depend on what else the machine is doing):
 
 - the workbench (工作台, `/workbench/`): as a provincial planner and as a 宜宾 reporter —
   "not present" when the URL does not answer 200 (it is built on another branch);
@@ -25,6 +26,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,17 +82,27 @@ def _personas() -> dict[str, object]:
     return people
 
 
-def _time(client: object, url: str, n: int) -> tuple[int, list[float]]:
-    first = client.get(url)  # type: ignore[attr-defined]
+def _time(client: object, url: str, n: int) -> tuple[int, list[float], int]:
+    """(status of the warm-up request, the times of `n` requests, SQL queries per request)."""
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        first = client.get(url)  # type: ignore[attr-defined]
     if first.status_code != 200:
-        return first.status_code, []
+        return first.status_code, [], 0
     times = []
     for _ in range(n):
         started = time.perf_counter()
         response = client.get(url)  # type: ignore[attr-defined]
         times.append(1000 * (time.perf_counter() - started))
         assert response.status_code == 200, (url, response.status_code)
-    return 200, times
+    return 200, times, len(queries)
 
 
 def _p95(values: list[float]) -> float:
@@ -133,12 +145,15 @@ def main() -> None:
     ]
     print(f"page times with the demo loaded, {args.requests} requests each (ms):")
     for label, who, path in pages:
-        status, times = _time(clients[who], path, args.requests)
+        status, times, queries = _time(clients[who], path, args.requests)
         if not times:
             print(f"  {label:32} {path:26} not present (HTTP {status})")
             continue
         median = statistics.median(times)
-        print(f"  {label:32} {path:26} median {median:7.1f}  p95 {_p95(times):7.1f}")
+        print(
+            f"  {label:32} {path:26} median {median:7.1f}  p95 {_p95(times):7.1f}"
+            f"  ({queries} queries)"
+        )
     scratch.cleanup()
 
 
