@@ -60,7 +60,7 @@ def _load(say: bool) -> None:
             print(f"demo loaded in {time.perf_counter() - started:.0f} s: {summary}")
 
 
-def _personas() -> dict[str, object]:
+def _personas() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from planwatch.accounts.choices import Role
@@ -71,7 +71,7 @@ def _personas() -> dict[str, object]:
     user_model = get_user_model()
     province = OrgUnit.objects.get(kind=OrgUnitKind.PROVINCE)
     yibin = OrgUnit.objects.get(code="511500")
-    people = {}
+    people: dict[str, Any] = {}
     for name, unit, role in (
         ("bench_planner", province, Role.PLANNER),
         ("bench_yibin_reporter", yibin, Role.REPORTER),
