@@ -18,7 +18,7 @@ from django.utils import timezone
 from planwatch.audit.models import AuditEvent
 from planwatch.core.models import DemoMarker
 from planwatch.orgunits.models import OrgUnit
-from planwatch.pages.demo import demo_load, demo_years
+from planwatch.pages.demo import default_as_of, demo_load, demo_years
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import periods_for
@@ -144,17 +144,41 @@ def test_nothing_is_sent_about_a_demo_object(board: Any, yibin_reporter_user: An
     assert set(DemoMarker.ids_of(Task)) == {demo_task.pk}
 
 
-def test_demo_is_dated_the_day_it_is_loaded(bundled_plans: list[Plan], planner_user: Any) -> None:
-    """Without --as-of the demo's date is today: its event says so, and its latest reports
-    are for the last period due before today (none for a period not yet due)."""
+@pytest.mark.parametrize(
+    ("today", "as_of"),
+    [
+        (date(2026, 12, 7), date(2026, 10, 20)),  # Q3 due 5 Oct: two weeks after it
+        (date(2026, 10, 10), date(2026, 10, 10)),  # never after today
+        (date(2026, 1, 3), date(2025, 10, 20)),  # Q4 of last year not yet due
+        (date(2026, 4, 30), date(2026, 4, 20)),
+    ],
+)
+def test_default_date_follows_today(today: date, as_of: date) -> None:
+    assert default_as_of(today) == as_of
+
+
+def test_demo_is_dated_relative_to_the_day_it_is_loaded(
+    bundled_plans: list[Plan], planner_user: Any
+) -> None:
+    """Without --as-of the demo's date is just after the last period due before today: its
+    event says so, and its latest reports are for that period (none not yet due)."""
     today = timezone.localdate()
-    assert list(demo_years(today)) == list(range(today.year - 4, today.year + 1))
-    demo_load(years=(today.year,))
+    as_of = default_as_of()
+    assert as_of <= today and (today - as_of).days < 100
+    assert list(demo_years(as_of)) == list(range(as_of.year - 4, as_of.year + 1))
+    demo_load(years=(as_of.year,))
     event = AuditEvent.objects.get(action="demo.load")
-    assert event.target_label == today.isoformat()
-    reports = ProgressReport.objects.filter(task__year=today.year)
-    assert reports.exists() == any(p.due < today for p in periods_for(today.year, "quarterly"))
-    assert not reports.filter(due__gte=today).exists()
-    due = [p for p in periods_for(today.year, "quarterly") if p.due < today]
+    assert event.target_label == as_of.isoformat()
+    reports = ProgressReport.objects.filter(task__year=as_of.year)
+    assert not reports.filter(due__gte=as_of).exists()
+    due = [p for p in periods_for(as_of.year, "quarterly") if p.due < as_of]
     if due:
         assert reports.filter(period_label=due[-1].label).exists()
+        # the latest period due before today is that one: the demo is no older than it
+        later = [p for p in periods_for(today.year, "quarterly") if as_of <= p.due < today]
+        assert later == []
+    # a demo, not a sea of yellow and red: most of the year's tasks are on schedule
+    lights = Counter(
+        TaskLight.objects.filter(task__year=as_of.year).values_list("light", flat=True)
+    )
+    assert lights["yellow"] + lights["red"] < sum(lights.values()) / 2

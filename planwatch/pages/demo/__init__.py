@@ -1,6 +1,6 @@
 """Demonstration data (`planwatch demo`): five years of annual lists of the five bundled
-plans, ending with the year of the demo's date (`as_of`, by default the day it is loaded, so
-its latest reporting period is the last one due before today), with simulated progress
+plans, ending with the year of the demo's date (`as_of`, by default relative to the day it is
+loaded: shortly after the last reporting period due before today), with simulated progress
 reports, lights and 督办 cases, so that the dashboards have something to show a newcomer.
 
 The lists are drafted and issued by the real services (task_drafts_generate,

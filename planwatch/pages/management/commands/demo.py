@@ -13,7 +13,8 @@ from planwatch.pages.demo import DemoError, default_as_of, demo_clear, demo_load
 class Command(BaseCommand):
     help = (
         "Load simulated tasks, reports and 督办 cases for five years of lists of the plans, "
-        "ending with the year of --as-of (default: today) "
+        "ending with the year of --as-of (default: just after the latest period due before "
+        "today) "
         "(marked 演示数据, every simulated step in the audit log and each report's review "
         "history), or remove them with --clear "
         "(recorded as one demo.clear audit event: the log itself is append-only)."
@@ -25,8 +26,8 @@ class Command(BaseCommand):
             "--as-of",
             type=date.fromisoformat,
             default=None,
-            help="simulated date of the demo (YYYY-MM-DD; default: today, so its latest "
-            "reporting period is the last one due before today)",
+            help="simulated date of the demo (YYYY-MM-DD; default: relative to today, two "
+            "weeks after the last quarterly report due before today, never after today)",
         )
         parser.add_argument("--seed", type=int, default=2021)
 
