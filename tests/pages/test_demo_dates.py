@@ -75,6 +75,10 @@ def test_daily_run_keeps_demo_as_of_its_date_and_tells_no_real_person(
     assert summary.skipped_lists == 1 and summary.tasks > 500 and summary.cases > 0
     demo_tasks = set(DemoMarker.ids_of(Task))
     assert real.pk not in demo_tasks
+    # nothing in the demo happens after its date
+    end = timezone.make_aware(datetime(2026, 8, 20))
+    assert not ProgressReport.objects.filter(submitted_at__gt=end).exists()
+    assert not ProgressReport.objects.filter(accepted_at__gt=end).exists()
     people = [yibin_reporter_user, luzhou_reporter_user, leader_user, planner_user]
     # loading the demo told no real person anything (its assigned cases reach nobody)
     assert not Notification.objects.filter(recipient__in=people).exists()

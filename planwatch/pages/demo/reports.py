@@ -94,13 +94,21 @@ def _summary(units: list[list[float]], rng: random.Random) -> list[float]:
 
 
 def _report(
-    task: Task, unit_id: int, p: Period, value: float, closing: bool, rng: random.Random
+    task: Task,
+    unit_id: int,
+    p: Period,
+    value: float,
+    closing: bool,
+    rng: random.Random,
+    as_of: date,
 ) -> ProgressReport | None:
-    """One unit's report for period `p`, or None when it never reported (5 %)."""
+    """One unit's report for period `p`, or None when it never reported (5 %). Nothing is
+    sent or accepted after the demo's date: a late report is sent by then at the latest."""
     if not closing and rng.random() < 0.05:
         return None
     late = rng.random() < 0.1
     sent = p.due + timedelta(days=rng.randint(3, 20) if late else -rng.randint(0, 4))
+    sent = min(sent, as_of - timedelta(days=4))  # accepted (3 days later) before `as_of`
     stamp = timezone.make_aware(datetime.combine(sent, time(10, 0)))
     status = (
         "accepted"
@@ -139,8 +147,9 @@ def _reports_for(
     reports = []
     for unit_id in units:
         for p, value in zip(course.periods, figures[unit_id], strict=True):
-            if (r := _report(task, unit_id, p, value, course.closing(p), rng)) is not None:
-                reports.append(r)
+            report = _report(task, unit_id, p, value, course.closing(p), rng, as_of)
+            if report is not None:
+                reports.append(report)
     return reports
 
 
