@@ -130,13 +130,13 @@ def test_thirty_signed_in_requests_on_four_workers_all_hold(tmp_path: Path) -> N
 
         def up() -> bool:
             try:
-                return requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200
-            except requests.ConnectionError:
+                return requests.get(f"{base}/accounts/login/", timeout=30).status_code == 200
+            except requests.RequestException:  # not listening yet, or still starting up
                 return False
 
         _wait_for(up, 120, "the server")
         session = requests.Session()
-        form = session.get(f"{base}/accounts/login/", timeout=10)
+        form = session.get(f"{base}/accounts/login/", timeout=60)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
         assert token
         signed_in = session.post(
@@ -148,12 +148,12 @@ def test_thirty_signed_in_requests_on_four_workers_all_hold(tmp_path: Path) -> N
             },
             headers={"Referer": f"{base}/accounts/login/"},
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
         )
         assert signed_in.status_code == 302, signed_in.text[:500]
         answers = []
         for _ in range(30):
-            page = session.get(f"{base}/accounts/password/", allow_redirects=False, timeout=30)
+            page = session.get(f"{base}/accounts/password/", allow_redirects=False, timeout=60)
             answers.append((page.status_code, page.headers.get("Location", "")))
         assert answers == [(200, "")] * 30
         # The server's workers read the key setup stored; none made one of its own.
