@@ -172,6 +172,7 @@ def progress_report_transition(
         hooks.report_moved.send(report=report, target=target, reason=reason.strip(), now=now)
         if target == S.ACCEPTED:
             _complete_task_if_done(report.task, actor)
+            hooks.progress_report_accepted.send(report=report, now=now)
     return report
 
 
