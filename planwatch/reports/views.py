@@ -94,31 +94,60 @@ def _initial(report: ProgressReport) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The report page. Its one form has two buttons (name=action): 保存 saves, 报送 saves
+    and submits. A refused save or submit re-renders what was typed, each error under its
+    field; nothing typed is lost."""
     report = access_report(request.user, report_id, action="view")
     form = ReportForm(initial=_initial(report))
     status = 200
     if request.method == "POST":
         report = access_report(request.user, report_id, action="edit")
         form = ReportForm(request.POST)
-        saved = form.is_valid() and _run(
-            request, lambda: _save(report, form, request.user), _("已保存。")
-        )
-        if saved:
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid() and _save_and_submit(request, report, form, submit=submit):
             return redirect("reports:report_detail", report.pk)
         status = 400
-    context = {
+    return render(
+        request, "reports/report_detail.html", _context(request, report, form), status=status
+    )
+
+
+def _context(request: HttpRequest, report: ProgressReport, form: ReportForm) -> dict[str, Any]:
+    return {
         "report": report,
         "form": form,
         "evidence_form": EvidenceForm(),
         "reason_form": ReasonForm(),
         "can_edit": can_edit_report(request.user, report)
         and report.status in ReportStatus.EDITABLE,
+        "can_withdraw": report.is_current
+        and report.status == ReportStatus.SUBMITTED
+        and can_edit_report(request.user, report),
         "can_review": can_review_report(request.user, report),
         "can_accept": can_accept_report(request.user, report),
         "history": report.history.select_related("actor"),
         "evidence": report.evidence.all(),
     }
-    return render(request, "reports/report_detail.html", context, status=status)
+
+
+def _save_and_submit(
+    request: HttpRequest, report: ProgressReport, form: ReportForm, *, submit: bool
+) -> bool:
+    """Save the form (and submit, when asked); a refusal goes into the form, under the field
+    it concerns, or above the form. The saved values stay saved when only the submit is
+    refused; the form then carries the report's new version."""
+    try:
+        _save(report, form, request.user)
+        if submit:
+            services.progress_report_submit(report=report, actor=request.user)
+    except ValidationError as exc:
+        _form_errors(form, exc, report)
+        return False
+    except (ServiceError, PermissionDenied) as exc:
+        form.add_error(None, str(exc) or _("您无权执行此操作。"))
+        return False
+    messages.success(request, _("已报送。") if submit else _("已保存。"))
+    return True
 
 
 def _save(report: ProgressReport, form: ReportForm, user: Any) -> None:
@@ -133,9 +162,22 @@ def _save(report: ProgressReport, form: ReportForm, user: Any) -> None:
     )
 
 
+def _form_errors(form: ReportForm, exc: ValidationError, report: ProgressReport) -> None:
+    data = form.data.copy()
+    data["version"] = str(report.version)
+    form.data = data
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
 ACTIONS: dict[str, tuple[str, Callable[..., Any], bool]] = {
     # name: (access action, service, needs a reason)
     "submit": ("edit", services.progress_report_submit, False),
+    "withdraw": ("edit", services.progress_report_withdraw, False),
     "approve": ("review", services.progress_report_approve, False),
     "unit_return": ("review", services.progress_report_return, True),
     "accept": ("accept", services.progress_report_accept, False),

@@ -442,3 +442,29 @@ def test_schemathesis_finds_no_server_error(
         case.validate_response(response, checks=checks, headers=headers)
 
     run()
+
+
+def test_reporter_withdraws_a_submitted_report_until_the_reviewer_acts(
+    world: World,
+    yibin_reporter: Client,
+    yibin_reviewer: Client,
+    luzhou_reporter: Client,
+    new_audit_events: Any,
+) -> None:
+    url = f"{API}/reports/{world.yibin_report.pk}"
+    r = post(yibin_reporter, f"{url}/submit", {"version": world.yibin_report.version})
+    post(luzhou_reporter, f"{url}/withdraw", {"version": r["version"]}, 404)
+    post(yibin_reviewer, f"{url}/withdraw", {"version": r["version"]}, 404)
+    r = post(yibin_reporter, f"{url}/withdraw", {"version": r["version"]})
+    assert r["status"] == ReportStatus.DRAFT
+    post(yibin_reporter, f"{url}/withdraw", {"version": r["version"]}, 409)  # a draft already
+    r = post(yibin_reporter, f"{url}/submit", {"version": r["version"]})
+    r = post(yibin_reviewer, f"{url}/approve", {"version": r["version"]})
+    post(yibin_reporter, f"{url}/withdraw", {"version": r["version"]}, 409)  # reviewed
+    actions = [e.action for e in new_audit_events().filter(target_type="reports.progressreport")]
+    assert actions == [
+        "progress_report.submitted",
+        "progress_report.withdraw",
+        "progress_report.submitted",
+        "progress_report.unit_approved",
+    ]
