@@ -490,6 +490,8 @@ def monthly_report_transition(
         values["return_reason"] = reason.strip()
     elif target == S.ACCEPTED:
         values["accepted_at"] = now
+    elif target == S.DRAFT:  # withdrawn (撤回) by the filler before review
+        values["submitted_at"] = None
     old = report.status
     with transaction.atomic():
         conditional_update(report, expected={"status": old}, values=values)
@@ -502,14 +504,20 @@ def monthly_report_transition(
             created_at=now,
         )
         new = {"status": target, "reason": reason.strip()} if reason.strip() else {"status": target}
+        step = "withdraw" if (old, target) == (S.SUBMITTED, S.DRAFT) else target
         _audit(
-            actor, f"monthly_report.{target}", report, _label(report), old={"status": old}, new=new
+            actor, f"monthly_report.{step}", report, _label(report), old={"status": old}, new=new
         )
     return report
 
 
 def monthly_report_submit(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
     return monthly_report_transition(report=report, actor=actor, target=S.SUBMITTED)
+
+
+def monthly_report_withdraw(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
+    """The filler takes a submitted report back (撤回) before its reviewer acts."""
+    return monthly_report_transition(report=report, actor=actor, target=S.DRAFT)
 
 
 def monthly_report_approve(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
