@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "planwatch.pages.context.header",
             ],
         },
     },
@@ -116,7 +117,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "pages:workbench"  # the 工作台, not the public home page
 LOGOUT_REDIRECT_URL = "/"
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
