@@ -37,7 +37,7 @@ from planwatch.reports.periods import periods_between
 from planwatch.reports.selectors import review_queue_for
 from planwatch.supervision.choices import CaseStatus
 from planwatch.supervision.models import Notification, SupervisionCase
-from planwatch.supervision.notify import notifications_concerning_demo
+from planwatch.supervision.notify import notification_subject
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import plans_managed_q
@@ -215,16 +215,37 @@ def _managed_plans(user: Any) -> QuerySet[Plan]:
 
 def unread_notifications(user: Any, real: bool | None = None) -> list[Notification]:
     """`user`'s unread notifications (the latest 500), less those about demonstration data
-    for a real person. One query when there are none."""
+    for a real person (sent by the demo, or about a task, case or report it made: the rule of
+    supervision.notify.notifications_concerning_demo). One query when there are none, one
+    DemoMarker query otherwise (the header's badge on every page)."""
     unread = list(
         Notification.objects.filter(recipient=user, read_at__isnull=True)
         .only("pk", "key", "title", "link", "created_at")
         .order_by("-created_at")[:500]
     )
-    if unread and (real if real is not None else not is_demo_user(user)):
-        hidden = notifications_concerning_demo(unread)
-        unread = [n for n in unread if n.pk not in hidden]
-    return unread
+    if not unread or real is False:
+        return unread
+    user_model = get_user_model()
+    subjects = {n.pk: notification_subject(n.key) for n in unread}
+    wanted: dict[type[Model], set[int]] = {Notification: set(subjects), user_model: {user.pk}}
+    for subject in subjects.values():
+        if subject is not None:
+            wanted.setdefault(subject[0], set()).add(subject[1])
+    types = {model: ContentType.objects.get_for_model(model).pk for model in wanted}
+    query = Q()
+    for model, ids in wanted.items():
+        query |= Q(content_type_id=types[model], object_id__in=ids)
+    marked = set(DemoMarker.objects.filter(query).values_list("content_type_id", "object_id"))
+    if real is None and (types[user_model], user.pk) in marked:
+        return unread  # a demo account sees the demo's notifications
+
+    def is_demo(n: Notification) -> bool:
+        s = subjects[n.pk]
+        return (types[Notification], n.pk) in marked or (
+            s is not None and (types[s[0]], s[1]) in marked
+        )
+
+    return [n for n in unread if not is_demo(n)]
 
 
 def _notifications(user: Any, real: bool) -> Item:

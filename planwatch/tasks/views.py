@@ -16,17 +16,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
 from planwatch.core import hooks
 from planwatch.core.models import DemoMarker
 from planwatch.plans.models import Plan
 from planwatch.tasks import selectors, services, xlsx
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
+from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import (
     access_annual_list,
     access_task,
     can_manage_plan,
     plans_managed_q,
+    visible_tasks_q,
 )
 from planwatch.tasks.workflow import ServiceError
 
@@ -172,14 +176,22 @@ def list_generate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="view")
-    tasks = list(selectors.annual_list_tasks(annual_list=alist))
+    can_manage = can_manage_plan(request.user, alist.plan)
+    tasks_qs = selectors.annual_list_tasks(annual_list=alist)
+    if not can_manage:  # leaders read every issued row; a unit reads its own rows
+        tasks_qs = tasks_qs.filter(pk__in=Task.objects.filter(visible_tasks_q(request.user)))
+    tasks = list(tasks_qs)
     context = {
         "alist": alist,
         "tasks": tasks,
         "demo_ids": DemoMarker.ids_among(tasks),
-        "failures": services.annual_list_check(annual_list=alist),
-        "versions": alist.versions.order_by("-number"),
-        "can_manage": can_manage_plan(request.user, alist.plan),
+        "failures": services.annual_list_check(annual_list=alist) if can_manage else [],
+        "versions": alist.versions.order_by("-number")
+        if can_manage
+        or (alist.plan.org_unit and has_role(request.user, Role.LEADER, alist.plan.org_unit))
+        else [],
+        "read_only": not can_manage,
+        "can_manage": can_manage,
         "reason_form": ReasonForm(),
         "import_form": ImportForm(),
         "frequency_form": FrequencyForm(initial={"frequency": alist.frequency}),

@@ -84,7 +84,9 @@ PAGES = [
     ),
     Page("tasks:task_detail", lambda w: [w.task.pk], "yibin_reporter", "luzhou_reporter"),
     Page("tasks:task_edit", lambda w: [w.task.pk], "planner", "yibin_reporter"),
-    Page("tasks:list_index", lambda w: [], "planner", "yibin_reporter"),
+    Page("tasks:list_index", lambda w: [], "planner", "panxi_planner"),
+    # a unit named on an issued list reads it (issue 9): the index and the list itself
+    Page("tasks:list_index", lambda w: [], "yibin_reporter", "panxi_planner"),
     Page(
         "tasks:list_generate",
         lambda w: [],
@@ -95,6 +97,7 @@ PAGES = [
         denied_status=frozenset({302}),  # the plan is not among the form's choices
     ),
     Page("tasks:list_detail", lambda w: [w.annual_list.pk], "planner", "panxi_planner"),
+    Page("tasks:list_detail", lambda w: [w.annual_list.pk], "yibin_reporter", "panxi_planner"),
     Page("tasks:list_issue", lambda w: [w.annual_list.pk], "planner", "panxi_planner", "post"),
     Page(
         "tasks:list_reopen",
