@@ -76,7 +76,7 @@ def is_demo_user(user: Any) -> bool:
     return DemoMarker.objects.filter(content_type=ct, object_id=user.pk).exists()
 
 
-def demo_ids(model: type[Model]) -> QuerySet[DemoMarker]:
+def demo_ids(model: type[Model]) -> QuerySet[DemoMarker, Any]:
     """The ids of `model`'s rows that the demo created, as a subquery."""
     ct = ContentType.objects.get_for_model(model)
     return DemoMarker.objects.filter(content_type=ct).values("object_id")
@@ -102,13 +102,13 @@ def _to_fill(user: Any, today: date, real: bool) -> Item:
     if not units:
         return item
     unit_ids = {u.pk for u in units}
-    tasks = Task.objects.filter(
+    query = Task.objects.filter(
         Q(lead_unit__in=unit_ids) | Q(responsible_units__in=unit_ids), status=TaskStatus.ACTIVE
     )
     if real:
-        tasks = tasks.exclude(pk__in=demo_ids(Task))
+        query = query.exclude(pk__in=demo_ids(Task))
     tasks = list(
-        tasks.distinct()
+        query.distinct()
         .select_related("annual_list", "lead_unit")
         .prefetch_related("responsible_units")
     )
@@ -119,8 +119,8 @@ def _to_fill(user: Any, today: date, real: bool) -> Item:
     slots: list[Row] = []
     for task in tasks:
         mine = {u.pk: u for u in task.responsible_units.all() if u.pk in unit_ids}
-        if task.lead_unit_id in unit_ids:
-            mine[task.lead_unit_id] = task.lead_unit
+        if task.lead_unit is not None and task.lead_unit.pk in unit_ids:
+            mine[task.lead_unit.pk] = task.lead_unit
         periods = periods_between(task.year, task.annual_list.frequency, task.start, task.deadline)
         for period in (p for p in periods if p.start <= today):
             for unit in mine.values():

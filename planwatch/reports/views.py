@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -163,7 +163,8 @@ def _save(report: ProgressReport, form: ReportForm, user: Any) -> None:
 
 
 def _form_errors(form: ReportForm, exc: ValidationError, report: ProgressReport) -> None:
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     data["version"] = str(report.version)
     form.data = data
     if hasattr(exc, "error_dict"):
