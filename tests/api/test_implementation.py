@@ -182,11 +182,14 @@ def test_planner_sees_everything_of_the_plan(world: World, planner: Client) -> N
     check(planner, f"{API}/tasks/{world.yibin_only.pk}")
 
 
-def test_units_see_no_lists_and_only_their_cases(
+def test_units_read_the_list_issued_to_them_and_only_their_cases(
     world: World, yibin_reporter: Client, luzhou_reporter: Client
 ) -> None:
-    assert check(yibin_reporter, f"{API}/lists")["count"] == 0
-    check(yibin_reporter, f"{API}/lists/{world.annual_list.pk}", 404)
+    # a unit named on an issued list reads it (issue 9), as on the web page
+    assert [a["id"] for a in check(yibin_reporter, f"{API}/lists")["items"]] == [
+        world.annual_list.pk
+    ]
+    check(yibin_reporter, f"{API}/lists/{world.annual_list.pk}", 200)
     assert world.case.pk in {c["id"] for c in check(yibin_reporter, f"{API}/cases")["items"]}
     assert [c["id"] for c in check(luzhou_reporter, f"{API}/cases")["items"]] == [world.new_case.pk]
     check(luzhou_reporter, f"{API}/cases/{world.case.pk}", 404)

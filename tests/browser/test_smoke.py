@@ -69,6 +69,9 @@ def test_read_a_plan_and_search_it(
     make_user("yibin_reader", (persona_units["511500"], Role.REPORTER))
     log_in(page, live_server.url, "yibin_reader")
     assert page.locator(".nav-user").inner_text() == "yibin_reader"
+    assert page.url == f"{live_server.url}/workbench/"  # signing in lands on the workbench
+    page.get_by_role("link", name="首页").click()
+    page.wait_for_load_state()
     cards = page.locator(".card")
     assert cards.count() == 5
     page.locator(".card").filter(has_text="川南").first.get_by_role("link").first.click()
