@@ -504,10 +504,11 @@ def monthly_report_transition(
             created_at=now,
         )
         new = {"status": target, "reason": reason.strip()} if reason.strip() else {"status": target}
-        step = "withdraw" if (old, target) == (S.SUBMITTED, S.DRAFT) else target
-        _audit(
-            actor, f"monthly_report.{step}", report, _label(report), old={"status": old}, new=new
-        )
+        changes = {"old": {"status": old}, "new": new}
+        if (old, target) == (S.SUBMITTED, S.DRAFT):
+            _audit(actor, "monthly_report.withdraw", report, _label(report), **changes)
+        else:
+            _audit(actor, f"monthly_report.{target}", report, _label(report), **changes)
     return report
 
 

@@ -194,8 +194,10 @@ def _record_step(
         created_at=now,
     )
     new = {"status": target, "reason": reason} if reason else {"status": target}
-    action = "withdraw" if (old, target) == (S.SUBMITTED, S.DRAFT) else target
-    _audit(actor, f"progress_report.{action}", report, old={"status": old}, new=new)
+    if (old, target) == (S.SUBMITTED, S.DRAFT):
+        _audit(actor, "progress_report.withdraw", report, old={"status": old}, new=new)
+    else:
+        _audit(actor, f"progress_report.{target}", report, old={"status": old}, new=new)
 
 
 def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> dict[str, Any]:
