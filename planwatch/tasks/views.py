@@ -105,8 +105,18 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _task_initial(task: Any) -> dict[str, Any]:
-    fields = ("title", "content", "lead_unit", "start", "deadline", "criterion", "weight")
+    fields = (
+        "title",
+        "content",
+        "lead_unit",
+        "start",
+        "deadline",
+        "deadline_text",
+        "criterion",
+        "weight",
+    )
     initial = {f: getattr(task, f) for f in fields}
+    initial["co_lead_units"] = list(task.co_lead_units.all())
     initial["responsible_units"] = list(task.responsible_units.all())
     initial["supporting_units"] = list(task.supporting_units.all())
     initial["milestones"] = "\n".join(
@@ -123,7 +133,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        for key in ("responsible_units", "supporting_units"):
+        for key in ("co_lead_units", "responsible_units", "supporting_units"):
             data[key] = list(data[key])
         changes = cast(services.TaskChanges, data)
 
@@ -181,11 +191,22 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     if not can_manage:  # leaders read every issued row; a unit reads its own rows
         tasks_qs = tasks_qs.filter(pk__in=Task.objects.filter(visible_tasks_q(request.user)))
     tasks = list(tasks_qs)
+    failures = services.annual_list_check(annual_list=alist) if can_manage else []
+    # ?missing=criterion: only the tasks the completeness check finds lacking that.
+    missing = request.GET.get("missing", "")
+    if missing in services.check_fields():
+        lacking = {f.task_id for f in failures if f.field == missing}
+        tasks = [t for t in tasks if t.pk in lacking]
+    else:
+        missing = ""
     context = {
         "alist": alist,
         "tasks": tasks,
         "demo_ids": DemoMarker.ids_among(tasks),
-        "failures": services.annual_list_check(annual_list=alist) if can_manage else [],
+        "failures": failures,
+        "check_summary": services.check_summary(failures),
+        "missing": missing,
+        "missing_label": services.check_fields().get(missing, ""),
         "versions": alist.versions.order_by("-number")
         if can_manage
         or (alist.plan.org_unit and has_role(request.user, Role.LEADER, alist.plan.org_unit))
@@ -250,7 +271,7 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
         xlsx.annual_list_export(annual_list=alist),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="annual-list-{alist.pk}.xlsx"'
+    response["Content-Disposition"] = xlsx.export_disposition(alist)
     return response
 
 
