@@ -137,13 +137,16 @@ def listing_response(
     template: str = "lists/table.html",
     extra: dict[str, Any] | None = None,
     filterset_kwargs: dict[str, Any] | None = None,
+    data: Any = None,
 ) -> HttpResponse:
     """Filter `queryset` by the query string, sort and paginate it as a table, and render the
     list page; `?export=xlsx` answers the filtered rows (all pages) as an xlsx file instead.
     `prepare(table, rows)` is called with the rows about to be shown (one page, or all of
-    them for the export) so that a page can fetch what its columns need in one query."""
+    them for the export) so that a page can fetch what its columns need in one query.
+    `data`: the filter values when the page adds defaults to the query string."""
+    data = request.GET if data is None else data
     filterset = filterset_class(
-        request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {})
+        data or None, queryset=queryset, request=request, **(filterset_kwargs or {})
     )
     rows = filterset.qs
     table = table_class(rows, request=request)

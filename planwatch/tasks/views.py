@@ -123,6 +123,9 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
     tasks = list(
         selectors.task_list_for(user=request.user).filter(pk__in=selected.cleaned_data["pk"])
     )
+    if len(tasks) != len(set(selected.cleaned_data["pk"])):
+        messages.error(request, _("部分勾选的任务不存在或您无权查看；全部未更改。"))
+        return redirect(back)
     try:
         n = bulk_all_or_nothing(
             tasks,
