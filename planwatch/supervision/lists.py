@@ -120,11 +120,11 @@ class CaseTable(TextCellsTable):
         super().__init__(*args, **kwargs)
         self.demo_ids: set[int] = set()
 
-    def render_light(self, value: str) -> str:
-        return _light(value)
+    def render_light(self, record: SupervisionCase) -> str:
+        return _light(record.light)
 
-    def value_light(self, value: str) -> str:
-        return str(LIGHT_LABELS.get(value, value))
+    def value_light(self, record: SupervisionCase) -> str:
+        return str(LIGHT_LABELS.get(record.light, record.light))
 
     def render_task(self, record: SupervisionCase, value: str) -> str:
         url = reverse("supervision:case_detail", args=[record.pk])

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planwatch.core import hooks
@@ -86,8 +87,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         filterset_class=lists.TaskFilter,
         filterset_kwargs={"light_choices": extras.get("light_choices", ())},
         table_class=partial(lists.TaskTable, selectable=may_bulk),  # type: ignore[arg-type]
-        title=_("重点任务"),
-        export_name=_("重点任务"),
+        title=pgettext("plural", "重点任务"),
+        export_name=pgettext("plural", "重点任务"),
         actions=actions,
         links=_task_links(request),
         prepare=prepare,

@@ -13,7 +13,7 @@
 
   // Irreversible steps ask first: a button or form with data-confirm="…" (下达清单, 批量通过).
   document.addEventListener("click", function (event) {
-    var button = event.target instanceof Element ? event.target.closest("[data-confirm]") : null;
+    var button = event.target instanceof Element ? event.target.closest("button[data-confirm], a[data-confirm]") : null;
     if (button && !window.confirm(button.dataset.confirm)) {
       event.preventDefault();
       event.stopImmediatePropagation();
