@@ -29,6 +29,15 @@ from tests.factories.personas import PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# The right edge of the box a table scrolls in (itself when it scrolls, else the nearest
+# ancestor that clips or scrolls sideways, else the table).
+SCROLL_BOX_RIGHT = """tables => tables.map(t => {
+  for (let e = t; e && e !== document.body; e = e.parentElement) {
+    const o = getComputedStyle(e).overflowX;
+    if (o === "auto" || o === "scroll" || o === "hidden") return e.getBoundingClientRect().right;
+  }
+  return t.getBoundingClientRect().right;
+})"""
 ENGLISH_LEFT = ("Select an option", "Choose File", "No file chosen", "---------")
 
 
@@ -196,9 +205,9 @@ def test_signed_in_pages_fit_a_phone(
                 if width > PHONE["width"]:
                     too_wide.append(f"{who} {path}: {width}px")
                 # Tables scroll inside their box (or collapse to cards), not the page.
-                for table in page.locator("main table").all():
-                    box = table.evaluate("t => t.getBoundingClientRect().right")
-                    assert box <= PHONE["width"] + 1, (who, path, box)
+                for right in page.locator("main table").evaluate_all(SCROLL_BOX_RIGHT):
+                    if right > PHONE["width"] + 1:
+                        too_wide.append(f"{who} {path}: a table's box ends at {right}px")
     finally:
         context.close()
     assert seen >= 25
