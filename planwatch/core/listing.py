@@ -9,6 +9,7 @@ uploaded plans and imports) stays a string and never becomes a formula.
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -81,9 +84,12 @@ def bounded_int_filter(label: Any, field_name: str, **kw: Any) -> django_filters
 
 
 def _text(value: Any) -> Any:
-    """A cell value openpyxl may store: numbers and dates as such, the rest as text."""
+    """A cell value openpyxl may store: numbers and dates as such, the rest as text (a cell
+    rendered as HTML, by a column without a `value_…` method, as its text)."""
     if value is None:
         return ""
+    if isinstance(value, SafeData):
+        return html.unescape(strip_tags(str(value))).strip()
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, int | float | Decimal | date):

@@ -124,6 +124,12 @@ class ReviewTable(TextCellsTable):
             badge = format_html(' <span class="demo-badge">{}</span>', _("演示数据"))
         return format_html('<a href="{}">{}</a>{}', url, value, badge)
 
+    def value_task(self, value: str) -> str:
+        return value
+
+    def value_status(self, record: ProgressReport) -> str:
+        return str(record.get_status_display())
+
     def render_status(self, record: ProgressReport) -> str:
         return format_html(
             '<span class="state state-{}">{}</span>', record.status, record.get_status_display()

@@ -132,6 +132,9 @@ class CaseTable(TextCellsTable):
             '<a href="{}">{}</a>{}', url, value, _demo_badge(record.pk in self.demo_ids)
         )
 
+    def value_task(self, value: str) -> str:
+        return value
+
     def render_status(self, record: SupervisionCase) -> str:
         escalated = format_html(" <strong>{}</strong>", _("已升级")) if record.escalated_at else ""
         return format_html(

@@ -91,9 +91,12 @@ def test_task_form_unit_picker_file_input_and_confirmation(
     # One layout: labels in one column beside their fields, help under its field.
     page.goto(f"{base}/tasks/{task.pk}/edit/")
     _no_english(page)
-    xs = {round(b["x"]) for b in page.locator(".form-row > label").evaluate_all(
-        "els => els.map(e => e.getBoundingClientRect().toJSON())"
-    )}
+    xs = {
+        round(b["x"])
+        for b in page.locator(".form-row > label").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().toJSON())"
+        )
+    }
     assert len(xs) == 1, f"labels not aligned: {xs}"
     milestones, help_text = _box(page, "#id_milestones"), _box(page, "#id_milestones_helptext")
     assert help_text["y"] >= milestones["y"] + milestones["height"] - 1
@@ -155,8 +158,14 @@ def _phone_pages(demo: dict[str, Any]) -> dict[str, list[str]]:
     case = SupervisionCase.objects.filter(task__annual_list=alist).first()
     assert report is not None and case is not None
     zone = alist.plan.org_unit.code.removeprefix("zone:")  # type: ignore[union-attr]
-    common = ["/", "/tasks/", f"/tasks/{task.pk}/", "/cases/", f"/cases/{case.pk}/",
-              "/notifications/"]
+    common = [
+        "/",
+        "/tasks/",
+        f"/tasks/{task.pk}/",
+        "/cases/",
+        f"/cases/{case.pk}/",
+        "/notifications/",
+    ]
     return {
         "reporter": [*common, f"/reports/{report.pk}/"],
         "reviewer": [*common, "/reports/queue/", f"/reports/{report.pk}/"],
@@ -183,9 +192,7 @@ def _phone_pages(demo: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def test_signed_in_pages_fit_a_phone(
-    browser: Any, live_server: Any, demo: dict[str, Any]
-) -> None:
+def test_signed_in_pages_fit_a_phone(browser: Any, live_server: Any, demo: dict[str, Any]) -> None:
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
     context.set_default_timeout(30_000)
     page = context.new_page()
