@@ -26,8 +26,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeData
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
