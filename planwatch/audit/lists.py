@@ -19,7 +19,7 @@ from planwatch.audit.selectors import audit_event_list_for
 from planwatch.core.listing import TextCellsTable
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(django_filters.FilterSet):  # type: ignore[misc]
     """The fields of AuditFilterForm; the selector applies them (dates are local whole days)."""
 
     class Meta:

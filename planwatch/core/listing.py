@@ -62,7 +62,7 @@ class Listing:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class TextCellsTable(tables.Table):
+class TextCellsTable(tables.Table):  # type: ignore[misc]
     """Base of the list tables: Chinese empty text and the house table classes."""
 
     class Meta:

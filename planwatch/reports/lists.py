@@ -43,7 +43,7 @@ from planwatch.tasks.workflow import ServiceError
 QUEUE_STATES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED)
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(django_filters.FilterSet):  # type: ignore[misc]
     plan = django_filters.ModelChoiceFilter(
         field_name="task__plan",
         queryset=Plan.objects.none(),

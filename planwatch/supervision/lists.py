@@ -36,7 +36,7 @@ def _light(code: str) -> str:
     return format_html('<span class="light light-{}">{}</span>', code, label) if label else ""
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Plan, year, unit, light, state (open ones by default), deadline, escalated."""
 
     plan = django_filters.ModelChoiceFilter(
@@ -146,7 +146,7 @@ class CaseTable(TextCellsTable):
         return f"{text}（{_('已升级')}）" if record.escalated_at else text
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(django_filters.FilterSet):  # type: ignore[misc]
     unread = django_filters.BooleanFilter(
         field_name="read_at",
         lookup_expr="isnull",
@@ -251,7 +251,7 @@ def notification_tasks(notes: list[Notification]) -> dict[int, Task]:
     tasks = Task.objects.select_related("plan").in_bulk(set(task_of.values()))
     out: dict[int, Task] = {}
     for note_pk, subject in subjects.items():
-        task_id = task_of.get(subject) if subject is not None else None
-        if task_id is not None and task_id in tasks:
-            out[note_pk] = tasks[task_id]
+        about = task_of.get(subject) if subject is not None else None
+        if about is not None and about in tasks:
+            out[note_pk] = tasks[about]
     return out

@@ -31,7 +31,7 @@ def year_choices(queryset: QuerySet[Any], field: str) -> list[tuple[str, str]]:
     return [(str(y), str(y)) for y in sorted({y for y in years if y}, reverse=True)]
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Plan, year, unit, status, deadline (and, from supervision, light)."""
 
     plan = django_filters.ModelChoiceFilter(
@@ -130,7 +130,7 @@ class TaskTable(TextCellsTable):
         )
 
     def render_responsible(self, record: Task) -> str:
-        names = format_html_join(_("、"), "{}", ((u.name,) for u in record.responsible_units.all()))
+        names = format_html_join(str(_("、")), "{}", ((u.name,) for u in record.responsible_units.all()))
         return names or "—"
 
     def value_responsible(self, record: Task) -> str:

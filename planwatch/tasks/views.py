@@ -118,7 +118,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     form = form_class[action](request.POST)
     if not form.is_valid():
-        messages.error(request, _("；").join(m for e in form.errors.values() for m in e))
+        messages.error(request, _("；").join(str(m) for e in form.errors.values() for m in e))
         return redirect(back)
     changes = cast(services.TaskChanges, {action: form.cleaned_data[action]})
     tasks = list(
