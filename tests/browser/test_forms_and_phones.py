@@ -23,7 +23,7 @@ from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.choices import AnnualListStatus
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen
-from tests.browser.conftest import PageErrors
+from tests.browser.conftest import SCREENSHOTS, PageErrors
 from tests.factories.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,7 @@ SCROLL_BOX_RIGHT = """tables => tables.map(t => {
   }
   return t.getBoundingClientRect().right;
 })"""
+SHOTS = {"/cases/": "cases", "/tasks/": "tasks", "/dashboards/province/": "province"}
 ENGLISH_LEFT = ("Select an option", "Choose File", "No file chosen", "---------")
 
 
@@ -79,7 +80,12 @@ def _box(page: Any, selector: str) -> dict[str, float]:
 
 
 def test_task_form_unit_picker_file_input_and_confirmation(
-    page: Any, live_server: Any, demo: dict[str, Any], tmp_path: Path, page_errors: PageErrors
+    page: Any,
+    live_server: Any,
+    demo: dict[str, Any],
+    tmp_path: Path,
+    page_errors: PageErrors,
+    screenshot: Any,
 ) -> None:
     base, alist = live_server.url, demo["list"]
     planner = demo["people"]["planner"]
@@ -117,6 +123,7 @@ def test_task_form_unit_picker_file_input_and_confirmation(
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert page.locator("#id_lead_unit").input_value() == str(neijiang.pk)
+    screenshot("task-edit-form")
     assert leshan.pk != neijiang.pk
     page.get_by_role("button", name="保存").click()
     page.wait_for_load_state()
@@ -209,6 +216,10 @@ def test_signed_in_pages_fit_a_phone(browser: Any, live_server: Any, demo: dict[
                     "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
                 )
                 seen += 1
+                if path in SHOTS:
+                    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                    name = f"phone-{who}-{SHOTS[path]}.png"
+                    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
                 if width > PHONE["width"]:
                     too_wide.append(f"{who} {path}: {width}px")
                 # Tables scroll inside their box (or collapse to cards), not the page.
