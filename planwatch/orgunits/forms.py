@@ -31,6 +31,7 @@ def picker_attrs(multiple: bool) -> dict[str, Any]:
         "class": "unit-picker",
         "data-placeholder": _("输入单位名称搜索") if multiple else _("请选择单位"),
         "data-no-results": _("没有匹配的单位"),
+        "data-remove": _("移除"),
     }
 
 

@@ -37,7 +37,7 @@ from planwatch.reports import services
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.selectors import review_queue_for
-from planwatch.tasks.lists import year_choices
+from planwatch.tasks.lists import UnitFilter, year_choices
 from planwatch.tasks.workflow import ServiceError
 
 QUEUE_STATES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED)
@@ -53,7 +53,7 @@ class ReviewFilter(django_filters.FilterSet):  # type: ignore[misc]
     year = django_filters.ChoiceFilter(
         field_name="task__year", label=gettext_lazy("年度"), empty_label=gettext_lazy("全部")
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         field_name="unit",
         queryset=OrgUnit.objects.none(),
         label=gettext_lazy("责任单位"),

@@ -20,7 +20,7 @@ from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.supervision.notify import notification_subject
-from planwatch.tasks.lists import LIGHT_LABELS, year_choices
+from planwatch.tasks.lists import LIGHT_LABELS, UnitFilter, year_choices
 from planwatch.tasks.models import Task
 
 OPEN = "open"
@@ -48,7 +48,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     year = django_filters.ChoiceFilter(
         field_name="task__year", label=_("年度"), empty_label=_("全部")
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         field_name="unit",
         queryset=OrgUnit.objects.none(),
         label=_("承办单位"),

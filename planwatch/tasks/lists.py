@@ -31,6 +31,12 @@ def year_choices(queryset: QuerySet[Any], field: str) -> list[tuple[str, str]]:
     return [(str(y), str(y)) for y in sorted({y for y in years if y}, reverse=True)]
 
 
+class UnitFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
+    """A unit filter with the searchable unit picker (units named with their parents)."""
+
+    field_class = UnitChoiceField
+
+
 class TaskFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Plan, year, unit, status, deadline (and, from supervision, light)."""
 
@@ -38,7 +44,7 @@ class TaskFilter(django_filters.FilterSet):  # type: ignore[misc]
         field_name="plan", queryset=Plan.objects.none(), label=_("规划"), empty_label=_("全部")
     )
     year = django_filters.ChoiceFilter(field_name="year", label=_("年度"), empty_label=_("全部"))
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         field_name="responsible_units",
         queryset=OrgUnit.objects.none(),
         label=_("责任单位"),
@@ -130,7 +136,9 @@ class TaskTable(TextCellsTable):
         )
 
     def render_responsible(self, record: Task) -> str:
-        names = format_html_join(str(_("、")), "{}", ((u.name,) for u in record.responsible_units.all()))
+        names = format_html_join(
+            str(_("、")), "{}", ((u.name,) for u in record.responsible_units.all())
+        )
         return names or "—"
 
     def value_responsible(self, record: Task) -> str:

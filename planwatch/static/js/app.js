@@ -45,7 +45,7 @@
       if (select.tomselect) return;
       var multiple = select.multiple;
       new window.TomSelect(select, {
-        plugins: multiple ? ["remove_button"] : [],
+        plugins: multiple ? { remove_button: { title: select.dataset.remove || "" } } : {},
         maxOptions: null,
         allowEmptyOption: !multiple,
         placeholder: select.dataset.placeholder || "",
