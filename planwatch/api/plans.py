@@ -144,6 +144,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
             "node_counts": counts,
             "target_count": roles.get(QuantityRole.TARGET, 0),
             "baseline_count": roles.get(QuantityRole.BASELINE, 0),
+            "action_target_count": roles.get(QuantityRole.ACTION_TARGET, 0),
         }
     )
 
@@ -225,7 +226,10 @@ def node_detail(request: HttpRequest, node_id: int) -> NodeDetailOut:
     auth=public,
     openapi_extra=PUBLIC,
     summary="Targets and baselines of a plan",
-    description="Access: public. Targets (目标) and baselines (基数) of the current version.",
+    description=(
+        "Access: public. Targets (目标), baselines (基数) and action targets (任务目标) of the "
+        "current version; filter with `role`."
+    ),
 )
 def plan_targets(
     request: HttpRequest,

@@ -80,6 +80,7 @@ class PlanDetailOut(PlanOut):
     node_counts: dict[str, int] = Field(description="Nodes of the current version by kind.")
     target_count: int
     baseline_count: int
+    action_target_count: int
 
 
 class NodeOut(Schema):
@@ -128,7 +129,10 @@ class NodeDetailOut(NodeOut):
 class QuantityOut(Schema):
     id: int
     node_id: int | None
-    role: str = Field(description="`target` (目标) or `baseline` (基数).")
+    role: str = Field(
+        description="`target` (目标), `baseline` (基数) or `action_target` (任务目标: stated "
+        "in an action paragraph, a 专栏 item or a report's 重点工作)."
+    )
     text: str
     indicator: str
     value: float | None
@@ -139,6 +143,19 @@ class QuantityOut(Schema):
     attribute: str = Field(description="预期性/约束性 when stated.")
     base_value: float | None
     base_year: int | None
+    origin: str = Field(
+        description="Where it was found: goal-section, indicator-table, target-list, action "
+        "or baseline; empty for versions stored before it was recorded."
+    )
+    value_text: str = Field(description="The value and unit as printed, e.g. `1.1万亿元`.")
+    normalised_value: float | None = Field(
+        description="The value in its base unit with the magnitude folded in (1.1万亿元 → 1.1e12)."
+    )
+    normalised_unit: str
+    comparator_text: str = Field(description="The comparator's own words, e.g. `控制在…以内`.")
+    year_stated: bool | None = Field(
+        description="True when the clause states the year; false when it is the horizon."
+    )
     line: int
     page: int | None
 

@@ -60,6 +60,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "indicator.merge": _("合并重复指标"),
     "indicator.confirm": _("确认监测指标"),
     "indicator.target_set": _("分解指标目标"),
+    "indicator.benchmark_set": _("设置指标对比基准"),
     "indicator.warning": _("指标预警督办"),
     "indicator_method.confirm": _("确认评估方法"),
     "observation.create": _("填报监测数据"),

@@ -24,6 +24,13 @@ class Kind(models.TextChoices):
     STANDARD = m.STANDARD, _("达标")
 
 
+class BenchmarkScope(models.TextChoices):
+    """What a relative indicator is measured against (高于全国平均水平, 快于全省平均)."""
+
+    NATION = "nation", _("全国")
+    PROVINCE = "province", _("全省")
+
+
 class Frequency(models.TextChoices):
     ANNUAL = "annual", _("年度")
     QUARTERLY = "quarterly", _("季度")

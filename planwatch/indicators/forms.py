@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.indicators.choices import Stage
+from planwatch.indicators.choices import BenchmarkScope, Stage
 from planwatch.indicators.models import Indicator
 
 
@@ -56,3 +56,11 @@ class SplitForm(forms.Form):
     value = forms.FloatField(label=_("分解目标"))
     baseline_value = forms.FloatField(label=_("基期值"), required=False)
     weight = forms.FloatField(label=_("权重"), required=False, min_value=0)
+
+
+class BenchmarkForm(forms.Form):
+    year = forms.IntegerField(label=_("年份"), min_value=1949, max_value=2100)
+    scope = forms.ChoiceField(label=_("对比范围"), choices=BenchmarkScope.choices)
+    value = forms.FloatField(label=_("基准值"))
+    source = forms.CharField(label=_("来源文件"), max_length=255)
+    source_url = forms.URLField(label=_("来源网址"), max_length=500, required=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planwatch.indicators.choices import (
     Attribute,
+    BenchmarkScope,
     Comparator,
     Direction,
     Frequency,
@@ -129,6 +130,36 @@ class IndicatorTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "place"], name="indicatortarget_once")
         ]
+
+
+class Benchmark(models.Model):
+    """The figure a relative indicator (相对全省全国) is measured against in one year: the
+    nation's or the province's value as published, with its source. A relative indicator is
+    达标 in a year when its value beats that year's benchmark (methods.md §1)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmarks")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    scope = models.CharField(
+        _("对比范围"), max_length=16, choices=BenchmarkScope.choices, default=BenchmarkScope.NATION
+    )
+    value = models.FloatField(_("基准值"))
+    source = models.CharField(_("来源文件"), max_length=255)
+    source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="benchmark_once_a_year")
+        ]
+        verbose_name = _("对比基准")
+        verbose_name_plural = _("对比基准")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}: {self.value}"
 
 
 class Observation(models.Model):

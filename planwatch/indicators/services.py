@@ -18,6 +18,7 @@ from planwatch.audit.services import audit_record
 from planwatch.indicators import methods as m
 from planwatch.indicators.choices import (
     Attribute,
+    BenchmarkScope,
     Comparator,
     Direction,
     IndicatorStatus,
@@ -26,6 +27,7 @@ from planwatch.indicators.choices import (
 )
 from planwatch.indicators.drafting import draft_from_target
 from planwatch.indicators.models import (
+    Benchmark,
     ComputedStatus,
     Indicator,
     IndicatorTarget,
@@ -233,7 +235,11 @@ def indicator_confirm(
         raise PermissionDenied(_("只有负责该规划的规划处室人员可以确认指标。"))
     if indicator.status != IndicatorStatus.DRAFT:
         raise ServiceError(_("只有待确认的指标可以确认。"))
-    if indicator.target_value is None or indicator.target_year is None:
+    # A relative indicator (高于全国平均水平) needs no target value: each year's benchmark
+    # stands in for it.
+    if indicator.target_year is None or (
+        indicator.target_value is None and indicator.kind != Kind.RELATIVE
+    ):
         raise ValidationError({"target_value": _("确认前请填写目标值和目标年份。")})
     _validate(indicator)
     with transaction.atomic():
@@ -312,6 +318,66 @@ def indicator_target_set(
             indicator.name,
             new={"place": place.name, "value": value, "weight": weight, "base": baseline_value},
         )
+    return row
+
+
+def benchmark_set(
+    *,
+    indicator: Indicator,
+    year: int,
+    value: float,
+    source: str,
+    actor: Any,
+    scope: str = BenchmarkScope.NATION,
+    source_url: str = "",
+    now: datetime | None = None,
+) -> Benchmark:
+    """A planner records the nation's or the province's figure that a relative indicator is
+    measured against in `year`; the statuses of that year's verified values are computed
+    again at once (and a binding one falling behind opens its 督办 case)."""
+    if not can_manage_indicator(actor, indicator):
+        raise PermissionDenied(_("只有负责该规划的规划处室人员可以设置对比基准。"))
+    errors: dict[str, str] = {}
+    if indicator.kind != Kind.RELATIVE:
+        errors["indicator"] = _("只有“相对全省全国”类指标需要对比基准。")
+    if not 1949 <= year <= 2100:
+        errors["year"] = _("年份 %(y)s 不在有效范围内。") % {"y": year}
+    if value != value or value in (float("inf"), float("-inf")):
+        errors["value"] = _("数值无效。")
+    if scope not in BenchmarkScope.values:
+        errors["scope"] = _("取值无效。")
+    if not source.strip():
+        errors["source"] = _("请注明基准值的来源。")
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = Benchmark.objects.filter(indicator=indicator, year=year).first()
+        row, _created = Benchmark.objects.update_or_create(
+            indicator=indicator,
+            year=year,
+            defaults={
+                "value": value,
+                "scope": scope,
+                "source": source.strip()[:255],
+                "source_url": source_url,
+                "set_by": actor,
+                "set_at": now,
+            },
+        )
+        _audit(
+            actor,
+            "indicator.benchmark_set",
+            indicator,
+            f"{indicator.name} {year}",
+            old={"value": old.value, "scope": old.scope, "source": old.source} if old else None,
+            new={"value": value, "scope": scope, "source": row.source},
+        )
+        verified = Observation.objects.filter(
+            indicator=indicator, year=year, is_current=True, verified_at__isnull=False
+        ).select_related("indicator", "place")
+        for observation in verified:
+            status_compute(observation=observation, actor=actor, now=now)
     return row
 
 
@@ -444,6 +510,10 @@ def status_compute(
     method = method or current_method()
     ind = observation.indicator
     baseline, base_year, target = _place_figures(ind, observation.place)
+    benchmark = None
+    if ind.kind == Kind.RELATIVE:
+        bench = Benchmark.objects.filter(indicator=ind, year=observation.year).first()
+        benchmark = bench.value if bench else None
     try:
         result = m.assess(
             kind=ind.kind,
@@ -455,6 +525,7 @@ def status_compute(
             year1=ind.target_year,
             actual=observation.value,
             year=observation.year,
+            benchmark=benchmark,
             method=method,
         )
     except m.MethodError:

@@ -20,7 +20,13 @@ from planwatch.indicators import services
 from planwatch.indicators.charts import indicator_chart_data
 from planwatch.indicators.choices import Kind
 from planwatch.indicators.export import matrix_export
-from planwatch.indicators.forms import ImportForm, IndicatorForm, ObservationForm, SplitForm
+from planwatch.indicators.forms import (
+    BenchmarkForm,
+    ImportForm,
+    IndicatorForm,
+    ObservationForm,
+    SplitForm,
+)
 from planwatch.indicators.imports import observations_import
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.permissions import (
@@ -93,6 +99,8 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "split": services.decomposition_check(ind),
         "parts": ind.targets.select_related("place").order_by("place__path"),
         "children": ind.place.children.order_by("path") if ind.place else [],
+        "benchmarks": ind.benchmarks.order_by("year") if ind.kind == Kind.RELATIVE else [],
+        "benchmark_form": BenchmarkForm() if ind.kind == Kind.RELATIVE else None,
     }
     return render(request, "indicators/detail.html", context)
 
@@ -186,6 +194,8 @@ def indicator_action(request: HttpRequest, indicator_id: int, action: str) -> Ht
             services.indicator_update(indicator=ind, actor=request.user, changes=changes)
         elif action == "split":
             _split(request, ind)
+        elif action == "benchmark":
+            _benchmark(request, ind)
         elif action == "merge":
             keep = access_indicator(request.user, request.POST.get("into", ""), action=EDIT)
             services.indicator_merge(keep=keep, duplicate=ind, actor=request.user)
@@ -217,6 +227,25 @@ def _split(request: HttpRequest, ind: Indicator) -> None:
         actor=request.user,
         weight=d["weight"],
         baseline_value=d["baseline_value"],
+    )
+
+
+def _benchmark(request: HttpRequest, ind: Indicator) -> None:
+    """A planner records a relative indicator's benchmark (全国/全省) for one year."""
+    form = BenchmarkForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(
+            [f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items() if k in form.fields]
+        )
+    d = form.cleaned_data
+    services.benchmark_set(
+        indicator=ind,
+        year=d["year"],
+        value=d["value"],
+        scope=d["scope"],
+        source=d["source"],
+        source_url=d["source_url"] or "",
+        actor=request.user,
     )
 
 

@@ -19,6 +19,9 @@ class NodeKind(models.TextChoices):
 class QuantityRole(models.TextChoices):
     TARGET = "target", _("目标")
     BASELINE = "baseline", _("基数")
+    # A quantified goal stated outside the goal sections: in an action paragraph, a 专栏 item
+    # or a report's 重点工作 (`…规模控制在10万亩以内`); kept apart from the plan's 目标.
+    ACTION_TARGET = "action_target", _("任务目标")
 
 
 class IngestJobStatus(models.TextChoices):

@@ -153,6 +153,15 @@ class Quantity(models.Model):
     attribute = models.CharField(max_length=8, blank=True)
     base_value = models.FloatField(null=True, blank=True)
     base_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # What the parser adds (decision 0016): where the quantity was found (goal-section,
+    # indicator-table, target-list, action, baseline), the value as printed, the value in
+    # its base unit, the comparator's own words and whether the clause states the year.
+    origin = models.CharField(max_length=16, blank=True)
+    value_text = models.CharField(max_length=64, blank=True)
+    normalised_value = models.FloatField(null=True, blank=True)
+    normalised_unit = models.CharField(max_length=32, blank=True)
+    comparator_text = models.CharField(max_length=32, blank=True)
+    year_stated = models.BooleanField(null=True, blank=True)
     line = models.PositiveIntegerField()
     page = models.PositiveIntegerField(null=True, blank=True)
     seq = models.PositiveIntegerField(default=0)

@@ -193,8 +193,8 @@ def node_ancestors_for(*, viewer: Any, node: Node) -> list[Node]:
 
 
 def plan_quantities_for(*, viewer: Any, version: PlanVersion) -> dict[str, list[Quantity]]:
-    """Targets and baselines of a version, each with the node it stands in."""
-    out: dict[str, list[Quantity]] = {QuantityRole.TARGET: [], QuantityRole.BASELINE: []}
+    """Targets, baselines and action targets of a version, each with the node it stands in."""
+    out: dict[str, list[Quantity]] = {role: [] for role in QuantityRole.values}
     rows = version.quantities.select_related("node").order_by("role", "seq")
     for q in rows:
         out.setdefault(q.role, []).append(q)

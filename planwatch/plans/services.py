@@ -314,12 +314,14 @@ def _store_nodes(version: PlanVersion, keyed: list[KeyedNode]) -> list[Node]:
 
 
 def _store_quantities(version: PlanVersion, parsed: pm.Plan, nodes: list[Node]) -> None:
-    """Targets and baselines, each linked to the innermost node whose lines hold it."""
+    """Targets, baselines and action targets, each linked to the innermost node whose lines
+    hold it."""
     starts = [n.line for n in nodes]
     rows: list[Quantity] = []
     for role, items in (
         (QuantityRole.TARGET, parsed.targets),
         (QuantityRole.BASELINE, parsed.baselines),
+        (QuantityRole.ACTION_TARGET, parsed.action_targets),
     ):
         for seq, q in enumerate(items):
             rows.append(
@@ -337,6 +339,12 @@ def _store_quantities(version: PlanVersion, parsed: pm.Plan, nodes: list[Node]) 
                     attribute=(q.attribute or "")[:8],
                     base_value=q.base_value,
                     base_year=q.base_year,
+                    origin=(q.origin or "")[:16],
+                    value_text=(q.value_text or "")[:64],
+                    normalised_value=q.normalised_value,
+                    normalised_unit=(q.normalised_unit or "")[:32],
+                    comparator_text=(q.comparator_text or "")[:32],
+                    year_stated=q.year_stated,
                     line=q.line,
                     page=q.page,
                     seq=seq,

@@ -78,6 +78,7 @@ def plan_targets(request: HttpRequest, slug: str) -> HttpResponse:
         "version": version,
         "targets": quantities["target"],
         "baselines": quantities["baseline"],
+        "action_targets": quantities["action_target"],
     }
     return render(request, "plans/plan_targets.html", context)
 

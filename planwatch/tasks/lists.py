@@ -102,7 +102,7 @@ class TaskTable(TextCellsTable):
     title = tables.Column(verbose_name=_("重点任务"), attrs={"td": {"class": "cell-wide"}})
     lead_unit = tables.Column(accessor="lead_unit__name", verbose_name=_("牵头单位"), default="—")
     responsible = tables.Column(accessor="pk", verbose_name=_("责任单位"), orderable=False)
-    deadline = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d", default="—")
+    deadline = tables.Column(verbose_name=_("完成时限"), empty_values=())
     criterion = tables.Column(verbose_name=_("完成标准"), visible=False, default="")
     status = tables.Column(verbose_name=_("状态"))
 
@@ -134,6 +134,15 @@ class TaskTable(TextCellsTable):
         return format_html(
             '<a href="{}">{}</a>{}', url, value, badge if record.pk in self.demo_ids else ""
         )
+
+    def render_deadline(self, record: Task) -> str:
+        """The date, or 「长期坚持」/「持续推进」 for a task supervised by period."""
+        if record.deadline is not None:
+            return record.deadline.isoformat()
+        return str(record.get_deadline_text_display() or "—")
+
+    def value_deadline(self, record: Task) -> Any:
+        return record.deadline or record.get_deadline_text_display()
 
     def render_responsible(self, record: Task) -> str:
         names = format_html_join(
