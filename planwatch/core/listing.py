@@ -66,7 +66,8 @@ class TextCellsTable(tables.Table):  # type: ignore[misc]
     """Base of the list tables: Chinese empty text and the house table classes."""
 
     class Meta:
-        attrs = {"class": "list-table"}
+        # stack-sm: on phones each row becomes a card of labelled values (css/app.css).
+        attrs = {"class": "list-table stack-sm"}
         empty_text = _("没有符合条件的记录。")
         template_name = "lists/_table.html"
 
