@@ -60,6 +60,7 @@ class Listing:
     actions: Sequence[BulkAction] = ()
     links: Sequence[tuple[str, str]] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    stylesheets: Sequence[str] = ()
 
 
 class TextCellsTable(tables.Table):  # type: ignore[misc]
@@ -145,12 +146,14 @@ def listing_response(
     extra: dict[str, Any] | None = None,
     filterset_kwargs: dict[str, Any] | None = None,
     data: Any = None,
+    stylesheets: Sequence[str] = ("tasks/tasks.css",),
 ) -> HttpResponse:
     """Filter `queryset` by the query string, sort and paginate it as a table, and render the
     list page; `?export=xlsx` answers the filtered rows (all pages) as an xlsx file instead.
     `prepare(table, rows)` is called with the rows about to be shown (one page, or all of
     them for the export) so that a page can fetch what its columns need in one query.
-    `data`: the filter values when the page adds defaults to the query string."""
+    `data`: the filter values when the page adds defaults to the query string;
+    `stylesheets`: static files the rows need (the lights' colours by default)."""
     data = request.GET if data is None else data
     filterset = filterset_class(
         data or None, queryset=queryset, request=request, **(filterset_kwargs or {})
@@ -165,7 +168,7 @@ def listing_response(
     tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if prepare is not None:
         prepare(table, [row.record for row in table.page.object_list] if table.page else [])
-    listing = Listing(title, filterset, table, actions, links, extra or {})
+    listing = Listing(title, filterset, table, actions, links, extra or {}, stylesheets)
     return render(request, template, {"listing": listing, **(extra or {})})
 
 
