@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django.forms",
+    "django_filters",
+    "django_tables2",
     "axes",
     "planwatch.core",
     "planwatch.audit",
@@ -82,6 +85,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One layout for every form (labels aligned, help and errors under the field): decision 0015.
+FORM_RENDERER = "planwatch.core.forms.FormRenderer"
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'planwatch.sqlite3'}"
 DATABASES = {
@@ -144,6 +150,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx.org/dist", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts/dist", _NODE / "echarts" / "dist"),
+    ("vendor/tom-select/dist", _NODE / "tom-select" / "dist"),
     ("vendor/echarts-v4-maps/map/json/province", _NODE / "echarts-v4-maps/map/json/province"),
 ]
 STORAGES = {

@@ -54,6 +54,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.closed": _("督办办结销号"),
     "case.escalate": _("督办升级"),
     "notification.read": _("通知已读"),
+    "notification.read_all": _("通知全部已读"),
     "demo.load": _("加载演示数据"),
     "demo.clear": _("清除演示数据"),
     "demo.supervise": _("演示数据灯号计算"),

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
-from planwatch.core.models import DemoMarker
 from planwatch.reports import services
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import (
@@ -38,7 +37,6 @@ from planwatch.reports.permissions import (
     can_edit_report,
     can_review_report,
 )
-from planwatch.reports.selectors import review_queue_for
 from planwatch.tasks.permissions import access_task, reporting_units
 from planwatch.tasks.workflow import ServiceError
 
@@ -253,14 +251,6 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
         )
         return redirect("reports:report_detail", report.pk)
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
-
-
-@login_required
-@require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    reports = list(review_queue_for(user=request.user))
-    context = {"reports": reports, "demo_ids": DemoMarker.ids_among(reports)}
-    return render(request, "reports/review_queue.html", context)
 
 
 @login_required

@@ -118,7 +118,11 @@ def test_planner_creates_a_user_and_admin_reads_the_audit_log(
     page.get_by_label("姓名").fill("王五")
     page.get_by_label("新密码", exact=False).first.fill("Min-jiang-2035")
     page.get_by_label("确认新密码").fill("Min-jiang-2035")
-    page.get_by_label("组织单位").select_option(label="　　宜宾市")
+    # The searchable unit picker: type part of the name, choose with Enter.
+    page.get_by_role("combobox", name="组织单位").focus()
+    page.keyboard.type("宜宾")
+    page.locator(".ts-dropdown .option.active", has_text="宜宾市").wait_for()
+    page.keyboard.press("Enter")
     page.get_by_label("角色").select_option(value="reporter")
     screenshot("user-create")
     page.get_by_role("button", name="创建").click()

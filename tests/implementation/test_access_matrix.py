@@ -190,6 +190,34 @@ PAGES = [
         "post",
         denied_status=frozenset({302, *DENIED}),  # another's notification: nothing happens
     ),
+    Page(
+        "supervision:notification_read_all",
+        lambda w: [],
+        "yibin_reporter",
+        "luzhou_reporter",
+        "post",
+        denied_status=frozenset({302}),  # only one's own notifications: nothing happens
+    ),
+    Page(
+        "tasks:task_bulk",
+        lambda w: [],
+        "planner",
+        "panxi_planner",
+        "post",
+        data=lambda w: {"action": "criterion", "criterion": "年底前建成", "pk": [w.task.pk]},
+        setup=_reopen,
+        denied_status=frozenset({302}),  # refused with a message naming the rows
+    ),
+    Page(
+        "reports:review_bulk_approve",
+        lambda w: [],
+        "yibin_reviewer",
+        "luzhou_reviewer",
+        "post",
+        data=lambda w: {"pk": [w.report.pk]},
+        setup=_submit,
+        denied_status=frozenset({302}),  # refused: not in the reviewer's queue
+    ),
     Page("dashboards:index", lambda w: [], "planner", "yibin_reporter"),
     Page("dashboards:province", lambda w: [], "province_planner", "planner"),
     Page(

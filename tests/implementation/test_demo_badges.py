@@ -130,8 +130,8 @@ NOW = datetime(2024, 4, 10, 1, 0, tzinfo=UTC)
 
 
 def _note(html: str, note: Notification) -> str:
-    """The list item of one notification."""
-    return next(li for li in html.split("<li")[1:] if f'id="note-{note.pk}"' in li)
+    """The table row of one notification."""
+    return next(row for row in html.split("<tr")[1:] if f'id="note-{note.pk}"' in row)
 
 
 def _assert_note_badges(html: str, demo: list[Notification], real: list[Notification]) -> None:
