@@ -41,6 +41,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "progress_report.accepted": _("采纳进展报告"),
     "progress_report.returned": _("退回进展报告"),
     "progress_report.correct": _("更正进展报告"),
+    "progress_report.withdraw": _("撤回进展报告"),
+    # the generic name of the same step (submitted → draft); written as .withdraw
+    "progress_report.draft": _("撤回进展报告"),
     "supervise.run": _("每日督办检查"),
     "case.open": _("督办立项"),
     "case.assigned": _("督办交办"),
@@ -51,6 +54,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.closed": _("督办办结销号"),
     "case.escalate": _("督办升级"),
     "notification.read": _("通知已读"),
+    "notification.read_all": _("通知全部已读"),
     "demo.load": _("加载演示数据"),
     "demo.clear": _("清除演示数据"),
     "demo.supervise": _("演示数据灯号计算"),
@@ -81,6 +85,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "monthly_report.unit_approved": _("单位审核调度报告"),
     "monthly_report.accepted": _("采纳调度报告"),
     "monthly_report.returned": _("退回调度报告"),
+    "monthly_report.withdraw": _("撤回调度报告"),
+    "monthly_report.draft": _("撤回调度报告"),
     "monthly_report.import": _("导入月度调度表"),
     "project.import": _("导入省重点项目名单"),
 }
