@@ -83,6 +83,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "monthly_report.returned": _("退回调度报告"),
     "monthly_report.import": _("导入月度调度表"),
     "project.import": _("导入省重点项目名单"),
+    "project_list.compute": _("计算红黑榜"),
+    "project_list.publish": _("发布红黑榜"),
+    "project.lights_run": _("项目灯号计算"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,9 +22,16 @@ from openpyxl.styles import Font
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.projects import services
-from planwatch.projects.choices import LightColour, ProjectStatus, Sector, Stage
-from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.projects import lists, services
+from planwatch.projects.choices import (
+    LightColour,
+    ListSeries,
+    ListVerdict,
+    ProjectStatus,
+    Sector,
+    Stage,
+)
+from planwatch.projects.models import MonthlyReport, Project, QuarterList, Segment
 from planwatch.projects.permissions import (
     access_project,
     access_report,
@@ -415,3 +423,102 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
     except (ValidationError, ServiceError) as exc:
         _errors(request, exc)
     return redirect("projects:detail", project.pk)
+
+
+# ---------------------------------------------------------------- 红黑榜
+
+
+def _list_params(source: Any) -> tuple[str, int, int]:
+    today = timezone.localdate()
+    default_q = (today.month - 1) // 3 or 4
+    default_y = today.year if today.month > 3 else today.year - 1
+    series = source.get("series", "")
+    series = series if series in ListSeries.values else ListSeries.PREFECTURES
+    return (
+        series,
+        _int(source.get("year"), default_y, 2000, 2100),
+        _int(source.get("quarter"), default_q, 1, 4),
+    )
+
+
+def _list_url(series: str, year: int, quarter: int) -> str:
+    return f"{reverse('projects:lists')}?series={series}&year={year}&quarter={quarter}"
+
+
+@login_required
+@require_GET
+def lists_page(request: HttpRequest) -> HttpResponse:
+    """The quarter's 红黑榜 of a series: published lists for every signed-in user; the draft,
+    with the forms to compute, exempt and publish, for province-wide planners."""
+    series, year, quarter = _list_params(request.GET)
+    manager = lists.can_run_lists(request.user)
+    qlist = QuarterList.objects.filter(series=series, year=year, quarter=quarter).first()
+    if qlist is not None and qlist.published_at is None and not manager:
+        qlist = None
+    entries = list(qlist.entries.select_related("unit", "case")) if qlist else []
+    published = QuarterList.objects.exclude(published_at=None).order_by(
+        "-year", "-quarter", "series"
+    )
+    return render(
+        request,
+        "projects/lists.html",
+        {
+            "series": series,
+            "series_choices": ListSeries.choices,
+            "year": year,
+            "quarter": quarter,
+            "quarters": range(1, 5),
+            "qlist": qlist,
+            "red": [e for e in entries if e.verdict == ListVerdict.RED],
+            "black": [e for e in entries if e.verdict == ListVerdict.BLACK],
+            "exempt": [e for e in entries if e.verdict == ListVerdict.EXEMPT],
+            "entries": entries,
+            "manager": manager,
+            "published": published,
+        },
+    )
+
+
+@login_required
+@require_POST
+def lists_action(request: HttpRequest, action: str) -> HttpResponse:
+    """A province-wide planner computes the quarter's list, states or lifts an exemption,
+    or publishes it."""
+    if not lists.can_run_lists(request.user):
+        raise Http404
+    series, year, quarter = _list_params(request.POST)
+    try:
+        if action == "compute":
+            lists.quarter_list_compute(
+                series=series, year=year, quarter=quarter, actor=request.user
+            )
+            messages.success(request, _("已计算红黑榜。"))
+        elif action in ("exempt", "publish"):
+            qlist = QuarterList.objects.filter(series=series, year=year, quarter=quarter).first()
+            if qlist is None:
+                raise Http404
+            if action == "exempt":
+                unit = OrgUnit.objects.filter(
+                    pk=_int(request.POST.get("unit"), 0, 1, 2**31)
+                ).first()
+                if unit is None:
+                    raise Http404
+                lists.quarter_list_exempt(
+                    quarter_list=qlist,
+                    unit=unit,
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+                messages.success(request, _("已更新免于上榜理由并重新计算。"))
+            else:
+                lists.quarter_list_publish(
+                    quarter_list=qlist,
+                    actor=request.user,
+                    version=_int(request.POST.get("version"), 0, 0, 10**9),
+                )
+                messages.success(request, _("已发布红黑榜。"))
+        else:
+            raise Http404
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect(_list_url(series, year, quarter))

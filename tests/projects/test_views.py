@@ -73,6 +73,7 @@ def world(
     draft = Project.objects.filter(plan=south, status="draft").first()
     assert draft is not None
     elsewhere = make_user("panxi_filler", (OrgUnit.objects.get(name="攀枝花市"), Role.REPORTER))
+    province = make_user("province_planner", (OrgUnit.objects.get(kind="province"), Role.PLANNER))
     users = {
         "planner": south_planner_user,
         "yibin_filler": yibin_filler_user,
@@ -80,6 +81,7 @@ def world(
         "zigong_filler": zigong_filler_user,
         "zigong_reviewer": zigong_reviewer_user,
         "elsewhere": elsewhere,
+        "province": province,
     }
     return World(p, zg, yb, draft, report, users)
 
@@ -174,7 +176,11 @@ class Page:
     data: Callable[[World], dict[str, Any]] = lambda w: {}
 
 
+LIST_QS = {"series": "prefectures", "year": 2026, "quarter": 1}
+
 PAGES = [
+    Page("lists", lambda w: [], "yibin_filler", None),
+    Page("lists_action", lambda w: ["compute"], "province", "planner", "post", lambda w: LIST_QS),
     Page("ledger", lambda w: [], "anonymous", None),
     Page("detail", lambda w: [w.project.pk], "anonymous", None),
     Page("detail", lambda w: [w.draft.pk], "planner", "yibin_filler"),
