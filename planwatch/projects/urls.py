@@ -16,6 +16,19 @@ urlpatterns = [
     path("projects/reports/<int:report_id>/", views.report_page, name="report"),
     path("projects/reports/<int:report_id>/step/", views.report_step, name="report_step"),
     path(
+        "projects/reports/<int:report_id>/evidence/", views.report_evidence, name="report_evidence"
+    ),
+    path(
+        "projects/reports/<int:report_id>/evidence/<int:evidence_id>/",
+        views.report_evidence_file,
+        name="report_evidence_file",
+    ),
+    path(
+        "projects/reports/<int:report_id>/evidence/<int:evidence_id>/delete/",
+        views.report_evidence_delete,
+        name="report_evidence_delete",
+    ),
+    path(
         "projects/reports/<int:report_id>/issues/<int:issue_id>/escalate/",
         views.issue_escalate,
         name="issue_escalate",

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.projects import lists, services
+from planwatch.projects import evidence, lists, services
 from planwatch.projects.choices import (
     LightColour,
     ListSeries,
@@ -49,6 +49,7 @@ from planwatch.projects.selectors import (
     yearly_plans,
 )
 from planwatch.reports.choices import ReportStatus
+from planwatch.reports.evidence import EvidenceLost
 from planwatch.tasks.permissions import can_manage_plan
 from planwatch.tasks.workflow import ServiceError
 
@@ -313,6 +314,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
             "issues_text": "\n".join(report.issues.values_list("text", flat=True)),
             "history": report.history.select_related("actor"),
             "can_escalate": can_manage_project(request.user, report.project),
+            "evidence": report.evidence.all(),
         },
     )
 
@@ -522,3 +524,59 @@ def lists_action(request: HttpRequest, action: str) -> HttpResponse:
     except (ValidationError, ServiceError) as exc:
         _errors(request, exc)
     return redirect(_list_url(series, year, quarter))
+
+
+# ---------------------------------------------------------------- evidence of monthly reports
+
+
+@login_required
+@require_POST
+def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The filler uploads an evidence file to a draft or returned report."""
+    report = access_report(request.user, report_id, action="edit")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件。"))
+        return redirect("projects:report", report.pk)
+    try:
+        evidence.monthly_evidence_add(
+            report=report, actor=request.user, name=upload.name or "", content=upload
+        )
+        messages.success(request, _("已上传佐证材料。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+@require_POST
+def report_evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id, action="edit")
+    found = report.evidence.filter(pk=evidence_id).first()
+    if found is None:
+        raise Http404
+    try:
+        evidence.monthly_evidence_remove(evidence=found, actor=request.user)
+        messages.success(request, _("已删除。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+@require_GET
+def report_evidence_file(
+    request: HttpRequest, report_id: int, evidence_id: int
+) -> HttpResponseBase:
+    report = access_report(request.user, report_id)
+    found = report.evidence.filter(pk=evidence_id).first()
+    if found is None:
+        raise Http404
+    try:
+        handle = evidence.monthly_evidence_open(found)
+    except EvidenceLost:
+        messages.error(
+            request, _("佐证材料“%(name)s”的文件已丢失，请联系管理员。") % {"name": found.name}
+        )
+        return redirect("projects:report", report.pk)
+    return FileResponse(handle, as_attachment=True, filename=found.name)

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
@@ -21,7 +23,7 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services as s
-from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.projects.models import MonthlyEvidence, MonthlyReport, Project, Segment
 from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 
@@ -37,10 +39,13 @@ class World:
     draft: Project
     report: MonthlyReport
     users: dict[str, User]
+    evidence: MonthlyEvidence
 
 
 @pytest.fixture
 def world(
+    settings,
+    tmp_path,
     cheng_zi_yi,
     south,
     south_planner_user,
@@ -83,7 +88,12 @@ def world(
         "elsewhere": elsewhere,
         "province": province,
     }
-    return World(p, zg, yb, draft, report, users)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    stored = default_storage.save("evidence/x/minutes.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    evidence = MonthlyEvidence.objects.create(
+        report=report, file=stored, name="minutes.pdf", sha256="0" * 64, size=15
+    )
+    return World(p, zg, yb, draft, report, users, evidence)
 
 
 def test_project_page_figures_equal_a_hand_computation(world):
@@ -207,6 +217,20 @@ PAGES = [
         lambda w: [w.report.pk, w.report.issues.get().pk],
         "planner",
         "zigong_filler",
+        "post",
+    ),
+    Page("report_evidence", lambda w: [w.report.pk], "zigong_filler", "yibin_filler", "post"),
+    Page(
+        "report_evidence_file",
+        lambda w: [w.report.pk, w.evidence.pk],
+        "zigong_reviewer",
+        "yibin_filler",
+    ),
+    Page(
+        "report_evidence_delete",
+        lambda w: [w.report.pk, w.evidence.pk],
+        "zigong_filler",
+        "yibin_filler",
         "post",
     ),
     Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler"),
