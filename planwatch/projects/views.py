@@ -45,6 +45,7 @@ from planwatch.projects.selectors import (
     LedgerRow,
     ledger,
     monthly_series,
+    rates,
     reports_for,
     yearly_plans,
 )
@@ -192,6 +193,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "light": light,
             "insider": insider,
+            "rates": rates([r.project for r in rows], year, month) if insider else None,
         },
     )
 
@@ -216,6 +218,7 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
         series = monthly_series(project, year)
         context |= {
             "figures": figures,
+            "rates": rates([project], year, month),
             "chart": {
                 "months": [f"{i}月" for i in range(1, 13)],
                 "plan": series["plan"],

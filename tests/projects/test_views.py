@@ -307,3 +307,35 @@ def test_planner_confirms_sets_segments_and_plans_through_the_pages(
         follow=True,
     )
     assert "应为数字" in bad.content.decode()
+
+
+def test_start_completion_and_funds_rates_on_the_project_page_and_ledger(world, zone):
+    import datetime as dt
+
+    p = world.project
+    Project.objects.filter(pk=p.pk).update(
+        planned_start=dt.date(2026, 2, 1), actual_start=dt.date(2026, 2, 20)
+    )
+    MonthlyReport.objects.filter(project=p, segment=world.yb).update(funds_in_place=30000)
+    MonthlyReport.objects.filter(project=p, segment=world.zg).update(funds_in_place=20000)
+    s.project_create(
+        actor=world.users["planner"],
+        zone=zone,
+        values={
+            "name": "宜宾港扩建",
+            "planned_start": dt.date(2026, 3, 1),
+            "planned_completion": dt.date(2026, 12, 31),
+        },
+    )
+    client = logged_in(world.users["yibin_filler"])
+    page = client.get(reverse("projects:detail", args=[p.pk]) + QS).content.decode()
+    # funds (30,000 + 20,000) / plan (120,000 + 80,000) = 0.25; 1 of 1 planned start made.
+    assert '<dd data-figure="funds-rate">0.2500' in page
+    assert '<dd data-figure="start-rate">100%' in page
+    assert '<dd data-figure="completion-rate">—' in page
+    ledger = client.get(reverse("projects:ledger") + QS).content.decode()
+    # two planned starts in 2026, one made; one planned completion, none made.
+    assert '<dd data-figure="start-rate">50%' in ledger
+    assert '<dd data-figure="completion-rate">0%' in ledger
+    assert '<dd data-figure="funds-rate">0.2500' in ledger
+    assert 'id="rates"' not in Client().get(reverse("projects:ledger") + QS).content.decode()
