@@ -18,6 +18,7 @@ from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -238,20 +239,30 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("月份应为 1 到 12。")})
     head, columns, rows = _rows(data, MONTHLY_HEADERS)
-    confirmed = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
-    by_code = {p.code: p for p in confirmed.exclude(code="")}
+    # only the projects the file names are read (with their units), in one query
+    codes, names = set(), set()
+    for raw in rows[head + 1 :]:
+        for header, bucket in (("项目代码", codes), ("项目名称", names)):
+            j = columns[header]
+            if j < len(raw) and _text(raw[j]):
+                bucket.add(_text(raw[j]))
+    wanted = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
+    if len(codes) + len(names) <= 5000:  # beyond, all of them (SQLite's parameter limit)
+        wanted = wanted.filter(Q(code__in=codes) | Q(name__in=names))
+    confirmed = list(wanted.select_related("lead_unit"))
+    by_code = {p.code: p for p in confirmed if p.code}
     by_name: dict[str, list[Project]] = {}
     for p in confirmed:
         by_name.setdefault(p.name, []).append(p)
     segments: dict[tuple[int, str], Segment] = {}
-    for seg in Segment.objects.select_related("place", "unit").filter(project__in=confirmed):
+    for seg in Segment.objects.select_related("place", "unit").filter(project__in=wanted):
         for n in {seg.place.name, seg.place.short_name} - {""}:
             segments[(seg.project_id, n)] = seg
     with_segments = {k[0] for k in segments}
     # the month's reports already there, read once (not one query per row)
     existing = {
         (r.project_id, r.segment_id): r
-        for r in MonthlyReport.objects.filter(year=year, month=month).only(
+        for r in MonthlyReport.objects.filter(year=year, month=month, project__in=wanted).only(
             "id", "project_id", "segment_id", "status", "version", *OLD_FIELDS
         )
     }
