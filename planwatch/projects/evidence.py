@@ -74,14 +74,15 @@ def monthly_evidence_remove(*, evidence: MonthlyEvidence, actor: Any) -> None:
     if report.status not in EDITABLE:
         raise ServiceError(_("报告已报送或已采纳，不能删除材料。"))
     with transaction.atomic():
-        pk, old = evidence.pk, {"report": report.pk, "name": evidence.name, "sha": evidence.sha256}
+        pk, name = evidence.pk, evidence.name
+        old = {"report": report.pk, "name": name, "sha": evidence.sha256}
         evidence.delete()
         audit_record(
             actor=actor,
             action="monthly_evidence.remove",
             target_type="projects.monthlyevidence",
             target_id=pk,
-            target_label=old["name"],
+            target_label=name,
             old=old,
         )
 

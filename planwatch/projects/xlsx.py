@@ -240,7 +240,8 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
         raise ValidationError({"month": _("月份应为 1 到 12。")})
     head, columns, rows = _rows(data, MONTHLY_HEADERS)
     # only the projects the file names are read (with their units), in one query
-    codes, names = set(), set()
+    codes: set[str] = set()
+    names: set[str] = set()
     for raw in rows[head + 1 :]:
         for header, bucket in (("项目代码", codes), ("项目名称", names)):
             j = columns[header]
