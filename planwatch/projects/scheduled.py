@@ -62,7 +62,7 @@ def project_lights_run(*, today: date, now: datetime | None = None, dry_run: boo
     if not dry_run:
         audit_record(
             actor=None,
-            action=ACTION,
+            action="project.lights_run",
             target_type="projects.project",
             target_label=today.isoformat(),
             new={"summary": summary},

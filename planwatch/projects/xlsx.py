@@ -416,22 +416,13 @@ def _monthly_write(
         )
 
         def entries() -> Any:
-            for r, _i in new:
-                label = s._label(r)
+            for r, _i in new:  # one event a report: created with the file's values
                 yield AuditEntry(
                     "monthly_report.create",
                     "projects.monthlyreport",
                     r.pk,
-                    label[:200],
-                    new={"due": str(due.date)},
-                )
-                yield AuditEntry(
-                    "monthly_report.update",
-                    "projects.monthlyreport",
-                    r.pk,
-                    label[:200],
-                    old={f: "None" if f in s.REPORT_FIELDS else "" for f in OLD_FIELDS},
-                    new={f: str(getattr(r, f)) for f in OLD_FIELDS},
+                    s._label(r)[:200],
+                    new={"due": str(due.date)} | {f: str(getattr(r, f)) for f in OLD_FIELDS},
                 )
             for r, _i, old in changed:
                 yield AuditEntry(

@@ -195,6 +195,8 @@ def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues
     texts = sorted(r.issues.values_list("text", flat=True))
     assert texts == ["征地", "用林"] and r.issues.get(text="征地").case is not None
     updates = AuditEvent.objects.filter(action="monthly_report.update", target_id=str(r.pk))
-    assert updates.count() == 2
-    assert updates.order_by("id").last().old["invested_ytd"] == "31000.00"
+    created = AuditEvent.objects.get(action="monthly_report.create", target_id=str(r.pk))
+    assert created.new["invested_ytd"] == "31000.00" and created.new["due"] == str(r.due)
+    assert updates.get().old["invested_ytd"] == "31000.00"
+    assert updates.get().new["invested_ytd"] == "34000.00"
     assert AuditEvent.objects.filter(action="monthly_report.import").count() == 2
