@@ -73,6 +73,7 @@ bench: install assets
 	$(BIN)/python scripts/bench_web.py
 	$(BIN)/python scripts/bench_tasks.py
 	$(BIN)/python scripts/bench_search.py
+	$(BIN)/python scripts/bench_pages.py
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard benchmark is SKIPPED"; fi

@@ -26,6 +26,11 @@ class TaskOut(Schema):
     responsible_units: list[UnitRef]
     start: date | None
     deadline: date | None
+    deadline_text: str = Field(
+        "",
+        description="长期坚持 or 持续推进 for a task without an end date (then `deadline` is "
+        "null and the task is supervised by reporting period); empty otherwise.",
+    )
     status: str
     version: int = Field(description="Send back with workflow actions; stale versions get 409.")
 
@@ -35,6 +40,10 @@ class TaskDetailOut(TaskOut):
     criterion: str
     weight: float
     supporting_units: list[UnitRef]
+    co_lead_units: list[UnitRef] = Field(
+        default_factory=list,
+        description="Further lead units when the list names several; `lead_unit` is the first.",
+    )
 
 
 class TaskPage(PageMeta):

@@ -41,3 +41,19 @@ class DemoMarker(models.Model):
         ct = ContentType.objects.get_for_model(type(items[0]))
         marked = cls.objects.filter(content_type=ct, object_id__in=[o.pk for o in items])
         return set(marked.values_list("object_id", flat=True))
+
+    @classmethod
+    def ids_of(cls, model: type[models.Model]) -> models.QuerySet[DemoMarker, int]:
+        """The ids of every `model` object `planwatch demo` created, as a lazy queryset: use it
+        as a subquery (`.exclude(pk__in=DemoMarker.ids_of(Task))`) to keep demo objects off a
+        real person's page, or `set(...)` it for a few thousand ids."""
+        ct = ContentType.objects.get_for_model(model)
+        return cls.objects.filter(content_type=ct).values_list("object_id", flat=True)
+
+    @classmethod
+    def is_marked(cls, model: type[models.Model], pk: int | None) -> bool:
+        """Whether the `model` object with primary key `pk` was created by `planwatch demo`."""
+        if pk is None:
+            return False
+        ct = ContentType.objects.get_for_model(model)
+        return cls.objects.filter(content_type=ct, object_id=pk).exists()

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import has_role
+from planwatch.accounts.permissions import has_role, role_paths
 from planwatch.dashboards.selectors import Scope
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -64,3 +64,13 @@ def access_plan(user: Any, slug: str) -> Scope:
     if plan is None:
         raise Http404
     return _allowed(user, Scope("plan", plan.title, plan=plan))
+
+
+def viewable_unit_paths(user: Any) -> list[str]:
+    """The unit paths under which `user` may open dashboards (their planner and leader
+    scopes), to link map regions without a query per unit."""
+    return [p for role in DASHBOARD_ROLES for p in role_paths(user, role)]
+
+
+def may_open_unit(paths: list[str], unit_path: str) -> bool:
+    return any(unit_path.startswith(p) for p in paths)

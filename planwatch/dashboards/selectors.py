@@ -9,17 +9,23 @@ once) of its scope, intersected with what the viewer may see:
 - province: every task;
 - zone: the tasks of the zone's plans;
 - prefecture, department: tasks whose lead or responsible unit is the unit or lies below it;
-- plan: the plan's tasks."""
+- plan: the plan's tasks.
+
+A dashboard shows one year (`year`: by default the current year, or the latest year before
+it that has tasks) and one reporting period of it (`period`: by default the latest one
+ended). Its figures are as of `as_of`: the last time a report of the scope was accepted;
+lights say when they were computed (`lights_on`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
@@ -31,8 +37,10 @@ from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.reports.models import ProgressReport
+from planwatch.reports.periods import Period, periods_for
 from planwatch.supervision.choices import Light
-from planwatch.tasks.choices import TaskStatus
+from planwatch.supervision.lights import expected_progress
+from planwatch.tasks.choices import ReportingFrequency, TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import visible_tasks_q
 
@@ -67,9 +75,15 @@ class Count_:
 
 @dataclass
 class TrendPoint:
+    """One reporting period of the year: the mean cumulative completion reported for it
+    (current, submitted reports; None when none was), and 序时进度, the mean share of
+    their time the year's tasks have used by the period's end."""
+
     label: str
-    average: float
+    average: float | None
     reports: int
+    expected: float | None = None
+    end: date | None = None
 
 
 @dataclass
@@ -78,6 +92,9 @@ class MapValue:
     name: str
     tasks: int
     completed: int
+    code: str = ""
+    path: str = ""
+    url: str = ""  # the unit's dashboard, when the viewer may open it (set by the view)
 
     @property
     def rate(self) -> float | None:
@@ -98,18 +115,37 @@ class Dashboard:
     prefectures: list[MapValue]
     has_demo: bool
     light_counts: dict[str, int] = field(default_factory=dict)
+    year: int | None = None
+    years: list[int] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)
+    period: Period | None = None
+    as_of: date | None = None  # the latest acceptance of a report of the scope
+    lights_on: date | None = None  # when the lights were last computed
+    children: list[MapValue] = field(default_factory=list)  # a prefecture's counties
+
+    @property
+    def scope_code(self) -> str:
+        return self.scope.unit.code if self.scope.unit is not None else ""
+
+    @property
+    def period_point(self) -> TrendPoint | None:
+        if self.period is None:
+            return None
+        return next((p for p in self.trend if p.label == self.period.label), None)
 
     @property
     def completion_rate(self) -> float | None:
         return round(100 * self.completed / self.total, 1) if self.total else None
 
 
-def scope_tasks(*, user: Any, scope: Scope) -> QuerySet[Task]:
-    """The issued tasks of `scope` that `user` may see (one query when evaluated; a
-    subquery when filtered on)."""
+def scope_tasks(*, user: Any, scope: Scope, year: int | None = None) -> QuerySet[Task]:
+    """The issued tasks of `scope` (of `year`, if given) that `user` may see (one query when
+    evaluated; a subquery when filtered on)."""
     qs = Task.objects.filter(
         annual_list__issued_number__gte=1, status__in=(TaskStatus.ACTIVE, TaskStatus.COMPLETED)
     )
+    if year is not None:
+        qs = qs.filter(year=year)
     if scope.plan is not None:
         qs = qs.filter(plan=scope.plan)
     elif scope.unit is not None and scope.kind == OrgUnitKind.ZONE:
@@ -143,10 +179,21 @@ def _by_status(tasks: QuerySet[Task]) -> list[Count_]:
 
 
 def _by_light(tasks: QuerySet[Task]) -> list[Count_]:
-    rows = dict(tasks.order_by().values_list("light__light").annotate(n=Count("pk")))
+    return _lights_and_date(tasks)[0]
+
+
+def _lights_and_date(tasks: QuerySet[Task]) -> tuple[list[Count_], date | None]:
+    """Tasks per light, and the day the lights were last computed (one GROUP BY)."""
+    grouped = list(
+        tasks.order_by()
+        .values_list("light__light")
+        .annotate(n=Count("pk"), on=Max("light__computed_on"))
+    )
+    rows = {light: n for light, n, _on in grouped}
+    days = [on for _light, _n, on in grouped if on is not None]
     result = [Count_(str(light), str(light.label), rows.get(light, 0)) for light in LIGHT_ORDER]
     result.append(Count_(NO_LIGHT, _("尚未计算"), rows.get(None, 0)))
-    return result
+    return result, max(days, default=None)
 
 
 def _light_list(tasks: QuerySet[Task], light: Light) -> list[Task]:
@@ -157,49 +204,145 @@ def _light_list(tasks: QuerySet[Task], light: Light) -> list[Task]:
     )
 
 
-def period_trend(tasks: QuerySet[Task]) -> list[TrendPoint]:
-    """Mean reported completion (current, submitted reports) per reporting period."""
-    rows = (
-        ProgressReport.objects.filter(
-            task__in=tasks.values("pk"), is_current=True, status__in=ReportStatus.REPORTED
-        )
-        .order_by()
-        .values_list("period_start", "period_label")
-        .annotate(avg=Avg("completion"), n=Count("pk"))
-        .order_by("period_start", "period_label")
+def scope_years(tasks: QuerySet[Task]) -> list[int]:
+    """The years that have issued tasks in the scope, latest first."""
+    return sorted(set(tasks.order_by().values_list("year", flat=True).distinct()), reverse=True)
+
+
+def default_year(years: list[int], today: date) -> int:
+    """The current year; if it has no tasks, the latest year before it that has (else the
+    earliest after it)."""
+    if today.year in years or not years:
+        return today.year
+    past = [y for y in years if y < today.year]
+    return max(past) if past else min(years)
+
+
+def scope_frequency(tasks: QuerySet[Task]) -> str:
+    """The reporting frequency of most of the tasks' lists (quarterly when there are none)."""
+    row = (
+        tasks.order_by()
+        .values_list("annual_list__frequency")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
     )
-    return [TrendPoint(label, round(float(avg or 0), 1), n) for _start, label, avg, n in rows]
+    return row[0] if row and row[0] else ReportingFrequency.QUARTERLY
 
 
-def prefecture_completion(tasks: QuerySet[Task]) -> list[MapValue]:
-    """Tasks and completed tasks per prefecture (its own and its counties' responsibilities),
-    for the map. A task naming a prefecture and one of its counties counts twice there."""
+def default_period(periods: list[Period], today: date) -> Period | None:
+    """The latest period that has ended by `today` (the first one if none has)."""
+    ended = [p for p in periods if p.end < today]
+    return ended[-1] if ended else (periods[0] if periods else None)
+
+
+def expected_by_period(tasks: QuerySet[Task], periods: list[Period]) -> list[float | None]:
+    """序时进度 at the end of each period: the mean over the tasks of the share of their time
+    (start to deadline) elapsed, from one GROUP BY over (start, deadline)."""
+    spans = list(tasks.order_by().values_list("start", "deadline").annotate(n=Count("pk")))
+    result: list[float | None] = []
+    for p in periods:
+        weighted = total = 0.0
+        for start, deadline, n in spans:
+            first, last = start or date(p.end.year, 1, 1), deadline or date(p.end.year, 12, 31)
+            weighted += n * float(expected_progress(first, last, p.end))
+            total += n
+        result.append(round(weighted / total, 1) if total else None)
+    return result
+
+
+def period_trend(
+    tasks: QuerySet[Task], *, year: int | None = None, frequency: str | None = None
+) -> list[TrendPoint]:
+    """Every reporting period of `year` (none missing, with or without reports): the mean
+    cumulative completion of the current, submitted reports whose period ends in it (one
+    GROUP BY period end; a monthly report counts in the quarter it ends in when the year is
+    shown by quarter) against 序时进度. Without `year`, the years of the tasks in turn."""
+    return _trend_and_as_of(tasks, year=year, frequency=frequency)[0]
+
+
+def _trend_and_as_of(
+    tasks: QuerySet[Task], *, year: int | None = None, frequency: str | None = None
+) -> tuple[list[TrendPoint], date | None]:
+    """`period_trend`, and the latest acceptance of a report of the tasks (same query)."""
+    frequency = frequency or scope_frequency(tasks)
+    years = [year] if year is not None else sorted(scope_years(tasks))
+    points: list[TrendPoint] = []
+    last: datetime | None = None
+    for y in years:
+        periods = periods_for(y, frequency)
+        rows = (
+            ProgressReport.objects.filter(
+                task__in=tasks.filter(year=y).values("pk"),
+                is_current=True,
+                status__in=ReportStatus.REPORTED,
+                period_end__year=y,
+            )
+            .order_by()
+            .values_list("period_end")
+            .annotate(
+                total=Sum("completion"),
+                n=Count("pk"),
+                last=Max("accepted_at", filter=Q(status=ReportStatus.ACCEPTED)),
+            )
+        )
+        sums: dict[int, tuple[float, int]] = {}
+        for end, total, n, accepted in rows:
+            slot = next((i for i, p in enumerate(periods) if p.start <= end <= p.end), None)
+            if slot is not None:
+                before = sums.get(slot, (0.0, 0))
+                sums[slot] = (before[0] + float(total or 0), before[1] + n)
+            if accepted is not None and (last is None or accepted > last):
+                last = accepted
+        expected = expected_by_period(tasks.filter(year=y), periods)
+        for i, (p, exp) in enumerate(zip(periods, expected, strict=True)):
+            total, n = sums.get(i, (0.0, 0))
+            average = round(total / n, 1) if n else None
+            points.append(TrendPoint(p.label, average, n, exp, p.end))
+    return points, (timezone.localdate(last) if last is not None else None)
+
+
+def unit_completion(tasks: QuerySet[Task], units: list[OrgUnit]) -> list[MapValue]:
+    """For each of `units`: the tasks naming it or a unit below it as responsible, and how
+    many of them are completed — each task once, even when it names a prefecture and one of
+    its counties. One query over the (task, unit) pairs of the scope, rolled up by path."""
+    if not units:
+        return []
     through = Task.responsible_units.through
-    rows = (
+    pairs = (
         through.objects.filter(task__in=tasks.values("pk"))
         .order_by()
-        .values_list("orgunit_id")
-        .annotate(
-            n=Count("task_id"), done=Count("task_id", filter=Q(task__status=TaskStatus.COMPLETED))
-        )
+        .values_list("task_id", "orgunit__path", "task__status")
+        .distinct()
     )
-    per_unit = {unit_id: (n, done) for unit_id, n, done in rows}
-    units = OrgUnit.objects.filter(
-        kind__in=(OrgUnitKind.PREFECTURE, OrgUnitKind.COUNTY)
-    ).values_list("pk", "kind", "parent_id", "adcode", "name", "sort_order", "path")
-    prefectures: dict[int, MapValue] = {}
-    parents: dict[int, int | None] = {}
-    for pk, kind, parent_id, adcode, name, _order, _path in units:
-        if kind == OrgUnitKind.PREFECTURE:
-            prefectures[pk] = MapValue(adcode or "", name, 0, 0)
-        else:
-            parents[pk] = parent_id
-    for unit_id, (n, done) in per_unit.items():
-        target = unit_id if unit_id in prefectures else parents.get(unit_id)
-        if target is not None and target in prefectures:
-            prefectures[target].tasks += n
-            prefectures[target].completed += done
-    return sorted(prefectures.values(), key=lambda v: v.adcode)
+    seen: dict[int, set[int]] = {u.pk: set() for u in units}
+    done: dict[int, set[int]] = {u.pk: set() for u in units}
+    for task_id, path, status in pairs:
+        for u in units:
+            if path.startswith(u.path):
+                seen[u.pk].add(task_id)
+                if status == TaskStatus.COMPLETED:
+                    done[u.pk].add(task_id)
+    return [
+        MapValue(u.adcode or "", u.name, len(seen[u.pk]), len(done[u.pk]), u.code, u.path)
+        for u in units
+    ]
+
+
+def map_units(scope: Scope) -> list[OrgUnit]:
+    """The units a dashboard's map colours: the prefecture itself on its own dashboard, a
+    zone's prefectures on the zone's (or its plan's), every prefecture otherwise."""
+    prefectures = OrgUnit.objects.filter(kind=OrgUnitKind.PREFECTURE)
+    if scope.kind == OrgUnitKind.PREFECTURE and scope.unit is not None:
+        return [scope.unit]
+    zone = scope.unit if scope.kind == OrgUnitKind.ZONE else None
+    if scope.plan is not None and scope.plan.org_unit is not None:
+        zone = scope.plan.org_unit if scope.plan.org_unit.kind == OrgUnitKind.ZONE else None
+    if zone is not None:
+        inside = list(prefectures.filter(path__startswith=zone.path).order_by("adcode"))
+        if inside:
+            return inside
+    return list(prefectures.order_by("adcode"))
 
 
 def scope_has_demo(tasks: QuerySet[Task]) -> bool:
@@ -208,11 +351,34 @@ def scope_has_demo(tasks: QuerySet[Task]) -> bool:
     return DemoMarker.objects.filter(content_type=ct, object_id__in=tasks.values("pk")).exists()
 
 
-def dashboard_for(*, user: Any, scope: Scope) -> Dashboard:
-    """Every figure of a dashboard (the reporting-health table is `health_for`)."""
-    tasks = scope_tasks(user=user, scope=scope)
+def dashboard_for(
+    *,
+    user: Any,
+    scope: Scope,
+    year: int | None = None,
+    period: str | None = None,
+    today: date | None = None,
+) -> Dashboard:
+    """Every figure of a dashboard for one year and period (the reporting-health table is
+    `health_for`). `year` None is the default year (`default_year`); an unknown `period`
+    label is the default period."""
+    today = today or timezone.localdate()
+    every = scope_tasks(user=user, scope=scope)
+    years = scope_years(every)
+    year = year if year is not None else default_year(years, today)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    tasks = every.filter(year=year)
+    frequency = scope_frequency(tasks)
+    periods = periods_for(year, frequency)
+    chosen = next((p for p in periods if p.label == period), None) or default_period(periods, today)
+    trend, as_of = _trend_and_as_of(tasks, year=year, frequency=frequency)
+    children: list[MapValue] = []
+    if scope.kind == OrgUnitKind.PREFECTURE and scope.unit is not None:
+        counties = OrgUnit.objects.filter(parent=scope.unit).order_by("sort_order", "path")
+        children = unit_completion(tasks, list(counties))
     by_status = _by_status(tasks)
-    by_light = _by_light(tasks)
+    by_light, lights_on = _lights_and_date(tasks)
     avg = tasks.aggregate(avg=Avg("light__actual"))["avg"]
     completed = next(c.count for c in by_status if c.key == TaskStatus.COMPLETED)
     return Dashboard(
@@ -224,10 +390,17 @@ def dashboard_for(*, user: Any, scope: Scope) -> Dashboard:
         by_light=by_light,
         yellow=_light_list(tasks, Light.YELLOW),
         red=_light_list(tasks, Light.RED),
-        trend=period_trend(tasks),
-        prefectures=prefecture_completion(tasks),
+        trend=trend,
+        prefectures=unit_completion(tasks, map_units(scope)),
         has_demo=scope_has_demo(tasks),
         light_counts={c.key: c.count for c in by_light},
+        year=year,
+        years=years,
+        periods=periods,
+        period=chosen,
+        as_of=as_of,
+        lights_on=lights_on,
+        children=children,
     )
 
 
@@ -297,14 +470,23 @@ def map_payload(board: Dashboard) -> dict[str, Any]:
         "trend": {
             "labels": [p.label for p in board.trend],
             "values": [p.average for p in board.trend],
+            "expected": [p.expected for p in board.trend],
             "reports": [p.reports for p in board.trend],
+            "current": board.period.label if board.period else None,
         },
         "prefectures": [
-            {"adcode": v.adcode, "name": v.name, "value": v.rate, "tasks": v.tasks}
+            {
+                "adcode": v.adcode,
+                "name": v.name,
+                "value": v.rate,
+                "tasks": v.tasks,
+                "url": v.url,
+            }
             for v in board.prefectures
         ],
         "labels": {
-            "trend": _("平均完成进度（%）"),
+            "trend": _("平均累计完成进度（%）"),
+            "expected": _("序时进度（%）"),
             "rate": _("完成率（%）"),
             "tasks": _("任务数"),
             "nodata": _("无任务"),

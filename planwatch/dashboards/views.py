@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from planwatch.dashboards import permissions as perms
 from planwatch.dashboards.selectors import (
+    Dashboard,
     Scope,
     dashboard_for,
     directory_for,
@@ -19,11 +21,33 @@ from planwatch.dashboards.selectors import (
 )
 
 
+def _year(request: HttpRequest) -> int | None:
+    """The chosen year (`?year=2025`); None (the default year) when absent or not a year."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 1900 <= int(raw) <= 2200 else None
+
+
+def _link_units(request: HttpRequest, board: Dashboard) -> None:
+    """Give each map region the URL of its dashboard where the viewer may open it."""
+    paths = perms.viewable_unit_paths(request.user)
+    query = f"?year={board.year}" if board.year else ""
+    for v in board.prefectures:
+        if v.path and perms.may_open_unit(paths, v.path) and v.code != board.scope_code:
+            v.url = reverse("dashboards:unit", args=[v.code]) + query
+
+
 def _render(request: HttpRequest, scope: Scope) -> HttpResponse:
     if request.GET.get("part") == "health":
         rows = health_for(user=request.user, scope=scope, today=timezone.localdate())
         return render(request, "dashboards/partials/_health.html", {"rows": rows})
-    board = dashboard_for(user=request.user, scope=scope)
+    board = dashboard_for(
+        user=request.user,
+        scope=scope,
+        year=_year(request),
+        period=request.GET.get("period") or None,
+        today=timezone.localdate(),
+    )
+    _link_units(request, board)
     context = {"board": board, "charts": map_payload(board)}
     return render(request, "dashboards/dashboard.html", context)
 

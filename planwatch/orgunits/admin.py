@@ -8,13 +8,26 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.orgunits.services import EDITABLE_FIELDS, orgunit_update
 
 if TYPE_CHECKING:
     _OrgUnitAdmin = admin.ModelAdmin[OrgUnit]
+    _AliasAdmin = admin.ModelAdmin[OrgUnitAlias]
 else:
     _OrgUnitAdmin = admin.ModelAdmin
+    _AliasAdmin = admin.ModelAdmin
+
+
+@admin.register(OrgUnitAlias)
+class OrgUnitAliasAdmin(_AliasAdmin):
+    """Names a unit goes by in imported lists; add one when an import reports an unknown
+    unit that is really a known one."""
+
+    list_display = ("name", "org_unit", "generated")
+    list_filter = ("generated",)
+    search_fields = ("name", "org_unit__name", "org_unit__short_name")
+    raw_id_fields = ("org_unit",)
 
 
 @admin.register(OrgUnit)

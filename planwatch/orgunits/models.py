@@ -52,3 +52,29 @@ class OrgUnit(models.Model):
         if self.kind == OrgUnitKind.ZONE:
             return reverse("zone_detail", args=[self.code.removeprefix("zone:")])
         return reverse("place_detail", args=[self.code])
+
+
+class OrgUnitAlias(models.Model):
+    """Another name a unit goes by in the lists people write: the full name of its
+    government (宜宾市人民政府 for 宜宾市), a common abbreviation (省发改委). Read when a list is
+    imported; the same name may stand for two units (市中区人民政府), which the import
+    reports as ambiguous."""
+
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("组织单位"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("别名"), max_length=64, db_index=True)
+    # True for aliases derived from the unit's name when the reference data is loaded
+    # (kept in step with it); False for those added by hand or from data/aliases.csv.
+    generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = (
+            models.UniqueConstraint(fields=("org_unit", "name"), name="orgunitalias_unit_name"),
+        )
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+
+    def __str__(self) -> str:
+        return self.name

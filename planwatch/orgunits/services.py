@@ -13,8 +13,9 @@ from django.db import transaction
 
 from planwatch.audit.services import audit_record
 from planwatch.core.types import Actor
+from planwatch.orgunits.aliases import sync_aliases
 from planwatch.orgunits.choices import OrgUnitKind
-from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.orgunits.places import ZONE_PREFIX
 from planwatch.parsing.gazetteer import SICHUAN, Gazetteer, Unit, load_gazetteer
 
@@ -139,6 +140,8 @@ def orgunits_load_reference(*, actor: Actor = None) -> LoadResult:
         wanted = {s.code for s in specs}
         stale = [u.pk for code, u in existing.items() if code not in wanted and u.is_active]
         result.deactivated = OrgUnit.objects.filter(pk__in=stale).update(is_active=False)
+        # Aliases are derived data (no audit event of their own).
+        sync_aliases(OrgUnit, OrgUnitAlias)
         if result.changed:
             audit_record(
                 actor=actor,

@@ -13,13 +13,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core.models import DemoMarker
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_between
 from planwatch.supervision.choices import CaseStatus, Light
+from planwatch.supervision.demo import demo_as_of
 from planwatch.supervision.lights import (
     DEFAULT_TOLERANCE,
     DEFAULT_WARNING_DAYS,
@@ -42,12 +45,15 @@ class SuperviseSummary:
     cases_opened: int = 0
     reminders: int = 0
     escalations: int = 0
+    demo_tasks: int = 0  # demo tasks, judged as of the demo's own date (not in `lights`)
+    demo_as_of: date | None = None
 
     def __str__(self) -> str:
         lights = " ".join(f"{k}={v}" for k, v in sorted(self.lights.items()))
+        demo = f"; demo tasks: {self.demo_tasks} as of {self.demo_as_of}" if self.demo_tasks else ""
         return (
             f"lights: {lights or '-'}; cases opened: {self.cases_opened}; "
-            f"reminders: {self.reminders}; escalations: {self.escalations}"
+            f"reminders: {self.reminders}; escalations: {self.escalations}{demo}"
         )
 
 
@@ -140,6 +146,14 @@ def _remind_reports(tasks: list[Task], today: date, now: datetime) -> int:
     return sent
 
 
+def real_cases() -> QuerySet[SupervisionCase]:
+    """Cases that are neither demo cases nor about a demo task: the only ones the job
+    reminds about or escalates."""
+    return SupervisionCase.objects.exclude(pk__in=DemoMarker.ids_of(SupervisionCase)).exclude(
+        task__in=DemoMarker.ids_of(Task)
+    )
+
+
 def _remind_cases(today: date, now: datetime) -> int:
     """催办 units whose case must be acknowledged or answered within REMIND_DAYS."""
     sent = 0
@@ -150,9 +164,11 @@ def _remind_cases(today: date, now: datetime) -> int:
         (CaseStatus.IN_PROGRESS, "feedback_due", "feedback", _("请按时反馈办理情况")),
     )
     for status, due_field, what, title in checks:
-        cases = SupervisionCase.objects.filter(
-            status=status, **{f"{due_field}__gte": today, f"{due_field}__lte": soon}
-        ).select_related("task", "unit")
+        cases = (
+            real_cases()
+            .filter(status=status, **{f"{due_field}__gte": today, f"{due_field}__lte": soon})
+            .select_related("task", "unit")
+        )
         for case in cases:
             if case.unit is None:
                 continue
@@ -173,9 +189,11 @@ def _remind_cases(today: date, now: datetime) -> int:
 def escalations_send(*, today: date, now: datetime) -> int:
     """Escalate to leaders every case assigned but not acknowledged by its due date."""
     count = 0
-    overdue = SupervisionCase.objects.filter(
-        status=CaseStatus.ASSIGNED, ack_due__lt=today, escalated_at__isnull=True
-    ).select_related("task__plan__org_unit", "unit")
+    overdue = (
+        real_cases()
+        .filter(status=CaseStatus.ASSIGNED, ack_due__lt=today, escalated_at__isnull=True)
+        .select_related("task__plan__org_unit", "unit")
+    )
     for case in overdue:
         if not case_mark_escalated(case=case, now=now):
             continue
@@ -214,11 +232,24 @@ def supervise_run(
     """One pass of the job (see the module docstring). `dry_run` computes and rolls back."""
     summary = SuperviseSummary()
     with transaction.atomic():
-        tasks = supervised_tasks()
+        every = supervised_tasks()
+        demo_ids = set(DemoMarker.ids_of(Task))
+        tasks = [t for t in every if t.pk not in demo_ids]
         lights = lights_recompute(
             tasks=tasks, today=today, warning_days=warning_days, tolerance=tolerance
         )
         summary.lights.update(light for light, _reason in lights.values())
+        demo = [t for t in every if t.pk in demo_ids]
+        summary.demo_as_of = demo_as_of() if demo else None
+        if demo and summary.demo_as_of is not None:
+            # as of the demo's own date: the lights it was loaded with, no new cases
+            lights_recompute(
+                tasks=demo,
+                today=summary.demo_as_of,
+                warning_days=warning_days,
+                tolerance=tolerance,
+            )
+            summary.demo_tasks = len(demo)
         summary.cases_opened = _open_cases(tasks, lights, now)
         summary.reminders = _remind_reports(tasks, today, now) + _remind_cases(today, now)
         summary.escalations = escalations_send(today=today, now=now)
@@ -229,7 +260,8 @@ def supervise_run(
             target_type="supervision",
             target_label=today.isoformat(),
             new={"lights": dict(summary.lights)}
-            | {k: getattr(summary, k) for k in ("cases_opened", "reminders", "escalations")},
+            | {k: getattr(summary, k) for k in ("cases_opened", "reminders", "escalations")}
+            | {"demo_tasks": summary.demo_tasks},
         )
         if dry_run:
             transaction.set_rollback(True)

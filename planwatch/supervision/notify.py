@@ -68,8 +68,14 @@ def notification_send(
     link: str = "",
 ) -> list[Notification]:
     """Create the notification for each recipient who does not have it yet (by `key`) and
-    e-mail those after commit. Returns the notifications created now."""
+    e-mail those after commit. Returns the notifications created now.
+
+    Nothing is sent about demonstration data (a task, case or report `planwatch demo`
+    created, read from `key`): a demo object never reaches a real person's notifications,
+    workbench badge or e-mail."""
     created: list[Notification] = []
+    if concerns_demo(key):
+        return created
     for user in recipients:
         if Notification.objects.filter(recipient=user, key=key).exists():
             continue
@@ -133,6 +139,21 @@ def notification_subject(key: str) -> tuple[type[models.Model], int] | None:
                 return model, int(parts[position])
             return None
     return None
+
+
+def concerns_demo(key: str) -> bool:
+    """Whether a notification with this key is about demonstration data: a demo task, case
+    or report, or a case or report on a demo task."""
+    subject = notification_subject(key)
+    if subject is None:
+        return False
+    model, pk = subject
+    if DemoMarker.is_marked(model, pk):
+        return True
+    if model in (SupervisionCase, ProgressReport):
+        task_id = model._default_manager.filter(pk=pk).values_list("task_id", flat=True).first()
+        return DemoMarker.is_marked(Task, task_id)
+    return False
 
 
 def notifications_concerning_demo(notes: Sequence[Notification]) -> set[int]:

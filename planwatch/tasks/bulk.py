@@ -27,7 +27,7 @@ from planwatch.tasks.services import (
 from planwatch.tasks.snapshots import task_snapshot
 from planwatch.tasks.workflow import ConcurrentUpdate
 
-RELATIONS = ("responsible_units", "supporting_units")
+RELATIONS = ("co_lead_units", "responsible_units", "supporting_units")
 
 
 class RowInvalid(ValidationError):

@@ -22,3 +22,11 @@ class AnnualListStatus(models.TextChoices):
 class ReportingFrequency(models.TextChoices):
     MONTHLY = "monthly", _("按月")
     QUARTERLY = "quarterly", _("按季度")
+
+
+class OngoingDeadline(models.TextChoices):
+    """完成时限 written as words, for work that has no end date: stored as written and
+    supervised by reporting period instead of by a date (supervision.lights)."""
+
+    LONG_TERM = "长期坚持", _("长期坚持")
+    ONGOING = "持续推进", _("持续推进")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.tasks.choices import ReportingFrequency
+from planwatch.tasks.choices import OngoingDeadline, ReportingFrequency
 from planwatch.tasks.xlsx import parse_date
 
 
@@ -52,6 +52,9 @@ class TaskForm(forms.Form):
         label=_("具体内容"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     lead_unit = forms.ModelChoiceField(queryset=_units(), label=_("牵头单位"), required=False)
+    co_lead_units = forms.ModelMultipleChoiceField(
+        queryset=_units(), label=_("共同牵头单位"), required=False
+    )
     responsible_units = forms.ModelMultipleChoiceField(
         queryset=_units(), label=_("责任单位"), required=False
     )
@@ -60,6 +63,12 @@ class TaskForm(forms.Form):
     )
     start = forms.DateField(label=_("开始日期"), required=False)
     deadline = forms.DateField(label=_("完成时限"), required=False)
+    deadline_text = forms.ChoiceField(
+        label=_("或持续性时限"),
+        choices=[("", _("（按日期）")), *OngoingDeadline.choices],
+        required=False,
+        help_text=_("长期坚持或持续推进的任务不设日期，按报送期督办。"),
+    )
     criterion = forms.CharField(
         label=_("完成标准"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -71,6 +80,12 @@ class TaskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("deadline_text") and data.get("deadline"):
+            self.add_error("deadline_text", _("已填写完成日期时，不能再选择持续性时限。"))
+        return data
 
     def clean_milestones(self) -> list[tuple[str, date]]:
         result: list[tuple[str, date]] = []

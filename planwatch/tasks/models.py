@@ -8,7 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.tasks.choices import AnnualListStatus, ReportingFrequency, TaskStatus
+from planwatch.tasks.choices import (
+    AnnualListStatus,
+    OngoingDeadline,
+    ReportingFrequency,
+    TaskStatus,
+)
 
 
 class AnnualList(models.Model):
@@ -106,8 +111,14 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="led_tasks",
     )
-    # Why the lead unit was suggested ("章标题含“交通” → 省交通运输厅"), shown to the planner.
+    # Why the lead unit was suggested (the matched words and responsibility: tasks.leads),
+    # shown to the planner.
     lead_suggestion = models.CharField(_("牵头单位建议依据"), max_length=255, blank=True)
+    # Further lead units when a list names several (「省发展改革委、省经济和信息化厅」): the
+    # first is `lead_unit`, who files the summary report; these lead with it.
+    co_lead_units = models.ManyToManyField(
+        "orgunits.OrgUnit", verbose_name=_("共同牵头单位"), blank=True, related_name="co_led_tasks"
+    )
     responsible_units = models.ManyToManyField(
         "orgunits.OrgUnit", verbose_name=_("责任单位"), blank=True, related_name="responsible_tasks"
     )
@@ -116,6 +127,10 @@ class Task(models.Model):
     )
     start = models.DateField(_("开始日期"), null=True, blank=True)
     deadline = models.DateField(_("完成时限"), null=True, blank=True, db_index=True)
+    # 长期坚持/持续推进 instead of a date: the task is supervised by reporting period.
+    deadline_text = models.CharField(
+        _("完成时限（持续性）"), max_length=16, blank=True, choices=OngoingDeadline.choices
+    )
     criterion = models.TextField(_("完成标准"), blank=True)
     weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2, default=Decimal(1))
     status = models.CharField(
@@ -136,6 +151,11 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.title}"
+
+    @property
+    def is_ongoing(self) -> bool:
+        """Whether the task has no end date (长期坚持/持续推进) and is supervised by period."""
+        return bool(self.deadline_text) and self.deadline is None
 
 
 class Milestone(models.Model):

@@ -46,7 +46,7 @@ def annual_list_tasks(*, annual_list: AnnualList) -> QuerySet[Task]:
     """A list's tasks with what the list page and the xlsx export show."""
     return (
         annual_list.tasks.select_related("lead_unit", "clause")
-        .prefetch_related("responsible_units", "supporting_units", "milestones")
+        .prefetch_related("co_lead_units", "responsible_units", "supporting_units", "milestones")
         .order_by("seq")
     )
 

@@ -20,13 +20,18 @@ from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, Plan
-from planwatch.tasks.choices import AnnualListStatus, ReportingFrequency, TaskStatus
+from planwatch.tasks.choices import (
+    AnnualListStatus,
+    OngoingDeadline,
+    ReportingFrequency,
+    TaskStatus,
+)
+from planwatch.tasks.leads import FunctionLeadSuggester
 from planwatch.tasks.models import AnnualList, ListVersion, Milestone, Task
 from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.snapshots import snapshot_changes, snapshots_diff, task_snapshot
 from planwatch.tasks.suggest import (
-    LeadSuggester,
-    clause_subjects,
+    draft_title,
     is_action_clause,
     places_by_node,
     plan_prefectures,
@@ -47,16 +52,27 @@ class TaskChanges(TypedDict, total=False):
     title: str
     content: str
     lead_unit: OrgUnit | None
+    co_lead_units: list[OrgUnit]
     responsible_units: list[OrgUnit]
     supporting_units: list[OrgUnit]
     start: date | None
     deadline: date | None
+    deadline_text: str
     criterion: str
     weight: Decimal
     milestones: list[tuple[str, date]]
 
 
-SCALAR_FIELDS = ("title", "content", "lead_unit", "start", "deadline", "criterion", "weight")
+SCALAR_FIELDS = (
+    "title",
+    "content",
+    "lead_unit",
+    "start",
+    "deadline",
+    "deadline_text",
+    "criterion",
+    "weight",
+)
 
 
 @dataclass(frozen=True)
@@ -111,10 +127,15 @@ def annual_list_get_or_create(*, plan: Plan, year: int, actor: Actor) -> AnnualL
 
 
 def _draft_from_node(
-    node: Node, *, alist: AnnualList, seq: int, suggester: LeadSuggester, by_id: dict[int, Node]
+    node: Node,
+    *,
+    alist: AnnualList,
+    seq: int,
+    suggester: FunctionLeadSuggester,
+    by_id: dict[int, Node],
 ) -> Task:
-    lead = suggester.suggest(clause_subjects(node, by_id))
-    title = (node.title or node.text).strip().splitlines()[0] if (node.title or node.text) else ""
+    lead = suggester.suggest_for(node, by_id)
+    title = draft_title(node, by_id)
     return Task(
         annual_list=alist,
         plan=alist.plan,
@@ -170,7 +191,7 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Actor) -> GenerateResu
         ]
         places = places_by_node(sources)
         fallback = plan_prefectures(plan, version)
-        suggester = LeadSuggester()
+        suggester = FunctionLeadSuggester()
         start_seq = (alist.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
         drafts = [
             _draft_from_node(n, alist=alist, seq=start_seq + i, suggester=suggester, by_id=by_id)
@@ -196,10 +217,13 @@ def validate_task_changes(changes: TaskChanges) -> None:
         errors["__all__"] = _("未知字段：%(f)s") % {"f": _("、").join(sorted(unknown))}
     if "title" in changes and not changes["title"].strip():
         errors["title"] = _("重点任务名称不能为空。")
+    if changes.get("deadline_text", "") not in ("", *OngoingDeadline.values):
+        errors["deadline_text"] = _("完成时限只能写日期，或“长期坚持”“持续推进”。")
     if "weight" in changes and changes["weight"] < 0:
         errors["weight"] = _("权重不能为负数。")
     named: dict[str, list[OrgUnit]] = {
         "lead_unit": [u for u in [changes.get("lead_unit")] if u is not None],
+        "co_lead_units": changes.get("co_lead_units", []),
         "responsible_units": changes.get("responsible_units", []),
         "supporting_units": changes.get("supporting_units", []),
     }
@@ -217,6 +241,8 @@ def validate_task_dates(task: Task) -> None:
 
 def _apply_changes(task: Task, changes: TaskChanges) -> None:
     """Write the relations and milestones of `changes` (scalars are written by the caller)."""
+    if "co_lead_units" in changes:
+        task.co_lead_units.set(changes["co_lead_units"])
     if "responsible_units" in changes:
         task.responsible_units.set(changes["responsible_units"])
     if "supporting_units" in changes:
@@ -315,31 +341,71 @@ def task_delete(*, task: Task, actor: Actor) -> None:
         )
 
 
+def check_fields() -> dict[str, str]:
+    """What the completeness check asks of every task: field → the failure's wording."""
+    return {
+        "lead_unit": _("缺少牵头单位"),
+        "responsible_units": _("缺少责任单位"),
+        "deadline": _("缺少完成时限"),
+        "criterion": _("缺少完成标准"),
+    }
+
+
+def _missing(task: Task) -> dict[str, bool]:
+    return {
+        "lead_unit": task.lead_unit_id is None,
+        "responsible_units": not task.responsible_units.all(),
+        # 长期坚持/持续推进 stands for a deadline (supervised by period, not by date).
+        "deadline": task.deadline is None and not task.deadline_text,
+        "criterion": not task.criterion.strip(),
+    }
+
+
 def annual_list_check(*, annual_list: AnnualList) -> list[CheckFailure]:
     """Every reason the list is not complete: each task needs a lead unit, at least one
-    responsible unit, a deadline and a completion criterion. Empty when it may be issued."""
+    responsible unit, a deadline (a date, or 长期坚持/持续推进) and a completion criterion.
+    Empty when it may be issued."""
     failures: list[CheckFailure] = []
     tasks = annual_list.tasks.prefetch_related("responsible_units").order_by("seq")
     if not tasks:
         failures.append(CheckFailure(None, None, "tasks", _("清单中没有任务。")))
+    wording = check_fields()
     for t in tasks:
-        missing = [
-            ("lead_unit", t.lead_unit_id is None, _("缺少牵头单位")),
-            ("responsible_units", not t.responsible_units.all(), _("缺少责任单位")),
-            ("deadline", t.deadline is None, _("缺少完成时限")),
-            ("criterion", not t.criterion.strip(), _("缺少完成标准")),
-        ]
         failures.extend(
             CheckFailure(
                 t.pk,
                 t.seq,
                 field,
-                _("%(seq)s. %(title)s：%(msg)s") % {"seq": t.seq, "title": t.title, "msg": msg},
+                _("%(seq)s. %(title)s：%(msg)s")
+                % {"seq": t.seq, "title": t.title, "msg": wording[field]},
             )
-            for field, bad, msg in missing
+            for field, bad in _missing(t).items()
             if bad
         )
     return failures
+
+
+@dataclass(frozen=True)
+class CheckCount:
+    """How many tasks of a list fail one requirement of the completeness check."""
+
+    field: str
+    label: str
+    count: int
+
+
+def check_summary(failures: list[CheckFailure]) -> list[CheckCount]:
+    """The failures counted per requirement, in the check's order; requirements every task
+    meets are left out."""
+    counts: dict[str, int] = {}
+    for f in failures:
+        if f.task_id is not None:
+            counts[f.field] = counts.get(f.field, 0) + 1
+    return [
+        CheckCount(field, label, counts[field])
+        for field, label in check_fields().items()
+        if counts.get(field)
+    ]
 
 
 def annual_list_issue(

@@ -1,6 +1,7 @@
 """Suggestions made when tasks are drafted from a plan: which clauses are actions at all,
-responsible units from the places a clause names, and a lead department from the subject of
-its chapter. All are visible to and corrected by the planner; nothing here is authoritative.
+the title of a draft, and responsible units from the places a clause names (the lead
+department comes from `tasks.leads`). All are visible to and corrected by the planner;
+nothing here is authoritative.
 
 Which clauses become draft tasks (`is_action_clause`): a provision or 专栏 item is an action
 (重点任务) unless it sits in one of the plan's framing parts, recognised by heading:
@@ -23,8 +24,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,46 +48,50 @@ FRAMING_SECTION = re.compile(
     r"|(发展|战略|功能)定位|(发展|主要|总体|远景)目标)"
 )
 DEFAULT_LEAD = "省发展改革委"
+# How long a drafted title may grow with the names of a 专栏 item's projects.
+TITLE_PROJECTS_CHARS = 40
 
 
 @lru_cache(maxsize=1)
 def lead_mapping() -> tuple[tuple[str, str], ...]:
-    """(keyword, department name) pairs in file order — the mapping a planner can read."""
+    """(keyword, department name) pairs in file order: the old suggestion from chapter
+    titles, replaced by `tasks.leads` and kept only to measure against
+    (`scripts/lead_accuracy.py`)."""
     with MAPPING_FILE.open(encoding="utf-8", newline="") as fh:
         return tuple((row["keyword"], row["department"]) for row in csv.DictReader(fh))
 
 
-@dataclass(frozen=True)
-class LeadSuggestion:
-    unit: OrgUnit | None
-    reason: str
-
-
-class LeadSuggester:
-    """Resolves the mapping's department names to OrgUnits once per drafting run."""
-
-    def __init__(self, mapping: Sequence[tuple[str, str]] | None = None) -> None:
-        self.mapping = tuple(mapping if mapping is not None else lead_mapping())
-        names = {dept for _kw, dept in self.mapping} | {DEFAULT_LEAD}
-        units = OrgUnit.objects.filter(kind=OrgUnitKind.DEPARTMENT, is_active=True).filter(
-            Q(name__in=names) | Q(short_name__in=names)
-        )
-        # The mapping may name a department by its full or its short name.
-        self.departments = {n: u for u in units for n in (u.name, u.short_name) if n in names}
-
-    def suggest(self, subjects: Sequence[tuple[str, str]]) -> LeadSuggestion:
-        """`subjects`: (label, title) of the chapter, then the section, of a clause."""
-        for label, title in subjects:
-            for keyword, dept in self.mapping:
-                if keyword in title and dept in self.departments:
-                    reason = _("%(label)s含“%(kw)s” → %(dept)s") % {
-                        "label": label,
-                        "kw": keyword,
-                        "dept": dept,
-                    }
-                    return LeadSuggestion(self.departments[dept], reason)
-        default = self.departments.get(DEFAULT_LEAD)
-        return LeadSuggestion(default, _("未匹配主题，默认 → %(dept)s") % {"dept": DEFAULT_LEAD})
+def draft_title(node: Node, by_id: dict[int, Node]) -> str:
+    """The title of a task drafted from `node`. A provision keeps its own title (or first
+    line). A 专栏 item is named from its box and itself, with its projects — 「专栏5 交通基础
+    设施重点项目 — 铁路：成自宜高铁、渝昆高铁等」 — since its own title is only a category
+    (铁路) that several boxes share. Projects are listed while they fit in
+    TITLE_PROJECTS_CHARS characters, the rest is 等; an item without named projects shows the
+    start of its text instead."""
+    own = (
+        (node.title or node.text).strip().splitlines()[0].strip()
+        if (node.title or node.text)
+        else ""
+    )
+    box = by_id.get(node.parent_id) if node.parent_id else None
+    if node.kind != NodeKind.BOX_ITEM or box is None or box.kind != NodeKind.BOX:
+        return own
+    head = " ".join(p for p in (box.label.strip(), box.title.strip()) if p)
+    head = re.sub(r"专栏\s*(\d+)\s*", r"专栏\1 ", head).strip()
+    projects = [str(p).strip() for p in node.projects or [] if str(p).strip()]
+    listed: list[str] = []
+    for name in projects:
+        if listed and len("、".join([*listed, name])) > TITLE_PROJECTS_CHARS:
+            break
+        listed.append(name)
+    tail = "、".join(listed) + (_("等") if len(listed) < len(projects) else "")
+    item = (node.title or "").strip() or own
+    if not tail and node.title and node.text.strip():
+        text = re.split(r"[。；;]", node.text.strip(), maxsplit=1)[0]
+        over = len(text) > TITLE_PROJECTS_CHARS
+        tail = text[:TITLE_PROJECTS_CHARS] + ("…" if over else "")
+    title = f"{head} — {item}" if head else item
+    return f"{title}{_('：')}{tail}" if tail else title
 
 
 def _ancestors(node: Node, by_id: dict[int, Node]) -> Iterable[Node]:

@@ -101,8 +101,18 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _task_initial(task: Any) -> dict[str, Any]:
-    fields = ("title", "content", "lead_unit", "start", "deadline", "criterion", "weight")
+    fields = (
+        "title",
+        "content",
+        "lead_unit",
+        "start",
+        "deadline",
+        "deadline_text",
+        "criterion",
+        "weight",
+    )
     initial = {f: getattr(task, f) for f in fields}
+    initial["co_lead_units"] = list(task.co_lead_units.all())
     initial["responsible_units"] = list(task.responsible_units.all())
     initial["supporting_units"] = list(task.supporting_units.all())
     initial["milestones"] = "\n".join(
@@ -119,7 +129,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        for key in ("responsible_units", "supporting_units"):
+        for key in ("co_lead_units", "responsible_units", "supporting_units"):
             data[key] = list(data[key])
         changes = cast(services.TaskChanges, data)
 
@@ -173,11 +183,22 @@ def list_generate(request: HttpRequest) -> HttpResponse:
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="view")
     tasks = list(selectors.annual_list_tasks(annual_list=alist))
+    failures = services.annual_list_check(annual_list=alist)
+    # ?missing=criterion: only the tasks the completeness check finds lacking that.
+    missing = request.GET.get("missing", "")
+    if missing in services.check_fields():
+        lacking = {f.task_id for f in failures if f.field == missing}
+        tasks = [t for t in tasks if t.pk in lacking]
+    else:
+        missing = ""
     context = {
         "alist": alist,
         "tasks": tasks,
         "demo_ids": DemoMarker.ids_among(tasks),
-        "failures": services.annual_list_check(annual_list=alist),
+        "failures": failures,
+        "check_summary": services.check_summary(failures),
+        "missing": missing,
+        "missing_label": services.check_fields().get(missing, ""),
         "versions": alist.versions.order_by("-number"),
         "can_manage": can_manage_plan(request.user, alist.plan),
         "reason_form": ReasonForm(),
@@ -238,7 +259,7 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
         xlsx.annual_list_export(annual_list=alist),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="annual-list-{alist.pk}.xlsx"'
+    response["Content-Disposition"] = xlsx.export_disposition(alist)
     return response
 
 

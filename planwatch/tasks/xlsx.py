@@ -1,7 +1,13 @@
 """Annual lists as xlsx in the usual government layout: a title row, then the header row
 序号 | 重点任务 | 具体内容 | 牵头单位 | 责任单位 | 完成时限 | 进展情况, then one row per task
 (units joined with 、, dates as real dates shown as 2024年12月31日). Two columns follow the
-usual seven so that a list can be completed in a spreadsheet: 配合单位 and 完成标准.
+usual seven so that a list can be completed in a spreadsheet: 配合单位 and 完成标准. The file
+prints as it should (A4 landscape, fitted to the page width, the header row repeated on every
+page) in a Chinese body font (宋体).
+
+An import reads what real lists contain: several lead units in one cell (the first leads, the
+others are co-leads), a unit by any of its names (宜宾市, 宜宾市人民政府: orgunits aliases), and
+完成时限 written as 长期坚持 or 持续推进 (kept as written; such tasks are supervised by period).
 
 An import validates every row first and applies all rows or none; each problem names its
 row, column and header. Rows are matched to tasks by 序号; a new 序号 adds a task; tasks
@@ -17,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
@@ -31,8 +38,9 @@ from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor
 from planwatch.orgunits.choices import OrgUnitKind
-from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.tasks.bulk import RowInvalid, task_update_many
+from planwatch.tasks.choices import OngoingDeadline
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.selectors import annual_list_tasks
@@ -44,12 +52,49 @@ EXTRA_HEADERS = ("配合单位", "完成标准")
 REQUIRED = ("序号", "重点任务", "牵头单位", "责任单位", "完成时限")
 WIDTHS = (6, 30, 50, 16, 24, 16, 40, 20, 30)
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+BODY_FONT = "宋体"
+HEADER_FONT = "黑体"
+TITLE_FONT = "方正小标宋简体"
 UNIT_SEPARATORS = re.compile(r"[、，,；;／/\s]+")
 MAX_ROWS = 20000
 
 
 def _title(annual_list: AnnualList) -> str:
     return f"{annual_list.plan.title}{annual_list.year}年重点任务清单"
+
+
+def export_filename(annual_list: AnnualList) -> str:
+    """The name people know the file by: 川南经济区2024年重点任务清单.xlsx — the plan's unit
+    (its zone, city or department) when it has one, else the plan's title."""
+    unit = annual_list.plan.org_unit
+    owner = unit.name if unit is not None else annual_list.plan.title
+    name = f"{owner}{annual_list.year}年重点任务清单.xlsx"
+    return re.sub(r'[\\/:*?"<>|\r\n]+', "_", name)
+
+
+def export_disposition(annual_list: AnnualList) -> str:
+    """Content-Disposition of the exported list: the Chinese name as `filename*` (RFC 5987,
+    as RFC 6266 allows; browsers prefer it) after an ASCII `filename` for old clients."""
+    fallback = f"annual-list-{annual_list.year}-{annual_list.pk}.xlsx"
+    name = quote(export_filename(annual_list), safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{name}"
+
+
+def apply_print_setup(ws: Any, columns: int) -> None:
+    """A4 landscape, fitted to one page wide (as many pages tall as needed), the title and
+    header rows (1 and 2) repeated on every printed page, centred, page numbers in the
+    footer. For any exported sheet laid out as a title row, a header row and the data."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    ws.print_area = f"A1:{get_column_letter(columns)}{max(ws.max_row, 2)}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def annual_list_export(
@@ -64,13 +109,16 @@ def annual_list_export(
     ws = wb.active
     ws.title = f"{annual_list.year}年重点任务"
     border = _write_header(ws, _title(annual_list))
+    body = Font(name=BODY_FONT, size=11)
     for task in annual_list_tasks(annual_list=annual_list):
         ws.append(_row(task, progress.get(task.pk, "")))
         for cell in ws[ws.max_row]:
             cell.border = border
+            cell.font = body
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.cell(row=ws.max_row, column=6).number_format = DATE_FORMAT
     ws.freeze_panes = "A3"
+    apply_print_setup(ws, len(HEADERS) + len(EXTRA_HEADERS))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -89,7 +137,7 @@ def _write_header(ws: Any, title: str) -> Border:
     headers = (*HEADERS, *EXTRA_HEADERS)
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws["A1"].font = Font(name="方正小标宋简体", size=16, bold=True)
+    ws["A1"].font = Font(name=TITLE_FONT, size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 36
     ws.append(list(headers))
@@ -98,10 +146,16 @@ def _write_header(ws: Any, title: str) -> Border:
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
         cell = ws.cell(row=2, column=i)
-        cell.font = Font(name="黑体", bold=True)
+        cell.font = Font(name=HEADER_FONT, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     return border
+
+
+def _leads(task: Task) -> list[OrgUnit]:
+    """The lead unit, then the co-leads, as a list names them in one cell."""
+    first = [task.lead_unit] if task.lead_unit else []
+    return first + sorted(task.co_lead_units.all(), key=lambda u: u.path)
 
 
 def _row(task: Task, progress: str) -> list[Any]:
@@ -109,9 +163,9 @@ def _row(task: Task, progress: str) -> list[Any]:
         task.seq,
         task.title,
         task.content,
-        unit_label(task.lead_unit) if task.lead_unit else "",
+        "、".join(unit_label(u) for u in _leads(task)),
         "、".join(unit_label(u) for u in task.responsible_units.all()),
-        task.deadline,
+        task.deadline or task.deadline_text or None,
         progress,
         "、".join(unit_label(u) for u in task.supporting_units.all()),
         task.criterion,
@@ -179,6 +233,13 @@ def parse_date(value: Any) -> date:
     )
 
 
+def ongoing_deadline(value: Any) -> str:
+    """长期坚持 or 持续推进 when a deadline cell says so (spaces and a trailing 。 ignored),
+    else ""."""
+    text = re.sub(r"\s+", "", str(value or "")).rstrip("。.")
+    return text if text in OngoingDeadline.values else ""
+
+
 class UnitResolver:
     """Unit names as written in a spreadsheet (full or short names) → OrgUnits."""
 
@@ -187,9 +248,18 @@ class UnitResolver:
         units = OrgUnit.objects.filter(is_active=True).exclude(
             kind__in=(OrgUnitKind.ZONE, OrgUnitKind.PROVINCE)
         )
+        by_pk = {unit.pk: unit for unit in units}
         for unit in units:
             for name in {unit.name, unit.short_name} - {""}:
                 self.by_name.setdefault(name, []).append(unit)
+        # Aliases (宜宾市人民政府) never shadow a unit's own name.
+        own = set(self.by_name)
+        for unit_id, name in OrgUnitAlias.objects.values_list("org_unit_id", "name"):
+            aliased = by_pk.get(unit_id)
+            if aliased is None or name in own:
+                continue
+            if aliased not in self.by_name.setdefault(name, []):
+                self.by_name[name].append(aliased)
 
     def resolve(self, text: str) -> tuple[list[OrgUnit], list[str]]:
         """(units found, messages about names not found or ambiguous)."""
@@ -265,19 +335,25 @@ class RowParser:
             "title": title,
             "content": _cell_text(self._get(values, "具体内容")),
         }
-        lead = self._units(row, "牵头单位", values)
-        if len(lead) > 1:
-            self._error(row, "牵头单位", _("牵头单位只能有一个"))
-        changes["lead_unit"] = lead[0] if lead else None
+        # Several lead units in one cell: the first leads (and files the summary report),
+        # the others are co-leads.
+        leads = self._units(row, "牵头单位", values)
+        changes["lead_unit"] = leads[0] if leads else None
+        changes["co_lead_units"] = leads[1:]
         changes["responsible_units"] = self._units(row, "责任单位", values)
         if "配合单位" in self.columns:
             changes["supporting_units"] = self._units(row, "配合单位", values)
         if "完成标准" in self.columns:
             changes["criterion"] = _cell_text(self._get(values, "完成标准"))
         raw = self._get(values, "完成时限")
-        if _cell_text(raw):
+        ongoing = ongoing_deadline(raw)
+        if ongoing:
+            changes["deadline"] = None
+            changes["deadline_text"] = ongoing
+        elif _cell_text(raw):
             try:
                 changes["deadline"] = parse_date(raw)
+                changes["deadline_text"] = ""
             except ValueError as exc:
                 self._error(row, "完成时限", str(exc))
         return changes
@@ -330,9 +406,11 @@ def _differences(task: Task, changes: TaskChanges) -> TaskChanges:
         "title": task.title,
         "content": task.content,
         "lead_unit": task.lead_unit,
+        "co_lead_units": set(task.co_lead_units.all()),
         "responsible_units": set(task.responsible_units.all()),
         "supporting_units": set(task.supporting_units.all()),
         "deadline": task.deadline,
+        "deadline_text": task.deadline_text,
         "criterion": task.criterion,
     }
     diff: dict[str, Any] = {}

@@ -23,7 +23,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.models import AnnualList
 from planwatch.tasks.services import task_drafts_generate
 from planwatch.tasks.snapshots import task_snapshot
-from planwatch.tasks.xlsx import EXTRA_HEADERS, HEADERS
+from planwatch.tasks.xlsx import EXTRA_HEADERS, HEADERS, export_disposition
 from tests.api.test_impl_evidence import conforms, real_pdf
 from tests.api.test_implementation import World, world
 from tests.factories.personas import logged_in, make_user
@@ -160,7 +160,7 @@ def test_export_is_the_web_pages_workbook(
     alist = world.annual_list
     response = export(planner, alist)
     assert response["Content-Type"] == XLSX
-    assert response["Content-Disposition"] == f'attachment; filename="annual-list-{alist.pk}.xlsx"'
+    assert response["Content-Disposition"] == export_disposition(alist)
     rows = rows_of(response.content)
     assert rows[1] == (*HEADERS, *EXTRA_HEADERS)
     assert [r[0] for r in rows[2:]] == list(

@@ -78,7 +78,8 @@ def test_zone_page_shows_figures_and_lists(board: Board, chuannan_leader: Client
     assert match is not None
     data = json.loads(match.group(1))
     assert {d["key"]: d["value"] for d in data["lights"]}["yellow"] == 2
-    assert len(data["prefectures"]) == 21
+    # the zone's map shows the zone's own four prefectures, not the whole province
+    assert {p["adcode"] for p in data["prefectures"]} == {"510300", "510500", "511000", "511500"}
     assert "示意图" in html
     assert "演示数据" not in html
     assert "<script>" not in html  # no inline script (CSP)
@@ -142,4 +143,4 @@ def test_english(board: Board, planner: Client) -> None:
 
 def test_empty_province(orgunits: dict[str, OrgUnit], planner: Client) -> None:
     html = planner.get(PROVINCE).content.decode()
-    assert 'data-light="red">0<' in html and "尚无已报送的进展报告" in html
+    assert 'data-light="red">0<' in html and "尚无已采纳的进展报告" in html

@@ -274,7 +274,7 @@ def test_task_edit_page(
     url = reverse("tasks:task_edit", args=[task.pk])
     pl = login(planner_user)
     page = pl.get(url).content.decode()
-    assert "章标题含“交通”" in page  # the suggestion is shown where it can be corrected
+    assert "对应省交通运输厅职能" in page  # the suggestion is shown where it can be corrected
     form = {
         "title": task.title,
         "content": task.content,

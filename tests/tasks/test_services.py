@@ -94,7 +94,9 @@ def test_generate_suggests_units_visibly(plan: Plan, planner_user: Any, units: U
     assert "交通" in tasks["c3.p1"].lead_suggestion
     assert tasks["c5.b1.i1"].lead_unit == units.ecology
     assert tasks["c9.p1"].lead_unit == units.ndrc
-    assert "默认" in tasks["c9.p1"].lead_suggestion
+    assert "省发展改革委职能" in tasks["c9.p1"].lead_suggestion
+    # A 专栏 item is named from its box and itself, not by its category alone.
+    assert tasks["c5.b1.i1"].title.startswith("专栏1 生态保护重点工程 — 赤水河流域生态修复工程")
     assert ("交通", "省交通运输厅") in lead_mapping()
 
 

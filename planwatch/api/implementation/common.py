@@ -174,6 +174,7 @@ def task_out(t: Task, *, detail: bool = False) -> dict[str, Any]:
         "responsible_units": [unit_ref(u) for u in t.responsible_units.all()],
         "start": t.start,
         "deadline": t.deadline,
+        "deadline_text": t.deadline_text,
         "status": t.status,
         "version": t.version,
     }
@@ -183,6 +184,7 @@ def task_out(t: Task, *, detail: bool = False) -> dict[str, Any]:
             "criterion": t.criterion,
             "weight": float(t.weight),
             "supporting_units": [unit_ref(u) for u in t.supporting_units.all()],
+            "co_lead_units": [unit_ref(u) for u in t.co_lead_units.all()],
         }
     return out
 

@@ -204,7 +204,7 @@ def annual_list_generate(request: HttpRequest, list_id: int, body: VersionIn) ->
 def annual_list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(caller(request), list_id, action="view")
     response = HttpResponse(xlsx.annual_list_export(annual_list=alist), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="annual-list-{alist.pk}.xlsx"'
+    response["Content-Disposition"] = xlsx.export_disposition(alist)
     return response
 
 

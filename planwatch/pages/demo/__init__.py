@@ -1,6 +1,7 @@
-"""Demonstration data (`planwatch demo`): the 2021–2025 annual lists of the five bundled
-plans, with simulated progress reports, lights and 督办 cases, so that the dashboards have
-something to show a newcomer.
+"""Demonstration data (`planwatch demo`): five years of annual lists of the five bundled
+plans, ending with the year of the demo's date (`as_of`, by default relative to the day it is
+loaded: shortly after the last reporting period due before today), with simulated progress
+reports, lights and 督办 cases, so that the dashboards have something to show a newcomer.
 
 The lists are drafted and issued by the real services (task_drafts_generate,
 annual_list_issue) in the name of a demo planner account; the simulated reports are written
@@ -42,27 +43,27 @@ written in bulk), `supervision` (completed tasks, lights, cases), `load` (`demo_
 from planwatch.pages.demo.clear import demo_clear
 from planwatch.pages.demo.common import (
     BUNDLED,
-    DEFAULT_AS_OF,
     DEMO_PDF,
     DEMO_USERNAME,
-    YEARS,
     DemoError,
     DemoSummary,
+    default_as_of,
     demo_present,
+    demo_years,
 )
 from planwatch.pages.demo.load import demo_load
 from planwatch.pages.demo.review import STEPS
 
 __all__ = [
     "BUNDLED",
-    "DEFAULT_AS_OF",
     "DEMO_PDF",
     "DEMO_USERNAME",
     "STEPS",
-    "YEARS",
     "DemoError",
     "DemoSummary",
+    "default_as_of",
     "demo_clear",
     "demo_load",
     "demo_present",
+    "demo_years",
 ]

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from planwatch.core.models import DemoMarker
+from planwatch.reports.periods import periods_for
 from planwatch.tasks.workflow import ServiceError
 
-YEARS = range(2021, 2026)
-DEFAULT_AS_OF = date(2025, 10, 20)
+DEMO_YEARS = 5  # the demo's lists: the year of its date and the four before it
+SETTLE_DAYS = 15  # the demo's date: this many days after its latest period's due date
 DEMO_USERNAME = "demo_planner"
 BUNDLED = Path(settings.PROJECT_DIR) / "data" / "plans" / "sichuan-2021-five-regional-plans.txt"
 DEMO_PDF = b"%PDF-1.4\n% planwatch demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -44,6 +46,26 @@ class DemoSummary:
             f"cases: {self.cases}; lists left alone (real data present): {self.skipped_lists}; "
             f"audit events: {self.audit_events}"
         )
+
+
+def default_as_of(today: date | None = None) -> date:
+    """The demo's simulated date when none is given, relative to the day it is loaded: two
+    weeks after the due date of the last quarterly report due before today (most reports
+    of that period are in by then), never after today. Its latest period is thus the last
+    one due before today, and its lights compare that period's figures with the 序时进度 of a
+    day soon after it — as a real list looks then — where judging them against today would
+    turn most tasks yellow in the last weeks of a quarter. The daily supervision run judges
+    demo tasks as of this date too (supervision/demo.py)."""
+    today = today or timezone.localdate()
+    due = [p.due for y in (today.year - 1, today.year) for p in periods_for(y, "quarterly")]
+    latest = max(d for d in due if d < today)
+    return min(today, latest + timedelta(days=SETTLE_DAYS))
+
+
+def demo_years(as_of: date) -> range:
+    """The years of the demo's annual lists: the year of `as_of` (in progress) and the
+    four before it (closed)."""
+    return range(as_of.year - DEMO_YEARS + 1, as_of.year + 1)
 
 
 def demo_present() -> bool:

@@ -4,7 +4,7 @@ annual list complete enough to issue."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -55,7 +55,7 @@ def ensure_plans() -> list[Plan]:
 
 
 def complete_drafts(
-    alist: AnnualList, rng: random.Random, fallback: list[OrgUnit], actor: Actor
+    alist: AnnualList, rng: random.Random, fallback: list[OrgUnit], actor: Actor, as_of: date
 ) -> None:
     """Fill what the completeness check asks for (a demo planner's edits, in bulk), with a
     `task.update` event for each task edited, as `task_update` would write it."""
@@ -74,10 +74,13 @@ def complete_drafts(
     through.objects.bulk_create([through(task_id=pk, orgunit_id=u.pk) for pk, u in chosen])
     for pk, u in chosen:
         edits.setdefault(pk, {})["responsible_units"] = ([], [u.name])
-    if alist.year == 2025:  # some tasks due soon (blue) or already overdue (red) as of demo
+    if alist.year == as_of.year:  # some tasks due soon (blue) or already overdue (red) as of demo
         old = dict(tasks.values_list("pk", "deadline"))
         ids = list(old)
-        for day, k in ((date(2025, 10, 31), len(ids) // 20), (date(2025, 9, 30), len(ids) // 25)):
+        first, last = date(as_of.year, 1, 31), date(as_of.year, 12, 31)
+        soon = min(last, as_of + timedelta(days=11))
+        overdue = max(first, as_of - timedelta(days=20))
+        for day, k in ((soon, len(ids) // 20), (overdue, len(ids) // 25)):
             picked = rng.sample(ids, k=k)
             Task.objects.filter(pk__in=picked).update(deadline=day)
             for pk in picked:

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_record
 from planwatch.pages.demo.common import (
-    DEFAULT_AS_OF,
-    YEARS,
     DemoError,
     DemoSummary,
+    default_as_of,
     demo_present,
     demo_values,
+    demo_years,
     mark,
 )
 from planwatch.pages.demo.lists import (
@@ -35,12 +35,15 @@ from planwatch.tasks.services import annual_list_issue, task_drafts_generate
 
 def demo_load(
     *,
-    as_of: date = DEFAULT_AS_OF,
+    as_of: date | None = None,
     seed: int = 2021,
-    years: Iterable[int] = YEARS,
+    years: Iterable[int] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Load the demonstration data (see the package docstring); refuses if it is loaded."""
+    """Load the demonstration data (see the package docstring); refuses if it is loaded.
+    `as_of` defaults to today, `years` to the five years ending with `as_of`'s."""
+    as_of = as_of or default_as_of()
+    years = demo_years(as_of) if years is None else years
     say = progress or (lambda _msg: None)
     if demo_present():
         raise DemoError(_("演示数据已加载；如需重新加载，请先运行 planwatch demo --clear。"))
@@ -57,7 +60,7 @@ def demo_load(
                     summary.skipped_lists += 1
                     continue
                 result = task_drafts_generate(plan=plan, year=year, actor=actor)
-                complete_drafts(result.annual_list, rng, fallback_units(plan), actor)
+                complete_drafts(result.annual_list, rng, fallback_units(plan), actor, as_of)
                 annual_list_issue(annual_list=result.annual_list, actor=actor)
                 mark([result.annual_list])
                 tasks = list(result.annual_list.tasks.select_related("annual_list"))

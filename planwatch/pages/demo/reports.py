@@ -36,10 +36,11 @@ from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import reporting_units
 
 
-def _profile(rng: random.Random, year: int) -> tuple[float, float]:
-    """(final completion share reached by the deadline, speed factor) of one task."""
+def _profile(rng: random.Random, year: int, current: int) -> tuple[float, float]:
+    """(final completion share reached by the deadline, speed factor) of one task of `year`,
+    the demo's date being in year `current`."""
     roll = rng.random()
-    if year < 2025:
+    if year < current:
         return (1.0, 1.0) if roll < 0.86 else (rng.uniform(0.55, 0.9), 1.0)
     if roll < 0.78:
         return 1.0, rng.uniform(0.95, 1.15)
@@ -68,7 +69,7 @@ class _Course:
 def _course(task: Task, as_of: date, rng: random.Random, frequency: str) -> _Course:
     start = task.start or date(task.year, 1, 1)
     deadline = task.deadline or date(task.year, 12, 31)
-    final, speed = _profile(rng, task.year)
+    final, speed = _profile(rng, task.year, as_of.year)
     # a third of the lagging tasks report the same figure period after period (多期未变)
     stuck = (final < 1.0 or speed < 0.8) and rng.random() < 0.35
     periods = [p for p in periods_between(task.year, frequency, start, deadline) if p.due < as_of]
@@ -93,13 +94,21 @@ def _summary(units: list[list[float]], rng: random.Random) -> list[float]:
 
 
 def _report(
-    task: Task, unit_id: int, p: Period, value: float, closing: bool, rng: random.Random
+    task: Task,
+    unit_id: int,
+    p: Period,
+    value: float,
+    closing: bool,
+    rng: random.Random,
+    as_of: date,
 ) -> ProgressReport | None:
-    """One unit's report for period `p`, or None when it never reported (5 %)."""
+    """One unit's report for period `p`, or None when it never reported (5 %). Nothing is
+    sent or accepted after the demo's date: a late report is sent by then at the latest."""
     if not closing and rng.random() < 0.05:
         return None
     late = rng.random() < 0.1
     sent = p.due + timedelta(days=rng.randint(3, 20) if late else -rng.randint(0, 4))
+    sent = min(sent, as_of - timedelta(days=4))  # accepted (3 days later) before `as_of`
     stamp = timezone.make_aware(datetime.combine(sent, time(10, 0)))
     status = (
         "accepted"
@@ -138,8 +147,9 @@ def _reports_for(
     reports = []
     for unit_id in units:
         for p, value in zip(course.periods, figures[unit_id], strict=True):
-            if (r := _report(task, unit_id, p, value, course.closing(p), rng)) is not None:
-                reports.append(r)
+            report = _report(task, unit_id, p, value, course.closing(p), rng, as_of)
+            if report is not None:
+                reports.append(report)
     return reports
 
 

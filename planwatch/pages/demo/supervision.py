@@ -92,11 +92,12 @@ def open_cases(tasks: list[Task], as_of: date, actor: Actor, rng: random.Random)
             case, created = case_open(task=task, light=light, reason=reason, actor=actor, now=now)
             if created:
                 cases.append(case)
+    # marked before they are handed out, so notification_send tells no real person about them
+    mark(cases)
     last_note = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
     to_assign = [case for case in cases if rng.random() < 0.6]
     for case in to_assign:
         case_assign(case=case, actor=actor, today=as_of, now=now)
-    mark(cases)
     mark(Notification.objects.filter(pk__gt=last_note))
     # Like the supervise job's one `supervise.run` per run (lights are derived data), but
     # under its own name: the scheduler reads `supervise.run` as "today's job has run".

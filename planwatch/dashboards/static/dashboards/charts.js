@@ -22,13 +22,24 @@
   }
 
   function trend(el, data, labels) {
+    // Every period of the year is on the axis (interval 0: no label is hidden); a period
+    // without reports is a gap in the progress line, never skipped.
     var chart = echarts.init(el);
+    var current = data.labels.indexOf(data.current);
     chart.setOption({
       tooltip: { trigger: "axis", renderMode: "richText" },
-      grid: { left: 40, right: 20, top: 30, bottom: 50 },
-      xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 45 } },
+      legend: { top: 0 },
+      grid: { left: 40, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: "category", data: data.labels, axisLabel: { interval: 0 } },
       yAxis: { type: "value", min: 0, max: 100, name: "%" },
-      series: [{ name: labels.trend, type: "line", data: data.values, smooth: false }]
+      series: [
+        { name: labels.trend, type: "line", data: data.values, connectNulls: false, smooth: false,
+          itemStyle: { color: COLORS.blue },
+          markLine: current < 0 ? undefined : { symbol: "none", silent: true, label: { show: false },
+            lineStyle: { color: "#888", type: "dashed" }, data: [{ xAxis: current }] } },
+        { name: labels.expected, type: "line", data: data.expected, smooth: false,
+          itemStyle: { color: "#888" }, lineStyle: { type: "dashed" } }
+      ]
     });
     return chart;
   }
@@ -54,7 +65,11 @@
         visualMap: { min: 0, max: 100, left: "left", bottom: 10, text: ["100%", "0%"], calculable: true,
           inRange: { color: ["#f6d0c4", "#f2c14e", "#2e9d4f"] } },
         series: [{ type: "map", map: "sichuan-prefectures", roam: true, label: { show: true, fontSize: 10 },
-          data: prefectures.map(function (p) { return { name: p.name, value: p.value, tasks: p.tasks }; }) }]
+          data: prefectures.map(function (p) { return { name: p.name, value: p.value, tasks: p.tasks, url: p.url }; }) }]
+      });
+      // A click on a city opens its dashboard (where the viewer may open it).
+      chart.on("click", function (params) {
+        if (params.data && params.data.url) { window.location.assign(params.data.url); }
       });
       return chart;
     });
