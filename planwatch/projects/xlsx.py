@@ -356,6 +356,7 @@ def _monthly_write(
             r.pk: r
             for r in MonthlyReport.objects.select_for_update()
             .filter(pk__in=ids)
+            .order_by("pk")  # the default ordering joins the nullable segment
             .only("id", "status", "version")
         }
         new: list[tuple[MonthlyReport, list[str]]] = []
