@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django.forms",
+    "django_filters",
+    "django_tables2",
     "axes",
     "planwatch.core",
     "planwatch.audit",
@@ -77,10 +80,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "planwatch.pages.context.header",
             ],
         },
     },
 ]
+
+# One layout for every form (labels aligned, help and errors under the field): decision 0015.
+FORM_RENDERER = "planwatch.core.forms.FormRenderer"
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'planwatch.sqlite3'}"
 DATABASES = {
@@ -116,7 +123,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "pages:workbench"  # the 工作台, not the public home page
 LOGOUT_REDIRECT_URL = "/"
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
@@ -143,6 +150,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx.org/dist", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts/dist", _NODE / "echarts" / "dist"),
+    ("vendor/tom-select/dist", _NODE / "tom-select" / "dist"),
     ("vendor/echarts-v4-maps/map/json/province", _NODE / "echarts-v4-maps/map/json/province"),
 ]
 STORAGES = {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import grantable_roles, is_admin, manageable_units
+from planwatch.orgunits.forms import UnitChoiceField
 from planwatch.orgunits.models import OrgUnit
 
 
@@ -29,10 +30,8 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
 
 
-class OrgUnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        depth = max(obj.path.count("/") - 2, 0)
-        return f"{'　' * depth}{obj.name}"
+class OrgUnitChoiceField(UnitChoiceField):
+    """A unit among those the manager may grant roles on: the searchable unit picker."""
 
 
 class _ScopedRoleFields(forms.Form):

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from planwatch.audit.forms import AuditFilterForm
-from planwatch.audit.selectors import audit_event_list_for, can_view_audit
-
-PAGE_SIZE = 50
+from planwatch.audit.lists import AuditFilter, AuditTable
+from planwatch.audit.models import AuditEvent
+from planwatch.audit.selectors import can_view_audit
+from planwatch.core.listing import listing_response
 
 
 @login_required
 def audit_list_view(request: HttpRequest) -> HttpResponse:
+    """Filter, sort, page and export the log."""
     if not can_view_audit(request.user):
         raise PermissionDenied
-    form = AuditFilterForm(request.GET or None)
-    events = audit_event_list_for(viewer=request.user, filters=form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return listing_response(
         request,
-        "audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        queryset=AuditEvent.objects.select_related("actor").order_by("-id"),
+        filterset_class=AuditFilter,
+        table_class=AuditTable,
+        title=_("审计日志"),
+        export_name=_("审计日志"),
     )

@@ -121,3 +121,23 @@ def describe() -> Iterator[tuple[str, str, list[str]]]:
     and the test that checks every hook has its receivers once the apps are ready."""
     for hook in ALL:
         yield hook.name, hook.caller, [f"{r.__module__}.{r.__qualname__}" for r in hook.receivers]
+
+
+# Hooks added by issue 9 (daily use): lights are computed when a list is issued and whenever
+# a report is accepted, not only by the nightly job.
+
+annual_list_issued = Hook(
+    "annual_list_issued",
+    "tasks.services (annual_list_issue)",
+    "An annual list (`annual_list`) was issued at `now`, inside the issue's transaction, its "
+    "tasks now active. supervision computes and stores the light of each of its tasks.",
+)
+
+progress_report_accepted = Hook(
+    "progress_report_accepted",
+    "reports.services (progress_report_transition)",
+    "A progress report (`report`) was accepted (采纳) at `now`, inside the transition's "
+    "transaction. supervision recomputes and stores the light of its task.",
+)
+
+ALL = (*ALL, annual_list_issued, progress_report_accepted)

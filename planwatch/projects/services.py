@@ -490,6 +490,8 @@ def monthly_report_transition(
         values["return_reason"] = reason.strip()
     elif target == S.ACCEPTED:
         values["accepted_at"] = now
+    elif target == S.DRAFT:  # withdrawn (撤回) by the filler before review
+        values["submitted_at"] = None
     old = report.status
     with transaction.atomic():
         conditional_update(report, expected={"status": old}, values=values)
@@ -502,14 +504,21 @@ def monthly_report_transition(
             created_at=now,
         )
         new = {"status": target, "reason": reason.strip()} if reason.strip() else {"status": target}
-        _audit(
-            actor, f"monthly_report.{target}", report, _label(report), old={"status": old}, new=new
-        )
+        changes = {"old": {"status": old}, "new": new}
+        if (old, target) == (S.SUBMITTED, S.DRAFT):
+            _audit(actor, "monthly_report.withdraw", report, _label(report), **changes)
+        else:
+            _audit(actor, f"monthly_report.{target}", report, _label(report), **changes)
     return report
 
 
 def monthly_report_submit(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
     return monthly_report_transition(report=report, actor=actor, target=S.SUBMITTED)
+
+
+def monthly_report_withdraw(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
+    """The filler takes a submitted report back (撤回) before its reviewer acts."""
+    return monthly_report_transition(report=report, actor=actor, target=S.DRAFT)
 
 
 def monthly_report_approve(*, report: MonthlyReport, actor: Any) -> MonthlyReport:

@@ -276,50 +276,87 @@ def report_start(request: HttpRequest, project_id: int) -> HttpResponse:
     return redirect("projects:report", report.pk)
 
 
+FORM_FIELDS = (*services.REPORT_FIELDS, "progress_text", "issues")
+
+
 @login_required
 def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
-    """The monthly report: its form for the filler while editable, the review steps."""
+    """The monthly report: one form for the filler while editable, with 保存 and 报送 buttons
+    (name=action), and the review steps. A refused save or submit re-renders what was typed
+    with each error under its field."""
     report = access_report(request.user, report_id)
+    typed: dict[str, str] | None = None
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not can_fill(request.user, report):
             raise Http404
-        issues = [t for t in request.POST.get("issues", "").splitlines() if t.strip()]
-        try:
-            services.monthly_report_update(
-                report=report,
-                actor=request.user,
-                version=_int(request.POST.get("version"), 0, 0, 10**9),
-                values={
-                    k: request.POST.get(k, "") for k in (*services.REPORT_FIELDS, "progress_text")
-                },
-                issues=issues,
-            )
-            messages.success(request, _("已保存。"))
-        except (ValidationError, ServiceError) as exc:
-            _errors(request, exc)
-        return redirect("projects:report", report.pk)
+        typed = {k: request.POST.get(k, "") for k in FORM_FIELDS}
+        errors = _save_and_submit(request, report, typed, request.POST.get("action") == "submit")
+        if not errors:
+            return redirect("projects:report", report.pk)
+    status = 400 if errors else 200
+    context = _report_context(request, report, typed, errors)
+    return render(request, "projects/report.html", context, status=status)
+
+
+def _save_and_submit(
+    request: HttpRequest, report: MonthlyReport, typed: dict[str, str], submit: bool
+) -> dict[str, list[str]]:
+    """Save what was typed (and submit it, when asked); the refusals by field ("" for the
+    form as a whole), empty when all went through."""
+    issues = [t for t in typed["issues"].splitlines() if t.strip()]
+    try:
+        services.monthly_report_update(
+            report=report,
+            actor=request.user,
+            version=_int(request.POST.get("version"), 0, 0, 10**9),
+            values={k: typed[k] for k in (*services.REPORT_FIELDS, "progress_text")},
+            issues=issues,
+        )
+        if submit:
+            services.monthly_report_submit(report=report, actor=request.user)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        return {"": list(exc.messages)}
+    except ServiceError as exc:
+        return {"": [str(exc)]}
+    messages.success(request, _("已报送。") if submit else _("已保存。"))
+    return {}
+
+
+def _report_context(
+    request: HttpRequest,
+    report: MonthlyReport,
+    typed: dict[str, str] | None,
+    errors: dict[str, list[str]],
+) -> dict[str, Any]:
     editable = report.status in services.EDITABLE_REPORT and can_fill(request.user, report)
     steps = []
-    if report.status in services.EDITABLE_REPORT and can_fill(request.user, report):
-        steps.append((ReportStatus.SUBMITTED, _("报送")))
+    if report.status == ReportStatus.SUBMITTED and can_fill(request.user, report):
+        steps.append((ReportStatus.DRAFT, _("撤回")))
     if report.status == ReportStatus.SUBMITTED and can_review(request.user, report):
         steps += [(ReportStatus.UNIT_APPROVED, _("审核通过")), (ReportStatus.RETURNED, _("退回"))]
     if report.status == ReportStatus.UNIT_APPROVED and can_accept(request.user, report):
         steps += [(ReportStatus.ACCEPTED, _("采纳")), (ReportStatus.RETURNED, _("退回"))]
-    return render(
-        request,
-        "projects/report.html",
-        {
-            "report": report,
-            "editable": editable,
-            "steps": steps,
-            "issues": report.issues.select_related("case"),
-            "issues_text": "\n".join(report.issues.values_list("text", flat=True)),
-            "history": report.history.select_related("actor"),
-            "can_escalate": can_manage_project(request.user, report.project),
-            "evidence": report.evidence.all(),
-        },
-    )
+    if typed is None:
+        typed = {
+            k: "" if getattr(report, k) is None else str(getattr(report, k))
+            for k in FORM_FIELDS[:-1]
+        }
+        typed["issues"] = "\n".join(report.issues.values_list("text", flat=True))
+    return {
+        "report": report,
+        "editable": editable,
+        "steps": steps,
+        "typed": typed,
+        "errors": errors,
+        "form_errors": errors.get("", []),
+        "issues": report.issues.select_related("case"),
+        "history": report.history.select_related("actor"),
+        "can_escalate": can_manage_project(request.user, report.project),
+        "evidence": report.evidence.all(),
+    }
 
 
 @login_required

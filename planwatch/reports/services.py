@@ -40,7 +40,12 @@ S = ReportStatus
 ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
     S.DRAFT: {S.SUBMITTED: Role.REPORTER},
     S.RETURNED: {S.SUBMITTED: Role.REPORTER},
-    S.SUBMITTED: {S.UNIT_APPROVED: Role.UNIT_REVIEWER, S.RETURNED: Role.UNIT_REVIEWER},
+    # The reporter may withdraw (撤回) a submitted report back to a draft until the reviewer acts.
+    S.SUBMITTED: {
+        S.UNIT_APPROVED: Role.UNIT_REVIEWER,
+        S.RETURNED: Role.UNIT_REVIEWER,
+        S.DRAFT: Role.REPORTER,
+    },
     S.UNIT_APPROVED: {S.ACCEPTED: Role.PLANNER, S.RETURNED: Role.PLANNER},
 }
 
@@ -172,6 +177,7 @@ def progress_report_transition(
         hooks.report_moved.send(report=report, target=target, reason=reason.strip(), now=now)
         if target == S.ACCEPTED:
             _complete_task_if_done(report.task, actor)
+            hooks.progress_report_accepted.send(report=report, now=now)
     return report
 
 
@@ -188,7 +194,10 @@ def _record_step(
         created_at=now,
     )
     new = {"status": target, "reason": reason} if reason else {"status": target}
-    _audit(actor, f"progress_report.{target}", report, old={"status": old}, new=new)
+    if (old, target) == (S.SUBMITTED, S.DRAFT):
+        _audit(actor, "progress_report.withdraw", report, old={"status": old}, new=new)
+    else:
+        _audit(actor, f"progress_report.{target}", report, old={"status": old}, new=new)
 
 
 def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> dict[str, Any]:
@@ -198,6 +207,8 @@ def _stamps(report: ProgressReport, target: str, reason: str, now: datetime) -> 
         return {"return_reason": reason}
     if target == S.ACCEPTED:
         return {"accepted_at": now}
+    if target == S.DRAFT:  # withdrawn: no longer submitted (first_submitted_at stays)
+        return {"submitted_at": None}
     return {}
 
 
@@ -232,6 +243,12 @@ def progress_report_submit(
     *, report: ProgressReport, actor: Actor, now: datetime | None = None
 ) -> ProgressReport:
     return progress_report_transition(report=report, actor=actor, target=S.SUBMITTED, now=now)
+
+
+def progress_report_withdraw(*, report: ProgressReport, actor: Actor) -> ProgressReport:
+    """The reporter takes a submitted report back (撤回) to a draft, before its reviewer has
+    acted on it (audited as progress_report.withdraw)."""
+    return progress_report_transition(report=report, actor=actor, target=S.DRAFT)
 
 
 def progress_report_approve(*, report: ProgressReport, actor: Actor) -> ProgressReport:

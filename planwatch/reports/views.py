@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
-from planwatch.core.models import DemoMarker
 from planwatch.reports import services
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import (
@@ -38,7 +37,6 @@ from planwatch.reports.permissions import (
     can_edit_report,
     can_review_report,
 )
-from planwatch.reports.selectors import review_queue_for
 from planwatch.tasks.permissions import access_task, reporting_units
 from planwatch.tasks.workflow import ServiceError
 
@@ -94,31 +92,60 @@ def _initial(report: ProgressReport) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The report page. Its one form has two buttons (name=action): 保存 saves, 报送 saves
+    and submits. A refused save or submit re-renders what was typed, each error under its
+    field; nothing typed is lost."""
     report = access_report(request.user, report_id, action="view")
     form = ReportForm(initial=_initial(report))
     status = 200
     if request.method == "POST":
         report = access_report(request.user, report_id, action="edit")
         form = ReportForm(request.POST)
-        saved = form.is_valid() and _run(
-            request, lambda: _save(report, form, request.user), _("已保存。")
-        )
-        if saved:
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid() and _save_and_submit(request, report, form, submit=submit):
             return redirect("reports:report_detail", report.pk)
         status = 400
-    context = {
+    return render(
+        request, "reports/report_detail.html", _context(request, report, form), status=status
+    )
+
+
+def _context(request: HttpRequest, report: ProgressReport, form: ReportForm) -> dict[str, Any]:
+    return {
         "report": report,
         "form": form,
         "evidence_form": EvidenceForm(),
         "reason_form": ReasonForm(),
         "can_edit": can_edit_report(request.user, report)
         and report.status in ReportStatus.EDITABLE,
+        "can_withdraw": report.is_current
+        and report.status == ReportStatus.SUBMITTED
+        and can_edit_report(request.user, report),
         "can_review": can_review_report(request.user, report),
         "can_accept": can_accept_report(request.user, report),
         "history": report.history.select_related("actor"),
         "evidence": report.evidence.all(),
     }
-    return render(request, "reports/report_detail.html", context, status=status)
+
+
+def _save_and_submit(
+    request: HttpRequest, report: ProgressReport, form: ReportForm, *, submit: bool
+) -> bool:
+    """Save the form (and submit, when asked); a refusal goes into the form, under the field
+    it concerns, or above the form. The saved values stay saved when only the submit is
+    refused; the form then carries the report's new version."""
+    try:
+        _save(report, form, request.user)
+        if submit:
+            services.progress_report_submit(report=report, actor=request.user)
+    except ValidationError as exc:
+        _form_errors(form, exc, report)
+        return False
+    except (ServiceError, PermissionDenied) as exc:
+        form.add_error(None, str(exc) or _("您无权执行此操作。"))
+        return False
+    messages.success(request, _("已报送。") if submit else _("已保存。"))
+    return True
 
 
 def _save(report: ProgressReport, form: ReportForm, user: Any) -> None:
@@ -133,9 +160,23 @@ def _save(report: ProgressReport, form: ReportForm, user: Any) -> None:
     )
 
 
+def _form_errors(form: ReportForm, exc: ValidationError, report: ProgressReport) -> None:
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data["version"] = str(report.version)
+    form.data = data
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
 ACTIONS: dict[str, tuple[str, Callable[..., Any], bool]] = {
     # name: (access action, service, needs a reason)
     "submit": ("edit", services.progress_report_submit, False),
+    "withdraw": ("edit", services.progress_report_withdraw, False),
     "approve": ("review", services.progress_report_approve, False),
     "unit_return": ("review", services.progress_report_return, True),
     "accept": ("accept", services.progress_report_accept, False),
@@ -210,14 +251,6 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
         )
         return redirect("reports:report_detail", report.pk)
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
-
-
-@login_required
-@require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    reports = list(review_queue_for(user=request.user))
-    context = {"reports": reports, "demo_ids": DemoMarker.ids_among(reports)}
-    return render(request, "reports/review_queue.html", context)
 
 
 @login_required

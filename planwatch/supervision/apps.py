@@ -6,6 +6,7 @@ class SupervisionConfig(AppConfig):
     label = "supervision"
 
     def ready(self) -> None:
-        from planwatch.supervision import contributions
+        from planwatch.supervision import contributions, reactions
 
         contributions.connect()
+        reactions.connect()

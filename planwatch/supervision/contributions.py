@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from planwatch.core import hooks
 from planwatch.supervision.choices import CaseStatus, Light
-from planwatch.supervision.lights import task_light
+from planwatch.supervision.lights import reported_progress, task_light
+from planwatch.supervision.models import TaskLight
 from planwatch.supervision.notify import report_step_notify
 from planwatch.supervision.selectors import task_lights_for
 from planwatch.tasks.choices import TaskStatus
@@ -28,10 +29,28 @@ def task_list_filters(*, params: Mapping[str, str]) -> dict[str, str]:
 
 
 def task_list_context(*, user: Any, tasks: Sequence[Task]) -> dict[str, Any]:
-    return {
-        "lights": task_lights_for(user=user, tasks=list(tasks)),
-        "light_choices": Light.choices,
-    }
+    return {"lights": lights_shown(user, list(tasks)), "light_choices": Light.choices}
+
+
+def lights_shown(user: Any, tasks: list[Task]) -> dict[int, TaskLight]:
+    """The light each task shows on the task list — the stored one, else (an issued task not
+    yet computed) computed now, unsaved — so the list and the task page (`light_of`) agree."""
+    shown = task_lights_for(user=user, tasks=tasks)
+    missing = [t for t in tasks if t.pk not in shown and t.status != TaskStatus.DRAFT]
+    if missing:
+        today = timezone.localdate()
+        progress = reported_progress(missing)
+        for task in missing:
+            lr = task_light(task, today=today, progress=progress[task.pk])
+            shown[task.pk] = TaskLight(
+                task=task,
+                light=lr.light,
+                expected=lr.expected,
+                actual=lr.actual,
+                computed_on=today,
+                changed_on=today,
+            )
+    return shown
 
 
 def task_detail_context(*, user: Any, task: Task) -> dict[str, Any]:

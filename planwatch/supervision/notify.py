@@ -186,6 +186,8 @@ STEP_AUDIENCE: dict[str, tuple[str, StrOrPromise]] = {
     ReportStatus.UNIT_APPROVED: (Role.PLANNER, gettext_lazy("请采纳进展报告")),
     ReportStatus.RETURNED: (Role.REPORTER, gettext_lazy("进展报告被退回")),
     ReportStatus.ACCEPTED: (Role.REPORTER, gettext_lazy("进展报告已采纳")),
+    # back to a draft: the reporter withdrew (撤回) it before review
+    ReportStatus.DRAFT: (Role.UNIT_REVIEWER, gettext_lazy("进展报告已撤回")),
 }
 
 

@@ -227,3 +227,21 @@ def notification_mark_read(
                 target_type="supervision.notification",
                 target_id=notification_id,
             )
+
+
+def notification_mark_all_read(*, actor: Actor, now: datetime | None = None) -> int:
+    """全部已读: mark every unread notification of the actor read; one audit event with the
+    count. Returns how many were marked."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = Notification.objects.filter(
+            recipient=actor_user(actor), read_at__isnull=True
+        ).update(read_at=now)
+        if rows:
+            audit_record(
+                actor=actor,
+                action="notification.read_all",
+                target_type="supervision.notification",
+                new={"count": rows},
+            )
+    return rows

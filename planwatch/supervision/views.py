@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from planwatch.core.listing import BulkAction, listing_response
 from planwatch.core.models import DemoMarker
-from planwatch.supervision import services
+from planwatch.supervision import lists, services
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notifications_concerning_demo
 from planwatch.supervision.permissions import access_case, can_handle_case
@@ -28,10 +31,26 @@ from planwatch.tasks.workflow import ServiceError
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    show_all = request.GET.get("all") == "1"
-    cases = list(case_list_for(user=request.user, open_only=not show_all)[:500])
-    context = {"cases": cases, "show_all": show_all, "demo_ids": DemoMarker.ids_among(cases)}
-    return render(request, "supervision/case_list.html", context)
+    """The viewer's 督办 cases (open ones unless asked): filter, sort, page, export."""
+    data = request.GET.copy()
+    if "status" not in data:  # the old `?all=1` link still shows every case
+        data["status"] = "" if data.get("all") == "1" else lists.OPEN
+
+    def prepare(table: Any, rows: list[Any]) -> None:
+        table.demo_ids = DemoMarker.ids_among(rows)
+
+    qs = case_list_for(user=request.user, open_only=False).select_related("task__plan")
+    return listing_response(
+        request,
+        data=data,
+        queryset=qs,
+        filterset_class=lists.CaseFilter,
+        table_class=lists.CaseTable,
+        title=_("督办事项"),
+        export_name=_("督办事项"),
+        links=[(reverse("supervision:notification_list"), _("我的通知"))],
+        prepare=prepare,
+    )
 
 
 @login_required
@@ -98,13 +117,48 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = list(notifications_for(user=request.user)[:200])
-    context = {"notes": notes, "demo_ids": notifications_concerning_demo(notes)}
-    return render(request, "supervision/notification_list.html", context)
+    """The viewer's notifications: filter, page, export, mark one or all read."""
+
+    def prepare(table: Any, rows: list[Any]) -> None:
+        table.demo_ids = notifications_concerning_demo(rows)
+        table.tasks = lists.notification_tasks(rows)
+
+    read_all = BulkAction(
+        "read_all",
+        _("全部已读"),
+        reverse("supervision:notification_read_all"),
+        confirm=_("将您的全部未读通知标为已读？"),
+    )
+    return listing_response(
+        request,
+        queryset=notifications_for(user=request.user),
+        filterset_class=lists.NotificationFilter,
+        table_class=lists.NotificationTable,
+        title=_("我的通知"),
+        export_name=_("我的通知"),
+        actions=[read_all],
+        prepare=prepare,
+    )
 
 
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     services.notification_mark_read(notification_id=notification_id, actor=request.user)
-    return redirect("supervision:notification_list")
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    """全部已读 (one audit event)."""
+    n = services.notification_mark_all_read(actor=request.user)
+    messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": n})
+    return redirect(_back(request))
+
+
+def _back(request: HttpRequest) -> str:
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return reverse("supervision:notification_list")

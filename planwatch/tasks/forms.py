@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.forms import UnitChoiceField, UnitMultipleChoiceField
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.choices import OngoingDeadline, ReportingFrequency
@@ -38,7 +39,10 @@ class FrequencyForm(forms.Form):
     frequency = forms.ChoiceField(choices=ReportingFrequency.choices, label=_("报送频次"))
 
 
-def _units() -> QuerySet[OrgUnit]:
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def assignable_units() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).exclude(
         kind__in=(OrgUnitKind.ZONE, OrgUnitKind.PROVINCE)
     )
@@ -51,18 +55,18 @@ class TaskForm(forms.Form):
     content = forms.CharField(
         label=_("具体内容"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    lead_unit = forms.ModelChoiceField(queryset=_units(), label=_("牵头单位"), required=False)
-    co_lead_units = forms.ModelMultipleChoiceField(
-        queryset=_units(), label=_("共同牵头单位"), required=False
+    lead_unit = UnitChoiceField(queryset=assignable_units(), label=_("牵头单位"), required=False)
+    co_lead_units = UnitMultipleChoiceField(
+        queryset=assignable_units(), label=_("共同牵头单位"), required=False
     )
-    responsible_units = forms.ModelMultipleChoiceField(
-        queryset=_units(), label=_("责任单位"), required=False
+    responsible_units = UnitMultipleChoiceField(
+        queryset=assignable_units(), label=_("责任单位"), required=False
     )
-    supporting_units = forms.ModelMultipleChoiceField(
-        queryset=_units(), label=_("配合单位"), required=False
+    supporting_units = UnitMultipleChoiceField(
+        queryset=assignable_units(), label=_("配合单位"), required=False
     )
-    start = forms.DateField(label=_("开始日期"), required=False)
-    deadline = forms.DateField(label=_("完成时限"), required=False)
+    start = forms.DateField(label=_("开始日期"), required=False, widget=DATE_WIDGET)
+    deadline = forms.DateField(label=_("完成时限"), required=False, widget=DATE_WIDGET)
     deadline_text = forms.ChoiceField(
         label=_("或持续性时限"),
         choices=[("", _("（按日期）")), *OngoingDeadline.choices],

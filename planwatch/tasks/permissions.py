@@ -110,10 +110,32 @@ def access_annual_list(user: Any, list_id: int, *, action: Literal["view", "mana
     if can_manage_plan(user, alist.plan):
         return alist
     if action == "view" and (
-        alist.plan.org_unit is not None and has_role(user, Role.LEADER, alist.plan.org_unit)
+        (alist.plan.org_unit is not None and has_role(user, Role.LEADER, alist.plan.org_unit))
+        or is_unit_of_list(user, alist)
     ):
         return alist
     raise Http404
+
+
+def is_unit_of_list(user: Any, alist: AnnualList) -> bool:
+    """Whether `user` works for a unit named on a task of the issued list `alist` (its lead,
+    responsible or supporting units): such units read the list issued to them, read-only."""
+    if not alist.issued_number:
+        return False
+    return alist.tasks.filter(units_of_user_q(user), ~Q(status=TaskStatus.DRAFT)).exists()
+
+
+def units_of_user_q(user: Any) -> Q:
+    """Tasks naming one of the units on which `user` holds a unit role (reporter, reviewer,
+    leader), as a filter on tasks."""
+    unit_ids: QuerySet[OrgUnit] = OrgUnit.objects.none()
+    for role in UNIT_ROLES:
+        unit_ids = unit_ids | units_for(user, role)
+    return (
+        Q(lead_unit__in=unit_ids)
+        | Q(responsible_units__in=unit_ids)
+        | Q(supporting_units__in=unit_ids)
+    )
 
 
 def visible_tasks_q(user: Any) -> Q:

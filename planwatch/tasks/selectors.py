@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from planwatch.plans.models import Plan
+from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.permissions import plans_led_q, plans_managed_q, visible_tasks_q
+from planwatch.tasks.permissions import (
+    plans_led_q,
+    plans_managed_q,
+    units_of_user_q,
+    visible_tasks_q,
+)
 
 
 class TaskFilters(TypedDict, total=False):
@@ -52,7 +58,11 @@ def annual_list_tasks(*, annual_list: AnnualList) -> QuerySet[Task]:
 
 
 def annual_list_list_for(*, user: Any) -> list[AnnualList]:
-    """Lists of the plans the viewer plans or leads."""
+    """Lists of the plans the viewer plans or leads, and the issued lists that name one of
+    the viewer's units on a task (read-only for them)."""
     plans = Plan.objects.filter(plans_managed_q(user) | plans_led_q(user)).values("pk")
-    lists = AnnualList.objects.filter(plan__in=plans).select_related("plan")
+    named = Task.objects.filter(
+        units_of_user_q(user), ~Q(status=TaskStatus.DRAFT), annual_list__issued_number__gte=1
+    ).values("annual_list_id")
+    lists = AnnualList.objects.filter(Q(plan__in=plans) | Q(pk__in=named)).select_related("plan")
     return list(lists.order_by("plan", "-year"))

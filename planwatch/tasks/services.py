@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.core.types import Actor, actor_user
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -428,6 +429,7 @@ def annual_list_issue(
         _transition(annual_list, AnnualListStatus.ISSUED, issued_number=number, issued_at=now)
         annual_list.tasks.filter(status=TaskStatus.DRAFT).update(status=TaskStatus.ACTIVE)
         lv = _store_version(annual_list, number, actor, now)
+        hooks.annual_list_issued.send(annual_list=annual_list, now=now)
         audit_record(
             actor=actor,
             action=action,

@@ -7,6 +7,7 @@ from planwatch.tasks import views
 app_name = "tasks"
 urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/bulk/", views.task_bulk, name="task_bulk"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
     path("lists/", views.list_index, name="list_index"),

@@ -4,33 +4,37 @@ selectors or call one service, and render; service refusals become messages."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role
 from planwatch.core import hooks
+from planwatch.core.listing import BulkAction, BulkRefused, bulk_all_or_nothing, listing_response
 from planwatch.core.models import DemoMarker
 from planwatch.plans.models import Plan
-from planwatch.tasks import selectors, services, xlsx
-from planwatch.tasks.choices import TaskStatus
+from planwatch.tasks import lists, selectors, services, xlsx
 from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
+from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import (
     access_annual_list,
     access_task,
     can_manage_plan,
     plans_managed_q,
+    visible_tasks_q,
 )
 from planwatch.tasks.workflow import ServiceError
-
-TASKS_PER_PAGE = 100
 
 
 def _refusal(request: HttpRequest, exc: Exception) -> None:
@@ -51,15 +55,9 @@ def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
     return True
 
 
-def _task_filters(request: HttpRequest) -> selectors.TaskFilters:
-    """Filters from the query string; values that are not well-formed are ignored."""
+def _hook_filters(request: HttpRequest) -> selectors.TaskFilters:
+    """Filters contributed by the apps above (supervision's `light`); the rest is TaskFilter."""
     filters: selectors.TaskFilters = {}
-    for key in ("plan_id", "year"):
-        raw = request.GET.get(key, "")
-        if raw.isdigit():
-            filters[key] = int(raw)
-    if request.GET.get("status") in TaskStatus.values:
-        filters["status"] = request.GET["status"]
     for extra in hooks.task_list_filters.send(params=request.GET):
         filters.update(extra)
     return filters
@@ -68,22 +66,96 @@ def _task_filters(request: HttpRequest) -> selectors.TaskFilters:
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    filters = _task_filters(request)
-    qs = selectors.task_list_for(user=request.user, filters=filters)
-    page = Paginator(qs, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
-    context = {
-        "tasks": tasks,
-        "page": page,
-        "query": urlencode(filters),
-        "filters": filters,
-        "demo_ids": DemoMarker.ids_among(tasks),
-        "plans": Plan.objects.filter(pk__in=qs.values("plan_id")),
-        "status_choices": TaskStatus.choices,
-        # lights, light_choices: from supervision (hook task_list_context)
-        **hooks.task_list_context.merged(user=request.user, tasks=tasks),
-    }
-    return render(request, "tasks/task_list.html", context)
+    """The tasks the viewer may see: filter, sort, page, export; planners tick rows to set
+    their lead unit or 完成标准 at once."""
+    qs = selectors.task_list_for(user=request.user, filters=_hook_filters(request))
+    extras = hooks.task_list_context.merged(user=request.user, tasks=[])
+    may_bulk = Plan.objects.filter(plans_managed_q(request.user)).exists()
+
+    def prepare(table: Any, rows: list[Any]) -> None:
+        table.lights = hooks.task_list_context.merged(user=request.user, tasks=rows).get(
+            "lights", {}
+        )
+        table.demo_ids = DemoMarker.ids_among(rows)
+
+    actions = []
+    if may_bulk:
+        url = reverse("tasks:task_bulk")
+        actions = [
+            BulkAction("lead_unit", _("设置牵头单位"), url, lists.BulkLeadUnitForm()),
+            BulkAction("criterion", _("设置完成标准"), url, lists.BulkCriterionForm()),
+        ]
+    return listing_response(
+        request,
+        queryset=qs,
+        filterset_class=lists.TaskFilter,
+        filterset_kwargs={"light_choices": extras.get("light_choices", ())},
+        table_class=partial(lists.TaskTable, selectable=may_bulk),  # type: ignore[arg-type]
+        title=pgettext("plural", "重点任务"),
+        export_name=pgettext("plural", "重点任务"),
+        actions=actions,
+        links=_task_links(request, manages_plans=may_bulk),
+        prepare=prepare,
+    )
+
+
+def _task_links(request: HttpRequest, *, manages_plans: bool) -> list[tuple[str, str]]:
+    """Links to the pages around the task list, each only for those who may open it (the
+    same rules as the header's `nav_can`, decision 0018)."""
+    user = request.user
+    links: list[tuple[str, str]] = []
+    if has_role(user, Role.UNIT_REVIEWER) or has_role(user, Role.PLANNER):
+        links.append((reverse("reports:review_queue"), _("待我审核的报告")))
+    links.append((reverse("supervision:case_list"), _("督办事项")))
+    links.append((reverse("supervision:notification_list"), _("我的通知")))
+    if manages_plans or selectors.annual_list_list_for(user=user):
+        links.append((reverse("tasks:list_index"), _("年度重点任务清单")))
+    if has_role(user, Role.PLANNER) or has_role(user, Role.LEADER):
+        links.append((reverse("reports:health"), _("填报健康度")))
+    return links
+
+
+@login_required
+@require_POST
+def task_bulk(request: HttpRequest) -> HttpResponse:
+    """Set the lead unit or the 完成标准 of the ticked tasks: all of them or none."""
+    back = _safe_next(request, reverse("tasks:task_list"))
+    action = request.POST.get("action")
+    form_class = {"lead_unit": lists.BulkLeadUnitForm, "criterion": lists.BulkCriterionForm}
+    selected = lists.SelectedTasksForm(request.POST)
+    if action not in form_class or not selected.is_valid():
+        messages.error(request, _("请先勾选任务。"))
+        return redirect(back)
+    form = form_class[action](request.POST)
+    if not form.is_valid():
+        messages.error(request, _("；").join(str(m) for e in form.errors.values() for m in e))
+        return redirect(back)
+    changes = cast(services.TaskChanges, {action: form.cleaned_data[action]})
+    tasks = list(
+        selectors.task_list_for(user=request.user).filter(pk__in=selected.cleaned_data["pk"])
+    )
+    if len(tasks) != len(set(selected.cleaned_data["pk"])):
+        messages.error(request, _("部分勾选的任务不存在或您无权查看；全部未更改。"))
+        return redirect(back)
+    try:
+        n = bulk_all_or_nothing(
+            tasks,
+            lambda t: services.task_update(task=t, actor=request.user, changes=changes),
+            label=lambda t: f"{t.plan.title} {t.year} {t.seq}. {t.title}",
+            refusals=(ServiceError, ValidationError, PermissionDenied),
+        )
+    except BulkRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已更新 %(n)d 项任务。") % {"n": n})
+    return redirect(back)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return default
 
 
 @login_required
@@ -182,8 +254,12 @@ def list_generate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="view")
-    tasks = list(selectors.annual_list_tasks(annual_list=alist))
-    failures = services.annual_list_check(annual_list=alist)
+    can_manage = can_manage_plan(request.user, alist.plan)
+    tasks_qs = selectors.annual_list_tasks(annual_list=alist)
+    if not can_manage:  # leaders read every issued row; a unit reads its own rows
+        tasks_qs = tasks_qs.filter(pk__in=Task.objects.filter(visible_tasks_q(request.user)))
+    tasks = list(tasks_qs)
+    failures = services.annual_list_check(annual_list=alist) if can_manage else []
     # ?missing=criterion: only the tasks the completeness check finds lacking that.
     missing = request.GET.get("missing", "")
     if missing in services.check_fields():
@@ -199,8 +275,12 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
         "check_summary": services.check_summary(failures),
         "missing": missing,
         "missing_label": services.check_fields().get(missing, ""),
-        "versions": alist.versions.order_by("-number"),
-        "can_manage": can_manage_plan(request.user, alist.plan),
+        "versions": alist.versions.order_by("-number")
+        if can_manage
+        or (alist.plan.org_unit and has_role(request.user, Role.LEADER, alist.plan.org_unit))
+        else [],
+        "read_only": not can_manage,
+        "can_manage": can_manage,
         "reason_form": ReasonForm(),
         "import_form": ImportForm(),
         "frequency_form": FrequencyForm(initial={"frequency": alist.frequency}),

@@ -182,11 +182,14 @@ def test_planner_sees_everything_of_the_plan(world: World, planner: Client) -> N
     check(planner, f"{API}/tasks/{world.yibin_only.pk}")
 
 
-def test_units_see_no_lists_and_only_their_cases(
+def test_units_read_the_list_issued_to_them_and_only_their_cases(
     world: World, yibin_reporter: Client, luzhou_reporter: Client
 ) -> None:
-    assert check(yibin_reporter, f"{API}/lists")["count"] == 0
-    check(yibin_reporter, f"{API}/lists/{world.annual_list.pk}", 404)
+    # a unit named on an issued list reads it (issue 9), as on the web page
+    assert [a["id"] for a in check(yibin_reporter, f"{API}/lists")["items"]] == [
+        world.annual_list.pk
+    ]
+    check(yibin_reporter, f"{API}/lists/{world.annual_list.pk}", 200)
     assert world.case.pk in {c["id"] for c in check(yibin_reporter, f"{API}/cases")["items"]}
     assert [c["id"] for c in check(luzhou_reporter, f"{API}/cases")["items"]] == [world.new_case.pk]
     check(luzhou_reporter, f"{API}/cases/{world.case.pk}", 404)
@@ -442,3 +445,29 @@ def test_schemathesis_finds_no_server_error(
         case.validate_response(response, checks=checks, headers=headers)
 
     run()
+
+
+def test_reporter_withdraws_a_submitted_report_until_the_reviewer_acts(
+    world: World,
+    yibin_reporter: Client,
+    yibin_reviewer: Client,
+    luzhou_reporter: Client,
+    new_audit_events: Any,
+) -> None:
+    url = f"{API}/reports/{world.yibin_report.pk}"
+    r = post(yibin_reporter, f"{url}/submit", {"version": world.yibin_report.version})
+    post(luzhou_reporter, f"{url}/withdraw", {"version": r["version"]}, 404)
+    post(yibin_reviewer, f"{url}/withdraw", {"version": r["version"]}, 404)
+    r = post(yibin_reporter, f"{url}/withdraw", {"version": r["version"]})
+    assert r["status"] == ReportStatus.DRAFT
+    post(yibin_reporter, f"{url}/withdraw", {"version": r["version"]}, 409)  # a draft already
+    r = post(yibin_reporter, f"{url}/submit", {"version": r["version"]})
+    r = post(yibin_reviewer, f"{url}/approve", {"version": r["version"]})
+    post(yibin_reporter, f"{url}/withdraw", {"version": r["version"]}, 409)  # reviewed
+    actions = [e.action for e in new_audit_events().filter(target_type="reports.progressreport")]
+    assert actions == [
+        "progress_report.submitted",
+        "progress_report.withdraw",
+        "progress_report.submitted",
+        "progress_report.unit_approved",
+    ]

@@ -69,6 +69,9 @@ def test_read_a_plan_and_search_it(
     make_user("yibin_reader", (persona_units["511500"], Role.REPORTER))
     log_in(page, live_server.url, "yibin_reader")
     assert page.locator(".nav-user").inner_text() == "yibin_reader"
+    assert page.url == f"{live_server.url}/workbench/"  # signing in lands on the workbench
+    page.get_by_role("link", name="首页").click()
+    page.wait_for_load_state()
     cards = page.locator(".card")
     assert cards.count() == 5
     page.locator(".card").filter(has_text="川南").first.get_by_role("link").first.click()
@@ -115,7 +118,11 @@ def test_planner_creates_a_user_and_admin_reads_the_audit_log(
     page.get_by_label("姓名").fill("王五")
     page.get_by_label("新密码", exact=False).first.fill("Min-jiang-2035")
     page.get_by_label("确认新密码").fill("Min-jiang-2035")
-    page.get_by_label("组织单位").select_option(label="　　宜宾市")
+    # The searchable unit picker: type part of the name, choose with Enter.
+    page.get_by_role("combobox", name="组织单位").focus()
+    page.keyboard.type("宜宾")
+    page.locator(".ts-dropdown .option.active", has_text="宜宾市").wait_for()
+    page.keyboard.press("Enter")
     page.get_by_label("角色").select_option(value="reporter")
     screenshot("user-create")
     page.get_by_role("button", name="创建").click()

@@ -84,7 +84,9 @@ PAGES = [
     ),
     Page("tasks:task_detail", lambda w: [w.task.pk], "yibin_reporter", "luzhou_reporter"),
     Page("tasks:task_edit", lambda w: [w.task.pk], "planner", "yibin_reporter"),
-    Page("tasks:list_index", lambda w: [], "planner", "yibin_reporter"),
+    Page("tasks:list_index", lambda w: [], "planner", "panxi_planner"),
+    # a unit named on an issued list reads it (issue 9): the index and the list itself
+    Page("tasks:list_index", lambda w: [], "yibin_reporter", "panxi_planner"),
     Page(
         "tasks:list_generate",
         lambda w: [],
@@ -95,6 +97,7 @@ PAGES = [
         denied_status=frozenset({302}),  # the plan is not among the form's choices
     ),
     Page("tasks:list_detail", lambda w: [w.annual_list.pk], "planner", "panxi_planner"),
+    Page("tasks:list_detail", lambda w: [w.annual_list.pk], "yibin_reporter", "panxi_planner"),
     Page("tasks:list_issue", lambda w: [w.annual_list.pk], "planner", "panxi_planner", "post"),
     Page(
         "tasks:list_reopen",
@@ -186,6 +189,34 @@ PAGES = [
         "luzhou_reporter",
         "post",
         denied_status=frozenset({302, *DENIED}),  # another's notification: nothing happens
+    ),
+    Page(
+        "supervision:notification_read_all",
+        lambda w: [],
+        "yibin_reporter",
+        "luzhou_reporter",
+        "post",
+        denied_status=frozenset({302}),  # only one's own notifications: nothing happens
+    ),
+    Page(
+        "tasks:task_bulk",
+        lambda w: [],
+        "planner",
+        "panxi_planner",
+        "post",
+        data=lambda w: {"action": "criterion", "criterion": "年底前建成", "pk": [w.task.pk]},
+        setup=_reopen,
+        denied_status=frozenset({302}),  # refused with a message naming the rows
+    ),
+    Page(
+        "reports:review_bulk_approve",
+        lambda w: [],
+        "yibin_reviewer",
+        "luzhou_reviewer",
+        "post",
+        data=lambda w: {"pk": [w.report.pk]},
+        setup=_submit,
+        denied_status=frozenset({302}),  # refused: not in the reviewer's queue
     ),
     Page("dashboards:index", lambda w: [], "planner", "yibin_reporter"),
     Page("dashboards:province", lambda w: [], "province_planner", "planner"),

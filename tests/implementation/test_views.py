@@ -423,24 +423,24 @@ def test_health_page_for_planners_and_leaders_only(
 
 
 def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner_user: Any) -> None:
+    from planwatch.core import listing
     from planwatch.supervision.jobs import supervise_run
     from planwatch.supervision.models import TaskLight
-    from planwatch.tasks import views
 
     supervise_run(today=date(2024, 4, 10), now=issued.issued_at or issued.created_at)
     TaskLight.objects.filter(task__seq=1).update(light="red")
     pl = login(planner_user)
     url = reverse("tasks:task_list")
     red = pl.get(url, {"light": "red"}).content.decode()
-    assert len(TASK_LINK.findall(red)) == 1 and "共 1 项任务" in red
-    assert "共 4 项任务" in pl.get(url, {"light": "bogus", "year": "x"}).content.decode()
-    assert "共 0 项任务" in pl.get(url, {"year": "2023"}).content.decode()
-    views.TASKS_PER_PAGE = 3
+    assert len(TASK_LINK.findall(red)) == 1 and "共 1 条" in red
+    assert "共 4 条" in pl.get(url, {"light": "bogus", "year": "x"}).content.decode()
+    assert "共 0 条" in pl.get(url, {"status": "completed"}).content.decode()
+    listing.PER_PAGE = 3
     try:
         first = pl.get(url).content.decode()
         second = pl.get(url, {"page": "2"}).content.decode()
     finally:
-        views.TASKS_PER_PAGE = 100
+        listing.PER_PAGE = 50
     assert "第 1 / 2 页" in first and "第 2 / 2 页" in second
 
 

@@ -184,6 +184,7 @@ class Page:
     denied: str | None
     method: str = "get"
     data: Callable[[World], dict[str, Any]] = lambda w: {}
+    ok: tuple[int, ...] = (200, 302)
 
 
 LIST_QS = {"series": "prefectures", "year": 2026, "quarter": 1}
@@ -203,7 +204,14 @@ PAGES = [
         lambda w: {"segment": w.yb.pk, "year": 2026, "month": 5},
     ),
     Page("report", lambda w: [w.report.pk], "zigong_filler", "yibin_filler"),
-    Page("report", lambda w: [w.report.pk], "zigong_filler", "yibin_filler", "post"),
+    Page(
+        "report",
+        lambda w: [w.report.pk],
+        "zigong_filler",
+        "yibin_filler",
+        "post",
+        ok=(400,),  # the report is accepted: the save is refused, the form shown again
+    ),
     Page(
         "report_step",
         lambda w: [w.report.pk],
@@ -267,7 +275,7 @@ def test_page_access(page: Page, world: World) -> None:
         assert _call(_client(world, page.denied), page, world).status_code == 404
         assert AuditEvent.objects.count() == before
     response = _call(_client(world, page.allowed), page, world)
-    assert response.status_code in (200, 302)
+    assert response.status_code in page.ok
 
 
 def test_every_page_is_in_the_matrix() -> None:
@@ -307,6 +315,42 @@ def test_planner_confirms_sets_segments_and_plans_through_the_pages(
         follow=True,
     )
     assert "应为数字" in bad.content.decode()
+
+
+def test_monthly_report_one_form_keeps_what_was_typed_and_can_be_withdrawn(world):
+    """Issue 9, item 2: 报送 without 保存 first; a refused submit re-renders what was typed
+    with the error under its field; the filler withdraws (撤回) until the reviewer acts."""
+    filler = logged_in(world.users["yibin_filler"])
+    r = filler.post(
+        reverse("projects:report_start", args=[world.project.pk]),
+        {"segment": world.yb.pk, "year": 2026, "month": 6},
+    )
+    report = MonthlyReport.objects.get(segment=world.yb, year=2026, month=6)
+    typed = {"version": report.version, "invested_month": "700", "invested_ytd": "5000"}
+    typed |= {"invested_total": "", "progress_text": "桩基施工", "action": "submit"}
+    refused = filler.post(r["Location"], typed)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'value="700"' in html and 'value="5000"' in html and "桩基施工" in html
+    assert html.index('name="invested_total"') < html.index("请填写此项。")
+    report.refresh_from_db()
+    assert report.status == "draft" and report.invested_month == 700  # the typed is saved
+    typed |= {"version": report.version, "invested_total": "90000"}
+    assert filler.post(r["Location"], typed).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    page = filler.get(r["Location"]).content.decode()
+    assert "撤回" in page
+    step = reverse("projects:report_step", args=[report.pk])
+    filler.post(step, {"target": "draft"})
+    report.refresh_from_db()
+    assert report.status == "draft" and report.submitted_at is None
+    assert AuditEvent.objects.filter(action="monthly_report.withdraw").exists()
+    filler.post(r["Location"], typed | {"version": report.version})
+    logged_in(world.users["yibin_reviewer"]).post(step, {"target": "unit_approved"})
+    filler.post(step, {"target": "draft"})
+    report.refresh_from_db()
+    assert report.status == "unit_approved"
 
 
 def test_start_completion_and_funds_rates_on_the_project_page_and_ledger(world, zone):

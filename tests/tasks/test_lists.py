@@ -142,9 +142,11 @@ def test_list_services_denied_outside_scope(
     with pytest.raises(PermissionDenied):
         annual_list_reopen(annual_list=drafted, actor=yibin_reporter_user, reason="x")
     assert access_annual_list(leader_user, drafted.pk, action="view") == drafted
+    # a unit named on the issued list reads it (issue 9), but does not manage it
+    assert access_annual_list(yibin_reporter_user, drafted.pk, action="view") == drafted
     for user, action in (
         (leader_user, "manage"),
-        (yibin_reporter_user, "view"),
+        (yibin_reporter_user, "manage"),
         (panxi_planner_user, "view"),
     ):
         with pytest.raises(Http404):

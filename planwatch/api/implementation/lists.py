@@ -58,7 +58,8 @@ VERSION_FORM = Form(..., ge=1, le=2_000_000_000, description="The version the ca
     "/lists",
     AnnualListPage,
     summary="List annual key-task lists",
-    description="Access: signed in. Lists of the plans the caller plans or leads.",
+    description="Access: signed in. Lists of the plans the caller plans or leads, and issued "
+    "lists that name one of the caller's units on a task.",
 )
 def annual_list_list(
     request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET
@@ -104,7 +105,8 @@ def annual_list_create(
     "/lists/{list_id}",
     AnnualListDetailOut,
     summary="One annual key-task list",
-    description="Access: signed in; planners and leaders of the plan (else 404).",
+    description="Access: signed in; planners and leaders of the plan, and the units named on "
+    "the issued list (else 404).",
 )
 def annual_list_detail(request: HttpRequest, list_id: int) -> AnnualListDetailOut:
     alist = access_annual_list(caller(request), list_id, action="view")

@@ -143,6 +143,8 @@ REPORT_ACT += "the report's state or `version` is stale; 422 when the report is 
 REPORT_STEPS: tuple[tuple[str, str, str, ReportAct, Callable[..., ProgressReport]], ...] = (
     ("submit", "Submit (报送) a report", "the reporter of the reporting unit", "edit",
      reports.progress_report_submit),
+    ("withdraw", "Withdraw (撤回) a submitted report to a draft, before it is reviewed",
+     "the reporter of the reporting unit", "edit", reports.progress_report_withdraw),
     ("approve", "Approve (审核通过) a report", "the unit reviewer of the reporting unit",
      "review", reports.progress_report_approve),
     ("accept", "Accept (采纳) a report", "the planner of the plan", "accept",

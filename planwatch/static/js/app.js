@@ -11,6 +11,70 @@
     }
   });
 
+  // Irreversible steps ask first: a button or form with data-confirm="…" (下达清单, 批量通过).
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[data-confirm], a[data-confirm]") : null;
+    if (button && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // File inputs labelled in the page's language: show the chosen file's name.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file") return;
+    var name = input.parentElement ? input.parentElement.querySelector(".file-input-name") : null;
+    if (!name) return;
+    var n = input.files ? input.files.length : 0;
+    name.textContent = n === 0 ? name.dataset.empty
+      : n === 1 ? input.files[0].name : name.dataset.many.replace("%(n)s", String(n));
+  });
+
+  // Unit pickers: a <select class="unit-picker"> becomes a searchable Tom Select (typing
+  // filters, arrows and Enter choose, Backspace removes); the native select stays underneath.
+  function unitPickers(root) {
+    if (typeof window.TomSelect !== "function") return;
+    root.querySelectorAll("select.unit-picker").forEach(function (select) {
+      if (select.tomselect) return;
+      var multiple = select.multiple;
+      new window.TomSelect(select, {
+        plugins: multiple ? { remove_button: { title: select.dataset.remove || "" } } : {},
+        maxOptions: null,
+        allowEmptyOption: !multiple,
+        placeholder: select.dataset.placeholder || "",
+        searchField: ["text"],
+        render: {
+          no_results: function () {
+            var div = document.createElement("div");
+            div.className = "no-results";
+            div.textContent = select.dataset.noResults || "";
+            return div;
+          }
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { unitPickers(document); });
+  document.addEventListener("htmx:load", function (event) { unitPickers(event.target); });
+
+  // Bulk actions: a header checkbox selects every row of the page.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.classList.contains("select-all")) return;
+    var table = box.closest("table");
+    if (!table) return;
+    table.querySelectorAll("input[type=checkbox][name=pk]").forEach(function (row) {
+      row.checked = box.checked;
+    });
+  });
+
   // Upload progress: htmx reports the bytes sent; show them on the form's <progress>.
   function progressFor(elt) {
     var form = elt.closest ? elt.closest("form") : null;
