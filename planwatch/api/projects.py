@@ -4,25 +4,33 @@ yearly plans (signed-in users with a role also get the month's figures and light
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
-from ninja.params.functions import Query
+from ninja.params.functions import File, Query
 
 from planwatch.api.auth import caller, public, signed_in
-from planwatch.api.implementation.common import require_csrf
+from planwatch.api.implementation.common import CONTENT_TYPES, OCTET, require_csrf
 from planwatch.api.schemas import ErrorOut, PageMeta, UnitRef
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services
-from planwatch.projects.models import MonthlyReport, Project
+from planwatch.projects.evidence import (
+    kind_of,
+    monthly_evidence_add,
+    monthly_evidence_open,
+)
+from planwatch.projects.models import MonthlyEvidence, MonthlyReport, Project
 from planwatch.projects.permissions import access_project, access_report, is_insider
 from planwatch.projects.selectors import reports_for, visible_projects, yearly_plans
 from planwatch.reports.choices import ReportStatus
+from planwatch.reports.evidence import EvidenceLost
 from planwatch.tasks.workflow import ServiceError
 
 router = Router(tags=["projects"])
@@ -86,6 +94,17 @@ class ProjectDetailOut(ProjectOut):
     figures: FiguresOut | None = Field(description="Signed-in users with a role only.")
 
 
+class MonthlyEvidenceOut(Schema):
+    id: int
+    name: str
+    size: int = Field(description="Bytes.")
+    kind: str = Field(description="The file type its extension and content agree on, e.g. pdf.")
+    content_type: str
+    sha256: str
+    uploaded_at: datetime
+    download_url: str = Field(description="Path of the file on this server (GET).")
+
+
 class MonthlyReportOut(Schema):
     id: int
     project_id: int
@@ -101,6 +120,7 @@ class MonthlyReportOut(Schema):
     funds_in_place: Decimal | None
     progress_text: str
     issues: list[str]
+    evidence: list[MonthlyEvidenceOut] = Field(description="Evidence files, oldest first.")
     status: str
     version: int
 
@@ -141,6 +161,16 @@ def project_out(p: Project) -> dict[str, Any]:
     }
 
 
+def evidence_out(e: MonthlyEvidence) -> dict[str, Any]:
+    kind = kind_of(e)
+    url = reverse("api-v1:monthly_evidence_file", args=(e.report_id, e.pk))
+    return {f: getattr(e, f) for f in ("id", "name", "size", "sha256", "uploaded_at")} | {
+        "kind": kind,
+        "content_type": CONTENT_TYPES.get(kind, OCTET),
+        "download_url": url,
+    }
+
+
 def report_out(r: MonthlyReport) -> dict[str, Any]:
     return {
         **{f: getattr(r, f) for f in ("id", "project_id", "segment_id", "year", "month")},
@@ -150,6 +180,7 @@ def report_out(r: MonthlyReport) -> dict[str, Any]:
         "due_official": r.due_official,
         "progress_text": r.progress_text,
         "issues": list(r.issues.values_list("text", flat=True)),
+        "evidence": [evidence_out(e) for e in r.evidence.all()],
         "status": r.status,
         "version": r.version,
     }
@@ -319,3 +350,68 @@ def report_review(request: HttpRequest, report_id: int, body: MonthlyReviewIn) -
     except (ValidationError, PermissionDenied, ServiceError) as exc:
         raise _fail(exc) from None
     return report_out(r)
+
+
+EVIDENCE_FILE = File(..., description="The evidence file.")
+EVIDENCE_TYPES = sorted({*CONTENT_TYPES.values(), OCTET})
+
+
+@router.post(
+    "/projects/reports/{report_id}/evidence",
+    response={201: MonthlyEvidenceOut, **ACT},
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
+    summary="Upload an evidence file of a monthly report",
+    description="Access: fillers of the reporting unit (else 404). Multipart `file`: PDF, "
+    "images (png, jpg, gif) and office documents (doc, docx, xls, xlsx, ppt, pptx, wps, ofd), "
+    "recognised by extension and content, within the size limit (20 MB by default). 422 "
+    "names the failed check; 409 when the report is submitted or accepted.",
+)
+def report_evidence_upload(
+    request: HttpRequest, report_id: int, file: UploadedFile = EVIDENCE_FILE
+) -> Any:
+    user = caller(request)
+    r = access_report(user, report_id, action="edit")
+    require_csrf(request)
+    try:
+        e = monthly_evidence_add(report=r, actor=user, name=file.name or "", content=file)
+    except (ValidationError, PermissionDenied, ServiceError) as exc:
+        raise _fail(exc) from None
+    return Status(201, evidence_out(e))
+
+
+@router.get(
+    "/projects/reports/{report_id}/evidence/{evidence_id}",
+    response={200: None, **READ, 410: ErrorOut},
+    auth=signed_in,
+    openapi_extra={
+        **SIGNED_IN,
+        "responses": {
+            200: {
+                "description": "The file.",
+                "content": {
+                    t: {"schema": {"type": "string", "format": "binary"}} for t in EVIDENCE_TYPES
+                },
+            }
+        },
+    },
+    summary="Download an evidence file of a monthly report",
+    description="Access: whoever may see the report (else 404). 410 when the stored bytes "
+    "are gone (an administrator must restore them).",
+    url_name="monthly_evidence_file",
+)
+def report_evidence_file(request: HttpRequest, report_id: int, evidence_id: int) -> Any:
+    r = access_report(caller(request), report_id)
+    e = r.evidence.filter(pk=evidence_id).first()
+    if e is None:
+        raise Http404
+    try:
+        handle = monthly_evidence_open(e)
+    except EvidenceLost:
+        raise HttpError(410, "佐证材料文件已丢失，请联系管理员。") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=e.name,
+        content_type=CONTENT_TYPES.get(kind_of(e), OCTET),
+    )

@@ -89,6 +89,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "monthly_report.draft": _("撤回调度报告"),
     "monthly_report.import": _("导入月度调度表"),
     "project.import": _("导入省重点项目名单"),
+    "project_list.compute": _("计算红黑榜"),
+    "project_list.publish": _("发布红黑榜"),
+    "project.lights_run": _("项目灯号计算"),
+    "monthly_evidence.add": _("上传调度报告佐证材料"),
+    "monthly_evidence.remove": _("删除调度报告佐证材料"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

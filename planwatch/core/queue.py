@@ -21,7 +21,11 @@ from urllib.parse import urlsplit
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
-JOB_MODULES = ("planwatch.supervision.scheduled", "planwatch.plans.ingest_jobs")
+JOB_MODULES = (
+    "planwatch.supervision.scheduled",
+    "planwatch.plans.ingest_jobs",
+    "planwatch.projects.scheduled",
+)
 
 
 class QueueConfigError(ValueError):

@@ -26,3 +26,15 @@ class LightColour(models.TextChoices):
     GREEN = "green", _("绿灯")
     YELLOW = "yellow", _("黄灯")
     RED = "red", _("红灯")
+
+
+class ListSeries(models.TextChoices):
+    PREFECTURES = "prefectures", _("市州")
+    DEPARTMENTS = "departments", _("省直部门")
+
+
+class ListVerdict(models.TextChoices):
+    RED = "red", _("红榜")
+    BLACK = "black", _("黑榜")
+    EXEMPT = "exempt", _("免于上榜")
+    NONE = "none", _("未上榜")

@@ -12,7 +12,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.projects.choices import LightColour, ProjectStatus, Sector, Stage
+from planwatch.projects.choices import (
+    LightColour,
+    ListSeries,
+    ListVerdict,
+    ProjectStatus,
+    Sector,
+    Stage,
+)
 from planwatch.reports.choices import ReportStatus
 
 # 全国投资项目在线审批监管平台 project code: year, 6-digit area code, industry, kind, serial.
@@ -335,3 +342,74 @@ class ProjectLight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}·{self.year}-{self.month:02d} {self.light}"
+
+
+class QuarterList(models.Model):
+    """The 红黑榜 of one series (prefectures, departments) for one quarter, computed by a
+    planner under a versioned method (stored with it) and then published to signed-in users.
+    Recomputing is allowed until it is published; a published list is never changed."""
+
+    series = models.CharField(_("序列"), max_length=16, choices=ListSeries.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    target = models.FloatField(_("季度目标（时间进度）"))
+    method_version = models.CharField(_("方法版本"), max_length=32)
+    computed_at = models.DateTimeField()
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("-year", "-quarter", "series")
+        constraints = (
+            models.UniqueConstraint(fields=("series", "year", "quarter"), name="quarter_list_one"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="quarter_list_quarter"
+            ),
+        )
+        verbose_name = _("红黑榜")
+        verbose_name_plural = _("红黑榜")
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}Q{self.quarter}"
+
+
+class QuarterListEntry(models.Model):
+    """One unit of a quarter's 红黑榜: its projects' figures, rank, verdict and, when exempted
+    (force majeure), the reason stated by the planner; a black listing's 约谈 case."""
+
+    quarter_list = models.ForeignKey(QuarterList, on_delete=models.CASCADE, related_name="entries")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveIntegerField(null=True)
+    annual_plan = models.DecimalField(max_digits=16, decimal_places=2)
+    ytd = models.DecimalField(max_digits=16, decimal_places=2)
+    rate = models.FloatField(null=True)
+    verdict = models.CharField(
+        _("结果"), max_length=8, choices=ListVerdict.choices, default=ListVerdict.NONE
+    )
+    exempt_reason = models.TextField(_("免于上榜理由"), blank=True)
+    case = models.ForeignKey(
+        "supervision.SupervisionCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ("quarter_list", "rank", "unit__sort_order", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("quarter_list", "unit"), name="quarter_list_entry_unit"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.quarter_list_id}·{self.unit_id} {self.verdict}"

@@ -5,6 +5,7 @@ against actual; the reports a viewer may see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -156,3 +157,62 @@ def yearly_plans(project: Project) -> list[tuple[int, Decimal]]:
         if (a.segment_id is not None) == segmented:
             totals[a.year] = totals.get(a.year, Decimal(0)) + a.amount
     return sorted(totals.items())
+
+
+@dataclass
+class Rates:
+    """开工率, 竣工率 and 资金到位率 of a set of projects at the end of (year, month), with the
+    counts and amounts they come from (methods.md §4; `planwatch.projects.methods`)."""
+
+    planned_starts: int
+    started: int
+    start_rate: float | None
+    planned_completions: int
+    completed: int
+    completion_rate: float | None
+    planned: Decimal
+    funds_in_place: Decimal
+    funds_rate: float | None
+
+
+def rates(projects: list[Project], year: int, month: int) -> Rates:
+    """开工率 = projects planned to start in `year` that have started by the month's end ÷
+    those planned; 竣工率 likewise for completion; 资金到位率 = the funds in place of the
+    latest accepted reports (segments summed) ÷ the year's planned investment."""
+    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    starts = [p for p in projects if p.planned_start and p.planned_start.year == year]
+    started = sum(1 for p in starts if p.actual_start is not None and p.actual_start <= end)
+    completions = [
+        p for p in projects if p.planned_completion and p.planned_completion.year == year
+    ]
+    completed = sum(
+        1 for p in completions if p.actual_completion is not None and p.actual_completion <= end
+    )
+    figures = _figures(projects, year, month)
+    planned = sum((f[0] for f in figures.values()), Decimal(0))
+    latest: dict[tuple[int, int | None], Decimal] = {}
+    for r in (
+        MonthlyReport.objects.filter(
+            project_id__in=[p.pk for p in projects],
+            year=year,
+            month__lte=month,
+            status=ReportStatus.ACCEPTED,
+        )
+        .order_by("month")
+        .values("project_id", "segment_id", "funds_in_place")
+    ):
+        latest[(r["project_id"], r["segment_id"])] = r["funds_in_place"] or Decimal(0)
+    funds = sum(latest.values(), Decimal(0))
+    return Rates(
+        planned_starts=len(starts),
+        started=started,
+        start_rate=m.start_rate(started=started, planned_starts=len(starts)),
+        planned_completions=len(completions),
+        completed=completed,
+        completion_rate=m.completion_count_rate(
+            completed=completed, planned_completions=len(completions)
+        ),
+        planned=planned,
+        funds_in_place=funds,
+        funds_rate=m.funds_rate(funds_in_place=float(funds), planned=float(planned)),
+    )

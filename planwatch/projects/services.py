@@ -40,7 +40,7 @@ from planwatch.projects.models import (
 from planwatch.projects.permissions import can_manage_project, holds_role
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.services import ALLOWED_TRANSITIONS
-from planwatch.supervision.choices import Light
+from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.services import case_open
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import AnnualList, Task
@@ -628,7 +628,20 @@ def light_compute(
                 "computed_at": now,
             },
         )
-        if a.light == LightColour.RED and project.plan_id is not None and light.case_id is None:
+        still_open = (
+            ProjectLight.objects.filter(project=project, case__isnull=False)
+            .exclude(pk=light.pk)
+            .exclude(case__status=CaseStatus.CLOSED)
+            .order_by("-year", "-month")
+            .values_list("case_id", flat=True)
+            .first()
+        )
+        red = a.light == LightColour.RED and project.plan_id is not None
+        if red and light.case_id is None and still_open is not None:
+            # still red: the case opened by an earlier month's red light is still open
+            ProjectLight.objects.filter(pk=light.pk).update(case_id=still_open)
+            light.case_id = still_open
+        elif red and light.case_id is None:
             title = _("项目预警：%(n)s%(y)s年%(m)s月红灯") % {
                 "n": project.name,
                 "y": year,

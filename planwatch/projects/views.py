@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,9 +22,16 @@ from planwatch.core.xlsx import workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.projects import services
-from planwatch.projects.choices import LightColour, ProjectStatus, Sector, Stage
-from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.projects import evidence, lists, services
+from planwatch.projects.choices import (
+    LightColour,
+    ListSeries,
+    ListVerdict,
+    ProjectStatus,
+    Sector,
+    Stage,
+)
+from planwatch.projects.models import MonthlyReport, Project, QuarterList, Segment
 from planwatch.projects.permissions import (
     access_project,
     access_report,
@@ -37,10 +45,12 @@ from planwatch.projects.selectors import (
     LedgerRow,
     ledger,
     monthly_series,
+    rates,
     reports_for,
     yearly_plans,
 )
 from planwatch.reports.choices import ReportStatus
+from planwatch.reports.evidence import EvidenceLost
 from planwatch.tasks.permissions import can_manage_plan
 from planwatch.tasks.workflow import ServiceError
 
@@ -181,6 +191,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "light": light,
             "insider": insider,
+            "rates": rates([r.project for r in rows], year, month) if insider else None,
         },
     )
 
@@ -205,6 +216,7 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
         series = monthly_series(project, year)
         context |= {
             "figures": figures,
+            "rates": rates([project], year, month),
             "chart": {
                 "months": [f"{i}月" for i in range(1, 13)],
                 "plan": series["plan"],
@@ -341,6 +353,7 @@ def _report_context(
         "issues": report.issues.select_related("case"),
         "history": report.history.select_related("actor"),
         "can_escalate": can_manage_project(request.user, report.project),
+        "evidence": report.evidence.all(),
     }
 
 
@@ -450,3 +463,158 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
     except (ValidationError, ServiceError) as exc:
         _errors(request, exc)
     return redirect("projects:detail", project.pk)
+
+
+# ---------------------------------------------------------------- 红黑榜
+
+
+def _list_params(source: Any) -> tuple[str, int, int]:
+    today = timezone.localdate()
+    default_q = (today.month - 1) // 3 or 4
+    default_y = today.year if today.month > 3 else today.year - 1
+    series = source.get("series", "")
+    series = series if series in ListSeries.values else ListSeries.PREFECTURES
+    return (
+        series,
+        _int(source.get("year"), default_y, 2000, 2100),
+        _int(source.get("quarter"), default_q, 1, 4),
+    )
+
+
+def _list_url(series: str, year: int, quarter: int) -> str:
+    return f"{reverse('projects:lists')}?series={series}&year={year}&quarter={quarter}"
+
+
+@login_required
+@require_GET
+def lists_page(request: HttpRequest) -> HttpResponse:
+    """The quarter's 红黑榜 of a series: published lists for every signed-in user; the draft,
+    with the forms to compute, exempt and publish, for province-wide planners."""
+    series, year, quarter = _list_params(request.GET)
+    manager = lists.can_run_lists(request.user)
+    qlist = QuarterList.objects.filter(series=series, year=year, quarter=quarter).first()
+    if qlist is not None and qlist.published_at is None and not manager:
+        qlist = None
+    entries = list(qlist.entries.select_related("unit", "case")) if qlist else []
+    published = QuarterList.objects.exclude(published_at=None).order_by(
+        "-year", "-quarter", "series"
+    )
+    return render(
+        request,
+        "projects/lists.html",
+        {
+            "series": series,
+            "series_choices": ListSeries.choices,
+            "year": year,
+            "quarter": quarter,
+            "quarters": range(1, 5),
+            "qlist": qlist,
+            "red": [e for e in entries if e.verdict == ListVerdict.RED],
+            "black": [e for e in entries if e.verdict == ListVerdict.BLACK],
+            "exempt": [e for e in entries if e.verdict == ListVerdict.EXEMPT],
+            "entries": entries,
+            "manager": manager,
+            "published": published,
+        },
+    )
+
+
+@login_required
+@require_POST
+def lists_action(request: HttpRequest, action: str) -> HttpResponse:
+    """A province-wide planner computes the quarter's list, states or lifts an exemption,
+    or publishes it."""
+    if not lists.can_run_lists(request.user):
+        raise Http404
+    series, year, quarter = _list_params(request.POST)
+    try:
+        if action == "compute":
+            lists.quarter_list_compute(
+                series=series, year=year, quarter=quarter, actor=request.user
+            )
+            messages.success(request, _("已计算红黑榜。"))
+        elif action in ("exempt", "publish"):
+            qlist = QuarterList.objects.filter(series=series, year=year, quarter=quarter).first()
+            if qlist is None:
+                raise Http404
+            if action == "exempt":
+                unit = OrgUnit.objects.filter(
+                    pk=_int(request.POST.get("unit"), 0, 1, 2**31)
+                ).first()
+                if unit is None:
+                    raise Http404
+                lists.quarter_list_exempt(
+                    quarter_list=qlist,
+                    unit=unit,
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+                messages.success(request, _("已更新免于上榜理由并重新计算。"))
+            else:
+                lists.quarter_list_publish(
+                    quarter_list=qlist,
+                    actor=request.user,
+                    version=_int(request.POST.get("version"), 0, 0, 10**9),
+                )
+                messages.success(request, _("已发布红黑榜。"))
+        else:
+            raise Http404
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect(_list_url(series, year, quarter))
+
+
+# ---------------------------------------------------------------- evidence of monthly reports
+
+
+@login_required
+@require_POST
+def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The filler uploads an evidence file to a draft or returned report."""
+    report = access_report(request.user, report_id, action="edit")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件。"))
+        return redirect("projects:report", report.pk)
+    try:
+        evidence.monthly_evidence_add(
+            report=report, actor=request.user, name=upload.name or "", content=upload
+        )
+        messages.success(request, _("已上传佐证材料。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+@require_POST
+def report_evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> HttpResponse:
+    report = access_report(request.user, report_id, action="edit")
+    found = report.evidence.filter(pk=evidence_id).first()
+    if found is None:
+        raise Http404
+    try:
+        evidence.monthly_evidence_remove(evidence=found, actor=request.user)
+        messages.success(request, _("已删除。"))
+    except (ValidationError, ServiceError) as exc:
+        _errors(request, exc)
+    return redirect("projects:report", report.pk)
+
+
+@login_required
+@require_GET
+def report_evidence_file(
+    request: HttpRequest, report_id: int, evidence_id: int
+) -> HttpResponseBase:
+    report = access_report(request.user, report_id)
+    found = report.evidence.filter(pk=evidence_id).first()
+    if found is None:
+        raise Http404
+    try:
+        handle = evidence.monthly_evidence_open(found)
+    except EvidenceLost:
+        messages.error(
+            request, _("佐证材料“%(name)s”的文件已丢失，请联系管理员。") % {"name": found.name}
+        )
+        return redirect("projects:report", report.pk)
+    return FileResponse(handle, as_attachment=True, filename=found.name)

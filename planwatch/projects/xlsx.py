@@ -18,6 +18,8 @@ from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -25,11 +27,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
-from planwatch.audit.services import audit_record
+from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
 from planwatch.orgunits.models import OrgUnit
+from planwatch.projects import methods as m
 from planwatch.projects import services as s
 from planwatch.projects.choices import ProjectStatus, Sector, Stage
-from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.projects.models import CoordinationIssue, MonthlyReport, Project, Segment
+from planwatch.tasks.workflow import ConcurrentUpdate
 from planwatch.tasks.xlsx import CellError, ImportFailed, UnitResolver, parse_date
 
 LIST_HEADERS = (
@@ -235,16 +239,34 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("月份应为 1 到 12。")})
     head, columns, rows = _rows(data, MONTHLY_HEADERS)
-    confirmed = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
-    by_code = {p.code: p for p in confirmed.exclude(code="")}
+    # only the projects the file names are read (with their units), in one query
+    codes: set[str] = set()
+    names: set[str] = set()
+    for raw in rows[head + 1 :]:
+        for header, bucket in (("项目代码", codes), ("项目名称", names)):
+            j = columns[header]
+            if j < len(raw) and _text(raw[j]):
+                bucket.add(_text(raw[j]))
+    wanted = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
+    if len(codes) + len(names) <= 5000:  # beyond, all of them (SQLite's parameter limit)
+        wanted = wanted.filter(Q(code__in=codes) | Q(name__in=names))
+    confirmed = list(wanted.select_related("lead_unit"))
+    by_code = {p.code: p for p in confirmed if p.code}
     by_name: dict[str, list[Project]] = {}
     for p in confirmed:
         by_name.setdefault(p.name, []).append(p)
     segments: dict[tuple[int, str], Segment] = {}
-    for seg in Segment.objects.select_related("place", "unit").filter(project__in=confirmed):
+    for seg in Segment.objects.select_related("place", "unit").filter(project__in=wanted):
         for n in {seg.place.name, seg.place.short_name} - {""}:
             segments[(seg.project_id, n)] = seg
     with_segments = {k[0] for k in segments}
+    # the month's reports already there, read once (not one query per row)
+    existing = {
+        (r.project_id, r.segment_id): r
+        for r in MonthlyReport.objects.filter(year=year, month=month, project__in=wanted).only(
+            "id", "project_id", "segment_id", "status", "version", *OLD_FIELDS
+        )
+    }
     errors: list[CellError] = []
     parsed: list[tuple[Project, Segment | None, dict[str, Any], list[str]]] = []
     seen: dict[tuple[int, int | None], int] = {}
@@ -300,9 +322,7 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
             row.error("年度累计完成投资（万元）", _("年度累计不能大于开工累计。"))
         issues = [t for t in re.split(r"[；;\n]+", row.text("存在问题")) if t.strip()]
         if project is not None and not row.errors:
-            report = MonthlyReport.objects.filter(
-                project=project, segment=segment, year=year, month=month
-            ).first()
+            report = existing.get((project.pk, segment.pk if segment else None))
             if report is not None and report.status not in s.EDITABLE_REPORT:
                 row.error("项目名称", _("该月报告已报送，不能再导入"))
         errors.extend(row.errors)
@@ -310,27 +330,117 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
             parsed.append((project, segment, values, issues))
     if errors:
         raise ImportFailed(errors)
-    created = updated = 0
+    return _monthly_write(year=year, month=month, actor=actor, parsed=parsed, existing=existing)
+
+
+OLD_FIELDS = (*s.REPORT_FIELDS, "progress_text")
+
+
+def _monthly_write(
+    *,
+    year: int,
+    month: int,
+    actor: Any,
+    parsed: list[tuple[Project, Segment | None, dict[str, Any], list[str]]],
+    existing: dict[tuple[int, int | None], MonthlyReport],
+) -> ImportResult:
+    """Write the checked rows in bulk, in one transaction: new draft reports inserted
+    together, reports already there (draft or returned) updated together under a row lock
+    and their version, unescalated 协调事项 replaced, one audit event per report written
+    as the services write them (create, update) and one for the import."""
+    due = m.report_due(year, month)
+    now = timezone.now()
     with transaction.atomic():
+        ids = [r.pk for r in existing.values()]
+        locked = {
+            r.pk: r
+            for r in MonthlyReport.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")  # the default ordering joins the nullable segment
+            .only("id", "status", "version")
+        }
+        new: list[tuple[MonthlyReport, list[str]]] = []
+        changed: list[tuple[MonthlyReport, list[str], dict[str, str]]] = []
         for project, segment, values, issues in parsed:
-            report = MonthlyReport.objects.filter(
-                project=project, segment=segment, year=year, month=month
-            ).first()
+            clean = {**values, "progress_text": str(values["progress_text"] or "").strip()}
+            report = existing.get((project.pk, segment.pk if segment else None))
             if report is None:
-                report = s.monthly_report_start(
-                    project=project, segment=segment, year=year, month=month, actor=actor
+                unit = segment.unit if segment is not None else project.lead_unit
+                report = MonthlyReport(
+                    project=project,
+                    segment=segment,
+                    unit=unit,
+                    year=year,
+                    month=month,
+                    due=due.date,
+                    due_official=due.official,
+                    created_by=actor,
+                    **clean,
                 )
-                created += 1
-            else:
-                updated += 1
-            s.monthly_report_update(
-                report=report, actor=actor, version=report.version, values=values, issues=issues
-            )
-        audit_record(
-            actor=actor,
-            action="monthly_report.import",
-            target_type="projects.monthlyreport",
-            target_label=f"{year}-{month:02d}",
-            new={"created": created, "updated": updated},
+                new.append((report, issues))
+                continue
+            now_row = locked.get(report.pk)
+            if (
+                now_row is None
+                or now_row.version != report.version
+                or now_row.status not in s.EDITABLE_REPORT
+            ):
+                raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
+            old = {f: str(getattr(report, f)) for f in OLD_FIELDS}
+            for f, v in clean.items():
+                setattr(report, f, v)
+            report.version += 1
+            report.updated_at = now
+            changed.append((report, issues, old))
+        MonthlyReport.objects.bulk_create([r for r, _i in new], batch_size=1000)
+        MonthlyReport.objects.bulk_update(
+            [r for r, _i, _o in changed],
+            [*OLD_FIELDS, "version", "updated_at"],
+            batch_size=1000,
         )
-    return ImportResult(created, updated)
+        # 协调事项: those not escalated are replaced; an escalated one stays with its case
+        changed_ids = [r.pk for r, _i, _o in changed]
+        kept = set(
+            CoordinationIssue.objects.filter(
+                report_id__in=changed_ids, case__isnull=False
+            ).values_list("report_id", "text")
+        )
+        CoordinationIssue.objects.filter(report_id__in=changed_ids, case__isnull=True).delete()
+        CoordinationIssue.objects.bulk_create(
+            (
+                CoordinationIssue(report=r, text=t.strip())
+                for r, issues in [*new, *((r, i) for r, i, _o in changed)]
+                for t in dict.fromkeys(issues)
+                if t.strip() and (r.pk, t.strip()) not in kept
+            ),
+            batch_size=1000,
+        )
+
+        def entries() -> Any:
+            for r, _i in new:  # one event a report: created with the file's values
+                yield AuditEntry(
+                    "monthly_report.create",
+                    "projects.monthlyreport",
+                    r.pk,
+                    s._label(r)[:200],
+                    new={"due": str(due.date)} | {f: str(getattr(r, f)) for f in OLD_FIELDS},
+                )
+            for r, _i, old in changed:
+                yield AuditEntry(
+                    "monthly_report.update",
+                    "projects.monthlyreport",
+                    r.pk,
+                    s._label(r)[:200],
+                    old=old,
+                    new={f: str(getattr(r, f)) for f in OLD_FIELDS},
+                )
+            yield AuditEntry(
+                "monthly_report.import",
+                "projects.monthlyreport",
+                "",
+                f"{year}-{month:02d}",
+                new={"created": len(new), "updated": len(changed)},
+            )
+
+        audit_record_many(actor=actor, entries=entries())
+    return ImportResult(len(new), len(changed))

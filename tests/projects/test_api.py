@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -20,11 +23,17 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from planwatch.api.services import api_token_create
+from planwatch.projects.models import MonthlyEvidence
 from tests.api.conftest import wsgi_app  # noqa: F401 — fixture
 from tests.api.schema import document
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def _bearer(user: User) -> dict[str, str]:
@@ -134,6 +143,12 @@ API = [
     ("post", "/api/v1/projects/reports/{r}/review", "anonymous", 401),
     ("post", "/api/v1/projects/reports/{r}/review", "zigong_filler", 404),
     ("post", "/api/v1/projects/reports/{r}/review", "planner", 409),
+    ("post", "/api/v1/projects/reports/{r}/evidence", "anonymous", 401),
+    ("post", "/api/v1/projects/reports/{r}/evidence", "zigong_filler", 404),
+    ("post", "/api/v1/projects/reports/{r}/evidence", "yibin_filler", 409),
+    ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "anonymous", 401),
+    ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "zigong_filler", 404),
+    ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "yibin_reviewer", 200),
 ]
 
 
@@ -159,7 +174,11 @@ def test_api_access(
         "yibin_reviewer": yibin_reviewer_user,
         "zigong_filler": zigong_filler_user,
     }
-    url = path.format(p=filed.project_id, draft=draft.pk, r=filed.pk)
+    stored = default_storage.save("evidence/t/a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    e = MonthlyEvidence.objects.create(
+        report=filed, file=stored, name="a.pdf", sha256="0" * 64, size=15
+    )
+    url = path.format(p=filed.project_id, draft=draft.pk, r=filed.pk, e=e.pk)
     headers = _bearer(users[who]) if who != "anonymous" else {}
     body: dict[str, Any] = {"segment": filed.segment_id, "year": 2026, "month": 5}
     if method == "put":
@@ -169,6 +188,9 @@ def test_api_access(
     client = Client()
     if method == "get":
         response = client.get(url, **headers)
+    elif path.endswith("evidence"):
+        upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+        response = client.post(url, {"file": upload}, **headers)
     else:
         response = getattr(client, method)(url, json.dumps(body), "application/json", **headers)
     assert response.status_code == status, response.content
@@ -177,9 +199,13 @@ def test_api_access(
 def test_schemathesis_with_data(wsgi_app: WSGIHandler, filed, yibin_filler_user) -> None:  # noqa: F811
     schema = schemathesis.openapi.from_dict(document())
     operations = [op.ok() for op in schema.get_all_operations() if "/projects" in op.ok().label]
-    assert len(operations) == 7
+    assert len(operations) == 9
     secret = api_token_create(user=yibin_filler_user, name="st", actor=None)[1]
-    ids = {"project_id": filed.project_id, "report_id": filed.pk}
+    stored = default_storage.save("evidence/t/a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    e = MonthlyEvidence.objects.create(
+        report=filed, file=stored, name="a.pdf", sha256="0" * 64, size=15
+    )
+    ids = {"project_id": filed.project_id, "report_id": filed.pk, "evidence_id": e.pk}
     for operation in operations:
 
         @settings(

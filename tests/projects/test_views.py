@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
@@ -21,7 +23,7 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services as s
-from planwatch.projects.models import MonthlyReport, Project, Segment
+from planwatch.projects.models import MonthlyEvidence, MonthlyReport, Project, Segment
 from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 
@@ -37,10 +39,13 @@ class World:
     draft: Project
     report: MonthlyReport
     users: dict[str, User]
+    evidence: MonthlyEvidence
 
 
 @pytest.fixture
 def world(
+    settings,
+    tmp_path,
     cheng_zi_yi,
     south,
     south_planner_user,
@@ -73,6 +78,7 @@ def world(
     draft = Project.objects.filter(plan=south, status="draft").first()
     assert draft is not None
     elsewhere = make_user("panxi_filler", (OrgUnit.objects.get(name="攀枝花市"), Role.REPORTER))
+    province = make_user("province_planner", (OrgUnit.objects.get(kind="province"), Role.PLANNER))
     users = {
         "planner": south_planner_user,
         "yibin_filler": yibin_filler_user,
@@ -80,8 +86,14 @@ def world(
         "zigong_filler": zigong_filler_user,
         "zigong_reviewer": zigong_reviewer_user,
         "elsewhere": elsewhere,
+        "province": province,
     }
-    return World(p, zg, yb, draft, report, users)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    stored = default_storage.save("evidence/x/minutes.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    evidence = MonthlyEvidence.objects.create(
+        report=report, file=stored, name="minutes.pdf", sha256="0" * 64, size=15
+    )
+    return World(p, zg, yb, draft, report, users, evidence)
 
 
 def test_project_page_figures_equal_a_hand_computation(world):
@@ -175,7 +187,11 @@ class Page:
     ok: tuple[int, ...] = (200, 302)
 
 
+LIST_QS = {"series": "prefectures", "year": 2026, "quarter": 1}
+
 PAGES = [
+    Page("lists", lambda w: [], "yibin_filler", None),
+    Page("lists_action", lambda w: ["compute"], "province", "planner", "post", lambda w: LIST_QS),
     Page("ledger", lambda w: [], "anonymous", None),
     Page("detail", lambda w: [w.project.pk], "anonymous", None),
     Page("detail", lambda w: [w.draft.pk], "planner", "yibin_filler"),
@@ -209,6 +225,20 @@ PAGES = [
         lambda w: [w.report.pk, w.report.issues.get().pk],
         "planner",
         "zigong_filler",
+        "post",
+    ),
+    Page("report_evidence", lambda w: [w.report.pk], "zigong_filler", "yibin_filler", "post"),
+    Page(
+        "report_evidence_file",
+        lambda w: [w.report.pk, w.evidence.pk],
+        "zigong_reviewer",
+        "yibin_filler",
+    ),
+    Page(
+        "report_evidence_delete",
+        lambda w: [w.report.pk, w.evidence.pk],
+        "zigong_filler",
+        "yibin_filler",
         "post",
     ),
     Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler"),
@@ -321,3 +351,35 @@ def test_monthly_report_one_form_keeps_what_was_typed_and_can_be_withdrawn(world
     filler.post(step, {"target": "draft"})
     report.refresh_from_db()
     assert report.status == "unit_approved"
+
+
+def test_start_completion_and_funds_rates_on_the_project_page_and_ledger(world, zone):
+    import datetime as dt
+
+    p = world.project
+    Project.objects.filter(pk=p.pk).update(
+        planned_start=dt.date(2026, 2, 1), actual_start=dt.date(2026, 2, 20)
+    )
+    MonthlyReport.objects.filter(project=p, segment=world.yb).update(funds_in_place=30000)
+    MonthlyReport.objects.filter(project=p, segment=world.zg).update(funds_in_place=20000)
+    s.project_create(
+        actor=world.users["planner"],
+        zone=zone,
+        values={
+            "name": "宜宾港扩建",
+            "planned_start": dt.date(2026, 3, 1),
+            "planned_completion": dt.date(2026, 12, 31),
+        },
+    )
+    client = logged_in(world.users["yibin_filler"])
+    page = client.get(reverse("projects:detail", args=[p.pk]) + QS).content.decode()
+    # funds (30,000 + 20,000) / plan (120,000 + 80,000) = 0.25; 1 of 1 planned start made.
+    assert '<dd data-figure="funds-rate">0.2500' in page
+    assert '<dd data-figure="start-rate">100%' in page
+    assert '<dd data-figure="completion-rate">—' in page
+    ledger = client.get(reverse("projects:ledger") + QS).content.decode()
+    # two planned starts in 2026, one made; one planned completion, none made.
+    assert '<dd data-figure="start-rate">50%' in ledger
+    assert '<dd data-figure="completion-rate">0%' in ledger
+    assert '<dd data-figure="funds-rate">0.2500' in ledger
+    assert 'id="rates"' not in Client().get(reverse("projects:ledger") + QS).content.decode()

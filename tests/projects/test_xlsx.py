@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from planwatch.projects import methods as m
+from planwatch.projects import services as s
 from planwatch.projects import xlsx
 from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project
 from planwatch.tasks.xlsx import ImportFailed
@@ -163,3 +165,38 @@ def test_monthly_table_files_draft_reports_by_segment(
         (5, "年度累计完成投资（万元）"),
     }
     assert MonthlyReport.objects.count() == 1
+
+
+def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues(
+    cheng_zi_yi, yibin_filler_user, south_planner_user
+):
+    from planwatch.audit.models import AuditEvent
+
+    p, _zg, yb = cheng_zi_yi
+    row = [1, "成自宜高铁", "", "宜宾市", 12000, 31000, 131000, None, "路基 40%", "征地；电力迁改"]
+    xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_filler_user, data=book("表", xlsx.MONTHLY_HEADERS, [row])
+    )
+    r = MonthlyReport.objects.get(project=p, segment=yb, year=2026, month=3)
+    assert r.version == 1 and r.due == m.report_due(2026, 3).date
+    s.issue_escalate(issue=r.issues.get(text="征地"), actor=south_planner_user)
+    again = [1, "成自宜高铁", "", "宜宾市", 15000, 34000, 134000, 9000, "路基 45%", "征地；用林"]
+    result = xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_filler_user, data=book("表", xlsx.MONTHLY_HEADERS, [again])
+    )
+    assert (result.created, result.updated) == (0, 1)
+    r.refresh_from_db()
+    assert (r.invested_ytd, r.funds_in_place, r.progress_text, r.version) == (
+        Decimal("34000"),
+        Decimal("9000"),
+        "路基 45%",
+        2,
+    )
+    texts = sorted(r.issues.values_list("text", flat=True))
+    assert texts == ["征地", "用林"] and r.issues.get(text="征地").case is not None
+    updates = AuditEvent.objects.filter(action="monthly_report.update", target_id=str(r.pk))
+    created = AuditEvent.objects.get(action="monthly_report.create", target_id=str(r.pk))
+    assert created.new["invested_ytd"] == "31000.00" and created.new["due"] == str(r.due)
+    assert updates.get().old["invested_ytd"] == "31000.00"
+    assert updates.get().new["invested_ytd"] == "34000.00"
+    assert AuditEvent.objects.filter(action="monthly_report.import").count() == 2

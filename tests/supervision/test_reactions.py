@@ -31,14 +31,17 @@ def _task_page_light(client: Any, task_id: int) -> str:
 
 
 def _list_lights(client: Any) -> dict[int, str]:
+    """Each row of the task list: its task id and the light shown in it ("" when none)."""
     html = client.get(reverse("tasks:task_list")).content.decode()
-    rows = re.findall(
-        r'<tr>\s*<td>(?:<span class="light light-(\w+)"[^>]*>[^<]*</span>)?</td>.*?'
-        r'href="/tasks/(\d+)/"',
-        html,
-        re.S,
-    )
-    return {int(pk): light for light, pk in rows}
+    body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    out: dict[int, str] = {}
+    for row in re.findall(r"<tr\b.*?</tr>", body, re.S):
+        task = re.search(r'href="/tasks/(\d+)/"', row)
+        if task is None:
+            continue
+        light = re.search(r'class="light light-(\w+)"', row)
+        out[int(task.group(1))] = light.group(1) if light else ""
+    return out
 
 
 def test_issuing_a_list_through_the_page_stores_every_tasks_light(

@@ -1,0 +1,77 @@
+"""The daily project-light job: `planwatch project_lights` and the queue's periodic check
+recompute every confirmed project's light for the month that has ended; a red project
+opens a 督办 case once, however often the job runs and while it stays red."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from planwatch.audit.models import AuditEvent
+from planwatch.core.queue import JOB_MODULES
+from planwatch.projects import scheduled
+from planwatch.projects.models import ProjectLight
+from planwatch.supervision.models import SupervisionCase
+from tests.projects.helpers import filed_and_accepted
+
+pytestmark = pytest.mark.django_db
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def red_in_june(cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_reviewer_user):
+    p, _zg, yb = cheng_zi_yi
+    # 20,000 of 200,000 = 10 % at the end of June (50 %): 40 points behind → red.
+    filed_and_accepted(
+        project=p,
+        segment=yb,
+        year=2026,
+        month=6,
+        ytd=20000,
+        filler=yibin_filler_user,
+        reviewer=yibin_reviewer_user,
+        planner=south_planner_user,
+    )
+    return p
+
+
+def test_job_module_is_known_to_the_worker():
+    assert "planwatch.projects.scheduled" in JOB_MODULES
+    assert "planwatch.supervision.scheduled" in JOB_MODULES
+
+
+def test_command_computes_last_months_lights_and_opens_a_case_once(red_in_june):
+    out = io.StringIO()
+    call_command("project_lights", "--date", "2026-07-03", "--dry-run", stdout=out)
+    assert "[dry run] 2026-07-03: 2026-06: 1 projects, red 1" in out.getvalue()
+    assert not ProjectLight.objects.exists()
+
+    out = io.StringIO()
+    call_command("project_lights", "--date", "2026-07-03", stdout=out)
+    assert "2026-06: 1 projects, red 1, yellow 0, green 0, 1 with a case" in out.getvalue()
+    light = ProjectLight.objects.get(project=red_in_june, year=2026, month=6)
+    assert light.light == "red" and light.gap == pytest.approx(-40.0)
+    assert light.method_version == "2026.1" and light.case is not None
+    call_command("project_lights", "--date", "2026-07-04", stdout=io.StringIO())
+    # July, no new report: still 10 % against 58.3 % → red, and the June case goes on.
+    call_command("project_lights", "--date", "2026-08-02", stdout=io.StringIO())
+    july = ProjectLight.objects.get(project=red_in_june, year=2026, month=7)
+    assert july.light == "red" and july.case_id == light.case_id
+    assert SupervisionCase.objects.count() == 1
+    assert AuditEvent.objects.filter(action="project.lights_run").count() == 3
+
+
+@override_settings(PLANWATCH_SUPERVISE_AT="06:30")
+def test_periodic_check_runs_once_a_day_after_the_hour(red_in_june):
+    assert scheduled.project_lights_if_due(datetime(2026, 7, 3, 6, 0, tzinfo=BEIJING)) is None
+    summary = scheduled.project_lights_if_due(datetime(2026, 7, 3, 7, 0, tzinfo=BEIJING))
+    assert summary is not None and summary.startswith("2026-07-03: 2026-06:")
+    assert scheduled.project_lights_if_due(datetime(2026, 7, 3, 9, 0, tzinfo=BEIJING)) is None
+    assert scheduled.ran_on(date(2026, 7, 3))
+    assert SupervisionCase.objects.count() == 1
+    assert scheduled.assessed_month(date(2027, 1, 5)) == (2026, 12)
