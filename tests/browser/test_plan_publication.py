@@ -46,16 +46,16 @@ def test_a_planner_publishes_and_withdraws_a_draft(
     assert plan.status == PlanStatus.DRAFT  # dismissed: nothing happened
 
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="发布", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="发布", exact=True).click()
     assert page.get_by_text("规划已发布，所有人都可以看到。").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED
 
     page.get_by_label("撤回原因").fill("数据待核实")
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="撤回发布").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="撤回发布").click()
     assert page.get_by_text("规划已撤回发布，只有规划处室人员可以看到。").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.UNPUBLISHED and plan.unpublished_reason == "数据待核实"
