@@ -9,39 +9,19 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import stat
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
 from planwatch.env import secret_key, secret_key_from_file
+from tests.factories.real_server import clean_env, real_server
 
-PLANWATCH = str(Path(sys.executable).parent / "planwatch")
 PORT = 8110  # this suite's own port
-
-
-def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLANWATCH_", "DATABASE"))}
-    env.update(values)
-    return env
-
-
-def _wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def test_the_key_file_is_made_once_owner_only(tmp_path: Path) -> None:
@@ -82,7 +62,7 @@ def test_an_explicit_environment_variable_wins(
     # A process started with the variable set reads it, not the file.
     out = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
-        env=_env(
+        env=clean_env(
             DJANGO_SETTINGS_MODULE="planwatch.settings",
             PLANWATCH_VAR_DIR=str(tmp_path),
             PLANWATCH_SECRET_KEY="explicit-key",
@@ -99,42 +79,11 @@ def test_an_explicit_environment_variable_wins(
     reason="the server test runs on its own SQLite database, in the SQLite pass",
 )
 def test_thirty_signed_in_requests_on_four_workers_all_hold(tmp_path: Path) -> None:
-    env = _env(
-        DATABASE_URL=f"sqlite:///{tmp_path}/planwatch.sqlite3",
-        PLANWATCH_VAR_DIR=str(tmp_path),
-        PLANWATCH_SERVE_WORKER="off",
-    )
-    setup = subprocess.run(
-        [PLANWATCH, "setup", "--no-plans", "--no-static"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    password = re.search(r"password: (\S+)", setup.stdout)
-    assert password, setup.stdout
-    key_file = tmp_path / "secret_key"
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    key = key_file.read_text()
-
-    log = (tmp_path / "serve.log").open("w+")
-    server = subprocess.Popen(
-        [PLANWATCH, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", "4"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-
-        def up() -> bool:
-            try:
-                return requests.get(f"{base}/accounts/login/", timeout=30).status_code == 200
-            except requests.RequestException:  # not listening yet, or still starting up
-                return False
-
-        _wait_for(up, 120, "the server")
+    with real_server(tmp_path, PORT) as server:
+        key_file = tmp_path / "secret_key"
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        key = key_file.read_text()
+        base = server.base
         session = requests.Session()
         form = session.get(f"{base}/accounts/login/", timeout=60)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
@@ -143,7 +92,7 @@ def test_thirty_signed_in_requests_on_four_workers_all_hold(tmp_path: Path) -> N
             f"{base}/accounts/login/",
             data={
                 "username": "admin",
-                "password": password.group(1),
+                "password": server.admin_password,
                 "csrfmiddlewaretoken": token.group(1),
             },
             headers={"Referer": f"{base}/accounts/login/"},
@@ -158,6 +107,3 @@ def test_thirty_signed_in_requests_on_four_workers_all_hold(tmp_path: Path) -> N
         assert answers == [(200, "")] * 30
         # The server's workers read the key setup stored; none made one of its own.
         assert key_file.read_text() == key
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(60)
