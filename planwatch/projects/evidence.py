@@ -6,13 +6,11 @@ downloads them."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import posixpath
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from planwatch.audit.services import audit_record
 from planwatch.projects.models import MonthlyEvidence, MonthlyReport
 from planwatch.projects.permissions import can_fill
-from planwatch.reports.evidence import EvidenceLost, _read_limited, evidence_kind
+from planwatch.reports.evidence import EvidenceLost, evidence_store
 from planwatch.tasks.workflow import ServiceError
 
 log = logging.getLogger(__name__)
@@ -39,14 +37,15 @@ def monthly_evidence_add(
         raise PermissionDenied(_("只有本单位填报人可以上传佐证材料。"))
     if report.status not in EDITABLE:
         raise ServiceError(_("报告已报送或已采纳，不能再上传材料。"))
-    clean_name = posixpath.basename(name.replace("\\", "/")).strip()[:200] or "file"
-    data = _read_limited(content)
-    kind = evidence_kind(clean_name, data)
-    sha = hashlib.sha256(data).hexdigest()
-    path = f"evidence/{sha[:2]}/{sha}.{kind}"
+    stored = evidence_store(name, content)
+    clean_name, data, kind, sha, path = (
+        stored.name,
+        stored.data,
+        stored.kind,
+        stored.sha256,
+        stored.path,
+    )
     with transaction.atomic():
-        if not default_storage.exists(path):
-            path = default_storage.save(path, ContentFile(data))
         evidence = MonthlyEvidence.objects.create(
             report=report,
             file=path,

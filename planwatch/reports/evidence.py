@@ -9,6 +9,7 @@ import io
 import logging
 import posixpath
 import zipfile
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
@@ -102,6 +103,31 @@ def _read_limited(content: IO[bytes]) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """An accepted upload, its bytes stored once under MEDIA_ROOT by sha256."""
+
+    name: str
+    data: bytes
+    kind: str
+    sha256: str
+    path: str
+
+
+def evidence_store(name: str, content: IO[bytes]) -> StoredFile:
+    """Check an uploaded file (name kept with its extension, size limit, type by extension
+    and content) and store its bytes by sha256 unless already there; ValidationError says
+    which check failed. Used by progress reports and by monthly project reports."""
+    clean_name = evidence_name(name)
+    data = _read_limited(content)
+    kind = evidence_kind(clean_name, data)
+    sha = hashlib.sha256(data).hexdigest()
+    path = f"evidence/{sha[:2]}/{sha}.{kind}"
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(data))
+    return StoredFile(clean_name, data, kind, sha, path)
+
+
 def evidence_add(
     *, report: ProgressReport, actor: Actor, name: str, content: IO[bytes]
 ) -> Evidence:
@@ -110,14 +136,15 @@ def evidence_add(
         raise PermissionDenied(_("只有本单位填报人可以上传佐证材料。"))
     if report.status not in ("draft", "returned"):
         raise ServiceError(_("报告已报送或已采纳，不能再上传材料。"))
-    clean_name = evidence_name(name)
-    data = _read_limited(content)
-    kind = evidence_kind(clean_name, data)
-    sha = hashlib.sha256(data).hexdigest()
-    path = f"evidence/{sha[:2]}/{sha}.{kind}"
+    stored = evidence_store(name, content)
+    clean_name, data, kind, sha, path = (
+        stored.name,
+        stored.data,
+        stored.kind,
+        stored.sha256,
+        stored.path,
+    )
     with transaction.atomic():
-        if not default_storage.exists(path):
-            path = default_storage.save(path, ContentFile(data))
         evidence = Evidence.objects.create(
             report=report,
             file=path,

@@ -10,6 +10,7 @@ from planwatch.plans.models import Plan
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import (
+    can_manage_plan,
     plans_led_q,
     plans_managed_q,
     units_of_user_q,
@@ -55,6 +56,15 @@ def annual_list_tasks(*, annual_list: AnnualList) -> QuerySet[Task]:
         .prefetch_related("co_lead_units", "responsible_units", "supporting_units", "milestones")
         .order_by("seq")
     )
+
+
+def annual_list_rows_for(*, user: Any, annual_list: AnnualList) -> QuerySet[Task]:
+    """The rows of a list `user` reads, on its page and in its xlsx: every row for the
+    plan's planners; for everyone else the rows they may see (a unit its own rows)."""
+    rows = annual_list_tasks(annual_list=annual_list)
+    if can_manage_plan(user, annual_list.plan):
+        return rows
+    return rows.filter(pk__in=Task.objects.filter(visible_tasks_q(user)))
 
 
 def annual_list_list_for(*, user: Any) -> list[AnnualList]:

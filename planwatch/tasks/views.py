@@ -26,13 +26,11 @@ from planwatch.core.models import DemoMarker
 from planwatch.plans.models import Plan
 from planwatch.tasks import lists, selectors, services, xlsx
 from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
-from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import (
     access_annual_list,
     access_task,
     can_manage_plan,
     plans_managed_q,
-    visible_tasks_q,
 )
 from planwatch.tasks.workflow import ServiceError
 
@@ -255,10 +253,7 @@ def list_generate(request: HttpRequest) -> HttpResponse:
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="view")
     can_manage = can_manage_plan(request.user, alist.plan)
-    tasks_qs = selectors.annual_list_tasks(annual_list=alist)
-    if not can_manage:  # leaders read every issued row; a unit reads its own rows
-        tasks_qs = tasks_qs.filter(pk__in=Task.objects.filter(visible_tasks_q(request.user)))
-    tasks = list(tasks_qs)
+    tasks = list(selectors.annual_list_rows_for(user=request.user, annual_list=alist))
     failures = services.annual_list_check(annual_list=alist) if can_manage else []
     # ?missing=criterion: only the tasks the completeness check finds lacking that.
     missing = request.GET.get("missing", "")
@@ -336,7 +331,10 @@ def list_frequency(request: HttpRequest, list_id: int) -> HttpResponse:
 def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="view")
     response = HttpResponse(
-        xlsx.annual_list_export(annual_list=alist),
+        xlsx.annual_list_export(
+            annual_list=alist,
+            tasks=selectors.annual_list_rows_for(user=request.user, annual_list=alist),
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = xlsx.export_disposition(alist)

@@ -28,6 +28,7 @@ from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -99,19 +100,24 @@ def apply_print_setup(ws: Any, columns: int) -> None:
 
 
 def annual_list_export(
-    *, annual_list: AnnualList, progress: Mapping[int, str] | None = None
+    *,
+    annual_list: AnnualList,
+    progress: Mapping[int, str] | None = None,
+    tasks: QuerySet[Task] | None = None,
 ) -> bytes:
-    """The list as an xlsx file. `progress` maps task ids to the 进展情况 text (by default
-    each responsible unit's latest accepted report)."""
+    """The list as an xlsx file: all its rows, or `tasks` (the rows the reader may see).
+    `progress` maps task ids to the 进展情况 text (by default each responsible unit's latest
+    accepted report)."""
+    rows = annual_list_tasks(annual_list=annual_list) if tasks is None else tasks
     if progress is None:
         # reports fills this column in (hook task_progress_texts): it stands above tasks.
-        progress = hooks.task_progress_texts.merged(tasks=annual_list.tasks.all())
+        progress = hooks.task_progress_texts.merged(tasks=rows)
     wb = Workbook()
     ws = wb.active
     ws.title = f"{annual_list.year}年重点任务"
     border = _write_header(ws, _title(annual_list))
     body = Font(name=BODY_FONT, size=11)
-    for task in annual_list_tasks(annual_list=annual_list):
+    for task in rows:
         ws.append(_row(task, progress.get(task.pk, "")))
         for cell in ws[ws.max_row]:
             cell.border = border

@@ -41,7 +41,7 @@ from planwatch.plans.models import Plan
 from planwatch.tasks import xlsx
 from planwatch.tasks.models import AnnualList
 from planwatch.tasks.permissions import access_annual_list, plans_managed_q
-from planwatch.tasks.selectors import annual_list_list_for
+from planwatch.tasks.selectors import annual_list_list_for, annual_list_rows_for
 from planwatch.tasks.services import (
     annual_list_get_or_create,
     annual_list_issue,
@@ -198,14 +198,18 @@ def annual_list_generate(request: HttpRequest, list_id: int, body: VersionIn) ->
     "/lists/{list_id}/export.xlsx",
     [XLSX],
     summary="A list as xlsx",
-    description="Access: signed in; planners and leaders of the plan (else 404). The file the "
-    "list page exports: 序号, 重点任务, 具体内容, 牵头单位, 责任单位, 完成时限, 进展情况, "
+    description="Access: signed in; planners and leaders of the plan, and the units named on "
+    "an issued list, who get their own rows (else 404). The file the list page exports: "
+    "序号, 重点任务, 具体内容, 牵头单位, 责任单位, 完成时限, 进展情况, "
     "配合单位, 完成标准 — edit it and send it back to `import`.",
     url_name="annual_list_export",
 )
 def annual_list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(caller(request), list_id, action="view")
-    response = HttpResponse(xlsx.annual_list_export(annual_list=alist), content_type=XLSX)
+    rows = annual_list_rows_for(user=caller(request), annual_list=alist)
+    response = HttpResponse(
+        xlsx.annual_list_export(annual_list=alist, tasks=rows), content_type=XLSX
+    )
     response["Content-Disposition"] = xlsx.export_disposition(alist)
     return response
 
