@@ -333,7 +333,10 @@ def leader_looks(w: Walker) -> None:
     w.link("全省总览", "全省总览", page.locator("main"))
     w.nav("看板", "看板")
     w.link("川南经济区看板", "川南经济区", page.locator("main"))
-    w.link("宜宾市", "宜宾市", page.locator("main"), exact=False)
+    # 宜宾 on the map (a canvas), or in the map's 数据表 below it, opened first.
+    card = page.locator("section.card", has=page.locator("#chart-map"))
+    card.locator("summary", has_text="数据表").click()
+    w.link("宜宾市看板", "宜宾市", card)
     w.nav("督办事项", "督办")
 
 
