@@ -165,6 +165,7 @@ class Persona:
     name: str
     rows: list[Row] = field(default_factory=list)
     failure: str = ""
+    skipped: str = ""
 
 
 TIMING = """() => {
@@ -195,6 +196,13 @@ class Walker:
         self.current.rows.append(Row(step, path, page.title(), status, server, load))
         if status >= 400:
             raise StepFailed(f"{step}: {path} answered {status}")
+
+    def note(self, texts: list[str]) -> None:
+        """Add what the page says (a summary, a message) to the last row's step."""
+        assert self.current is not None and self.current.rows
+        said = " ".join(" ".join(t.split()) for t in texts if t.strip())
+        if said:
+            self.current.rows[-1].step += f"（{said}）"
 
     def go(self, step: str, path: str) -> None:
         self.record(step, self.page.goto(self.base + path))
@@ -235,6 +243,11 @@ class StepFailed(Exception):
     pass
 
 
+class NothingToDo(Exception):
+    """The persona has nothing of this kind waiting (e.g. the demo has done it): said, not
+    counted as a failure."""
+
+
 # --- the personas -------------------------------------------------------------------------
 
 
@@ -247,11 +260,18 @@ def planner_plans_the_year(w: Walker) -> None:
     w.click("一章", page.locator("main a[href*='/n/']").first)
     w.nav("任务列表", "任务")
     w.link("年度重点任务清单", "年度重点任务清单", page.locator("main"))
+    issued = page.locator("main tbody tr", has_text=PLAN_TITLE).filter(has_text=str(year))
+    issued = issued.filter(has_text="已下达")
+    if issued.count():  # the demo has issued this year's list already: open it, go on
+        w.click(f"{year} 清单（已下达）", issued.first.locator("a").first)
+        w.nav("任务列表", "任务")
+        raise NothingToDo(f"the {year} list of 川南 is issued already (demo): not generated")
     page.select_option("#id_plan", label=PLAN_TITLE, force=True)
     page.fill("#id_year", str(year))
     w.button(f"生成 {year} 清单 → 完整性检查", "生成")
     list_url = page.url
     w.expect_text("完整性检查")
+    w.note(page.locator(".check-summary-lead, .check-summary li").all_inner_texts())
     # The task list, this list's tasks only; on every page: tick all, set 完成标准, and the
     # lead unit of the rows that have none.
     w.nav("任务列表", "任务")
@@ -265,6 +285,7 @@ def planner_plans_the_year(w: Walker) -> None:
         page.fill("#id_criterion", CRITERION)
         w.button(f"第 {n} 页：批量设置完成标准", "设置完成标准")
         w.expect_text("已更新")
+        w.note(page.locator(".messages li").all_inner_texts())
         rows = page.locator("table tbody tr")
         missing = [
             i
@@ -299,6 +320,7 @@ def choose_unit(page: Any, select: str, name: str) -> None:
 def reporter_reports(w: Walker) -> None:
     page = w.page
     w.sign_in("walk_reporter")
+    waiting(w)
     w.click("待填报任务", page.locator("section.workbench-item tbody a").first)
     start = page.locator("form[action$='/reports/start/'] button")
     if start.count():
@@ -309,9 +331,15 @@ def reporter_reports(w: Walker) -> None:
     w.expect_text("已报送")
 
 
+def waiting(w: Walker) -> None:
+    if w.page.locator("section.workbench-item").count() == 0:
+        raise NothingToDo("the workbench says 暂无待办事项")
+
+
 def reviewer_approves(w: Walker) -> None:
     page = w.page
     w.sign_in("walk_reviewer")
+    waiting(w)
     w.click("待我审核（列表）", page.locator("main a[href^='/reports/queue/']").first)
     w.click("报告", page.locator("main table a[href^='/reports/']").first)
     w.button("审核通过", "审核通过")
@@ -320,6 +348,7 @@ def reviewer_approves(w: Walker) -> None:
 def planner_accepts(w: Walker) -> None:
     page = w.page
     w.sign_in("walk_planner")
+    waiting(w)
     w.click("待我审核（列表）", page.locator("main a[href^='/reports/queue/']").first)
     w.click("报告", page.locator("main table a[href^='/reports/']").first)
     w.button("采纳", "采纳")
@@ -373,6 +402,8 @@ def walk(base: str, shots: Path) -> list[Persona]:
                 done.append(persona)
                 try:
                     steps(walker)
+                except NothingToDo as exc:
+                    persona.skipped = str(exc)
                 except Exception as exc:  # a failed step: said, and the walk goes on
                     persona.failure = f"{type(exc).__name__}: {exc}".splitlines()[0]
                     walker.page.screenshot(
@@ -404,6 +435,8 @@ def table(persona: Persona) -> str:
     lines.append(
         f"| | **total ({len(persona.rows)} pages)** | | | **{server:.0f}** | **{load:.0f}** |"
     )
+    if persona.skipped:
+        lines += ["", f"Stopped after step {len(persona.rows)}, nothing to do: {persona.skipped}"]
     if persona.failure:
         lines += ["", f"**FAILED** after step {len(persona.rows)}: {persona.failure}"]
     return "\n".join(lines)
