@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import tempfile
+from pathlib import Path
 
 
 def env_str(name: str, default: str) -> str:
@@ -27,3 +31,40 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw == "":
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def secret_key_from_file(path: Path) -> str:
+    """The secret key stored at `path`, created once (owner-only, 0600) when absent.
+
+    Several processes may start at once (gunicorn workers, the queue's worker, `setup`): each
+    writes a candidate key to a private temporary file and links it into place; `os.link` fails
+    when the file already exists, so exactly one candidate wins and every process reads it."""
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = secrets.token_urlsafe(50)
+    fd, tmp = tempfile.mkstemp(prefix=".secret_key.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, candidate.encode("ascii") + b"\n")
+        os.fsync(fd)
+        os.close(fd)
+        with contextlib.suppress(FileExistsError):  # another process was first: read its key
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: remove it and start again")
+    return key
+
+
+def secret_key(var_dir: Path) -> str:
+    """PLANWATCH_SECRET_KEY when set; else the key kept in `var_dir/secret_key`."""
+    return os.environ.get("PLANWATCH_SECRET_KEY", "") or secret_key_from_file(
+        var_dir / "secret_key"
+    )

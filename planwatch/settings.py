@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import dj_database_url
 
 from planwatch.core.queue import huey_from_url
-from planwatch.env import env_bool, env_int, env_list, env_str
+from planwatch.env import env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -17,7 +16,9 @@ VAR_DIR = Path(env_str("PLANWATCH_VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("PLANWATCH_DEBUG", False)
-SECRET_KEY = env_str("PLANWATCH_SECRET_KEY", "") or secrets.token_urlsafe(50)
+# PLANWATCH_SECRET_KEY when set; otherwise one key kept in var/secret_key (mode 0600), made
+# once by the first process to start, so every gunicorn worker signs sessions alike.
+SECRET_KEY = secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("PLANWATCH_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PLANWATCH_CSRF_TRUSTED_ORIGINS", [])
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "planwatch.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "planwatch.core.middleware.IdsAtTheEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "planwatch.core.middleware.ChineseFirstLocaleMiddleware",
@@ -126,12 +128,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:workbench"  # the 工作台, not the public home page
 LOGOUT_REDIRECT_URL = "/"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): lock a username+IP pair after repeated failures, and an
+# address after many failures across usernames (planwatch/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("PLANWATCH_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The client address: the peer, or X-Forwarded-For when the peer is a trusted reverse proxy
+# (addresses or networks, comma-separated). Unset: X-Forwarded-For is never read.
+PLANWATCH_TRUSTED_PROXIES = env_list("PLANWATCH_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "planwatch.core.client_address.client_address"
+# Against password spraying: an address is locked once its failed logins across all
+# usernames reach this many within the cool-off time (0 turns the limit off).
+PLANWATCH_LOGIN_ADDRESS_LIMIT = env_int("PLANWATCH_LOGIN_ADDRESS_LIMIT", 30)
+AXES_HANDLER = "planwatch.accounts.lockout.AddressLimitHandler"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -21,6 +21,7 @@ from planwatch.accounts.permissions import (
     is_admin,
 )
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.core.types import Actor
 from planwatch.orgunits.models import OrgUnit
 
@@ -193,7 +194,7 @@ def password_change(
 ) -> User:
     """Set a new password. A user changing their own must give the current one; a manager
     resetting someone else's must be allowed to manage them. The password never reaches
-    the audit log."""
+    the audit log. The user's API tokens are revoked and their other sessions end."""
     own = actor is not None and actor.pk == user.pk
     if own:
         if old_password is None or not user.check_password(old_password):
@@ -210,4 +211,6 @@ def password_change(
         target_id=user.pk,
         target_label=user.username,
     )
+    # A new password ends what the old one opened: api revokes the user's tokens.
+    hooks.password_changed.send(user=user, actor=actor)
     return user

@@ -29,7 +29,9 @@ class TokenAuth(HttpBearer):
         self.anonymous = anonymous
 
     def __call__(self, request: HttpRequest) -> Any | None:
-        header = request.headers.get(self.header)
+        # A present but empty (or blank) header is treated as no header at all: the caller is
+        # then whoever the session says, and the session's CSRF check applies (require_csrf).
+        header = (request.headers.get(self.header) or "").strip()
         if header:
             scheme, _, secret = header.partition(" ")
             user = None
@@ -37,6 +39,7 @@ class TokenAuth(HttpBearer):
                 user = self.authenticate(request, secret.strip())
             if user is None:
                 raise AuthenticationError(401, "invalid or revoked token")
+            request.token_authenticated = True  # type: ignore[attr-defined]
             return user
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

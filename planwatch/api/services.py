@@ -61,6 +61,13 @@ def api_token_revoke(*, token: ApiToken, actor: Actor) -> bool:
     return True
 
 
+def api_tokens_revoke_on_password_change(*, user: Any, actor: Actor) -> int:
+    """Receiver of hooks.password_changed: revoke every active token of `user` (each one
+    audited); the number revoked."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at=None))
+    return sum(api_token_revoke(token=token, actor=actor) for token in tokens)
+
+
 def api_token_authenticate(secret: str) -> Any | None:
     """The active user a token secret belongs to, or None (unknown, revoked, inactive user)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:

@@ -141,3 +141,30 @@ progress_report_accepted = Hook(
 )
 
 ALL = (*ALL, annual_list_issued, progress_report_accepted)
+
+password_changed = Hook(
+    "password_changed",
+    "accounts.services (password_change)",
+    "`user`'s password was changed by themselves or reset by `actor` (None: the system), "
+    "inside the change's transaction. api revokes the user's API tokens. (Other sessions end "
+    "by themselves: Django signs a session with the password hash.)",
+)
+ALL = (*ALL, password_changed)
+
+
+plan_deleted = Hook(
+    "plan_deleted",
+    "plans.services (plan_delete)",
+    "A draft or withdrawn plan (`plan_id`) is being deleted, inside the deletion's "
+    "transaction, after its nodes are gone. search drops the plan from its index.",
+)
+ALL = (*ALL, plan_deleted)
+
+
+worker_started = Hook(
+    "worker_started",
+    "core (`planwatch worker`, before it takes jobs)",
+    "The queue's worker `worker` (its identity, host:pid) is starting. plans resumes or "
+    "fails the ingest jobs left running by a worker that died.",
+)
+ALL = (*ALL, worker_started)

@@ -10,7 +10,6 @@ uploaded plans and imports) stays a string and never becomes a formula.
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +30,8 @@ from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+
+from planwatch.core.xlsx import workbook_bytes
 
 PER_PAGE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,9 +119,7 @@ def xlsx_bytes(title: str, rows: Iterable[Sequence[Any]]) -> bytes:
         for c, value in enumerate(row, start=1):
             write_text_cell(ws.cell(row=r, column=c), value)
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def export_response(table: tables.Table, filename: str) -> HttpResponse:

@@ -13,6 +13,8 @@ it knows them, and by whoever enqueues one.
 
 from __future__ import annotations
 
+import os
+import socket
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,3 +75,27 @@ def jobs_load() -> None:
     """Import every module that declares jobs, so the worker can run them."""
     for module in JOB_MODULES:
         import_module(module)
+
+
+def worker_identity() -> str:
+    """Who runs a job: `host:pid` of this process (recorded on the jobs it claims)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def identity_alive(identity: str) -> bool | None:
+    """Whether the process named by a worker identity still runs: True or False for a process
+    on this host, None when it is on another host (or the identity is unreadable)."""
+    host, _sep, pid = identity.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:  # a zombie has died but was not yet reaped
+        return stat.read_text().split(")")[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

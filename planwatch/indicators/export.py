@@ -3,11 +3,10 @@ attribute, baseline, target), one column per year with the value, and the status
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from planwatch.core.xlsx import workbook_bytes
 from planwatch.indicators.selectors import Matrix
 
 
@@ -37,6 +36,4 @@ def matrix_export(matrix: Matrix) -> bytes:
             line += [cell.value, cell.status] if cell else [None, None]
         ws.append(line)
     ws.freeze_panes = "B3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -113,8 +113,22 @@ def decode(
         return data, binary, None
     if forced in BINARY_FORMATS:
         raise ParseError(name, f"not a {str(forced).upper()} file (wrong signature)")
+    suffix = PurePath(name).suffix.lower()
+    if forced is None and suffix in {".docx", ".pdf"} and _binary_bytes(data[:4096]):
+        # Named a DOCX or PDF, binary, but without the format's signature: a damaged file
+        # (or another format renamed), not a text document to decode.
+        kind = suffix[1:].upper()
+        raise ParseError(name, f"truncated or corrupt {kind} (no {kind} signature)")
     text, encoding = decode_text(data, name)
     return text, forced or detect_text_format(text, name), encoding
+
+
+def _binary_bytes(head: bytes) -> bool:
+    """Whether bytes hold NULs or many control characters (no text encoding does)."""
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return controls > max(4, len(head) // 100)
 
 
 def check_size(data: bytes, name: str, limit: int) -> None:

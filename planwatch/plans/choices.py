@@ -29,3 +29,12 @@ class IngestJobStatus(models.TextChoices):
     RUNNING = "running", _("解析中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class PlanStatus(models.TextChoices):
+    """Whether a plan is public: an upload is a draft until a planner publishes it; a
+    published plan can be withdrawn (unpublished) with a reason."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    UNPUBLISHED = "unpublished", _("已撤回")

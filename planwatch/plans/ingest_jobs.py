@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY, db_task
 
 from planwatch.accounts.permissions import is_planner
+from planwatch.core.queue import identity_alive, worker_identity
 from planwatch.core.types import Actor, actor_user
 from planwatch.parsing import ParseError
 from planwatch.plans.choices import IngestJobStatus
@@ -34,8 +39,15 @@ from planwatch.plans.services import IngestResult, plan_ingest
 
 log = logging.getLogger(__name__)
 
-# A job "running" for longer than this is taken to have lost its worker and may be retried.
+# A job "running" for longer than this without a heartbeat (jobs from before heartbeats) is
+# taken to have lost its worker and may be retried.
 STALE_AFTER = timedelta(minutes=30)
+# A running job's worker stamps its heartbeat this often (PLANWATCH_JOB_HEARTBEAT_SECONDS); a
+# heartbeat older than STALE_HEARTBEATS of these means the worker is gone.
+HEARTBEAT_SECONDS = 15.0
+STALE_HEARTBEATS = 4
+# A job whose worker died this many times is failed rather than resumed again.
+MAX_ATTEMPTS = 3
 
 
 def _outcome(result: IngestResult) -> dict[str, Any]:
@@ -60,20 +72,46 @@ def _outcome(result: IngestResult) -> dict[str, Any]:
     }
 
 
+def parse_error_message(exc: ParseError, name: str) -> str:
+    """What the upload page says of a file the parser refused, in the reader's language (the
+    parser's own message is English, for the command line): damaged files, empty files and
+    binary files that are no document are named as such; anything else keeps the parser's
+    detail after a sentence saying what happened."""
+    problem = exc.problem
+    lowered = problem.lower()
+    if "corrupt" in lowered or "truncated" in lowered or "zip bomb" in lowered:
+        message = _("文件已损坏，无法读取。请确认文件能正常打开，重新保存后再上传。")
+    elif lowered.startswith("file is empty"):
+        message = _("文件为空。")
+    elif lowered.startswith(("binary file", "undecodable")):
+        message = _("不是可读取的文档：请上传 DOCX、PDF、TXT、Markdown 或 HTML 格式的规划文本。")
+    elif lowered.startswith("file is too large"):
+        message = _("文件超过大小限制。")
+    else:
+        message = _("无法识别为规划文本（%(detail)s）。") % {"detail": problem}
+    return f"{name}：{message}"
+
+
 def ingest_job_run(job_id: int) -> str:
     """Run one queued job (the worker's side). Claimed by a conditional update, so two
     workers never run the same job. Returns the job's final status."""
+    now = timezone.now()
     claimed = IngestJob.objects.filter(pk=job_id, status=IngestJobStatus.QUEUED).update(
-        status=IngestJobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        status=IngestJobStatus.RUNNING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+        worker=worker_identity(),
+        heartbeat_at=now,
     )
     if not claimed:
         return "skipped"
     job = IngestJob.objects.select_related("requested_by").get(pk=job_id)
-    fields: dict[str, Any] = {"finished_at": timezone.now()}
+    fields: dict[str, Any] = {}
     try:
-        result = plan_ingest(data=bytes(job.content), name=job.name, actor=job.requested_by)
+        with _heartbeat(job.pk):
+            result = plan_ingest(data=bytes(job.content), name=job.name, actor=job.requested_by)
     except ParseError as exc:
-        fields |= {"status": IngestJobStatus.FAILED, "error": str(exc)}
+        fields |= {"status": IngestJobStatus.FAILED, "error": parse_error_message(exc, job.name)}
     except PermissionDenied as exc:
         fields |= {"status": IngestJobStatus.FAILED, "error": f"{job.name}：{exc}"}
     except Exception:
@@ -91,10 +129,95 @@ def ingest_job_run(job_id: int) -> str:
             "content": b"",
             "error": "",
         }
+    fields["finished_at"] = timezone.now()
     for name, value in fields.items():
         setattr(job, name, value)
     job.save(update_fields=list(fields))
     return str(job.status)
+
+
+def heartbeat_every() -> float:
+    return float(getattr(settings, "PLANWATCH_JOB_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+
+
+@contextmanager
+def _heartbeat(job_id: int) -> Iterator[None]:
+    """While the block runs, a thread stamps the job's heartbeat every few seconds, so a
+    job whose worker was killed is seen as orphaned once its heartbeat is stale."""
+    if HUEY.immediate:  # in-process (tests, memory://): no worker to lose
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(heartbeat_every()):
+                try:
+                    IngestJob.objects.filter(pk=job_id, status=IngestJobStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # busy (the ingest's own transaction): beat again later
+                    log.info("ingest job %s: heartbeat deferred", job_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"ingest-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def ingest_job_orphaned(job: IngestJob, *, now: Any = None, starting: str = "") -> bool:
+    """Whether a running job has lost its worker: the worker process is gone (same host), its
+    heartbeat is stale, or — for a job from before heartbeats — it started too long ago.
+    `starting` is the identity of a worker that is starting: a job that names a dead process
+    on this host is then orphaned whatever its heartbeat says."""
+    if job.status != IngestJobStatus.RUNNING:
+        return False
+    now = now or timezone.now()
+    if job.worker and job.worker == starting:
+        return True  # the starting process cannot be running it: its pid was reused
+    alive = identity_alive(job.worker) if job.worker else None
+    if alive is False:
+        return True
+    last = job.heartbeat_at or job.started_at
+    if last is None:
+        return False
+    if alive is True or job.heartbeat_at is None:
+        # The worker runs on this host (a long transaction may hold up its heartbeat), or the
+        # job is from before heartbeats: only a very old job is taken as lost.
+        return bool(now - last > STALE_AFTER)
+    return bool(now - last > timedelta(seconds=STALE_HEARTBEATS * heartbeat_every()))
+
+
+def ingest_jobs_recover(*, worker: str) -> str:
+    """Receiver of hooks.worker_started: every job left running by a dead worker is queued
+    again (resumed: the ingest is all or nothing, so nothing of the lost run was stored), or
+    failed once it has been tried MAX_ATTEMPTS times; the failed job can still be retried
+    from the upload page. Returns a line for the worker's log."""
+    resumed = failed = 0
+    for job in IngestJob.objects.filter(status=IngestJobStatus.RUNNING).defer("content"):
+        if not ingest_job_orphaned(job, starting=worker):
+            continue
+        if job.attempts >= MAX_ATTEMPTS:
+            failed += IngestJob.objects.filter(pk=job.pk, status=IngestJobStatus.RUNNING).update(
+                status=IngestJobStatus.FAILED,
+                finished_at=timezone.now(),
+                error=_("%(name)s：作业进程中断，已尝试 %(n)d 次仍未完成；可以重试。")
+                % {"name": job.name, "n": job.attempts},
+            )
+            continue
+        if IngestJob.objects.filter(pk=job.pk, status=IngestJobStatus.RUNNING).update(
+            status=IngestJobStatus.QUEUED, started_at=None, heartbeat_at=None, worker=""
+        ):
+            resumed += 1
+            _dispatch(job)
+    if not (resumed or failed):
+        return ""
+    return f"ingest jobs of a worker that died: {resumed} resumed, {failed} failed"
 
 
 # huey's decorators are untyped: the registered task is typed as a plain callable here.
@@ -129,12 +252,7 @@ def ingest_job_retryable(job: IngestJob, *, now: Any = None) -> bool:
     now = now or timezone.now()
     if job.status == IngestJobStatus.FAILED:
         return True
-    started = job.started_at
-    return (
-        job.status == IngestJobStatus.RUNNING
-        and started is not None
-        and (now - started > STALE_AFTER)
-    )
+    return ingest_job_orphaned(job, now=now)
 
 
 def ingest_job_retry(*, job: IngestJob, actor: Actor) -> IngestJob:
@@ -144,7 +262,12 @@ def ingest_job_retry(*, job: IngestJob, actor: Actor) -> IngestJob:
     if not ingest_job_retryable(job):
         raise PermissionDenied(_("该文件不需要重试。"))
     IngestJob.objects.filter(pk=job.pk, status=job.status).update(
-        status=IngestJobStatus.QUEUED, error="", started_at=None, finished_at=None
+        status=IngestJobStatus.QUEUED,
+        error="",
+        started_at=None,
+        finished_at=None,
+        worker="",
+        heartbeat_at=None,
     )
     job.refresh_from_db()
     _dispatch(job)

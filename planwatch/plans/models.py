@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.plans.choices import IngestJobStatus, NodeKind, QuantityRole
+from planwatch.plans.choices import IngestJobStatus, NodeKind, PlanStatus, QuantityRole
 
 
 class SourceDocument(models.Model):
@@ -56,6 +56,26 @@ class Plan(models.Model):
         "PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Public only once published (decision record 0017); drafts and withdrawn plans are read
+    # by planners alone.
+    status = models.CharField(
+        _("发布状态"),
+        max_length=16,
+        choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Why it was withdrawn (also in the audit log), shown to planners on the plan page.
+    unpublished_reason = models.TextField(_("撤回原因"), blank=True)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -236,6 +256,10 @@ class IngestJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker running the job (host:pid) and when it last said it still was: a job whose
+    # worker died is found at once by the next worker to start, or by its stale heartbeat.
+    worker = models.CharField(max_length=128, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

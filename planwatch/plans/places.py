@@ -13,7 +13,7 @@ from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.places import first_span
 from planwatch.plans.models import Node, NodePlace, Plan
-from planwatch.plans.selectors import node_page_of, plan_list_for
+from planwatch.plans.selectors import node_page_of, plan_list_for, plans_readable_by
 
 SNIPPET_RADIUS = 40
 
@@ -43,7 +43,7 @@ def orgunit_tree_for(*, viewer: Any) -> tuple[list[UnitTree], list[OrgUnit]]:
     """The province's zones with their prefectures and counties, each with how many nodes of
     the current plans name it, and the provincial departments (two queries)."""
     units = list(orgunit_list_for(viewer=viewer).order_by("sort_order", "path"))
-    counts = _mention_counts([u.pk for u in units if u.kind != OrgUnitKind.DEPARTMENT])
+    counts = _mention_counts(viewer, [u.pk for u in units if u.kind != OrgUnitKind.DEPARTMENT])
     trees = {u.pk: UnitTree(u, mentions=counts.get(u.pk, 0)) for u in units}
     for u in units:
         if u.parent_id in trees and u.kind != OrgUnitKind.DEPARTMENT:
@@ -53,14 +53,18 @@ def orgunit_tree_for(*, viewer: Any) -> tuple[list[UnitTree], list[OrgUnit]]:
     return zones, departments
 
 
-def _current_links() -> Any:
-    """Node–place links of the current version of every readable plan."""
-    return NodePlace.objects.filter(node__version=F("node__version__plan__current_version"))
+def _current_links(viewer: Any) -> Any:
+    """Node–place links of the current version of every plan `viewer` may read (drafts and
+    withdrawn plans count for planners only)."""
+    return NodePlace.objects.filter(
+        node__version=F("node__version__plan__current_version"),
+        node__version__plan__in=plans_readable_by(viewer).values("pk"),
+    )
 
 
-def _mention_counts(unit_ids: list[int]) -> dict[int, int]:
+def _mention_counts(viewer: Any, unit_ids: list[int]) -> dict[int, int]:
     rows = (
-        _current_links()
+        _current_links(viewer)
         .filter(org_unit__in=unit_ids)
         .values("org_unit")
         .annotate(n=Count("node", distinct=True))
@@ -97,7 +101,7 @@ def place_mentions_for(*, viewer: Any, unit: OrgUnit) -> list[PlanMentions]:
     in document order within a plan, with a snippet around the first naming (one query)."""
     readable = plan_list_for(viewer=viewer).values("pk")
     links = (
-        _current_links()
+        _current_links(viewer)
         .filter(org_unit=unit, node__version__plan__in=readable)
         .select_related("node__version__plan")
         .order_by("node__version__plan__sort_order", "node__version__plan_id", "node__seq")
@@ -167,13 +171,13 @@ def unit_children_for(*, viewer: Any, unit: OrgUnit) -> list[UnitTree]:
     children = list(
         orgunit_list_for(viewer=viewer).filter(parent=unit).order_by("sort_order", "path")
     )
-    counts = _mention_counts([c.pk for c in children])
+    counts = _mention_counts(viewer, [c.pk for c in children])
     return [UnitTree(c, mentions=counts.get(c.pk, 0)) for c in children]
 
 
 def unit_mention_total_for(*, viewer: Any, unit: OrgUnit) -> int:
     """How many times the current plans name `unit` itself."""
-    total = _current_links().filter(org_unit=unit).aggregate(n=Sum("count"))["n"]
+    total = _current_links(viewer).filter(org_unit=unit).aggregate(n=Sum("count"))["n"]
     return int(total or 0)
 
 

@@ -1,6 +1,6 @@
-"""Reading plans. Every function takes the viewer: plans are public documents today, so
-everyone sees every plan that has a current version, but views never bypass these functions,
-so a later "unpublished" state or a per-zone restriction changes one module."""
+"""Reading plans. Every function takes the viewer: a published plan is a public document that
+everyone sees; a draft (an upload not yet published) or a withdrawn plan is seen by planners
+and administrators only (`plans_readable_by`, used by search and the API as well)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing import ParseError
 from planwatch.parsing.decode import decode_text
-from planwatch.plans.choices import IngestJobStatus, NodeKind, QuantityRole
+from planwatch.plans.choices import IngestJobStatus, NodeKind, PlanStatus, QuantityRole
 from planwatch.plans.models import IngestJob, Node, Plan, PlanVersion, Quantity, SourceDocument
 
 # Kinds that get a page of their own; everything else is shown on its chapter or section page.
@@ -24,10 +24,24 @@ PAGE_KINDS = (NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION)
 TOC_KINDS = (NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION)
 
 
+def may_read_unpublished(viewer: Any) -> bool:
+    """Planners (anywhere) and administrators read drafts and withdrawn plans."""
+    return is_planner(viewer)
+
+
+def plans_readable_by(viewer: Any) -> QuerySet[Plan]:
+    """Every plan `viewer` may read: published ones, and for planners all of them."""
+    if may_read_unpublished(viewer):
+        return Plan.objects.all()
+    return Plan.objects.filter(status=PlanStatus.PUBLISHED)
+
+
 def plan_list_for(*, viewer: Any) -> QuerySet[Plan]:
     """The plans `viewer` may read, in their order, with the current version loaded."""
-    return Plan.objects.filter(current_version__isnull=False).select_related(
-        "current_version", "org_unit"
+    return (
+        plans_readable_by(viewer)
+        .filter(current_version__isnull=False)
+        .select_related("current_version", "org_unit")
     )
 
 

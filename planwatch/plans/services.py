@@ -9,12 +9,14 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planwatch.accounts.permissions import is_planner
+from planwatch.accounts.choices import Role
+from planwatch.accounts.permissions import has_role, is_admin, is_planner, role_paths
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor
@@ -23,7 +25,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.places import unit_code_counts
 from planwatch.parsing import ParseError, ParseResult, parse_bytes
 from planwatch.parsing import model as pm
-from planwatch.plans.choices import QuantityRole
+from planwatch.plans.choices import PlanStatus, QuantityRole
 from planwatch.plans.keys import (
     KeyedNode,
     NodeSignature,
@@ -95,6 +97,28 @@ def _reference() -> _Reference:
 
 
 def plan_ingest(
+    *,
+    data: bytes,
+    name: str,
+    actor: Actor,
+    parsed: ParseResult | None = None,
+    publish: bool = False,
+) -> IngestResult:
+    """Store the plans of `data` (see `_ingest`). A new plan is a draft, read by planners
+    only, until a planner publishes it; with `publish=True` (`planwatch ingest --publish`,
+    `setup` for the bundled plans) every plan this ingest stored a version of is published
+    at once. A plan already known keeps its state."""
+    result = _ingest(data=data, name=name, actor=actor, parsed=parsed)
+    if publish and result.created:
+        plans = {v.plan_id: v.plan for v in result.versions}
+        plans.update({p.pk: p for p in result.unchanged})
+        for plan in plans.values():
+            if plan.status != PlanStatus.PUBLISHED:
+                plan_publish(plan=plan, actor=actor)
+    return result
+
+
+def _ingest(
     *, data: bytes, name: str, actor: Actor, parsed: ParseResult | None = None
 ) -> IngestResult:
     """Parse `data` and store every plan it holds, all or nothing.
@@ -391,3 +415,112 @@ def _store_node_places(nodes: list[Node], ref: _Reference) -> None:
             if unit_id is not None:
                 links.append(NodePlace(node=node, org_unit_id=unit_id, count=count))
     NodePlace.objects.bulk_create(links, batch_size=1000)
+
+
+# Publishing and withdrawing plans (issue 9 item 12; decision record 0017).
+
+
+def can_publish_plan(user: Any, plan: Plan) -> bool:
+    """A planner whose scope covers the plan's zone (a plan without a zone: a province-wide
+    planner), or an administrator."""
+    if is_admin(user):
+        return True
+    if plan.org_unit is not None:
+        return has_role(user, Role.PLANNER, plan.org_unit)
+    return any(p.count("/") <= 2 for p in role_paths(user, Role.PLANNER))
+
+
+def _require_publisher(actor: Actor, plan: Plan) -> None:
+    if actor is not None and not can_publish_plan(actor, plan):
+        raise PermissionDenied(_("只有负责该规划的规划处室人员可以发布、撤回或删除规划。"))
+
+
+def _locked(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, actor: Actor) -> Plan:
+    """Make a draft or withdrawn plan public (audited). Publishing a published plan changes
+    nothing."""
+    _require_publisher(actor, plan)
+    locked = _locked(plan)
+    if locked.status == PlanStatus.PUBLISHED:
+        return locked
+    if locked.current_version_id is None:
+        raise ValidationError(_("该规划没有可发布的版本。"))
+    old = {"status": locked.status, "unpublished_reason": locked.unpublished_reason}
+    locked.status = PlanStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.published_by = actor if actor is not None and actor.is_authenticated else None
+    locked.unpublished_reason = ""
+    locked.save(update_fields=["status", "published_at", "published_by", "unpublished_reason"])
+    audit_record(
+        actor=actor,
+        action="plan.publish",
+        target_type="plan",
+        target_id=locked.pk,
+        target_label=locked.title,
+        old=old,
+        new={"status": locked.status},
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_unpublish(*, plan: Plan, actor: Actor, reason: str) -> Plan:
+    """Withdraw a published plan from the public, with a reason (required, audited)."""
+    _require_publisher(actor, plan)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤回原因。")})
+    locked = _locked(plan)
+    if locked.status != PlanStatus.PUBLISHED:
+        raise ValidationError(_("只有已发布的规划可以撤回。"))
+    locked.status = PlanStatus.UNPUBLISHED
+    locked.unpublished_reason = reason[:2000]
+    locked.save(update_fields=["status", "unpublished_reason"])
+    audit_record(
+        actor=actor,
+        action="plan.unpublish",
+        target_type="plan",
+        target_id=locked.pk,
+        target_label=locked.title,
+        old={"status": PlanStatus.PUBLISHED},
+        new={"status": locked.status, "reason": locked.unpublished_reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, actor: Actor) -> None:
+    """Delete a draft or withdrawn plan with its versions and nodes (audited). A published
+    plan must be withdrawn first; a plan that tasks, indicators or projects refer to cannot
+    be deleted at all (it can stay withdrawn). Source documents no other plan uses go too."""
+    _require_publisher(actor, plan)
+    locked = _locked(plan)
+    if locked.status == PlanStatus.PUBLISHED:
+        raise ValidationError(_("已发布的规划不能删除，请先撤回发布。"))
+    title, pk = locked.title, locked.pk
+    versions = list(locked.versions.select_related("document").defer("document__content"))
+    documents = {v.document_id for v in versions}
+    try:
+        with transaction.atomic():
+            Plan.objects.filter(pk=pk).update(current_version=None)
+            Node.objects.filter(version__plan=locked).delete()
+            PlanVersion.objects.filter(plan=locked).delete()
+            locked.delete()
+    except (ProtectedError, RestrictedError):
+        raise ValidationError(
+            _("该规划已有年度任务清单、任务、指标或项目引用，不能删除；可以撤回发布。")
+        ) from None
+    hooks.plan_deleted.send(plan_id=pk)
+    SourceDocument.objects.filter(pk__in=documents, versions__isnull=True).delete()
+    audit_record(
+        actor=actor,
+        action="plan.delete",
+        target_type="plan",
+        target_id=pk,
+        target_label=title,
+        old={"title": title, "versions": [v.number for v in versions]},
+    )

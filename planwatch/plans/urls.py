@@ -13,6 +13,9 @@ urlpatterns = [
         "plans/upload/jobs/<int:job_id>/retry/", views.plan_upload_retry, name="plan_upload_retry"
     ),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path("plans/<slug:slug>/publish/", views.plan_publish, name="plan_publish"),
+    path("plans/<slug:slug>/unpublish/", views.plan_unpublish, name="plan_unpublish"),
+    path("plans/<slug:slug>/delete/", views.plan_delete, name="plan_delete"),
     path("plans/<slug:slug>/targets/", views.plan_targets, name="plan_targets"),
     path("plans/<slug:slug>/versions/", views.plan_versions, name="plan_versions"),
     path(

@@ -5,21 +5,24 @@ one service, and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planwatch.accounts.permissions import is_planner
-from planwatch.plans import selectors
+from planwatch.plans import selectors, services
 from planwatch.plans.forms import PlanUploadForm
 from planwatch.plans.ingest_jobs import ingest_job_retry, ingest_job_retryable, ingest_job_submit
-from planwatch.plans.models import IngestJob
+from planwatch.plans.models import IngestJob, Plan
+from planwatch.plans.services import can_publish_plan
 
 
 def _version_number(request: HttpRequest) -> int | None:
@@ -45,8 +48,59 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "version": version,
         "toc": selectors.plan_toc_for(viewer=request.user, version=version),
         "cities": selectors.plan_cities_for(viewer=request.user, version=version),
+        "can_publish": can_publish_plan(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def _publication_step(request: HttpRequest, slug: str, step: Callable[[Plan], Any]) -> Any:
+    """Run one publishing step on a plan the planner may read; refusals become messages."""
+    plan = selectors.access_plan(request.user, slug)
+    if not can_publish_plan(request.user, plan):
+        raise PermissionDenied
+    try:
+        return step(plan)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return None
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    done = _publication_step(
+        request, slug, lambda plan: services.plan_publish(plan=plan, actor=request.user)
+    )
+    if done is not None:
+        messages.success(request, _("规划已发布，所有人都可以看到。"))
+    return redirect("plan_detail", slug)
+
+
+@login_required
+@require_POST
+def plan_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    done = _publication_step(
+        request,
+        slug,
+        lambda plan: services.plan_unpublish(plan=plan, actor=request.user, reason=reason),
+    )
+    if done is not None:
+        messages.success(request, _("规划已撤回发布，只有规划处室人员可以看到。"))
+    return redirect("plan_detail", slug)
+
+
+@login_required
+@require_POST
+def plan_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    def delete(plan: Plan) -> bool:
+        services.plan_delete(plan=plan, actor=request.user)
+        return True
+
+    if _publication_step(request, slug, delete):
+        messages.success(request, _("规划已删除。"))
+        return redirect("plan_list")
+    return redirect("plan_detail", slug)
 
 
 def node_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:

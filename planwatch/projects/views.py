@@ -4,7 +4,6 @@ item and its page in the source); the monthly report with its form and review st
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from planwatch.core.xlsx import workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -126,9 +126,7 @@ def ledger_export(rows: list[LedgerRow], title: str) -> bytes:
             ]
         )
     ws.freeze_panes = "C3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 @require_GET

@@ -76,6 +76,22 @@ def evidence_kind(name: str, data: bytes) -> str:
     return ext
 
 
+NAME_MAX = 200
+
+
+def evidence_name(name: str, limit: int = NAME_MAX) -> str:
+    """The file name kept for an upload: its last path part, shortened to `limit`
+    characters by cutting the stem, never the extension (a long name of a PDF stays a .pdf,
+    so its type is still checked as one)."""
+    base = posixpath.basename(name.replace("\\", "/")).strip() or "file"
+    if len(base) <= limit:
+        return base
+    stem, ext = posixpath.splitext(base)
+    if not stem or len(ext) > 16:  # no extension worth keeping
+        return base[:limit]
+    return stem[: limit - len(ext)].rstrip() + ext
+
+
 def _read_limited(content: IO[bytes]) -> bytes:
     limit = max_bytes()
     data = content.read(limit + 1)
@@ -94,7 +110,7 @@ def evidence_add(
         raise PermissionDenied(_("只有本单位填报人可以上传佐证材料。"))
     if report.status not in ("draft", "returned"):
         raise ServiceError(_("报告已报送或已采纳，不能再上传材料。"))
-    clean_name = posixpath.basename(name.replace("\\", "/")).strip()[:200] or "file"
+    clean_name = evidence_name(name)
     data = _read_limited(content)
     kind = evidence_kind(clean_name, data)
     sha = hashlib.sha256(data).hexdigest()

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from planwatch.core import hooks
-        from planwatch.search.services import index_plan_version
+        from planwatch.search.services import index_plan_version, unindex_plan
 
         hooks.plan_version_stored.connect(index_plan_version)
+        hooks.plan_deleted.connect(unindex_plan)

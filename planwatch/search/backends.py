@@ -48,6 +48,9 @@ class Filters:
     kind: str | None = None
     # Materialised path of an organisation unit: nodes naming it or any unit below it.
     place_path: str | None = None
+    # Plans whose nodes must not be found (drafts and withdrawn plans the viewer may not see):
+    # left out of the hits and of the total alike.
+    hidden_plan_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,9 @@ def _filter_clause(column: str, filters: Filters, params: list[Any]) -> str:
     if filters.kind is not None:
         sql += " AND kind = %s"
         params.append(filters.kind)
+    if filters.hidden_plan_ids:
+        sql += f" AND plan_id NOT IN ({', '.join(['%s'] * len(filters.hidden_plan_ids))})"
+        params.extend(filters.hidden_plan_ids)
     return sql + _place_clause(column, filters, params)
 
 

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, Plan
+from planwatch.plans.selectors import plans_readable_by
 from planwatch.search import highlight, segment
 from planwatch.search.backends import Filters, get_backend
 
@@ -49,9 +50,15 @@ class SearchResults:
 
 
 def plans_visible_to(viewer: Any) -> QuerySet[Plan]:
-    """Plans are public documents: every plan is visible to everyone, signed in or not.
-    (Tasks and reports, when they are searchable, will be scoped by the viewer's units.)"""
-    return Plan.objects.all()
+    """Published plans for everyone; drafts and withdrawn plans for planners only
+    (plans.selectors.plans_readable_by)."""
+    return plans_readable_by(viewer)
+
+
+def _hidden_plan_ids(viewer: Any) -> tuple[int, ...]:
+    """Plans whose nodes the index holds but `viewer` may not see (drafts, withdrawn)."""
+    visible = plans_visible_to(viewer).values("pk")
+    return tuple(Plan.objects.exclude(pk__in=visible).values_list("pk", flat=True))
 
 
 def hit_title(node: Node) -> str:
@@ -94,6 +101,7 @@ def search_nodes(
         plan_id=_plan_id(viewer, plan),
         kind=_clean_kind(kind),
         place_path=place.path if place is not None else None,
+        hidden_plan_ids=_hidden_plan_ids(viewer),
     )
     total, matches = get_backend().safe_search(groups, filters, limit=limit, offset=offset)
     terms = highlight.terms_of(groups)

@@ -123,6 +123,11 @@ def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude
     return count
 
 
+def unindex_plan(*, plan_id: int) -> None:
+    """Receiver of hooks.plan_deleted: the deleted plan's nodes leave the index."""
+    get_backend().delete_plan(plan_id)
+
+
 def reindex_plan_versions() -> list[PlanVersion]:
     """The version of each plan that the index holds: its current one, or its newest when
     none is marked current."""

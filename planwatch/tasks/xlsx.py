@@ -37,6 +37,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor
+from planwatch.core.xlsx import workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.tasks.bulk import RowInvalid, task_update_many
@@ -119,9 +120,7 @@ def annual_list_export(
         ws.cell(row=ws.max_row, column=6).number_format = DATE_FORMAT
     ws.freeze_panes = "A3"
     apply_print_setup(ws, len(HEADERS) + len(EXTRA_HEADERS))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def unit_label(unit: OrgUnit) -> str:

@@ -290,6 +290,33 @@ def test_session_actions_need_csrf(world: World, yibin_reporter_user: User) -> N
     post(client, url, {"version": world.yibin_report.version}, 403)
 
 
+@pytest.mark.parametrize("header", [None, "", " "], ids=["absent", "empty", "blank"])
+def test_an_empty_authorization_header_is_no_header(
+    world: World, yibin_reporter_user: User, header: str | None
+) -> None:
+    """A present-but-empty Authorization header must not skip the session's CSRF check
+    (issue 9 item 14): refused without the token, accepted with it, in both cases."""
+    extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
+    client = Client(enforce_csrf_checks=True, **extra)
+    client.force_login(yibin_reporter_user)
+    url = f"{API}/reports/{world.yibin_report.pk}/submit"
+    refused = post(client, url, {"version": world.yibin_report.version}, 403)
+    assert "CSRF" in str(refused)
+    assert ProgressReport.objects.get(pk=world.yibin_report.pk).status == ReportStatus.DRAFT
+    # The session still authenticates reads with the empty header.
+    assert check(client, "/api/v1/me")["username"] == yibin_reporter_user.username
+    client.get("/accounts/password/")  # a page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    done = client.post(
+        url,
+        {"version": world.yibin_report.version},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "submitted"
+
+
 def test_token_actions_need_no_csrf(world: World, yibin_reporter_user: User) -> None:
     secret = api_token_create(user=yibin_reporter_user, name="t", actor=None)[1]
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {secret}")

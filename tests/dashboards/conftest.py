@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.models import TaskLight
@@ -47,7 +48,7 @@ class Board:
 
 
 def _plan(slug: str, title: str, zone: OrgUnit) -> Plan:
-    return Plan.objects.create(title=title, slug=slug, org_unit=zone)
+    return Plan.objects.create(title=title, slug=slug, org_unit=zone, status=PlanStatus.PUBLISHED)
 
 
 def _list(plan: Plan, year: int, *, issued: bool) -> AnnualList:

@@ -11,7 +11,7 @@ from typing import Any
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.choices import NodeKind
+from planwatch.plans.choices import NodeKind, PlanStatus
 from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion, SourceDocument
 from planwatch.reports.evidence import evidence_add
 from planwatch.reports.models import ProgressReport
@@ -123,7 +123,10 @@ def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = No
     chapter (a provision naming no place, and a 专栏 with one item), a chapter on mechanisms
     whose subject matches no department, and the safeguards chapter (not tasks either)."""
     plan = Plan.objects.create(
-        title=f"{slug}经济区“十四五”发展规划", slug=slug, org_unit=zone or units.chuannan
+        title=f"{slug}经济区“十四五”发展规划",
+        slug=slug,
+        org_unit=zone or units.chuannan,
+        status=PlanStatus.PUBLISHED,
     )
     doc = SourceDocument.objects.create(
         sha256=slug.ljust(64, "0"), name=f"{slug}.txt", format="text"

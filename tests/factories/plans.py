@@ -51,7 +51,9 @@ def ensure_reference() -> None:
 
 def ensure_bundled() -> IngestResult:
     ensure_reference()
-    return plan_ingest(data=bundled_bytes(), name=BUNDLED.name, actor=None, parsed=bundled_parse())
+    return plan_ingest(
+        data=bundled_bytes(), name=BUNDLED.name, actor=None, parsed=bundled_parse(), publish=True
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -298,7 +300,9 @@ def sample_parse(*, revised: bool = False, text: str = SAMPLE_TEXT) -> tuple[byt
 def ingest_sample(*, revised: bool = False, actor: Any = None) -> IngestResult:
     data, parsed = sample_parse(revised=revised)
     name = "sample-revised.txt" if revised else "sample.txt"
-    return plan_ingest(data=data, name=name, actor=actor, parsed=parsed)
+    # Test plans are published, as before publishing existed (the publishing tests make
+    # drafts of their own).
+    return plan_ingest(data=data, name=name, actor=actor, parsed=parsed, publish=True)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.choices import NodeKind, QuantityRole
+from planwatch.plans.choices import NodeKind, PlanStatus, QuantityRole
 from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion, Quantity, SourceDocument
 from planwatch.search.services import index_plan_version
 
@@ -51,7 +51,9 @@ def make_plan(
         sha256=hashlib.sha256(body).hexdigest(), name=f"{slug}.txt", format="text", content=body
     )
     if plan is None:
-        plan = Plan.objects.create(title=title, slug=slug, org_unit=zone)
+        plan = Plan.objects.create(
+            title=title, slug=slug, org_unit=zone, status=PlanStatus.PUBLISHED
+        )
     version = PlanVersion.objects.create(
         plan=plan, document=doc, number=number, title=title, line=1, cities=["宜宾市"]
     )

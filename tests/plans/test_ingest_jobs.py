@@ -191,3 +191,74 @@ def test_jobs_are_seen_and_retried_only_by_who_uploaded_them(
     assert chuannan_planner.get(reverse("plan_upload_jobs"), {"ids": "x,;"}).status_code == 404
     job.refresh_from_db()
     assert job.status == IngestJobStatus.QUEUED
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("规划.docx", bytes(range(256)) * 8),  # binary, no ZIP signature
+        ("规划.docx", b"PK\x03\x04" + bytes(range(256)) * 4),  # a cut ZIP
+        ("规划.pdf", b"\x00\x01%PDF-1.7\n" + b"\x00" * 300),  # no end marker
+    ],
+    ids=["docx-not-zip", "docx-truncated", "pdf-truncated"],
+)
+def test_a_damaged_document_is_reported_as_damaged_in_chinese(
+    planner: Client, orgunits: Any, name: str, data: bytes
+) -> None:
+    """Issue 9 item 14: a broken .docx said “binary file (contains NUL bytes)”."""
+    html = _upload(planner, name, data).content.decode()
+    job = IngestJob.objects.get()
+    assert job.status == IngestJobStatus.FAILED
+    assert job.error == f"{name}：文件已损坏，无法读取。请确认文件能正常打开，重新保存后再上传。"
+    assert "文件已损坏，无法读取" in html
+    assert "NUL" not in html and "binary" not in html
+
+
+def _dead_worker() -> str:
+    """The identity of a worker process on this host that has exited."""
+    import socket
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return f"{socket.gethostname()}:{proc.pid}"
+
+
+def test_a_job_whose_worker_died_is_retried_at_once(
+    planner: Client, planner_user: Any, orgunits: Any, sample: bytes
+) -> None:
+    """Issue 9 item 14: after the worker was killed the job stayed 解析中 for 30 minutes and
+    重试 did nothing. A job naming a dead worker on this host is retryable at once, even with
+    a fresh heartbeat; the retry runs it."""
+    job = _queued(planner_user, "sample.txt", sample)
+    now = timezone.now()
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=IngestJobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=1,
+        worker=_dead_worker(),
+    )
+    job.refresh_from_db()
+    assert ingest_job_retryable(job)
+    assert "重试" in _jobs_page(planner, job)
+    planner.post(reverse("plan_upload_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == IngestJobStatus.DONE and job.attempts == 2
+
+
+def test_a_worker_elsewhere_is_lost_when_its_heartbeat_is_stale(
+    planner_user: Any, orgunits: Any, sample: bytes
+) -> None:
+    job = _queued(planner_user, "sample.txt", sample)
+    now = timezone.now()
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=IngestJobStatus.RUNNING,
+        started_at=now - timedelta(minutes=3),
+        heartbeat_at=now - timedelta(seconds=20),
+        worker="another-host.example:4242",
+    )
+    job.refresh_from_db()
+    assert not ingest_job_retryable(job, now=now)  # beating: still running over there
+    assert ingest_job_retryable(job, now=now + timedelta(minutes=2))  # silent for 2 minutes

@@ -120,7 +120,9 @@ def test_a_revision_that_leaves_a_plan_alone_adds_no_version_of_it(
 
 def test_ingest_is_audited_in_the_same_transaction(orgunits: dict[str, OrgUnit]) -> None:
     count = AuditEvent.objects.count()
-    result = ingest_sample()
+    data, parsed = sample_parse()
+    # Without publish=True (which the test factory passes) the ingest is one event.
+    result = services.plan_ingest(data=data, name="sample.txt", actor=None, parsed=parsed)
     assert AuditEvent.objects.count() == count + 1
     event = AuditEvent.objects.order_by("-id").first()
     assert event is not None and event.action == "plan.ingest"

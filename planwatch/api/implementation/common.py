@@ -149,8 +149,11 @@ def service_errors() -> Iterator[None]:
 
 def require_csrf(request: HttpRequest) -> None:
     """Browsers acting with their session must pass Django's CSRF check (django-ninja
-    exempts its views); scripts with a bearer token need not."""
-    if "Authorization" not in request.headers and check_csrf(request) is not None:
+    exempts its views); scripts with a bearer token need not. Only a request that a bearer
+    token authenticated skips the check: an empty `Authorization:` header is no header."""
+    if getattr(request, "token_authenticated", False):
+        return
+    if check_csrf(request) is not None:
         raise HttpError(403, "CSRF verification failed")
 
 

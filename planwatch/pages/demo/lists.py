@@ -47,7 +47,7 @@ def ensure_plans() -> list[Plan]:
         orgunits_load_reference(actor=None)
     plans = list(Plan.objects.filter(current_version__isnull=False).order_by("pk"))
     if not plans and BUNDLED.exists():
-        plan_ingest(data=BUNDLED.read_bytes(), name=BUNDLED.name, actor=None)
+        plan_ingest(data=BUNDLED.read_bytes(), name=BUNDLED.name, actor=None, publish=True)
         plans = list(Plan.objects.filter(current_version__isnull=False).order_by("pk"))
     if not plans:
         raise DemoError(_("没有可用的规划：请先导入规划文本。"))

@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planwatch.core.queue import describe, jobs_load
+from planwatch.core import hooks
+from planwatch.core.queue import describe, jobs_load, worker_identity
 
 
 class Command(BaseCommand):
@@ -44,6 +45,10 @@ class Command(BaseCommand):
             logger.setLevel(logging.INFO)
             logger.propagate = False
         periodic = not options["no_periodic"]
+        # Before taking jobs: resume or fail what a worker that died left running.
+        for line in hooks.worker_started.send(worker=worker_identity()):
+            if line:
+                self.stdout.write(f"planwatch worker: {line}")
         self.stdout.write(
             f"planwatch worker: {describe(huey)}, {options['threads']} threads, "
             f"schedule {'on' if periodic else 'off'}"

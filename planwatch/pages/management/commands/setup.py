@@ -1,10 +1,12 @@
 """`planwatch setup` — everything a fresh machine needs, safe to run again: migrate the
-database, load the reference data, ingest the bundled plans when absent, create the `admin`
+database, keep one secret key in var/secret_key (unless PLANWATCH_SECRET_KEY is set), load the
+reference data, ingest the bundled plans when absent, create the `admin`
 account (its generated password is printed once, when it is created) and collect the static
 files. A rerun keeps all data."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options["verbosity"])
+        key_file = Path(settings.VAR_DIR) / "secret_key"
+        if os.environ.get("PLANWATCH_SECRET_KEY"):
+            self.stdout.write("planwatch setup: secret key from PLANWATCH_SECRET_KEY")
+        else:
+            # settings made it when absent (owner-only); every process reads the same file.
+            self.stdout.write(f"planwatch setup: secret key kept in {key_file} (mode 0600)")
         self.stdout.write("planwatch setup: database …")
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
         loaded = orgunits_load_reference(actor=None)
@@ -55,7 +63,9 @@ class Command(BaseCommand):
     def _ingest_bundled(self) -> None:
         for path in sorted(BUNDLED_DIR.glob("*.txt")):
             try:
-                result = plan_ingest(data=path.read_bytes(), name=path.name, actor=None)
+                result = plan_ingest(
+                    data=path.read_bytes(), name=path.name, actor=None, publish=True
+                )
             except ParseError as exc:
                 self.stderr.write(f"planwatch setup: error: {exc}")
                 continue

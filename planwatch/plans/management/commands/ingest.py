@@ -1,4 +1,5 @@
-"""`planwatch ingest FILE…` — parse and store plan documents, each in its own transaction."""
+"""`planwatch ingest FILE… [--publish]` — parse and store plan documents, each in its own
+transaction. New plans are drafts until published (on the plan page, or with --publish)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def progress_bar(done: int, total: int, label: str, width: int = 24) -> str:
 class Command(BaseCommand):
     help = "Parse plan documents and store them (a new version per changed plan)."
     actor: Actor = None
+    publish = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -36,10 +38,16 @@ class Command(BaseCommand):
             "--user",
             help="record the ingest in the audit log as this planner (default: the system)",
         )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the plans stored (default: new plans are drafts, seen by planners only)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files = [Path(f) for f in options["files"]]
         self.actor = _planner(options["user"]) if options["user"] else None
+        self.publish = bool(options["publish"])
         failed = 0
         tty = sys.stderr.isatty()
         for i, path in enumerate(files):
@@ -67,7 +75,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise ParseError(str(path), f"cannot read file ({exc.strerror or exc})") from None
         started = time.perf_counter()
-        result = plan_ingest(data=data, name=path.name, actor=self.actor)
+        result = plan_ingest(data=data, name=path.name, actor=self.actor, publish=self.publish)
         return result, time.perf_counter() - started
 
     def _report(self, result: IngestResult, seconds: float) -> None:
