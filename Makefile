@@ -10,12 +10,13 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versio
 PG_URL ?= $(or $(PLANWATCH_TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/postgres)
 
 .PHONY: help run setup install assets test lint types migrations-check openapi-check \
-	test-sqlite test-postgres test-browser bench clean
+	test-sqlite test-postgres test-browser bench walkthrough clean
 
 help:
 	@echo "make run    set up everything (first time) and serve http://127.0.0.1:8000"
 	@echo "make test   everything CI checks (lint, types, migrations, tests on SQLite and PostgreSQL, browser)"
 	@echo "make bench  benchmarks that print figures"
+	@echo "make walkthrough  each persona's first pages on the real server, timed (WALK_ARGS=--demo)"
 
 $(BIN)/planwatch: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is required (Django 6)"; exit 2; }
@@ -77,6 +78,9 @@ bench: install assets
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard benchmark is SKIPPED"; fi
+
+walkthrough: install assets
+	$(BIN)/python scripts/walkthrough.py $(WALK_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
