@@ -89,12 +89,12 @@ def prepare(var: Path, demo: bool) -> dict[str, str]:
     if var.exists():
         shutil.rmtree(var)
     var.mkdir(parents=True)
+    # As `make run` does: no PLANWATCH_SECRET_KEY, so every worker reads the key that
+    # `setup` stores in the var directory (issue 9 item 1).
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PLANWATCH_SECRET_KEY"},
         "PLANWATCH_VAR_DIR": str(var),
         "DJANGO_SETTINGS_MODULE": "planwatch.settings",
-        # One key for all gunicorn workers, so a session made by one is valid in the others.
-        "PLANWATCH_SECRET_KEY": "walkthrough-" + os.urandom(16).hex(),
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": "",
         "PLANWATCH_QUEUE_URL": "",
