@@ -7,8 +7,10 @@ years of lists, dated today), adds the personas, then times --requests requests 
 who uses it, and prints the median and p95 in milliseconds (and the SQL queries of one
 request; the times depend on what else the machine is doing):
 
-- the workbench (工作台, `/workbench/`): as a provincial planner and as a 宜宾 reporter —
-  "not present" when the URL does not answer 200 (it is built on another branch);
+- the workbench (工作台, `/workbench/`): as a provincial planner and as a 宜宾 reporter
+  (real accounts: the demo is kept off their workbench, so theirs is nearly empty), and as
+  the demo's own planner account, whose workbench is full of the demo's reports to accept
+  and cases to check;
 - the 督办 case list (`supervision:case_list`) as a provincial planner;
 - the province dashboard (`dashboards:province`) as a provincial planner.
 
@@ -79,6 +81,11 @@ def _personas() -> dict[str, Any]:
         user, _created = user_model.objects.get_or_create(username=name)
         Membership.objects.get_or_create(user=user, org_unit=unit, role=role)
         people[name] = user
+    from planwatch.pages.demo.common import DEMO_USERNAME
+
+    demo = user_model.objects.filter(username__iexact=DEMO_USERNAME).first()
+    if demo is not None:
+        people["demo_planner"] = demo
     return people
 
 
@@ -140,11 +147,15 @@ def main() -> None:
     pages = [
         ("workbench (planner)", "bench_planner", "/workbench/"),
         ("workbench (宜宾 reporter)", "bench_yibin_reporter", "/workbench/"),
+        ("workbench (demo planner, full)", "demo_planner", "/workbench/"),
         ("case list (planner)", "bench_planner", url("supervision:case_list", "/cases/")),
         ("province dashboard (planner)", "bench_planner", url("dashboards:province", "")),
     ]
     print(f"page times with the demo loaded, {args.requests} requests each (ms):")
     for label, who, path in pages:
+        if who not in clients:
+            print(f"  {label:32} {path:26} no such account")
+            continue
         status, times, queries = _time(clients[who], path, args.requests)
         if not times:
             print(f"  {label:32} {path:26} not present (HTTP {status})")
