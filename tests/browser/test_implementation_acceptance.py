@@ -64,6 +64,8 @@ def _plan_the_list(page: Any, base: str, tmp_path: Path) -> Task:
     page.get_by_role("button", name="导入 xlsx").click()
     page.wait_for_load_state()
     assert "导入完成" in page.content()
+    # 下达清单 asks for confirmation first; the planner confirms.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="下达清单").click()
     page.wait_for_load_state()
     assert "清单已下达" in page.content()
