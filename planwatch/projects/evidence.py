@@ -38,20 +38,13 @@ def monthly_evidence_add(
     if report.status not in EDITABLE:
         raise ServiceError(_("报告已报送或已采纳，不能再上传材料。"))
     stored = evidence_store(name, content)
-    clean_name, data, kind, sha, path = (
-        stored.name,
-        stored.data,
-        stored.kind,
-        stored.sha256,
-        stored.path,
-    )
     with transaction.atomic():
         evidence = MonthlyEvidence.objects.create(
             report=report,
-            file=path,
-            name=clean_name,
-            sha256=sha,
-            size=len(data),
+            file=stored.path,
+            name=stored.name,
+            sha256=stored.sha256,
+            size=len(stored.data),
             uploaded_by=actor,
         )
         audit_record(
@@ -59,8 +52,13 @@ def monthly_evidence_add(
             action="monthly_evidence.add",
             target_type="projects.monthlyevidence",
             target_id=evidence.pk,
-            target_label=clean_name,
-            new={"report": report.pk, "sha256": sha, "size": len(data), "kind": kind},
+            target_label=stored.name,
+            new={
+                "report": report.pk,
+                "sha256": stored.sha256,
+                "size": len(stored.data),
+                "kind": stored.kind,
+            },
         )
     return evidence
 

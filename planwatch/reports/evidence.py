@@ -137,21 +137,14 @@ def evidence_add(
     if report.status not in ("draft", "returned"):
         raise ServiceError(_("报告已报送或已采纳，不能再上传材料。"))
     stored = evidence_store(name, content)
-    clean_name, data, kind, sha, path = (
-        stored.name,
-        stored.data,
-        stored.kind,
-        stored.sha256,
-        stored.path,
-    )
     with transaction.atomic():
         evidence = Evidence.objects.create(
             report=report,
-            file=path,
-            name=clean_name,
-            sha256=sha,
-            size=len(data),
-            kind=kind,
+            file=stored.path,
+            name=stored.name,
+            sha256=stored.sha256,
+            size=len(stored.data),
+            kind=stored.kind,
             uploaded_by=actor_user(actor),
         )
         audit_record(
@@ -159,8 +152,13 @@ def evidence_add(
             action="evidence.add",
             target_type="reports.evidence",
             target_id=evidence.pk,
-            target_label=clean_name,
-            new={"report": report.pk, "sha256": sha, "size": len(data), "kind": kind},
+            target_label=stored.name,
+            new={
+                "report": report.pk,
+                "sha256": stored.sha256,
+                "size": len(stored.data),
+                "kind": stored.kind,
+            },
         )
     return evidence
 
