@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.queue.test_worker_process import _env, _wait_for
+from tests.factories.real_server import clean_env, wait_for
 
 PLANWATCH = str(Path(sys.executable).parent / "planwatch")
 BUNDLED = Path(__file__).resolve().parents[2] / "data/plans/sichuan-2021-five-regional-plans.txt"
@@ -34,7 +34,7 @@ def _db(tmp_path: Path) -> sqlite3.Connection:
     reason="runs on its own SQLite database, in the SQLite pass",
 )
 def test_a_restarted_worker_resumes_or_fails_the_jobs_of_a_killed_one(tmp_path: Path) -> None:
-    env = _env(
+    env = clean_env(
         DATABASE_URL=f"sqlite:///{tmp_path}/planwatch.sqlite3",
         PLANWATCH_VAR_DIR=str(tmp_path),
         PLANWATCH_SUPERVISE_AT="23:59",
@@ -79,7 +79,7 @@ def test_a_restarted_worker_resumes_or_fails_the_jobs_of_a_killed_one(tmp_path: 
                 out = {n: (s, e, a) for n, s, e, a in jobs.fetchall()}
             return out if all(s in ("done", "failed") for s, _e, _a in out.values()) else None
 
-        jobs = _wait_for(finished, 120, "the orphaned jobs to be resumed or failed")
+        jobs = wait_for(finished, 120, "the orphaned jobs to be resumed or failed")
         assert jobs["five-plans.txt"][0] == "done" and jobs["five-plans.txt"][2] == 2
         status, error, attempts = jobs["third-time.txt"]
         assert status == "failed" and attempts == 3

@@ -18,33 +18,14 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-PLANWATCH = str(Path(sys.executable).parent / "planwatch")
+from tests.factories.real_server import PLANWATCH, clean_env, wait_for
+
 BUNDLED = Path(__file__).resolve().parents[2] / "data/plans/sichuan-2021-five-regional-plans.txt"
-
-
-def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLANWATCH_", "DATABASE"))}
-    env.update(values)
-    return env
-
-
-def _wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def _free_port() -> int:
@@ -68,7 +49,7 @@ def _alive(pid: int) -> bool:
     reason="the embedded-default test runs in the SQLite pass",
 )
 def test_serve_runs_the_worker_on_the_embedded_queue_and_stops_it(tmp_path: Path) -> None:
-    env = _env(
+    env = clean_env(
         DATABASE_URL=f"sqlite:///{tmp_path}/planwatch.sqlite3",
         PLANWATCH_VAR_DIR=str(tmp_path),
         PLANWATCH_SUPERVISE_AT="00:00",  # due as soon as the worker looks
@@ -92,7 +73,7 @@ def test_serve_runs_the_worker_on_the_embedded_queue_and_stops_it(tmp_path: Path
                 ).fetchone()
             return int(row[0])
 
-        _wait_for(runs, 60, "the worker's first supervision run")
+        wait_for(runs, 60, "the worker's first supervision run")
 
         # An upload's ingest job, enqueued as the upload page does, is run by that worker.
         enqueue = (
@@ -112,7 +93,7 @@ def test_serve_runs_the_worker_on_the_embedded_queue_and_stops_it(tmp_path: Path
                 plans = db.execute("select count(*) from plans_plan").fetchone()[0]
             return (status, plans) if status in ("done", "failed") else None
 
-        assert _wait_for(ingested, 60, "the ingest job") == ("done", 5)
+        assert wait_for(ingested, 60, "the ingest job") == ("done", 5)
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
         assert page.status == 200
         text = (tmp_path / "serve.log").read_text()

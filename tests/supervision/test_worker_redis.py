@@ -18,7 +18,7 @@ from django.db import connection
 
 from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
-from tests.queue.test_worker_process import PLANWATCH, _env, _wait_for
+from tests.factories.real_server import PLANWATCH, clean_env, wait_for
 
 REDIS_URL = os.environ.get("PLANWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -59,7 +59,7 @@ def test_a_worker_on_redis_runs_the_enqueued_job_against_postgresql(
     task_update(task=task, actor=planner_user, changes={"deadline": date(2024, 3, 31)})
     annual_list_issue(annual_list=issued, actor=planner_user)
 
-    env = _env(
+    env = clean_env(
         DATABASE_URL=_pg_url(),
         PLANWATCH_VAR_DIR=str(tmp_path),
         PLANWATCH_QUEUE_URL=REDIS_URL,
@@ -87,7 +87,7 @@ def test_a_worker_on_redis_runs_the_enqueued_job_against_postgresql(
         stderr=subprocess.STDOUT,
     )
     try:
-        case = _wait_for(lambda: SupervisionCase.objects.filter(task=task).first(), 60, "the case")
+        case = wait_for(lambda: SupervisionCase.objects.filter(task=task).first(), 60, "the case")
         assert case.light == "red" and "逾期" in case.reason
         assert TaskLight.objects.get(task=task).light == "red"
     finally:
