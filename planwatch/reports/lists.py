@@ -31,34 +31,17 @@ from planwatch.core.listing import (
     listing_response,
 )
 from planwatch.core.models import DemoMarker
-from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.models import Plan
 from planwatch.reports import services
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.selectors import review_queue_for
-from planwatch.tasks.lists import UnitFilter, year_choices
+from planwatch.tasks.lists import OnTaskFilter
 from planwatch.tasks.workflow import ServiceError
 
 QUEUE_STATES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED)
 
 
-class ReviewFilter(django_filters.FilterSet):  # type: ignore[misc]
-    plan = django_filters.ModelChoiceFilter(
-        field_name="task__plan",
-        queryset=Plan.objects.none(),
-        label=gettext_lazy("规划"),
-        empty_label=gettext_lazy("全部"),
-    )
-    year = django_filters.ChoiceFilter(
-        field_name="task__year", label=gettext_lazy("年度"), empty_label=gettext_lazy("全部")
-    )
-    unit = UnitFilter(
-        field_name="unit",
-        queryset=OrgUnit.objects.none(),
-        label=gettext_lazy("责任单位"),
-        empty_label=gettext_lazy("全部"),
-    )
+class ReviewFilter(OnTaskFilter):
     status = django_filters.ChoiceFilter(
         choices=[(s.value, s.label) for s in QUEUE_STATES],
         label=gettext_lazy("审核状态"),
@@ -74,14 +57,6 @@ class ReviewFilter(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = ProgressReport
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        qs = self.queryset
-        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values("task__plan_id"))
-        self.filters["year"].extra["choices"] = year_choices(qs, "task__year")
-        units = OrgUnit.objects.filter(pk__in=qs.values("unit_id")).select_related("parent")
-        self.filters["unit"].queryset = units.order_by("path")
 
 
 class ReviewTable(TextCellsTable):

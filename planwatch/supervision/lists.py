@@ -14,13 +14,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.core.listing import TextCellsTable
-from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.models import Notification, SupervisionCase
 from planwatch.supervision.notify import notification_subject
-from planwatch.tasks.lists import LIGHT_LABELS, UnitFilter, year_choices
+from planwatch.tasks.lists import LIGHT_LABELS, OnTaskFilter
 from planwatch.tasks.models import Task
 
 OPEN = "open"
@@ -36,24 +34,10 @@ def _light(code: str) -> str:
     return format_html('<span class="light light-{}">{}</span>', code, label) if label else ""
 
 
-class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
+class CaseFilter(OnTaskFilter):
     """Plan, year, unit, light, state (open ones by default), deadline, escalated."""
 
-    plan = django_filters.ModelChoiceFilter(
-        field_name="task__plan",
-        queryset=Plan.objects.none(),
-        label=_("规划"),
-        empty_label=_("全部"),
-    )
-    year = django_filters.ChoiceFilter(
-        field_name="task__year", label=_("年度"), empty_label=_("全部")
-    )
-    unit = UnitFilter(
-        field_name="unit",
-        queryset=OrgUnit.objects.none(),
-        label=_("承办单位"),
-        empty_label=_("全部"),
-    )
+    unit_label = _("承办单位")
     light = django_filters.ChoiceFilter(
         choices=Light.choices, label=_("灯号"), empty_label=_("全部")
     )
@@ -80,14 +64,6 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = SupervisionCase
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        qs = self.queryset
-        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values("task__plan_id"))
-        self.filters["year"].extra["choices"] = year_choices(qs, "task__year")
-        units = OrgUnit.objects.filter(pk__in=qs.values("unit_id")).select_related("parent")
-        self.filters["unit"].queryset = units.order_by("path")
 
     def by_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == OPEN:

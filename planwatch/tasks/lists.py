@@ -37,6 +37,38 @@ class UnitFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
     field_class = UnitChoiceField
 
 
+class OnTaskFilter(django_filters.FilterSet):  # type: ignore[misc]
+    """Filters of rows that stand on a task and a unit (reports, 督办 cases): the task's plan
+    and year, and the row's unit, each offering only the choices found among the rows."""
+
+    unit_label: Any = _("责任单位")
+
+    plan = django_filters.ModelChoiceFilter(
+        field_name="task__plan",
+        queryset=Plan.objects.none(),
+        label=_("规划"),
+        empty_label=_("全部"),
+    )
+    year = django_filters.ChoiceFilter(
+        field_name="task__year", label=_("年度"), empty_label=_("全部")
+    )
+    unit = UnitFilter(
+        field_name="unit",
+        queryset=OrgUnit.objects.none(),
+        label=_("责任单位"),
+        empty_label=_("全部"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = self.queryset
+        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values("task__plan_id"))
+        self.filters["year"].extra["choices"] = year_choices(qs, "task__year")
+        units = OrgUnit.objects.filter(pk__in=qs.values("unit_id")).select_related("parent")
+        self.filters["unit"].queryset = units.order_by("path")
+        self.filters["unit"].label = self.unit_label
+
+
 class TaskFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Plan, year, unit, status, deadline (and, from supervision, light)."""
 
