@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from planwatch.reports.evidence import evidence_add, evidence_remove, evidence_verify
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.permissions import access_report
@@ -32,7 +33,6 @@ from planwatch.reports.services import (
 )
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import task_drafts_generate
-from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from tests.factories.implementation import Units
 
 Q1 = date(2024, 1, 1)
