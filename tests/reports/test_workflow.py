@@ -141,7 +141,7 @@ def test_full_review_path_with_returns(
 
     report.refresh_from_db()
     assert report.status == "accepted" and report.completion == Decimal("35.0")
-    from planwatch.supervision.models import Notification
+    from planwatch.core.models import Notification
 
     heard = Counter((n.recipient.username, n.kind) for n in Notification.objects.all())
     assert heard == {

@@ -15,11 +15,12 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.models import Notification
 from planwatch.core.workflow import InvalidTransition
 from planwatch.supervision.choices import Light
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.lights import expected_progress, reported_progress, task_light
-from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
+from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.supervision.services import (
     case_acknowledge,
     case_assign,
