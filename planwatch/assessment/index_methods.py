@@ -289,9 +289,12 @@ def compute(
     data: Mapping[tuple[str, str, int], float],
     places: Sequence[str],
     years: Sequence[int],
+    convergence_places: Sequence[str] | None = None,
 ) -> IndexResult:
     """The index of ``places`` in ``years`` from ``data`` ((indicator, place, year) → value).
-    For the fixed base the base year's values are read from ``data`` too."""
+    For the fixed base the base year's values are read from ``data`` too. The convergence is
+    measured across ``convergence_places`` (all the places unless given: a zone computed
+    beside its cities is not one of the places converging)."""
     method.validate()
     places_t = tuple(places)
     years_t = tuple(sorted(set(years)))
@@ -357,8 +360,9 @@ def compute(
             result.scores[(p, y)] = row
 
     # 4. convergence of the index across the places that have one
+    conv_places = places_t if convergence_places is None else tuple(convergence_places)
     for y in years_t:
-        vals = [v for p in places_t if (v := result.value(p, y)) is not None]
+        vals = [v for p in conv_places if (v := result.value(p, y)) is not None]
         if len(vals) >= 2 and sum(vals) > 0:
             result.convergence.append(
                 Convergence(

@@ -1,0 +1,32 @@
+"""URLs of the 区域一体化发展指数 pages."""
+
+from django.urls import path
+
+from planwatch.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("integration-index/", views.index, name="index"),
+    path(
+        "integration-index/plans/<slug:slug>/default/",
+        views.method_create_default,
+        name="method_create_default",
+    ),
+    path("integration-index/methods/<int:method_id>/", views.method_detail, name="method"),
+    path(
+        "integration-index/methods/<int:method_id>/attach/",
+        views.method_attach,
+        name="method_attach",
+    ),
+    path(
+        "integration-index/methods/<int:method_id>/compute/",
+        views.method_compute,
+        name="method_compute",
+    ),
+    path("integration-index/editions/<int:edition_id>/", views.edition_detail, name="edition"),
+    path(
+        "integration-index/editions/<int:edition_id>/publish/",
+        views.edition_publish,
+        name="edition_publish",
+    ),
+]
