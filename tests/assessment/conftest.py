@@ -73,6 +73,10 @@ def observe(ind: Indicator, place: OrgUnit, year: int, value: float, verified: b
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     ensure_bundled()
     plan = Plan.objects.get(title__startswith="成都平原")
     zone = plan.org_unit

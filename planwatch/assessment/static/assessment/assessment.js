@@ -21,7 +21,7 @@
       charts.push(trend);
     }
     el = document.getElementById("chart-radar");
-    if (el && data.dimensions.length >= 3) {
+    if (el && data.dimensions.length >= 2) {
       var max = 0;
       data.radar.forEach(function (r) { r.value.forEach(function (v) { if (v !== null && v > max) { max = v; } }); });
       var radar = echarts.init(el);
