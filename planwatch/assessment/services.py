@@ -371,3 +371,87 @@ def index_edition_publish(*, edition: IndexEdition, actor: Any) -> IndexEdition:
     edition.save(update_fields=["status", "published_by", "published_at"])
     _audit(actor, "index.edition_publish", edition, str(edition))
     return edition
+
+
+@transaction.atomic
+def index_method_copy(
+    *,
+    method: IndexMethod,
+    actor: Any,
+    version: str,
+    normalisation: str | None = None,
+    weighting: str | None = None,
+    base_year: int | None = None,
+) -> IndexMethod:
+    """A new method edition: the same tree (weights, directions, indicators), optionally under
+    another normalisation, weighting or base year. The way to change a method once an edition
+    has been computed under it."""
+    _require_manager(actor, method.plan)
+    version = version.strip()
+    if not version or len(version) > 32:
+        raise ValidationError(_("请填写方法版本（不超过 32 个字符）。"))
+    if IndexMethod.objects.filter(plan=method.plan, version=version).exists():
+        raise ValidationError(_("该方法版本已存在。"))
+    normalisation = normalisation or method.normalisation
+    weighting = weighting or method.weighting
+    if normalisation not in im.NORMALISATIONS or weighting not in im.WEIGHTINGS:
+        raise ValidationError(_("标准化或赋权方法无效。"))
+    base_year = method.base_year if base_year is None else base_year
+    if not 1949 <= base_year <= 2100:
+        raise ValidationError(_("基期年份无效。"))
+    copy = IndexMethod.objects.create(
+        plan=method.plan,
+        version=version,
+        title=method.title,
+        base_year=base_year,
+        normalisation=normalisation,
+        weighting=weighting,
+        note=method.note,
+        created_by=actor,
+    )
+    new_ids: dict[int, IndexNode] = {}
+    for n in method.nodes.order_by("position", "id"):
+        parent = new_ids[n.parent_id] if n.parent_id is not None else None
+        new_ids[n.pk] = IndexNode.objects.create(
+            method=copy,
+            parent=parent,
+            level=n.level,
+            code=n.code,
+            name=n.name,
+            weight=n.weight,
+            direction=n.direction,
+            indicator=n.indicator,
+            line=n.line,
+            position=n.position,
+        )
+    _audit(
+        actor,
+        "index.method_copy",
+        copy,
+        str(copy),
+        new={"from": method.pk, "normalisation": normalisation, "weighting": weighting},
+    )
+    return copy
+
+
+@transaction.atomic
+def index_node_set_weight(*, node: IndexNode, actor: Any, weight: float | None) -> IndexNode:
+    """Set (or clear: equal weight) the weight of a node, while no edition uses the method.
+    The weights are used when the method's weighting is 设定权重."""
+    _require_manager(actor, node.method.plan)
+    if _locked(node.method):
+        raise ValidationError(_("已有指数版次按此方法计算，方法不能再修改；请新建方法版本。"))
+    if weight is not None and (weight < 0 or weight != weight or weight > 1e6):
+        raise ValidationError(_("权重不能为负数。"))
+    old = node.weight
+    node.weight = weight
+    node.save(update_fields=["weight"])
+    _audit(
+        actor,
+        "index.node_weight",
+        node.method,
+        str(node.method),
+        old={"node": node.code, "weight": old},
+        new={"node": node.code, "weight": weight},
+    )
+    return node

@@ -23,6 +23,12 @@ urlpatterns = [
         views.method_compute,
         name="method_compute",
     ),
+    path("integration-index/methods/<int:method_id>/copy/", views.method_copy, name="method_copy"),
+    path(
+        "integration-index/methods/<int:method_id>/weight/",
+        views.method_weight,
+        name="method_weight",
+    ),
     path("integration-index/editions/<int:edition_id>/", views.edition_detail, name="edition"),
     path(
         "integration-index/editions/<int:edition_id>/publish/",

@@ -121,6 +121,9 @@ def method_detail(request: HttpRequest, method_id: int) -> HttpResponse:
             "indicators": indicators,
             "subs": subs,
             "directions": IndexDirection.choices,
+            "normalisations": Normalisation.choices,
+            "weightings": Weighting.choices,
+            "all_nodes": method.nodes.order_by("position", "id"),
             "locked": method.editions.exists(),
             "editions": method.editions.order_by("-number"),
             "published": method.editions.filter(status=EditionStatus.PUBLISHED).order_by("-number"),
@@ -387,3 +390,40 @@ def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
             "weighting": Weighting(snap["weighting"]).label,
         },
     )
+
+
+@require_POST
+def method_copy(request: HttpRequest, method_id: int) -> HttpResponse:
+    method = _managed_method(request, method_id)
+    try:
+        base = request.POST.get("base_year", "").strip()
+        copy = services.index_method_copy(
+            method=method,
+            actor=request.user,
+            version=request.POST.get("version", ""),
+            normalisation=request.POST.get("normalisation") or None,
+            weighting=request.POST.get("weighting") or None,
+            base_year=_int(base, _("基期年份")) if base else None,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("assessment:method", method.pk)
+    messages.success(request, _("已新建方法版本。"))
+    return redirect("assessment:method", copy.pk)
+
+
+@require_POST
+def method_weight(request: HttpRequest, method_id: int) -> HttpResponse:
+    method = _managed_method(request, method_id)
+    try:
+        node = IndexNode.objects.get(method=method, pk=_int(request.POST.get("node"), _("节点")))
+        services.index_node_set_weight(
+            node=node, actor=request.user, weight=_float_or_none(request.POST.get("weight"))
+        )
+    except IndexNode.DoesNotExist:
+        messages.error(request, _("所选节点不存在。"))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已设置权重。"))
+    return redirect("assessment:method", method.pk)

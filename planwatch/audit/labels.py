@@ -101,6 +101,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "index.indicator_attach": _("指数体系加入指标"),
     "index.edition_compute": _("计算一体化发展指数"),
     "index.edition_publish": _("发布一体化发展指数"),
+    "index.method_copy": _("新建指数方法版本"),
+    "index.node_weight": _("设置指数权重"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

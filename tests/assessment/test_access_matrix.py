@@ -46,6 +46,8 @@ PAGES = [
     Page("method", lambda e: [e.world.method.pk], "planner", "outsider"),
     Page("method_attach", lambda e: [e.world.method.pk], "planner", "outsider", "post"),
     Page("method_compute", lambda e: [e.world.method.pk], "planner", "outsider", "post"),
+    Page("method_copy", lambda e: [e.world.method.pk], "planner", "outsider", "post"),
+    Page("method_weight", lambda e: [e.world.method.pk], "planner", "outsider", "post"),
     Page("method_create_default", lambda e: [e.world.plan.slug], "planner", "outsider", "post"),
 ]
 

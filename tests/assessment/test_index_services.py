@@ -17,6 +17,8 @@ from planwatch.assessment.services import (
     index_edition_compute,
     index_edition_publish,
     index_indicator_attach,
+    index_method_copy,
+    index_node_set_weight,
 )
 from planwatch.audit.models import AuditEvent
 from planwatch.indicators.models import Observation
@@ -146,3 +148,35 @@ def test_only_the_plans_planners_write(world: World) -> None:
     with pytest.raises(PermissionDenied):
         index_edition_publish(edition=e, actor=world.outsider)
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_new_method_version_under_min_max_and_entropy(world: World) -> None:
+    e1 = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
+    copy = index_method_copy(
+        method=world.method,
+        actor=world.planner,
+        version="2021-entropy",
+        normalisation=im.MIN_MAX,
+        weighting=im.ENTROPY,
+    )
+    assert copy.nodes.count() == world.method.nodes.count()
+    e2 = index_edition_compute(method=copy, actor=world.planner, year_to=2021)
+    assert e2.number == 1 and e1.method_snapshot["weighting"] == im.EQUAL
+    # Min–max over the 8 cities × 2 years present (the zone has nothing): A ∈ [100, 180]
+    # → city 0 2021 = (110 − 100)/80·100 = 12.5
+    assert close(value(e2, world.cities[0], 2021, f"I{world.a.pk}"), 12.5)
+    with pytest.raises(ValidationError):
+        index_method_copy(method=world.method, actor=world.planner, version="2021-entropy")
+
+
+def test_set_weights_are_used_under_set_weighting(world: World) -> None:
+    copy = index_method_copy(
+        method=world.method, actor=world.planner, version="2021-set", weighting=im.SET
+    )
+    d1 = IndexNode.objects.get(method=copy, code="D1")
+    index_node_set_weight(node=d1, actor=world.planner, weight=3.0)
+    e = index_edition_compute(method=copy, actor=world.planner, year_to=2021)
+    # City 0 2021: (3·110 + 1·125)/4 = 113.75
+    assert close(value(e, world.cities[0], 2021), 113.75)
+    with pytest.raises(ValidationError):  # locked now
+        index_node_set_weight(node=d1, actor=world.planner, weight=1.0)
