@@ -190,3 +190,107 @@ class MissingInput(models.Model):
 
     class Meta:
         ordering = ["edition", "place", "indicator", "year"]
+
+
+# ---------------------------------------------------------------- 绩效考核 schemes
+
+
+class Series(models.TextChoices):
+    """Who is ranked against whom: prefectures against prefectures, departments against
+    departments; 川西北 has its own 《建设水平考核办法》."""
+
+    PREFECTURES = "prefectures", _("市州")
+    DEPARTMENTS = "departments", _("省直部门")
+    CHUANXIBEI = "chuanxibei", _("川西北生态示范区")
+
+
+class SchemeStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    FROZEN = "frozen", _("已定稿")
+
+
+class Rule(models.TextChoices):
+    KEY_TASKS = "key_tasks", _("重点任务完成情况（对照序时进度）")
+    INDICATORS = "indicators", _("监测指标状态")
+    PROJECTS = "projects", _("重大项目完成率与双过半")
+    REPORTING = "reporting", _("报送情况")
+    RED_CASES = "red_cases", _("红灯督办事项")
+    SATISFACTION = "satisfaction", _("公众满意度")
+    BONUS = "bonus", _("加分（人工录入，附佐证）")
+    DEDUCTION = "deduction", _("扣分（人工录入，附佐证）")
+    VETO = "veto", _("一票否决")
+
+
+class AssessmentScheme(models.Model):
+    """A 绩效考核 scheme for one year and series: its items with points and rules, and the
+    grade thresholds. The default scheme (year null) is the template shipped from methods.md
+    §3; a year's scheme is copied from it, edited as a draft and frozen when used."""
+
+    year = models.PositiveSmallIntegerField(_("考核年度"), null=True, blank=True)
+    series = models.CharField(_("考核序列"), max_length=16, choices=Series.choices)
+    title = models.CharField(_("方案名称"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT
+    )
+    is_default = models.BooleanField(default=False)
+    # [["excellent", 90], ["good", 80], ["fair", 60]] from the top; below the last: poor
+    grades = models.JSONField(default=list)
+    bonus_cap = models.FloatField(_("加分上限"), default=5.0)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "series", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=models.Q(is_default=True),
+                name="scheme_one_default_per_series",
+            )
+        ]
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == SchemeStatus.FROZEN
+
+    @property
+    def total_points(self) -> float:
+        return sum(i.points for i in self.items.all())
+
+
+class SchemeItem(models.Model):
+    """An item of a scheme: its points, its rule (with the rule's parameters) and the data
+    it is scored from."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("考核项目"), max_length=255)
+    points = models.FloatField(_("分值"))
+    rule = models.CharField(_("计分规则"), max_length=16, choices=Rule.choices)
+    # e.g. {"late_factor": 0.8}, {"per_case": 2}, {"per_missing": 10, "per_empty": 5}
+    params = models.JSONField(default=dict, blank=True)
+    source = models.CharField(_("数据来源"), max_length=255, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="schemeitem_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

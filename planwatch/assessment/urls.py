@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from planwatch.assessment import views
+from planwatch.assessment import scheme_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -34,5 +34,14 @@ urlpatterns = [
         "integration-index/editions/<int:edition_id>/publish/",
         views.edition_publish,
         name="edition_publish",
+    ),
+    path("assessment/schemes/", scheme_views.scheme_list, name="schemes"),
+    path("assessment/schemes/<int:scheme_id>/", scheme_views.scheme_detail, name="scheme"),
+    path("assessment/schemes/<int:scheme_id>/copy/", scheme_views.scheme_copy, name="scheme_copy"),
+    path("assessment/schemes/<int:scheme_id>/item/", scheme_views.scheme_item, name="scheme_item"),
+    path(
+        "assessment/schemes/<int:scheme_id>/freeze/",
+        scheme_views.scheme_freeze,
+        name="scheme_freeze",
     ),
 ]

@@ -103,6 +103,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "index.edition_publish": _("发布一体化发展指数"),
     "index.method_copy": _("新建指数方法版本"),
     "index.node_weight": _("设置指数权重"),
+    "scheme.copy": _("复制考核方案"),
+    "scheme.item_update": _("修改考核项目"),
+    "scheme.freeze": _("考核方案定稿"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

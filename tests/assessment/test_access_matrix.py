@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from planwatch.assessment.models import IndexEdition
+from planwatch.accounts.choices import Role
+from planwatch.assessment.models import AssessmentScheme, IndexEdition, Series
+from planwatch.assessment.schemes import default_scheme, scheme_copy
 from planwatch.assessment.services import index_edition_compute, index_edition_publish
 from planwatch.audit.models import AuditEvent
+from planwatch.orgunits.models import OrgUnit
 from tests.assessment.conftest import World
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +31,9 @@ class Editions:
     world: World
     draft: IndexEdition
     published: IndexEdition
+    province: User
+    default: AssessmentScheme
+    draft_scheme: AssessmentScheme
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,13 @@ PAGES = [
     Page("method_copy", lambda e: [e.world.method.pk], "planner", "outsider", "post"),
     Page("method_weight", lambda e: [e.world.method.pk], "planner", "outsider", "post"),
     Page("method_create_default", lambda e: [e.world.plan.slug], "planner", "outsider", "post"),
+    # Schemes: signed-in users read frozen ones; drafts and writing are the province's planners'.
+    Page("schemes", lambda e: [], "outsider", None),
+    Page("scheme", lambda e: [e.default.pk], "outsider", None),
+    Page("scheme", lambda e: [e.draft_scheme.pk], "province", "outsider"),
+    Page("scheme_copy", lambda e: [e.default.pk], "province", "outsider", "post"),
+    Page("scheme_item", lambda e: [e.draft_scheme.pk], "province", "outsider", "post"),
+    Page("scheme_freeze", lambda e: [e.draft_scheme.pk], "province", "outsider", "post"),
 ]
 
 
@@ -57,11 +71,14 @@ def eds(world: World) -> Editions:
     published = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
     index_edition_publish(edition=published, actor=world.planner)
     draft = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
-    return Editions(world, draft, published)
+    province = make_user("sc_planner", (OrgUnit.objects.get(code="510000"), Role.PLANNER))
+    default = default_scheme(Series.PREFECTURES)
+    draft_scheme = scheme_copy(source=default, year=2024, actor=province)
+    return Editions(world, draft, published, province, default, draft_scheme)
 
 
 def _client(e: Editions, who: str) -> Client:
-    users = {"planner": e.world.planner, "outsider": e.world.outsider}
+    users = {"planner": e.world.planner, "outsider": e.world.outsider, "province": e.province}
     return Client() if who == "anonymous" else logged_in(users[who])
 
 
