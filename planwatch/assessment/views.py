@@ -239,7 +239,9 @@ METHOD_VARIANTS = [
 
 def _sensitivity(edition: IndexEdition, year: int, cities: list[dict[str, Any]]) -> dict[str, Any]:
     """The cities' ranks in ``year`` under each normalisation × weighting, beside the
-    edition's own."""
+    edition's own. Every variant is computed over the edition's places (the zone too, so the
+    edition's own method gives the edition's own figures) and the cities ranked among
+    themselves."""
     snap = edition.method_snapshot
     own = (snap["normalisation"], snap["weighting"])
     columns: list[dict[str, Any]] = []
@@ -249,7 +251,7 @@ def _sensitivity(edition: IndexEdition, year: int, cities: list[dict[str, Any]])
         try:
             res = services.compute_snapshot(
                 snap,
-                cities,
+                edition.places,
                 edition.inputs,
                 edition.year_from,
                 edition.year_to,
@@ -259,8 +261,9 @@ def _sensitivity(edition: IndexEdition, year: int, cities: list[dict[str, Any]])
         except ValidationError:
             continue
         key = (str(norm), str(weigh))
-        ranks[key] = res.ranks(year)
         values[key] = {str(c["id"]): res.value(str(c["id"]), year) for c in cities}
+        present = {k: v for k, v in values[key].items() if v is not None}
+        ranks[key] = {k: 1 + sum(1 for w in present.values() if w > v) for k, v in present.items()}
         columns.append(
             {
                 "key": key,

@@ -54,6 +54,10 @@ def test_planner_computes_and_publishes_through_the_pages(world: World) -> None:
     # Sensitivity: four method variants, ranks of the cities.
     sens = html.split('id="sensitivity"')[1].split("</section>")[0]
     assert sens.count('<th class="num">') == 4 and "★" in sens
+    # The edition's own method (★) gives the edition's figures: 成都市 117.5, first.
+    assert "117.5 · 第 1" in sens
+    # Under min–max the ranks move (the cities' bases differ): some change is shown.
+    assert "（+" in sens and "（-" in sens
 
 
 def test_a_correction_shows_its_changes(world: World) -> None:
