@@ -101,6 +101,12 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "children": ind.place.children.order_by("path") if ind.place else [],
         "benchmarks": ind.benchmarks.order_by("year") if ind.kind == Kind.RELATIVE else [],
         "benchmark_form": BenchmarkForm() if ind.kind == Kind.RELATIVE else None,
+        # warnings (预警) are internal: signed-in users only, not the public
+        "warnings": (
+            ind.warnings.select_related("place", "case").order_by("closed_at", "-raised_at")
+            if request.user.is_authenticated
+            else []
+        ),
     }
     return render(request, "indicators/detail.html", context)
 
