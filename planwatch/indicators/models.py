@@ -17,6 +17,7 @@ from planwatch.indicators.choices import (
     Frequency,
     IndicatorStatus,
     Kind,
+    Origin,
     Stage,
 )
 
@@ -92,6 +93,9 @@ class Indicator(models.Model):
         _("监测频次"), max_length=16, choices=Frequency.choices, default=Frequency.ANNUAL
     )
     additive = models.BooleanField(_("可加总"), default=False)
+    origin = models.CharField(
+        _("目标出处"), max_length=8, choices=Origin.choices, default=Origin.GOAL
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=IndicatorStatus.choices, default=IndicatorStatus.DRAFT
     )

@@ -23,6 +23,7 @@ from planwatch.indicators.choices import (
     Direction,
     IndicatorStatus,
     Kind,
+    Origin,
     Stage,
 )
 from planwatch.indicators.drafting import draft_from_target
@@ -121,14 +122,21 @@ class DraftResult:
     skipped: int
 
 
-def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
+def indicator_drafts_generate(*, plan: Plan, actor: Any, origin: str = Origin.GOAL) -> DraftResult:
     """Draft one indicator per numeric target of the plan's current version (targets already
-    drafted are skipped, so running it twice adds nothing)."""
+    drafted are skipped, so running it twice adds nothing). `origin` chooses which targets:
+    the plan's goals (发展目标, the default) or the quantified goals of its action paragraphs
+    (任务目标, plans.Quantity role action_target), offered beside them with their clause."""
     require_plan_manager(actor, plan)
     version = plan.current_version
     if version is None:
         raise ServiceError(_("该规划尚未导入正文。"))
+    role = QuantityRole.ACTION_TARGET if origin == Origin.ACTION else QuantityRole.TARGET
     quantities = list(version.quantities.order_by("seq"))
+    # the year the plan's goals are set for: the latest year of its goal targets
+    horizon = max(
+        (q.year for q in quantities if q.role == QuantityRole.TARGET and q.year), default=None
+    )
     baselines = [q for q in quantities if q.role == QuantityRole.BASELINE]
     done = {
         d.get("target_value", {}).get("quantity")
@@ -138,7 +146,7 @@ def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
     skipped = 0
     with transaction.atomic():
         for q in quantities:
-            if q.role != QuantityRole.TARGET or q.value is None:
+            if q.role != role or q.value is None:
                 continue
             if q.pk in done:
                 skipped += 1
@@ -146,9 +154,16 @@ def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
             draft = draft_from_target(q, baselines)
             if draft is None:
                 continue
+            if draft.fields["target_year"] is None and origin == Origin.ACTION:
+                # an action paragraph's goal holds by the plan's horizon unless it says when
+                draft.fields["target_year"] = horizon
             created.append(
                 Indicator.objects.create(
-                    plan=plan, place=plan.org_unit, drafted_from=draft.drafted_from, **draft.fields
+                    plan=plan,
+                    place=plan.org_unit,
+                    origin=origin,
+                    drafted_from=draft.drafted_from,
+                    **draft.fields,
                 )
             )
         audit_record(
@@ -157,7 +172,7 @@ def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
             target_type="plan",
             target_id=plan.pk,
             target_label=plan.title,
-            new={"created": len(created), "skipped": skipped},
+            new={"origin": origin, "created": len(created), "skipped": skipped},
         )
     return DraftResult(created, skipped)
 

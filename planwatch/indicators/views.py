@@ -18,7 +18,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import units_for
 from planwatch.indicators import services
 from planwatch.indicators.charts import indicator_chart_data
-from planwatch.indicators.choices import Kind
+from planwatch.indicators.choices import Kind, Origin
 from planwatch.indicators.export import matrix_export
 from planwatch.indicators.forms import (
     BenchmarkForm,
@@ -36,6 +36,7 @@ from planwatch.indicators.permissions import (
     can_verify,
 )
 from planwatch.indicators.selectors import (
+    action_targets_offered,
     drafts_for,
     history_for,
     latest_statuses,
@@ -174,14 +175,22 @@ def plan_drafts(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            result = services.indicator_drafts_generate(plan=plan, actor=request.user)
+            origin = Origin.ACTION if request.POST.get("origin") == Origin.ACTION else Origin.GOAL
+            result = services.indicator_drafts_generate(
+                plan=plan, actor=request.user, origin=origin
+            )
         except ServiceError as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("已生成 %(n)d 个指标草稿。") % {"n": len(result.created)})
         return redirect("indicators:plan_drafts", plan.slug)
     rows = drafts_for(user=request.user, plan=plan)
-    context = {"plan": plan, "rows": rows, "kinds": Kind.choices}
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "kinds": Kind.choices,
+        "action_targets": action_targets_offered(plan),
+    }
     return render(request, "indicators/drafts.html", context)
 
 
