@@ -70,4 +70,4 @@ def test_the_drafts_page_offers_them_beside_the_goal_targets(
     first = drafts.first()
     assert first is not None
     card = page[page.index(f'id="indicator-{first.pk}"') :]
-    assert "任务目标" in card[:600] and "原文第" in card[:3000]
+    assert "出自任务目标" in card[:600] and "原文第" in card[:3000]
