@@ -163,10 +163,10 @@ def _cases(
     item.count = cases.count()
     if due:
         item.overdue = cases.filter(**{f"{due}__lt": timezone.localdate()}).count()
-    rows = cases.select_related("unit").order_by(due or "opened_at", "pk")[:ROWS]
+    rows = cases.select_related("task", "unit").order_by(due or "opened_at", "pk")[:ROWS]
     item.rows = [
         Row(
-            c.title,
+            c.label,
             reverse("supervision:case_detail", args=[c.pk]),
             getattr(c, due) if due else None,
             c.unit.name if c.unit else "",

@@ -167,7 +167,7 @@ def _remind_cases(today: date, now: datetime) -> int:
         cases = (
             real_cases()
             .filter(status=status, **{f"{due_field}__gte": today, f"{due_field}__lte": soon})
-            .select_related("unit")
+            .select_related("task", "unit")
         )
         for case in cases:
             if case.unit is None:
@@ -179,7 +179,7 @@ def _remind_cases(today: date, now: datetime) -> int:
                     kind=f"remind.case.{what}",
                     key=f"remind:case:{case.pk}:{what}:{due}",
                     title=f"{title}（{due}）",
-                    body=_("督办事项：%(t)s") % {"t": case.title},
+                    body=_("督办事项：%(t)s") % {"t": case.label},
                     now=now,
                 )
             )
@@ -192,7 +192,7 @@ def escalations_send(*, today: date, now: datetime) -> int:
     overdue = (
         real_cases()
         .filter(status=CaseStatus.ASSIGNED, ack_due__lt=today, escalated_at__isnull=True)
-        .select_related("plan__org_unit", "unit")
+        .select_related("task", "plan__org_unit", "unit")
     )
     for case in overdue:
         if not case_mark_escalated(case=case, now=now):
@@ -204,7 +204,7 @@ def escalations_send(*, today: date, now: datetime) -> int:
             kind="case.escalated",
             key=f"case:{case.pk}:escalated",
             title=_("督办升级：%(u)s 逾期未签收") % {"u": case.unit.name if case.unit else ""},
-            body=_("“%(t)s”的督办事项应于 %(d)s 前签收。") % {"t": case.title, "d": case.ack_due},
+            body=_("“%(t)s”的督办事项应于 %(d)s 前签收。") % {"t": case.label, "d": case.ack_due},
             now=now,
         )
         count += 1

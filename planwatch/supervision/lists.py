@@ -59,11 +59,14 @@ class CaseFilter(OnTaskFilter):
         label=_("已升级"),
         widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
     )
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("事项名称"))
+    q = django_filters.CharFilter(label=_("事项名称"), method="by_title")
 
     class Meta:
         model = SupervisionCase
         fields: list[str] = []
+
+    def by_title(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(Q(task__title__icontains=value) | Q(title__icontains=value))
 
     def by_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == OPEN:
@@ -100,14 +103,14 @@ class CaseTable(TextCellsTable):
     def value_light(self, record: SupervisionCase) -> str:
         return str(LIGHT_LABELS.get(record.light, record.light))
 
-    def render_task(self, record: SupervisionCase, value: str) -> str:
+    def render_task(self, record: SupervisionCase) -> str:
         url = reverse("supervision:case_detail", args=[record.pk])
         return format_html(
-            '<a href="{}">{}</a>{}', url, value, _demo_badge(record.pk in self.demo_ids)
+            '<a href="{}">{}</a>{}', url, record.label, _demo_badge(record.pk in self.demo_ids)
         )
 
-    def value_task(self, value: str) -> str:
-        return value
+    def value_task(self, record: SupervisionCase) -> str:
+        return record.label
 
     def render_status(self, record: SupervisionCase) -> str:
         escalated = format_html(" <strong>{}</strong>", _("已升级")) if record.escalated_at else ""

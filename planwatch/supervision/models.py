@@ -122,6 +122,13 @@ class SupervisionCase(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def label(self) -> str:
+        """What the case is about, as shown: its task's title as it is now, else the title
+        its subject had when the case was opened."""
+        task = self.task if self.task_id is not None else None
+        return task.title if task is not None else self.title
+
+    @property
     def about_url(self) -> str:
         """Where the case's task or subject is shown ("" when the subject is gone or has no
         page of its own)."""

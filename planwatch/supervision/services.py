@@ -49,7 +49,7 @@ def _audit(actor: Actor, action: str, case: SupervisionCase, **kw: Any) -> None:
         action=action,
         target_type="supervision.supervisioncase",
         target_id=case.pk,
-        target_label=f"督办：{case.title[:80]}",
+        target_label=f"督办：{case.label[:80]}",
         **kw,
     )
 
@@ -180,7 +180,7 @@ def case_assign(
             recipients=unit_recipients([unit]),
             kind="case.assigned",
             key=f"case:{case.pk}:assigned",
-            title=_("督办交办：%(t)s") % {"t": case.title[:60]},
+            title=_("督办交办：%(t)s") % {"t": case.label[:60]},
             body=_("请于 %(a)s 前签收，%(f)s 前反馈办理情况。事由：%(r)s")
             % {"a": values["ack_due"], "f": values["feedback_due"], "r": case.reason},
             now=now,

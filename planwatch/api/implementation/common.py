@@ -234,8 +234,8 @@ def case_out(c: SupervisionCase) -> dict[str, Any]:
         **{f: getattr(c, f) for f in ("feedback_due", "opened_at", "closed_at", "version")},
         "reason": c.reason,
         "feedback": c.feedback,
-        "task_title": c.title,
-        "title": c.title,
+        "task_title": c.label,
+        "title": c.label,
         "subject_type": (
             f"{c.subject_type.app_label}.{c.subject_type.model}" if c.subject_type else None
         ),
