@@ -750,7 +750,7 @@ def indicator_warnings_run(
                 raise _DryRun
             audit_record(
                 actor=None,
-                action=WARNINGS_ACTION,
+                action="indicator.warnings_run",  # WARNINGS_ACTION
                 target_type="indicators.indicatorwarning",
                 target_label=(today or timezone.localdate(now)).isoformat(),
                 new={"summary": str(result)},
