@@ -17,6 +17,7 @@ from planwatch.api.auth import caller, public, signed_in
 from planwatch.api.errors import CODES
 from planwatch.api.implementation.common import require_csrf
 from planwatch.api.schemas import CellProblem, ErrorBody, ErrorOut, PageMeta, PlanRef, UnitRef
+from planwatch.core.workflow import ServiceError
 from planwatch.indicators import services
 from planwatch.indicators.choices import BenchmarkScope, Stage
 from planwatch.indicators.imports import observations_import
@@ -30,7 +31,6 @@ from planwatch.indicators.selectors import (
 )
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.tasks.workflow import ServiceError
 from planwatch.tasks.xlsx import ImportFailed
 
 router = Router(tags=["indicators"])

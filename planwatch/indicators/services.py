@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import ServiceError, conditional_update
 from planwatch.indicators import methods as m
 from planwatch.indicators.choices import (
     Attribute,
@@ -48,7 +49,6 @@ from planwatch.plans.models import Plan
 from planwatch.supervision.choices import Light
 from planwatch.supervision.services import case_open
 from planwatch.tasks.permissions import require_plan_manager
-from planwatch.tasks.workflow import ServiceError, conditional_update
 
 EDITABLE = (
     "name",

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
@@ -36,7 +36,7 @@ from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import periods_between
 from planwatch.reports.selectors import review_queue_for
 from planwatch.supervision.choices import CaseStatus
-from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notification_subject
 from planwatch.supervision.permissions import manages_plan
 from planwatch.tasks.choices import TaskStatus

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import role_paths
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import ConcurrentUpdate, ServiceError, conditional_update
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -44,7 +45,6 @@ from planwatch.projects.models import (
 from planwatch.reports.choices import ReportStatus
 from planwatch.supervision.choices import Light
 from planwatch.supervision.services import case_open
-from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError, conditional_update
 
 SERIES_KINDS = {
     ListSeries.PREFECTURES: OrgUnitKind.PREFECTURE,

@@ -22,6 +22,12 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import (
+    ConcurrentUpdate,
+    ServiceError,
+    check_transition,
+    conditional_update,
+)
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, NodePlace, Plan
@@ -42,12 +48,6 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.services import ALLOWED_TRANSITIONS
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.services import case_open
-from planwatch.tasks.workflow import (
-    ConcurrentUpdate,
-    ServiceError,
-    check_transition,
-    conditional_update,
-)
 
 S = ReportStatus
 EDITABLE_REPORT = (S.DRAFT, S.RETURNED)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
 from planwatch.core.models import DemoMarker
+from planwatch.core.notify import notification_send
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_between
@@ -30,7 +31,7 @@ from planwatch.supervision.lights import (
     task_light,
 )
 from planwatch.supervision.models import SupervisionCase, TaskLight
-from planwatch.supervision.notify import leader_recipients, notification_send, unit_recipients
+from planwatch.supervision.notify import leader_recipients, unit_recipients
 from planwatch.supervision.services import case_mark_escalated, case_open
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task

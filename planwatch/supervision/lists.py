@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.core.listing import TextCellsTable
+from planwatch.core.models import Notification
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import CaseStatus, Light
-from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notification_subject
 from planwatch.tasks.lists import LIGHT_LABELS, OnTaskFilter
 from planwatch.tasks.models import Task

@@ -1,5 +1,5 @@
-"""Supervision (督办): each task's light, the cases opened for tasks behind or overdue, and
-the in-app notifications (催办, escalations) they send."""
+"""Supervision (督办): each task's light and the cases opened for tasks behind or overdue.
+The in-app notifications they send (催办, escalations) are core's `Notification`."""
 
 from __future__ import annotations
 
@@ -156,31 +156,3 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
-
-
-class Notification(models.Model):
-    """A message to one user inside planwatch (催办, 督办交办, escalation), also e-mailed.
-    `key` names what it is about so that a job run twice never sends it twice."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=32, db_index=True)
-    key = models.CharField(max_length=128)
-    title = models.CharField(_("标题"), max_length=255)
-    body = models.TextField(_("内容"), blank=True)
-    link = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ("-created_at",)
-        constraints = (
-            models.UniqueConstraint(fields=("recipient", "key"), name="notification_once"),
-        )
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-
-    def __str__(self) -> str:
-        return self.title

@@ -8,8 +8,9 @@ from django.db.models import Q, QuerySet
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import role_paths, units_for
+from planwatch.core.models import Notification
 from planwatch.supervision.choices import CaseStatus
-from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
+from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import visible_tasks_q
 

@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
+from planwatch.core.models import Notification
+from planwatch.core.notify import notification_send
 from planwatch.core.types import Actor, actor_user
+from planwatch.core.workflow import ServiceError, check_transition, conditional_update
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.supervision.choices import CaseStatus, Light
-from planwatch.supervision.models import CaseTransition, Notification, SupervisionCase
-from planwatch.supervision.notify import notification_send, unit_recipients
+from planwatch.supervision.models import CaseTransition, SupervisionCase
+from planwatch.supervision.notify import unit_recipients
 from planwatch.supervision.permissions import manages_plan
 from planwatch.tasks.models import Task
-from planwatch.tasks.workflow import ServiceError, check_transition, conditional_update
 
 C = CaseStatus
 PLANNER, UNIT = "planner", "unit"

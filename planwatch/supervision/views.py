@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from planwatch.core.listing import BulkAction, listing_response
 from planwatch.core.models import DemoMarker
+from planwatch.core.web import run_service
 from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision import lists, services
 from planwatch.supervision.models import SupervisionCase
@@ -26,7 +26,6 @@ from planwatch.supervision.notify import notifications_concerning_demo
 from planwatch.supervision.permissions import access_case, can_handle_case, can_manage_case
 from planwatch.supervision.selectors import case_list_for, notifications_for
 from planwatch.tasks.permissions import task_units
-from planwatch.tasks.workflow import ServiceError
 
 
 @login_required
@@ -111,14 +110,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         raise Http404
     access, call = ACTIONS[action]
     case = access_case(request.user, case_id, action=access)  # type: ignore[arg-type]
-    try:
-        call(request, case)
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
-    except (ServiceError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-    else:
-        messages.success(request, _("操作成功。"))
+    run_service(request, lambda: call(request, case), _("操作成功。"))
     return redirect("supervision:case_detail", case.pk)
 
 

@@ -21,10 +21,11 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.labels import action_label
 from planwatch.audit.models import AuditEvent
 from planwatch.core import listing
+from planwatch.core.models import Notification
+from planwatch.core.notify import notification_send
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
-from planwatch.supervision.models import Notification, SupervisionCase
-from planwatch.supervision.notify import notification_send
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen, task_update

@@ -12,11 +12,11 @@ from django.urls import reverse
 from planwatch.accounts.choices import Role
 from planwatch.audit.labels import action_label
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ServiceError
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import lists
 from planwatch.projects.models import QuarterList
 from planwatch.supervision.models import SupervisionCase
-from planwatch.tasks.workflow import ServiceError
 from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from planwatch.plans.models import Node
 from planwatch.projects import methods as m
 from planwatch.projects import services as s
@@ -18,7 +19,6 @@ from planwatch.projects.choices import ProjectStatus
 from planwatch.projects.models import MonthlyReport, Project
 from planwatch.reports.choices import ReportStatus
 from planwatch.supervision.models import SupervisionCase
-from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db

@@ -20,11 +20,11 @@ from ninja.utils import check_csrf
 
 from planwatch.api.auth import signed_in
 from planwatch.api.schemas import ErrorOut, PlanRef, UnitRef
+from planwatch.core.workflow import ConcurrentUpdate, ServiceError
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
 
 router = Router(tags=["implementation"], auth=signed_in)
 SIGNED_IN = {"x-access": "signed-in"}

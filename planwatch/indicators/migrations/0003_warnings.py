@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('indicators', '0002_benchmark'),
         ('orgunits', '0002_orgunitalias'),
-        ('supervision', '0003_case_subject'),
+        ('supervision', '0004_case_subject'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('tasks', '0002_task_co_lead_units_task_deadline_text'),
     ]

@@ -40,7 +40,7 @@ def cases_onto_subjects(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0002_quarter_lists"),
-        ("supervision", "0003_case_subject"),
+        ("supervision", "0004_case_subject"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("tasks", "0002_task_co_lead_units_task_deadline_text"),
     ]

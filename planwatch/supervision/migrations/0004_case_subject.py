@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('contenttypes', '0002_remove_content_type_name'),
         ('orgunits', '0002_orgunitalias'),
         ('plans', '0005_ingest_job_worker'),
-        ('supervision', '0002_initial'),
+        ('supervision', '0003_notification_moved_to_core'),
         ('tasks', '0002_task_co_lead_units_task_deadline_text'),
     ]
 
