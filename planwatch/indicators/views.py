@@ -20,7 +20,7 @@ from planwatch.core.web import refusal_message
 from planwatch.core.workflow import ServiceError
 from planwatch.indicators import services
 from planwatch.indicators.charts import indicator_chart_data
-from planwatch.indicators.choices import Kind
+from planwatch.indicators.choices import Kind, Origin
 from planwatch.indicators.export import matrix_export
 from planwatch.indicators.forms import (
     BenchmarkForm,
@@ -38,6 +38,7 @@ from planwatch.indicators.permissions import (
     can_verify,
 )
 from planwatch.indicators.selectors import (
+    action_targets_offered,
     drafts_for,
     history_for,
     latest_statuses,
@@ -95,6 +96,12 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "children": ind.place.children.order_by("path") if ind.place else [],
         "benchmarks": ind.benchmarks.order_by("year") if ind.kind == Kind.RELATIVE else [],
         "benchmark_form": BenchmarkForm() if ind.kind == Kind.RELATIVE else None,
+        # warnings (预警) are internal: signed-in users only, not the public
+        "warnings": (
+            ind.warnings.select_related("place", "case").order_by("closed_at", "-raised_at")
+            if request.user.is_authenticated
+            else []
+        ),
     }
     return render(request, "indicators/detail.html", context)
 
@@ -162,14 +169,22 @@ def plan_drafts(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            result = services.indicator_drafts_generate(plan=plan, actor=request.user)
+            origin = Origin.ACTION if request.POST.get("origin") == Origin.ACTION else Origin.GOAL
+            result = services.indicator_drafts_generate(
+                plan=plan, actor=request.user, origin=origin
+            )
         except ServiceError as exc:
             refusal_message(request, exc)
         else:
             messages.success(request, _("已生成 %(n)d 个指标草稿。") % {"n": len(result.created)})
         return redirect("indicators:plan_drafts", plan.slug)
     rows = drafts_for(user=request.user, plan=plan)
-    context = {"plan": plan, "rows": rows, "kinds": Kind.choices}
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "kinds": Kind.choices,
+        "action_targets": action_targets_offered(plan),
+    }
     return render(request, "indicators/drafts.html", context)
 
 

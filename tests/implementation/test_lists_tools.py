@@ -114,7 +114,7 @@ def test_case_list_sorts_pages_and_exports_the_filtered_rows(
 
     response = client.get(url, {"unit": units.yibin.pk, "export": "xlsx", "sort": "ack_due"})
     rows = _sheet(response)
-    assert rows[0][:5] == ("灯号", "任务", "规划", "年度", "序号")
+    assert rows[0][:5] == ("灯号", "督办事项", "规划", "年度", "序号")
     assert len(rows) == 3  # header and 宜宾's two cases, all pages
     assert {r[5] for r in rows[1:]} == {"宜宾市"}
     assert rows[1][1] == FORMULA and rows[1][3] == 2024

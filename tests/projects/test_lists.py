@@ -108,7 +108,9 @@ def test_exemption_needs_a_reason_and_publishing_opens_a_talk_case(q1, province_
     case = entry.case
     assert case is not None and case.unit == zigong and case.light == "red"
     assert "约谈" in case.reason and "21.2%" in case.reason
-    assert case.task.plan == q1.plan and "红黑榜约谈" in case.task.title
+    # The case stands on the list entry itself (no generated task), linked to the list page.
+    assert case.task is None and case.subject == entry and case.plan == q1.plan
+    assert "红黑榜约谈" in case.title and case.about_url == entry.get_absolute_url()
     assert SupervisionCase.objects.count() == 1
     assert action_label("project_list.publish").startswith("发布红黑榜")
     with pytest.raises(ServiceError):
