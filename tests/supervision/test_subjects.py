@@ -15,25 +15,24 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from planwatch.accounts.choices import Role
 from planwatch.plans.models import Plan
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.selectors import case_list_for
 from planwatch.supervision.services import case_acknowledge, case_assign, case_open
 from planwatch.tasks.models import Task
 from tests.factories import implementation as f
-from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_case_on_a_subject_without_a_plan(
     units: f.Units,
+    planner_user: User,
     chuannan_planner_user: User,
     yibin_reporter_user: User,
     luzhou_reporter_user: User,
 ) -> None:
-    province_planner = make_user("sc_planner", (units.province, Role.PLANNER))
+    province_planner = planner_user  # the named persona: planner on 四川省
     tasks_before = Task.objects.count()
     # the subject here is the unit itself (its page: the place page)
     case, created = case_open(
