@@ -45,6 +45,7 @@ from planwatch.projects.selectors import (
     LedgerRow,
     ledger,
     monthly_series,
+    project_cities,
     rates,
     reports_for,
     yearly_plans,
@@ -210,6 +211,7 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "annual_plans": yearly_plans(project),
         "places": project.places.order_by("sort_order"),
         "segment_check": services.segments_check(project),
+        "map": {"cities": project_cities(project), "labels": {"city": _("项目所在市州")}},
     }
     if insider:
         figures = services.project_figures(project, year, month)
