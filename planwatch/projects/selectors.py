@@ -276,8 +276,9 @@ def _monthly_totals(
 
 @dataclass
 class PanelList:
-    """A published 红黑榜 shown on a panel: its red and black entries (for a zone, the
-    prefectures' list keeps the zone's cities)."""
+    """A published 红黑榜 shown on a panel (the latest edition): its red and black entries
+    (on a zone's panel, the province's prefectures list keeps the zone's cities; the zone's
+    own list follows it)."""
 
     quarter_list: Any
     red: list[Any]
@@ -342,10 +343,14 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
             for p in projects
         )
     lists: list[PanelList] = []
-    for series in ListSeries.values:
+    wanted: list[tuple[str, OrgUnit | None]] = [(series, None) for series in ListSeries.values]
+    if place is not None:
+        wanted.append((ListSeries.PREFECTURES, place))
+    for series, zone in wanted:
         qlist = (
-            QuarterList.objects.filter(series=series, published_at__isnull=False)
-            .order_by("-year", "-quarter")
+            QuarterList.objects.filter(series=series, zone=zone, published_at__isnull=False)
+            .select_related("zone")
+            .order_by("-year", "-quarter", "-edition")
             .first()
         )
         if qlist is None:
