@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Case, Max, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -745,51 +745,57 @@ def lights_compute_all(
     batch_size: int = 2000,
 ) -> LightsRun:
     """`light_compute` for many projects at once, set-based: the figures in three queries,
-    the stored lights of the month read in one and written with bulk_create / bulk_update,
-    a red project still under an open case of an earlier month linked to it in one more.
+    the cases of the month's stored lights read in one, the lights written by an upsert (one
+    INSERT … ON CONFLICT DO UPDATE per batch), a red project still under an open case of an
+    earlier month linked to it in two more.
     Only a project turning red without an open case goes through `light_compute`, which
     opens its case."""
     now = now or timezone.now()
     figures = figures_all(projects, year, month, method)
     ids = [p.pk for p in projects]
     with transaction.atomic():
-        stored = {
-            light.project_id: light
-            for light in ProjectLight.objects.filter(project_id__in=ids, year=year, month=month)
-        }
-        new: list[ProjectLight] = []
-        changed: list[ProjectLight] = []
+        had_case = dict(
+            ProjectLight.objects.filter(
+                project_id__in=ids, year=year, month=month, case__isnull=False
+            ).values_list("project_id", "case_id")
+        )
+        rows = []
         for p in projects:
             fig = figures[p.pk]
             a = fig.assessment
-            values = {
-                "annual_plan": fig.annual_plan,
-                "ytd": fig.ytd,
-                "rate": a.rate,
-                "time_progress": a.time_progress,
-                "gap": a.gap,
-                "light": a.light,
-                "reason": a.reason,
-                "method_version": a.method_version,
-                "computed_at": now,
-            }
-            light = stored.get(p.pk)
-            if light is None:
-                light = ProjectLight(project_id=p.pk, year=year, month=month, **values)
-                new.append(light)
-                stored[p.pk] = light
-            else:
-                for k, v in values.items():
-                    setattr(light, k, v)
-                changed.append(light)
-        ProjectLight.objects.bulk_create(new, batch_size=batch_size)
-        ProjectLight.objects.bulk_update(changed, LIGHT_FIELDS, batch_size=batch_size)
+            rows.append(
+                ProjectLight(
+                    project_id=p.pk,
+                    year=year,
+                    month=month,
+                    annual_plan=fig.annual_plan,
+                    ytd=fig.ytd,
+                    rate=a.rate,
+                    time_progress=a.time_progress,
+                    gap=a.gap,
+                    light=a.light,
+                    reason=a.reason,
+                    method_version=a.method_version,
+                    computed_at=now,
+                    case_id=had_case.get(p.pk),
+                )
+            )
+        # One INSERT … ON CONFLICT (project, year, month) DO UPDATE per batch: the month's
+        # light is stored or replaced, its case kept.
+        ProjectLight.objects.bulk_create(
+            rows,
+            batch_size=batch_size,
+            update_conflicts=True,
+            unique_fields=("project", "year", "month"),
+            update_fields=LIGHT_FIELDS,
+        )
+        stored = {light.project_id: light for light in rows}
         red = [
             p
             for p in projects
             if figures[p.pk].assessment.light == LightColour.RED
             and p.plan_id is not None
-            and stored[p.pk].case_id is None
+            and p.pk not in had_case
         ]
         open_case: dict[int, int] = {}
         for pid, case_id in (
@@ -800,10 +806,16 @@ def lights_compute_all(
             .values_list("project_id", "case_id")
         ):
             open_case.setdefault(pid, case_id)
-        linked = [stored[pid] for pid in open_case]
-        for light in linked:
-            light.case_id = open_case[light.project_id]
-        ProjectLight.objects.bulk_update(linked, ["case"], batch_size=batch_size)
+        for pid, case_id in open_case.items():
+            stored[pid].case_id = case_id
+        if open_case:
+            ProjectLight.objects.filter(
+                project_id__in=list(open_case), year=year, month=month
+            ).update(
+                case_id=Case(
+                    *(When(project_id=pid, then=Value(cid)) for pid, cid in open_case.items())
+                )
+            )
         for p in red:
             if p.pk not in open_case:
                 stored[p.pk] = light_compute(
