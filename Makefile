@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 # Django 6 needs Python 3.12 or newer: take the first one found (PATH, then pyenv's).
 PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+# Test processes for the SQLite and PostgreSQL passes (pytest-xdist; one test file per process
+# at a time, so module fixtures stay whole). PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile
 PG_URL ?= $(or $(PLANWATCH_TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/postgres)
 
 .PHONY: help run setup install assets test lint types migrations-check openapi-check \
@@ -53,11 +57,11 @@ openapi-check: install assets
 	$(BIN)/planwatch openapi --check
 
 test-sqlite: install assets
-	DATABASE_URL= $(BIN)/pytest -q -m "not browser"
+	DATABASE_URL= $(BIN)/pytest -q -m "not browser" $(XDIST)
 
 test-postgres: install assets
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) PLANWATCH_TEST_DB_NAME=test_planwatch_$$$$ $(BIN)/pytest -q -m "not browser" --ignore=tests/parsing; \
+		DATABASE_URL=$(PG_URL) PLANWATCH_TEST_DB_NAME=test_planwatch_$$$$ $(BIN)/pytest -q -m "not browser" --ignore=tests/parsing $(XDIST); \
 	elif [ -n "$$PLANWATCH_REQUIRE_POSTGRES" ]; then \
 		echo "error: PostgreSQL is required here but not reachable at $(PG_URL)"; exit 1; \
 	else \
