@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "planwatch.supervision",
     "planwatch.indicators",
     "planwatch.projects",
+    "planwatch.assessment",
     "planwatch.dashboards",
     "planwatch.api",
     "planwatch.pages",

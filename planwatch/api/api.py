@@ -58,6 +58,7 @@ install_error_handlers(api)
 def _register() -> None:
     from planwatch.api.implementation import router as implementation_router
     from planwatch.api.indicators import router as indicators_router
+    from planwatch.api.integration_index import router as integration_index_router
     from planwatch.api.orgunits import router as orgunits_router
     from planwatch.api.plans import router as plans_router
     from planwatch.api.projects import router as projects_router
@@ -69,6 +70,7 @@ def _register() -> None:
     api.add_router("", implementation_router)
     api.add_router("", indicators_router)
     api.add_router("", projects_router)
+    api.add_router("", integration_index_router)
 
 
 _register()

@@ -98,6 +98,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "project.lights_run": _("项目灯号计算"),
     "monthly_evidence.add": _("上传调度报告佐证材料"),
     "monthly_evidence.remove": _("删除调度报告佐证材料"),
+    "index.method_create": _("建立一体化发展指数方法"),
+    "index.indicator_attach": _("指数体系加入指标"),
+    "index.edition_compute": _("计算一体化发展指数"),
+    "index.edition_publish": _("发布一体化发展指数"),
+    "index.method_copy": _("新建指数方法版本"),
+    "index.node_weight": _("设置指数权重"),
+    "scheme.copy": _("复制考核方案"),
+    "scheme.item_update": _("修改考核项目"),
+    "scheme.freeze": _("考核方案定稿"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

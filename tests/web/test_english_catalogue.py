@@ -34,6 +34,7 @@ APPS = [
     "tasks",
     "indicators",
     "projects",
+    "assessment",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]

@@ -1,0 +1,47 @@
+"""URLs of the 区域一体化发展指数 pages."""
+
+from django.urls import path
+
+from planwatch.assessment import scheme_views, views
+
+app_name = "assessment"
+urlpatterns = [
+    path("integration-index/", views.index, name="index"),
+    path(
+        "integration-index/plans/<slug:slug>/default/",
+        views.method_create_default,
+        name="method_create_default",
+    ),
+    path("integration-index/methods/<int:method_id>/", views.method_detail, name="method"),
+    path(
+        "integration-index/methods/<int:method_id>/attach/",
+        views.method_attach,
+        name="method_attach",
+    ),
+    path(
+        "integration-index/methods/<int:method_id>/compute/",
+        views.method_compute,
+        name="method_compute",
+    ),
+    path("integration-index/methods/<int:method_id>/copy/", views.method_copy, name="method_copy"),
+    path(
+        "integration-index/methods/<int:method_id>/weight/",
+        views.method_weight,
+        name="method_weight",
+    ),
+    path("integration-index/editions/<int:edition_id>/", views.edition_detail, name="edition"),
+    path(
+        "integration-index/editions/<int:edition_id>/publish/",
+        views.edition_publish,
+        name="edition_publish",
+    ),
+    path("assessment/schemes/", scheme_views.scheme_list, name="schemes"),
+    path("assessment/schemes/<int:scheme_id>/", scheme_views.scheme_detail, name="scheme"),
+    path("assessment/schemes/<int:scheme_id>/copy/", scheme_views.scheme_copy, name="scheme_copy"),
+    path("assessment/schemes/<int:scheme_id>/item/", scheme_views.scheme_item, name="scheme_item"),
+    path(
+        "assessment/schemes/<int:scheme_id>/freeze/",
+        scheme_views.scheme_freeze,
+        name="scheme_freeze",
+    ),
+]
