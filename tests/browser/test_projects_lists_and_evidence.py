@@ -108,7 +108,9 @@ def test_lists_page_publish_and_correct_and_the_zone_panel(
     # The zone dashboard: its projects panel loads, draws its chart, shows the new list.
     log_in(page, base, "cn_planner")
     page.goto(f"{base}/dashboards/zone/south-sichuan/?year=2026")
-    page.locator("#chart-projects canvas").wait_for()  # htmx loaded it, charts.js drew it
+    # the panel is loaded (htmx) once scrolled into view, and charts.js draws its chart
+    page.locator("#projects-panel").scroll_into_view_if_needed()
+    page.locator("#chart-projects canvas").wait_for()
     panel = page.locator("#projects-panel")
     assert "自贡市" in panel.locator('[data-verdict="red"]').first.inner_text()
     light = panel.locator("[data-projects-light]", has_text="1").first
