@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgunits', '0002_orgunitalias'),
-        ('projects', '0002_quarter_lists'),
+        ('projects', '0003_cases_on_subjects'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
