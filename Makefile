@@ -82,7 +82,8 @@ bench: install assets
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_indicators.py --pg $(PG_URL); \
-	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard and indicator benchmarks are SKIPPED"; fi
+		$(BIN)/python scripts/bench_projects.py --pg $(PG_URL) --lights; \
+	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator and project benchmarks are SKIPPED"; fi
 
 walkthrough: install assets
 	$(BIN)/python scripts/walkthrough.py $(WALK_ARGS)
