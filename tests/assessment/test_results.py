@@ -176,3 +176,48 @@ def test_draft_scheme_refused(units: f.Units, prov: User) -> None:
     with pytest.raises(ValidationError):
         results.result_compute(scheme=s, actor=prov, zone=units.chuannan)
     assert not ResultEdition.objects.exists()
+
+
+def test_pages_drill_down_and_export(
+    scheme, late_report, units: f.Units, prov: User, yibin_reporter_user: User
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from tests.factories.personas import logged_in
+
+    planner = logged_in(prov)
+    r = planner.post(
+        reverse("assessment:result_compute"),
+        {"scheme": scheme.pk, "zone": units.chuannan.pk, "as_of": "2024-12-31"},
+    )
+    ed = ResultEdition.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("assessment:result", args=[ed.pk])
+    yb = ed.scores.get(unit=units.yibin)
+    page = planner.get(reverse("assessment:result", args=[ed.pk])).content.decode()
+    assert "grade-poor" in page and f"{yb.total:.2f}" in page
+    card = logged_in(yibin_reporter_user).get(
+        reverse("assessment:score_card", args=[ed.pk, units.yibin.pk])
+    )
+    body = card.content.decode()
+    assert f'href="/reports/{late_report.pk}/"' in body
+    # a correction: a bonus entered with evidence, recomputed; the new edition shows the change
+    planner.post(
+        reverse("assessment:adjustment_add", args=[ed.pk]),
+        {"unit": units.yibin.pk, "kind": "bonus", "points": "2", "reason": "创新经验推广",
+         "evidence_text": "省政府办公厅通报"},
+    )  # fmt: skip
+    r = planner.post(reverse("assessment:result_recompute", args=[ed.pk]), {"reason": "加分"})
+    ed2 = ResultEdition.objects.get(number=2)
+    page2 = planner.get(r["Location"]).content.decode()
+    assert "+2.00" in page2 and f"{yb.total:.2f}" in page2
+    wb = load_workbook(
+        io.BytesIO(planner.get(reverse("assessment:result_xlsx", args=[ed2.pk])).content)
+    )
+    ws = wb.active
+    assert ws.print_title_rows == "$1:$2" or ws.print_title_rows == "1:2"
+    rows = {row[1]: row for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows["宜宾市"][-2] == pytest.approx(round(yb.total + 2, 2))
+    assert ws.page_setup.orientation == "landscape"
