@@ -97,6 +97,12 @@ class _Data:
     counts: dict[str, int]
 
 
+def _url_pattern(name: str) -> str:
+    """The path of ``name`` for any id, as a format string (one reverse() for all rows)."""
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+
 def _local_day(dt: Any) -> date:
     return timezone.localtime(dt).date()
 
@@ -110,28 +116,37 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
     per_empty = float(rep.get("per_empty", scoring.EMPTY_REPORT_POINTS))
     per_case = float(params.get(Rule.RED_CASES, {}).get("per_case", scoring.RED_CASE_POINTS))
     urls: dict[str, str] = {}
-    through = Task.responsible_units.through
-    task_units: dict[int, set[int]] = defaultdict(set)
-    for task_id, unit_id in through.objects.filter(
-        task__year=year, orgunit_id__in=unit_ids
-    ).values_list("task_id", "orgunit_id"):
-        task_units[task_id].add(unit_id)
-    tasks = list(
-        Task.objects.filter(year=year)
-        .filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=list(task_units)))
-        .exclude(status="draft")
-        .select_related("annual_list")
+    task_url, report_url, case_url, indicator_url, project_url = (
+        _url_pattern(name)
+        for name in (
+            "tasks:task_detail",
+            "reports:report_detail",
+            "supervision:case_detail",
+            "indicators:detail",
+            "projects:detail",
+        )
     )
+    through = Task.responsible_units.through
+    links = through.objects.filter(task__year=year, orgunit_id__in=unit_ids)
+    task_units: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_id in links.values_list("task_id", "orgunit_id"):
+        task_units[task_id].add(unit_id)
+    task_qs = (
+        Task.objects.filter(year=year)
+        .filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=links.values("task_id")))
+        .exclude(status="draft")
+    )
+    tasks = list(task_qs.select_related("annual_list"))
     for t in tasks:
         if t.lead_unit_id in unit_ids:
             task_units[t.pk].add(t.lead_unit_id)
-        urls[f"task:{t.pk}"] = reverse("tasks:task_detail", args=[t.pk])
+        urls[f"task:{t.pk}"] = task_url.format(t.pk)
     progress = reported_progress(tasks)
     # the day each task first reported 100 %
     done_on: dict[int, date] = {}
     for task_id, at in (
         ProgressReport.objects.filter(
-            task__in=tasks, completion__gte=100, first_submitted_at__isnull=False
+            task__in=task_qs, completion__gte=100, first_submitted_at__isnull=False
         )
         .order_by("first_submitted_at")
         .values_list("task_id", "first_submitted_at")
@@ -150,49 +165,44 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
         for u in task_units[t.pk]:
             out_tasks[u].append(rec)
     # reporting: slots due by as_of
-    reports: dict[tuple[int, int, date], ProgressReport] = {}
-    for r in ProgressReport.objects.filter(
-        task__in=tasks, unit_id__in=unit_ids, is_current=True
-    ).only("id", "task_id", "unit_id", "period_start", "first_submitted_at", "narrative", "status"):
-        reports[(r.task_id, r.unit_id, r.period_start)] = r
+    current = ProgressReport.objects.filter(task__in=task_qs, unit_id__in=unit_ids, is_current=True)
+    reports: dict[tuple[int, int, date], tuple[int, Any, bool]] = {}
+    for pk, task_id, unit_id, start, first, blank in current.annotate(
+        blank=Q(narrative="")
+    ).values_list("pk", "task_id", "unit_id", "period_start", "first_submitted_at", "blank"):
+        reports[(task_id, unit_id, start)] = (pk, first, blank)
     with_evidence = set(
-        Evidence.objects.filter(report_id__in=[r.pk for r in reports.values()]).values_list(
-            "report_id", flat=True
-        )
+        Evidence.objects.filter(report__in=current).values_list("report_id", flat=True)
     )
     out_reports: dict[int, list[scoring.Deduction]] = defaultdict(list)
+    missing_fmt, late_fmt, empty_fmt = _("未报送：%s"), _("逾期报送：%s"), _("空报：%s")
     slots = 0
     for t in tasks:
         for per in periods_between(year, t.annual_list.frequency, t.start, t.deadline):
             if per.due > as_of:
                 continue
+            label = f"{t.title[:200]} · {per.label}"
             for u in task_units[t.pk]:
                 slots += 1
-                rr = reports.get((t.pk, u, per.start))
-                label = f"{t.title[:200]} · {per.label}"
-                if (
-                    rr is None
-                    or rr.first_submitted_at is None
-                    or _local_day(rr.first_submitted_at) > as_of
-                ):
-                    ref = f"task:{t.pk}"
+                found = reports.get((t.pk, u, per.start))
+                day = _local_day(found[1]) if found and found[1] else None
+                if found is None or day is None or day > as_of:
                     out_reports[u].append(
                         scoring.Deduction(
-                            "missing_report", ref, _("未报送：%s") % label, per_missing
+                            "missing_report", f"task:{t.pk}", missing_fmt % label, per_missing
                         )
                     )
                     continue
-                ref = f"report:{rr.pk}"
-                urls[ref] = reverse("reports:report_detail", args=[rr.pk])
-                if _local_day(rr.first_submitted_at) > per.due:
+                pk, _first, blank = found
+                ref = f"report:{pk}"
+                urls[ref] = report_url.format(pk)
+                if day > per.due:
                     out_reports[u].append(
-                        scoring.Deduction(
-                            "late_report", ref, _("逾期报送：%s") % label, per_missing
-                        )
+                        scoring.Deduction("late_report", ref, late_fmt % label, per_missing)
                     )
-                elif not rr.narrative.strip() and rr.pk not in with_evidence:
+                elif blank and pk not in with_evidence:
                     out_reports[u].append(
-                        scoring.Deduction("empty_report", ref, _("空报：%s") % label, per_empty)
+                        scoring.Deduction("empty_report", ref, empty_fmt % label, per_empty)
                     )
     # red cases
     out_cases: dict[int, list[scoring.Deduction]] = defaultdict(list)
@@ -202,7 +212,7 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
         cu = c.unit_id or c.task.lead_unit_id
         if cu in unit_ids:
             ref = f"case:{c.pk}"
-            urls[ref] = reverse("supervision:case_detail", args=[c.pk])
+            urls[ref] = case_url.format(c.pk)
             out_cases[cu].append(
                 scoring.Deduction("red_case", ref, _("红灯督办：%s") % c.task.title[:200], per_case)
             )
@@ -212,7 +222,7 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
         place_id__in=unit_ids, year=year, method_version=current_method().version
     ).select_related("indicator"):
         ref = f"indicator:{s.indicator_id}"
-        urls[ref] = reverse("indicators:detail", args=[s.indicator_id])
+        urls[ref] = indicator_url.format(s.indicator_id)
         out_ind[s.place_id].append(
             (ref, f"{s.indicator.name} · {s.status}", s.status in GOOD_STATUSES)
         )
@@ -220,7 +230,7 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
     out_proj: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
     for pj in Project.objects.filter(lead_unit_id__in=unit_ids, planned_completion__year=year):
         ref = f"project:{pj.pk}"
-        urls[ref] = reverse("projects:detail", args=[pj.pk])
+        urls[ref] = project_url.format(pj.pk)
         done = pj.actual_completion is not None and pj.actual_completion <= as_of
         out_proj[pj.lead_unit_id or 0].append((ref, pj.name[:255], done))
     return _Data(
