@@ -464,6 +464,10 @@ def result_compute(
             )
             line_rows.append((len(item_rows) - 1, None, list(r.bonus_lines)))
     created = ItemPoints.objects.bulk_create(item_rows, batch_size=2000)
+    card = reverse("assessment:score_card", args=[edition.pk, 987654321]).replace("987654321", "{}")
+    for uid in results:  # a hand-entered adjustment is shown with its evidence on the card
+        for a in by_unit[uid]:
+            data.urls[f"adjustment:{a.pk}"] = card.format(uid) + f"#adjustment-{a.pk}"
     ScoreLine.objects.bulk_create(
         (
             ScoreLine(

@@ -146,6 +146,8 @@ def test_adjustment_recompute_objection_publish(
     lz2 = ed2.scores.get(unit=units.luzhou)
     assert yb2.total == pytest.approx(yb1.total + 3)
     assert yb2.items.get(code="bonus").points == 3
+    bonus_line = yb2.items.get(code="bonus").lines.get()
+    assert bonus_line.url.endswith(f"/units/{units.yibin.pk}/#{bonus_line.ref.replace(':', '-')}")
     assert lz2.vetoed and lz2.grade == "vetoed" and lz2.rank == 2 and yb2.rank == 1
     diff = results.differences(ed2)
     assert diff[units.yibin.pk]["delta"] == pytest.approx(3)
