@@ -1,11 +1,11 @@
 """Fixture plugins shared by the web and browser tests. pytest accepts `pytest_plugins`
 only in a top-level conftest (a deeper one fails as soon as the whole suite is collected),
 so they are declared here: reference data and bundled plans (tests/factories/plans.py) and
-the named personas (tests/factories/web_personas.py)."""
+the one persona set (tests/factories/personas.py)."""
 
 import pytest
 
-pytest_plugins = ["tests.factories.plans", "tests.factories.web_personas"]
+pytest_plugins = ["tests.factories.plans", "tests.factories.personas"]
 
 
 @pytest.fixture(autouse=True, scope="session")

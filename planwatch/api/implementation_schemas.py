@@ -132,8 +132,17 @@ class ReportPage(PageMeta):
 
 class CaseOut(Schema):
     id: int
-    task_id: int
-    task_title: str
+    task_id: int | None = Field(description="The task the case stands on (null: a subject).")
+    task_title: str = Field(description="The case's title (its task's, or its subject's).")
+    title: str = Field(description="What the case is about: its task's or its subject's title.")
+    subject_type: str | None = Field(
+        description="The kind of subject a case without a task stands on "
+        "(app_label.model, e.g. indicators.indicatorwarning)."
+    )
+    subject_id: int | None
+    subject_url: str = Field(description='The page of the task or subject ("" if none).')
+    plan_id: int | None
+    year: int | None
     status: str
     light: str
     unit: UnitRef | None

@@ -4,6 +4,7 @@ only); data clerks create observations and import a statistics-office table."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +17,12 @@ from planwatch.api.auth import caller, public, signed_in
 from planwatch.api.errors import CODES
 from planwatch.api.implementation.common import require_csrf
 from planwatch.api.schemas import CellProblem, ErrorBody, ErrorOut, PageMeta, PlanRef, UnitRef
+from planwatch.core.workflow import ServiceError
 from planwatch.indicators import services
-from planwatch.indicators.choices import Stage
+from planwatch.indicators.choices import BenchmarkScope, Stage
 from planwatch.indicators.imports import observations_import
-from planwatch.indicators.models import ComputedStatus, Indicator, Observation
-from planwatch.indicators.permissions import ENTER, access_indicator
+from planwatch.indicators.models import Benchmark, ComputedStatus, Indicator, Observation
+from planwatch.indicators.permissions import EDIT, ENTER, access_indicator
 from planwatch.indicators.selectors import (
     indicators_for,
     latest_statuses,
@@ -29,7 +31,6 @@ from planwatch.indicators.selectors import (
 )
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.tasks.workflow import ServiceError
 from planwatch.tasks.xlsx import ImportFailed
 
 router = Router(tags=["indicators"])
@@ -96,9 +97,29 @@ class PathPoint(Schema):
     expected: float
 
 
+class BenchmarkOut(Schema):
+    year: int
+    scope: str = Field(description="nation (全国) or province (全省).")
+    value: float
+    source: str = Field(description="The document that published the figure.")
+    source_url: str
+    set_at: datetime
+
+
+class BenchmarkIn(Schema):
+    year: int = Field(ge=1949, le=2100)
+    value: float = Field(allow_inf_nan=False)
+    scope: BenchmarkScope = BenchmarkScope.NATION
+    source: str = Field(max_length=255, description="The document that published it.")
+    source_url: str = Field("", max_length=500)
+
+
 class IndicatorDetailOut(IndicatorOut):
     path: list[PathPoint] = Field(description="The expected path from baseline to target.")
     statuses: list[StatusOut] = Field(description="Each visible current value's status.")
+    benchmarks: list[BenchmarkOut] = Field(
+        description="A relative indicator's yearly benchmark (全国/全省 figure); [] otherwise."
+    )
 
 
 class ObservationOut(Schema):
@@ -167,6 +188,10 @@ def _status_out(s: ComputedStatus, o: Observation) -> dict[str, Any]:
         "method_version": s.method_version,
         "case_id": s.case_id,
     }
+
+
+def benchmark_out(b: Benchmark) -> dict[str, Any]:
+    return {f: getattr(b, f) for f in ("year", "scope", "value", "source", "source_url", "set_at")}
 
 
 def observation_out(o: Observation) -> dict[str, Any]:
@@ -265,7 +290,55 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> Any:
     return indicator_out(ind) | {
         "path": [{"year": y, "expected": e} for y, e in path_for(ind)],
         "statuses": [_status_out(s, observations[k]) for k, s in statuses.items()],
+        "benchmarks": [benchmark_out(b) for b in ind.benchmarks.order_by("year")],
     }
+
+
+@router.get(
+    "/indicators/{indicator_id}/benchmarks",
+    response={200: list[BenchmarkOut], **READ},
+    auth=public,
+    openapi_extra=PUBLIC,
+    summary="Benchmarks of a relative indicator",
+    description="Access: public for confirmed indicators; drafts for the plan's planners "
+    "(else 404). The national or provincial figure a relative indicator (相对全省全国) is "
+    "measured against, year by year, with its source.",
+)
+def benchmark_list(request: HttpRequest, indicator_id: int) -> Any:
+    ind = access_indicator(caller(request), indicator_id)
+    return [benchmark_out(b) for b in ind.benchmarks.order_by("year")]
+
+
+@router.post(
+    "/indicators/{indicator_id}/benchmarks",
+    response={201: BenchmarkOut, **ACT},
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
+    summary="Set a year's benchmark",
+    description="Access: the plan's planners (404 for anyone else). Sets (or replaces) the "
+    "benchmark of `year`; the statuses of that year's verified values are recomputed at once "
+    "(a binding one falling behind raises its warning). 422 when the indicator is not "
+    "relative or a field is invalid.",
+)
+def benchmark_create(request: HttpRequest, indicator_id: int, body: BenchmarkIn) -> Any:
+    require_csrf(request)
+    user = caller(request)
+    ind = access_indicator(user, indicator_id, action=EDIT)
+    try:
+        row = services.benchmark_set(
+            indicator=ind,
+            year=body.year,
+            value=body.value,
+            source=body.source,
+            actor=user,
+            scope=body.scope,
+            source_url=body.source_url,
+        )
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    return Status(201, benchmark_out(row))
 
 
 @router.get(

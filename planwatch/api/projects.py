@@ -19,6 +19,7 @@ from ninja.params.functions import File, Query
 from planwatch.api.auth import caller, public, signed_in
 from planwatch.api.implementation.common import CONTENT_TYPES, OCTET, require_csrf
 from planwatch.api.schemas import ErrorOut, PageMeta, UnitRef
+from planwatch.core.workflow import ServiceError
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services
 from planwatch.projects.evidence import (
@@ -31,7 +32,6 @@ from planwatch.projects.permissions import access_project, access_report, is_ins
 from planwatch.projects.selectors import reports_for, visible_projects, yearly_plans
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import EvidenceLost
-from planwatch.tasks.workflow import ServiceError
 
 router = Router(tags=["projects"])
 PUBLIC = {"x-access": "public"}

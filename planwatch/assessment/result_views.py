@@ -28,7 +28,8 @@ from planwatch.assessment.models import (
 )
 from planwatch.assessment.results_xlsx import GRADE_LABELS, edition_export, export_disposition
 from planwatch.assessment.schemes import can_manage_schemes
-from planwatch.assessment.views import _errors, _float_or_none, _int
+from planwatch.assessment.views import _float_or_none, _int
+from planwatch.core.web import refusal_message as _errors
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 

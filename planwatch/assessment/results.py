@@ -209,12 +209,15 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
     for c in SupervisionCase.objects.filter(
         light="red", opened_at__year=year, opened_at__date__lte=as_of
     ).select_related("task"):
-        cu = c.unit_id or c.task.lead_unit_id
+        # the unit it was assigned to, else the lead of its task (a case may stand on
+        # another subject, e.g. an indicator: then only its assigned unit answers for it)
+        cu = c.unit_id or (c.task.lead_unit_id if c.task is not None else None)
         if cu in unit_ids:
             ref = f"case:{c.pk}"
             urls[ref] = case_url.format(c.pk)
+            title = c.title or (c.task.title if c.task is not None else "")
             out_cases[cu].append(
-                scoring.Deduction("red_case", ref, _("红灯督办：%s") % c.task.title[:200], per_case)
+                scoring.Deduction("red_case", ref, _("红灯督办：%s") % title[:200], per_case)
             )
     # indicators
     out_ind: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from planwatch.assessment import schemes
 from planwatch.assessment.models import AssessmentScheme, SchemeItem, Series
-from planwatch.assessment.views import _errors, _float_or_none, _int
+from planwatch.assessment.views import _float_or_none, _int
+from planwatch.core.web import refusal_message
 
 
 def _visible(request: HttpRequest, scheme_id: int) -> AssessmentScheme:
@@ -78,7 +79,7 @@ def scheme_copy(request: HttpRequest, scheme_id: int) -> HttpResponse:
             actor=request.user,
         )
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
         return redirect("assessment:scheme", source.pk)
     messages.success(request, _("已复制为草稿方案。"))
     return redirect("assessment:scheme", copy.pk)
@@ -103,7 +104,7 @@ def scheme_item(request: HttpRequest, scheme_id: int) -> HttpResponse:
     except SchemeItem.DoesNotExist:
         messages.error(request, _("所选考核项目不存在。"))
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已修改考核项目。"))
     return redirect("assessment:scheme", scheme.pk)
@@ -116,7 +117,7 @@ def scheme_freeze(request: HttpRequest, scheme_id: int) -> HttpResponse:
     try:
         schemes.scheme_freeze(scheme=scheme, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("方案已定稿。"))
     return redirect("assessment:scheme", scheme.pk)

@@ -29,6 +29,7 @@ from planwatch.assessment.models import (
     Normalisation,
     Weighting,
 )
+from planwatch.core.web import refusal_message
 from planwatch.indicators.choices import IndicatorStatus
 from planwatch.indicators.models import Indicator
 from planwatch.plans.models import Plan
@@ -39,13 +40,6 @@ REASONS = {
     im.NO_BASE: gettext_lazy("无基期数据"),
     im.ZERO_VALUE: gettext_lazy("数值为零，无法计算"),
 }
-
-
-def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, _("；").join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
 
 
 def _managed_method(request: HttpRequest, method_id: int) -> IndexMethod:
@@ -97,7 +91,7 @@ def method_create_default(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         method = services.index_method_create_default(plan=plan, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
         return redirect("assessment:index")
     messages.success(request, _("已按规划章节建立默认指标体系。"))
     return redirect("assessment:method", method.pk)
@@ -170,7 +164,7 @@ def method_attach(request: HttpRequest, method_id: int) -> HttpResponse:
     except (IndexNode.DoesNotExist, Indicator.DoesNotExist):
         messages.error(request, _("所选分项或指标不存在。"))
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已加入指标。"))
     return redirect("assessment:method", method.pk)
@@ -196,7 +190,7 @@ def method_compute(request: HttpRequest, method_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
         return redirect("assessment:method", method.pk)
     messages.success(request, _("已计算指数草稿版次。"))
     return redirect("assessment:edition", edition.pk)
@@ -210,7 +204,7 @@ def edition_publish(request: HttpRequest, edition_id: int) -> HttpResponse:
     try:
         services.index_edition_publish(edition=edition, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("指数版次已发布。"))
     return redirect("assessment:edition", edition.pk)
@@ -409,7 +403,7 @@ def method_copy(request: HttpRequest, method_id: int) -> HttpResponse:
             base_year=_int(base, _("基期年份")) if base else None,
         )
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
         return redirect("assessment:method", method.pk)
     messages.success(request, _("已新建方法版本。"))
     return redirect("assessment:method", copy.pk)
@@ -426,7 +420,7 @@ def method_weight(request: HttpRequest, method_id: int) -> HttpResponse:
     except IndexNode.DoesNotExist:
         messages.error(request, _("所选节点不存在。"))
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已设置权重。"))
     return redirect("assessment:method", method.pk)

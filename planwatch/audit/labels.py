@@ -68,6 +68,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "indicator.target_set": _("分解指标目标"),
     "indicator.benchmark_set": _("设置指标对比基准"),
     "indicator.warning": _("指标预警督办"),
+    "indicator.warning_close": _("解除指标预警"),
+    "indicator.warnings_run": _("指标预警计算"),
     "indicator_method.confirm": _("确认评估方法"),
     "observation.create": _("填报监测数据"),
     "observation.import": _("导入监测数据"),

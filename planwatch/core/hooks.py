@@ -168,3 +168,13 @@ worker_started = Hook(
     "fails the ingest jobs left running by a worker that died.",
 )
 ALL = (*ALL, worker_started)
+
+
+notification_withheld = Hook(
+    "notification_withheld",
+    "core.notify (notification_send)",
+    "Must the notification with `key` not be sent? Receivers answer True or False; it is "
+    "withheld when one of them says so. supervision answers: when the key names a demo task, "
+    "case or report (or a case or report on a demo task).",
+)
+ALL = (*ALL, notification_withheld)

@@ -1,10 +1,11 @@
-"""Markers of demonstration data (`planwatch demo`): in core, below every domain, so that
-any page can badge what the demo created."""
+"""Models every domain uses: markers of demonstration data (`planwatch demo`), in core below
+every domain so that any page can badge what the demo created, and the in-app notifications."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +58,34 @@ class DemoMarker(models.Model):
             return False
         ct = ContentType.objects.get_for_model(model)
         return cls.objects.filter(content_type=ct, object_id=pk).exists()
+
+
+class Notification(models.Model):
+    """A message to one user inside planwatch (催办, 督办交办, escalation, a report's next
+    step), also e-mailed (`core.notify.notification_send`). `key` names what it is about so
+    that a job run twice never sends it twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, db_index=True)
+    key = models.CharField(max_length=128)
+    title = models.CharField(_("标题"), max_length=255)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        # The table of the app it was first made in (supervision), kept when the model moved.
+        db_table = "supervision_notification"
+        ordering = ("-created_at",)
+        constraints = (
+            models.UniqueConstraint(fields=("recipient", "key"), name="notification_once"),
+        )
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+
+    def __str__(self) -> str:
+        return self.title

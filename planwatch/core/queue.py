@@ -25,6 +25,7 @@ JOB_MODULES = (
     "planwatch.supervision.scheduled",
     "planwatch.plans.ingest_jobs",
     "planwatch.projects.scheduled",
+    "planwatch.indicators.scheduled",
 )
 
 

@@ -51,3 +51,11 @@ class Comparator(models.TextChoices):
     GE = "≥", "≥"
     LE = "≤", "≤"
     EQ = "=", "="
+
+
+class Origin(models.TextChoices):
+    """Where a drafted indicator's target was stated: the plan's goals (发展目标, 主要指标) or
+    an action paragraph (“…规模控制在10万亩以内”: plans.Quantity role action_target)."""
+
+    GOAL = "goal", _("规划目标")
+    ACTION = "action", _("任务目标")

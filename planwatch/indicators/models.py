@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.indicators.choices import (
@@ -16,6 +17,7 @@ from planwatch.indicators.choices import (
     Frequency,
     IndicatorStatus,
     Kind,
+    Origin,
     Stage,
 )
 
@@ -91,6 +93,9 @@ class Indicator(models.Model):
         _("监测频次"), max_length=16, choices=Frequency.choices, default=Frequency.ANNUAL
     )
     additive = models.BooleanField(_("可加总"), default=False)
+    origin = models.CharField(
+        _("目标出处"), max_length=8, choices=Origin.choices, default=Origin.GOAL
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=IndicatorStatus.choices, default=IndicatorStatus.DRAFT
     )
@@ -238,3 +243,49 @@ class ComputedStatus(models.Model):
             )
         ]
         indexes = [models.Index(fields=["indicator", "place", "year"])]
+
+
+class IndicatorWarning(models.Model):
+    """A red warning (预警): a binding (约束性) indicator lagging (滞后, 未达标) in one place.
+    Raised the first time a computed status falls behind, it stays open — with its one 督办
+    case, opened on the place — as long as the latest status of that indicator and place is
+    behind; the daily job closes it (解除) once the latest status is no longer behind. The
+    warning is the subject of its case (supervision.SupervisionCase.subject)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="warnings")
+    place = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("预警年度"))
+    status = models.CharField(_("预警时状态"), max_length=16)
+    last_year = models.PositiveSmallIntegerField(_("最近滞后年度"))
+    case = models.ForeignKey(
+        "supervision.SupervisionCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "place"],
+                condition=Q(closed_at__isnull=True),
+                name="indicatorwarning_one_open",
+            )
+        ]
+        verbose_name = _("指标预警")
+        verbose_name_plural = _("指标预警")
+
+    def __str__(self) -> str:
+        return str(
+            _("指标预警：%(p)s%(n)s%(y)s年%(s)s")
+            % {"p": self.place.name, "n": self.indicator.name, "y": self.year, "s": self.status}
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:detail", args=[self.indicator_id]) + f"#warning-{self.pk}"

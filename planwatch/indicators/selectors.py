@@ -16,6 +16,7 @@ from planwatch.indicators.permissions import can_manage_indicator, is_insider
 from planwatch.indicators.services import current_method
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import QuantityRole
 from planwatch.plans.models import Plan
 
 
@@ -33,6 +34,21 @@ def drafts_for(*, user: Any, plan: Any) -> list[Indicator]:
         Indicator.objects.filter(plan=plan).exclude(status=IndicatorStatus.MERGED).order_by("id")
     )
     return [i for i in rows if can_manage_indicator(user, i)]
+
+
+def action_targets_offered(plan: Any) -> int:
+    """How many numeric goals of the plan's action paragraphs (任务目标) are not drafted yet."""
+    version = plan.current_version
+    if version is None:
+        return 0
+    done = {
+        d.get("target_value", {}).get("quantity")
+        for d in Indicator.objects.filter(plan=plan).values_list("drafted_from", flat=True)
+    }
+    ids = version.quantities.filter(
+        role=QuantityRole.ACTION_TARGET, value__isnull=False
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in ids if pk not in done)
 
 
 def observations_for(*, user: Any, indicator: Indicator) -> QuerySet[Observation]:

@@ -1,20 +1,21 @@
 """Writes for indicators: draft from a plan, edit, merge duplicates, confirm; split targets
 by place; enter, revise and verify observations; compute statuses (a lagging binding
-indicator opens a 督办 case). Each service checks who acts and writes one audit event."""
+indicator raises a warning that opens a 督办 case). Each service checks who acts and
+writes one audit event."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import ServiceError, conditional_update
 from planwatch.indicators import methods as m
 from planwatch.indicators.choices import (
     Attribute,
@@ -23,6 +24,7 @@ from planwatch.indicators.choices import (
     Direction,
     IndicatorStatus,
     Kind,
+    Origin,
     Stage,
 )
 from planwatch.indicators.drafting import draft_from_target
@@ -31,6 +33,7 @@ from planwatch.indicators.models import (
     ComputedStatus,
     Indicator,
     IndicatorTarget,
+    IndicatorWarning,
     Method,
     Observation,
 )
@@ -45,10 +48,7 @@ from planwatch.plans.choices import QuantityRole
 from planwatch.plans.models import Plan
 from planwatch.supervision.choices import Light
 from planwatch.supervision.services import case_open
-from planwatch.tasks.choices import TaskStatus
-from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
-from planwatch.tasks.workflow import ServiceError, conditional_update
 
 EDITABLE = (
     "name",
@@ -122,14 +122,21 @@ class DraftResult:
     skipped: int
 
 
-def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
+def indicator_drafts_generate(*, plan: Plan, actor: Any, origin: str = Origin.GOAL) -> DraftResult:
     """Draft one indicator per numeric target of the plan's current version (targets already
-    drafted are skipped, so running it twice adds nothing)."""
+    drafted are skipped, so running it twice adds nothing). `origin` chooses which targets:
+    the plan's goals (发展目标, the default) or the quantified goals of its action paragraphs
+    (任务目标, plans.Quantity role action_target), offered beside them with their clause."""
     require_plan_manager(actor, plan)
     version = plan.current_version
     if version is None:
         raise ServiceError(_("该规划尚未导入正文。"))
+    role = QuantityRole.ACTION_TARGET if origin == Origin.ACTION else QuantityRole.TARGET
     quantities = list(version.quantities.order_by("seq"))
+    # the year the plan's goals are set for: the latest year of its goal targets
+    horizon = max(
+        (q.year for q in quantities if q.role == QuantityRole.TARGET and q.year), default=None
+    )
     baselines = [q for q in quantities if q.role == QuantityRole.BASELINE]
     done = {
         d.get("target_value", {}).get("quantity")
@@ -139,7 +146,7 @@ def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
     skipped = 0
     with transaction.atomic():
         for q in quantities:
-            if q.role != QuantityRole.TARGET or q.value is None:
+            if q.role != role or q.value is None:
                 continue
             if q.pk in done:
                 skipped += 1
@@ -147,9 +154,16 @@ def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
             draft = draft_from_target(q, baselines)
             if draft is None:
                 continue
+            if draft.fields["target_year"] is None and origin == Origin.ACTION:
+                # an action paragraph's goal holds by the plan's horizon unless it says when
+                draft.fields["target_year"] = horizon
             created.append(
                 Indicator.objects.create(
-                    plan=plan, place=plan.org_unit, drafted_from=draft.drafted_from, **draft.fields
+                    plan=plan,
+                    place=plan.org_unit,
+                    origin=origin,
+                    drafted_from=draft.drafted_from,
+                    **draft.fields,
                 )
             )
         audit_record(
@@ -158,7 +172,7 @@ def indicator_drafts_generate(*, plan: Plan, actor: Any) -> DraftResult:
             target_type="plan",
             target_id=plan.pk,
             target_label=plan.title,
-            new={"created": len(created), "skipped": skipped},
+            new={"origin": origin, "created": len(created), "skipped": skipped},
         )
     return DraftResult(created, skipped)
 
@@ -504,9 +518,12 @@ def status_compute(
     actor: Any,
     method: m.Method | None = None,
     now: datetime | None = None,
+    settle: bool = True,
 ) -> ComputedStatus | None:
     """The status of one observation under `method` (the one in force by default), stored
-    with the method version; None when the indicator has no usable target."""
+    with the method version; None when the indicator has no usable target. For a binding
+    indicator the place's warning is raised or closed from the latest status (unless
+    `settle` is False: the daily job settles every place once, after all statuses)."""
     method = method or current_method()
     ind = observation.indicator
     baseline, base_year, target = _place_figures(ind, observation.place)
@@ -546,9 +563,11 @@ def status_compute(
                 "computed_at": now,
             },
         )
-        if ind.attribute == Attribute.BINDING and result.status in m.BEHIND and row.case_id is None:
-            row.case = warning_raise(status=row, now=now)
-            row.save(update_fields=["case"])
+        if settle and ind.attribute == Attribute.BINDING:
+            warning_settle(
+                indicator=ind, place=observation.place, method_version=row.method_version, now=now
+            )
+            row.refresh_from_db(fields=["case"])
     return row
 
 
@@ -567,39 +586,179 @@ def _place_figures(ind: Indicator, place: OrgUnit) -> tuple[float | None, int | 
     )
 
 
-def warning_raise(*, status: ComputedStatus, now: datetime) -> Any:
-    """A lagging binding indicator is a red warning (预警) to the responsible government: a
-    督办 case on the place. Supervision cases are opened on tasks, so the warning is carried
-    by a 指标预警 task in the plan's list of that year, led by the place."""
-    ind, place = status.indicator, status.place
-    alist, _c = AnnualList.objects.get_or_create(plan=ind.plan, year=status.year)
-    title = _("指标预警：%(p)s%(n)s%(y)s年%(s)s") % {
-        "p": place.name,
-        "n": ind.name,
-        "y": status.year,
-        "s": status.status,
-    }
-    task = Task.objects.filter(annual_list=alist, title=title[:255]).first()
-    if task is None:
-        seq = (alist.tasks.aggregate(x=Max("seq"))["x"] or 0) + 1
-        task = Task.objects.create(
-            annual_list=alist,
-            plan=ind.plan,
-            year=status.year,
-            seq=seq,
-            title=title[:255],
-            content=ind.target_text,
-            lead_unit=place,
-            status=TaskStatus.ACTIVE,
-            criterion=_("达到预期进度"),
+@dataclass(frozen=True)
+class WarningChange:
+    warning: IndicatorWarning | None
+    raised: bool = False
+    closed: bool = False
+
+
+def warning_settle(
+    *, indicator: Indicator, place: OrgUnit, method_version: str, now: datetime
+) -> WarningChange:
+    """Raise or close the warning (预警) of a binding indicator in `place` from its latest
+    status (the newest year's verified current value, under `method_version`): behind → a
+    warning stays open, with its one 督办 case on the place (raised once: a warning that
+    persists keeps its case); no longer behind → the open warning is closed (解除). The case
+    itself is closed by the planner through supervision (办结销号)."""
+    latest = (
+        ComputedStatus.objects.filter(
+            indicator=indicator,
+            place=place,
+            method_version=method_version,
+            observation__is_current=True,
+            observation__verified_at__isnull=False,
         )
-    reason = _("约束性指标“%(n)s”%(y)s年%(s)s（进度比 %(r)s，方法 %(v)s）。") % {
-        "n": ind.name,
-        "y": status.year,
-        "s": status.status,
-        "r": "—" if status.ratio is None else f"{status.ratio:.2f}",
-        "v": status.method_version,
-    }
-    case, _created = case_open(task=task, light=Light.RED, reason=reason, actor=None, now=now)
-    _audit(None, "indicator.warning", ind, ind.name, new={"case": case.pk, "place": place.name})
-    return case
+        .order_by("-year")
+        .first()
+    )
+    warning = IndicatorWarning.objects.filter(
+        indicator=indicator, place=place, closed_at__isnull=True
+    ).first()
+    behind = (
+        indicator.attribute == Attribute.BINDING
+        and latest is not None
+        and latest.status in m.BEHIND
+    )
+    if not behind:
+        if warning is None:
+            return WarningChange(None)
+        with transaction.atomic():
+            rows = IndicatorWarning.objects.filter(pk=warning.pk, closed_at__isnull=True).update(
+                closed_at=now
+            )
+            if rows:
+                _audit(
+                    None,
+                    "indicator.warning_close",
+                    indicator,
+                    indicator.name,
+                    new={"warning": warning.pk, "place": place.name, "case": warning.case_id},
+                )
+        return WarningChange(warning, closed=bool(rows))
+    assert latest is not None
+    with transaction.atomic():
+        raised = warning is None
+        if warning is None:
+            warning = IndicatorWarning.objects.create(
+                indicator=indicator,
+                place=place,
+                year=latest.year,
+                status=latest.status,
+                last_year=latest.year,
+                raised_at=now,
+            )
+            reason = _("约束性指标“%(n)s”%(y)s年%(s)s（进度比 %(r)s，方法 %(v)s）。") % {
+                "n": indicator.name,
+                "y": latest.year,
+                "s": latest.status,
+                "r": "—" if latest.ratio is None else f"{latest.ratio:.2f}",
+                "v": latest.method_version,
+            }
+            case, _created = case_open(
+                subject=warning,
+                plan=indicator.plan,
+                title=str(warning),
+                year=latest.year,
+                unit=place,
+                light=Light.RED,
+                reason=reason,
+                actor=None,
+                now=now,
+            )
+            IndicatorWarning.objects.filter(pk=warning.pk).update(case=case)
+            warning.case = case
+            _audit(
+                None,
+                "indicator.warning",
+                indicator,
+                indicator.name,
+                new={"warning": warning.pk, "case": case.pk, "place": place.name},
+            )
+        elif latest.year > warning.last_year:
+            IndicatorWarning.objects.filter(pk=warning.pk).update(last_year=latest.year)
+            warning.last_year = latest.year
+        if warning.case_id is not None and latest.case_id is None:
+            ComputedStatus.objects.filter(pk=latest.pk).update(case=warning.case_id)
+            latest.case_id = warning.case_id
+    return WarningChange(warning, raised=raised)
+
+
+@dataclass(frozen=True)
+class WarningsRun:
+    statuses: int
+    raised: int
+    kept: int
+    closed: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.statuses} statuses computed, warnings raised {self.raised}, "
+            f"still open {self.kept}, closed {self.closed}"
+        )
+
+
+class _DryRun(Exception):
+    pass
+
+
+def indicator_warnings_run(
+    *, now: datetime | None = None, today: date | None = None, dry_run: bool = False
+) -> WarningsRun:
+    """The daily job: recompute the status of every verified current value of the confirmed
+    indicators under the method in force, then raise or close each binding indicator's
+    warnings (warning_settle). Running it again changes nothing; `dry_run` computes
+    everything and rolls it back."""
+    now = now or timezone.now()
+    method = current_method()
+    observations = Observation.objects.filter(
+        is_current=True,
+        verified_at__isnull=False,
+        indicator__status=IndicatorStatus.CONFIRMED,
+    ).select_related("indicator__plan", "place")
+    statuses = raised = kept = closed = 0
+    result: WarningsRun | None = None
+    try:
+        with transaction.atomic():
+            pairs: dict[tuple[int, int], tuple[Indicator, OrgUnit]] = {}
+            for obs in observations.order_by("indicator_id", "place_id", "year"):
+                statuses += (
+                    status_compute(
+                        observation=obs, actor=None, method=method, now=now, settle=False
+                    )
+                    is not None
+                )
+                pairs[(obs.indicator_id, obs.place_id)] = (obs.indicator, obs.place)
+            for warning in IndicatorWarning.objects.filter(closed_at__isnull=True).select_related(
+                "indicator__plan", "place"
+            ):
+                pairs[(warning.indicator_id, warning.place_id)] = (warning.indicator, warning.place)
+            for ind, place in pairs.values():
+                if (
+                    ind.attribute != Attribute.BINDING
+                    and not ind.warnings.filter(place=place, closed_at__isnull=True).exists()
+                ):
+                    continue
+                change = warning_settle(
+                    indicator=ind, place=place, method_version=method.version, now=now
+                )
+                raised += change.raised
+                closed += change.closed
+                kept += change.warning is not None and not change.raised and not change.closed
+            result = WarningsRun(statuses, raised, kept, closed)
+            if dry_run:
+                raise _DryRun
+            audit_record(
+                actor=None,
+                action="indicator.warnings_run",  # WARNINGS_ACTION
+                target_type="indicators.indicatorwarning",
+                target_label=(today or timezone.localdate(now)).isoformat(),
+                new={"summary": str(result)},
+            )
+    except _DryRun:
+        pass
+    assert result is not None
+    return result
+
+
+WARNINGS_ACTION = "indicator.warnings_run"

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import units_for
+from planwatch.core.web import refusal_message
+from planwatch.core.workflow import ServiceError
 from planwatch.indicators import services
 from planwatch.indicators.charts import indicator_chart_data
-from planwatch.indicators.choices import Kind
+from planwatch.indicators.choices import Kind, Origin
 from planwatch.indicators.export import matrix_export
 from planwatch.indicators.forms import (
     BenchmarkForm,
@@ -36,6 +38,7 @@ from planwatch.indicators.permissions import (
     can_verify,
 )
 from planwatch.indicators.selectors import (
+    action_targets_offered,
     drafts_for,
     history_for,
     latest_statuses,
@@ -46,15 +49,7 @@ from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.permissions import can_manage_plan
-from planwatch.tasks.workflow import ServiceError
 from planwatch.tasks.xlsx import ImportFailed
-
-
-def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, _("；").join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
 
 
 @require_GET
@@ -101,6 +96,12 @@ def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "children": ind.place.children.order_by("path") if ind.place else [],
         "benchmarks": ind.benchmarks.order_by("year") if ind.kind == Kind.RELATIVE else [],
         "benchmark_form": BenchmarkForm() if ind.kind == Kind.RELATIVE else None,
+        # warnings (预警) are internal: signed-in users only, not the public
+        "warnings": (
+            ind.warnings.select_related("place", "case").order_by("closed_at", "-raised_at")
+            if request.user.is_authenticated
+            else []
+        ),
     }
     return render(request, "indicators/detail.html", context)
 
@@ -137,7 +138,7 @@ def observation_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
             source_url=d["source_url"] or "",
         )
     except (ValidationError, ServiceError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已保存，待审核。"))
     return redirect("indicators:detail", ind.pk)
@@ -154,7 +155,7 @@ def observation_verify(request: HttpRequest, observation_id: int) -> HttpRespons
     try:
         services.observation_verify(observation=obs, actor=request.user)
     except (ServiceError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已审核。"))
     return redirect("indicators:detail", obs.indicator_id)
@@ -168,14 +169,22 @@ def plan_drafts(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            result = services.indicator_drafts_generate(plan=plan, actor=request.user)
+            origin = Origin.ACTION if request.POST.get("origin") == Origin.ACTION else Origin.GOAL
+            result = services.indicator_drafts_generate(
+                plan=plan, actor=request.user, origin=origin
+            )
         except ServiceError as exc:
-            _errors(request, exc)
+            refusal_message(request, exc)
         else:
             messages.success(request, _("已生成 %(n)d 个指标草稿。") % {"n": len(result.created)})
         return redirect("indicators:plan_drafts", plan.slug)
     rows = drafts_for(user=request.user, plan=plan)
-    context = {"plan": plan, "rows": rows, "kinds": Kind.choices}
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "kinds": Kind.choices,
+        "action_targets": action_targets_offered(plan),
+    }
     return render(request, "indicators/drafts.html", context)
 
 
@@ -202,7 +211,7 @@ def indicator_action(request: HttpRequest, indicator_id: int, action: str) -> Ht
         else:
             raise Http404
     except (ValidationError, ServiceError, PermissionDenied) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("操作成功。"))
     next_url = request.POST.get("next", "")
@@ -285,7 +294,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(exc))
                 errors = exc.errors
             except PermissionDenied as exc:
-                _errors(request, exc)
+                refusal_message(request, exc)
             else:
                 messages.success(
                     request,

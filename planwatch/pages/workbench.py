@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
@@ -36,8 +36,9 @@ from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import periods_between
 from planwatch.reports.selectors import review_queue_for
 from planwatch.supervision.choices import CaseStatus
-from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notification_subject
+from planwatch.supervision.permissions import manages_plan
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import plans_managed_q
@@ -165,7 +166,7 @@ def _cases(
     rows = cases.select_related("task", "unit").order_by(due or "opened_at", "pk")[:ROWS]
     item.rows = [
         Row(
-            c.task.title,
+            c.label,
             reverse("supervision:case_detail", args=[c.pk]),
             getattr(c, due) if due else None,
             c.unit.name if c.unit else "",
@@ -178,7 +179,9 @@ def _cases(
 def _case_items(user: Any, real: bool) -> list[Item]:
     units = _own_units(user, Role.REPORTER, Role.UNIT_REVIEWER)
     mine = SupervisionCase.objects.filter(unit__in=units)
-    managed = SupervisionCase.objects.filter(task__plan__in=_managed_plans(user))
+    managed = SupervisionCase.objects.filter(plan__in=_managed_plans(user))
+    if manages_plan(user, None):  # cases on no plan (a black listing): province planners
+        managed |= SupervisionCase.objects.filter(plan__isnull=True)
     if real:
         mine = mine.exclude(pk__in=demo_ids(SupervisionCase))
         managed = managed.exclude(pk__in=demo_ids(SupervisionCase))

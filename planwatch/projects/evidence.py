@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import ServiceError
 from planwatch.projects.models import MonthlyEvidence, MonthlyReport
 from planwatch.projects.permissions import can_fill
 from planwatch.reports.evidence import EvidenceLost, evidence_store
-from planwatch.tasks.workflow import ServiceError
 
 log = logging.getLogger(__name__)
 EDITABLE = ("draft", "returned")

@@ -22,13 +22,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import role_paths
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import ConcurrentUpdate, ServiceError, conditional_update
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -45,9 +45,6 @@ from planwatch.projects.models import (
 from planwatch.reports.choices import ReportStatus
 from planwatch.supervision.choices import Light
 from planwatch.supervision.services import case_open
-from planwatch.tasks.choices import TaskStatus
-from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError, conditional_update
 
 SERIES_KINDS = {
     ListSeries.PREFECTURES: OrgUnitKind.PREFECTURE,
@@ -255,25 +252,6 @@ def quarter_list_exempt(
     )
 
 
-def _case_task(plan: Plan, year: int, title: str, unit: OrgUnit) -> Task:
-    alist, _c = AnnualList.objects.get_or_create(plan=plan, year=year)
-    task = Task.objects.filter(annual_list=alist, title=title[:255]).first()
-    if task is None:
-        seq = (alist.tasks.aggregate(x=Max("seq"))["x"] or 0) + 1
-        task = Task.objects.create(
-            annual_list=alist,
-            plan=plan,
-            year=year,
-            seq=seq,
-            title=title[:255],
-            content=title,
-            lead_unit=unit,
-            status=TaskStatus.ACTIVE,
-            criterion=_("按年度投资计划推进"),
-        )
-    return task
-
-
 def quarter_list_publish(
     *, quarter_list: QuarterList, actor: Any, version: int, now: datetime | None = None
 ) -> QuarterList:
@@ -293,11 +271,13 @@ def quarter_list_publish(
         )
         opened = []
         for entry in quarter_list.entries.filter(verdict=ListVerdict.BLACK).select_related("unit"):
+            # the plan most of the unit's investment is under manages the case; a unit
+            # whose projects belong to no plan: the province-wide planners
             plans = figures.get(entry.unit_id)
-            if plans is None or not plans.plans:
-                continue
-            plan_id = sorted(plans.plans.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            plan = Plan.objects.get(pk=plan_id)
+            plan = None
+            if plans is not None and plans.plans:
+                plan_id = sorted(plans.plans.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                plan = Plan.objects.get(pk=plan_id)
             title = _("红黑榜约谈：%(u)s（%(y)s年第%(q)s季度）") % {
                 "u": entry.unit.name,
                 "y": quarter_list.year,
@@ -310,7 +290,11 @@ def quarter_list_publish(
                 "v": quarter_list.method_version,
             }
             case, _created = case_open(
-                task=_case_task(plan, quarter_list.year, title, entry.unit),
+                subject=entry,
+                plan=plan,
+                title=title,
+                year=quarter_list.year,
+                unit=entry.unit,
                 light=Light.RED,
                 reason=reason,
                 actor=None,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.projects.choices import (
@@ -287,6 +288,9 @@ class CoordinationIssue(models.Model):
     def __str__(self) -> str:
         return self.text[:40]
 
+    def get_absolute_url(self) -> str:  # the page of the report that raised it
+        return reverse("projects:report", args=[self.report_id]) + f"#issue-{self.pk}"
+
 
 class MonthlyEvidence(models.Model):
     """A supporting file of a monthly report, stored by its sha256 like report evidence."""
@@ -342,6 +346,9 @@ class ProjectLight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}·{self.year}-{self.month:02d} {self.light}"
+
+    def get_absolute_url(self) -> str:  # the project's page (its lights month by month)
+        return reverse("projects:detail", args=[self.project_id])
 
 
 class QuarterList(models.Model):
@@ -413,3 +420,8 @@ class QuarterListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarter_list_id}·{self.unit_id} {self.verdict}"
+
+    def get_absolute_url(self) -> str:  # the 红黑榜 page of its quarter
+        lst = self.quarter_list
+        query = f"?series={lst.series}&year={lst.year}&quarter={lst.quarter}"
+        return reverse("projects:lists") + query + f"#entry-{self.pk}"

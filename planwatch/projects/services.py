@@ -15,13 +15,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
+from planwatch.core.workflow import (
+    ConcurrentUpdate,
+    ServiceError,
+    check_transition,
+    conditional_update,
+)
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
 from planwatch.plans.models import Node, NodePlace, Plan
@@ -42,14 +48,6 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.services import ALLOWED_TRANSITIONS
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.services import case_open
-from planwatch.tasks.choices import TaskStatus
-from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.workflow import (
-    ConcurrentUpdate,
-    ServiceError,
-    check_transition,
-    conditional_update,
-)
 
 S = ReportStatus
 EDITABLE_REPORT = (S.DRAFT, S.RETURNED)
@@ -576,28 +574,6 @@ def project_figures(
     return Figures(annual, ytd, a)
 
 
-def _case_task(project: Project, year: int, title: str) -> Task:
-    """Supervision cases are opened on tasks: a 项目调度 task in the plan's list of the year,
-    led by the project's 第一责任单位, carries the case."""
-    assert project.plan is not None
-    alist, _c = AnnualList.objects.get_or_create(plan=project.plan, year=year)
-    task = Task.objects.filter(annual_list=alist, title=title[:255]).first()
-    if task is None:
-        seq = (alist.tasks.aggregate(x=Max("seq"))["x"] or 0) + 1
-        task = Task.objects.create(
-            annual_list=alist,
-            plan=project.plan,
-            year=year,
-            seq=seq,
-            title=title[:255],
-            content=project.name,
-            lead_unit=project.lead_unit,
-            status=TaskStatus.ACTIVE,
-            criterion=_("按年度投资计划推进"),
-        )
-    return task
-
-
 def light_compute(
     *,
     project: Project,
@@ -659,7 +635,11 @@ def light_compute(
                     "v": a.method_version,
                 }
             case, _created = case_open(
-                task=_case_task(project, year, title),
+                subject=light,
+                plan=project.plan,
+                title=title,
+                year=year,
+                unit=project.lead_unit,
                 light=Light.RED,
                 reason=reason,
                 actor=None,
@@ -687,7 +667,11 @@ def issue_escalate(*, issue: CoordinationIssue, actor: Any, now: datetime | None
     }
     with transaction.atomic():
         case, _created = case_open(
-            task=_case_task(project, report.year, title),
+            subject=issue,
+            plan=project.plan,
+            title=title,
+            year=report.year,
+            unit=project.lead_unit,
             light=Light.YELLOW,
             reason=issue.text,
             actor=actor,

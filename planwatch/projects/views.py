@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from planwatch.core.web import refusal_message
+from planwatch.core.workflow import ServiceError
 from planwatch.core.xlsx import workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -52,14 +54,6 @@ from planwatch.projects.selectors import (
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import EvidenceLost
 from planwatch.tasks.permissions import can_manage_plan
-from planwatch.tasks.workflow import ServiceError
-
-
-def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, _("；").join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
@@ -269,7 +263,7 @@ def report_start(request: HttpRequest, project_id: int) -> HttpResponse:
     except PermissionDenied:
         raise Http404 from None
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
         return redirect("projects:detail", project.pk)
     return redirect("projects:report", report.pk)
 
@@ -375,7 +369,7 @@ def report_step(request: HttpRequest, report_id: int) -> HttpResponse:
     except PermissionDenied:
         raise Http404 from None
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     return redirect("projects:report", report.pk)
 
 
@@ -390,7 +384,7 @@ def issue_escalate(request: HttpRequest, report_id: int, issue_id: int) -> HttpR
         services.issue_escalate(issue=issue, actor=request.user)
         messages.success(request, _("已立项督办。"))
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     return redirect("projects:report", report.pk)
 
 
@@ -410,7 +404,7 @@ def plan_drafts(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"n": result.created, "s": result.skipped},
             )
         except (ValidationError, ServiceError, PermissionDenied) as exc:
-            _errors(request, exc)
+            refusal_message(request, exc)
         return redirect("projects:plan_drafts", plan.slug)
     drafts = Project.objects.filter(plan=plan, status=ProjectStatus.DRAFT).order_by(
         "source_line", "name"
@@ -461,7 +455,7 @@ def project_action(request: HttpRequest, project_id: int, action: str) -> HttpRe
             raise Http404
         messages.success(request, _("已更新。"))
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     return redirect("projects:detail", project.pk)
 
 
@@ -560,7 +554,7 @@ def lists_action(request: HttpRequest, action: str) -> HttpResponse:
         else:
             raise Http404
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     return redirect(_list_url(series, year, quarter))
 
 
@@ -582,7 +576,7 @@ def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
         )
         messages.success(request, _("已上传佐证材料。"))
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     return redirect("projects:report", report.pk)
 
 
@@ -597,7 +591,7 @@ def report_evidence_delete(request: HttpRequest, report_id: int, evidence_id: in
         evidence.monthly_evidence_remove(evidence=found, actor=request.user)
         messages.success(request, _("已删除。"))
     except (ValidationError, ServiceError) as exc:
-        _errors(request, exc)
+        refusal_message(request, exc)
     return redirect("projects:report", report.pk)
 
 

@@ -28,12 +28,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
+from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import methods as m
 from planwatch.projects import services as s
 from planwatch.projects.choices import ProjectStatus, Sector, Stage
 from planwatch.projects.models import CoordinationIssue, MonthlyReport, Project, Segment
-from planwatch.tasks.workflow import ConcurrentUpdate
 from planwatch.tasks.xlsx import CellError, ImportFailed, UnitResolver, parse_date
 
 LIST_HEADERS = (

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.audit.services import audit_record
 from planwatch.core.types import Actor, actor_user
+from planwatch.core.workflow import ServiceError
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.permissions import holds_report_role
-from planwatch.tasks.workflow import ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -31,12 +31,12 @@ from planwatch.core.listing import (
     listing_response,
 )
 from planwatch.core.models import DemoMarker
+from planwatch.core.web import REFUSALS
 from planwatch.reports import services
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.selectors import review_queue_for
 from planwatch.tasks.lists import OnTaskFilter
-from planwatch.tasks.workflow import ServiceError
 
 QUEUE_STATES = (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED)
 
@@ -184,7 +184,7 @@ def review_bulk_approve(request: HttpRequest) -> HttpResponse:
             chosen,
             step,
             label=lambda r: f"{r.task.title}（{r.unit.name} {r.period_label}）",
-            refusals=(ServiceError, ValidationError, PermissionDenied),
+            refusals=REFUSALS,
         )
     except BulkRefused as exc:
         messages.error(request, str(exc))

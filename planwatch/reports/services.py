@@ -20,6 +20,12 @@ from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor, actor_user
+from planwatch.core.workflow import (
+    ConcurrentUpdate,
+    ServiceError,
+    check_transition,
+    conditional_update,
+)
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.choices import ProgressStatus, ReportStatus
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
@@ -28,12 +34,6 @@ from planwatch.reports.permissions import can_accept_report, holds_report_role
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import reporting_units
-from planwatch.tasks.workflow import (
-    ConcurrentUpdate,
-    ServiceError,
-    check_transition,
-    conditional_update,
-)
 
 S = ReportStatus
 # state → {next state: role allowed to make the move}

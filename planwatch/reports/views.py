@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
+from planwatch.core.web import run_service
+from planwatch.core.workflow import ServiceError
 from planwatch.reports import services
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import (
@@ -38,22 +40,8 @@ from planwatch.reports.permissions import (
     can_review_report,
 )
 from planwatch.tasks.permissions import access_task, reporting_units
-from planwatch.tasks.workflow import ServiceError
 
 log = logging.getLogger(__name__)
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
-    except (ServiceError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-    else:
-        messages.success(request, done)
-        return True
-    return False
 
 
 @login_required
@@ -75,7 +63,7 @@ def report_start(request: HttpRequest, task_id: int) -> HttpResponse:
             task=task, unit=unit, period_start=start, actor=request.user
         )
 
-    if _run(request, start_report, _("已创建报告草稿。")):
+    if run_service(request, start_report, _("已创建报告草稿。")):
         return redirect("reports:report_detail", holder["r"].pk)
     return redirect("tasks:task_detail", task.pk)
 
@@ -200,7 +188,7 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
     if needs_reason:
         kwargs["reason"] = request.POST.get("reason", "")
     holder: dict[str, Any] = {}
-    _run(request, lambda: holder.setdefault("r", service(**kwargs)), _("操作成功。"))
+    run_service(request, lambda: holder.setdefault("r", service(**kwargs)), _("操作成功。"))
     target = holder.get("r", report)
     return redirect("reports:report_detail", target.pk)
 
@@ -214,7 +202,7 @@ def evidence_upload(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.error(request, _("请选择文件。"))
     else:
         upload = form.cleaned_data["file"]
-        _run(
+        run_service(
             request,
             lambda: evidence_add(
                 report=report, actor=request.user, name=upload.name, content=upload
@@ -231,7 +219,9 @@ def evidence_delete(request: HttpRequest, report_id: int, evidence_id: int) -> H
     evidence = report.evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
-    _run(request, lambda: evidence_remove(evidence=evidence, actor=request.user), _("已删除。"))
+    run_service(
+        request, lambda: evidence_remove(evidence=evidence, actor=request.user), _("已删除。")
+    )
     return redirect("reports:report_detail", report.pk)
 
 

@@ -14,7 +14,7 @@ from planwatch.core import hooks
 from planwatch.supervision.choices import CaseStatus, Light
 from planwatch.supervision.lights import reported_progress, task_light
 from planwatch.supervision.models import TaskLight
-from planwatch.supervision.notify import report_step_notify
+from planwatch.supervision.notify import concerns_demo, report_step_notify
 from planwatch.supervision.selectors import task_lights_for
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
@@ -88,6 +88,7 @@ def case_status(code: str) -> str:
 
 def connect() -> None:
     hooks.report_moved.connect(report_step_notify)
+    hooks.notification_withheld.connect(concerns_demo)
     hooks.task_list_filters.connect(task_list_filters)
     hooks.task_list_context.connect(task_list_context)
     hooks.task_detail_context.connect(task_detail_context)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
 from planwatch.core.models import DemoMarker
+from planwatch.core.notify import notification_send
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_between
@@ -30,7 +31,7 @@ from planwatch.supervision.lights import (
     task_light,
 )
 from planwatch.supervision.models import SupervisionCase, TaskLight
-from planwatch.supervision.notify import leader_recipients, notification_send, unit_recipients
+from planwatch.supervision.notify import leader_recipients, unit_recipients
 from planwatch.supervision.services import case_mark_escalated, case_open
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
@@ -179,7 +180,7 @@ def _remind_cases(today: date, now: datetime) -> int:
                     kind=f"remind.case.{what}",
                     key=f"remind:case:{case.pk}:{what}:{due}",
                     title=f"{title}（{due}）",
-                    body=_("督办事项：%(t)s") % {"t": case.task.title},
+                    body=_("督办事项：%(t)s") % {"t": case.label},
                     now=now,
                 )
             )
@@ -192,19 +193,19 @@ def escalations_send(*, today: date, now: datetime) -> int:
     overdue = (
         real_cases()
         .filter(status=CaseStatus.ASSIGNED, ack_due__lt=today, escalated_at__isnull=True)
-        .select_related("task__plan__org_unit", "unit")
+        .select_related("task", "plan__org_unit", "unit")
     )
     for case in overdue:
         if not case_mark_escalated(case=case, now=now):
             continue
-        scope = [u for u in (case.task.plan.org_unit, case.unit) if u is not None]
+        zone = case.plan.org_unit if case.plan is not None else None
+        scope = [u for u in (zone, case.unit) if u is not None]
         notification_send(
             recipients=leader_recipients(scope),
             kind="case.escalated",
             key=f"case:{case.pk}:escalated",
             title=_("督办升级：%(u)s 逾期未签收") % {"u": case.unit.name if case.unit else ""},
-            body=_("任务“%(t)s”的督办事项应于 %(d)s 前签收。")
-            % {"t": case.task.title, "d": case.ack_due},
+            body=_("“%(t)s”的督办事项应于 %(d)s 前签收。") % {"t": case.label, "d": case.ack_due},
             now=now,
         )
         count += 1

@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.core.listing import TextCellsTable
+from planwatch.core.models import Notification
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import CaseStatus, Light
-from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notification_subject
 from planwatch.tasks.lists import LIGHT_LABELS, OnTaskFilter
 from planwatch.tasks.models import Task
@@ -38,6 +39,8 @@ class CaseFilter(OnTaskFilter):
     """Plan, year, unit, light, state (open ones by default), deadline, escalated."""
 
     unit_label = _("承办单位")
+    plan_field = "plan"
+    year_field = "year"
     light = django_filters.ChoiceFilter(
         choices=Light.choices, label=_("灯号"), empty_label=_("全部")
     )
@@ -57,13 +60,14 @@ class CaseFilter(OnTaskFilter):
         label=_("已升级"),
         widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
     )
-    q = django_filters.CharFilter(
-        field_name="task__title", lookup_expr="icontains", label=_("任务名称")
-    )
+    q = django_filters.CharFilter(label=_("事项名称"), method="by_title")
 
     class Meta:
         model = SupervisionCase
         fields: list[str] = []
+
+    def by_title(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(Q(task__title__icontains=value) | Q(title__icontains=value))
 
     def by_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == OPEN:
@@ -74,14 +78,12 @@ class CaseFilter(OnTaskFilter):
 class CaseTable(TextCellsTable):
     light = tables.Column(verbose_name=_("灯号"))
     task = tables.Column(
-        accessor="task__title", verbose_name=_("任务"), attrs={"td": {"class": "cell-wide"}}
+        accessor="title", verbose_name=_("督办事项"), attrs={"td": {"class": "cell-wide"}}
     )
-    plan = tables.Column(accessor="task__plan__title", verbose_name=_("规划"))
-    year = tables.Column(
-        accessor="task__year", verbose_name=_("年度"), attrs={"td": {"class": "num"}}
-    )
+    plan = tables.Column(accessor="plan__title", verbose_name=_("规划"), default="—")
+    year = tables.Column(verbose_name=_("年度"), attrs={"td": {"class": "num"}}, default="—")
     seq = tables.Column(
-        accessor="task__seq", verbose_name=_("序号"), attrs={"td": {"class": "num"}}
+        accessor="task__seq", verbose_name=_("序号"), attrs={"td": {"class": "num"}}, default="—"
     )
     unit = tables.Column(accessor="unit__name", verbose_name=_("承办单位"), default="—")
     status = tables.Column(verbose_name=_("状态"))
@@ -102,14 +104,14 @@ class CaseTable(TextCellsTable):
     def value_light(self, record: SupervisionCase) -> str:
         return str(LIGHT_LABELS.get(record.light, record.light))
 
-    def render_task(self, record: SupervisionCase, value: str) -> str:
+    def render_task(self, record: SupervisionCase) -> str:
         url = reverse("supervision:case_detail", args=[record.pk])
         return format_html(
-            '<a href="{}">{}</a>{}', url, value, _demo_badge(record.pk in self.demo_ids)
+            '<a href="{}">{}</a>{}', url, record.label, _demo_badge(record.pk in self.demo_ids)
         )
 
-    def value_task(self, value: str) -> str:
-        return value
+    def value_task(self, record: SupervisionCase) -> str:
+        return record.label
 
     def render_status(self, record: SupervisionCase) -> str:
         escalated = format_html(" <strong>{}</strong>", _("已升级")) if record.escalated_at else ""
@@ -224,7 +226,9 @@ def notification_tasks(notes: list[Notification]) -> dict[int, Task]:
     reports = ProgressReport.objects.filter(pk__in=wanted.get(ProgressReport, ()))
     for pk, task_id in reports.values_list("pk", "task"):
         task_of[(ProgressReport, pk)] = task_id
-    tasks = Task.objects.select_related("plan").in_bulk(set(task_of.values()))
+    tasks = Task.objects.select_related("plan").in_bulk(
+        {t for t in task_of.values() if t is not None}
+    )
     out: dict[int, Task] = {}
     for note_pk, subject in subjects.items():
         about = task_of.get(subject) if subject is not None else None

@@ -1,11 +1,16 @@
-"""Supervision (督办): each task's light, the cases opened for tasks behind or overdue, and
-the in-app notifications (催办, escalations) they send."""
+"""Supervision (督办): each task's light and the cases opened for tasks behind or overdue.
+The in-app notifications they send (催办, escalations) are core's `Notification`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.supervision.choices import CaseStatus, Light
@@ -33,11 +38,36 @@ class TaskLight(models.Model):
 
 
 class SupervisionCase(models.Model):
-    """A 督办事项 on one task: opened (立项) when the task turns yellow or red, assigned (交办)
-    to a unit with due dates, acknowledged (签收), handled (办理), answered (反馈), checked
-    (复核) and closed (办结销号). At most one open case per task."""
+    """A 督办事项: opened (立项) when a task turns yellow or red — or on another subject that a
+    higher app watches (an indicator's warning, a project's red light, a black listing) —
+    assigned (交办) to a unit with due dates, acknowledged (签收), handled (办理), answered
+    (反馈), checked (复核) and closed (办结销号). At most one open case per task and per
+    subject.
 
-    task = models.ForeignKey("tasks.Task", on_delete=models.PROTECT, related_name="cases")
+    A case stands on a task or on a subject (any model, through contenttypes: supervision
+    imports none of the apps above it). `plan` is the plan whose planners manage the case
+    (none: the province-wide planners); `title` and `year` are the task's or the subject's,
+    copied when the case is opened, so lists, filters and exports need no join. The subject
+    links itself with `get_absolute_url()`."""
+
+    task = models.ForeignKey(
+        "tasks.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("规划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("督办事项"), max_length=255, default="")
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPENED
     )
@@ -67,12 +97,46 @@ class SupervisionCase(models.Model):
             models.UniqueConstraint(
                 fields=("task",), condition=~Q(status="closed"), name="case_one_open_per_task"
             ),
+            models.UniqueConstraint(
+                fields=("subject_type", "subject_id"),
+                condition=~Q(status="closed") & Q(subject_id__isnull=False),
+                name="case_one_open_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(task__isnull=False)
+                | Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="case_on_task_or_subject",
+            ),
         )
+        indexes = (models.Index(fields=("subject_type", "subject_id")),)
         verbose_name = _("督办事项")
         verbose_name_plural = _("督办事项")
 
     def __str__(self) -> str:
         return f"督办 #{self.pk} {self.get_status_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        task = self.task if self.task_id is not None else None
+        if task is not None and not self.title:  # a case on a task describes it
+            self.plan_id, self.title, self.year = task.plan_id, task.title[:255], task.year
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """What the case is about, as shown: its task's title as it is now, else the title
+        its subject had when the case was opened."""
+        task = self.task if self.task_id is not None else None
+        return task.title if task is not None else self.title
+
+    @property
+    def about_url(self) -> str:
+        """Where the case's task or subject is shown ("" when the subject is gone or has no
+        page of its own)."""
+        if self.task_id is not None:
+            return reverse("tasks:task_detail", args=[self.task_id])
+        subject = self.subject
+        get_url = getattr(subject, "get_absolute_url", None)
+        return str(get_url()) if get_url is not None else ""
 
 
 class CaseTransition(models.Model):
@@ -92,31 +156,3 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
-
-
-class Notification(models.Model):
-    """A message to one user inside planwatch (催办, 督办交办, escalation), also e-mailed.
-    `key` names what it is about so that a job run twice never sends it twice."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=32, db_index=True)
-    key = models.CharField(max_length=128)
-    title = models.CharField(_("标题"), max_length=255)
-    body = models.TextField(_("内容"), blank=True)
-    link = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ("-created_at",)
-        constraints = (
-            models.UniqueConstraint(fields=("recipient", "key"), name="notification_once"),
-        )
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-
-    def __str__(self) -> str:
-        return self.title

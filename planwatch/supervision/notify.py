@@ -1,21 +1,18 @@
-"""Notifications: an in-app row per recipient, and an e-mail through Django's mail backend
-(console by default) sent after the transaction commits. A notification's `key` makes
-sending idempotent: the same reminder is never created — or mailed — twice — and names what
-it is about (`notification_subject`), which is how a notification about demonstration data
-is recognised."""
+"""Supervision's side of the notifications (core.notify sends them): who receives them (the
+units' reporters and reviewers, the leaders), what a notification's `key` is about
+(`notification_subject`) — which is how one about demonstration data is recognised and
+withheld (`concerns_demo`, connected to core's `notification_withheld` hook) — and the
+notification of a report's next step (`report_step_notify`, on the `report_moved` hook)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -23,15 +20,15 @@ from django_stubs_ext import StrOrPromise
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.models import Membership
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
+from planwatch.core.notify import notification_send
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
-from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.models import Task
 
 UNIT_ROLES = (Role.REPORTER, Role.UNIT_REVIEWER)
-logger = logging.getLogger(__name__)
 
 
 def ancestor_paths(unit: OrgUnit) -> list[str]:
@@ -55,68 +52,6 @@ def unit_recipients(units: Iterable[OrgUnit]) -> list[Any]:
 
 def leader_recipients(units: Iterable[OrgUnit]) -> list[Any]:
     return recipients_for(units, (Role.LEADER,))
-
-
-def notification_send(
-    *,
-    recipients: Iterable[Any],
-    kind: str,
-    key: str,
-    title: str,
-    body: str,
-    now: datetime,
-    link: str = "",
-) -> list[Notification]:
-    """Create the notification for each recipient who does not have it yet (by `key`) and
-    e-mail those after commit. Returns the notifications created now.
-
-    Nothing is sent about demonstration data (a task, case or report `planwatch demo`
-    created, read from `key`): a demo object never reaches a real person's notifications,
-    workbench badge or e-mail."""
-    created: list[Notification] = []
-    if concerns_demo(key):
-        return created
-    for user in recipients:
-        if Notification.objects.filter(recipient=user, key=key).exists():
-            continue
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(
-                    recipient=user,
-                    kind=kind,
-                    key=key,
-                    title=title,
-                    body=body,
-                    link=link,
-                    created_at=now,
-                )
-        except IntegrityError:  # a concurrent run created it first
-            continue
-        created.append(note)
-    if created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _email(ids))
-    return created
-
-
-def _email(ids: list[int]) -> None:
-    """Mail each new notification; a failure is logged and leaves `emailed` False (the
-    in-app notification is there either way)."""
-    for note in Notification.objects.filter(pk__in=ids, emailed=False).select_related("recipient"):
-        address = getattr(note.recipient, "email", "")
-        if not address:
-            continue
-        try:
-            send_mail(
-                subject=f"[planwatch] {note.title}",
-                message=f"{note.body}\n\n{note.link}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[address],
-            )
-        except Exception:  # the mail server is not ours to crash on
-            logger.warning("notification %s: e-mail to %s failed", note.pk, address, exc_info=True)
-            continue
-        Notification.objects.filter(pk=note.pk).update(emailed=True)
 
 
 # The keys given to notification_send (supervision/jobs.py and services.py, reports/services.py)

@@ -7,22 +7,27 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import audit_record
+from planwatch.core.models import Notification
+from planwatch.core.notify import notification_send
 from planwatch.core.types import Actor, actor_user
+from planwatch.core.workflow import ServiceError, check_transition, conditional_update
 from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import Plan
 from planwatch.supervision.choices import CaseStatus, Light
-from planwatch.supervision.models import CaseTransition, Notification, SupervisionCase
-from planwatch.supervision.notify import notification_send, unit_recipients
+from planwatch.supervision.models import CaseTransition, SupervisionCase
+from planwatch.supervision.notify import unit_recipients
+from planwatch.supervision.permissions import manages_plan
 from planwatch.tasks.models import Task
-from planwatch.tasks.permissions import can_manage_plan
-from planwatch.tasks.workflow import ServiceError, check_transition, conditional_update
 
 C = CaseStatus
 PLANNER, UNIT = "planner", "unit"
@@ -46,38 +51,71 @@ def _audit(actor: Actor, action: str, case: SupervisionCase, **kw: Any) -> None:
         action=action,
         target_type="supervision.supervisioncase",
         target_id=case.pk,
-        target_label=f"督办：{case.task.title[:80]}",
+        target_label=f"督办：{case.label[:80]}",
         **kw,
     )
 
 
 def case_open(
-    *, task: Task, light: str, reason: str, actor: Actor, now: datetime | None = None
+    *,
+    light: str,
+    reason: str,
+    actor: Actor,
+    task: Task | None = None,
+    subject: Model | None = None,
+    plan: Plan | None = None,
+    title: str = "",
+    year: int | None = None,
+    unit: OrgUnit | None = None,
+    now: datetime | None = None,
 ) -> tuple[SupervisionCase, bool]:
-    """Open (立项) a case on `task` unless one is open already; `actor=None` is the
-    `supervise` job. Returns (case, created)."""
-    if actor is not None and not can_manage_plan(actor, task.plan):
+    """Open (立项) a case on `task`, or on `subject` (any saved model instance with a page of
+    its own: an indicator's warning, a project's red light…), unless one is open already.
+    For a subject, `plan` names the plan whose planners manage the case (None: the
+    province-wide planners), `title` and `year` describe it and `unit` is the unit it goes
+    to. `actor=None` is a job. Returns (case, created)."""
+    if (task is None) == (subject is None):
+        raise ValueError("a case stands on a task or on a subject")
+    if task is not None:
+        plan, title, year, unit = task.plan, task.title, task.year, task.lead_unit
+        open_q = Q(task=task)
+    else:
+        assert subject is not None and subject.pk is not None
+        ctype = ContentType.objects.get_for_model(subject)
+        title = title or str(subject)
+        open_q = Q(subject_type=ctype, subject_id=subject.pk)
+    if actor is not None and not manages_plan(actor, plan):
         raise PermissionDenied(_("只有规划处室可以立项督办。"))
     if light not in (Light.YELLOW, Light.RED):
         raise ValidationError({"light": _("只有黄灯、红灯任务需要督办。")})
-    existing = SupervisionCase.objects.exclude(status=C.CLOSED).filter(task=task).first()
+    existing = SupervisionCase.objects.exclude(status=C.CLOSED).filter(open_q).first()
     if existing is not None:
         return existing, False
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            case = SupervisionCase.objects.create(
-                task=task, light=light, reason=reason, unit=task.lead_unit, opened_at=now
+            case = SupervisionCase(
+                task=task,
+                plan=plan,
+                title=title[:255],
+                year=year,
+                light=light,
+                reason=reason,
+                unit=unit,
+                opened_at=now,
             )
+            if subject is not None:
+                case.subject = subject
+            case.save()
             _audit(actor, "case.open", case, new={"light": light, "reason": reason})
     except IntegrityError:  # another run opened it at the same moment
-        return SupervisionCase.objects.exclude(status=C.CLOSED).get(task=task), False
+        return SupervisionCase.objects.exclude(status=C.CLOSED).get(open_q), False
     return case, True
 
 
 def _may(actor: Actor, case: SupervisionCase, who: str) -> bool:
     if who == PLANNER:
-        return can_manage_plan(actor, case.task.plan)
+        return manages_plan(actor, case.plan)
     return case.unit is not None and (
         has_role(actor, Role.REPORTER, case.unit) or has_role(actor, Role.UNIT_REVIEWER, case.unit)
     )
@@ -128,7 +166,7 @@ def case_assign(
 ) -> SupervisionCase:
     """交办: hand the case to a unit (the task's lead unit by default) with due dates for
     acknowledging and answering, and notify the unit."""
-    unit = unit or case.unit or case.task.lead_unit
+    unit = unit or case.unit or (case.task.lead_unit if case.task is not None else None)
     if unit is None:
         raise ValidationError({"unit": _("请指定承办单位。")})
     now = now or timezone.now()
@@ -144,7 +182,7 @@ def case_assign(
             recipients=unit_recipients([unit]),
             kind="case.assigned",
             key=f"case:{case.pk}:assigned",
-            title=_("督办交办：%(t)s") % {"t": case.task.title[:60]},
+            title=_("督办交办：%(t)s") % {"t": case.label[:60]},
             body=_("请于 %(a)s 前签收，%(f)s 前反馈办理情况。事由：%(r)s")
             % {"a": values["ack_due"], "f": values["feedback_due"], "r": case.reason},
             now=now,

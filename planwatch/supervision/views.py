@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from planwatch.core.listing import BulkAction, listing_response
 from planwatch.core.models import DemoMarker
+from planwatch.core.web import run_service
+from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision import lists, services
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.notify import notifications_concerning_demo
-from planwatch.supervision.permissions import access_case, can_handle_case
+from planwatch.supervision.permissions import access_case, can_handle_case, can_manage_case
 from planwatch.supervision.selectors import case_list_for, notifications_for
-from planwatch.tasks.permissions import can_manage_plan, task_units
-from planwatch.tasks.workflow import ServiceError
+from planwatch.tasks.permissions import task_units
 
 
 @login_required
@@ -39,7 +39,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     def prepare(table: Any, rows: list[Any]) -> None:
         table.demo_ids = DemoMarker.ids_among(rows)
 
-    qs = case_list_for(user=request.user, open_only=False).select_related("task__plan")
+    qs = case_list_for(user=request.user, open_only=False).select_related("plan")
     return listing_response(
         request,
         data=data,
@@ -60,17 +60,24 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "case": case,
         "history": case.history.select_related("actor"),
-        "can_manage": can_manage_plan(request.user, case.task.plan),
+        "can_manage": can_manage_case(request.user, case),
         "can_handle": can_handle_case(request.user, case),
-        "units": task_units(case.task),
+        "units": _units(case),
     }
     return render(request, "supervision/case_detail.html", context)
+
+
+def _units(case: SupervisionCase) -> list[OrgUnit]:
+    """The units a case may go to: the task's units, or the unit a subject's case names."""
+    if case.task is not None:
+        return task_units(case.task)
+    return [case.unit] if case.unit is not None else []
 
 
 def _assign(request: HttpRequest, case: SupervisionCase) -> Any:
     """交办 to the unit chosen among the task's units (the lead unit by default)."""
     chosen = request.POST.get("unit", "")
-    unit = next((u for u in task_units(case.task) if str(u.pk) == chosen), None)
+    unit = next((u for u in _units(case) if str(u.pk) == chosen), None)
     return services.case_assign(
         case=case, actor=request.user, today=timezone.localdate(), unit=unit
     )
@@ -103,14 +110,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         raise Http404
     access, call = ACTIONS[action]
     case = access_case(request.user, case_id, action=access)  # type: ignore[arg-type]
-    try:
-        call(request, case)
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
-    except (ServiceError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-    else:
-        messages.success(request, _("操作成功。"))
+    run_service(request, lambda: call(request, case), _("操作成功。"))
     return redirect("supervision:case_detail", case.pk)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
 from planwatch.core.types import Actor
+from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
@@ -25,7 +26,6 @@ from planwatch.tasks.services import (
     validate_task_dates,
 )
 from planwatch.tasks.snapshots import task_snapshot
-from planwatch.tasks.workflow import ConcurrentUpdate
 
 RELATIONS = ("co_lead_units", "responsible_units", "supporting_units")
 

@@ -42,6 +42,9 @@ class OnTaskFilter(django_filters.FilterSet):  # type: ignore[misc]
     and year, and the row's unit, each offering only the choices found among the rows."""
 
     unit_label: Any = _("责任单位")
+    # where the row names its plan and year (a 督办 case copies them onto itself)
+    plan_field = "task__plan"
+    year_field = "task__year"
 
     plan = django_filters.ModelChoiceFilter(
         field_name="task__plan",
@@ -62,8 +65,10 @@ class OnTaskFilter(django_filters.FilterSet):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = self.queryset
-        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values("task__plan_id"))
-        self.filters["year"].extra["choices"] = year_choices(qs, "task__year")
+        self.filters["plan"].field_name = self.plan_field
+        self.filters["year"].field_name = self.year_field
+        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values(self.plan_field))
+        self.filters["year"].extra["choices"] = year_choices(qs, self.year_field)
         units = OrgUnit.objects.filter(pk__in=qs.values("unit_id")).select_related("parent")
         self.filters["unit"].queryset = units.order_by("path")
         self.filters["unit"].label = self.unit_label

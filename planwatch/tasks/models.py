@@ -35,7 +35,7 @@ class AnnualList(models.Model):
     # Number of the latest issued ListVersion (0 = never issued).
     issued_number = models.PositiveIntegerField(_("已下达版本"), default=0)
     issued_at = models.DateTimeField(null=True, blank=True)
-    # Optimistic-lock counter, bumped by every conditional UPDATE (see tasks.workflow).
+    # Optimistic-lock counter, bumped by every conditional UPDATE (see core.workflow).
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor, actor_user
+from planwatch.core.workflow import ConcurrentUpdate, ServiceError, check_transition
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import NodeKind
@@ -37,7 +38,6 @@ from planwatch.tasks.suggest import (
     places_by_node,
     plan_prefectures,
 )
-from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError, check_transition
 
 ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
     AnnualListStatus.DRAFT: {AnnualListStatus.ISSUED: "annual_list.issue"},

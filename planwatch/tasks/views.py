@@ -3,13 +3,12 @@ selectors or call one service, and render; service refusals become messages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,8 @@ from planwatch.accounts.permissions import has_role
 from planwatch.core import hooks
 from planwatch.core.listing import BulkAction, BulkRefused, bulk_all_or_nothing, listing_response
 from planwatch.core.models import DemoMarker
+from planwatch.core.web import REFUSALS, refusal_message, run_service
+from planwatch.core.workflow import ServiceError
 from planwatch.plans.models import Plan
 from planwatch.tasks import lists, selectors, services, xlsx
 from planwatch.tasks.forms import FrequencyForm, GenerateForm, ImportForm, ReasonForm, TaskForm
@@ -32,25 +33,6 @@ from planwatch.tasks.permissions import (
     can_manage_plan,
     plans_managed_q,
 )
-from planwatch.tasks.workflow import ServiceError
-
-
-def _refusal(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, _("；").join(exc.messages))
-    else:
-        messages.error(request, str(exc))
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Call a service; report success or its refusal as a message."""
-    try:
-        action()
-    except (ServiceError, ValidationError, PermissionDenied) as exc:
-        _refusal(request, exc)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _hook_filters(request: HttpRequest) -> selectors.TaskFilters:
@@ -140,7 +122,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
             tasks,
             lambda t: services.task_update(task=t, actor=request.user, changes=changes),
             label=lambda t: f"{t.plan.title} {t.year} {t.seq}. {t.title}",
-            refusals=(ServiceError, ValidationError, PermissionDenied),
+            refusals=REFUSALS,
         )
     except BulkRefused as exc:
         messages.error(request, str(exc))
@@ -206,7 +188,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
         def update() -> None:
             services.task_update(task=task, actor=request.user, changes=changes, version=version)
 
-        if _run(request, update, _("任务已保存。")):
+        if run_service(request, update, _("任务已保存。")):
             return redirect("tasks:task_detail", task.pk)
     status = 400 if request.method == "POST" else 200
     context = {"task": task, "form": form, "locked": task.annual_list.is_locked}
@@ -243,7 +225,7 @@ def list_generate(request: HttpRequest) -> HttpResponse:
             plan=form.cleaned_data["plan"], year=form.cleaned_data["year"], actor=request.user
         )
 
-    if _run(request, generate, _("已生成任务草稿。")):
+    if run_service(request, generate, _("已生成任务草稿。")):
         return redirect("tasks:list_detail", holder["r"].annual_list.pk)
     return redirect("tasks:list_index")
 
@@ -292,7 +274,7 @@ def list_issue(request: HttpRequest, list_id: int) -> HttpResponse:
     except services.ListIncomplete as exc:
         messages.error(request, str(exc))
     except (ServiceError, ValidationError) as exc:
-        _refusal(request, exc)
+        refusal_message(request, exc)
     else:
         messages.success(request, _("清单已下达（第 %(n)d 版）。") % {"n": lv.number})
     return redirect("tasks:list_detail", alist.pk)
@@ -303,7 +285,7 @@ def list_issue(request: HttpRequest, list_id: int) -> HttpResponse:
 def list_reopen(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="manage")
     reason = request.POST.get("reason", "")
-    _run(
+    run_service(
         request,
         lambda: services.annual_list_reopen(annual_list=alist, actor=request.user, reason=reason),
         _("清单已进入修订。"),
@@ -316,7 +298,7 @@ def list_reopen(request: HttpRequest, list_id: int) -> HttpResponse:
 def list_frequency(request: HttpRequest, list_id: int) -> HttpResponse:
     alist = access_annual_list(request.user, list_id, action="manage")
     freq = request.POST.get("frequency", "")
-    _run(
+    run_service(
         request,
         lambda: services.annual_list_set_frequency(
             annual_list=alist, actor=request.user, frequency=freq
@@ -358,7 +340,7 @@ def list_import(request: HttpRequest, list_id: int) -> HttpResponse:
             request, "tasks/import_errors.html", {"alist": alist, "error": exc}, status=400
         )
     except (ServiceError, ValidationError) as exc:
-        _refusal(request, exc)
+        refusal_message(request, exc)
         return redirect("tasks:list_detail", alist.pk)
     messages.success(
         request,

@@ -38,6 +38,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor
+from planwatch.core.workflow import ServiceError
 from planwatch.core.xlsx import workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
@@ -47,7 +48,6 @@ from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.selectors import annual_list_tasks
 from planwatch.tasks.services import TaskChanges, task_create
-from planwatch.tasks.workflow import ServiceError
 
 HEADERS = ("序号", "重点任务", "具体内容", "牵头单位", "责任单位", "完成时限", "进展情况")
 EXTRA_HEADERS = ("配合单位", "完成标准")

@@ -16,7 +16,6 @@ from tests.browser.test_smoke import log_in
 from tests.dashboards.conftest import (  # noqa: F401
     Board,
     board,
-    chuannan_leader_user,
     make_task,
 )
 
@@ -37,7 +36,7 @@ def test_leader_reads_the_zone_and_opens_yibin(
     page: Any,
     live_server: Any,
     board: Board,  # noqa: F811
-    chuannan_leader_user: Any,  # noqa: F811
+    chuannan_leader_user: Any,
     orgunits: dict[str, OrgUnit],
     screenshot: Any,
     page_errors: PageErrors,

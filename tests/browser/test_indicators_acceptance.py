@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from planwatch.accounts.choices import Role
-from planwatch.indicators.models import Indicator, Observation
+from planwatch.indicators.models import Indicator, IndicatorWarning, Observation
 from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision.models import SupervisionCase
 from tests.browser.conftest import PageErrors
@@ -104,9 +104,16 @@ def test_indicator_monitoring_in_the_browser(
     screenshot("indicator-page")
     case = SupervisionCase.objects.get()
     assert case.unit == yibin and "地区生产总值" in case.reason
+    # the case stands on the indicator's warning, not on a generated task
+    assert case.task is None and case.subject == IndicatorWarning.objects.get()
     page.get_by_role("link", name="督办").first.click()
     page.wait_for_load_state()
     assert "指标预警" in page.content()
+    page.get_by_role("link", name=case.title).click()  # the case page, titled by its warning
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    page.locator("h1 a").click()  # back to the warning on the indicator's page
+    page.wait_for_url(f"**/indicators/{gdp.pk}/**")
+    assert f"/indicators/{gdp.pk}/" in page.url and "预警中" in page.content()
 
     page.context.clear_cookies()
     page.goto(f"{base}/indicators/places/511500/")

@@ -15,7 +15,7 @@ from planwatch.plans.models import Plan
 from tests.browser.conftest import PageErrors
 from tests.browser.test_smoke import log_in
 from tests.factories.personas import make_user
-from tests.factories.search import make_plan
+from tests.factories.plans import build_plan
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_a_planner_publishes_and_withdraws_a_draft(
     page: Any, live_server: Any, persona_units: dict[str, OrgUnit], page_errors: PageErrors
 ) -> None:
     make_user("planner_browser", (persona_units["510000"], Role.PLANNER))
-    fixture = make_plan(
+    fixture = build_plan(
         "川南经济区发展规划（草稿）",
         "draft-plan",
         [("c1", "chapter", "第一章 总体要求", "推进川南一体化。")],

@@ -1,6 +1,7 @@
 """Fixtures of the dashboard tests: the reference unit tree, two plans (川南, 成都平原) with
 issued tasks whose statuses, lights and reports are known, and the extra personas a
-dashboard needs (a 川南 leader in scope, a 成都平原 leader out of it).
+dashboard needs (a 川南 leader in scope, a 成都平原 leader out of it: `chuannan_leader` and
+`chengdu_leader` of tests/factories/personas.py).
 
 | task (川南 2024) | status    | light  | responsible | lead    |
 |------------------|-----------|--------|-------------|---------|
@@ -22,18 +23,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.models import TaskLight
 from planwatch.tasks.models import AnnualList, Task
-from tests.factories.personas import logged_in, make_user
 
 TODAY = date(2024, 10, 20)
 
@@ -147,23 +144,3 @@ def board(orgunits: dict[str, OrgUnit]) -> Board:
     make_report(tasks[0], yibin, 2, "80")
     make_report(tasks[1], yibin, 2, "10", status="draft")
     return Board(chuannan=cn, chengdu=cd, tasks=tasks, chengdu_task=cd_task, draft_task=draft)
-
-
-@pytest.fixture
-def chuannan_leader_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("cn_leader", (persona_units["zone:south-sichuan"], Role.LEADER))
-
-
-@pytest.fixture
-def chuannan_leader(chuannan_leader_user: User) -> Client:
-    return logged_in(chuannan_leader_user)
-
-
-@pytest.fixture
-def chengdu_leader_user(persona_units: dict[str, OrgUnit]) -> User:
-    return make_user("cd_leader", (persona_units["zone:chengdu-plain"], Role.LEADER))
-
-
-@pytest.fixture
-def chengdu_leader(chengdu_leader_user: User) -> Client:
-    return logged_in(chengdu_leader_user)

@@ -1,10 +1,10 @@
 """The one place the tests build data and people:
 
-- `personas`: `make_user` and `logged_in`, the one way to make an account or a client;
-- `web_personas`: the named personas on the reference units (fixtures, a plugin of
-  tests/conftest.py);
+- `personas`: `make_user` and `logged_in`, the one way to make an account or a client, and
+  the one set of named personas (fixtures, a plugin of tests/conftest.py);
 - `plans`: the reference units, the bundled plans and the hand-written sample plans
-  (fixtures, a plugin of tests/conftest.py);
+  (fixtures, a plugin of tests/conftest.py), and `build_plan`, the one builder of plans
+  stored directly (the 川南 slice plan and the search corpus are built with it);
 - `search`: a small corpus of plans for the search tests;
 - `implementation` and `implementation_fixtures`: the hand-made slice of the unit tree, the
   川南 plan, issued lists and filed reports, and their fixtures.

@@ -11,8 +11,8 @@ from typing import Any
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.choices import NodeKind, PlanStatus
-from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion, SourceDocument
+from planwatch.plans.choices import NodeKind
+from planwatch.plans.models import Plan
 from planwatch.reports.evidence import evidence_add
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.services import (
@@ -26,6 +26,7 @@ from planwatch.tasks.services import (
     task_drafts_generate,
     task_update,
 )
+from tests.factories.plans import build_plan
 
 # code → (short name, official name), as in planwatch/orgunits/data/departments.csv
 DEPARTMENTS = {
@@ -92,72 +93,39 @@ def make_units() -> Units:
     )
 
 
-class NodeMaker:
-    """Appends nodes to a version in document order."""
-
-    def __init__(self, version: PlanVersion) -> None:
-        self.version = version
-        self.seq = 0
-
-    def add(
-        self, kind: str, key: str, title: str, text: str = "", parent: Node | None = None
-    ) -> Node:
-        self.seq += 1
-        return Node.objects.create(
-            version=self.version,
-            parent=parent,
-            seq=self.seq,
-            key=key,
-            kind=kind,
-            title=title,
-            text=text,
-            level=0 if parent is None else parent.level + 1,
-            line=self.seq * 10,
-            end_line=self.seq * 10 + 5,
-        )
-
-
 def make_plan(units: Units, *, slug: str = "chuannan", zone: OrgUnit | None = None) -> Plan:
-    """A small 川南 plan: a general-requirements chapter (a principle and a goal provision,
-    which are not tasks), a transport chapter (one provision naming 翠屏区), an ecology
-    chapter (a provision naming no place, and a 专栏 with one item), a chapter on mechanisms
-    whose subject matches no department, and the safeguards chapter (not tasks either)."""
-    plan = Plan.objects.create(
-        title=f"{slug}经济区“十四五”发展规划",
-        slug=slug,
-        org_unit=zone or units.chuannan,
-        status=PlanStatus.PUBLISHED,
-    )
-    doc = SourceDocument.objects.create(
-        sha256=slug.ljust(64, "0"), name=f"{slug}.txt", format="text"
-    )
-    version = PlanVersion.objects.create(
-        plan=plan, document=doc, number=1, title=plan.title, line=1, cities=["宜宾", "泸州"]
-    )
-    m = NodeMaker(version)
-    c2 = m.add(NodeKind.CHAPTER, "c2", "第二章 总体要求")
-    s2 = m.add(NodeKind.SECTION, "c2.s2", "第二节 基本原则", "", c2)
-    m.add(NodeKind.PROVISION, "c2.s2.p1", "区域协同、一体发展。", "坚持一盘棋思维。", s2)
-    s4 = m.add(NodeKind.SECTION, "c2.s4", "第四节 发展目标", "到2025年，一体化水平提升。", c2)
-    m.add(NodeKind.PROVISION, "c2.s4.p1", "经济总量迈上万亿级台阶。", "到2025年达到1.1万亿元。", s4)
-    c3 = m.add(NodeKind.CHAPTER, "c3", "第三章 构建现代综合交通运输体系")
-    p1 = m.add(
-        NodeKind.PROVISION, "c3.p1", "建设川南城际铁路网。", "推进宜宾至泸州城际铁路建设。", c3
-    )
-    NodePlace.objects.create(node=p1, org_unit=units.cuiping)
-    NodePlace.objects.create(node=p1, org_unit=units.panzhihua)  # named, but not in 川南
-    c5 = m.add(NodeKind.CHAPTER, "c5", "第五章 推动生态环境共保共治")
-    m.add(NodeKind.PROVISION, "c5.p1", "加强长江生态保护。", "共同实施长江干流生态修复。", c5)
-    box = m.add(NodeKind.BOX, "c5.b1", "专栏 1 生态保护重点工程", "", c5)
-    m.add(NodeKind.BOX_ITEM, "c5.b1.i1", "赤水河流域生态修复工程", "赤水河流域综合治理。", box)
-    c9 = m.add(NodeKind.CHAPTER, "c9", "第九章 健全一体化发展体制机制")
-    m.add(NodeKind.PARAGRAPH, "c9.x1", "", "破除行政壁垒。", c9)
-    m.add(NodeKind.PROVISION, "c9.p1", "健全协作机制。", "建立联席会议制度。", c9)
-    c10 = m.add(NodeKind.CHAPTER, "c10", "第十章 保障措施")
-    m.add(NodeKind.PROVISION, "c10.p1", "加强组织领导。", "建立年度重点任务清单制度。", c10)
-    plan.current_version = version
-    plan.save()
-    return plan
+    """A small 川南 plan, built with the one plan builder (tests/factories/plans.py): a
+    general-requirements chapter (a principle and a goal provision, which are not tasks), a
+    transport chapter (one provision naming 翠屏区), an ecology chapter (a provision naming no
+    place, and a 专栏 with one item), a chapter on mechanisms whose subject matches no
+    department, and the safeguards chapter (not tasks either)."""
+    return build_plan(
+        f"{slug}经济区“十四五”发展规划",
+        slug,
+        [
+            ("c2", NodeKind.CHAPTER, "第二章 总体要求", ""),
+            ("c2.s2", NodeKind.SECTION, "第二节 基本原则", ""),
+            ("c2.s2.p1", NodeKind.PROVISION, "区域协同、一体发展。", "坚持一盘棋思维。"),
+            ("c2.s4", NodeKind.SECTION, "第四节 发展目标", "到2025年，一体化水平提升。"),
+            ("c2.s4.p1", NodeKind.PROVISION, "经济总量迈上万亿级台阶。", "到2025年达到1.1万亿元。"),
+            ("c3", NodeKind.CHAPTER, "第三章 构建现代综合交通运输体系", ""),
+            ("c3.p1", NodeKind.PROVISION, "建设川南城际铁路网。", "推进宜宾至泸州城际铁路建设。"),
+            ("c5", NodeKind.CHAPTER, "第五章 推动生态环境共保共治", ""),
+            ("c5.p1", NodeKind.PROVISION, "加强长江生态保护。", "共同实施长江干流生态修复。"),
+            ("c5.b1", NodeKind.BOX, "专栏 1 生态保护重点工程", ""),
+            ("c5.b1.i1", NodeKind.BOX_ITEM, "赤水河流域生态修复工程", "赤水河流域综合治理。"),
+            ("c9", NodeKind.CHAPTER, "第九章 健全一体化发展体制机制", ""),
+            ("c9.x1", NodeKind.PARAGRAPH, "", "破除行政壁垒。"),
+            ("c9.p1", NodeKind.PROVISION, "健全协作机制。", "建立联席会议制度。"),
+            ("c10", NodeKind.CHAPTER, "第十章 保障措施", ""),
+            ("c10.p1", NodeKind.PROVISION, "加强组织领导。", "建立年度重点任务清单制度。"),
+        ],
+        zone=zone or units.chuannan,
+        # 攀枝花 is named too, but is not in 川南
+        places={"c3.p1": [units.cuiping, units.panzhihua]},
+        cities=["宜宾", "泸州"],
+        index=False,
+    ).plan
 
 
 def complete_tasks(annual_list: AnnualList, actor: Any, units: Units) -> list[Task]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,12 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.services import orgunits_load_reference
 from planwatch.parsing import ParseResult, parse_bytes
 from planwatch.parsing.model import Node, Place, Plan, Quantity, Source
+from planwatch.plans.choices import PlanStatus
+from planwatch.plans.models import Node as StoredNode
+from planwatch.plans.models import NodePlace, PlanVersion, SourceDocument
 from planwatch.plans.models import Plan as StoredPlan
-from planwatch.plans.models import SourceDocument
 from planwatch.plans.services import IngestResult, plan_ingest
+from planwatch.search.services import index_plan_version
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "plans" / "sichuan-2021-five-regional-plans.txt"
@@ -312,11 +316,83 @@ def sample_plans(orgunits: dict[str, OrgUnit]) -> Iterator[IngestResult]:
     yield ingest_sample()
 
 
+# --- plans stored directly -------------------------------------------------------------
+
+
+@dataclass
+class PlanFixture:
+    plan: StoredPlan
+    version: PlanVersion
+    nodes: dict[str, StoredNode] = field(default_factory=dict)
+
+
+def build_plan(
+    title: str,
+    slug: str,
+    nodes: list[tuple[str, str, str, str]],
+    *,
+    zone: OrgUnit | None = None,
+    places: dict[str, list[OrgUnit]] | None = None,
+    projects: dict[str, list[str]] | None = None,
+    number: int = 1,
+    plan: StoredPlan | None = None,
+    index: bool = True,
+    cities: list[str] | None = None,
+) -> PlanFixture:
+    """The one builder of stored plans (no parse, no ingest): a published plan (or a new
+    version `number` of `plan`) whose nodes are (key, kind, title, text), each a child of the
+    last node whose key prefixes it; `places` and `projects` by node key; indexed for search
+    unless `index` is false. The 川南 slice plan (tests/factories/implementation.py) and the
+    search corpus (tests/factories/search.py) are built with it; the sample plans above go
+    through the real ingest instead."""
+    body = ("\n".join(t for _, _, _, t in nodes) + title + str(number)).encode()
+    doc = SourceDocument.objects.create(
+        sha256=hashlib.sha256(body).hexdigest(), name=f"{slug}.txt", format="text", content=body
+    )
+    if plan is None:
+        plan = StoredPlan.objects.create(
+            title=title, slug=slug, org_unit=zone, status=PlanStatus.PUBLISHED
+        )
+    version = PlanVersion.objects.create(
+        plan=plan,
+        document=doc,
+        number=number,
+        title=title,
+        line=1,
+        cities=cities if cities is not None else ["宜宾市"],
+    )
+    made: dict[str, StoredNode] = {}
+    for seq, (key, kind, node_title, text) in enumerate(nodes):
+        parent = next((made[k] for k in reversed(made) if key.startswith(k + ".")), None)
+        made[key] = StoredNode.objects.create(
+            version=version,
+            parent=parent,
+            seq=seq,
+            key=key,
+            kind=kind,
+            title=node_title,
+            text=text,
+            level=key.count(".") + 1,
+            line=10 + seq,
+            end_line=10 + seq,
+            page=3 + seq,
+            projects=(projects or {}).get(key, []),
+        )
+    for key, units in (places or {}).items():
+        for unit in units:
+            NodePlace.objects.create(node=made[key], org_unit=unit, count=1)
+    # As the ingest service does: index inside the transaction, then mark current.
+    if index:
+        index_plan_version(version=version)
+    plan.current_version = version
+    plan.save(update_fields=["current_version"])
+    return PlanFixture(plan, version, made)
+
+
 def db_snapshot() -> dict[str, int]:
     """Row counts of every table the ingest writes, to prove a failed ingest changed nothing."""
     from planwatch.audit.models import AuditEvent
-    from planwatch.plans.models import Node as StoredNode
-    from planwatch.plans.models import NodePlace, PlaceMention, PlanVersion, Quantity
+    from planwatch.plans.models import PlaceMention, Quantity
 
     models: list[Any] = [
         SourceDocument,

@@ -4,14 +4,12 @@ meet in production."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from typing import Any
 
 from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.choices import NodeKind, PlanStatus, QuantityRole
-from planwatch.plans.models import Node, NodePlace, Plan, PlanVersion, Quantity, SourceDocument
-from planwatch.search.services import index_plan_version
+from planwatch.plans.choices import NodeKind, QuantityRole
+from planwatch.plans.models import Quantity
+from tests.factories.plans import PlanFixture, build_plan
 
 CHUANNAN_BOX_ITEM = (
     "铁路：建成成自宜高铁、川南城际铁路内自泸段、隆黄铁路叙永至毕节段，加快建设渝昆高铁川渝段。"
@@ -23,66 +21,6 @@ CHENGDU_PROVISION = "推进成德眉资同城化发展，高水平建设四川�
 # 天府 and 新区 apart, 成渝 and 经济圈 apart: must not be found by the compound words.
 DECOY_PROVISION = "天府之国新区建设提速，成渝两地经济圈层联动，成都东部新区开工。"
 MARKUP_PROVISION = "文本里有 <script>alert(1)</script> 与 “引号” & 符号，也是水利设施。"
-
-
-@dataclass
-class PlanFixture:
-    plan: Plan
-    version: PlanVersion
-    nodes: dict[str, Node] = field(default_factory=dict)
-
-
-def make_plan(
-    title: str,
-    slug: str,
-    nodes: list[tuple[str, str, str, str]],
-    *,
-    zone: OrgUnit | None = None,
-    places: dict[str, list[OrgUnit]] | None = None,
-    projects: dict[str, list[str]] | None = None,
-    number: int = 1,
-    plan: Plan | None = None,
-    index: bool = True,
-) -> PlanFixture:
-    """A plan version whose nodes are (key, kind, title, text), each a child of the first
-    node whose key prefixes it."""
-    body = ("\n".join(t for _, _, _, t in nodes) + title + str(number)).encode()
-    doc = SourceDocument.objects.create(
-        sha256=hashlib.sha256(body).hexdigest(), name=f"{slug}.txt", format="text", content=body
-    )
-    if plan is None:
-        plan = Plan.objects.create(
-            title=title, slug=slug, org_unit=zone, status=PlanStatus.PUBLISHED
-        )
-    version = PlanVersion.objects.create(
-        plan=plan, document=doc, number=number, title=title, line=1, cities=["宜宾市"]
-    )
-    made: dict[str, Node] = {}
-    for seq, (key, kind, node_title, text) in enumerate(nodes):
-        parent = next((made[k] for k in reversed(made) if key.startswith(k + ".")), None)
-        made[key] = Node.objects.create(
-            version=version,
-            parent=parent,
-            seq=seq,
-            key=key,
-            kind=kind,
-            title=node_title,
-            text=text,
-            level=key.count(".") + 1,
-            line=10 + seq,
-            end_line=10 + seq,
-            page=3 + seq,
-            projects=(projects or {}).get(key, []),
-        )
-    for key, units in (places or {}).items():
-        for unit in units:
-            NodePlace.objects.create(node=made[key], org_unit=unit, count=1)
-    # As the ingest service does: index inside the transaction, then mark current.
-    if index:
-        index_plan_version(version=version)
-    plan.current_version = version
-    plan.save(update_fields=["current_version"])
-    return PlanFixture(plan, version, made)
 
 
 def unit(name: str) -> OrgUnit:
@@ -99,7 +37,7 @@ def make_corpus(units: dict[str, OrgUnit] | None = None) -> dict[str, PlanFixtur
     """Two plans: 川南 (with the box naming 成自宜高铁) and 成都平原. Needs the units of the
     `persona_units` fixture."""
     yibin, luzhou, chengdu_city = unit("宜宾市"), unit("泸州市"), unit("成都市")
-    chuannan = make_plan(
+    chuannan = build_plan(
         "川南经济区“十四五”一体化发展规划",
         "chuannan",
         [
@@ -125,7 +63,7 @@ def make_corpus(units: dict[str, OrgUnit] | None = None) -> dict[str, PlanFixtur
         kind="growth",
         line=11,
     )
-    chengdu = make_plan(
+    chengdu = build_plan(
         "成都平原经济区“十四五”一体化发展规划",
         "chengdu-plain",
         [

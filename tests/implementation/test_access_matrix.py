@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
+from planwatch.core.models import Notification
+from planwatch.core.notify import notification_send
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.services import (
     progress_report_submit,
 )
-from planwatch.supervision.models import Notification, SupervisionCase
-from planwatch.supervision.notify import notification_send
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.services import case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update

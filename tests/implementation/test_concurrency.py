@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.services import (
     progress_report_approve,
@@ -21,7 +22,6 @@ from planwatch.reports.services import (
     progress_report_update,
 )
 from planwatch.tasks.models import AnnualList
-from planwatch.tasks.workflow import ConcurrentUpdate
 from tests.factories.implementation import Units
 from tests.factories.personas import make_user
 

@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
+from planwatch.core.notify import notification_send
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.jobs import supervise_run
-from planwatch.supervision.models import Notification, SupervisionCase
-from planwatch.supervision.notify import notification_send
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from tests.factories.implementation import Units, demo_mark, report_filed

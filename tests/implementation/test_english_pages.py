@@ -16,12 +16,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from planwatch.core.notify import notification_send
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Node, Plan, PlanVersion
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.services import progress_report_start
 from planwatch.supervision.models import SupervisionCase
-from planwatch.supervision.notify import notification_send
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from tests.factories.implementation import Units

@@ -21,10 +21,11 @@ from planwatch.accounts.choices import Role
 from planwatch.audit.labels import action_label
 from planwatch.audit.models import AuditEvent
 from planwatch.core import listing
+from planwatch.core.models import Notification
+from planwatch.core.notify import notification_send
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.models import ProgressReport
-from planwatch.supervision.models import Notification, SupervisionCase
-from planwatch.supervision.notify import notification_send
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen, task_update
@@ -109,7 +110,7 @@ def test_case_list_sorts_pages_and_exports_the_filtered_rows(
 
     response = client.get(url, {"unit": units.yibin.pk, "export": "xlsx", "sort": "ack_due"})
     rows = _sheet(response)
-    assert rows[0][:5] == ("灯号", "任务", "规划", "年度", "序号")
+    assert rows[0][:5] == ("灯号", "督办事项", "规划", "年度", "序号")
     assert len(rows) == 3  # header and 宜宾's two cases, all pages
     assert {r[5] for r in rows[1:]} == {"宜宾市"}
     assert rows[1][1] == FORMULA and rows[1][3] == 2024

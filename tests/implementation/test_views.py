@@ -317,7 +317,7 @@ def test_case_pages_and_notifications(
     luzhou_reporter_user: Any,
     panxi_planner_user: Any,
 ) -> None:
-    from planwatch.supervision.models import Notification
+    from planwatch.core.models import Notification
     from planwatch.supervision.services import case_open
 
     case, _ = case_open(task=yibin_task, light="red", reason="逾期未完成", actor=planner_user)

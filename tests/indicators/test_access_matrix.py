@@ -32,6 +32,7 @@ class World:
     zone: OrgUnit
     gdp: Indicator
     draft: Indicator
+    rel: Indicator
     obs: Observation
     users: dict[str, User]
 
@@ -73,6 +74,14 @@ def world(
 
     gdp = south_gdp(south, south_planner_user)
     draft = Indicator.objects.create(plan=south, place=zone, name="草稿指标", target_value=1.0)
+    rel = Indicator.objects.create(
+        plan=south,
+        place=zone,
+        name="居民人均可支配收入增速",
+        kind="relative",
+        status="confirmed",
+        target_year=2025,
+    )
     obs = observation_create(
         indicator=gdp, place=zone, year=2021, value=8761.0, actor=south_clerk_user, source="x"
     )
@@ -86,7 +95,7 @@ def world(
         "yibin_clerk": yibin_clerk_user,
         "reviewer_elsewhere": elsewhere,
     }
-    return World(south, zone, gdp, draft, obs, users)
+    return World(south, zone, gdp, draft, rel, obs, users)
 
 
 def _client(w: World, who: str) -> Client:
@@ -140,6 +149,14 @@ API = [
     ("post", "/api/v1/indicators/{draft}/observations", "clerk", 404),
     ("post", "/api/v1/indicators/{gdp}/observations", "clerk", 201),
     ("post", "/api/v1/indicators/import", "anonymous", 401),
+    ("get", "/api/v1/indicators/{gdp}/benchmarks", "anonymous", 200),
+    ("get", "/api/v1/indicators/{draft}/benchmarks", "anonymous", 404),
+    ("get", "/api/v1/indicators/{draft}/benchmarks", "planner", 200),
+    ("post", "/api/v1/indicators/{rel}/benchmarks", "anonymous", 401),
+    ("post", "/api/v1/indicators/{rel}/benchmarks", "clerk", 404),
+    ("post", "/api/v1/indicators/{rel}/benchmarks", "yibin_clerk", 404),
+    ("post", "/api/v1/indicators/{gdp}/benchmarks", "planner", 422),
+    ("post", "/api/v1/indicators/{rel}/benchmarks", "planner", 201),
 ]
 
 
@@ -149,15 +166,18 @@ def test_api_access(method: str, path: str, who: str, status: int, world: World)
 
     from planwatch.api.services import api_token_create
 
-    url = path.format(gdp=world.gdp.pk, draft=world.draft.pk)
+    url = path.format(gdp=world.gdp.pk, draft=world.draft.pk, rel=world.rel.pk)
     headers = {}
     if who != "anonymous":
         secret = api_token_create(user=world.users[who], name="m", actor=None)[1]
         headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     body = {"place": world.zone.code, "year": 2022, "value": 9000.0, "source": "公报"}
+    before = AuditEvent.objects.count()
     client = Client()
     if method == "get":
         response = client.get(url, **headers)
     else:
         response = client.post(url, json.dumps(body), "application/json", **headers)
     assert response.status_code == status
+    if method == "post" and status >= 400:
+        assert AuditEvent.objects.count() == before  # a refusal changes nothing

@@ -139,6 +139,8 @@ def wsgi_app() -> Iterator[WSGIHandler]:
         "GET /api/v1/indicators",
         "GET /api/v1/indicators/{indicator_id}",
         "GET /api/v1/indicators/{indicator_id}/observations",
+        "GET /api/v1/indicators/{indicator_id}/benchmarks",
+        "POST /api/v1/indicators/{indicator_id}/benchmarks",
     ],
 )
 def test_schemathesis_with_data(

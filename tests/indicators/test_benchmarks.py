@@ -128,3 +128,52 @@ def test_benchmark_on_the_indicator_page(south: Plan, south_planner_user: User) 
     assert list(Benchmark.objects.values_list("year", flat=True)) == [2021]
     page = planner.get(url).content.decode()
     assert "基准值：" in page  # the message names the field
+
+
+def test_benchmarks_through_the_api(
+    south: Plan,
+    zone: OrgUnit,
+    south_planner_user: User,
+    south_clerk_user: User,
+    south_reviewer_user: User,
+) -> None:
+    """A planner sets a year's benchmark through the API; anyone reads it on the indicator's
+    detail and on its benchmarks endpoint (both checked against the committed document); the
+    year's verified value is reassessed at once."""
+    import json
+
+    from django.test import Client
+
+    from planwatch.api.services import api_token_create
+    from tests.api.schema import check
+
+    ind = _relative(south, south_planner_user)
+    _verified(ind, zone, south_clerk_user, south_reviewer_user, 8.4)
+    assert not ComputedStatus.objects.filter(indicator=ind).exists()  # no benchmark yet
+    url = f"/api/v1/indicators/{ind.pk}/benchmarks"
+    body = {"year": 2021, "value": 8.1, "scope": "nation", "source": SOURCE}
+    planner = api_token_create(user=south_planner_user, name="p", actor=None)[1]
+    clerk = api_token_create(user=south_clerk_user, name="c", actor=None)[1]
+    client = Client()
+    refused = client.post(
+        url, json.dumps(body), "application/json", HTTP_AUTHORIZATION=f"Bearer {clerk}"
+    )
+    assert refused.status_code == 404 and not Benchmark.objects.exists()
+    bad = client.post(
+        url,
+        json.dumps({**body, "source": " "}),
+        "application/json",
+        HTTP_AUTHORIZATION=f"Bearer {planner}",
+    )
+    assert bad.status_code == 422 and not Benchmark.objects.exists()
+    made = client.post(
+        url, json.dumps(body), "application/json", HTTP_AUTHORIZATION=f"Bearer {planner}"
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["value"] == 8.1 and made.json()["source"] == SOURCE
+    listed = check(Client(), url)
+    assert [(b["year"], b["scope"], b["value"]) for b in listed] == [(2021, "nation", 8.1)]
+    detail = check(Client(), f"/api/v1/indicators/{ind.pk}")
+    assert detail["benchmarks"] == listed
+    assert [s["status"] for s in detail["statuses"]] == [m.MET]
+    assert AuditEvent.objects.filter(action="indicator.benchmark_set").count() == 1

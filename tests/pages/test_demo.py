@@ -27,14 +27,14 @@ from django.utils import timezone
 
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_verify
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
 from planwatch.pages.demo import DEMO_USERNAME, demo_clear, demo_load
 from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
 from planwatch.supervision.lights import reported_progress
-from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
+from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.supervision.scheduled import supervise_ran_on
 from planwatch.tasks.models import AnnualList, Task
 
@@ -349,7 +349,7 @@ def test_clear_removes_notifications_about_demo_objects(
     assert set(Notification.objects.values_list("pk", flat=True)) == {notes[1].pk}
     assert not Task.objects.filter(pk=demo_task.pk).exists()
     event = AuditEvent.objects.get(action="demo.clear")
-    assert event.new["removed"]["supervision.notification"] == 1
+    assert event.new["removed"]["core.notification"] == 1
     assert event.new["removed"]["tasks.task"] == 1
     assert audit_verify()[1] == []
 

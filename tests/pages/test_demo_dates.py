@@ -16,15 +16,16 @@ from django.core import mail
 from django.utils import timezone
 
 from planwatch.audit.models import AuditEvent
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
+from planwatch.core.notify import notification_send
 from planwatch.orgunits.models import OrgUnit
 from planwatch.pages.demo import default_as_of, demo_load, demo_years
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import periods_for
 from planwatch.supervision.jobs import supervise_run
-from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
-from planwatch.supervision.notify import concerns_demo, notification_send
+from planwatch.supervision.models import SupervisionCase, TaskLight
+from planwatch.supervision.notify import concerns_demo
 from planwatch.supervision.scheduled import _supervise_now
 from planwatch.tasks.models import AnnualList, Task
 

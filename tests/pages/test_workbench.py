@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from planwatch.core.models import Notification
 from planwatch.reports.services import progress_report_approve, progress_report_start
-from planwatch.supervision.models import Notification, SupervisionCase
+from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.models import AnnualList, Task
 from tests.factories import implementation as f

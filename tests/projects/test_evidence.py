@@ -21,10 +21,10 @@ from reportlab.pdfgen import canvas
 from planwatch.api.services import api_token_create
 from planwatch.audit.labels import action_label
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ServiceError
 from planwatch.projects import evidence as ev
 from planwatch.projects import services as s
 from planwatch.projects.models import MonthlyEvidence
-from planwatch.tasks.workflow import ServiceError
 from tests.factories.personas import logged_in
 
 pytestmark = pytest.mark.django_db

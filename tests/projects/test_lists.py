@@ -12,11 +12,11 @@ from django.urls import reverse
 from planwatch.accounts.choices import Role
 from planwatch.audit.labels import action_label
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ServiceError
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import lists
 from planwatch.projects.models import QuarterList
 from planwatch.supervision.models import SupervisionCase
-from planwatch.tasks.workflow import ServiceError
 from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 
@@ -108,7 +108,9 @@ def test_exemption_needs_a_reason_and_publishing_opens_a_talk_case(q1, province_
     case = entry.case
     assert case is not None and case.unit == zigong and case.light == "red"
     assert "约谈" in case.reason and "21.2%" in case.reason
-    assert case.task.plan == q1.plan and "红黑榜约谈" in case.task.title
+    # The case stands on the list entry itself (no generated task), linked to the list page.
+    assert case.task is None and case.subject == entry and case.plan == q1.plan
+    assert "红黑榜约谈" in case.title and case.about_url == entry.get_absolute_url()
     assert SupervisionCase.objects.count() == 1
     assert action_label("project_list.publish").startswith("发布红黑榜")
     with pytest.raises(ServiceError):

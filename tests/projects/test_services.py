@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from planwatch.plans.models import Node
 from planwatch.projects import methods as m
 from planwatch.projects import services as s
@@ -18,7 +19,6 @@ from planwatch.projects.choices import ProjectStatus
 from planwatch.projects.models import MonthlyReport, Project
 from planwatch.reports.choices import ReportStatus
 from planwatch.supervision.models import SupervisionCase
-from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,8 @@ def test_red_light_opens_a_case_and_an_issue_escalates(
     # 20,000 / 200,000 = 10 %, June 50 %: 40 points behind → red.
     light = s.light_compute(project=p, year=2026, month=6)
     assert (light.light, light.gap) == ("red", pytest.approx(-40.0))
-    assert light.case is not None and light.case.task.plan == p.plan
+    assert light.case is not None and light.case.plan == p.plan and light.case.task is None
+    assert light.case.subject == light and "项目预警" in light.case.title
     assert light.case.unit == p.lead_unit
     again = s.light_compute(project=p, year=2026, month=6)
     assert again.case == light.case and SupervisionCase.objects.count() == 1
@@ -243,6 +244,7 @@ def test_red_light_opens_a_case_and_an_issue_escalates(
         s.issue_escalate(issue=issue, actor=yibin_filler_user)
     case = s.issue_escalate(issue=issue, actor=south_planner_user)
     assert case.reason == "征地拆迁需省级协调" and SupervisionCase.objects.count() == 2
+    assert case.subject == issue and case.task is None and case.plan == p.plan
 
 
 def test_not_started_project_turns_yellow_then_red(zone, south_planner_user, yibin):

@@ -236,8 +236,8 @@ def test_the_lead_unit_is_reminded_of_its_summary_report(
 ) -> None:
     from datetime import UTC, datetime
 
+    from planwatch.core.models import Notification
     from planwatch.supervision.jobs import supervise_run
-    from planwatch.supervision.models import Notification
 
     now = datetime(2024, 4, 3, 1, 0, tzinfo=UTC)
     led = issued.tasks.filter(lead_unit=task.lead_unit).count()

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from planwatch.reports.evidence import evidence_add, evidence_remove, evidence_verify
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.permissions import access_report
@@ -32,7 +33,6 @@ from planwatch.reports.services import (
 )
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import task_drafts_generate
-from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from tests.factories.implementation import Units
 
 Q1 = date(2024, 1, 1)
@@ -141,7 +141,7 @@ def test_full_review_path_with_returns(
 
     report.refresh_from_db()
     assert report.status == "accepted" and report.completion == Decimal("35.0")
-    from planwatch.supervision.models import Notification
+    from planwatch.core.models import Notification
 
     heard = Counter((n.recipient.username, n.kind) for n in Notification.objects.all())
     assert heard == {

@@ -14,7 +14,8 @@ from planwatch.search.backends import Filters, get_backend
 from planwatch.search.segment import QueryGroup
 from planwatch.search.selectors import search_nodes
 from planwatch.search.services import index_plan_version, reindex_all
-from tests.factories.search import PlanFixture, make_corpus, make_plan
+from tests.factories.plans import build_plan
+from tests.factories.search import PlanFixture, make_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_index_counts_every_node(corpus: dict[str, PlanFixture]) -> None:
 def test_a_new_version_replaces_the_old_in_the_index(corpus: dict[str, PlanFixture]) -> None:
     old = corpus["chuannan"]
     assert found("成自宜高铁") == [("chuannan", "c1.b1.i1")]
-    new = make_plan(
+    new = build_plan(
         old.plan.title,
         old.plan.slug,
         [("c1", NodeKind.CHAPTER, "第一章", ""), ("c1.p1", NodeKind.PROVISION, "", "建成泸州港。")],
@@ -57,7 +58,7 @@ def test_a_new_project_name_recuts_the_other_plans(corpus: dict[str, PlanFixture
     whole_word = [QueryGroup(("成都东部新区",))]
     assert get_backend().search(whole_word, Filters(), limit=10, offset=0) == (0, [])
     assert found("成都东部新区") == [("chengdu-plain", "c1.p2")]
-    make_plan(
+    build_plan(
         "攀西经济区“十四五”转型升级规划",
         "panxi",
         [("c1", NodeKind.BOX, "专栏", ""), ("c1.i1", NodeKind.BOX_ITEM, "", "对接成都东部新区。")],

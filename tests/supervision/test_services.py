@@ -15,10 +15,12 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.models import Notification
+from planwatch.core.workflow import InvalidTransition
 from planwatch.supervision.choices import Light
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.lights import expected_progress, reported_progress, task_light
-from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
+from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.supervision.services import (
     case_acknowledge,
     case_assign,
@@ -30,7 +32,6 @@ from planwatch.supervision.services import (
 )
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
-from planwatch.tasks.workflow import InvalidTransition
 from tests.factories.implementation import Units, report_filed
 
 NOW = datetime(2024, 4, 10, 1, 0, tzinfo=UTC)

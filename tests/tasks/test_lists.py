@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList, ListVersion, Task
 from planwatch.tasks.permissions import access_annual_list
@@ -22,7 +23,6 @@ from planwatch.tasks.services import (
     task_drafts_generate,
     task_update,
 )
-from planwatch.tasks.workflow import ConcurrentUpdate, InvalidTransition, ServiceError
 from tests.factories.implementation import Units, complete_tasks
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ConcurrentUpdate, ServiceError
 from planwatch.plans.models import Node, Plan
 from planwatch.tasks.models import Task
 from planwatch.tasks.permissions import access_task, can_view_task
@@ -22,7 +23,6 @@ from planwatch.tasks.services import (
     task_update,
 )
 from planwatch.tasks.suggest import is_action_clause, lead_mapping
-from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
 from tests.factories.implementation import Units
 
 

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
 from planwatch.audit.models import AuditEvent
+from planwatch.core.workflow import ServiceError
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_check, task_drafts_generate
-from planwatch.tasks.workflow import ServiceError
 from planwatch.tasks.xlsx import (
     HEADERS,
     ImportFailed,

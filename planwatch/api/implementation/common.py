@@ -20,11 +20,11 @@ from ninja.utils import check_csrf
 
 from planwatch.api.auth import signed_in
 from planwatch.api.schemas import ErrorOut, PlanRef, UnitRef
+from planwatch.core.workflow import ConcurrentUpdate, ServiceError
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.models import AnnualList, Task
-from planwatch.tasks.workflow import ConcurrentUpdate, ServiceError
 
 router = Router(tags=["implementation"], auth=signed_in)
 SIGNED_IN = {"x-access": "signed-in"}
@@ -234,6 +234,14 @@ def case_out(c: SupervisionCase) -> dict[str, Any]:
         **{f: getattr(c, f) for f in ("feedback_due", "opened_at", "closed_at", "version")},
         "reason": c.reason,
         "feedback": c.feedback,
-        "task_title": c.task.title,
+        "task_title": c.label,
+        "title": c.label,
+        "subject_type": (
+            f"{c.subject_type.app_label}.{c.subject_type.model}" if c.subject_type else None
+        ),
+        "subject_id": c.subject_id,
+        "subject_url": c.about_url,
+        "plan_id": c.plan_id,
+        "year": c.year,
         "unit": unit_ref(c.unit),
     }

@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from planwatch.audit.services import audit_record
-from planwatch.core.models import DemoMarker
+from planwatch.core.models import DemoMarker, Notification
 from planwatch.core.types import Actor
 from planwatch.pages.demo.common import demo_values, marked_ids
 from planwatch.reports.models import Evidence, ProgressReport
-from planwatch.supervision.models import Notification, SupervisionCase, TaskLight
+from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.supervision.notify import notifications_concerning_demo
 from planwatch.tasks.models import AnnualList, Task
 

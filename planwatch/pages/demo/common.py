@@ -15,8 +15,8 @@ from django.db import models
 from django.utils import timezone
 
 from planwatch.core.models import DemoMarker
+from planwatch.core.workflow import ServiceError
 from planwatch.reports.periods import periods_for
-from planwatch.tasks.workflow import ServiceError
 
 DEMO_YEARS = 5  # the demo's lists: the year of its date and the four before it
 SETTLE_DAYS = 15  # the demo's date: this many days after its latest period's due date

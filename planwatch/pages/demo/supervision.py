@@ -12,13 +12,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
+from planwatch.core.models import Notification
 from planwatch.core.types import Actor
 from planwatch.pages.demo.common import demo_values, mark
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import Light
 from planwatch.supervision.jobs import lights_recompute
 from planwatch.supervision.lights import DEFAULT_TOLERANCE, DEFAULT_WARNING_DAYS, HUNDRED
-from planwatch.supervision.models import Notification
 from planwatch.supervision.services import case_assign, case_open
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task

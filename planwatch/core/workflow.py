@@ -1,5 +1,5 @@
-"""Workflow plumbing shared by tasks, reports and supervision cases: the service errors and
-the one race-free way to change an object's state.
+"""Workflow plumbing every domain uses (tasks, reports, 督办 cases, projects, indicators): the
+service errors and the one race-free way to change an object's state.
 
 A state change is a conditional UPDATE — `… WHERE id = ? AND status = old AND version = n` —
 that also bumps the row's `version`. Zero rows updated means someone else changed the object
