@@ -15,6 +15,7 @@ from planwatch.accounts.choices import Role
 from planwatch.assessment import results, schemes
 from planwatch.assessment.models import AdjustmentKind, ResultEdition, ResultStatus, Series
 from planwatch.audit.models import AuditEvent
+from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
 from tests.factories.implementation_fixtures import *  # noqa: F403
@@ -57,6 +58,11 @@ def _check_sums(edition: ResultEdition) -> None:
 def test_compute_hand_checked(
     scheme, late_report, units: f.Units, prov: User, issued: AnnualList
 ) -> None:  # type: ignore[no-untyped-def]
+    task = issued.tasks.order_by("seq").first()
+    case = SupervisionCase.objects.create(
+        task=task, light="red", reason="逾期未完成", unit=units.yibin,
+        opened_at=datetime(2024, 6, 1, tzinfo=UTC),
+    )  # fmt: skip
     ed = results.result_compute(scheme=scheme, actor=prov, zone=units.chuannan, as_of=AS_OF)
     assert ed.status == ResultStatus.DRAFT and ed.number == 1
     scores = {s.unit_id: s for s in ed.scores.all()}
@@ -79,11 +85,14 @@ def test_compute_hand_checked(
     assert rep.lines.filter(kind="missing_report").count() == 3 * n - 1
     assert rep.points == 0  # floored; the floor line carries what it absorbed
     assert rep.lines.get(kind="base").points == 15
-    # no red case, no adjustment: 督办 keeps its 10; satisfaction has no source yet
-    assert yb.items.get(code="red_cases").points == 10
+    # one red case on 宜宾: 10 − 2; 泸州 keeps its 10; satisfaction has no source yet
+    red = yb.items.get(code="red_cases")
+    assert red.points == 8
+    assert red.lines.get(kind="red_case").url == f"/cases/{case.pk}/"
+    assert scores[units.luzhou.pk].items.get(code="red_cases").points == 10
     assert yb.items.get(code="satisfaction").points == 0
-    assert yb.total == pytest.approx(40 * 0.25 / n + 10)
-    assert yb.grade == "poor" and yb.rank == 1 and scores[units.luzhou.pk].rank == 1
+    assert yb.total == pytest.approx(40 * 0.25 / n + 8)
+    assert yb.grade == "poor" and yb.rank == 2 and scores[units.luzhou.pk].rank == 1
     assert AuditEvent.objects.filter(action="result.compute").count() == 1
 
 
