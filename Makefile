@@ -82,8 +82,9 @@ bench: install assets
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_indicators.py --pg $(PG_URL); \
+		$(BIN)/python scripts/bench_projects.py --pg $(PG_URL) --lights; \
 		$(BIN)/python scripts/bench_assessment.py --pg $(PG_URL); \
-	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator and assessment benchmarks are SKIPPED"; fi
+	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator, project and assessment benchmarks are SKIPPED"; fi
 
 walkthrough: install assets
 	$(BIN)/python scripts/walkthrough.py $(WALK_ARGS)

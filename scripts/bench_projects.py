@@ -6,8 +6,10 @@ the end; or a temporary SQLite file with --sqlite), the reference units, one pla
 prefectures, each with its annual investment plans and --months accepted monthly reports
 (default 60: five years). Then it times, through Django's test Client, --requests requests
 (default 30) of the 台账 page of a zone and of a prefecture for June of the last year
-(median and p95), and the import of a monthly 调度表 of --rows rows (default 500) as new
-draft reports, in rows per second.
+(median and p95), the projects panel of that zone's dashboard for the last year, and the
+import of a monthly 调度表 of --rows rows (default 2,000) as new
+draft reports, in rows per second. With --lights, the daily light job for June of the last
+year too (time and number of queries, first and second run).
 
 Run: `.venv/bin/python scripts/bench_projects.py [--projects 5000 --months 60]`
 (`--pg postgresql://postgres@127.0.0.1:5432/postgres` by default; `--sqlite` for SQLite).
@@ -109,7 +111,8 @@ def build(n_projects: int, n_months: int) -> dict[str, object]:
     province = OrgUnit.objects.get(code="510000")
     Membership.objects.create(user=user, org_unit=province, role=Role.PLANNER)
     filler = get_user_model().objects.create_user(username="bench_filler", password=None)
-    Membership.objects.create(user=filler, org_unit=chengdu, role=Role.REPORTER)
+    # a filler of every unit (the province), so that the import can name --rows projects
+    Membership.objects.create(user=filler, org_unit=province, role=Role.REPORTER)
     return {
         "user": user,
         "filler": filler,
@@ -117,7 +120,7 @@ def build(n_projects: int, n_months: int) -> dict[str, object]:
         "zone": zone_of[chengdu.pk],
         "reports": count,
         "last_year": years[-1],
-        "chengdu_projects": [p.name for p in projects if p.lead_unit_id == chengdu.pk],
+        "project_names": [p.name for p in projects],
     }
 
 
@@ -138,6 +141,26 @@ def monthly_file(names: list[str]) -> bytes:
     return out.getvalue()
 
 
+def bench_lights(today: date) -> None:
+    from django.db import connection
+
+    from planwatch.projects.scheduled import project_lights_run
+
+    for label in ("first run (stores every light)", "second run (recomputes them)"):
+        queries = 0
+
+        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            t0 = time.perf_counter()
+            summary = project_lights_run(today=today)
+            elapsed = time.perf_counter() - t0
+        print(f"daily light job, {label}: {elapsed:.2f} s, {queries:,} queries — {summary}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -145,7 +168,13 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=5000)
     parser.add_argument("--months", type=int, default=60)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--rows", type=int, default=500)
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument(
+        "--lights",
+        action="store_true",
+        help="also time the daily light job (planwatch.projects.scheduled) for June of the "
+        "last year: a first run storing every light, and a second one recomputing them",
+    )
     args = parser.parse_args()
     with scratch_database(None if args.sqlite else args.pg) as url:
         os.environ["DATABASE_URL"] = url
@@ -181,13 +210,23 @@ def main() -> int:
                 f"台账 page, {label}: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
                 f"over {args.requests} requests"
             )
-        names = list(world["chengdu_projects"])[: args.rows]  # type: ignore[call-overload]
+        zone_slug = world["zone"].code.removeprefix("zone:")  # type: ignore[attr-defined]
+        path = f"/dashboards/zone/{zone_slug}/?part=projects&year={year}"
+        client.get(path)  # warm-up
+        median, p95 = time_requests(client, path, args.requests)
+        print(
+            f"zone dashboard projects panel: median {median * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms over {args.requests} requests"
+        )
+        names = list(world["project_names"])[: args.rows]  # type: ignore[call-overload]
         data = monthly_file(names)
         t0 = time.perf_counter()
         result = monthly_import(year=int(year) + 1, month=1, actor=world["filler"], data=data)  # type: ignore[call-overload]
         elapsed = time.perf_counter() - t0
         n = result.created + result.updated
         print(f"monthly 调度表 import: {n:,} rows in {elapsed:.2f} s = {n / elapsed:,.0f} rows/s")
+        if args.lights:
+            bench_lights(date(int(year), 7, 1))  # type: ignore[call-overload]
     return 0
 
 

@@ -96,6 +96,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "project.import": _("导入省重点项目名单"),
     "project_list.compute": _("计算红黑榜"),
     "project_list.publish": _("发布红黑榜"),
+    "project_list.correct": _("更正红黑榜"),
     "project.lights_run": _("项目灯号计算"),
     "monthly_evidence.add": _("上传调度报告佐证材料"),
     "monthly_evidence.remove": _("删除调度报告佐证材料"),

@@ -34,6 +34,7 @@ from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from planwatch.projects.selectors import ProjectsPanel, projects_panel
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.reports.models import ProgressReport
@@ -490,5 +491,40 @@ def map_payload(board: Dashboard) -> dict[str, Any]:
             "rate": _("完成率（%）"),
             "tasks": _("任务数"),
             "nodata": _("无任务"),
+        },
+    }
+
+
+def panel_month(year: int, today: date) -> int:
+    """The month a dashboard's projects panel shows for `year`: the last month ended by
+    `today` (December for a past year, January for a year not yet begun)."""
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return 1
+    return max(today.month - 1, 1)
+
+
+PANEL_KINDS = (OrgUnitKind.PROVINCE, OrgUnitKind.ZONE)
+
+
+def projects_panel_for(*, user: Any, scope: Scope, year: int, today: date) -> ProjectsPanel | None:
+    """The major-projects panel of a province or zone dashboard for `year` (None on the
+    other dashboards)."""
+    if scope.kind not in PANEL_KINDS:
+        return None
+    place = scope.unit if scope.kind == OrgUnitKind.ZONE else None
+    return projects_panel(user=user, place=place, year=year, month=panel_month(year, today))
+
+
+def projects_chart(panel: ProjectsPanel) -> dict[str, Any]:
+    """The figures of the panel's plan-against-actual chart (charts.js)."""
+    return {
+        "months": [_("%(m)s月") % {"m": i} for i in range(1, 13)],
+        "plan": panel.plan_by_month,
+        "actual": panel.actual_by_month,
+        "labels": {
+            "plan": _("计划投资（累计，万元）"),
+            "actual": _("完成投资（累计，万元）"),
         },
     }

@@ -1,5 +1,7 @@
 """Dashboard pages: one URL per scope serves the full page, and its reporting-health
-table as an htmx partial (`?part=health`, loaded after the page: it is the slowest part)."""
+table as an htmx partial (`?part=health`, loaded after the page: it is the slowest part);
+the province and zone dashboards also load their major-projects panel as a partial
+(`?part=projects&year=…`)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,15 @@ from django.views.decorators.http import require_GET
 
 from planwatch.dashboards import permissions as perms
 from planwatch.dashboards.selectors import (
+    PANEL_KINDS,
     Dashboard,
     Scope,
     dashboard_for,
     directory_for,
     health_for,
     map_payload,
+    projects_chart,
+    projects_panel_for,
 )
 
 
@@ -37,6 +42,14 @@ def _link_units(request: HttpRequest, board: Dashboard) -> None:
 
 
 def _render(request: HttpRequest, scope: Scope) -> HttpResponse:
+    if request.GET.get("part") == "projects":
+        today = timezone.localdate()
+        year = _year(request) or today.year
+        panel = projects_panel_for(user=request.user, scope=scope, year=year, today=today)
+        if panel is None:
+            raise Http404
+        context = {"projects": panel, "chart": projects_chart(panel)}
+        return render(request, "dashboards/partials/_projects.html", context)
     if request.GET.get("part") == "health":
         rows = health_for(user=request.user, scope=scope, today=timezone.localdate())
         return render(request, "dashboards/partials/_health.html", {"rows": rows})
@@ -48,7 +61,11 @@ def _render(request: HttpRequest, scope: Scope) -> HttpResponse:
         today=timezone.localdate(),
     )
     _link_units(request, board)
-    context = {"board": board, "charts": map_payload(board)}
+    context = {
+        "board": board,
+        "charts": map_payload(board),
+        "projects_panel": scope.kind in PANEL_KINDS,
+    }
     return render(request, "dashboards/dashboard.html", context)
 
 

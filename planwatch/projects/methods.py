@@ -65,8 +65,10 @@ def time_progress(month: int) -> float:
 
 
 def gap_points(*, rate: float, month: int) -> float:
-    """The gap in percentage points: (完成率 − 时间进度) × 100; negative is behind."""
-    return (rate - time_progress(month)) * 100
+    """The gap in percentage points: (完成率 − 时间进度) × 100; negative is behind. Rounded
+    to 1e-9 point so that a gap exactly on a threshold (40 % in June: 10 points behind) is
+    not pushed across it by binary floating point (0.4 − 0.5 = −0.09999…)."""
+    return round((rate - time_progress(month)) * 100, 9)
 
 
 def light_for_gap(gap: float, method: Method = DEFAULT_METHOD) -> str:

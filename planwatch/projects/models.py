@@ -354,11 +354,27 @@ class ProjectLight(models.Model):
 class QuarterList(models.Model):
     """The 红黑榜 of one series (prefectures, departments) for one quarter, computed by a
     planner under a versioned method (stored with it) and then published to signed-in users.
-    Recomputing is allowed until it is published; a published list is never changed."""
+    A province-wide list has no zone; a zone's planners run the list of their zone's
+    prefectures (`zone` set). Recomputing is allowed until it is published; a published
+    list is never changed: a correction is a new edition (`edition` + 1, `previous` the one
+    it corrects) with its reason, the old edition kept."""
 
     series = models.CharField(_("序列"), max_length=16, choices=ListSeries.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
+    zone = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    edition = models.PositiveSmallIntegerField(_("版次"), default=1)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
+    correction_reason = models.TextField(_("更正理由"), blank=True)
     target = models.FloatField(_("季度目标（时间进度）"))
     method_version = models.CharField(_("方法版本"), max_length=32)
     computed_at = models.DateTimeField()
@@ -372,9 +388,18 @@ class QuarterList(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ("-year", "-quarter", "series")
+        ordering = ("-year", "-quarter", "series", "zone", "-edition")
         constraints = (
-            models.UniqueConstraint(fields=("series", "year", "quarter"), name="quarter_list_one"),
+            models.UniqueConstraint(
+                fields=("series", "year", "quarter", "edition"),
+                condition=Q(zone__isnull=True),
+                name="quarter_list_one",
+            ),
+            models.UniqueConstraint(
+                fields=("series", "year", "quarter", "zone", "edition"),
+                condition=Q(zone__isnull=False),
+                name="quarter_list_one_zone",
+            ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="quarter_list_quarter"
             ),

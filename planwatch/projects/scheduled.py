@@ -2,9 +2,10 @@
 planwatch/supervision/scheduled.py.
 
 - `project_lights_run(today=…)`: every confirmed project's light for the last month that has
-  ended (the month before `today`) is recomputed and stored with its method version; a red
-  light opens a 督办 case once (a project still red keeps its open case; running the job
-  again changes nothing). It records one `project.lights_run` audit event per day.
+  ended (the month before `today`) is recomputed and stored with its method version, all at
+  once (bulk_create / bulk_update, a few queries); a red light opens a 督办 case once (a
+  project still red keeps its open case; running the job again changes nothing). It records
+  one `project.lights_run` audit event per day.
 - `project_lights_check`, periodic (every minute): runs the job once the local time has
   passed `PLANWATCH_SUPERVISE_AT` and today's run has not happened yet.
 - `project_lights_now`: the same job, enqueued on demand (`planwatch project_lights
@@ -26,7 +27,7 @@ from planwatch.audit.models import AuditEvent
 from planwatch.audit.services import audit_record
 from planwatch.projects.choices import ProjectStatus
 from planwatch.projects.models import Project
-from planwatch.projects.services import light_compute, project_figures
+from planwatch.projects.services import figures_all, lights_compute_all
 from planwatch.supervision.scheduled import supervise_time
 
 LOCK_NAME = "project_lights"
@@ -39,21 +40,18 @@ def assessed_month(today: date) -> tuple[int, int]:
 
 
 def project_lights_run(*, today: date, now: datetime | None = None, dry_run: bool = False) -> str:
-    """Recompute the lights; returns a one-line summary (counts by light, cases linked)."""
+    """Recompute the lights; returns a one-line summary (counts by light, cases linked).
+    Set-based: a fixed number of queries whatever the number of projects (`figures_all`,
+    `lights_compute_all`), besides the cases opened for projects newly red."""
     now = now or timezone.now()
     year, month = assessed_month(today)
-    projects = Project.objects.filter(
-        status=ProjectStatus.CONFIRMED, merged_into=None
-    ).select_related("plan", "lead_unit")
-    counts: Counter[str] = Counter()
-    cases = 0
-    for project in projects:
-        if dry_run:
-            counts[project_figures(project, year, month).assessment.light] += 1
-            continue
-        light = light_compute(project=project, year=year, month=month, now=now)
-        counts[light.light] += 1
-        cases += light.case_id is not None
+    projects = list(Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None))
+    if dry_run:
+        counts = Counter(f.assessment.light for f in figures_all(projects, year, month).values())
+        cases = 0
+    else:
+        run = lights_compute_all(projects=projects, year=year, month=month, now=now)
+        counts, cases = Counter(run.counts), run.with_case
     summary = (
         f"{year}-{month:02d}: {sum(counts.values())} projects, "
         f"red {counts['red']}, yellow {counts['yellow']}, green {counts['green']}, "

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import methods as m
-from planwatch.projects.choices import ProjectStatus
-from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project
+from planwatch.projects.choices import LightColour, ListSeries, ListVerdict, ProjectStatus
+from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project, QuarterList
 from planwatch.projects.permissions import can_manage_project, can_view_report, is_insider
 from planwatch.reports.choices import ReportStatus
 
@@ -136,6 +137,21 @@ def monthly_series(project: Project, year: int) -> dict[str, list[float | None]]
     return {"plan": plan_by_month, "actual": actual}
 
 
+def project_cities(project: Project) -> list[dict[str, str]]:
+    """The cities (市州) a project is built in or crosses — its places and its segments'
+    places, a county counted in its city — with their administrative codes, which name the
+    regions of the Sichuan map geometry (ECharts' GeoJSON, features identified by adcode)."""
+    ids = set(project.places.values_list("pk", flat=True))
+    ids |= set(project.segments.values_list("place_id", flat=True))
+    units = list(OrgUnit.objects.filter(pk__in=ids).select_related("parent"))
+    cities: dict[str, str] = {}
+    for u in units:
+        city = u if u.kind == OrgUnitKind.PREFECTURE else u.parent
+        if city is not None and city.kind == OrgUnitKind.PREFECTURE and city.adcode:
+            cities[city.adcode] = city.name
+    return [{"adcode": code, "name": name} for code, name in sorted(cities.items())]
+
+
 def reports_for(*, user: Any, project: Project) -> list[MonthlyReport]:
     """The project's reports the viewer may see (public visitors: none)."""
     if not is_insider(user):
@@ -215,4 +231,155 @@ def rates(projects: list[Project], year: int, month: int) -> Rates:
         planned=planned,
         funds_in_place=funds,
         funds_rate=m.funds_rate(funds_in_place=float(funds), planned=float(planned)),
+    )
+
+
+def _monthly_totals(
+    ids: list[int], year: int, month: int
+) -> tuple[list[float | None], list[float | None]]:
+    """The projects' planned and actual cumulative investment by month of `year`, summed
+    (two queries). Plan: the month-end cumulative amounts where every plan of a project gives
+    them, else the annual amount spread evenly; a segmented project's plans are its
+    segments'. Actual: the latest accepted report of each project (or segment) up to each
+    month, up to `month` (None after it)."""
+    plans = list(
+        AnnualInvestmentPlan.objects.filter(project_id__in=ids, year=year).values_list(
+            "project_id", "segment_id", "amount", "monthly"
+        )
+    )
+    segmented = {pid for pid, sid, _a, _m in plans if sid is not None}
+    by_project: dict[int, list[tuple[Decimal, list[Any] | None]]] = {}
+    for pid, sid, amount, monthly in plans:
+        if (sid is not None) == (pid in segmented):
+            by_project.setdefault(pid, []).append((amount, monthly))
+    plan = [0.0] * 12
+    for used in by_project.values():
+        if all(mon for _a, mon in used):
+            for i in range(12):
+                plan[i] += sum(float((mon or [])[i]) for _a, mon in used)
+        else:
+            total = sum(float(a) for a, _m in used)
+            for i in range(12):
+                plan[i] += total * (i + 1) / 12
+    per_month: dict[int, dict[tuple[int, int | None], Decimal]] = {}
+    for pid, sid, mon, ytd in MonthlyReport.objects.filter(
+        project_id__in=ids, year=year, month__lte=month, status=ReportStatus.ACCEPTED
+    ).values_list("project_id", "segment_id", "month", "invested_ytd"):
+        per_month.setdefault(mon, {})[(pid, sid)] = ytd or Decimal(0)
+    latest: dict[tuple[int, int | None], Decimal] = {}
+    actual: list[float | None] = [None] * 12
+    for i in range(1, month + 1):
+        latest.update(per_month.get(i, {}))
+        actual[i - 1] = round(float(sum(latest.values(), Decimal(0))), 2)
+    return [round(x, 2) if by_project else None for x in plan], actual
+
+
+@dataclass
+class PanelList:
+    """A published 红黑榜 shown on a panel (the latest edition): its red and black entries
+    (on a zone's panel, the province's prefectures list keeps the zone's cities; the zone's
+    own list follows it)."""
+
+    quarter_list: Any
+    red: list[Any]
+    black: list[Any]
+
+
+@dataclass
+class ProjectsPanel:
+    """The projects panel of a dashboard (province or zone) for one month of a year: plan
+    against actual investment by month, 双过半, the lights and the latest 红黑榜."""
+
+    place: OrgUnit | None
+    year: int
+    month: int
+    projects: int
+    annual_plan: Decimal
+    ytd: Decimal
+    rate: float | None
+    time_progress: float
+    plan_by_month: list[float | None]
+    actual_by_month: list[float | None]
+    lights: dict[str, int]
+    double_half: m.DoubleHalf | None  # None before the end of June
+    lists: list[PanelList]
+
+    @property
+    def months_rows(self) -> list[tuple[float | None, float | None]]:
+        return list(zip(self.plan_by_month, self.actual_by_month, strict=True))
+
+
+def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -> ProjectsPanel:
+    """The panel of `place` (a zone, or None for the province) at the end of (year, month),
+    computed from the stored plans and accepted reports like the 台账 (same projects, same
+    lights), and the latest published 红黑榜 of each series."""
+    rows = ledger(user=user, year=year, month=month, place=place)
+    projects = [r.project for r in rows]
+    ids = [p.pk for p in projects]
+    annual = sum((r.annual_plan for r in rows), Decimal(0))
+    ytd = sum((r.ytd for r in rows), Decimal(0))
+    lights = {c: 0 for c in LightColour.values}
+    for r in rows:
+        lights[r.assessment.light] += 1
+    plan_by_month, actual_by_month = _monthly_totals(ids, year, month)
+    half: m.DoubleHalf | None = None
+    june = m.DEFAULT_METHOD.double_half_month
+    if month >= june:
+        at_june = (
+            _figures(projects, year, june)
+            if month != june
+            else {r.project.pk: (r.annual_plan, r.ytd) for r in rows}
+        )
+        end = date(year, june + 1, 1) - timedelta(days=1)
+        half = m.double_half(
+            m.DoubleHalfRow(
+                p.name,
+                ytd=float(at_june[p.pk][1]),
+                annual_plan=float(at_june[p.pk][0]),
+                planned_start_this_year=p.planned_start is not None
+                and p.planned_start.year == year,
+                started=p.actual_start is not None and p.actual_start <= end,
+            )
+            for p in projects
+        )
+    lists: list[PanelList] = []
+    wanted: list[tuple[str, OrgUnit | None]] = [(series, None) for series in ListSeries.values]
+    if place is not None:
+        wanted.append((ListSeries.PREFECTURES, place))
+    for series, zone in wanted:
+        qlist = (
+            QuarterList.objects.filter(series=series, zone=zone, published_at__isnull=False)
+            .select_related("zone")
+            .order_by("-year", "-quarter", "-edition")
+            .first()
+        )
+        if qlist is None:
+            continue
+        entries = qlist.entries.filter(
+            verdict__in=(ListVerdict.RED, ListVerdict.BLACK)
+        ).select_related("unit")
+        if place is not None and series == ListSeries.PREFECTURES:
+            entries = entries.filter(unit__path__startswith=place.path)
+        chosen = list(entries)
+        lists.append(
+            PanelList(
+                qlist,
+                [e for e in chosen if e.verdict == ListVerdict.RED],
+                [e for e in chosen if e.verdict == ListVerdict.BLACK],
+            )
+        )
+    return ProjectsPanel(
+        place=place,
+        year=year,
+        month=month,
+        projects=len(rows),
+        annual_plan=annual,
+        ytd=ytd,
+        rate=m.completion_rate(ytd=float(ytd), annual_plan=float(annual)),
+        time_progress=m.time_progress(month),
+        plan_by_month=plan_by_month,
+        actual_by_month=actual_by_month,
+        lights=lights,
+        double_half=half,
+        lists=lists,
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Case, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -649,6 +649,162 @@ def light_compute(
             light.case = case
             _audit(None, "project.warning", project, project.name, new={"case": case.pk})
     return light
+
+
+@dataclass
+class LightsRun:
+    """What `lights_compute_all` did: the lights stored by colour, and how many of them
+    carry a 督办 case."""
+
+    counts: dict[str, int]
+    with_case: int
+
+
+def figures_all(
+    projects: list[Project], year: int, month: int, method: m.Method = m.DEFAULT_METHOD
+) -> dict[int, Figures]:
+    """`project_figures` of many projects in three queries (segments, annual plans, accepted
+    reports), with the same rules: a segmented project's plan is its segments' plans, its
+    YTD the sum of each segment's latest accepted report up to `month`."""
+    ids = [p.pk for p in projects]
+    segmented = set(Segment.objects.filter(project_id__in=ids).values_list("project_id", flat=True))
+    plan: dict[int, Decimal] = {}
+    for pid, sid, amount in AnnualInvestmentPlan.objects.filter(
+        project_id__in=ids, year=year
+    ).values_list("project_id", "segment_id", "amount"):
+        if (sid is not None) == (pid in segmented):
+            plan[pid] = plan.get(pid, Decimal(0)) + amount
+    latest: dict[tuple[int, int | None], Decimal] = {}
+    for pid, sid, ytd in (
+        MonthlyReport.objects.filter(
+            project_id__in=ids, year=year, month__lte=month, status=S.ACCEPTED
+        )
+        .order_by("month")
+        .values_list("project_id", "segment_id", "invested_ytd")
+    ):
+        latest[(pid, sid)] = ytd or Decimal(0)
+    ytd_of: dict[int, Decimal] = {}
+    for (pid, _sid), v in latest.items():
+        ytd_of[pid] = ytd_of.get(pid, Decimal(0)) + v
+    out: dict[int, Figures] = {}
+    for p in projects:
+        annual, ytd = plan.get(p.pk, Decimal(0)), ytd_of.get(p.pk, Decimal(0))
+        a = m.assess(
+            year=year,
+            month=month,
+            ytd=float(ytd),
+            annual_plan=float(annual),
+            started=p.actual_start is not None or ytd > 0,
+            planned_start=p.planned_start,
+            method=method,
+        )
+        out[p.pk] = Figures(annual, ytd, a)
+    return out
+
+
+LIGHT_FIELDS = (
+    "annual_plan",
+    "ytd",
+    "rate",
+    "time_progress",
+    "gap",
+    "light",
+    "reason",
+    "method_version",
+    "computed_at",
+)
+
+
+def lights_compute_all(
+    *,
+    projects: list[Project],
+    year: int,
+    month: int,
+    now: datetime | None = None,
+    method: m.Method = m.DEFAULT_METHOD,
+    batch_size: int = 2000,
+) -> LightsRun:
+    """`light_compute` for many projects at once, set-based: the figures in three queries,
+    the cases of the month's stored lights read in one, the lights written by an upsert (one
+    INSERT … ON CONFLICT DO UPDATE per batch), a red project still under an open case of an
+    earlier month linked to it in two more.
+    Only a project turning red without an open case goes through `light_compute`, which
+    opens its case."""
+    now = now or timezone.now()
+    figures = figures_all(projects, year, month, method)
+    ids = [p.pk for p in projects]
+    with transaction.atomic():
+        had_case = dict(
+            ProjectLight.objects.filter(
+                project_id__in=ids, year=year, month=month, case__isnull=False
+            ).values_list("project_id", "case_id")
+        )
+        rows = []
+        for p in projects:
+            fig = figures[p.pk]
+            a = fig.assessment
+            rows.append(
+                ProjectLight(
+                    project_id=p.pk,
+                    year=year,
+                    month=month,
+                    annual_plan=fig.annual_plan,
+                    ytd=fig.ytd,
+                    rate=a.rate,
+                    time_progress=a.time_progress,
+                    gap=a.gap,
+                    light=a.light,
+                    reason=a.reason,
+                    method_version=a.method_version,
+                    computed_at=now,
+                    case_id=had_case.get(p.pk),
+                )
+            )
+        # One INSERT … ON CONFLICT (project, year, month) DO UPDATE per batch: the month's
+        # light is stored or replaced, its case kept.
+        ProjectLight.objects.bulk_create(
+            rows,
+            batch_size=batch_size,
+            update_conflicts=True,
+            unique_fields=("project", "year", "month"),
+            update_fields=LIGHT_FIELDS,
+        )
+        stored = {light.project_id: light for light in rows}
+        red = [
+            p
+            for p in projects
+            if figures[p.pk].assessment.light == LightColour.RED
+            and p.plan_id is not None
+            and p.pk not in had_case
+        ]
+        open_case: dict[int, int] = {}
+        for pid, case_id in (
+            ProjectLight.objects.filter(project_id__in=[p.pk for p in red], case__isnull=False)
+            .exclude(year=year, month=month)
+            .exclude(case__status=CaseStatus.CLOSED)
+            .order_by("project_id", "-year", "-month")
+            .values_list("project_id", "case_id")
+        ):
+            open_case.setdefault(pid, case_id)
+        for pid, case_id in open_case.items():
+            stored[pid].case_id = case_id
+        if open_case:
+            ProjectLight.objects.filter(
+                project_id__in=list(open_case), year=year, month=month
+            ).update(
+                case_id=Case(
+                    *(When(project_id=pid, then=Value(cid)) for pid, cid in open_case.items())
+                )
+            )
+        for p in red:
+            if p.pk not in open_case:
+                stored[p.pk] = light_compute(
+                    project=p, year=year, month=month, now=now, method=method
+                )
+    counts = {c: 0 for c in LightColour.values}
+    for light in stored.values():
+        counts[light.light] += 1
+    return LightsRun(counts, sum(1 for light in stored.values() if light.case_id is not None))
 
 
 def issue_escalate(*, issue: CoordinationIssue, actor: Any, now: datetime | None = None) -> Any:

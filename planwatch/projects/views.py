@@ -47,6 +47,7 @@ from planwatch.projects.selectors import (
     LedgerRow,
     ledger,
     monthly_series,
+    project_cities,
     rates,
     reports_for,
     yearly_plans,
@@ -204,6 +205,7 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "annual_plans": yearly_plans(project),
         "places": project.places.order_by("sort_order"),
         "segment_check": services.segments_check(project),
+        "map": {"cities": project_cities(project), "labels": {"city": _("项目所在市州")}},
     }
     if insider:
         figures = services.project_figures(project, year, month)
@@ -475,23 +477,53 @@ def _list_params(source: Any) -> tuple[str, int, int]:
     )
 
 
-def _list_url(series: str, year: int, quarter: int) -> str:
-    return f"{reverse('projects:lists')}?series={series}&year={year}&quarter={quarter}"
+def _list_zone(source: Any) -> OrgUnit | None:
+    """The zone of a zone's list (`zone=<code>`), None for the province's lists."""
+    code = source.get("zone", "")
+    if not code:
+        return None
+    zone = OrgUnit.objects.filter(code=code, kind=OrgUnitKind.ZONE).first()
+    if zone is None:
+        raise Http404
+    return zone
+
+
+def _list_url(series: str, year: int, quarter: int, zone: OrgUnit | None = None) -> str:
+    url = f"{reverse('projects:lists')}?series={series}&year={year}&quarter={quarter}"
+    return url + (f"&zone={zone.code}" if zone is not None else "")
 
 
 @login_required
 @require_GET
 def lists_page(request: HttpRequest) -> HttpResponse:
-    """The quarter's 红黑榜 of a series: published lists for every signed-in user; the draft,
-    with the forms to compute, exempt and publish, for province-wide planners."""
+    """The quarter's 红黑榜 of a series, the province's or a zone's (`zone=`): published
+    editions for every signed-in user; the draft, with the forms to compute, exempt and
+    publish, and the correction form of a published list, for the planners who run it. A
+    correction is shown beside the edition it corrects, with the differences."""
     series, year, quarter = _list_params(request.GET)
-    manager = lists.can_run_lists(request.user)
-    qlist = QuarterList.objects.filter(series=series, year=year, quarter=quarter).first()
-    if qlist is not None and qlist.published_at is None and not manager:
-        qlist = None
+    zone = _list_zone(request.GET)
+    manager = lists.can_run_lists(request.user, zone)
+    editions = list(
+        QuarterList.objects.filter(series=series, year=year, quarter=quarter, zone=zone)
+        .select_related("previous", "zone")
+        .order_by("-edition")
+    )
+    if not manager:
+        editions = [e for e in editions if e.published_at is not None]
+    wanted = _int(request.GET.get("edition"), 0, 0, 1000)
+    qlist = next((e for e in editions if e.edition == wanted), editions[0] if editions else None)
+    latest = editions[0] if editions else None
     entries = list(qlist.entries.select_related("unit", "case")) if qlist else []
-    published = QuarterList.objects.exclude(published_at=None).order_by(
-        "-year", "-quarter", "series"
+    previous = qlist.previous if qlist is not None else None
+    previous_entries = (
+        list(previous.entries.select_related("unit").exclude(verdict=ListVerdict.NONE))
+        if previous is not None
+        else []
+    )
+    published = (
+        QuarterList.objects.exclude(published_at=None)
+        .select_related("zone")
+        .order_by("-year", "-quarter", "series", "zone", "-edition")
     )
     return render(
         request,
@@ -502,11 +534,18 @@ def lists_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "quarter": quarter,
             "quarters": range(1, 5),
+            "zone": zone,
+            "zones": OrgUnit.objects.filter(kind=OrgUnitKind.ZONE).order_by("sort_order", "path"),
             "qlist": qlist,
+            "editions": editions,
+            "is_latest": qlist is not None and qlist == latest,
             "red": [e for e in entries if e.verdict == ListVerdict.RED],
             "black": [e for e in entries if e.verdict == ListVerdict.BLACK],
             "exempt": [e for e in entries if e.verdict == ListVerdict.EXEMPT],
             "entries": entries,
+            "previous": previous,
+            "previous_entries": previous_entries,
+            "changes": lists.list_changes(qlist) if qlist is not None else [],
             "manager": manager,
             "published": published,
         },
@@ -516,19 +555,21 @@ def lists_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lists_action(request: HttpRequest, action: str) -> HttpResponse:
-    """A province-wide planner computes the quarter's list, states or lifts an exemption,
-    or publishes it."""
-    if not lists.can_run_lists(request.user):
+    """The planners who run a list (province-wide, or the zone's) compute the quarter's
+    list, state or lift an exemption, publish it, or start the correction of a published
+    one (a new edition, with its reason)."""
+    zone = _list_zone(request.POST)
+    if not lists.can_run_lists(request.user, zone):
         raise Http404
     series, year, quarter = _list_params(request.POST)
     try:
         if action == "compute":
             lists.quarter_list_compute(
-                series=series, year=year, quarter=quarter, actor=request.user
+                series=series, year=year, quarter=quarter, actor=request.user, zone=zone
             )
             messages.success(request, _("已计算红黑榜。"))
-        elif action in ("exempt", "publish"):
-            qlist = QuarterList.objects.filter(series=series, year=year, quarter=quarter).first()
+        elif action in ("exempt", "publish", "correct"):
+            qlist = lists.latest_edition(series, year, quarter, zone)
             if qlist is None:
                 raise Http404
             if action == "exempt":
@@ -544,6 +585,11 @@ def lists_action(request: HttpRequest, action: str) -> HttpResponse:
                     actor=request.user,
                 )
                 messages.success(request, _("已更新免于上榜理由并重新计算。"))
+            elif action == "correct":
+                lists.quarter_list_correct(
+                    quarter_list=qlist, actor=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("已生成更正版草稿，核对后请发布。"))
             else:
                 lists.quarter_list_publish(
                     quarter_list=qlist,
@@ -555,7 +601,7 @@ def lists_action(request: HttpRequest, action: str) -> HttpResponse:
             raise Http404
     except (ValidationError, ServiceError) as exc:
         refusal_message(request, exc)
-    return redirect(_list_url(series, year, quarter))
+    return redirect(_list_url(series, year, quarter, zone))
 
 
 # ---------------------------------------------------------------- evidence of monthly reports

@@ -5,7 +5,7 @@ users with Chinese audit labels, and a 约谈 case opened for each black-listed 
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -15,7 +15,7 @@ from planwatch.audit.models import AuditEvent
 from planwatch.core.workflow import ServiceError
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import lists
-from planwatch.projects.models import QuarterList
+from planwatch.projects.models import MonthlyReport, QuarterList
 from planwatch.supervision.models import SupervisionCase
 from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
@@ -153,3 +153,82 @@ def test_lists_page_drafts_for_planners_published_for_signed_in_users(
     black = seen.split('id="black-list"')[1].split("</section>")[0]
     assert "宜宾市" in red and "自贡市" in black
     assert "已于" in seen and 'name="reason"' not in seen
+
+
+def test_zone_planners_run_the_list_of_their_zones_cities(q1, zone, south_planner_user):
+    with pytest.raises(PermissionDenied):  # the province's list is not theirs
+        lists.quarter_list_compute(
+            series="prefectures", year=2026, quarter=1, actor=south_planner_user
+        )
+    other = OrgUnit.objects.filter(kind="zone").exclude(pk=zone.pk).first()
+    with pytest.raises(PermissionDenied):  # nor another zone's
+        lists.quarter_list_compute(
+            series="prefectures", year=2026, quarter=1, actor=south_planner_user, zone=other
+        )
+    ql = lists.quarter_list_compute(
+        series="prefectures", year=2026, quarter=1, actor=south_planner_user, zone=zone
+    )
+    units = set(ql.entries.values_list("unit__path", flat=True))
+    assert units and all(path.startswith(zone.path) for path in units)
+    assert _verdicts(ql) == {"宜宾市": "red", "自贡市": "black"}
+    ql = lists.quarter_list_publish(quarter_list=ql, actor=south_planner_user, version=ql.version)
+    assert ql.published_at is not None and ql.zone == zone and ql.edition == 1
+    assert ql.entries.get(unit__name="自贡市").case is not None
+
+
+def test_a_published_list_is_corrected_by_a_new_edition_with_its_reason(
+    q1, province_planner, zigong_filler_user, zigong_reviewer_user, south_planner_user
+):
+    first = lists.quarter_list_compute(
+        series="prefectures", year=2026, quarter=1, actor=province_planner
+    )
+    first = lists.quarter_list_publish(
+        quarter_list=first, actor=province_planner, version=first.version
+    )
+    with pytest.raises(ValidationError):
+        lists.quarter_list_correct(quarter_list=first, actor=province_planner, reason="  ")
+    # 自贡's March report is corrected upwards after publication: 27,000 of 80,000 (33.75 %)
+    # now beats 宜宾's 25.8 %, which is ranked last but beat the target (25 %): not black.
+    report = MonthlyReport.objects.get(segment__place__name="自贡市", year=2026, month=3)
+    MonthlyReport.objects.filter(pk=report.pk).update(invested_ytd=27000)
+    second = lists.quarter_list_correct(
+        quarter_list=first, actor=province_planner, reason="自贡市 3 月数据报错，已更正"
+    )
+    assert (second.edition, second.previous, second.published_at) == (2, first, None)
+    assert _verdicts(second) == {"自贡市": "red", "宜宾市": "none"}
+    first.refresh_from_db()
+    assert _verdicts(first) == {"宜宾市": "red", "自贡市": "black"}  # the old one kept
+    changes = {c.unit.name: (c.old_verdict, c.new_verdict) for c in lists.list_changes(second)}
+    assert changes == {"自贡市": ("black", "red"), "宜宾市": ("red", "none")}
+    event = AuditEvent.objects.get(action="project_list.correct")
+    assert event.new["reason"] == "自贡市 3 月数据报错，已更正" and event.old == {"edition": 1}
+    assert action_label(event.action).startswith("更正红黑榜")
+    with pytest.raises(ServiceError):  # one correction at a time: publish it first
+        lists.quarter_list_correct(quarter_list=first, actor=province_planner, reason="再改")
+    lists.quarter_list_publish(quarter_list=second, actor=province_planner, version=second.version)
+
+    page = reverse("projects:lists") + "?series=prefectures&year=2026&quarter=1"
+    seen = logged_in(south_planner_user).get(page).content.decode()
+    assert "第2版更正第1版" in seen and "自贡市 3 月数据报错，已更正" in seen
+    previous = seen.split('id="previous-edition"')[1].split("</section>")[0]
+    assert "黑榜：自贡市" in previous and "红榜：宜宾市" in previous
+    diff = seen.split('id="list-changes"')[1].split("</section>")[0]
+    assert 'data-unit="自贡市"' in diff and 'data-new="red"' in diff
+    old_page = logged_in(south_planner_user).get(page + "&edition=1").content.decode()
+    assert 'id="correction-reason"' not in old_page
+    assert old_page.split('id="black-list"')[1].split("</section>")[0].count("自贡市") == 1
+
+
+def test_correction_through_the_page(q1, zone, south_planner_user):
+    planner = logged_in(south_planner_user)
+    data = {"series": "prefectures", "year": 2026, "quarter": 1, "zone": zone.code}
+    planner.post(reverse("projects:lists_action", args=["compute"]), data)
+    ql = QuarterList.objects.get(zone=zone)
+    planner.post(reverse("projects:lists_action", args=["publish"]), data | {"version": ql.version})
+    page = reverse("projects:lists") + f"?series=prefectures&year=2026&quarter=1&zone={zone.code}"
+    assert 'id="correct-form"' in planner.get(page).content.decode()
+    planner.post(reverse("projects:lists_action", args=["correct"]), data | {"reason": "复核"})
+    second = QuarterList.objects.get(zone=zone, edition=2)
+    assert second.correction_reason == "复核" and second.previous == ql
+    seen = planner.get(page).content.decode()
+    assert "与原版相同" in seen and "草稿，尚未发布" in seen

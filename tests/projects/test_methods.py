@@ -128,3 +128,10 @@ def test_red_black_list_by_hand():
     assert (low.red, low.black) == ((), ("b",))
     with pytest.raises(m.MethodError):
         m.red_black_list(entries, quarter=5)
+
+
+def test_a_gap_exactly_on_a_threshold_is_not_moved_by_floating_point():
+    # 40 % in June is exactly 10 points behind (yellow); 20 % exactly 30 behind (yellow).
+    assert m.gap_points(rate=0.4, month=6) == -10.0
+    assert m.assess(year=2026, month=6, ytd=400, annual_plan=1000).light == "yellow"
+    assert m.assess(year=2026, month=6, ytd=200, annual_plan=1000).light == "yellow"

@@ -7,6 +7,7 @@ the persona it is for). A new URL in the `projects` namespace fails
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,16 @@ def test_project_page_figures_equal_a_hand_computation(world):
     assert 'data-figure="light" class="light light-green"' in page
     assert f"原文第 {world.project.source_page} 页" in page
     assert "自贡市" in page and "宜宾市" in page and 'id="chart-investment"' in page
+
+
+def test_project_page_map_highlights_the_cities_it_crosses(world, zigong, yibin):
+    """The map names the segments' cities by the adcodes of the map geometry."""
+    page = Client().get(reverse("projects:detail", args=[world.project.pk])).content.decode()
+    data = json.loads(page.split('id="project-map" type="application/json">')[1].split("<")[0])
+    expected = sorted({(u.adcode, u.name) for u in (zigong, yibin, *world.project.places.all())})
+    assert [(c["adcode"], c["name"]) for c in data["cities"]] == expected
+    assert ("510300", "自贡市") in expected and ("511500", "宜宾市") in expected
+    assert 'id="chart-project-map"' in page and "sichuan.json" in page
 
 
 def test_public_visitors_see_yearly_figures_only(world):

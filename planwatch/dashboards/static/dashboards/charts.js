@@ -75,6 +75,24 @@
     });
   }
 
+  function investment(el, data) {
+    // Major projects: planned against actual cumulative investment by month (万元).
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend: { top: 0 },
+      grid: { left: 70, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: data.months, axisLabel: { interval: 0 } },
+      yAxis: { type: "value" },
+      series: [
+        { name: data.labels.plan, type: "line", data: data.plan, itemStyle: { color: "#888" },
+          lineStyle: { type: "dashed" } },
+        { name: data.labels.actual, type: "bar", data: data.actual, itemStyle: { color: COLORS.blue } }
+      ]
+    });
+    return chart;
+  }
+
   function init() {
     var node = document.getElementById("dashboard-data");
     if (!node || typeof echarts === "undefined") { return; }
@@ -89,6 +107,17 @@
     el = document.getElementById("chart-map");
     if (el) { mapChart(el, data.prefectures, data.labels).then(function (c) { charts.push(c); }); }
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    // The major-projects panel arrives later (htmx partial, ?part=projects) with its figures.
+    function drawProjects() {
+      var figures = document.getElementById("projects-data");
+      var target = document.getElementById("chart-projects");
+      if (figures && target && !target.getAttribute("data-drawn")) {
+        target.setAttribute("data-drawn", "1");
+        charts.push(investment(target, JSON.parse(figures.textContent)));
+      }
+    }
+    document.body.addEventListener("htmx:afterSettle", drawProjects);
+    drawProjects();
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
