@@ -294,3 +294,174 @@ class SchemeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# ---------------------------------------------------------------- 绩效考核 results
+
+
+class ResultStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    REVIEWED = "reviewed", _("已审核")
+    PUBLISHED = "published", _("已发布")
+
+
+class ResultEdition(models.Model):
+    """One computation of a frozen scheme over its series' units (optionally the units of
+    one zone) as of a date: drafted, reviewed, then published and frozen with the inputs it
+    used. A recomputation is a new edition (``corrects`` the one it replaces)."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="editions")
+    zone = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField(_("版次"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ResultStatus.choices, default=ResultStatus.DRAFT
+    )
+    as_of = models.DateField(_("数据截止日期"))
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    reason = models.TextField(_("重算说明"), blank=True)
+    # the scheme's items and grades, the adjustments and the counts of records used
+    inputs = models.JSONField(default=dict)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    computed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scheme", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="resultedition_number_once")
+        ]
+        verbose_name = _("考核结果版次")
+        verbose_name_plural = _("考核结果版次")
+
+    def __str__(self) -> str:
+        return f"{self.scheme} 第{self.number}版"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ResultStatus.PUBLISHED
+
+
+class UnitScore(models.Model):
+    """A unit's result in one edition: total, grade and rank within the series."""
+
+    edition = models.ForeignKey(ResultEdition, on_delete=models.CASCADE, related_name="scores")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    total = models.FloatField(_("总分"))
+    grade = models.CharField(_("等次"), max_length=16)
+    rank = models.PositiveIntegerField(_("排名"))
+    vetoed = models.BooleanField(default=False)
+    veto_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["edition", "rank", "unit__sort_order", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "unit"], name="unitscore_unit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.total:.2f}"
+
+
+class ItemPoints(models.Model):
+    """The points of one scheme item for one unit; its lines add up to them."""
+
+    score = models.ForeignKey(UnitScore, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=255)
+    max_points = models.FloatField()
+    points = models.FloatField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["score", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.points:.2f}"
+
+
+class ScoreLine(models.Model):
+    """A record's contribution to an item (得分反查): this task, this late report, this red
+    case, with a link to it. ``base`` lines carry the points a deduction item starts from."""
+
+    item = models.ForeignKey(ItemPoints, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=32)
+    ref = models.CharField(max_length=64, blank=True)
+    label = models.CharField(max_length=255, blank=True)
+    points = models.FloatField()
+    url = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ref}: {self.points:.2f}"
+
+
+class AdjustmentKind(models.TextChoices):
+    BONUS = "bonus", _("加分")
+    DEDUCTION = "deduction", _("扣分")
+    VETO = "veto", _("一票否决")
+
+
+class Adjustment(models.Model):
+    """A bonus, deduction or 一票否决 entered by hand with its evidence (text or a file) for
+    a unit under a scheme; every edition computed afterwards applies it."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, on_delete=models.PROTECT, related_name="adjustments"
+    )
+    entered_on = models.ForeignKey(
+        ResultEdition, on_delete=models.PROTECT, related_name="adjustments_entered"
+    )
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=16, choices=AdjustmentKind.choices)
+    points = models.FloatField(_("分值"), default=0)
+    reason = models.TextField(_("事由"))
+    evidence_text = models.TextField(_("佐证说明"), blank=True)
+    evidence_file = models.FileField(_("佐证文件"), upload_to="assessment/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.points}"
+
+
+class Objection(models.Model):
+    """A unit's 申诉 against an unpublished edition, with the planner's answer."""
+
+    edition = models.ForeignKey(ResultEdition, on_delete=models.PROTECT, related_name="objections")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("申诉理由"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filed_at = models.DateTimeField()
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "id"]
+
+    def __str__(self) -> str:
+        return f"申诉 #{self.pk}"

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from planwatch.assessment import result_views as rv
 from planwatch.assessment import scheme_views, views
 
 app_name = "assessment"
@@ -43,5 +44,32 @@ urlpatterns = [
         "assessment/schemes/<int:scheme_id>/freeze/",
         scheme_views.scheme_freeze,
         name="scheme_freeze",
+    ),
+    path("assessment/results/", rv.result_list, name="results"),
+    path("assessment/results/compute/", rv.result_compute, name="result_compute"),
+    path("assessment/results/<int:edition_id>/", rv.result_detail, name="result"),
+    path("assessment/results/<int:edition_id>/xlsx/", rv.result_xlsx, name="result_xlsx"),
+    path(
+        "assessment/results/<int:edition_id>/recompute/",
+        rv.result_recompute,
+        name="result_recompute",
+    ),
+    path("assessment/results/<int:edition_id>/review/", rv.result_review, name="result_review"),
+    path("assessment/results/<int:edition_id>/publish/", rv.result_publish, name="result_publish"),
+    path("assessment/results/<int:edition_id>/adjust/", rv.adjustment_add, name="adjustment_add"),
+    path(
+        "assessment/results/<int:edition_id>/units/<int:unit_id>/",
+        rv.score_card,
+        name="score_card",
+    ),
+    path(
+        "assessment/results/<int:edition_id>/units/<int:unit_id>/object/",
+        rv.objection_file,
+        name="objection_file",
+    ),
+    path(
+        "assessment/objections/<int:objection_id>/answer/",
+        rv.objection_answer,
+        name="objection_answer",
     ),
 ]

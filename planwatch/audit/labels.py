@@ -109,6 +109,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "scheme.copy": _("复制考核方案"),
     "scheme.item_update": _("修改考核项目"),
     "scheme.freeze": _("考核方案定稿"),
+    "result.compute": _("计算考核结果"),
+    "result.review": _("审核考核结果"),
+    "result.publish": _("发布考核结果"),
+    "result.objection_file": _("提出考核申诉"),
+    "result.objection_answer": _("答复考核申诉"),
+    "result.adjustment_add": _("录入考核加减分"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

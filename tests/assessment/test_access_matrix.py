@@ -15,8 +15,15 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from planwatch.accounts.choices import Role
-from planwatch.assessment.models import AssessmentScheme, IndexEdition, Series
-from planwatch.assessment.schemes import default_scheme, scheme_copy
+from planwatch.assessment import results
+from planwatch.assessment.models import (
+    AssessmentScheme,
+    IndexEdition,
+    Objection,
+    ResultEdition,
+    Series,
+)
+from planwatch.assessment.schemes import default_scheme, scheme_copy, scheme_freeze
 from planwatch.assessment.services import index_edition_compute, index_edition_publish
 from planwatch.audit.models import AuditEvent
 from planwatch.orgunits.models import OrgUnit
@@ -34,6 +41,10 @@ class Editions:
     province: User
     default: AssessmentScheme
     draft_scheme: AssessmentScheme
+    result_draft: ResultEdition
+    result_published: ResultEdition
+    unit_user: User
+    objection: Objection
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,29 @@ PAGES = [
     Page("scheme_copy", lambda e: [e.default.pk], "province", "outsider", "post"),
     Page("scheme_item", lambda e: [e.draft_scheme.pk], "province", "outsider", "post"),
     Page("scheme_freeze", lambda e: [e.draft_scheme.pk], "province", "outsider", "post"),
+    # Results: published ones for every signed-in user; drafts for the province's planners and,
+    # each unit its own; computing, reviewing, publishing and answering for the planners.
+    Page("results", lambda e: [], "outsider", None),
+    Page("result", lambda e: [e.result_published.pk], "outsider", None),
+    Page("result", lambda e: [e.result_draft.pk], "province", "outsider"),
+    Page("result", lambda e: [e.result_draft.pk], "unit", "outsider"),
+    Page("result_xlsx", lambda e: [e.result_published.pk], "outsider", None),
+    Page("result_xlsx", lambda e: [e.result_draft.pk], "unit", "outsider"),
+    Page("score_card", lambda e: [e.result_published.pk, e.world.cities[1].pk], "outsider", None),
+    Page("score_card", lambda e: [e.result_draft.pk, e.world.cities[0].pk], "unit", "outsider"),
+    Page("result_compute", lambda e: [], "province", "outsider", "post"),
+    Page("result_recompute", lambda e: [e.result_draft.pk], "province", "outsider", "post"),
+    Page("result_review", lambda e: [e.result_draft.pk], "province", "outsider", "post"),
+    Page("result_publish", lambda e: [e.result_draft.pk], "province", "outsider", "post"),
+    Page("adjustment_add", lambda e: [e.result_draft.pk], "province", "outsider", "post"),
+    Page(
+        "objection_file",
+        lambda e: [e.result_draft.pk, e.world.cities[0].pk],
+        "unit",
+        "outsider",
+        "post",
+    ),
+    Page("objection_answer", lambda e: [e.objection.pk], "province", "outsider", "post"),
 ]
 
 
@@ -74,11 +108,40 @@ def eds(world: World) -> Editions:
     province = make_user("sc_planner", (OrgUnit.objects.get(code="510000"), Role.PLANNER))
     default = default_scheme(Series.PREFECTURES)
     draft_scheme = scheme_copy(source=default, year=2024, actor=province)
-    return Editions(world, draft, published, province, default, draft_scheme)
+    frozen = scheme_freeze(
+        scheme=scheme_copy(source=default, year=2023, actor=province), actor=province
+    )
+    result_published = results.result_compute(scheme=frozen, actor=province, zone=world.zone)
+    results.result_review(edition=result_published, actor=province)
+    results.result_publish(edition=result_published, actor=province)
+    result_draft = results.result_compute(
+        scheme=frozen, actor=province, zone=world.zone, reason="更正"
+    )
+    unit_user = make_user("city_reporter", (world.cities[0], Role.REPORTER))
+    objection = results.objection_file(
+        edition=result_draft, unit=world.cities[0], actor=unit_user, reason="数据有误"
+    )
+    return Editions(
+        world,
+        draft,
+        published,
+        province,
+        default,
+        draft_scheme,
+        result_draft,
+        result_published,
+        unit_user,
+        objection,
+    )
 
 
 def _client(e: Editions, who: str) -> Client:
-    users = {"planner": e.world.planner, "outsider": e.world.outsider, "province": e.province}
+    users = {
+        "planner": e.world.planner,
+        "outsider": e.world.outsider,
+        "province": e.province,
+        "unit": e.unit_user,
+    }
     return Client() if who == "anonymous" else logged_in(users[who])
 
 
@@ -115,3 +178,14 @@ def test_every_page_is_in_the_matrix() -> None:
     )
     names = {p.name for p in resolver.url_patterns}
     assert names == {p.name for p in PAGES}
+
+
+def test_unit_sees_only_its_own_draft_results(eds: Editions) -> None:
+    page = logged_in(eds.unit_user).get(reverse("assessment:result", args=[eds.result_draft.pk]))
+    body = page.content.decode()
+    assert eds.world.cities[0].name in body and eds.world.cities[1].name not in body
+    other = reverse("assessment:score_card", args=[eds.result_draft.pk, eds.world.cities[1].pk])
+    assert logged_in(eds.unit_user).get(other).status_code == 404
+    listing = logged_in(eds.world.outsider).get(reverse("assessment:results")).content.decode()
+    assert reverse("assessment:result", args=[eds.result_published.pk]) in listing
+    assert reverse("assessment:result", args=[eds.result_draft.pk]) not in listing

@@ -85,3 +85,14 @@ def test_the_project_benchmark_runs() -> None:
         *("--projects", "30", "--months", "14", "--requests", "2", "--rows", "3"),
     )
     assert "台账 page, zone: median" in out and "rows/s" in out
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (the PostgreSQL pass)")
+def test_the_assessment_benchmark_runs() -> None:
+    server = os.environ["DATABASE_URL"]
+    out = _run(
+        "scripts/bench_assessment.py",
+        "--pg", server, "--tasks", "200", "--reports", "2000", "--indicators", "3", "--years", "2",
+    )  # fmt: skip
+    assert "assessment prefectures 2025: 21 units" in out
+    assert "assessment departments 2025:" in out and "index edition: 8 cities" in out
