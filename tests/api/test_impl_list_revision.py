@@ -14,12 +14,12 @@ from django.test import Client
 
 from planwatch.tasks.models import AnnualList
 from tests.api.test_impl_evidence import conforms
-from tests.api.test_impl_lists import draft_list, panxi_planner, post_json, version_of
+from tests.api.test_impl_lists import draft_list, post_json, version_of
 from tests.api.test_implementation import World, world
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-__all__ = ["draft_list", "panxi_planner", "world"]  # fixtures shared with the list tests
+__all__ = ["draft_list", "world"]  # fixtures shared with the list tests
 LOCKED = "清单已下达并锁定；如需修改，请先发起修订。"
 
 
@@ -97,7 +97,7 @@ def test_reopen_needs_a_reason_and_the_current_version(
 
 def test_only_planners_of_the_plan_reopen(
     world: World,
-    panxi_planner: Client,
+    chengdu_planner: Client,
     leader: Client,
     yibin_reporter: Client,
     anon: Client,
@@ -108,7 +108,7 @@ def test_only_planners_of_the_plan_reopen(
     before = state(alist)
     body = {"version": before[2], "reason": "调整"}
     missing = post_json(planner, f"{API}/lists/99999999/reopen", body, 404)
-    for client in (panxi_planner, leader, yibin_reporter):
+    for client in (chengdu_planner, leader, yibin_reporter):
         assert reopen(client, alist, body, 404) == missing
     reopen(anon, alist, body, 401)
     assert state(alist) == before and not new_audit_events().exists()
@@ -163,7 +163,7 @@ def test_the_frequency_of_an_issued_list_changes_only_after_reopening(
 
 def test_only_planners_of_the_plan_set_the_frequency(
     draft_list: AnnualList,
-    panxi_planner: Client,
+    chengdu_planner: Client,
     leader: Client,
     yibin_reporter: Client,
     anon: Client,
@@ -174,7 +174,7 @@ def test_only_planners_of_the_plan_set_the_frequency(
     body = {"frequency": "monthly"}
     response = planner.put(f"{API}/lists/99999999/frequency", body, content_type="application/json")
     missing = conforms(response, "put", 404)
-    for client in (panxi_planner, leader, yibin_reporter):
+    for client in (chengdu_planner, leader, yibin_reporter):
         assert set_frequency(client, draft_list, body, 404) == missing
     set_frequency(anon, draft_list, body, 401)
     assert state(draft_list) == before and not new_audit_events().exists()

@@ -1,10 +1,7 @@
 """The index tests run on the five bundled plans as ingested: 成都平原's zone and its 8 cities,
-two confirmed indicators of the plan and verified observations for 2020–2021.
-
-| fixture          | role    | on                |
-|------------------|---------|-------------------|
-| `cd_planner`     | planner | 成都平原经济区      |
-| `south_planner`  | planner | 川南经济区（outside）|
+two confirmed indicators of the plan and verified observations for 2020–2021. The people
+are personas of tests/factories/personas.py: `chengdu_planner_user` (username cd_planner)
+plans it, `chuannan_planner_user` is a planner outside it.
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from planwatch.accounts.choices import Role
 from planwatch.assessment.models import IndexMethod, IndexNode
 from planwatch.assessment.services import index_indicator_attach, index_method_create_default
 from planwatch.indicators.choices import Direction, IndicatorStatus
@@ -23,7 +19,6 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from tests.factories.personas import make_user
 from tests.factories.plans import ensure_bundled
 
 # Two indicators: A (positive) under D1.1 同城化, B (lower is better) under D2.1 协同创新.
@@ -72,11 +67,12 @@ def observe(ind: Indicator, place: OrgUnit, year: int, value: float, verified: b
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    return build_world()
+def world(chengdu_planner_user: User, chuannan_planner_user: User) -> World:
+    return build_world(chengdu_planner_user, chuannan_planner_user)
 
 
-def build_world() -> World:
+def build_world(planner: User, outsider: User) -> World:
+    """The world, planned by `planner` (a 成都平原 planner), with `outsider` planning elsewhere."""
     ensure_bundled()
     plan = Plan.objects.get(title__startswith="成都平原")
     zone = plan.org_unit
@@ -86,10 +82,6 @@ def build_world() -> World:
             "sort_order", "path"
         )
     )
-    planner = make_user("cd_planner", (zone, Role.PLANNER))
-    south = Plan.objects.get(title__startswith="川南").org_unit
-    assert south is not None
-    outsider = make_user("south_planner", (south, Role.PLANNER))
     method = index_method_create_default(plan=plan, actor=planner)
     a = _indicator(plan, "同城化指标甲", Direction.HIGHER)
     b = _indicator(plan, "创新指标乙", Direction.LOWER)

@@ -14,7 +14,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from planwatch.accounts.choices import Role
 from planwatch.assessment import results
 from planwatch.assessment.models import (
     AssessmentScheme,
@@ -26,9 +25,8 @@ from planwatch.assessment.models import (
 from planwatch.assessment.schemes import default_scheme, scheme_copy, scheme_freeze
 from planwatch.assessment.services import index_edition_compute, index_edition_publish
 from planwatch.audit.models import AuditEvent
-from planwatch.orgunits.models import OrgUnit
 from tests.assessment.conftest import World
-from tests.factories.personas import logged_in, make_user
+from tests.factories.personas import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -101,11 +99,11 @@ PAGES = [
 
 
 @pytest.fixture
-def eds(world: World) -> Editions:
+def eds(world: World, planner_user: User, chengdu_reporter_user: User) -> Editions:
     published = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
     index_edition_publish(edition=published, actor=world.planner)
     draft = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
-    province = make_user("sc_planner", (OrgUnit.objects.get(code="510000"), Role.PLANNER))
+    province = planner_user
     default = default_scheme(Series.PREFECTURES)
     draft_scheme = scheme_copy(source=default, year=2024, actor=province)
     frozen = scheme_freeze(
@@ -117,7 +115,7 @@ def eds(world: World) -> Editions:
     result_draft = results.result_compute(
         scheme=frozen, actor=province, zone=world.zone, reason="更正"
     )
-    unit_user = make_user("city_reporter", (world.cities[0], Role.REPORTER))
+    unit_user = chengdu_reporter_user  # a reporter of world.cities[0], 成都市
     objection = results.objection_file(
         edition=result_draft, unit=world.cities[0], actor=unit_user, reason="数据有误"
     )

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from planwatch.accounts.choices import Role
 from planwatch.assessment import results, schemes
 from planwatch.assessment.models import AdjustmentKind, ResultEdition, ResultStatus, Series
 from planwatch.audit.models import AuditEvent
@@ -19,22 +18,16 @@ from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
 from tests.factories.implementation_fixtures import *  # noqa: F403
-from tests.factories.personas import make_user
 
 AS_OF = datetime(2024, 12, 31).date()
 
 
 @pytest.fixture
-def prov(units: f.Units) -> User:
-    return make_user("prov_planner", (units.province, Role.PLANNER))
-
-
-@pytest.fixture
-def scheme(prov: User):  # type: ignore[no-untyped-def]
+def scheme(planner_user: User):  # type: ignore[no-untyped-def]
     s = schemes.scheme_copy(
-        source=schemes.default_scheme(Series.PREFECTURES), year=2024, actor=prov
+        source=schemes.default_scheme(Series.PREFECTURES), year=2024, actor=planner_user
     )
-    return schemes.scheme_freeze(scheme=s, actor=prov)
+    return schemes.scheme_freeze(scheme=s, actor=planner_user)
 
 
 @pytest.fixture
@@ -56,14 +49,14 @@ def _check_sums(edition: ResultEdition) -> None:
 
 
 def test_compute_hand_checked(
-    scheme, late_report, units: f.Units, prov: User, issued: AnnualList
+    scheme, late_report, units: f.Units, planner_user: User, issued: AnnualList
 ) -> None:  # type: ignore[no-untyped-def]
     task = issued.tasks.order_by("seq").first()
     case = SupervisionCase.objects.create(
         task=task, light="red", reason="逾期未完成", unit=units.yibin,
         opened_at=datetime(2024, 6, 1, tzinfo=UTC),
     )  # fmt: skip
-    ed = results.result_compute(scheme=scheme, actor=prov, zone=units.chuannan, as_of=AS_OF)
+    ed = results.result_compute(scheme=scheme, actor=planner_user, zone=units.chuannan, as_of=AS_OF)
     assert ed.status == ResultStatus.DRAFT and ed.number == 1
     scores = {s.unit_id: s for s in ed.scores.all()}
     assert set(scores) == {units.yibin.pk, units.luzhou.pk}
@@ -100,11 +93,13 @@ def test_adjustment_recompute_objection_publish(
     scheme,
     late_report,
     units: f.Units,
-    prov: User,
+    planner_user: User,
     yibin_reporter_user: User,
     luzhou_reporter_user: User,
 ) -> None:  # type: ignore[no-untyped-def]
-    ed1 = results.result_compute(scheme=scheme, actor=prov, zone=units.chuannan, as_of=AS_OF)
+    ed1 = results.result_compute(
+        scheme=scheme, actor=planner_user, zone=units.chuannan, as_of=AS_OF
+    )
     yb1 = ed1.scores.get(unit=units.yibin)
     # a unit sees its own draft result only
     assert results.can_see_score(yibin_reporter_user, yb1)
@@ -123,7 +118,7 @@ def test_adjustment_recompute_objection_publish(
         results.adjustment_add(
             edition=ed1,
             unit=units.yibin,
-            actor=prov,
+            actor=planner_user,
             kind=AdjustmentKind.BONUS,
             points=3,
             reason="获国家表彰",
@@ -131,7 +126,7 @@ def test_adjustment_recompute_objection_publish(
     results.adjustment_add(
         edition=ed1,
         unit=units.yibin,
-        actor=prov,
+        actor=planner_user,
         kind=AdjustmentKind.BONUS,
         points=3,
         reason="获国家表彰",
@@ -140,14 +135,14 @@ def test_adjustment_recompute_objection_publish(
     results.adjustment_add(
         edition=ed1,
         unit=units.luzhou,
-        actor=prov,
+        actor=planner_user,
         kind=AdjustmentKind.VETO,
         points=0,
         reason="发生重大安全事故",
         evidence_text="应急厅通报",
     )
     ed2 = results.result_compute(
-        scheme=scheme, actor=prov, zone=units.chuannan, as_of=AS_OF, reason="录入加分与否决"
+        scheme=scheme, actor=planner_user, zone=units.chuannan, as_of=AS_OF, reason="录入加分与否决"
     )
     assert ed2.corrects == ed1 and ed2.number == 2
     _check_sums(ed2)
@@ -163,12 +158,12 @@ def test_adjustment_recompute_objection_publish(
     assert diff[units.yibin.pk]["items"]["bonus"] == (0.0, pytest.approx(3))
     # publication: reviewed first, objections answered
     with pytest.raises(ValidationError):
-        results.result_publish(edition=ed1, actor=prov)
-    results.result_review(edition=ed1, actor=prov)
+        results.result_publish(edition=ed1, actor=planner_user)
+    results.result_review(edition=ed1, actor=planner_user)
     with pytest.raises(ValidationError):
-        results.result_publish(edition=ed1, actor=prov)
-    results.objection_answer(objection=obj, actor=prov, answer="已核实，按规定不予调整")
-    ed1 = results.result_publish(edition=ed1, actor=prov)
+        results.result_publish(edition=ed1, actor=planner_user)
+    results.objection_answer(objection=obj, actor=planner_user, answer="已核实，按规定不予调整")
+    ed1 = results.result_publish(edition=ed1, actor=planner_user)
     assert ed1.is_published
     assert results.can_see_score(luzhou_reporter_user, ed1.scores.get(unit=units.yibin))
     with pytest.raises(ValidationError):
@@ -180,17 +175,17 @@ def test_adjustment_recompute_objection_publish(
             "result.objection_answer", "result.adjustment_add"} <= actions  # fmt: skip
 
 
-def test_draft_scheme_refused(units: f.Units, prov: User) -> None:
+def test_draft_scheme_refused(units: f.Units, planner_user: User) -> None:
     s = schemes.scheme_copy(
-        source=schemes.default_scheme(Series.PREFECTURES), year=2024, actor=prov
+        source=schemes.default_scheme(Series.PREFECTURES), year=2024, actor=planner_user
     )
     with pytest.raises(ValidationError):
-        results.result_compute(scheme=s, actor=prov, zone=units.chuannan)
+        results.result_compute(scheme=s, actor=planner_user, zone=units.chuannan)
     assert not ResultEdition.objects.exists()
 
 
 def test_pages_drill_down_and_export(
-    scheme, late_report, units: f.Units, prov: User, yibin_reporter_user: User
+    scheme, late_report, units: f.Units, planner_user: User, yibin_reporter_user: User
 ) -> None:  # type: ignore[no-untyped-def]
     import io
 
@@ -199,7 +194,7 @@ def test_pages_drill_down_and_export(
 
     from tests.factories.personas import logged_in
 
-    planner = logged_in(prov)
+    planner = logged_in(planner_user)
     r = planner.post(
         reverse("assessment:result_compute"),
         {"scheme": scheme.pk, "zone": units.chuannan.pk, "as_of": "2024-12-31"},

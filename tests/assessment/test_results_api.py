@@ -10,14 +10,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from planwatch.accounts.choices import Role
 from planwatch.api.services import api_token_create
 from planwatch.assessment import results, schemes
 from planwatch.assessment.models import Series
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
 from tests.factories.implementation_fixtures import *  # noqa: F403
-from tests.factories.personas import make_user
 
 
 def _get(user: User | None, url: str) -> tuple[int, object]:
@@ -29,9 +27,14 @@ def _get(user: User | None, url: str) -> tuple[int, object]:
 
 
 def test_results_with_sources(
-    issued: AnnualList, units: f.Units, yibin_reporter_user: User, luzhou_reporter_user: User
+    issued: AnnualList,
+    units: f.Units,
+    yibin_reporter_user: User,
+    luzhou_reporter_user: User,
+    planner_user: User,
+    panzhihua_reporter_user: User,
 ) -> None:
-    prov = make_user("prov_planner", (units.province, Role.PLANNER))
+    prov = planner_user
     task = issued.tasks.order_by("seq").first()
     assert task is not None
     late = f.report_filed(
@@ -64,7 +67,7 @@ def test_results_with_sources(
     # 泸州 does not see the edition's 宜宾 line; an outsider sees nothing of a draft
     status, body = _get(luzhou_reporter_user, f"/api/v1/assessments/results/{ed.pk}")
     assert [s["unit"] for s in body["scores"]] == [units.luzhou.code]
-    other = make_user("px_reporter", (units.panzhihua, Role.REPORTER))
+    other = panzhihua_reporter_user
     assert _get(other, f"/api/v1/assessments/results/{ed.pk}")[0] == 404
     assert _get(other, "/api/v1/assessments/results")[1] == []
     results.result_review(edition=ed, actor=prov)

@@ -10,30 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from planwatch.accounts.choices import Role
 from planwatch.assessment import schemes
 from planwatch.assessment.models import AssessmentScheme, SchemeStatus, Series
 from planwatch.audit.models import AuditEvent
-from planwatch.orgunits.models import OrgUnit
-from tests.factories.personas import logged_in, make_user
-from tests.factories.plans import ensure_reference
+from tests.factories.personas import logged_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def province_planner(db: None) -> User:
-    ensure_reference()
-    return make_user("sc_planner", (OrgUnit.objects.get(code="510000"), Role.PLANNER))
-
-
-@pytest.fixture
-def zone_planner(db: None) -> User:
-    ensure_reference()
-    return make_user("cn_planner", (OrgUnit.objects.get(code="zone:south-sichuan"), Role.PLANNER))
-
-
-def test_the_default_scheme_is_methods_md(province_planner: User) -> None:
+def test_the_default_scheme_is_methods_md(planner_user: User) -> None:
     d = schemes.default_scheme(Series.PREFECTURES)
     assert d.is_default and d.is_frozen and d.year is None
     items = {i.code: i for i in d.items.all()}
@@ -46,57 +31,55 @@ def test_the_default_scheme_is_methods_md(province_planner: User) -> None:
     assert schemes.default_scheme(Series.PREFECTURES) == d  # created once
 
 
-def test_copy_edit_freeze(province_planner: User) -> None:
+def test_copy_edit_freeze(planner_user: User) -> None:
     d = schemes.default_scheme(Series.PREFECTURES)
-    s = schemes.scheme_copy(source=d, year=2024, actor=province_planner)
+    s = schemes.scheme_copy(source=d, year=2024, actor=planner_user)
     assert (s.year, s.status, s.copied_from) == (2024, SchemeStatus.DRAFT, d)
     assert s.title == "2024 年度市州绩效考核方案"
     assert [i.code for i in s.items.all()] == [i.code for i in d.items.all()]
     tasks = s.items.get(code="tasks")
     schemes.scheme_item_update(
-        item=tasks, actor=province_planner, points=45, params={"late_factor": 0.7}
+        item=tasks, actor=planner_user, points=45, params={"late_factor": 0.7}
     )
     with pytest.raises(ValidationError, match="105"):  # 45 + 15 + 15 + 15 + 10 + 5
-        schemes.scheme_freeze(scheme=s, actor=province_planner)
+        schemes.scheme_freeze(scheme=s, actor=planner_user)
     sat = s.items.get(code="satisfaction")
-    schemes.scheme_item_update(item=sat, actor=province_planner, points=0)
-    schemes.scheme_freeze(scheme=s, actor=province_planner)
+    schemes.scheme_item_update(item=sat, actor=planner_user, points=0)
+    schemes.scheme_freeze(scheme=s, actor=planner_user)
     s.refresh_from_db()
-    assert s.is_frozen and s.frozen_by == province_planner
+    assert s.is_frozen and s.frozen_by == planner_user
     with pytest.raises(ValidationError):
-        schemes.scheme_item_update(item=tasks, actor=province_planner, points=40)
+        schemes.scheme_item_update(item=tasks, actor=planner_user, points=40)
     # The default template is untouched.
     assert d.items.get(code="tasks").points == 40 and d.items.get(code="tasks").params == {
         "late_factor": 0.8
     }
     with pytest.raises(ValidationError):
-        schemes.scheme_item_update(item=d.items.get(code="tasks"), actor=province_planner, points=1)
+        schemes.scheme_item_update(item=d.items.get(code="tasks"), actor=planner_user, points=1)
 
 
 def test_bad_values_and_other_planners_are_refused(
-    province_planner: User, zone_planner: User
+    planner_user: User, chuannan_planner_user: User
 ) -> None:
     d = schemes.default_scheme(Series.DEPARTMENTS)
     with pytest.raises(PermissionDenied):
-        schemes.scheme_copy(source=d, year=2024, actor=zone_planner)
-    s = schemes.scheme_copy(source=d, year=2024, actor=province_planner)
+        schemes.scheme_copy(source=d, year=2024, actor=chuannan_planner_user)
+    s = schemes.scheme_copy(source=d, year=2024, actor=planner_user)
     before = AuditEvent.objects.count()
     tasks = s.items.get(code="tasks")
     for points, params in ((-1, None), (101, None), (40, {"late_factor": 200}), (40, {"x": 1})):
         with pytest.raises(ValidationError):
-            schemes.scheme_item_update(
-                item=tasks, actor=province_planner, points=points, params=params
-            )
+            schemes.scheme_item_update(item=tasks, actor=planner_user, points=points, params=params)
     with pytest.raises(ValidationError):
-        schemes.scheme_copy(source=d, year=1900, actor=province_planner)
+        schemes.scheme_copy(source=d, year=1900, actor=planner_user)
     assert AuditEvent.objects.count() == before
     tasks.refresh_from_db()
     assert tasks.points == 40
 
 
-def test_the_pages(province_planner: User, zone_planner: User) -> None:
+def test_the_pages(planner_user: User, chuannan_planner_user: User) -> None:
     assert "/accounts/login" in Client().get(reverse("assessment:schemes"))["Location"]
-    planner = logged_in(province_planner)
+    planner = logged_in(planner_user)
     html = planner.get(reverse("assessment:schemes")).content.decode()
     assert "默认考核方案（市州）" in html and "默认考核方案（省直部门）" in html
     d = AssessmentScheme.objects.get(series=Series.PREFECTURES, is_default=True)
@@ -104,7 +87,7 @@ def test_the_pages(province_planner: User, zone_planner: User) -> None:
     s = AssessmentScheme.objects.get(year=2024)
     assert r["Location"] == reverse("assessment:scheme", args=[s.pk])
     # A draft is the planners': 404 to another user.
-    other = logged_in(zone_planner)
+    other = logged_in(chuannan_planner_user)
     assert other.get(reverse("assessment:scheme", args=[s.pk])).status_code == 404
     assert other.post(reverse("assessment:scheme_freeze", args=[s.pk])).status_code == 404
     tasks = s.items.get(code="tasks")

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.tasks.models import Task
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
-from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -57,10 +56,10 @@ def test_planner_drafts_checks_exports_and_prints_the_list(
     tmp_path: Path,
     screenshot: Any,
     page_errors: PageErrors,
+    chuannan_planner_user: User,
 ) -> None:
     base = live_server.url
-    make_user("cn_planner", (OrgUnit.objects.get(code="zone:south-sichuan"), Role.PLANNER))
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     _generate(page, base)
 
     # Drafts a planner can use: 专栏 items named from the box and their projects, lead

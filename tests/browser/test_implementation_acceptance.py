@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.jobs import supervise_run
 from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.tasks.models import AnnualList, Task
 from tests.browser.conftest import PageErrors
-from tests.factories.personas import PASSWORD, make_user
+from tests.factories.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def _complete_in_spreadsheet(path: Path) -> None:
 
 
 def _plan_the_list(page: Any, base: str, tmp_path: Path) -> Task:
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(f"{base}/lists/")
     page.select_option("#id_plan", label="川南经济区“十四五”一体化发展规划")
     page.fill("#id_year", "2024")
@@ -73,7 +73,7 @@ def _plan_the_list(page: Any, base: str, tmp_path: Path) -> Task:
 
 
 def _report(page: Any, base: str, task: Task, tmp_path: Path) -> ProgressReport:
-    log_in(page, base, "yb_reporter")
+    log_in(page, base, "yibin_reporter")
     page.goto(f"{base}/tasks/")
     page.get_by_role("link", name=task.title).click()
     page.locator("form[action$='/reports/start/'] button").first.click()
@@ -93,21 +93,21 @@ def _report(page: Any, base: str, task: Task, tmp_path: Path) -> ProgressReport:
 
 def _review(page: Any, base: str, report: ProgressReport) -> None:
     url = f"{base}/reports/{report.pk}/"
-    log_in(page, base, "yb_reviewer")
+    log_in(page, base, "yibin_reviewer")
     page.goto(url)
     page.locator("form[action$='/unit_return/'] textarea").fill("请补充初步设计进度")
     page.locator("form[action$='/unit_return/'] button").click()
     page.wait_for_load_state()
-    log_in(page, base, "yb_reporter")
+    log_in(page, base, "yibin_reporter")
     page.goto(url)
     assert "请补充初步设计进度" in page.content()
     page.fill("#id_narrative", "已完成可研批复，初步设计完成 60%。")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="报送").click()
-    log_in(page, base, "yb_reviewer")
+    log_in(page, base, "yibin_reviewer")
     page.goto(url)
     page.get_by_role("button", name="审核通过").click()
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(url)
     page.get_by_role("button", name="采纳").click()
     page.wait_for_load_state()
@@ -123,16 +123,16 @@ def test_list_report_review_and_supervision(
     screenshot: Any,
     page_errors: PageErrors,
     settings: Any,
+    chuannan_planner_user: User,
+    yibin_reporter_user: User,
+    yibin_reviewer_user: User,
+    luzhou_reporter_user: User,
+    chuannan_leader_user: User,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # evidence files stay out of var/media
     base = live_server.url
     units = {u.code: u for u in OrgUnit.objects.all()}
     assert "zone:south-sichuan" in units
-    make_user("cn_planner", (units["zone:south-sichuan"], Role.PLANNER))
-    make_user("yb_reporter", (units["511500"], Role.REPORTER), email="yb@example.cn")
-    make_user("yb_reviewer", (units["511500"], Role.UNIT_REVIEWER))
-    make_user("lz_reporter", (units["510500"], Role.REPORTER))
-    make_user("cn_leader", (units["zone:south-sichuan"], Role.LEADER))
 
     task = _plan_the_list(page, base, tmp_path)
     screenshot("impl-list-issued")
@@ -143,7 +143,7 @@ def test_list_report_review_and_supervision(
     assert report.status == "accepted" and report.history.count() == 5
 
     assert page_errors == []
-    log_in(page, base, "lz_reporter")
+    log_in(page, base, "luzhou_reporter")
     page.goto(f"{base}/tasks/")
     assert page.get_by_role("link", name=task.title).count() == 0
     assert page.goto(f"{base}/tasks/{task.pk}/").status == 404
@@ -154,14 +154,14 @@ def test_list_report_review_and_supervision(
     supervise_run(today=date(2025, 1, 3), now=datetime(2025, 1, 3, 1, tzinfo=UTC))
     assert TaskLight.objects.get(task=task).light == "red"
     case = SupervisionCase.objects.get(task=task)
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(f"{base}/tasks/")
     assert page.locator("tr", has_text=task.title).locator(".light-red").count() == 1
     page.goto(f"{base}/cases/{case.pk}/")
     page.select_option("#case-unit", label="宜宾市")
     page.get_by_role("button", name="交办").click()
     page.wait_for_load_state()
-    log_in(page, base, "yb_reporter")
+    log_in(page, base, "yibin_reporter")
     page.goto(f"{base}/notifications/")
     html = page.content()
     assert "督办交办" in html and "催办" in html  # the case, and the Q4 report reminder

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
-from planwatch.accounts.choices import Role
 from planwatch.indicators.models import Indicator, IndicatorWarning, Observation
 from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision.models import SupervisionCase
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
-from tests.factories.personas import make_user
 from tests.indicators.helpers import csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -31,7 +30,7 @@ def _section(page: Any, name: str) -> Any:
 
 
 def _planner_confirms(page: Any, base: str, slug: str) -> Indicator:
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(f"{base}/indicators/plans/{slug}/drafts/")
     page.get_by_role("button", name="从规划目标与基数生成指标草稿").click()
     page.wait_for_load_state()
@@ -59,7 +58,7 @@ def _planner_confirms(page: Any, base: str, slug: str) -> Indicator:
 
 
 def _clerk_imports(page: Any, base: str, plan_title: str, tmp_path: Path) -> None:
-    log_in(page, base, "yb_clerk")
+    log_in(page, base, "yibin_clerk")
     for value, ok in (("2850，0", False), ("2850.0", True)):
         path = tmp_path / "yibin-2021.csv"
         path.write_bytes(csv_bytes([["指标", "单位", "宜宾市"], ["地区生产总值", "亿元", value]]))
@@ -83,19 +82,19 @@ def test_indicator_monitoring_in_the_browser(
     tmp_path: Path,
     screenshot: Any,
     page_errors: PageErrors,
+    chuannan_planner_user: User,
+    yibin_clerk_user: User,
+    yibin_reviewer_user: User,
 ) -> None:
     base = live_server.url
     zone = OrgUnit.objects.get(code="zone:south-sichuan")
     yibin = OrgUnit.objects.get(code="511500")
-    make_user("cn_planner", (zone, Role.PLANNER))
-    make_user("yb_clerk", (yibin, Role.DATA_CLERK))
-    make_user("yb_reviewer", (yibin, Role.UNIT_REVIEWER))
     plan = next(p for p in bundled_plans if p.org_unit_id == zone.pk)
 
     gdp = _planner_confirms(page, base, plan.slug)
     _clerk_imports(page, base, plan.title, tmp_path)
 
-    log_in(page, base, "yb_reviewer")
+    log_in(page, base, "yibin_reviewer")
     page.goto(f"{base}/indicators/{gdp.pk}/")
     page.get_by_role("button", name="审核通过").click()
     page.wait_for_load_state()

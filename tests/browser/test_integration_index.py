@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from planwatch.assessment.models import IndexEdition
 from tests.assessment.conftest import build_world
@@ -18,9 +19,15 @@ pytestmark = pytest.mark.browser
 
 
 def test_planner_computes_and_publishes_the_index(
-    page: Any, live_server: Any, transactional_db: None, screenshot: Any, page_errors: PageErrors
+    page: Any,
+    live_server: Any,
+    transactional_db: None,
+    screenshot: Any,
+    page_errors: PageErrors,
+    chengdu_planner_user: User,
+    chuannan_planner_user: User,
 ) -> None:
-    world = build_world()
+    world = build_world(chengdu_planner_user, chuannan_planner_user)
     base = live_server.url
     log_in(page, base, "cd_planner")
     page.goto(f"{base}/integration-index/")

@@ -7,23 +7,25 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan
 from tests.browser.conftest import PageErrors
 from tests.browser.test_smoke import log_in
-from tests.factories.personas import make_user
 from tests.factories.plans import build_plan
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_planner_publishes_and_withdraws_a_draft(
-    page: Any, live_server: Any, persona_units: dict[str, OrgUnit], page_errors: PageErrors
+    page: Any,
+    live_server: Any,
+    persona_units: dict[str, OrgUnit],
+    page_errors: PageErrors,
+    planner_user: User,
 ) -> None:
-    make_user("planner_browser", (persona_units["510000"], Role.PLANNER))
     fixture = build_plan(
         "川南经济区发展规划（草稿）",
         "draft-plan",
@@ -33,7 +35,7 @@ def test_a_planner_publishes_and_withdraws_a_draft(
     plan = fixture.plan
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
     url = f"{live_server.url}/plans/{plan.slug}/"
-    log_in(page, live_server.url, "planner_browser")
+    log_in(page, live_server.url, "planner")
     page.goto(url)
     assert page.locator("h1 .demo-badge").inner_text() == "草稿"
 

@@ -14,13 +14,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services
 from planwatch.projects.models import MonthlyReport, Project
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
-from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -31,17 +29,21 @@ def _click(page: Any, scope: Any, name: str) -> None:
 
 
 def test_project_scheduling_in_the_browser(
-    page: Any, live_server: Any, bundled_plans: list[Any], screenshot: Any, page_errors: PageErrors
+    page: Any,
+    live_server: Any,
+    bundled_plans: list[Any],
+    screenshot: Any,
+    page_errors: PageErrors,
+    chuannan_planner_user: User,
+    yibin_reporter_user: User,
+    yibin_reviewer_user: User,
 ) -> None:
     base = live_server.url
     zone = OrgUnit.objects.get(code="zone:south-sichuan")
     yibin, zigong = OrgUnit.objects.get(code="511500"), OrgUnit.objects.get(code="510300")
-    make_user("cn_planner", (zone, Role.PLANNER))
-    make_user("yb_filler", (yibin, Role.REPORTER))
-    make_user("yb_reviewer", (yibin, Role.UNIT_REVIEWER))
     plan = next(p for p in bundled_plans if p.org_unit_id == zone.pk)
 
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(f"{base}/projects/plans/{plan.slug}/drafts/")
     _click(page, page, "从规划专栏生成项目草稿")
     project = Project.objects.get(plan_id=plan.pk, name="成自宜高铁")
@@ -63,7 +65,7 @@ def test_project_scheduling_in_the_browser(
     assert project.status == "confirmed"
     assert sorted(project.segments.values_list("place__name", flat=True)) == ["宜宾市", "自贡市"]
 
-    log_in(page, base, "yb_filler")
+    log_in(page, base, "yibin_reporter")
     page.goto(f"{base}/projects/{project.pk}/?year=2026&month=3")
     page.locator("select[name=month]").last.select_option("3")
     _click(page, page, "填报调度报告")
@@ -77,10 +79,10 @@ def test_project_scheduling_in_the_browser(
     report = MonthlyReport.objects.get(project=project, month=3)
     assert report.status == "submitted" and report.segment.place == yibin
 
-    log_in(page, base, "yb_reviewer")
+    log_in(page, base, "yibin_reviewer")
     page.goto(f"{base}/projects/reports/{report.pk}/")
     _click(page, page, "审核通过")
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(f"{base}/projects/reports/{report.pk}/")
     _click(page, page, "采纳")
     report.refresh_from_db()
@@ -117,8 +119,8 @@ def test_project_scheduling_in_the_browser(
         },
     )
     services.monthly_report_submit(report=june, actor=report.created_by)
-    services.monthly_report_approve(report=june, actor=User.objects.get(username="yb_reviewer"))
-    services.monthly_report_accept(report=june, actor=User.objects.get(username="cn_planner"))
+    services.monthly_report_approve(report=june, actor=User.objects.get(username="yibin_reviewer"))
+    services.monthly_report_accept(report=june, actor=User.objects.get(username="chuannan_planner"))
     check = services.double_half_check(projects=[project], year=2026)
     assert check.below_half == ("成自宜高铁",) and check.investment_rate == pytest.approx(0.25)
     assert page_errors == [], page_errors

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services as s
 from planwatch.projects.models import MonthlyReport, Project, QuarterList
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
-from tests.factories.personas import make_user
 from tests.projects.helpers import confirmed_from_plan, filed_and_accepted
 
 pytestmark = pytest.mark.browser
@@ -29,20 +28,32 @@ def _click(page: Any, scope: Any, name: str) -> None:
     page.wait_for_load_state()
 
 
-def _project(bundled_plans: list[Any]) -> tuple[Project, dict[str, Any]]:
+@pytest.fixture
+def walkers(
+    chuannan_planner_user: User,
+    planner_user: User,
+    yibin_reporter_user: User,
+    yibin_reviewer_user: User,
+    zigong_reporter_user: User,
+    zigong_reviewer_user: User,
+) -> dict[str, Any]:
+    """The people of the walk: personas of tests/factories/personas.py."""
+    return {
+        "planner": chuannan_planner_user,
+        "province": planner_user,
+        "yb_filler": yibin_reporter_user,
+        "yb_reviewer": yibin_reviewer_user,
+        "zg_filler": zigong_reporter_user,
+        "zg_reviewer": zigong_reviewer_user,
+    }
+
+
+def _project(bundled_plans: list[Any], walkers: dict[str, Any]) -> tuple[Project, dict[str, Any]]:
     """成自宜高铁 with a segment in 自贡 (80,000 planned for 2026) and 宜宾 (120,000), and
     the people of the walk."""
     zone = OrgUnit.objects.get(code="zone:south-sichuan")
     yibin, zigong = OrgUnit.objects.get(code="511500"), OrgUnit.objects.get(code="510300")
-    people = {
-        "planner": make_user("cn_planner", (zone, Role.PLANNER)),
-        "province": make_user("sc_planner", (OrgUnit.objects.get(kind="province"), Role.PLANNER)),
-        "yb_filler": make_user("yb_filler", (yibin, Role.REPORTER)),
-        "yb_reviewer": make_user("yb_reviewer", (yibin, Role.UNIT_REVIEWER)),
-        "zg_filler": make_user("zg_filler", (zigong, Role.REPORTER)),
-        "zg_reviewer": make_user("zg_reviewer", (zigong, Role.UNIT_REVIEWER)),
-        "zone": zone,
-    }
+    people = {**walkers, "zone": zone}
     plan = next(p for p in bundled_plans if p.org_unit_id == zone.pk)
     project = confirmed_from_plan(plan, people["planner"], "成自宜高铁")
     for city, amount in ((zigong, "80000"), (yibin, "120000")):
@@ -56,10 +67,15 @@ def _project(bundled_plans: list[Any]) -> tuple[Project, dict[str, Any]]:
 
 
 def test_lists_page_publish_and_correct_and_the_zone_panel(
-    page: Any, live_server: Any, bundled_plans: list[Any], screenshot: Any, page_errors: PageErrors
+    page: Any,
+    live_server: Any,
+    bundled_plans: list[Any],
+    screenshot: Any,
+    page_errors: PageErrors,
+    walkers: dict[str, Any],
 ) -> None:
     base = live_server.url
-    project, people = _project(bundled_plans)
+    project, people = _project(bundled_plans, walkers)
     # March: 宜宾 31,000 of 120,000 (25.8 %), 自贡 17,000 of 80,000 (21.25 %); target 25 %.
     for place, ytd, filler, reviewer in (
         ("宜宾市", 31000, "yb_filler", "yb_reviewer"),
@@ -76,7 +92,7 @@ def test_lists_page_publish_and_correct_and_the_zone_panel(
             planner=people["planner"],
         )
 
-    log_in(page, base, "sc_planner")
+    log_in(page, base, "planner")
     page.goto(f"{base}/projects/lists/?series=prefectures&year=2026&quarter=1")
     _click(page, page, "计算红黑榜")
     assert "草稿，尚未发布" in page.locator("#list-status").inner_text()
@@ -106,7 +122,7 @@ def test_lists_page_publish_and_correct_and_the_zone_panel(
     screenshot("project-lists-corrected")
 
     # The zone dashboard: its projects panel loads, draws its chart, shows the new list.
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
     page.goto(f"{base}/dashboards/zone/south-sichuan/?year=2026")
     # the panel is loaded (htmx) once scrolled into view, and charts.js draws its chart
     page.locator("#projects-panel").scroll_into_view_if_needed()
@@ -128,10 +144,11 @@ def test_monthly_report_evidence_upload(
     settings: Any,
     tmp_path: Any,
     page_errors: PageErrors,
+    walkers: dict[str, Any],
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # evidence files stay out of var/media
     base = live_server.url
-    project, people = _project(bundled_plans)
+    project, people = _project(bundled_plans, walkers)
     report = s.monthly_report_start(
         project=project,
         segment=project.segments.get(place__name="宜宾市"),
@@ -139,7 +156,7 @@ def test_monthly_report_evidence_upload(
         month=3,
         actor=people["yb_filler"],
     )
-    log_in(page, base, "yb_filler")
+    log_in(page, base, "yibin_reporter")
     page.goto(f"{base}/projects/reports/{report.pk}/")
     assert "暂无佐证材料" in page.locator("#evidence").inner_text()
     content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -2,15 +2,10 @@
 tests/reports, tests/supervision and tests/implementation): the unit tree slice and the 川南
 plan. The people are the one persona set of tests/factories/personas.py, sitting on this
 slice (`persona_units` below): `chuannan_planner_user` plans the 川南 plan,
-`chuannan_leader_user` leads 川南, `yibin_reporter_user`, `yibin_reviewer_user` and
-`luzhou_reporter_user` report and review for their cities; `planner_user` and `leader_user`
-stay the provincial planner and leader. The slice adds two people of its own, under names no
-other fixture uses:
-
-| fixture                | role          | on         | username    |
-|------------------------|---------------|------------|-------------|
-| `panxi_planner_user`   | planner       | 攀西经济区  | planner_px  |
-| `luzhou_reviewer_user` | unit_reviewer | 泸州市      | lz_reviewer |
+`chuannan_leader_user` leads 川南, `yibin_reporter_user`, `yibin_reviewer_user`,
+`luzhou_reporter_user` and `luzhou_reviewer_user` report and review for their cities;
+`panxi_planner_user` plans another zone (攀西); `planner_user` and `leader_user` stay the
+provincial planner and leader.
 """
 
 from __future__ import annotations
@@ -21,12 +16,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
-from tests.factories.personas import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -49,16 +42,6 @@ def persona_units(units: f.Units, persona_units: dict[str, OrgUnit]) -> dict[str
     """The named personas sit on this slice: it is built first, and the personas' units
     (tests/factories/personas.py) reuse its units of the same codes."""
     return persona_units
-
-
-@pytest.fixture
-def panxi_planner_user(units: f.Units) -> User:
-    return make_user("planner_px", (units.panxi, Role.PLANNER))
-
-
-@pytest.fixture
-def luzhou_reviewer_user(units: f.Units) -> User:
-    return make_user("lz_reviewer", (units.luzhou, Role.UNIT_REVIEWER))
 
 
 @pytest.fixture

@@ -16,6 +16,18 @@ module is a plugin of tests/conftest.py, so the personas below serve every folde
 | `yibin_reporter`   | reporter                  | 宜宾市 511500                        |
 | `yibin_reviewer`   | unit_reviewer             | 宜宾市 511500                        |
 | `luzhou_reporter`  | reporter                  | 泸州市 510500                        |
+| `luzhou_reviewer`  | unit_reviewer             | 泸州市 510500                        |
+| `chuannan_clerk`   | data_clerk                | 川南经济区                            |
+| `chuannan_reviewer`| unit_reviewer             | 川南经济区                            |
+| `chengdu_reporter` | reporter                  | 成都市 510100                        |
+| `chengdu_planner`  | planner                   | 成都平原经济区 (username cd_planner)  |
+| `panxi_planner`    | planner                   | 攀西经济区 (zone:panxi)               |
+| `yibin_clerk`      | data_clerk                | 宜宾市 511500                        |
+| `yibin_leader`     | leader                    | 宜宾市 511500                        |
+| `zigong_reporter`  | reporter                  | 自贡市 510300                        |
+| `zigong_reviewer`  | unit_reviewer             | 自贡市 510300                        |
+| `panzhihua_reporter` | reporter                | 攀枝花市 510400                      |
+| `panzhihua_reviewer` | unit_reviewer           | 攀枝花市 510400                      |
 | `admin`            | superuser                 | — (`admin_user` is its account)      |
 | `anon`             | anonymous visitor         | —                                   |
 
@@ -26,12 +38,17 @@ pytest-django's meaning (the superuser account; `admin_client` is its client).
 
 The organisation units come from the reference-data fixture `orgunits` when it is present;
 otherwise the few units the personas need are created here, with the same codes and paths.
+自贡市, 攀西经济区 and 攀枝花市 are made only when a persona on them is asked for (`_unit`), so
+the small trees of other folders do not grow units their tests do not expect.
 
 The implementation slice (tests/factories/implementation_fixtures.py, for tests/tasks,
 tests/reports, tests/supervision and tests/implementation) builds its own small unit tree
 with the same codes, first; the personas above sit on it (its `persona_units` reuses the
 slice's units), so a fixture name means the same person everywhere. The slice's 川南 plan is
 planned by `chuannan_planner`.
+
+The browser tests use the same personas: pytest-django's live server reads the test's own
+database, so a test asks for `chuannan_planner_user` and signs in as `chuannan_planner`.
 """
 
 from __future__ import annotations
@@ -93,6 +110,31 @@ _UNITS: list[tuple[str, str, str, str | None]] = [
     ("dept:ndrc", "四川省发展和改革委员会", OrgUnitKind.DEPARTMENT, "510000"),
 ]
 
+# Units made on demand, in the same form: code → (name, kind, parent code).
+_UNITS_ON_DEMAND: dict[str, tuple[str, str, str]] = {
+    "510300": ("自贡市", OrgUnitKind.PREFECTURE, "zone:south-sichuan"),
+    "zone:panxi": ("攀西经济区", OrgUnitKind.ZONE, "510000"),
+    "510400": ("攀枝花市", OrgUnitKind.PREFECTURE, "zone:panxi"),
+}
+
+
+def _get_or_make(code: str, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
+    path = f"{parent.path if parent else '/'}{code}/"
+    adcode = code if code[0].isdigit() else None
+    unit, _ = OrgUnit.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "kind": kind, "parent": parent, "path": path, "adcode": adcode},
+    )
+    return unit
+
+
+def _unit(units: dict[str, OrgUnit], code: str) -> OrgUnit:
+    """The unit `code` of `units`, or of `_UNITS_ON_DEMAND` (found or made)."""
+    if code not in units:
+        name, kind, parent_code = _UNITS_ON_DEMAND[code]
+        units[code] = _get_or_make(code, name, kind, _unit(units, parent_code))
+    return units[code]
+
 
 @pytest.fixture
 def persona_units(request: pytest.FixtureRequest, db: None) -> dict[str, OrgUnit]:
@@ -101,13 +143,7 @@ def persona_units(request: pytest.FixtureRequest, db: None) -> dict[str, OrgUnit
         request.getfixturevalue("orgunits")
     units: dict[str, OrgUnit] = {}
     for code, name, kind, parent_code in _UNITS:
-        parent = units[parent_code] if parent_code else None
-        path = f"{parent.path if parent else '/'}{code}/"
-        adcode = code if code[0].isdigit() else None
-        units[code], _ = OrgUnit.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "kind": kind, "parent": parent, "path": path, "adcode": adcode},
-        )
+        units[code] = _get_or_make(code, name, kind, units[parent_code] if parent_code else None)
     return units
 
 
@@ -213,3 +249,127 @@ def chengdu_leader_user(persona_units: dict[str, OrgUnit]) -> User:
 @pytest.fixture
 def chengdu_leader(chengdu_leader_user: User) -> Client:
     return logged_in(chengdu_leader_user)
+
+
+@pytest.fixture
+def luzhou_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("luzhou_reviewer", (_unit(persona_units, "510500"), Role.UNIT_REVIEWER))
+
+
+@pytest.fixture
+def luzhou_reviewer(luzhou_reviewer_user: User) -> Client:
+    return logged_in(luzhou_reviewer_user)
+
+
+@pytest.fixture
+def chuannan_clerk_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user(
+        "chuannan_clerk", (_unit(persona_units, "zone:south-sichuan"), Role.DATA_CLERK)
+    )
+
+
+@pytest.fixture
+def chuannan_clerk(chuannan_clerk_user: User) -> Client:
+    return logged_in(chuannan_clerk_user)
+
+
+@pytest.fixture
+def chuannan_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user(
+        "chuannan_reviewer", (_unit(persona_units, "zone:south-sichuan"), Role.UNIT_REVIEWER)
+    )
+
+
+@pytest.fixture
+def chuannan_reviewer(chuannan_reviewer_user: User) -> Client:
+    return logged_in(chuannan_reviewer_user)
+
+
+@pytest.fixture
+def chengdu_planner_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("cd_planner", (_unit(persona_units, "zone:chengdu-plain"), Role.PLANNER))
+
+
+@pytest.fixture
+def chengdu_planner(chengdu_planner_user: User) -> Client:
+    return logged_in(chengdu_planner_user)
+
+
+@pytest.fixture
+def panxi_planner_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("panxi_planner", (_unit(persona_units, "zone:panxi"), Role.PLANNER))
+
+
+@pytest.fixture
+def panxi_planner(panxi_planner_user: User) -> Client:
+    return logged_in(panxi_planner_user)
+
+
+@pytest.fixture
+def yibin_clerk_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("yibin_clerk", (_unit(persona_units, "511500"), Role.DATA_CLERK))
+
+
+@pytest.fixture
+def yibin_clerk(yibin_clerk_user: User) -> Client:
+    return logged_in(yibin_clerk_user)
+
+
+@pytest.fixture
+def yibin_leader_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("yibin_leader", (_unit(persona_units, "511500"), Role.LEADER))
+
+
+@pytest.fixture
+def yibin_leader(yibin_leader_user: User) -> Client:
+    return logged_in(yibin_leader_user)
+
+
+@pytest.fixture
+def zigong_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("zigong_reporter", (_unit(persona_units, "510300"), Role.REPORTER))
+
+
+@pytest.fixture
+def zigong_reporter(zigong_reporter_user: User) -> Client:
+    return logged_in(zigong_reporter_user)
+
+
+@pytest.fixture
+def zigong_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("zigong_reviewer", (_unit(persona_units, "510300"), Role.UNIT_REVIEWER))
+
+
+@pytest.fixture
+def zigong_reviewer(zigong_reviewer_user: User) -> Client:
+    return logged_in(zigong_reviewer_user)
+
+
+@pytest.fixture
+def panzhihua_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("panzhihua_reporter", (_unit(persona_units, "510400"), Role.REPORTER))
+
+
+@pytest.fixture
+def panzhihua_reporter(panzhihua_reporter_user: User) -> Client:
+    return logged_in(panzhihua_reporter_user)
+
+
+@pytest.fixture
+def chengdu_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("chengdu_reporter", (persona_units["510100"], Role.REPORTER))
+
+
+@pytest.fixture
+def chengdu_reporter(chengdu_reporter_user: User) -> Client:
+    return logged_in(chengdu_reporter_user)
+
+
+@pytest.fixture
+def panzhihua_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("panzhihua_reviewer", (_unit(persona_units, "510400"), Role.UNIT_REVIEWER))
+
+
+@pytest.fixture
+def panzhihua_reviewer(panzhihua_reviewer_user: User) -> Client:
+    return logged_in(panzhihua_reviewer_user)

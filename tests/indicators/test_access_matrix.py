@@ -64,15 +64,13 @@ PAGES = [
 def world(
     south: Plan,
     zone: OrgUnit,
-    south_planner_user: User,
-    south_clerk_user: User,
-    south_reviewer_user: User,
+    chuannan_planner_user: User,
+    chuannan_clerk_user: User,
+    chuannan_reviewer_user: User,
     yibin_clerk_user: User,
+    panzhihua_reviewer_user: User,
 ) -> World:
-    from planwatch.accounts.choices import Role
-    from tests.factories.personas import make_user
-
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
     draft = Indicator.objects.create(plan=south, place=zone, name="草稿指标", target_value=1.0)
     rel = Indicator.objects.create(
         plan=south,
@@ -83,15 +81,13 @@ def world(
         target_year=2025,
     )
     obs = observation_create(
-        indicator=gdp, place=zone, year=2021, value=8761.0, actor=south_clerk_user, source="x"
+        indicator=gdp, place=zone, year=2021, value=8761.0, actor=chuannan_clerk_user, source="x"
     )
-    elsewhere = make_user(
-        "panxi_reviewer", (OrgUnit.objects.get(name="攀枝花市"), Role.UNIT_REVIEWER)
-    )
+    elsewhere = panzhihua_reviewer_user
     users = {
-        "planner": south_planner_user,
-        "clerk": south_clerk_user,
-        "reviewer": south_reviewer_user,
+        "planner": chuannan_planner_user,
+        "clerk": chuannan_clerk_user,
+        "reviewer": chuannan_reviewer_user,
         "yibin_clerk": yibin_clerk_user,
         "reviewer_elsewhere": elsewhere,
     }

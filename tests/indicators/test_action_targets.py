@@ -52,10 +52,10 @@ def test_every_plans_action_targets_become_drafts_with_their_clause(db: None) ->
 
 
 def test_the_drafts_page_offers_them_beside_the_goal_targets(
-    south: Plan, south_planner_user: User
+    south: Plan, chuannan_planner_user: User
 ) -> None:
     client = Client()
-    client.force_login(south_planner_user)
+    client.force_login(chuannan_planner_user)
     url = reverse("indicators:plan_drafts", args=[south.slug])
     offered = Quantity.objects.filter(
         version=south.current_version, role="action_target", value__isnull=False

@@ -33,18 +33,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gdp(south: Plan, south_planner_user: User) -> Indicator:
-    return south_gdp(south, south_planner_user)
+def gdp(south: Plan, chuannan_planner_user: User) -> Indicator:
+    return south_gdp(south, chuannan_planner_user)
 
 
 @pytest.fixture
 def verified(
-    gdp: Indicator, zone: OrgUnit, south_clerk_user: User, south_reviewer_user: User
+    gdp: Indicator, zone: OrgUnit, chuannan_clerk_user: User, chuannan_reviewer_user: User
 ) -> Observation:
     obs = observation_create(
-        indicator=gdp, place=zone, year=2021, value=8761.0, actor=south_clerk_user, source="x"
+        indicator=gdp, place=zone, year=2021, value=8761.0, actor=chuannan_clerk_user, source="x"
     )
-    observation_verify(observation=obs, actor=south_reviewer_user)
+    observation_verify(observation=obs, actor=chuannan_reviewer_user)
     return obs
 
 
@@ -69,30 +69,30 @@ def test_reads_give_the_worked_example(gdp: Indicator, verified: Observation) ->
 
 
 def test_public_sees_verified_values_only(
-    gdp: Indicator, zone: OrgUnit, south_clerk_user: User
+    gdp: Indicator, zone: OrgUnit, chuannan_clerk_user: User
 ) -> None:
     observation_create(
-        indicator=gdp, place=zone, year=2022, value=9000.0, actor=south_clerk_user, source="x"
+        indicator=gdp, place=zone, year=2022, value=9000.0, actor=chuannan_clerk_user, source="x"
     )
     assert check(Client(), f"/api/v1/indicators/{gdp.pk}/observations") == []
-    mine = check(logged_in(south_clerk_user), f"/api/v1/indicators/{gdp.pk}/observations")
+    mine = check(logged_in(chuannan_clerk_user), f"/api/v1/indicators/{gdp.pk}/observations")
     assert [o["value"] for o in mine] == [9000.0]
 
 
-def test_drafts_are_not_found(south: Plan, south_planner_user: User) -> None:
-    south_gdp(south, south_planner_user)
+def test_drafts_are_not_found(south: Plan, chuannan_planner_user: User) -> None:
+    south_gdp(south, chuannan_planner_user)
     draft = Indicator.objects.filter(plan=south).exclude(status="confirmed").first()
     assert draft is not None
     check(Client(), f"/api/v1/indicators/{draft.pk}", status=404)
 
 
 def test_clerk_creates_and_imports(
-    gdp: Indicator, zone: OrgUnit, south_clerk_user: User, yibin_clerk_user: User
+    gdp: Indicator, zone: OrgUnit, chuannan_clerk_user: User, yibin_clerk_user: User
 ) -> None:
     client = Client()
     body = {"place": zone.code, "year": 2021, "value": 8761.0, "source": "统计公报"}
     url = f"/api/v1/indicators/{gdp.pk}/observations"
-    made = client.post(url, json.dumps(body), "application/json", **_bearer(south_clerk_user))
+    made = client.post(url, json.dumps(body), "application/json", **_bearer(chuannan_clerk_user))
     assert made.status_code == 201 and made.json()["value"] == 8761.0
     denied = client.post(url, json.dumps(body), "application/json", **_bearer(yibin_clerk_user))
     assert denied.status_code == 403
@@ -101,7 +101,7 @@ def test_clerk_creates_and_imports(
     refused = client.post(
         "/api/v1/indicators/import",
         {**form, "file": _file("a.csv", bad)},
-        **_bearer(south_clerk_user),
+        **_bearer(chuannan_clerk_user),
     )
     assert refused.status_code == 422
     [problem] = refused.json()["error"]["problems"]
@@ -110,7 +110,7 @@ def test_clerk_creates_and_imports(
     done = client.post(
         "/api/v1/indicators/import",
         {**form, "file": _file("a.csv", good)},
-        **_bearer(south_clerk_user),
+        **_bearer(chuannan_clerk_user),
     )
     assert done.status_code == 200 and done.json() == {"created": 1, "revised": 0}
     assert Observation.objects.filter(indicator=gdp).count() == 2
@@ -144,11 +144,11 @@ def wsgi_app() -> Iterator[WSGIHandler]:
     ],
 )
 def test_schemathesis_with_data(
-    label: str, wsgi_app: WSGIHandler, verified: Observation, south_clerk_user: User
+    label: str, wsgi_app: WSGIHandler, verified: Observation, chuannan_clerk_user: User
 ) -> None:
     schema = schemathesis.openapi.from_dict(document())
     operation = next(op.ok() for op in schema.get_all_operations() if op.ok().label == label)
-    secret = api_token_create(user=south_clerk_user, name="st", actor=None)[1]
+    secret = api_token_create(user=chuannan_clerk_user, name="st", actor=None)[1]
     pk = verified.indicator_id
 
     @settings(

@@ -54,20 +54,20 @@ def _verified(ind: Indicator, zone: OrgUnit, clerk: User, reviewer: User, value:
 def test_status_against_the_year_benchmark(
     south: Plan,
     zone: OrgUnit,
-    south_planner_user: User,
-    south_clerk_user: User,
-    south_reviewer_user: User,
+    chuannan_planner_user: User,
+    chuannan_clerk_user: User,
+    chuannan_reviewer_user: User,
 ) -> None:
-    ind = _relative(south, south_planner_user)
-    _verified(ind, zone, south_clerk_user, south_reviewer_user, 8.5)
+    ind = _relative(south, chuannan_planner_user)
+    _verified(ind, zone, chuannan_clerk_user, chuannan_reviewer_user, 8.5)
     assert not ComputedStatus.objects.filter(indicator=ind).exists()  # no benchmark yet
 
-    benchmark_set(indicator=ind, year=2021, value=8.1, source=SOURCE, actor=south_planner_user)
+    benchmark_set(indicator=ind, year=2021, value=8.1, source=SOURCE, actor=chuannan_planner_user)
     status = ComputedStatus.objects.get(indicator=ind)
     assert (status.status, status.expected) == (m.MET, 8.1)
 
     # A corrected benchmark is stored once a year and the status follows it.
-    benchmark_set(indicator=ind, year=2021, value=9.0, source=SOURCE, actor=south_planner_user)
+    benchmark_set(indicator=ind, year=2021, value=9.0, source=SOURCE, actor=chuannan_planner_user)
     assert Benchmark.objects.filter(indicator=ind).count() == 1
     assert ComputedStatus.objects.get(indicator=ind).status == m.NOT_MET
     events = AuditEvent.objects.filter(action="indicator.benchmark_set").order_by("id")
@@ -78,38 +78,38 @@ def test_status_against_the_year_benchmark(
 def test_binding_relative_indicator_short_of_its_benchmark_opens_a_case(
     south: Plan,
     zone: OrgUnit,
-    south_planner_user: User,
-    south_clerk_user: User,
-    south_reviewer_user: User,
+    chuannan_planner_user: User,
+    chuannan_clerk_user: User,
+    chuannan_reviewer_user: User,
 ) -> None:
-    ind = _relative(south, south_planner_user, binding=True)
-    benchmark_set(indicator=ind, year=2021, value=9.0, source=SOURCE, actor=south_planner_user)
-    _verified(ind, zone, south_clerk_user, south_reviewer_user, 8.5)
+    ind = _relative(south, chuannan_planner_user, binding=True)
+    benchmark_set(indicator=ind, year=2021, value=9.0, source=SOURCE, actor=chuannan_planner_user)
+    _verified(ind, zone, chuannan_clerk_user, chuannan_reviewer_user, 8.5)
     case = SupervisionCase.objects.get()
     assert case.light == "red" and ind.name in case.reason and m.NOT_MET in case.reason
 
 
 def test_only_the_plans_planner_sets_a_benchmark_and_only_for_relative_ones(
-    south: Plan, south_planner_user: User, south_clerk_user: User
+    south: Plan, chuannan_planner_user: User, chuannan_clerk_user: User
 ) -> None:
-    ind = _relative(south, south_planner_user)
+    ind = _relative(south, chuannan_planner_user)
     with pytest.raises(PermissionDenied):
-        benchmark_set(indicator=ind, year=2021, value=8.1, source=SOURCE, actor=south_clerk_user)
+        benchmark_set(indicator=ind, year=2021, value=8.1, source=SOURCE, actor=chuannan_clerk_user)
     with pytest.raises(ValidationError) as err:
-        benchmark_set(indicator=ind, year=2021, value=8.1, source=" ", actor=south_planner_user)
+        benchmark_set(indicator=ind, year=2021, value=8.1, source=" ", actor=chuannan_planner_user)
     assert "source" in err.value.message_dict
     other = Indicator.objects.get(plan=south, name="地区生产总值")
     with pytest.raises(ValidationError) as err:
         benchmark_set(
-            indicator=other, year=2021, value=1.0, source=SOURCE, actor=south_planner_user
+            indicator=other, year=2021, value=1.0, source=SOURCE, actor=chuannan_planner_user
         )
     assert "indicator" in err.value.message_dict
     assert not Benchmark.objects.exists()
 
 
-def test_benchmark_on_the_indicator_page(south: Plan, south_planner_user: User) -> None:
-    ind = _relative(south, south_planner_user)
-    planner = logged_in(south_planner_user)
+def test_benchmark_on_the_indicator_page(south: Plan, chuannan_planner_user: User) -> None:
+    ind = _relative(south, chuannan_planner_user)
+    planner = logged_in(chuannan_planner_user)
     url = reverse("indicators:detail", args=[ind.pk])
     html = planner.get(url).content.decode()
     assert "对比基准" in html and "尚未设置对比基准" in html
@@ -133,9 +133,9 @@ def test_benchmark_on_the_indicator_page(south: Plan, south_planner_user: User) 
 def test_benchmarks_through_the_api(
     south: Plan,
     zone: OrgUnit,
-    south_planner_user: User,
-    south_clerk_user: User,
-    south_reviewer_user: User,
+    chuannan_planner_user: User,
+    chuannan_clerk_user: User,
+    chuannan_reviewer_user: User,
 ) -> None:
     """A planner sets a year's benchmark through the API; anyone reads it on the indicator's
     detail and on its benchmarks endpoint (both checked against the committed document); the
@@ -147,13 +147,13 @@ def test_benchmarks_through_the_api(
     from planwatch.api.services import api_token_create
     from tests.api.schema import check
 
-    ind = _relative(south, south_planner_user)
-    _verified(ind, zone, south_clerk_user, south_reviewer_user, 8.4)
+    ind = _relative(south, chuannan_planner_user)
+    _verified(ind, zone, chuannan_clerk_user, chuannan_reviewer_user, 8.4)
     assert not ComputedStatus.objects.filter(indicator=ind).exists()  # no benchmark yet
     url = f"/api/v1/indicators/{ind.pk}/benchmarks"
     body = {"year": 2021, "value": 8.1, "scope": "nation", "source": SOURCE}
-    planner = api_token_create(user=south_planner_user, name="p", actor=None)[1]
-    clerk = api_token_create(user=south_clerk_user, name="c", actor=None)[1]
+    planner = api_token_create(user=chuannan_planner_user, name="p", actor=None)[1]
+    clerk = api_token_create(user=chuannan_clerk_user, name="c", actor=None)[1]
     client = Client()
     refused = client.post(
         url, json.dumps(body), "application/json", HTTP_AUTHORIZATION=f"Bearer {clerk}"

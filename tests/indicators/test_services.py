@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db
 SOURCE = "四川省统计局：2021年川南经济区地区生产总值（初步核算）"
 
 
-def test_drafts_carry_their_clauses(south: Plan, south_planner_user: User) -> None:
-    result = indicator_drafts_generate(plan=south, actor=south_planner_user)
+def test_drafts_carry_their_clauses(south: Plan, chuannan_planner_user: User) -> None:
+    result = indicator_drafts_generate(plan=south, actor=chuannan_planner_user)
     numeric = Quantity.objects.filter(
         version=south.current_version, role="target", value__isnull=False
     )
@@ -49,13 +49,13 @@ def test_drafts_carry_their_clauses(south: Plan, south_planner_user: User) -> No
     assert gdp.drafted_from["baseline_value"]["line"] == base_q.line
     assert all("line" in src and src["text"] for src in gdp.drafted_from.values())
     assert (gdp.kind, gdp.direction, gdp.additive, gdp.status) == ("level", "higher", True, "draft")
-    again = indicator_drafts_generate(plan=south, actor=south_planner_user)
+    again = indicator_drafts_generate(plan=south, actor=chuannan_planner_user)
     assert (again.created, again.skipped) == ([], len(result.created))
 
 
-def test_merge_and_confirm(south: Plan, south_planner_user: User) -> None:
-    gdp = south_gdp(south, south_planner_user)
-    assert gdp.status == "confirmed" and gdp.confirmed_by == south_planner_user
+def test_merge_and_confirm(south: Plan, chuannan_planner_user: User) -> None:
+    gdp = south_gdp(south, chuannan_planner_user)
+    assert gdp.status == "confirmed" and gdp.confirmed_by == chuannan_planner_user
     merged = Indicator.objects.get(plan=south, name="经济总量")
     assert (merged.status, merged.merged_into_id) == ("merged", gdp.pk)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
@@ -70,19 +70,24 @@ def test_only_the_zones_planner_drafts(south: Plan, yibin_clerk_user: User) -> N
 def test_worked_example_through_import_and_verification(
     south: Plan,
     zone: OrgUnit,
-    south_planner_user: User,
-    south_clerk_user: User,
-    south_reviewer_user: User,
+    chuannan_planner_user: User,
+    chuannan_clerk_user: User,
+    chuannan_reviewer_user: User,
 ) -> None:
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
     data = csv_bytes([["指标", "单位", zone.name], ["地区生产总值", "亿元", "8761.0"]])
     result = observations_import(
-        data=data, filename="2021.csv", plan=south, actor=south_clerk_user, source=SOURCE, year=2021
+        data=data,
+        filename="2021.csv",
+        plan=south,
+        actor=chuannan_clerk_user,
+        source=SOURCE,
+        year=2021,
     )
     assert (result.created, result.revised) == (1, 0)
     obs = Observation.objects.get(indicator=gdp, place=zone, year=2021)
-    assert obs.verified_at is None and obs.entered_by == south_clerk_user
-    status = observation_verify(observation=obs, actor=south_reviewer_user)
+    assert obs.verified_at is None and obs.entered_by == chuannan_clerk_user
+    status = observation_verify(observation=obs, actor=chuannan_reviewer_user)
     assert status is not None
     assert status.status == m.FASTER and status.method_version == m.DEFAULT_METHOD.version
     assert round(status.ratio or 0, 2) == 1.61 and round(status.expected or 0, 1) == 8427.1
@@ -91,9 +96,9 @@ def test_worked_example_through_import_and_verification(
 
 
 def test_bad_cell_refuses_the_whole_file(
-    south: Plan, zone: OrgUnit, south_planner_user: User, south_clerk_user: User
+    south: Plan, zone: OrgUnit, chuannan_planner_user: User, chuannan_clerk_user: User
 ) -> None:
-    south_gdp(south, south_planner_user)
+    south_gdp(south, chuannan_planner_user)
     data = xlsx_bytes(
         [
             ["指标", 2020, 2021, 2022],
@@ -107,7 +112,7 @@ def test_bad_cell_refuses_the_whole_file(
             data=data,
             filename="x.xlsx",
             plan=south,
-            actor=south_clerk_user,
+            actor=chuannan_clerk_user,
             source=SOURCE,
             place=zone,
         )
@@ -119,18 +124,18 @@ def test_bad_cell_refuses_the_whole_file(
 
 
 def test_revision_keeps_the_earlier_value(
-    south: Plan, zone: OrgUnit, south_planner_user: User, south_clerk_user: User
+    south: Plan, zone: OrgUnit, chuannan_planner_user: User, chuannan_clerk_user: User
 ) -> None:
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
     first = observation_create(
-        indicator=gdp, place=zone, year=2021, value=8761.0, actor=south_clerk_user, source=SOURCE
+        indicator=gdp, place=zone, year=2021, value=8761.0, actor=chuannan_clerk_user, source=SOURCE
     )
     second = observation_create(
         indicator=gdp,
         place=zone,
         year=2021,
         value=8770.5,
-        actor=south_clerk_user,
+        actor=chuannan_clerk_user,
         source="最终核实",
         stage="final",
     )
@@ -139,14 +144,14 @@ def test_revision_keeps_the_earlier_value(
     assert Observation.objects.filter(indicator=gdp, is_current=True).get() == second
     with pytest.raises(ValidationError):
         observation_create(
-            indicator=gdp, place=zone, year=2021, value=1.0, actor=south_clerk_user, source=""
+            indicator=gdp, place=zone, year=2021, value=1.0, actor=chuannan_clerk_user, source=""
         )
 
 
 def test_clerk_only_for_their_place(
-    south: Plan, zone: OrgUnit, yibin: OrgUnit, south_planner_user: User, yibin_clerk_user: User
+    south: Plan, zone: OrgUnit, yibin: OrgUnit, chuannan_planner_user: User, yibin_clerk_user: User
 ) -> None:
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
     with pytest.raises(PermissionDenied):
         observation_create(
             indicator=gdp, place=zone, year=2021, value=1.0, actor=yibin_clerk_user, source="x"
@@ -159,18 +164,18 @@ def test_clerk_only_for_their_place(
     assert [e.column for e in failed.value.errors] == ["B"]
 
 
-def test_split_adds_up_or_is_shown(south: Plan, zone: OrgUnit, south_planner_user: User) -> None:
-    gdp = south_gdp(south, south_planner_user)
+def test_split_adds_up_or_is_shown(south: Plan, zone: OrgUnit, chuannan_planner_user: User) -> None:
+    gdp = south_gdp(south, chuannan_planner_user)
     cities = {c.name: c for c in zone.children.all()}
     shares = {"自贡市": 2000.0, "泸州市": 3000.0, "内江市": 2000.0, "宜宾市": 4000.0}
     for name, value in shares.items():
         indicator_target_set(
-            indicator=gdp, place=cities[name], value=value, actor=south_planner_user
+            indicator=gdp, place=cities[name], value=value, actor=chuannan_planner_user
         )
     check = decomposition_check(gdp)
     assert (check.how, check.total, check.ok) == ("sum", 11000.0, True)
     indicator_target_set(
-        indicator=gdp, place=cities["宜宾市"], value=3900.0, actor=south_planner_user
+        indicator=gdp, place=cities["宜宾市"], value=3900.0, actor=chuannan_planner_user
     )
     check = decomposition_check(gdp)
     assert (check.total, check.ok) == (10900.0, False)
@@ -179,21 +184,23 @@ def test_split_adds_up_or_is_shown(south: Plan, zone: OrgUnit, south_planner_use
             indicator=gdp,
             place=OrgUnit.objects.get(name="成都市"),
             value=1.0,
-            actor=south_planner_user,
+            actor=chuannan_planner_user,
         )
 
 
-def test_weighted_split_of_a_share(south: Plan, zone: OrgUnit, south_planner_user: User) -> None:
-    gdp = south_gdp(south, south_planner_user)
+def test_weighted_split_of_a_share(south: Plan, zone: OrgUnit, chuannan_planner_user: User) -> None:
+    gdp = south_gdp(south, chuannan_planner_user)
     gdp.additive = False
     gdp.target_value = 50.0
     gdp.save()
     zigong, yibin = zone.children.get(name="自贡市"), zone.children.get(name="宜宾市")
-    indicator_target_set(indicator=gdp, place=zigong, value=40.0, actor=south_planner_user)
-    indicator_target_set(indicator=gdp, place=yibin, value=60.0, actor=south_planner_user, weight=3)
+    indicator_target_set(indicator=gdp, place=zigong, value=40.0, actor=chuannan_planner_user)
+    indicator_target_set(
+        indicator=gdp, place=yibin, value=60.0, actor=chuannan_planner_user, weight=3
+    )
     assert decomposition_check(gdp).missing_weights == ["自贡市"]
     indicator_target_set(
-        indicator=gdp, place=zigong, value=40.0, actor=south_planner_user, weight=1
+        indicator=gdp, place=zigong, value=40.0, actor=chuannan_planner_user, weight=1
     )
     check = decomposition_check(gdp)  # (40·1 + 60·3)/4 = 55 ≥ 50
     assert (check.how, check.total, check.ok) == ("weighted", 55.0, True)
@@ -203,12 +210,12 @@ def test_lagging_binding_indicator_opens_a_case(
     south: Plan,
     zone: OrgUnit,
     yibin: OrgUnit,
-    south_planner_user: User,
+    chuannan_planner_user: User,
     yibin_clerk_user: User,
     yibin_reviewer_user: User,
 ) -> None:
-    gdp = south_gdp(south, south_planner_user, binding=True)
-    indicator_target_set(indicator=gdp, place=yibin, value=4000.0, actor=south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user, binding=True)
+    indicator_target_set(indicator=gdp, place=yibin, value=4000.0, actor=chuannan_planner_user)
     part = gdp.targets.get()
     part.baseline_value = 2802.1
     part.save()
@@ -226,41 +233,41 @@ def test_lagging_binding_indicator_opens_a_case(
 
 
 def test_a_new_method_version_is_stored_beside_the_old(
-    south: Plan, zone: OrgUnit, south_planner_user: User, south_clerk_user: User
+    south: Plan, zone: OrgUnit, chuannan_planner_user: User, chuannan_clerk_user: User
 ) -> None:
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
     obs = observation_create(
-        indicator=gdp, place=zone, year=2021, value=8761.0, actor=south_clerk_user, source="x"
+        indicator=gdp, place=zone, year=2021, value=8761.0, actor=chuannan_clerk_user, source="x"
     )
     status_compute(observation=obs, actor=None)
-    method_confirm(actor=south_planner_user, version="strict-2", faster=2.0, on_track=1.7)
+    method_confirm(actor=chuannan_planner_user, version="strict-2", faster=2.0, on_track=1.7)
     status_compute(observation=obs, actor=None)
     rows = dict(ComputedStatus.objects.values_list("method_version", "status"))
     assert rows == {m.DEFAULT_METHOD.version: m.FASTER, "strict-2": m.LAGGING}
     with pytest.raises(ValidationError):
-        method_confirm(actor=south_planner_user, version="bad", faster=0.9, on_track=1.0)
+        method_confirm(actor=chuannan_planner_user, version="bad", faster=0.9, on_track=1.0)
 
 
-def test_confirm_needs_a_target(south: Plan, south_planner_user: User) -> None:
-    indicator_drafts_generate(plan=south, actor=south_planner_user)
+def test_confirm_needs_a_target(south: Plan, chuannan_planner_user: User) -> None:
+    indicator_drafts_generate(plan=south, actor=chuannan_planner_user)
     gdp = Indicator.objects.get(plan=south, name="地区生产总值")
     gdp.target_value = None
     gdp.save()
     with pytest.raises(ValidationError):
-        indicator_confirm(indicator=gdp, actor=south_planner_user)
+        indicator_confirm(indicator=gdp, actor=chuannan_planner_user)
 
 
 def test_numbers_with_thousands_separators(
-    south: Plan, zone: OrgUnit, south_planner_user: User, south_clerk_user: User
+    south: Plan, zone: OrgUnit, chuannan_planner_user: User, chuannan_clerk_user: User
 ) -> None:
-    south_gdp(south, south_planner_user)
+    south_gdp(south, chuannan_planner_user)
     bad = csv_bytes([["指标", zone.name], ["地区生产总值", "8761，0"]])
     with pytest.raises(ImportFailed):
         observations_import(
-            data=bad, filename="a.csv", plan=south, actor=south_clerk_user, source="x", year=2021
+            data=bad, filename="a.csv", plan=south, actor=chuannan_clerk_user, source="x", year=2021
         )
     good = csv_bytes([["指标", zone.name], ["地区生产总值", "8,761.0"]])
     observations_import(
-        data=good, filename="a.csv", plan=south, actor=south_clerk_user, source="x", year=2021
+        data=good, filename="a.csv", plan=south, actor=chuannan_clerk_user, source="x", year=2021
     )
     assert Observation.objects.get().value == 8761.0

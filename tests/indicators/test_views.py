@@ -31,14 +31,18 @@ def _import(client: Client, plan: Plan, rows: list[list[str]]) -> object:
 
 
 @pytest.fixture
-def gdp(south: Plan, south_planner_user: User) -> Indicator:
-    return south_gdp(south, south_planner_user)
+def gdp(south: Plan, chuannan_planner_user: User) -> Indicator:
+    return south_gdp(south, chuannan_planner_user)
 
 
 def test_worked_example_through_the_pages(
-    south: Plan, zone: OrgUnit, gdp: Indicator, south_clerk_user: User, south_reviewer_user: User
+    south: Plan,
+    zone: OrgUnit,
+    gdp: Indicator,
+    chuannan_clerk_user: User,
+    chuannan_reviewer_user: User,
 ) -> None:
-    clerk = logged_in(south_clerk_user)
+    clerk = logged_in(chuannan_clerk_user)
     bad = _import(clerk, south, [["指标", "单位", zone.name], ["地区生产总值", "亿元", "8761,0x"]])
     assert bad.status_code == 400  # type: ignore[attr-defined]
     assert "第 2 行 C 列" in bad.content.decode()  # type: ignore[attr-defined]
@@ -52,7 +56,7 @@ def test_worked_example_through_the_pages(
     )
     page = clerk.get(reverse("indicators:detail", args=[gdp.pk])).content.decode()
     assert "8761.0" in page and "待审核" in page
-    reviewer = logged_in(south_reviewer_user)
+    reviewer = logged_in(chuannan_reviewer_user)
     reviewer.post(reverse("indicators:observation_verify", args=[obs.pk]))
     matrix = public.get(reverse("indicators:matrix", args=[zone.code])).content.decode()
     assert "8761.0" in matrix and "快于预期" in matrix and "status-faster" in matrix
@@ -63,14 +67,14 @@ def test_worked_example_through_the_pages(
 
 
 def test_xlsx_export(
-    zone: OrgUnit, gdp: Indicator, south_clerk_user: User, south_reviewer_user: User
+    zone: OrgUnit, gdp: Indicator, chuannan_clerk_user: User, chuannan_reviewer_user: User
 ) -> None:
     from planwatch.indicators.services import observation_create, observation_verify
 
     obs = observation_create(
-        indicator=gdp, place=zone, year=2021, value=8761.0, actor=south_clerk_user, source="x"
+        indicator=gdp, place=zone, year=2021, value=8761.0, actor=chuannan_clerk_user, source="x"
     )
-    observation_verify(observation=obs, actor=south_reviewer_user)
+    observation_verify(observation=obs, actor=chuannan_reviewer_user)
     response = Client().get(reverse("indicators:matrix", args=[zone.code]) + "?format=xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws is not None
@@ -81,27 +85,27 @@ def test_xlsx_export(
 
 
 def test_public_sees_confirmed_only(
-    south: Plan, south_planner_user: User, yibin_clerk_user: User
+    south: Plan, chuannan_planner_user: User, yibin_clerk_user: User
 ) -> None:
     from planwatch.indicators.services import indicator_drafts_generate
 
-    indicator_drafts_generate(plan=south, actor=south_planner_user)
+    indicator_drafts_generate(plan=south, actor=chuannan_planner_user)
     draft = Indicator.objects.filter(plan=south).first()
     assert draft is not None
     url = reverse("indicators:detail", args=[draft.pk])
     assert Client().get(url).status_code == 404
     assert logged_in(yibin_clerk_user).get(url).status_code == 404
-    assert logged_in(south_planner_user).get(url).status_code == 200
+    assert logged_in(chuannan_planner_user).get(url).status_code == 200
     drafts = reverse("indicators:plan_drafts", args=[south.slug])
     assert logged_in(yibin_clerk_user).get(drafts).status_code == 404
-    page = logged_in(south_planner_user).get(drafts).content.decode()
+    page = logged_in(chuannan_planner_user).get(drafts).content.decode()
     assert "原文第" in page and "确认指标" in page
 
 
 def test_planner_confirms_and_sets_binding_on_the_page(
-    south: Plan, south_planner_user: User
+    south: Plan, chuannan_planner_user: User
 ) -> None:
-    planner = logged_in(south_planner_user)
+    planner = logged_in(chuannan_planner_user)
     planner.post(reverse("indicators:plan_drafts", args=[south.slug]))
     gdp = Indicator.objects.get(plan=south, name="地区生产总值")
     data = {
@@ -126,6 +130,6 @@ def test_planner_confirms_and_sets_binding_on_the_page(
     assert "attribute" not in gdp.drafted_from
 
 
-def test_import_page_needs_a_clerk(south_planner_user: User) -> None:
+def test_import_page_needs_a_clerk(chuannan_planner_user: User) -> None:
     assert Client().get(reverse("indicators:import")).status_code == 302
-    assert logged_in(south_planner_user).get(reverse("indicators:import")).status_code == 404
+    assert logged_in(chuannan_planner_user).get(reverse("indicators:import")).status_code == 404

@@ -53,12 +53,12 @@ def _lagging_yibin(plan: Plan, planner: User, clerk: User, reviewer: User, yibin
 def test_a_lagging_binding_indicator_opens_its_case_on_a_warning(
     south: Plan,
     yibin: OrgUnit,
-    south_planner_user: User,
+    chuannan_planner_user: User,
     yibin_clerk_user: User,
     yibin_reviewer_user: User,
 ) -> None:
     tasks_before = Task.objects.count()
-    gdp = _lagging_yibin(south, south_planner_user, yibin_clerk_user, yibin_reviewer_user, yibin)
+    gdp = _lagging_yibin(south, chuannan_planner_user, yibin_clerk_user, yibin_reviewer_user, yibin)
     warning = IndicatorWarning.objects.get()
     case = SupervisionCase.objects.get()
     # no 「指标预警」 task: the case stands on the warning
@@ -72,7 +72,7 @@ def test_a_lagging_binding_indicator_opens_its_case_on_a_warning(
     # The zone's planner sees it on the case list (title linked to the case) and the case page
     # links the warning on the indicator page; Yibin's reviewer handles it.
     client = Client()
-    client.force_login(south_planner_user)
+    client.force_login(chuannan_planner_user)
     listing = client.get(reverse("supervision:case_list")).content.decode()
     assert case.title in listing and reverse("supervision:case_detail", args=[case.pk]) in listing
     page = client.get(reverse("supervision:case_detail", args=[case.pk])).content.decode()
@@ -88,7 +88,7 @@ def test_a_lagging_binding_indicator_opens_its_case_on_a_warning(
     got = client.get(reverse("supervision:case_list") + "?q=人口").content.decode()
     assert case.title not in got
 
-    case_assign(case=case, actor=south_planner_user, today=datetime(2022, 5, 1).date())
+    case_assign(case=case, actor=chuannan_planner_user, today=datetime(2022, 5, 1).date())
     reviewer = Client()
     reviewer.force_login(yibin_reviewer_user)
     page = reviewer.get(reverse("supervision:case_detail", args=[case.pk])).content.decode()
@@ -110,11 +110,11 @@ def test_a_lagging_binding_indicator_opens_its_case_on_a_warning(
 def test_the_daily_job_keeps_a_persisting_warning_and_closes_a_lifted_one(
     south: Plan,
     yibin: OrgUnit,
-    south_planner_user: User,
+    chuannan_planner_user: User,
     yibin_clerk_user: User,
     yibin_reviewer_user: User,
 ) -> None:
-    gdp = _lagging_yibin(south, south_planner_user, yibin_clerk_user, yibin_reviewer_user, yibin)
+    gdp = _lagging_yibin(south, chuannan_planner_user, yibin_clerk_user, yibin_reviewer_user, yibin)
     case = SupervisionCase.objects.get()
     run = indicator_warnings_run()
     assert (run.statuses, run.raised, run.kept, run.closed) == (1, 0, 1, 0)
@@ -166,12 +166,12 @@ def test_the_daily_job_keeps_a_persisting_warning_and_closes_a_lifted_one(
 def test_the_worker_runs_the_job_once_a_day_after_the_supervise_time(
     south: Plan,
     yibin: OrgUnit,
-    south_planner_user: User,
+    chuannan_planner_user: User,
     yibin_clerk_user: User,
     yibin_reviewer_user: User,
     settings: Any,
 ) -> None:
-    _lagging_yibin(south, south_planner_user, yibin_clerk_user, yibin_reviewer_user, yibin)
+    _lagging_yibin(south, chuannan_planner_user, yibin_clerk_user, yibin_reviewer_user, yibin)
     settings.PLANWATCH_SUPERVISE_AT = "06:30"
     from django.utils import timezone
 
@@ -198,14 +198,14 @@ def test_the_job_is_on_the_queue_and_the_command_enqueues_it() -> None:
 def test_an_expected_indicator_raises_no_warning(
     south: Plan,
     yibin: OrgUnit,
-    south_planner_user: User,
+    chuannan_planner_user: User,
     yibin_clerk_user: User,
     yibin_reviewer_user: User,
 ) -> None:
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
     assert gdp.attribute == "expected"
     indicator_target_set(
-        indicator=gdp, place=yibin, value=4000.0, actor=south_planner_user, baseline_value=2802.1
+        indicator=gdp, place=yibin, value=4000.0, actor=chuannan_planner_user, baseline_value=2802.1
     )
     obs = observation_create(
         indicator=gdp, place=yibin, year=2021, value=2850.0, actor=yibin_clerk_user, source="x"

@@ -42,7 +42,7 @@ def _bearer(user: User) -> dict[str, str]:
 
 
 @pytest.fixture
-def filed(cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_reviewer_user):
+def filed(cheng_zi_yi, chuannan_planner_user, yibin_reporter_user, yibin_reviewer_user):
     p, _zg, yb = cheng_zi_yi
     return filed_and_accepted(
         project=p,
@@ -50,13 +50,13 @@ def filed(cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_reviewer_use
         year=2026,
         month=3,
         ytd=31000,
-        filler=yibin_filler_user,
+        filler=yibin_reporter_user,
         reviewer=yibin_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
 
 
-def test_list_and_detail(filed, yibin_filler_user):
+def test_list_and_detail(filed, yibin_reporter_user):
     p = filed.project
     listing = Client().get("/api/v1/projects").json()
     assert [i["name"] for i in listing["items"]] == ["成自宜高铁"] and listing["count"] == 1
@@ -66,7 +66,7 @@ def test_list_and_detail(filed, yibin_filler_user):
     assert {s["place"]["name"] for s in public["segments"]} == {"自贡市", "宜宾市"}
     inside = (
         Client()
-        .get(f"/api/v1/projects/{p.pk}?year=2026&month=3", **_bearer(yibin_filler_user))
+        .get(f"/api/v1/projects/{p.pk}?year=2026&month=3", **_bearer(yibin_reporter_user))
         .json()
     )
     # 31,000 / 200,000 = 15.5 %; 3/12 = 25 %; −9.5 points: green (yellow from 10 behind).
@@ -76,10 +76,10 @@ def test_list_and_detail(filed, yibin_filler_user):
 
 
 def test_report_through_the_api(
-    filed, yibin_filler_user, yibin_reviewer_user, south_planner_user, zigong_filler_user
+    filed, yibin_reporter_user, yibin_reviewer_user, chuannan_planner_user, zigong_reporter_user
 ):
     p, yb = filed.project, filed.segment
-    filler = _bearer(yibin_filler_user)
+    filler = _bearer(yibin_reporter_user)
     c = Client()
     r = c.post(
         f"/api/v1/projects/{p.pk}/reports",
@@ -106,7 +106,7 @@ def test_report_through_the_api(
     for who, target in (
         (filler, "submitted"),
         (_bearer(yibin_reviewer_user), "unit_approved"),
-        (_bearer(south_planner_user), "accepted"),
+        (_bearer(chuannan_planner_user), "accepted"),
     ):
         step = c.post(review, json.dumps({"target": target}), "application/json", **who)
         assert step.status_code == 200, step.content
@@ -115,11 +115,11 @@ def test_report_through_the_api(
         review,
         json.dumps({"target": "accepted"}),
         "application/json",
-        **_bearer(south_planner_user),
+        **_bearer(chuannan_planner_user),
     )
     assert again.status_code == 409
     assert (
-        c.get(f"/api/v1/projects/reports/{rid}", **_bearer(zigong_filler_user)).status_code == 404
+        c.get(f"/api/v1/projects/reports/{rid}", **_bearer(zigong_reporter_user)).status_code == 404
     )
     assert len(c.get(f"/api/v1/projects/{p.pk}/reports", **filler).json()) == 2
 
@@ -128,26 +128,26 @@ API = [
     ("get", "/api/v1/projects", "anonymous", 200),
     ("get", "/api/v1/projects/{p}", "anonymous", 200),
     ("get", "/api/v1/projects/{draft}", "anonymous", 404),
-    ("get", "/api/v1/projects/{draft}", "yibin_filler", 404),
+    ("get", "/api/v1/projects/{draft}", "yibin_reporter", 404),
     ("get", "/api/v1/projects/{draft}", "planner", 200),
     ("get", "/api/v1/projects/{p}/reports", "anonymous", 401),
-    ("get", "/api/v1/projects/{p}/reports", "yibin_filler", 200),
+    ("get", "/api/v1/projects/{p}/reports", "yibin_reporter", 200),
     ("post", "/api/v1/projects/{p}/reports", "anonymous", 401),
-    ("post", "/api/v1/projects/{p}/reports", "zigong_filler", 403),
-    ("post", "/api/v1/projects/{p}/reports", "yibin_filler", 201),
+    ("post", "/api/v1/projects/{p}/reports", "zigong_reporter", 403),
+    ("post", "/api/v1/projects/{p}/reports", "yibin_reporter", 201),
     ("get", "/api/v1/projects/reports/{r}", "anonymous", 401),
-    ("get", "/api/v1/projects/reports/{r}", "zigong_filler", 404),
+    ("get", "/api/v1/projects/reports/{r}", "zigong_reporter", 404),
     ("get", "/api/v1/projects/reports/{r}", "yibin_reviewer", 200),
-    ("put", "/api/v1/projects/reports/{r}", "zigong_filler", 404),
-    ("put", "/api/v1/projects/reports/{r}", "yibin_filler", 409),
+    ("put", "/api/v1/projects/reports/{r}", "zigong_reporter", 404),
+    ("put", "/api/v1/projects/reports/{r}", "yibin_reporter", 409),
     ("post", "/api/v1/projects/reports/{r}/review", "anonymous", 401),
-    ("post", "/api/v1/projects/reports/{r}/review", "zigong_filler", 404),
+    ("post", "/api/v1/projects/reports/{r}/review", "zigong_reporter", 404),
     ("post", "/api/v1/projects/reports/{r}/review", "planner", 409),
     ("post", "/api/v1/projects/reports/{r}/evidence", "anonymous", 401),
-    ("post", "/api/v1/projects/reports/{r}/evidence", "zigong_filler", 404),
-    ("post", "/api/v1/projects/reports/{r}/evidence", "yibin_filler", 409),
+    ("post", "/api/v1/projects/reports/{r}/evidence", "zigong_reporter", 404),
+    ("post", "/api/v1/projects/reports/{r}/evidence", "yibin_reporter", 409),
     ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "anonymous", 401),
-    ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "zigong_filler", 404),
+    ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "zigong_reporter", 404),
     ("get", "/api/v1/projects/reports/{r}/evidence/{e}", "yibin_reviewer", 200),
 ]
 
@@ -160,19 +160,19 @@ def test_api_access(
     status,
     filed,
     south,
-    south_planner_user,
-    yibin_filler_user,
+    chuannan_planner_user,
+    yibin_reporter_user,
     yibin_reviewer_user,
-    zigong_filler_user,
+    zigong_reporter_user,
 ):
     from planwatch.projects.models import Project
 
     draft = Project.objects.filter(plan=south, status="draft").first()
     users = {
-        "planner": south_planner_user,
-        "yibin_filler": yibin_filler_user,
+        "planner": chuannan_planner_user,
+        "yibin_reporter": yibin_reporter_user,
         "yibin_reviewer": yibin_reviewer_user,
-        "zigong_filler": zigong_filler_user,
+        "zigong_reporter": zigong_reporter_user,
     }
     stored = default_storage.save("evidence/t/a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     e = MonthlyEvidence.objects.create(
@@ -196,11 +196,11 @@ def test_api_access(
     assert response.status_code == status, response.content
 
 
-def test_schemathesis_with_data(wsgi_app: WSGIHandler, filed, yibin_filler_user) -> None:  # noqa: F811
+def test_schemathesis_with_data(wsgi_app: WSGIHandler, filed, yibin_reporter_user) -> None:  # noqa: F811
     schema = schemathesis.openapi.from_dict(document())
     operations = [op.ok() for op in schema.get_all_operations() if "/projects" in op.ok().label]
     assert len(operations) == 9
-    secret = api_token_create(user=yibin_filler_user, name="st", actor=None)[1]
+    secret = api_token_create(user=yibin_reporter_user, name="st", actor=None)[1]
     stored = default_storage.save("evidence/t/a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     e = MonthlyEvidence.objects.create(
         report=filed, file=stored, name="a.pdf", sha256="0" * 64, size=15

@@ -54,19 +54,19 @@ def media(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def draft(cheng_zi_yi, yibin_filler_user):
+def draft(cheng_zi_yi, yibin_reporter_user):
     _p, _zg, yb = cheng_zi_yi
     return s.monthly_report_start(
-        project=cheng_zi_yi[0], segment=yb, year=2026, month=3, actor=yibin_filler_user
+        project=cheng_zi_yi[0], segment=yb, year=2026, month=3, actor=yibin_reporter_user
     )
 
 
 def test_service_checks_type_content_size_unit_and_state(
-    draft, settings, yibin_filler_user, zigong_filler_user, yibin_reviewer_user
+    draft, settings, yibin_reporter_user, zigong_reporter_user, yibin_reviewer_user
 ):
     pdf = _pdf()
     e = ev.monthly_evidence_add(
-        report=draft, actor=yibin_filler_user, name="C:\\docs\\三月.pdf", content=io.BytesIO(pdf)
+        report=draft, actor=yibin_reporter_user, name="C:\\docs\\三月.pdf", content=io.BytesIO(pdf)
     )
     assert e.name == "三月.pdf" and e.size == len(pdf)
     assert e.sha256 == hashlib.sha256(pdf).hexdigest() and ev.kind_of(e) == "pdf"
@@ -74,41 +74,41 @@ def test_service_checks_type_content_size_unit_and_state(
         assert fh.read() == pdf
     with pytest.raises(ValidationError, match="不支持的文件类型"):
         ev.monthly_evidence_add(
-            report=draft, actor=yibin_filler_user, name="x.exe", content=io.BytesIO(b"MZ")
+            report=draft, actor=yibin_reporter_user, name="x.exe", content=io.BytesIO(b"MZ")
         )
     with pytest.raises(ValidationError, match="不符"):
         ev.monthly_evidence_add(
-            report=draft, actor=yibin_filler_user, name="x.docx", content=io.BytesIO(pdf)
+            report=draft, actor=yibin_reporter_user, name="x.docx", content=io.BytesIO(pdf)
         )
     settings.PLANWATCH_EVIDENCE_MAX_BYTES = 100
     with pytest.raises(ValidationError, match="大小限制"):
         ev.monthly_evidence_add(
-            report=draft, actor=yibin_filler_user, name="big.pdf", content=io.BytesIO(pdf)
+            report=draft, actor=yibin_reporter_user, name="big.pdf", content=io.BytesIO(pdf)
         )
     with pytest.raises(PermissionDenied):
         ev.monthly_evidence_add(
-            report=draft, actor=zigong_filler_user, name="a.pdf", content=io.BytesIO(pdf)
+            report=draft, actor=zigong_reporter_user, name="a.pdf", content=io.BytesIO(pdf)
         )
     settings.PLANWATCH_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
     s.monthly_report_update(
         report=draft,
-        actor=yibin_filler_user,
+        actor=yibin_reporter_user,
         version=draft.version,
         values={"invested_month": 1, "invested_ytd": 1, "invested_total": 1, "progress_text": "x"},
     )
-    s.monthly_report_submit(report=draft, actor=yibin_filler_user)
+    s.monthly_report_submit(report=draft, actor=yibin_reporter_user)
     with pytest.raises(ServiceError):
         ev.monthly_evidence_add(
-            report=draft, actor=yibin_filler_user, name="b.pdf", content=io.BytesIO(pdf)
+            report=draft, actor=yibin_reporter_user, name="b.pdf", content=io.BytesIO(pdf)
         )
     with pytest.raises(ServiceError):
-        ev.monthly_evidence_remove(evidence=e, actor=yibin_filler_user)
+        ev.monthly_evidence_remove(evidence=e, actor=yibin_reporter_user)
     event = AuditEvent.objects.get(action="monthly_evidence.add")
     assert action_label(event.action).startswith("上传调度报告佐证材料")
 
 
-def test_upload_and_download_through_the_page(draft, yibin_filler_user, yibin_reviewer_user):
-    filler = logged_in(yibin_filler_user)
+def test_upload_and_download_through_the_page(draft, yibin_reporter_user, yibin_reviewer_user):
+    filler = logged_in(yibin_reporter_user)
     url = reverse("projects:report_evidence", args=[draft.pk])
     filler.post(url, {"file": SimpleUploadedFile("进度.docx", _docx())})
     e = MonthlyEvidence.objects.get(report=draft)
@@ -126,8 +126,8 @@ def test_upload_and_download_through_the_page(draft, yibin_filler_user, yibin_re
     assert not MonthlyEvidence.objects.filter(report=draft).exists()
 
 
-def test_upload_and_download_through_the_api(draft, yibin_filler_user, zigong_filler_user):
-    token = api_token_create(user=yibin_filler_user, name="t", actor=None)[1]
+def test_upload_and_download_through_the_api(draft, yibin_reporter_user, zigong_reporter_user):
+    token = api_token_create(user=yibin_reporter_user, name="t", actor=None)[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     url = f"/api/v1/projects/reports/{draft.pk}/evidence"
     c = Client()
@@ -137,7 +137,7 @@ def test_upload_and_download_through_the_api(draft, yibin_filler_user, zigong_fi
     assert body["kind"] == "pdf" and body["content_type"] == "application/pdf"
     bad = c.post(url, {"file": SimpleUploadedFile("march.pdf", b"not a pdf")}, **auth)
     assert bad.status_code == 422
-    other = api_token_create(user=zigong_filler_user, name="t", actor=None)[1]
+    other = api_token_create(user=zigong_reporter_user, name="t", actor=None)[1]
     denied = c.post(
         url,
         {"file": SimpleUploadedFile("m.pdf", _pdf())},

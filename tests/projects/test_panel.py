@@ -11,13 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from planwatch.accounts.choices import Role
 from planwatch.dashboards.selectors import panel_month
-from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import lists
 from planwatch.projects import methods as m
 from planwatch.projects.selectors import projects_panel
-from tests.factories.personas import logged_in, make_user
+from tests.factories.personas import logged_in
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -26,18 +24,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def march(
     cheng_zi_yi,
-    south_planner_user,
-    yibin_filler_user,
+    chuannan_planner_user,
+    yibin_reporter_user,
     yibin_reviewer_user,
-    zigong_filler_user,
+    zigong_reporter_user,
     zigong_reviewer_user,
 ):
     """宜宾 31,000 of 120,000 and 自贡 17,000 of 80,000 by March; 宜宾 10,000 by February."""
     p, zg, yb = cheng_zi_yi
     for seg, month, ytd, filler, reviewer in (
-        (yb, 2, 10000, yibin_filler_user, yibin_reviewer_user),
-        (yb, 3, 31000, yibin_filler_user, yibin_reviewer_user),
-        (zg, 3, 17000, zigong_filler_user, zigong_reviewer_user),
+        (yb, 2, 10000, yibin_reporter_user, yibin_reviewer_user),
+        (yb, 3, 31000, yibin_reporter_user, yibin_reviewer_user),
+        (zg, 3, 17000, zigong_reporter_user, zigong_reviewer_user),
     ):
         filed_and_accepted(
             project=p,
@@ -47,13 +45,13 @@ def march(
             ytd=ytd,
             filler=filler,
             reviewer=reviewer,
-            planner=south_planner_user,
+            planner=chuannan_planner_user,
         )
     return p
 
 
-def test_panel_figures_equal_a_hand_computation(march, zone, south_planner_user):
-    panel = projects_panel(user=south_planner_user, place=zone, year=2026, month=3)
+def test_panel_figures_equal_a_hand_computation(march, zone, chuannan_planner_user):
+    panel = projects_panel(user=chuannan_planner_user, place=zone, year=2026, month=3)
     assert panel.projects == 1
     assert (panel.annual_plan, panel.ytd) == (Decimal(200000), Decimal(48000))
     assert panel.rate == pytest.approx(48000 / 200000)
@@ -66,8 +64,8 @@ def test_panel_figures_equal_a_hand_computation(march, zone, south_planner_user)
     assert panel.double_half is None  # June has not ended in the month shown
 
 
-def test_double_half_at_june_names_the_projects_below_half(march, zone, south_planner_user):
-    panel = projects_panel(user=south_planner_user, place=zone, year=2026, month=6)
+def test_double_half_at_june_names_the_projects_below_half(march, zone, chuannan_planner_user):
+    panel = projects_panel(user=chuannan_planner_user, place=zone, year=2026, month=6)
     half = panel.double_half
     assert half is not None and not half.ok
     assert half.investment_rate == pytest.approx(0.24)
@@ -76,23 +74,21 @@ def test_double_half_at_june_names_the_projects_below_half(march, zone, south_pl
     assert panel.lights == {"green": 0, "yellow": 1, "red": 0}
 
 
-def test_published_lists_show_on_the_panel(march, zone, south_planner_user):
-    province_planner = make_user(
-        "province_planner", (OrgUnit.objects.get(kind="province"), Role.PLANNER)
-    )
+def test_published_lists_show_on_the_panel(march, zone, chuannan_planner_user, planner_user):
+    province_planner = planner_user
     draft = lists.quarter_list_compute(
         series="prefectures", year=2026, quarter=1, actor=province_planner
     )
-    assert projects_panel(user=south_planner_user, place=zone, year=2026, month=3).lists == []
+    assert projects_panel(user=chuannan_planner_user, place=zone, year=2026, month=3).lists == []
     lists.quarter_list_publish(quarter_list=draft, actor=province_planner, version=draft.version)
-    panel = projects_panel(user=south_planner_user, place=zone, year=2026, month=3)
+    panel = projects_panel(user=chuannan_planner_user, place=zone, year=2026, month=3)
     (shown,) = panel.lists
     assert [e.unit.name for e in shown.red] == ["宜宾市"]
     assert [e.unit.name for e in shown.black] == ["自贡市"]
 
 
-def test_zone_dashboard_shows_the_panel(march, zone, south_planner_user):
-    client = logged_in(south_planner_user)
+def test_zone_dashboard_shows_the_panel(march, zone, chuannan_planner_user):
+    client = logged_in(chuannan_planner_user)
     slug = zone.code.removeprefix("zone:")
     url = reverse("dashboards:zone", args=[slug])
     page = client.get(url + "?year=2026").content.decode()
@@ -115,8 +111,10 @@ def test_zone_dashboard_shows_the_panel(march, zone, south_planner_user):
     assert "成自宜高铁" in ledger_page.content.decode()
 
 
-def test_panel_only_on_province_and_zone_dashboards(march, south_planner_user, yibin):
-    leader = logged_in(make_user("yibin_leader", (yibin, Role.LEADER)))
+def test_panel_only_on_province_and_zone_dashboards(
+    march, chuannan_planner_user, yibin, yibin_leader
+):
+    leader = yibin_leader
     url = reverse("dashboards:unit", args=[yibin.code])
     assert "part=projects" not in leader.get(url).content.decode()
     assert leader.get(url + "?part=projects").status_code == 404

@@ -29,7 +29,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def red_in_june(cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_reviewer_user):
+def red_in_june(cheng_zi_yi, chuannan_planner_user, yibin_reporter_user, yibin_reviewer_user):
     p, _zg, yb = cheng_zi_yi
     # 20,000 of 200,000 = 10 % at the end of June (50 %): 40 points behind → red.
     filed_and_accepted(
@@ -38,9 +38,9 @@ def red_in_june(cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_review
         year=2026,
         month=6,
         ytd=20000,
-        filler=yibin_filler_user,
+        filler=yibin_reporter_user,
         reviewer=yibin_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     return p
 

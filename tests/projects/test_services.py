@@ -24,8 +24,8 @@ from tests.projects.helpers import filed_and_accepted
 pytestmark = pytest.mark.django_db
 
 
-def test_drafts_from_box_items_link_clause_page_and_cities(south, south_planner_user):
-    result = s.project_drafts_generate(plan=south, actor=south_planner_user)
+def test_drafts_from_box_items_link_clause_page_and_cities(south, chuannan_planner_user):
+    result = s.project_drafts_generate(plan=south, actor=chuannan_planner_user)
     names = [
         n
         for node in Node.objects.filter(version_id=south.current_version_id)
@@ -39,22 +39,22 @@ def test_drafts_from_box_items_link_clause_page_and_cities(south, south_planner_
     assert (p.source_line, p.source_page) == (p.source_node.line, p.source_node.page)
     assert {"自贡市", "宜宾市"} <= set(p.places.values_list("name", flat=True))
     # Running it again drafts nothing twice.
-    again = s.project_drafts_generate(plan=south, actor=south_planner_user)
+    again = s.project_drafts_generate(plan=south, actor=chuannan_planner_user)
     assert (again.created, again.skipped) == (0, result.created)
     assert AuditEvent.objects.filter(action="project.drafts_generate").count() == 2
 
 
-def test_only_the_zone_planner_drafts(south, yibin_filler_user):
+def test_only_the_zone_planner_drafts(south, yibin_reporter_user):
     with pytest.raises(PermissionDenied):
-        s.project_drafts_generate(plan=south, actor=yibin_filler_user)
+        s.project_drafts_generate(plan=south, actor=yibin_reporter_user)
 
 
-def test_confirm_merge_discard(south, south_planner_user):
-    s.project_drafts_generate(plan=south, actor=south_planner_user)
+def test_confirm_merge_discard(south, chuannan_planner_user):
+    s.project_drafts_generate(plan=south, actor=chuannan_planner_user)
     a, b, c = Project.objects.filter(plan=south)[:3]
-    s.project_confirm(project=a, actor=south_planner_user)
-    s.project_merge(keep=a, duplicate=b, actor=south_planner_user)
-    s.project_discard(project=c, actor=south_planner_user)
+    s.project_confirm(project=a, actor=chuannan_planner_user)
+    s.project_merge(keep=a, duplicate=b, actor=chuannan_planner_user)
+    s.project_discard(project=c, actor=chuannan_planner_user)
     a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
     assert (a.status, b.status, b.merged_into, c.status) == (
         ProjectStatus.CONFIRMED,
@@ -63,7 +63,7 @@ def test_confirm_merge_discard(south, south_planner_user):
         ProjectStatus.DISCARDED,
     )
     with pytest.raises(ServiceError):
-        s.project_confirm(project=c, actor=south_planner_user)
+        s.project_confirm(project=c, actor=chuannan_planner_user)
     assert (
         AuditEvent.objects.filter(
             action__in=["project.confirm", "project.merge", "project.discard"]
@@ -72,17 +72,17 @@ def test_confirm_merge_discard(south, south_planner_user):
     )
 
 
-def test_create_by_hand_validates_every_field(zone, south_planner_user, yibin):
+def test_create_by_hand_validates_every_field(zone, chuannan_planner_user, yibin):
     with pytest.raises(ValidationError) as e:
         s.project_create(
-            actor=south_planner_user,
+            actor=chuannan_planner_user,
             zone=zone,
             values={"name": " ", "code": "2021-51000-48-01-00012", "total_investment": "abc"},
         )
     assert set(e.value.message_dict) == {"name", "code", "total_investment"}
     assert not Project.objects.exists()
     p = s.project_create(
-        actor=south_planner_user,
+        actor=chuannan_planner_user,
         zone=zone,
         values={
             "name": "宜宾港志城作业区",
@@ -94,21 +94,23 @@ def test_create_by_hand_validates_every_field(zone, south_planner_user, yibin):
     assert p.status == ProjectStatus.CONFIRMED and p.total_investment == Decimal("1200000.00")
     with pytest.raises(ValidationError):
         s.project_create(
-            actor=south_planner_user, zone=zone, values={"name": "重复", "code": p.code}
+            actor=chuannan_planner_user, zone=zone, values={"name": "重复", "code": p.code}
         )
     stale = p.version
-    s.project_update(project=p, actor=south_planner_user, version=stale, changes={"stage": "new"})
+    s.project_update(
+        project=p, actor=chuannan_planner_user, version=stale, changes={"stage": "new"}
+    )
     with pytest.raises(ConcurrentUpdate):
         s.project_update(
-            project=p, actor=south_planner_user, version=stale, changes={"stage": "continuing"}
+            project=p, actor=chuannan_planner_user, version=stale, changes={"stage": "continuing"}
         )
 
 
-def test_segments_sum_checked(cheng_zi_yi, south_planner_user):
+def test_segments_sum_checked(cheng_zi_yi, chuannan_planner_user):
     p, zg, _yb = cheng_zi_yi
     assert s.segments_check(p).ok
     s.segment_set(
-        project=p, place=zg.place, unit=zg.unit, investment="1400000", actor=south_planner_user
+        project=p, place=zg.place, unit=zg.unit, investment="1400000", actor=chuannan_planner_user
     )
     check = s.segments_check(p)
     assert not check.ok and check.segments == Decimal("3400000")
@@ -116,10 +118,10 @@ def test_segments_sum_checked(cheng_zi_yi, south_planner_user):
 
 def test_march_report_review_path_and_figures_by_hand(
     cheng_zi_yi,
-    south_planner_user,
-    yibin_filler_user,
+    chuannan_planner_user,
+    yibin_reporter_user,
     yibin_reviewer_user,
-    zigong_filler_user,
+    zigong_reporter_user,
     zigong_reviewer_user,
 ):
     p, zg, yb = cheng_zi_yi
@@ -129,9 +131,9 @@ def test_march_report_review_path_and_figures_by_hand(
         year=2026,
         month=3,
         ytd=31000,
-        filler=yibin_filler_user,
+        filler=yibin_reporter_user,
         reviewer=yibin_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     assert r.status == ReportStatus.ACCEPTED and r.due == dt.date(2026, 4, 8) and r.due_official
     assert list(r.history.values_list("to_status", flat=True)) == [
@@ -146,9 +148,9 @@ def test_march_report_review_path_and_figures_by_hand(
         year=2026,
         month=3,
         ytd=17000,
-        filler=zigong_filler_user,
+        filler=zigong_reporter_user,
         reviewer=zigong_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     # By hand: (31,000 + 17,000) / (120,000 + 80,000) = 24 %; 3/12 = 25 %; gap −1 point; green.
     light = s.light_compute(project=p, year=2026, month=3)
@@ -163,25 +165,31 @@ def test_march_report_review_path_and_figures_by_hand(
 
 
 def test_review_rules_and_locking(
-    cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_reviewer_user, zigong_filler_user
+    cheng_zi_yi,
+    chuannan_planner_user,
+    yibin_reporter_user,
+    yibin_reviewer_user,
+    zigong_reporter_user,
 ):
     p, _zg, yb = cheng_zi_yi
     with pytest.raises(PermissionDenied):
-        s.monthly_report_start(project=p, segment=yb, year=2026, month=3, actor=zigong_filler_user)
+        s.monthly_report_start(
+            project=p, segment=yb, year=2026, month=3, actor=zigong_reporter_user
+        )
     with pytest.raises(ValidationError):
-        s.monthly_report_start(project=p, year=2026, month=3, actor=yibin_filler_user)
-    r = s.monthly_report_start(project=p, segment=yb, year=2026, month=3, actor=yibin_filler_user)
+        s.monthly_report_start(project=p, year=2026, month=3, actor=yibin_reporter_user)
+    r = s.monthly_report_start(project=p, segment=yb, year=2026, month=3, actor=yibin_reporter_user)
     with pytest.raises(ServiceError):
-        s.monthly_report_start(project=p, segment=yb, year=2026, month=3, actor=yibin_filler_user)
+        s.monthly_report_start(project=p, segment=yb, year=2026, month=3, actor=yibin_reporter_user)
     with pytest.raises(ValidationError) as e:
-        s.monthly_report_submit(report=r, actor=yibin_filler_user)
+        s.monthly_report_submit(report=r, actor=yibin_reporter_user)
     assert {"invested_month", "invested_ytd", "invested_total", "progress_text"} == set(
         e.value.message_dict
     )
     with pytest.raises(ValidationError) as e:
         s.monthly_report_update(
             report=r,
-            actor=yibin_filler_user,
+            actor=yibin_reporter_user,
             version=r.version,
             values={
                 "invested_month": "50",
@@ -194,7 +202,7 @@ def test_review_rules_and_locking(
     stale = MonthlyReport.objects.get(pk=r.pk)
     s.monthly_report_update(
         report=r,
-        actor=yibin_filler_user,
+        actor=yibin_reporter_user,
         version=r.version,
         values={
             "invested_month": "10",
@@ -205,11 +213,11 @@ def test_review_rules_and_locking(
     )
     with pytest.raises(ConcurrentUpdate):
         s.monthly_report_update(
-            report=stale, actor=yibin_filler_user, version=stale.version, values={}
+            report=stale, actor=yibin_reporter_user, version=stale.version, values={}
         )
-    s.monthly_report_submit(report=r, actor=yibin_filler_user)
+    s.monthly_report_submit(report=r, actor=yibin_reporter_user)
     with pytest.raises(InvalidTransition):
-        s.monthly_report_accept(report=r, actor=south_planner_user)
+        s.monthly_report_accept(report=r, actor=chuannan_planner_user)
     with pytest.raises(ValidationError):
         s.monthly_report_return(report=r, actor=yibin_reviewer_user, reason=" ")
     s.monthly_report_return(report=r, actor=yibin_reviewer_user, reason="数字不对")
@@ -218,7 +226,7 @@ def test_review_rules_and_locking(
 
 
 def test_red_light_opens_a_case_and_an_issue_escalates(
-    cheng_zi_yi, south_planner_user, yibin_filler_user, yibin_reviewer_user
+    cheng_zi_yi, chuannan_planner_user, yibin_reporter_user, yibin_reviewer_user
 ):
     p, _zg, yb = cheng_zi_yi
     r = filed_and_accepted(
@@ -227,9 +235,9 @@ def test_red_light_opens_a_case_and_an_issue_escalates(
         year=2026,
         month=6,
         ytd=20000,
-        filler=yibin_filler_user,
+        filler=yibin_reporter_user,
         reviewer=yibin_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     # 20,000 / 200,000 = 10 %, June 50 %: 40 points behind → red.
     light = s.light_compute(project=p, year=2026, month=6)
@@ -241,19 +249,19 @@ def test_red_light_opens_a_case_and_an_issue_escalates(
     assert again.case == light.case and SupervisionCase.objects.count() == 1
     issue = r.issues.get()
     with pytest.raises(PermissionDenied):
-        s.issue_escalate(issue=issue, actor=yibin_filler_user)
-    case = s.issue_escalate(issue=issue, actor=south_planner_user)
+        s.issue_escalate(issue=issue, actor=yibin_reporter_user)
+    case = s.issue_escalate(issue=issue, actor=chuannan_planner_user)
     assert case.reason == "征地拆迁需省级协调" and SupervisionCase.objects.count() == 2
     assert case.subject == issue and case.task is None and case.plan == p.plan
 
 
-def test_not_started_project_turns_yellow_then_red(zone, south_planner_user, yibin):
+def test_not_started_project_turns_yellow_then_red(zone, chuannan_planner_user, yibin):
     p = s.project_create(
-        actor=south_planner_user,
+        actor=chuannan_planner_user,
         zone=zone,
         values={"name": "宜宾三江口大桥", "lead_unit": yibin, "planned_start": dt.date(2026, 2, 1)},
     )
-    s.annual_plan_set(project=p, year=2026, amount="10000", actor=south_planner_user)
+    s.annual_plan_set(project=p, year=2026, amount="10000", actor=chuannan_planner_user)
     assert s.light_compute(project=p, year=2026, month=3).reason == "not_started"
     assert s.light_compute(project=p, year=2026, month=3).light == "yellow"
     red = s.light_compute(project=p, year=2026, month=6)
@@ -264,17 +272,17 @@ def test_not_started_project_turns_yellow_then_red(zone, south_planner_user, yib
 def test_double_half_names_projects_below_half(
     cheng_zi_yi,
     zone,
-    south_planner_user,
+    chuannan_planner_user,
     yibin,
-    yibin_filler_user,
+    yibin_reporter_user,
     yibin_reviewer_user,
-    zigong_filler_user,
+    zigong_reporter_user,
     zigong_reviewer_user,
 ):
     p, zg, yb = cheng_zi_yi
     for seg, ytd, filler, reviewer in (
-        (yb, 70000, yibin_filler_user, yibin_reviewer_user),
-        (zg, 30000, zigong_filler_user, zigong_reviewer_user),
+        (yb, 70000, yibin_reporter_user, yibin_reviewer_user),
+        (zg, 30000, zigong_reporter_user, zigong_reviewer_user),
     ):
         filed_and_accepted(
             project=p,
@@ -284,15 +292,15 @@ def test_double_half_names_projects_below_half(
             ytd=ytd,
             filler=filler,
             reviewer=reviewer,
-            planner=south_planner_user,
+            planner=chuannan_planner_user,
         )
     q = s.project_create(
-        actor=south_planner_user,
+        actor=chuannan_planner_user,
         zone=zone,
         values={"name": "宜宾临港物流园", "lead_unit": yibin, "planned_start": dt.date(2026, 3, 1)},
     )
     s.annual_plan_set(
-        project=q, year=2026, amount="50000", actor=south_planner_user, planned_start=True
+        project=q, year=2026, amount="50000", actor=chuannan_planner_user, planned_start=True
     )
     filed_and_accepted(
         project=q,
@@ -300,9 +308,9 @@ def test_double_half_names_projects_below_half(
         year=2026,
         month=6,
         ytd=10000,
-        filler=yibin_filler_user,
+        filler=yibin_reporter_user,
         reviewer=yibin_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     dh = s.double_half_check(projects=[p, q], year=2026)
     # (70,000 + 30,000 + 10,000) / (200,000 + 50,000) = 44 % < 50 %.
@@ -312,7 +320,7 @@ def test_double_half_names_projects_below_half(
     assert dh.not_started == ("宜宾临港物流园",) and not dh.starts_ok
 
 
-def test_annual_plan_monthly_must_be_cumulative(cheng_zi_yi, south_planner_user):
+def test_annual_plan_monthly_must_be_cumulative(cheng_zi_yi, chuannan_planner_user):
     p, _zg, yb = cheng_zi_yi
     with pytest.raises(ValidationError):
         s.annual_plan_set(
@@ -320,7 +328,7 @@ def test_annual_plan_monthly_must_be_cumulative(cheng_zi_yi, south_planner_user)
             segment=yb,
             year=2027,
             amount="120",
-            actor=south_planner_user,
+            actor=chuannan_planner_user,
             monthly=[10] * 11 + [100],
         )
     with pytest.raises(ValidationError):
@@ -329,7 +337,7 @@ def test_annual_plan_monthly_must_be_cumulative(cheng_zi_yi, south_planner_user)
             segment=yb,
             year=2027,
             amount="120",
-            actor=south_planner_user,
+            actor=chuannan_planner_user,
             monthly=[10 * i for i in range(1, 13)][::-1],
         )
     plan = s.annual_plan_set(
@@ -337,7 +345,7 @@ def test_annual_plan_monthly_must_be_cumulative(cheng_zi_yi, south_planner_user)
         segment=yb,
         year=2027,
         amount="120",
-        actor=south_planner_user,
+        actor=chuannan_planner_user,
         monthly=[10 * i for i in range(1, 13)],
     )
     assert plan.monthly[2] == "30.00"

@@ -20,12 +20,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
-from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import services as s
 from planwatch.projects.models import MonthlyEvidence, MonthlyReport, Project, Segment
-from tests.factories.personas import logged_in, make_user
+from tests.factories.personas import logged_in
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +47,13 @@ def world(
     tmp_path,
     cheng_zi_yi,
     south,
-    south_planner_user,
-    yibin_filler_user,
+    chuannan_planner_user,
+    yibin_reporter_user,
     yibin_reviewer_user,
-    zigong_filler_user,
+    zigong_reporter_user,
     zigong_reviewer_user,
+    panzhihua_reporter_user,
+    planner_user,
 ) -> World:
     p, zg, yb = cheng_zi_yi
     filed_and_accepted(
@@ -62,9 +62,9 @@ def world(
         year=2026,
         month=3,
         ytd=31000,
-        filler=yibin_filler_user,
+        filler=yibin_reporter_user,
         reviewer=yibin_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     report = filed_and_accepted(
         project=p,
@@ -72,19 +72,19 @@ def world(
         year=2026,
         month=3,
         ytd=17000,
-        filler=zigong_filler_user,
+        filler=zigong_reporter_user,
         reviewer=zigong_reviewer_user,
-        planner=south_planner_user,
+        planner=chuannan_planner_user,
     )
     draft = Project.objects.filter(plan=south, status="draft").first()
     assert draft is not None
-    elsewhere = make_user("panxi_filler", (OrgUnit.objects.get(name="攀枝花市"), Role.REPORTER))
-    province = make_user("province_planner", (OrgUnit.objects.get(kind="province"), Role.PLANNER))
+    elsewhere = panzhihua_reporter_user
+    province = planner_user
     users = {
-        "planner": south_planner_user,
-        "yibin_filler": yibin_filler_user,
+        "planner": chuannan_planner_user,
+        "yibin_reporter": yibin_reporter_user,
         "yibin_reviewer": yibin_reviewer_user,
-        "zigong_filler": zigong_filler_user,
+        "zigong_reporter": zigong_reporter_user,
         "zigong_reviewer": zigong_reviewer_user,
         "elsewhere": elsewhere,
         "province": province,
@@ -99,7 +99,7 @@ def world(
 
 def test_project_page_figures_equal_a_hand_computation(world):
     page = (
-        logged_in(world.users["yibin_filler"])
+        logged_in(world.users["yibin_reporter"])
         .get(reverse("projects:detail", args=[world.project.pk]) + QS)
         .content.decode()
     )
@@ -132,14 +132,14 @@ def test_public_visitors_see_yearly_figures_only(world):
 
 
 def test_ledger_lowest_completion_first_with_filters_and_xlsx(
-    world, zone, south_planner_user, yibin
+    world, zone, chuannan_planner_user, yibin
 ):
     other = s.project_create(
-        actor=south_planner_user,
+        actor=chuannan_planner_user,
         zone=zone,
         values={"name": "宜宾临港物流园", "lead_unit": yibin, "sector": "industry"},
     )
-    s.annual_plan_set(project=other, year=2026, amount="50000", actor=south_planner_user)
+    s.annual_plan_set(project=other, year=2026, amount="50000", actor=chuannan_planner_user)
     client = logged_in(world.users["planner"])
     page = client.get(reverse("projects:ledger") + QS + f"&place={zone.code}").content.decode()
     assert page.index("宜宾临港物流园") < page.index("成自宜高铁")  # 0 % before 24 %
@@ -154,7 +154,7 @@ def test_ledger_lowest_completion_first_with_filters_and_xlsx(
 
 
 def test_monthly_report_through_the_pages(world):
-    filler = logged_in(world.users["yibin_filler"])
+    filler = logged_in(world.users["yibin_reporter"])
     r = filler.post(
         reverse("projects:report_start", args=[world.project.pk]),
         {"segment": world.yb.pk, "year": 2026, "month": 4},
@@ -201,25 +201,25 @@ class Page:
 LIST_QS = {"series": "prefectures", "year": 2026, "quarter": 1}
 
 PAGES = [
-    Page("lists", lambda w: [], "yibin_filler", None),
+    Page("lists", lambda w: [], "yibin_reporter", None),
     Page("lists_action", lambda w: ["compute"], "province", "planner", "post", lambda w: LIST_QS),
     Page("ledger", lambda w: [], "anonymous", None),
     Page("detail", lambda w: [w.project.pk], "anonymous", None),
-    Page("detail", lambda w: [w.draft.pk], "planner", "yibin_filler"),
+    Page("detail", lambda w: [w.draft.pk], "planner", "yibin_reporter"),
     Page(
         "report_start",
         lambda w: [w.project.pk],
-        "yibin_filler",
+        "yibin_reporter",
         "elsewhere",
         "post",
         lambda w: {"segment": w.yb.pk, "year": 2026, "month": 5},
     ),
-    Page("report", lambda w: [w.report.pk], "zigong_filler", "yibin_filler"),
+    Page("report", lambda w: [w.report.pk], "zigong_reporter", "yibin_reporter"),
     Page(
         "report",
         lambda w: [w.report.pk],
-        "zigong_filler",
-        "yibin_filler",
+        "zigong_reporter",
+        "yibin_reporter",
         "post",
         ok=(400,),  # the report is accepted: the save is refused, the form shown again
     ),
@@ -235,31 +235,31 @@ PAGES = [
         "issue_escalate",
         lambda w: [w.report.pk, w.report.issues.get().pk],
         "planner",
-        "zigong_filler",
+        "zigong_reporter",
         "post",
     ),
-    Page("report_evidence", lambda w: [w.report.pk], "zigong_filler", "yibin_filler", "post"),
+    Page("report_evidence", lambda w: [w.report.pk], "zigong_reporter", "yibin_reporter", "post"),
     Page(
         "report_evidence_file",
         lambda w: [w.report.pk, w.evidence.pk],
         "zigong_reviewer",
-        "yibin_filler",
+        "yibin_reporter",
     ),
     Page(
         "report_evidence_delete",
         lambda w: [w.report.pk, w.evidence.pk],
-        "zigong_filler",
-        "yibin_filler",
+        "zigong_reporter",
+        "yibin_reporter",
         "post",
     ),
-    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler"),
-    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_filler", "post"),
-    Page("action", lambda w: [w.draft.pk, "confirm"], "planner", "yibin_filler", "post"),
+    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_reporter"),
+    Page("plan_drafts", lambda w: [w.project.plan.slug], "planner", "yibin_reporter", "post"),
+    Page("action", lambda w: [w.draft.pk, "confirm"], "planner", "yibin_reporter", "post"),
     Page(
         "action",
         lambda w: [w.project.pk, "annual_plan"],
         "planner",
-        "yibin_filler",
+        "yibin_reporter",
         "post",
         lambda w: {"year": 2027, "amount": "5"},
     ),
@@ -298,9 +298,9 @@ def test_every_page_is_in_the_matrix() -> None:
 
 
 def test_planner_confirms_sets_segments_and_plans_through_the_pages(
-    south, south_planner_user, yibin, zigong
+    south, chuannan_planner_user, yibin, zigong
 ):
-    planner = logged_in(south_planner_user)
+    planner = logged_in(chuannan_planner_user)
     drafts = reverse("projects:plan_drafts", args=[south.slug])
     planner.post(drafts)
     page = planner.get(drafts).content.decode()
@@ -331,7 +331,7 @@ def test_planner_confirms_sets_segments_and_plans_through_the_pages(
 def test_monthly_report_one_form_keeps_what_was_typed_and_can_be_withdrawn(world):
     """Issue 9, item 2: 报送 without 保存 first; a refused submit re-renders what was typed
     with the error under its field; the filler withdraws (撤回) until the reviewer acts."""
-    filler = logged_in(world.users["yibin_filler"])
+    filler = logged_in(world.users["yibin_reporter"])
     r = filler.post(
         reverse("projects:report_start", args=[world.project.pk]),
         {"segment": world.yb.pk, "year": 2026, "month": 6},
@@ -382,7 +382,7 @@ def test_start_completion_and_funds_rates_on_the_project_page_and_ledger(world, 
             "planned_completion": dt.date(2026, 12, 31),
         },
     )
-    client = logged_in(world.users["yibin_filler"])
+    client = logged_in(world.users["yibin_reporter"])
     page = client.get(reverse("projects:detail", args=[p.pk]) + QS).content.decode()
     # funds (30,000 + 20,000) / plan (120,000 + 80,000) = 0.25; 1 of 1 planned start made.
     assert '<dd data-figure="funds-rate">0.2500' in page

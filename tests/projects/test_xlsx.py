@@ -61,9 +61,9 @@ GOOD_LIST = [
 ]
 
 
-def test_key_project_list_imports_all_rows(zone, south_planner_user):
+def test_key_project_list_imports_all_rows(zone, chuannan_planner_user):
     data = book("2026年川南经济区省重点项目名单", xlsx.LIST_HEADERS, GOOD_LIST)
-    result = xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=data)
+    result = xlsx.key_projects_import(zone=zone, year=2026, actor=chuannan_planner_user, data=data)
     assert (result.created, result.updated) == (2, 0)
     p = Project.objects.get(code="2021-511500-55-01-000123")
     assert (p.sector, p.stage, p.lead_unit.name, p.planned_start) == (
@@ -75,11 +75,11 @@ def test_key_project_list_imports_all_rows(zone, south_planner_user):
     assert AnnualInvestmentPlan.objects.get(project=p, year=2026).amount == Decimal("150000")
     q = Project.objects.get(name="自贡航空产业园")
     assert q.total_investment == Decimal("350000") and q.planned_start == dt.date(2026, 4, 1)
-    again = xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=data)
+    again = xlsx.key_projects_import(zone=zone, year=2026, actor=chuannan_planner_user, data=data)
     assert (again.created, again.updated) == (0, 2) and Project.objects.count() == 2
 
 
-def test_key_project_list_names_every_bad_cell_and_changes_nothing(zone, south_planner_user):
+def test_key_project_list_names_every_bad_cell_and_changes_nothing(zone, chuannan_planner_user):
     bad = [
         [
             1,
@@ -98,7 +98,7 @@ def test_key_project_list_names_every_bad_cell_and_changes_nothing(zone, south_p
     ]
     data = book("名单", xlsx.LIST_HEADERS, bad)
     with pytest.raises(ImportFailed) as e:
-        xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=data)
+        xlsx.key_projects_import(zone=zone, year=2026, actor=chuannan_planner_user, data=data)
     cells = {(err.row, err.header) for err in e.value.errors}
     assert cells == {
         (3, "项目名称"),
@@ -113,13 +113,15 @@ def test_key_project_list_names_every_bad_cell_and_changes_nothing(zone, south_p
     assert all(str(err).startswith("第 3 行") for err in e.value.errors)
     assert not Project.objects.exists()
     with pytest.raises(ImportFailed):
-        xlsx.key_projects_import(zone=zone, year=2026, actor=south_planner_user, data=b"not xlsx")
+        xlsx.key_projects_import(
+            zone=zone, year=2026, actor=chuannan_planner_user, data=b"not xlsx"
+        )
 
 
 def test_monthly_table_files_draft_reports_by_segment(
     cheng_zi_yi,
-    yibin_filler_user,
-    zigong_filler_user,
+    yibin_reporter_user,
+    zigong_reporter_user,
 ):
     p, _zg, yb = cheng_zi_yi
     rows = [
@@ -137,7 +139,7 @@ def test_monthly_table_files_draft_reports_by_segment(
         ]
     ]
     data = book("2026年3月重大项目调度表", xlsx.MONTHLY_HEADERS, rows)
-    result = xlsx.monthly_import(year=2026, month=3, actor=yibin_filler_user, data=data)
+    result = xlsx.monthly_import(year=2026, month=3, actor=yibin_reporter_user, data=data)
     assert (result.created, result.updated) == (1, 0)
     r = MonthlyReport.objects.get(project=p, segment=yb, year=2026, month=3)
     assert (r.invested_ytd, r.progress_text, r.status) == (
@@ -154,7 +156,10 @@ def test_monthly_table_files_draft_reports_by_segment(
     ]
     with pytest.raises(ImportFailed) as e:
         xlsx.monthly_import(
-            year=2026, month=3, actor=zigong_filler_user, data=book("表", xlsx.MONTHLY_HEADERS, bad)
+            year=2026,
+            month=3,
+            actor=zigong_reporter_user,
+            data=book("表", xlsx.MONTHLY_HEADERS, bad),
         )
     cells = {(err.row, err.header) for err in e.value.errors}
     assert cells == {
@@ -168,21 +173,24 @@ def test_monthly_table_files_draft_reports_by_segment(
 
 
 def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues(
-    cheng_zi_yi, yibin_filler_user, south_planner_user
+    cheng_zi_yi, yibin_reporter_user, chuannan_planner_user
 ):
     from planwatch.audit.models import AuditEvent
 
     p, _zg, yb = cheng_zi_yi
     row = [1, "成自宜高铁", "", "宜宾市", 12000, 31000, 131000, None, "路基 40%", "征地；电力迁改"]
     xlsx.monthly_import(
-        year=2026, month=3, actor=yibin_filler_user, data=book("表", xlsx.MONTHLY_HEADERS, [row])
+        year=2026, month=3, actor=yibin_reporter_user, data=book("表", xlsx.MONTHLY_HEADERS, [row])
     )
     r = MonthlyReport.objects.get(project=p, segment=yb, year=2026, month=3)
     assert r.version == 1 and r.due == m.report_due(2026, 3).date
-    s.issue_escalate(issue=r.issues.get(text="征地"), actor=south_planner_user)
+    s.issue_escalate(issue=r.issues.get(text="征地"), actor=chuannan_planner_user)
     again = [1, "成自宜高铁", "", "宜宾市", 15000, 34000, 134000, 9000, "路基 45%", "征地；用林"]
     result = xlsx.monthly_import(
-        year=2026, month=3, actor=yibin_filler_user, data=book("表", xlsx.MONTHLY_HEADERS, [again])
+        year=2026,
+        month=3,
+        actor=yibin_reporter_user,
+        data=book("表", xlsx.MONTHLY_HEADERS, [again]),
     )
     assert (result.created, result.updated) == (0, 1)
     r.refresh_from_db()
