@@ -37,7 +37,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from planwatch.accounts.permissions import _memberships, is_admin
 from planwatch.assessment import scoring
@@ -323,12 +323,12 @@ def _share_item(
 
 
 NOTHING_LABELS = {
-    scoring.FULL: _lazy("无考核对象，按满分计"),
-    scoring.ZERO: _lazy("无考核对象，不得分"),
+    scoring.FULL: gettext_lazy("无考核对象，按满分计"),
+    scoring.ZERO: gettext_lazy("无考核对象，不得分"),
 }
 SATISFACTION_LABELS = {
-    scoring.FULL: _lazy("暂无满意度数据（门户尚未上线），按满分计"),
-    scoring.ZERO: _lazy("暂无满意度数据（门户尚未上线），不得分"),
+    scoring.FULL: gettext_lazy("暂无满意度数据（门户尚未上线），按满分计"),
+    scoring.ZERO: gettext_lazy("暂无满意度数据（门户尚未上线），不得分"),
 }
 
 

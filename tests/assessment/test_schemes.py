@@ -133,6 +133,18 @@ def test_the_pages(province_planner: User, zone_planner: User) -> None:
     )
     tasks.refresh_from_db()
     assert tasks.points == 40
+    # 无考核对象时: a choice on the draft's page, 按满分计 by default, set here to 不得分
+    proj = s.items.get(code="projects")
+    page = planner.get(reverse("assessment:scheme", args=[s.pk])).content.decode()
+    assert 'name="param_when_nothing"' in page and 'name="param_per_below_half"' in page
+    planner.post(
+        reverse("assessment:scheme_item", args=[s.pk]),
+        {"item": str(proj.pk), "points": "15", "param_per_below_half": "3",
+         "param_when_nothing": "zero"},
+    )  # fmt: skip
+    proj.refresh_from_db()
+    assert proj.params == {"per_below_half": 3.0, "when_nothing": "zero"}
     planner.post(reverse("assessment:scheme_freeze", args=[s.pk]))
     html = other.get(reverse("assessment:scheme", args=[s.pk])).content.decode()
     assert "重点任务完成情况" in html and "逾期完成系数 0.8" in html and "优秀 ≥ 90" in html
+    assert "无考核对象时 不得分" in html and "双过半未达每个项目扣分 3.0" in html
