@@ -147,6 +147,14 @@ def test_projects_by_completion_rate_and_double_half(scheme, units: f.Units, pro
     ]
     assert "完成率 60.0%" in item.lines.get(kind="project", ref=f"project:{rail.pk}").label
     assert "40.0%" in item.lines.get(kind="below_half").label
+    # the score card links each line to its project
+    from django.urls import reverse
+
+    from tests.factories.personas import logged_in
+
+    card = logged_in(prov).get(reverse("assessment:score_card", args=[ed.pk, units.yibin.pk]))
+    body = card.content.decode()
+    assert f'href="/projects/{port.pk}/"' in body and "双过半未达：宜宾港扩能" in body
     # 泸州 leads no project: nothing to assess, full points
     assert ed.scores.get(unit=units.luzhou).items.get(code="projects").points == 15
     # as of 2024-06-30 (June ended): 时间进度 0.5, on the June figures:
