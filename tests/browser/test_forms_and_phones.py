@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.pages.demo import demo_load
 from planwatch.plans.models import Plan
@@ -24,7 +24,7 @@ from planwatch.tasks.choices import AnnualListStatus
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen
 from tests.browser.conftest import SCREENSHOTS, PageErrors
-from tests.factories.personas import PASSWORD, make_user
+from tests.factories.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +52,23 @@ def log_in(page: Any, base: str, username: str) -> None:
 
 
 @pytest.fixture
-def demo(bundled_plans: list[Plan], orgunits: dict[str, OrgUnit]) -> dict[str, Any]:
-    """The demo for 2024 on the bundled plans, and one person of each kind."""
+def demo(
+    bundled_plans: list[Plan],
+    orgunits: dict[str, OrgUnit],
+    chuannan_planner_user: User,
+    yibin_reporter_user: User,
+    yibin_reviewer_user: User,
+    leader_user: User,
+    sysadmin_user: User,
+) -> dict[str, Any]:
+    """The demo for 2024 on the bundled plans, and one person of each kind (personas)."""
     u = orgunits
     people = {
-        "planner": make_user("cn_planner", (u["zone:south-sichuan"], Role.PLANNER)),
-        "reporter": make_user("yb_reporter", (u["511500"], Role.REPORTER)),
-        "reviewer": make_user("yb_reviewer", (u["511500"], Role.UNIT_REVIEWER)),
-        "leader": make_user("sc_leader", (u["510000"], Role.LEADER)),
-        "admin": make_user("sc_admin", (u["510000"], Role.ADMIN)),
+        "planner": chuannan_planner_user,
+        "reporter": yibin_reporter_user,
+        "reviewer": yibin_reviewer_user,
+        "leader": leader_user,
+        "admin": sysadmin_user,
     }
     demo_load(years=(2024,), as_of=date(2024, 10, 20))
     alist = AnnualList.objects.get(plan__org_unit=u["zone:south-sichuan"], year=2024)
@@ -92,7 +100,7 @@ def test_task_form_unit_picker_file_input_and_confirmation(
     annual_list_reopen(annual_list=alist, actor=planner, reason="调整牵头单位")
     task = alist.tasks.order_by("seq").first()
     assert task is not None
-    log_in(page, base, "cn_planner")
+    log_in(page, base, "chuannan_planner")
 
     # One layout: labels in one column beside their fields, help under its field.
     page.goto(f"{base}/tasks/{task.pk}/edit/")
@@ -236,7 +244,7 @@ def test_no_english_widgets_on_chinese_forms(
     page: Any, live_server: Any, demo: dict[str, Any]
 ) -> None:
     """The forms with selects and file inputs read in Chinese (empty choices, file inputs)."""
-    log_in(page, live_server.url, "sc_admin")
+    log_in(page, live_server.url, "sysadmin")
     for path in ("/accounts/users/new/", "/audit/", "/plans/upload/"):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path

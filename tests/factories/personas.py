@@ -28,6 +28,7 @@ module is a plugin of tests/conftest.py, so the personas below serve every folde
 | `zigong_reviewer`  | unit_reviewer             | 自贡市 510300                        |
 | `panzhihua_reporter` | reporter                | 攀枝花市 510400                      |
 | `panzhihua_reviewer` | unit_reviewer           | 攀枝花市 510400                      |
+| `sysadmin`         | admin (the role)          | 四川省 (not a superuser)              |
 | `admin`            | superuser                 | — (`admin_user` is its account)      |
 | `anon`             | anonymous visitor         | —                                   |
 
@@ -373,3 +374,13 @@ def panzhihua_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
 @pytest.fixture
 def panzhihua_reviewer(panzhihua_reviewer_user: User) -> Client:
     return logged_in(panzhihua_reviewer_user)
+
+
+@pytest.fixture
+def sysadmin_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("sysadmin", (persona_units["510000"], Role.ADMIN))
+
+
+@pytest.fixture
+def sysadmin(sysadmin_user: User) -> Client:
+    return logged_in(sysadmin_user)
