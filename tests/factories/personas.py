@@ -28,6 +28,9 @@ module is a plugin of tests/conftest.py, so the personas below serve every folde
 | `zigong_reviewer`  | unit_reviewer             | 自贡市 510300                        |
 | `panzhihua_reporter` | reporter                | 攀枝花市 510400                      |
 | `panzhihua_reviewer` | unit_reviewer           | 攀枝花市 510400                      |
+| `transport_reporter` | reporter                | 省交通运输厅 (dept:transport)         |
+| `transport_reviewer` | unit_reviewer           | 省交通运输厅 (dept:transport)         |
+| `science_reporter` | reporter                  | 省科技厅 (dept:science)               |
 | `sysadmin`         | admin (the role)          | 四川省 (not a superuser)              |
 | `admin`            | superuser                 | — (`admin_user` is its account)      |
 | `anon`             | anonymous visitor         | —                                   |
@@ -39,8 +42,9 @@ pytest-django's meaning (the superuser account; `admin_client` is its client).
 
 The organisation units come from the reference-data fixture `orgunits` when it is present;
 otherwise the few units the personas need are created here, with the same codes and paths.
-自贡市, 攀西经济区 and 攀枝花市 are made only when a persona on them is asked for (`_unit`), so
-the small trees of other folders do not grow units their tests do not expect.
+自贡市, 攀西经济区, 攀枝花市, 省交通运输厅 and 省科技厅 are made only when a persona on them is
+asked for (`_unit`), so the small trees of other folders do not grow units their tests do
+not expect.
 
 The implementation slice (tests/factories/implementation_fixtures.py, for tests/tasks,
 tests/reports, tests/supervision and tests/implementation) builds its own small unit tree
@@ -116,6 +120,8 @@ _UNITS_ON_DEMAND: dict[str, tuple[str, str, str]] = {
     "510300": ("自贡市", OrgUnitKind.PREFECTURE, "zone:south-sichuan"),
     "zone:panxi": ("攀西经济区", OrgUnitKind.ZONE, "510000"),
     "510400": ("攀枝花市", OrgUnitKind.PREFECTURE, "zone:panxi"),
+    "dept:transport": ("四川省交通运输厅", OrgUnitKind.DEPARTMENT, "510000"),
+    "dept:science": ("四川省科学技术厅", OrgUnitKind.DEPARTMENT, "510000"),
 }
 
 
@@ -384,3 +390,35 @@ def sysadmin_user(persona_units: dict[str, OrgUnit]) -> User:
 @pytest.fixture
 def sysadmin(sysadmin_user: User) -> Client:
     return logged_in(sysadmin_user)
+
+
+@pytest.fixture
+def transport_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("transport_reporter", (_unit(persona_units, "dept:transport"), Role.REPORTER))
+
+
+@pytest.fixture
+def transport_reporter(transport_reporter_user: User) -> Client:
+    return logged_in(transport_reporter_user)
+
+
+@pytest.fixture
+def transport_reviewer_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user(
+        "transport_reviewer", (_unit(persona_units, "dept:transport"), Role.UNIT_REVIEWER)
+    )
+
+
+@pytest.fixture
+def transport_reviewer(transport_reviewer_user: User) -> Client:
+    return logged_in(transport_reviewer_user)
+
+
+@pytest.fixture
+def science_reporter_user(persona_units: dict[str, OrgUnit]) -> User:
+    return make_user("science_reporter", (_unit(persona_units, "dept:science"), Role.REPORTER))
+
+
+@pytest.fixture
+def science_reporter(science_reporter_user: User) -> Client:
+    return logged_in(science_reporter_user)

@@ -17,7 +17,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
 from planwatch.core.models import Notification
 from planwatch.core.notify import notification_send
@@ -30,7 +29,7 @@ from planwatch.supervision.services import case_open
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, annual_list_reopen, task_update
 from tests.factories import implementation as f
-from tests.factories.personas import logged_in, make_user
+from tests.factories.personas import logged_in
 
 NAMESPACES = ("tasks", "reports", "supervision", "dashboards")
 DENIED = {403, 404}
@@ -259,6 +258,7 @@ def world(
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
     chuannan_leader_user: Any,
+    planner_user: Any,
 ) -> World:
     task = issued.tasks.order_by("seq").first()
     assert task is not None
@@ -281,7 +281,7 @@ def world(
         body="尚未报送",
         now=timezone.now(),
     )
-    province_planner = make_user("planner_sc", (units.province, Role.PLANNER))
+    province_planner = planner_user
     users = {
         "planner": chuannan_planner_user,
         "panxi_planner": panxi_planner_user,

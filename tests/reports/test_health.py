@@ -6,6 +6,8 @@ import io
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from planwatch.reports.evidence import evidence_add
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.tasks.models import AnnualList, Task
@@ -116,11 +118,10 @@ def test_health_visible_to_planners_and_leaders_only(
     assert reporting_health_for(user=yibin_reviewer_user, today=today) == []
 
 
-def test_a_city_leader_sees_only_their_city(issued: AnnualList, units: Units) -> None:
-    from planwatch.accounts.choices import Role
-    from tests.factories.personas import make_user
-
-    yibin_leader = make_user("yb_leader", (units.yibin, Role.LEADER))
+def test_a_city_leader_sees_only_their_city(
+    issued: AnnualList, units: Units, yibin_leader_user: User
+) -> None:
+    yibin_leader = yibin_leader_user
     table = reporting_health_for(user=yibin_leader, today=date(2024, 7, 20))
     # Not 泸州; the lead departments of 宜宾's tasks sit beside the zones and are shown.
     assert {h.unit for h in table} == {units.yibin, *_leads(units)}

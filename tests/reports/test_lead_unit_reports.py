@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from planwatch.accounts.choices import Role
 from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.permissions import access_report
@@ -30,7 +29,7 @@ from planwatch.supervision.lights import reported_progress, task_light
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import access_task, can_report_task, reporting_units
 from tests.factories.implementation import Units, report_filed
-from tests.factories.personas import logged_in, make_user
+from tests.factories.personas import logged_in
 
 Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
 
@@ -41,23 +40,6 @@ def task(issued: AnnualList, units: Units) -> Task:
     task = issued.tasks.get(seq=1)
     assert task.lead_unit == units.transport
     return task
-
-
-@pytest.fixture
-def lead_reporter(units: Units) -> Any:
-    return make_user("transport_reporter", (units.transport, Role.REPORTER))
-
-
-@pytest.fixture
-def lead_reviewer(units: Units) -> Any:
-    return make_user("transport_reviewer", (units.transport, Role.UNIT_REVIEWER))
-
-
-@pytest.fixture
-def outsider(units: Units) -> Any:
-    """A reporter of a department named nowhere on the task."""
-    science = OrgUnit.objects.get(code="dept:science")
-    return make_user("science_reporter", (science, Role.REPORTER))
 
 
 def _filed(task: Task, unit: Any, actor: Any, completion: int, start: date = Q1) -> Any:
@@ -72,12 +54,16 @@ def test_reporting_units_are_the_lead_then_the_responsible_units(task: Task, uni
 
 
 def test_lead_unit_files_reviews_and_has_accepted_its_report(
-    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, chuannan_planner_user: Any
+    task: Task,
+    units: Units,
+    transport_reporter_user: Any,
+    transport_reviewer_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
-    assert can_report_task(lead_reporter, task, units.transport)
-    report = _filed(task, units.transport, lead_reporter, 40)
-    assert list(review_queue_for(user=lead_reviewer)) == [report]
-    progress_report_approve(report=report, actor=lead_reviewer)
+    assert can_report_task(transport_reporter_user, task, units.transport)
+    report = _filed(task, units.transport, transport_reporter_user, 40)
+    assert list(review_queue_for(user=transport_reviewer_user)) == [report]
+    progress_report_approve(report=report, actor=transport_reviewer_user)
     assert list(review_queue_for(user=chuannan_planner_user)) == [report]
     progress_report_accept(report=report, actor=chuannan_planner_user)
     report.refresh_from_db()
@@ -85,33 +71,41 @@ def test_lead_unit_files_reviews_and_has_accepted_its_report(
 
 
 def test_lead_slots_on_the_task_page(
-    task: Task, units: Units, lead_reporter: Any, yibin_reporter_user: Any
+    task: Task, units: Units, transport_reporter_user: Any, yibin_reporter_user: Any
 ) -> None:
-    slots = task_report_slots(user=lead_reporter, task=task)
+    slots = task_report_slots(user=transport_reporter_user, task=task)
     assert {s.unit for s in slots} == {units.transport} and len(slots) == 4
     assert all(s.can_start and s.is_lead for s in slots)
-    html = logged_in(lead_reporter).get(reverse("tasks:task_detail", args=[task.pk])).content
+    html = (
+        logged_in(transport_reporter_user).get(reverse("tasks:task_detail", args=[task.pk])).content
+    )
     assert "牵头单位·汇总" in html.decode() and html.decode().count("填报</button>") == 4
     # 宜宾's reporter sees 宜宾's slots, not the lead unit's.
     assert {s.unit for s in task_report_slots(user=yibin_reporter_user, task=task)} == {units.yibin}
 
 
 def test_lead_reporter_starts_a_report_from_the_page(
-    task: Task, units: Units, lead_reporter: Any
+    task: Task, units: Units, transport_reporter_user: Any
 ) -> None:
     url = reverse("reports:report_start", args=[task.pk])
-    response = logged_in(lead_reporter).post(url, {"unit": units.transport.pk, "period_start": Q1})
+    response = logged_in(transport_reporter_user).post(
+        url, {"unit": units.transport.pk, "period_start": Q1}
+    )
     report = ProgressReport.objects.get(task=task, unit=units.transport)
     assert response.status_code == 302 and response["Location"].endswith(f"/reports/{report.pk}/")
-    page = logged_in(lead_reporter).get(reverse("reports:report_detail", args=[report.pk]))
+    page = logged_in(transport_reporter_user).get(
+        reverse("reports:report_detail", args=[report.pk])
+    )
     assert page.status_code == 200
 
 
 def test_lead_reporter_cannot_report_for_a_responsible_unit(
-    task: Task, units: Units, lead_reporter: Any, yibin_reporter_user: Any
+    task: Task, units: Units, transport_reporter_user: Any, yibin_reporter_user: Any
 ) -> None:
     with pytest.raises(PermissionDenied):
-        progress_report_start(task=task, unit=units.yibin, period_start=Q1, actor=lead_reporter)
+        progress_report_start(
+            task=task, unit=units.yibin, period_start=Q1, actor=transport_reporter_user
+        )
     with pytest.raises(PermissionDenied):  # nor a city for the lead unit
         progress_report_start(
             task=task, unit=units.transport, period_start=Q1, actor=yibin_reporter_user
@@ -125,9 +119,9 @@ def test_lead_reporter_cannot_report_for_a_responsible_unit(
 
 
 def test_other_reviewers_cannot_review_the_lead_report(
-    task: Task, units: Units, lead_reporter: Any, yibin_reviewer_user: Any
+    task: Task, units: Units, transport_reporter_user: Any, yibin_reviewer_user: Any
 ) -> None:
-    report = _filed(task, units.transport, lead_reporter, 40)
+    report = _filed(task, units.transport, transport_reporter_user, 40)
     with pytest.raises(PermissionDenied):
         progress_report_approve(report=report, actor=yibin_reviewer_user)
     with pytest.raises(Http404):
@@ -136,24 +130,24 @@ def test_other_reviewers_cannot_review_the_lead_report(
 
 
 def test_a_reporter_of_an_unnamed_unit_sees_nothing(
-    task: Task, units: Units, outsider: Any, lead_reporter: Any
+    task: Task, units: Units, science_reporter_user: Any, transport_reporter_user: Any
 ) -> None:
-    report = _filed(task, units.transport, lead_reporter, 40)
-    client = logged_in(outsider)
+    report = _filed(task, units.transport, transport_reporter_user, 40)
+    client = logged_in(science_reporter_user)
     assert client.get(reverse("tasks:task_detail", args=[task.pk])).status_code == 404
     assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 404
     url = reverse("reports:report_start", args=[task.pk])
     assert client.post(url, {"unit": units.transport.pk, "period_start": Q2}).status_code == 404
     with pytest.raises(Http404):
-        access_task(outsider, task.pk, action="report")
-    assert task_report_slots(user=outsider, task=task) == []
+        access_task(science_reporter_user, task.pk, action="report")
+    assert task_report_slots(user=science_reporter_user, task=task) == []
     assert ProgressReport.objects.filter(task=task).count() == 1
 
 
 def test_progress_is_the_lead_units_once_it_has_reported(
     task: Task,
     units: Units,
-    lead_reporter: Any,
+    transport_reporter_user: Any,
     yibin_reporter_user: Any,
     luzhou_reporter_user: Any,
 ) -> None:
@@ -161,20 +155,20 @@ def test_progress_is_the_lead_units_once_it_has_reported(
     _filed(task, units.luzhou, luzhou_reporter_user, 20)
     assert reported_progress([task]) == {task.pk: Decimal("30.0")}  # the cities' mean
     draft = progress_report_start(
-        task=task, unit=units.transport, period_start=Q1, actor=lead_reporter
+        task=task, unit=units.transport, period_start=Q1, actor=transport_reporter_user
     )
     assert reported_progress([task]) == {task.pk: Decimal("30.0")}  # a draft is not reported
     progress_report_update(
         report=draft,
-        actor=lead_reporter,
+        actor=transport_reporter_user,
         version=draft.version,
         completion=75,
         progress_status="in_progress",
         narrative="汇总",
     )
-    progress_report_submit(report=draft, actor=lead_reporter)
+    progress_report_submit(report=draft, actor=transport_reporter_user)
     assert reported_progress([task]) == {task.pk: Decimal("75.0")}
-    _filed(task, units.transport, lead_reporter, 55, start=Q2)  # its latest period counts
+    _filed(task, units.transport, transport_reporter_user, 55, start=Q2)  # its latest period counts
     assert reported_progress([task]) == {task.pk: Decimal("55.0")}
     assert task_light(task, today=date(2024, 7, 1)).actual == Decimal("55.0")
 
@@ -185,9 +179,17 @@ def _accept(report: Any, reviewer: Any, chuannan_planner_user: Any) -> None:
 
 
 def test_the_lead_units_accepted_100_completes_the_task(
-    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, chuannan_planner_user: Any
+    task: Task,
+    units: Units,
+    transport_reporter_user: Any,
+    transport_reviewer_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
-    _accept(_filed(task, units.transport, lead_reporter, 100), lead_reviewer, chuannan_planner_user)
+    _accept(
+        _filed(task, units.transport, transport_reporter_user, 100),
+        transport_reviewer_user,
+        chuannan_planner_user,
+    )
     task.refresh_from_db()
     assert task.status == "completed"  # though no city has reported
 
@@ -195,15 +197,19 @@ def test_the_lead_units_accepted_100_completes_the_task(
 def test_the_lead_units_figure_holds_back_completion(
     task: Task,
     units: Units,
-    lead_reporter: Any,
-    lead_reviewer: Any,
+    transport_reporter_user: Any,
+    transport_reviewer_user: Any,
     chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
 ) -> None:
-    _accept(_filed(task, units.transport, lead_reporter, 60), lead_reviewer, chuannan_planner_user)
+    _accept(
+        _filed(task, units.transport, transport_reporter_user, 60),
+        transport_reviewer_user,
+        chuannan_planner_user,
+    )
     _accept(
         _filed(task, units.yibin, yibin_reporter_user, 100),
         yibin_reviewer_user,
@@ -244,7 +250,7 @@ def test_without_a_lead_report_the_cities_complete_the_task(
 
 
 def test_the_lead_unit_is_reminded_of_its_summary_report(
-    issued: AnnualList, task: Task, lead_reporter: Any
+    issued: AnnualList, task: Task, transport_reporter_user: Any
 ) -> None:
     from datetime import UTC, datetime
 
@@ -254,19 +260,21 @@ def test_the_lead_unit_is_reminded_of_its_summary_report(
     now = datetime(2024, 4, 3, 1, 0, tzinfo=UTC)
     led = issued.tasks.filter(lead_unit=task.lead_unit).count()
     supervise_run(today=date(2024, 4, 3), now=now)  # Q1 reports are due on 5 April
-    reminders = Notification.objects.filter(recipient=lead_reporter, kind="remind.report")
+    reminders = Notification.objects.filter(recipient=transport_reporter_user, kind="remind.report")
     assert reminders.count() == led > 0
     # Once it has filed, the lead unit is not reminded again for that period.
-    _filed(task, task.lead_unit, lead_reporter, 30)
+    _filed(task, task.lead_unit, transport_reporter_user, 30)
     Notification.objects.all().delete()
     supervise_run(today=date(2024, 4, 4), now=now)
-    keys = set(Notification.objects.filter(recipient=lead_reporter).values_list("key", flat=True))
+    keys = set(
+        Notification.objects.filter(recipient=transport_reporter_user).values_list("key", flat=True)
+    )
     assert f"remind:report:{task.pk}:{task.lead_unit.pk}:2024Q1" not in keys
     assert len(keys) == led - 1
 
 
 def test_the_api_opens_the_lead_units_report_and_refuses_outsiders(
-    task: Task, lead_reporter: Any, outsider: Any, units: Units
+    task: Task, transport_reporter_user: Any, science_reporter_user: Any, units: Units
 ) -> None:
     import json
 
@@ -275,13 +283,13 @@ def test_the_api_opens_the_lead_units_report_and_refuses_outsiders(
         url = f"/api/v1/tasks/{task.pk}/reports"
         return logged_in(user).post(url, body, content_type="application/json")
 
-    response = start(lead_reporter, units.transport)
+    response = start(transport_reporter_user, units.transport)
     assert response.status_code == 201, response.content
     report = ProgressReport.objects.get(pk=response.json()["id"])
     assert report.unit == units.transport and report.task == task
     science = OrgUnit.objects.get(code="dept:science")
-    assert start(outsider, science).status_code == 404
+    assert start(science_reporter_user, science).status_code == 404
     # A reporter of the lead unit naming a unit that reports nothing on the task: 422.
-    response = start(lead_reporter, science)
+    response = start(transport_reporter_user, science)
     assert response.status_code == 422
     assert "not a reporting unit" in response.json()["error"]["message"]
