@@ -118,13 +118,15 @@ def _project(units: f.Units, name: str, plan: int, reports: dict[int, int]) -> P
     return p
 
 
-def test_projects_by_completion_rate_and_double_half(scheme, units: f.Units, prov: User) -> None:  # type: ignore[no-untyped-def]
+def test_projects_by_completion_rate_and_double_half(
+    scheme, units: f.Units, planner_user: User
+) -> None:  # type: ignore[no-untyped-def]
     port = _project(units, "宜宾港扩能", 1000, {6: 400, 9: 600})  # June 40 %: 双过半 failed
     rail = _project(units, "宜宾铁路专线", 500, {6: 300, 9: 300})  # June 60 %
     _project(units, "宜宾储备项目", 0, {})  # no 2024 plan: not assessed
     # as of 2024-10-15 the last month ended is September: 时间进度 9/12 = 0.75
     ed = results.result_compute(
-        scheme=scheme, actor=prov, zone=units.chuannan, as_of=date(2024, 10, 15)
+        scheme=scheme, actor=planner_user, zone=units.chuannan, as_of=date(2024, 10, 15)
     )
     _check_sums(ed)
     assert ed.inputs["counts"]["projects"] == 2 and ed.inputs["counts"]["project_month"] == 9
@@ -145,7 +147,9 @@ def test_projects_by_completion_rate_and_double_half(scheme, units: f.Units, pro
 
     from tests.factories.personas import logged_in
 
-    card = logged_in(prov).get(reverse("assessment:score_card", args=[ed.pk, units.yibin.pk]))
+    card = logged_in(planner_user).get(
+        reverse("assessment:score_card", args=[ed.pk, units.yibin.pk])
+    )
     body = card.content.decode()
     assert f'href="/projects/{port.pk}/"' in body and "双过半未达：宜宾港扩能" in body
     # 泸州 leads no project: nothing to assess, full points
@@ -153,7 +157,7 @@ def test_projects_by_completion_rate_and_double_half(scheme, units: f.Units, pro
     # as of 2024-06-30 (June ended): 时间进度 0.5, on the June figures:
     # (400 + 300) / 1500 ÷ 0.5 = 0.9333… → 15 × 0.9333 = 14; no 双过半 deduction yet
     ed2 = results.result_compute(
-        scheme=scheme, actor=prov, zone=units.chuannan, as_of=date(2024, 6, 30)
+        scheme=scheme, actor=planner_user, zone=units.chuannan, as_of=date(2024, 6, 30)
     )
     _check_sums(ed2)
     item2 = ed2.scores.get(unit=units.yibin).items.get(code="projects")
