@@ -35,7 +35,7 @@ class SchemeItemOut(Schema):
     name: str
     points: float
     rule: str = Field(description="`key_tasks`, `indicators`, `projects`, `reporting`, …")
-    params: dict[str, float]
+    params: dict[str, float | str]
     source: str = Field(description="The data the item is scored from.")
 
 

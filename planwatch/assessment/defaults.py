@@ -59,25 +59,39 @@ DEFAULT_BASE_YEAR = 2020  # the plans' baseline year (“十三五” end)
 # The default 绩效考核 scheme (methods.md §3). The rules and their parameters are methods.md's
 # defaults (a task earns weight × min(1, progress ÷ 序时进度), completed late × 0.8; −2 per red
 # case; −10 per missing report, −5 per report with nothing in it; bonuses capped at +5; grades
-# 优秀 ≥ 90, 良好 80–89, 一般 60–79, 较差 < 60). methods.md gives no points per item: the split
-# below (out of 100) is planwatch's starting value, for a planner to change in a year's draft.
+# 优秀 ≥ 90, 良好 80–89, 一般 60–79, 较差 < 60). Major projects (完成率, 双过半): points ×
+# min(1, 完成率 ÷ 时间进度) over the unit's projects' annual investment, −2 per project under
+# half at the end of June once the cut-off is after June (planwatch's starting value). An item
+# with nothing to assess it on (no tasks, indicators or projects of the year; no satisfaction
+# data while there is no portal) follows the common rule of such 考核办法, 未承担该项工作的，
+# 该项按满分计: ``when_nothing`` "full" (or "zero": 不得分). methods.md gives no points per
+# item: the split below (out of 100) is planwatch's starting value, for a planner to change in a
+# year's draft.
 # (code, name, points, rule, params, source)
-DEFAULT_SCHEME_ITEMS: list[tuple[str, str, float, str, dict[str, float], str]] = [
-    ("tasks", "重点任务完成情况", 40.0, "key_tasks", {"late_factor": 0.8},
+DEFAULT_SCHEME_ITEMS: list[tuple[str, str, float, str, dict[str, float | str], str]] = [
+    ("tasks", "重点任务完成情况", 40.0, "key_tasks", {"late_factor": 0.8, "when_nothing": "full"},
      "年度重点任务清单与进展报送（完成进度对照序时进度）"),
-    ("indicators", "监测指标完成情况", 15.0, "indicators", {},
+    ("indicators", "监测指标完成情况", 15.0, "indicators", {"when_nothing": "full"},
      "监测指标状态（快于预期、基本符合预期、提前实现计满分）"),
-    ("projects", "重大项目推进情况", 15.0, "projects", {},
-     "重大项目投资完成率与双过半"),
+    ("projects", "重大项目推进情况", 15.0, "projects",
+     {"per_below_half": 2.0, "when_nothing": "full"},
+     "重大项目年度投资完成率对照时间进度；6 月末未过半的项目扣分（双过半）"),
     ("reporting", "进展报送情况", 15.0, "reporting", {"per_missing": 10.0, "per_empty": 5.0},
      "进展报送（按时、附佐证材料）"),
     ("red_cases", "督办事项", 10.0, "red_cases", {"per_case": 2.0},
      "红灯督办事项"),
-    ("satisfaction", "公众满意度", 5.0, "satisfaction", {},
-     "公众评价（门户上线后计分）"),
+    ("satisfaction", "公众满意度", 5.0, "satisfaction", {"when_nothing": "full"},
+     "公众评价（门户上线前无数据，按未承担规则计分）"),
     ("bonus", "加分事项", 0.0, "bonus", {}, "人工录入，附佐证材料"),
     ("deduction", "扣分事项", 0.0, "deduction", {}, "人工录入，附佐证材料"),
     ("veto", "一票否决", 0.0, "veto", {}, "人工录入，附佐证材料"),
 ]  # fmt: skip
+# The parameters each rule takes, with their defaults (a scheme copied from an older one gets
+# the parameters added since, at their defaults).
+RULE_PARAMS: dict[str, dict[str, float | str]] = {
+    rule: params for _c, _n, _p, rule, params, _s in DEFAULT_SCHEME_ITEMS
+}
+# Parameters that take one of a few words instead of a number.
+CHOICE_PARAMS: dict[str, tuple[str, ...]] = {"when_nothing": ("full", "zero")}
 DEFAULT_GRADES: list[tuple[str, float]] = [("excellent", 90.0), ("good", 80.0), ("fair", 60.0)]
 DEFAULT_BONUS_CAP = 5.0

@@ -12,17 +12,23 @@ Sources, per unit and the scheme's year, as of the edition's date:
 - red cases: the year's 督办 cases opened red, on the unit (承办单位, else the task's lead);
 - indicators: the unit's indicator statuses of the year (current method): each on track
   (提前实现, 快于预期, 基本符合预期, 已达标) earns points ÷ their number;
-- projects: the unit's projects due to complete in the year: each completed by the date earns
-  points ÷ their number;
-- satisfaction: no source yet (the portal) — the item earns nothing and says so;
+- projects: the confirmed projects the unit leads with an annual investment plan for the year;
+  their YTD investment and plan at the cut-off month (the last month ended by the date) from
+  the projects app's stored figures (``projects.services.figures_all``: accepted monthly
+  reports, segments summed), and their YTD at the end of June for 双过半
+  (``scoring.project_item``: points × min(1, 完成率 ÷ 时间进度), −per_below_half per project
+  under half at the end of June when the cut-off is after June);
+- satisfaction: no source yet (the portal): scored as an item with nothing to assess;
 - bonus / deduction / 一票否决: the scheme's adjustments entered by hand.
-An item without anything to assess it on earns nothing (``scoring``)."""
+An item without anything to assess it on (tasks, indicators, projects, satisfaction) earns its
+full points (未承担该项工作的，该项按满分计) or nothing, by its ``when_nothing`` parameter
+("full" by default), with one line saying why (``scoring.nothing_item``)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +37,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planwatch.accounts.permissions import _memberships, is_admin
 from planwatch.assessment import scoring
@@ -54,7 +61,9 @@ from planwatch.indicators.models import ComputedStatus
 from planwatch.indicators.services import current_method
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-from planwatch.projects.models import Project
+from planwatch.projects.choices import ProjectStatus
+from planwatch.projects.models import AnnualInvestmentPlan, Project
+from planwatch.projects.services import figures_all
 from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import periods_between
 from planwatch.supervision.lights import expected_progress, reported_progress
@@ -92,9 +101,15 @@ class _Data:
     reports: dict[int, list[scoring.Deduction]]
     cases: dict[int, list[scoring.Deduction]]
     indicators: dict[int, list[tuple[str, str, bool]]]
-    projects: dict[int, list[tuple[str, str, bool]]]
+    projects: dict[int, list[scoring.ProjectRecord]]
+    month: int  # the cut-off month of the project figures (0: none ended yet)
     urls: dict[str, str]
     counts: dict[str, int]
+
+
+def cutoff_month(as_of: date) -> int:
+    """The last month ended by ``as_of`` (its own month when it is the month's last day)."""
+    return as_of.month if (as_of + timedelta(days=1)).month != as_of.month else as_of.month - 1
 
 
 def _url_pattern(name: str) -> str:
@@ -229,37 +244,75 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
         out_ind[s.place_id].append(
             (ref, f"{s.indicator.name} · {s.status}", s.status in GOOD_STATUSES)
         )
-    # projects due to complete in the year
-    out_proj: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
-    for pj in Project.objects.filter(lead_unit_id__in=unit_ids, planned_completion__year=year):
-        ref = f"project:{pj.pk}"
-        urls[ref] = project_url.format(pj.pk)
-        done = pj.actual_completion is not None and pj.actual_completion <= as_of
-        out_proj[pj.lead_unit_id or 0].append((ref, pj.name[:255], done))
+    # projects: the unit's confirmed projects with an annual plan for the year
+    month = cutoff_month(as_of) if as_of.year == year else (12 if as_of.year > year else 0)
+    out_proj: dict[int, list[scoring.ProjectRecord]] = defaultdict(list)
+    planned_ids = AnnualInvestmentPlan.objects.filter(year=year, amount__gt=0).values("project_id")
+    projects = list(
+        Project.objects.filter(
+            lead_unit_id__in=unit_ids,
+            status=ProjectStatus.CONFIRMED,
+            merged_into=None,
+            pk__in=planned_ids,
+        ).order_by("code", "pk")
+    )
+    if projects and month >= 1:
+        figs = figures_all(projects, year, month)
+        june = figures_all(projects, year, 6) if month > 6 else {}
+        rate_fmt, half_fmt = (
+            _("%(name)s · 完成率 %(rate)s"),
+            _("双过半未达：%(name)s（6 月末完成率 %(rate)s）"),
+        )
+        for pj in projects:
+            fig = figs[pj.pk]
+            ref = f"project:{pj.pk}"
+            urls[ref] = project_url.format(pj.pk)
+            jf = june.get(pj.pk)
+            june_ytd = float(jf.ytd) if jf is not None else 0.0
+            annual = float(fig.annual_plan)
+            rate = fig.assessment.rate
+            june_rate = jf.assessment.rate if jf is not None else None
+            out_proj[pj.lead_unit_id or 0].append(
+                scoring.ProjectRecord(
+                    ref,
+                    rate_fmt % {"name": pj.name[:200], "rate": f"{(rate or 0):.1%}"},
+                    float(fig.ytd),
+                    annual,
+                    june_ytd,
+                    half_fmt % {"name": pj.name[:200], "rate": f"{(june_rate or 0):.1%}"},
+                )
+            )
     return _Data(
         out_tasks,
         out_reports,
         out_cases,
         out_ind,
         out_proj,
+        month,
         urls,
         {
             "tasks": len(tasks),
             "report_slots": slots,
             "reports": len(reports),
             "red_cases": sum(len(v) for v in out_cases.values()),
+            "projects": len(projects),
+            "project_month": month,
         },
     )
 
 
 def _share_item(
-    code: str, max_points: float, rows: list[tuple[str, str, bool]]
+    code: str,
+    max_points: float,
+    rows: list[tuple[str, str, bool]],
+    when_nothing: str = scoring.FULL,
+    nothing_label: str = "",
 ) -> scoring.ItemScore:
-    """Each record earns max_points ÷ their number when it is on track; nothing to assess
-    earns nothing (as ``scoring.ratio_item``)."""
+    """Each record earns max_points ÷ their number when it is on track; nothing to assess:
+    ``scoring.nothing_item``."""
     item = scoring.ItemScore(code=code, max_points=max_points, points=0.0)
     if not rows:
-        return item
+        return scoring.nothing_item(code, max_points, when_nothing, nothing_label)
     each = max_points / len(rows)
     for ref, label, ok in rows:
         item.lines.append(
@@ -267,6 +320,16 @@ def _share_item(
         )
     item.points = sum(line.points for line in item.lines)
     return item
+
+
+NOTHING_LABELS = {
+    scoring.FULL: gettext_lazy("无考核对象，按满分计"),
+    scoring.ZERO: gettext_lazy("无考核对象，不得分"),
+}
+SATISFACTION_LABELS = {
+    scoring.FULL: gettext_lazy("暂无满意度数据（门户尚未上线），按满分计"),
+    scoring.ZERO: gettext_lazy("暂无满意度数据（门户尚未上线），不得分"),
+}
 
 
 def _score_unit(
@@ -277,19 +340,25 @@ def _score_unit(
     vetoes = [a for a in adjustments if a.kind == AdjustmentKind.VETO]
     for si in scheme.items.all():
         pts = si.points
+        when = str(si.params.get("when_nothing", scoring.FULL))
+        nothing = str(NOTHING_LABELS.get(when, ""))
         if si.rule == Rule.KEY_TASKS:
             late = float(si.params.get("late_factor", scoring.LATE_FACTOR))
-            item = scoring.task_item(si.code, pts, data.tasks.get(unit.pk, []), late)
+            item = scoring.task_item(si.code, pts, data.tasks.get(unit.pk, []), late, when, nothing)
         elif si.rule == Rule.REPORTING:
             item = scoring.deduction_item(si.code, pts, data.reports.get(unit.pk, []))
         elif si.rule == Rule.RED_CASES:
             item = scoring.deduction_item(si.code, pts, data.cases.get(unit.pk, []))
         elif si.rule == Rule.INDICATORS:
-            item = _share_item(si.code, pts, data.indicators.get(unit.pk, []))
+            item = _share_item(si.code, pts, data.indicators.get(unit.pk, []), when, nothing)
         elif si.rule == Rule.PROJECTS:
-            item = _share_item(si.code, pts, data.projects.get(unit.pk, []))
+            per = float(si.params.get("per_below_half", scoring.BELOW_HALF_POINTS))
+            item = scoring.project_item(
+                si.code, pts, data.projects.get(unit.pk, []), data.month, per, when, nothing
+            )
         elif si.rule == Rule.SATISFACTION:
-            item = scoring.ratio_item(si.code, pts, None)
+            no_data = str(SATISFACTION_LABELS.get(when, ""))
+            item = scoring.ratio_item(si.code, pts, None, "", when, no_data)
         elif si.rule == Rule.DEDUCTION:
             # hand-entered deductions come off the total: no floor at the item's points
             item = scoring.ItemScore(code=si.code, max_points=pts, points=pts)

@@ -4,6 +4,8 @@ read frozen schemes; drafts are for the province's planners."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from planwatch.assessment import schemes
+from planwatch.assessment.defaults import CHOICE_PARAMS
 from planwatch.assessment.models import AssessmentScheme, SchemeItem, Series
 from planwatch.assessment.views import _float_or_none, _int
 from planwatch.core.web import refusal_message
@@ -96,8 +99,11 @@ def scheme_item(request: HttpRequest, scheme_id: int) -> HttpResponse:
         points = _float_or_none(request.POST.get("points"))
         if points is None:
             raise ValidationError(_("请填写分值。"))
-        params = {}
+        params: dict[str, Any] = {}
         for key in item.params:
+            if key in CHOICE_PARAMS:
+                params[key] = request.POST.get(f"param_{key}") or item.params[key]
+                continue
             value = _float_or_none(request.POST.get(f"param_{key}"))
             params[key] = item.params[key] if value is None else value
         schemes.scheme_item_update(item=item, actor=request.user, points=points, params=params)

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import is_admin, role_paths
 from planwatch.assessment.defaults import (
+    CHOICE_PARAMS,
     DEFAULT_BONUS_CAP,
     DEFAULT_GRADES,
     DEFAULT_SCHEME_ITEMS,
+    RULE_PARAMS,
 )
 from planwatch.assessment.models import (
     AssessmentScheme,
@@ -120,7 +122,7 @@ def scheme_copy(
             name=i.name,
             points=i.points,
             rule=i.rule,
-            params=i.params,
+            params={**RULE_PARAMS.get(i.rule, {}), **i.params},
             source=i.source,
             position=i.position,
         )
@@ -132,21 +134,32 @@ def scheme_copy(
 
 @transaction.atomic
 def scheme_item_update(
-    *, item: SchemeItem, actor: Any, points: float, params: dict[str, float] | None = None
+    *, item: SchemeItem, actor: Any, points: float, params: dict[str, Any] | None = None
 ) -> SchemeItem:
-    """Change an item's points (and its rule's parameters) in a draft scheme."""
+    """Change an item's points (and its rule's parameters) in a draft scheme. A number
+    parameter lies in 0–100; ``when_nothing`` is "full" (按满分计) or "zero" (不得分)."""
     _require(actor)
     scheme = AssessmentScheme.objects.select_for_update().get(pk=item.scheme_id)
     if scheme.is_frozen:
         raise ValidationError(_("方案已定稿，不能再修改；请复制一份新方案。"))
     if not 0 <= points <= 100:
         raise ValidationError(_("分值须在 0 到 100 之间。"))
-    params = dict(item.params if params is None else params)
+    params = {**item.params, **(params or {})}  # the parameters not given keep their values
+    allowed = set(item.params) | set(RULE_PARAMS.get(item.rule, {}))
     for key, value in params.items():
-        if key not in item.params:
+        if key not in allowed:
             raise ValidationError(_("计分参数无效。"))
-        if not 0 <= float(value) <= 100:
+        if key in CHOICE_PARAMS:
+            if value not in CHOICE_PARAMS[key]:
+                raise ValidationError(_("“无考核对象时”须为按满分计或不得分。"))
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(_("计分参数须为数字。")) from None
+        if not 0 <= number <= 100:
             raise ValidationError(_("计分参数须在 0 到 100 之间。"))
+        params[key] = number
     old = {"points": item.points, "params": item.params}
     item.points, item.params = points, params
     item.save(update_fields=["points", "params"])

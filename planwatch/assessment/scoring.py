@@ -11,6 +11,13 @@ Default rules (methods.md §3):
   item starts at its points and never goes below zero (a last line says how much of the
   deductions the floor absorbed, so the lines still add up);
 - bonuses entered by hand are capped at +5 in all;
+- major projects: points × min(1, 完成率 ÷ 时间进度), 完成率 = the unit's projects' Σ YTD
+  investment ÷ Σ annual plan at the cut-off month, 时间进度 = months ÷ 12 (the projects app's
+  ``methods``); after June, −2 per project whose own 完成率 at the end of June was under half
+  (双过半 failed), never below zero;
+- an item with nothing to assess it on (no tasks, no indicators, no projects in the year, no
+  satisfaction data) is scored by its ``when_nothing`` parameter: "full" (未承担该项工作的，
+  该项按满分计; the default) or "zero" (不得分), with one line saying why;
 - grades 优秀 ≥ 90, 良好 ≥ 80, 一般 ≥ 60, 较差 below; a 一票否决 gives the grade 否决 whatever
   the total, and ranks the unit after every unit without one.
 """
@@ -19,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from planwatch.projects import methods as pm
 
 LATE_FACTOR = 0.8
 RED_CASE_POINTS = 2.0
@@ -35,7 +44,14 @@ VETOED = "vetoed"  # 一票否决
 # (grade, lowest total) from the top; the last grade takes everything below.
 DEFAULT_GRADES: tuple[tuple[str, float], ...] = ((EXCELLENT, 90.0), (GOOD, 80.0), (FAIR, 60.0))
 
+BELOW_HALF_POINTS = 2.0  # per project under half at the end of June (双过半 failed)
+
 FLOOR = "floor"  # the kind of the line that carries what a floor absorbed
+NOTHING = "nothing"  # the kind of the one line of an item with nothing to assess
+
+FULL = "full"  # nothing to assess: 按满分计 (the default)
+ZERO = "zero"  # nothing to assess: 不得分
+WHEN_NOTHING = (FULL, ZERO)
 
 
 class ScoringError(ValueError):
@@ -70,6 +86,19 @@ class TaskRecord:
     completed_late: bool = False
 
 
+def nothing_item(
+    code: str, max_points: float, when_nothing: str = FULL, label: str = ""
+) -> ItemScore:
+    """An item with nothing to assess it on: its full points ("full", 未承担该项工作的按满分计)
+    or nothing ("zero"), carried by one line of kind ``nothing`` whose label says why."""
+    if when_nothing not in WHEN_NOTHING:
+        raise ScoringError(f"when_nothing must be one of {WHEN_NOTHING}, not {when_nothing!r}")
+    pts = max_points if when_nothing == FULL else 0.0
+    return ItemScore(
+        code=code, max_points=max_points, points=pts, lines=[Line(NOTHING, "", label, pts)]
+    )
+
+
 def task_earning(
     weight: float,
     progress: float,
@@ -91,14 +120,16 @@ def task_item(
     max_points: float,
     tasks: Sequence[TaskRecord],
     late_factor: float = LATE_FACTOR,
+    when_nothing: str = FULL,
+    nothing_label: str = "",
 ) -> ItemScore:
     """The key-task item: its points shared by the tasks in proportion to their weights,
     each task earning its share × min(1, progress ÷ 序时进度) (× 0.8 when late). Without any
-    task the item earns nothing (there is nothing to assess it on)."""
+    task there is nothing to assess it on: ``nothing_item``."""
     total_weight = sum(t.weight for t in tasks)
     item = ItemScore(code=code, max_points=max_points, points=0.0)
     if total_weight <= 0:
-        return item
+        return nothing_item(code, max_points, when_nothing, nothing_label)
     for t in tasks:
         earned = task_earning(t.weight, t.progress, t.expected, t.completed_late, late_factor)
         pts = max_points * earned / total_weight
@@ -144,15 +175,80 @@ def report_deductions(
     return out
 
 
-def ratio_item(code: str, max_points: float, ratio: float | None, ref: str = "") -> ItemScore:
+def ratio_item(
+    code: str,
+    max_points: float,
+    ratio: float | None,
+    ref: str = "",
+    when_nothing: str = FULL,
+    nothing_label: str = "",
+) -> ItemScore:
     """An item earned in proportion to a ratio in [0, 1] (e.g. the share of indicators on
-    track, a project 完成率); no ratio (nothing to assess) earns nothing."""
+    track); no ratio (nothing to assess) is scored by ``when_nothing`` (``nothing_item``)."""
     item = ItemScore(code=code, max_points=max_points, points=0.0)
     if ratio is None:
-        return item
+        return nothing_item(code, max_points, when_nothing, nothing_label)
     r = min(1.0, max(0.0, ratio))
     item.lines.append(Line("ratio", ref, f"{r:.4f}", max_points * r))
     item.points = max_points * r
+    return item
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """A unit's project in the year: its YTD investment and annual plan at the cut-off month,
+    its YTD at the end of June (``june_ytd``, for 双过半) and the labels of its lines."""
+
+    ref: str
+    label: str
+    ytd: float
+    annual_plan: float
+    june_ytd: float = 0.0
+    half_label: str = ""
+
+
+def project_item(
+    code: str,
+    max_points: float,
+    projects: Sequence[ProjectRecord],
+    month: int,
+    per_below_half: float = BELOW_HALF_POINTS,
+    when_nothing: str = FULL,
+    nothing_label: str = "",
+    method: pm.Method = pm.DEFAULT_METHOD,
+) -> ItemScore:
+    """The major-projects item: points × min(1, 完成率 ÷ 时间进度), with 完成率 = Σ YTD ÷
+    Σ annual plan of the unit's projects with a plan (``pm.completion_rate``) and 时间进度 =
+    month ÷ 12 (``pm.time_progress``). Each project's line earns points × its YTD ÷ (Σ plan ×
+    时间进度); when they add up to more than the points, a negative ``floor`` line cuts the
+    excess. After June (``method.double_half_month``), each project whose own 完成率 at the
+    end of June was under half (``pm.double_half``) deducts ``per_below_half``; the item never
+    goes below zero (a positive ``floor`` line carries what the floor absorbed). No project
+    with a plan, or a cut-off before the end of January (month 0): ``nothing_item``."""
+    planned = [p for p in projects if p.annual_plan > 0]
+    if not planned or month < 1:
+        return nothing_item(code, max_points, when_nothing, nothing_label)
+    if per_below_half < 0:
+        raise ScoringError("the 双过半 deduction is a positive number of points")
+    tp = pm.time_progress(month)
+    total_plan = sum(p.annual_plan for p in planned)
+    item = ItemScore(code=code, max_points=max_points, points=0.0)
+    for p in planned:
+        item.lines.append(Line("project", p.ref, p.label, max_points * p.ytd / (total_plan * tp)))
+    earned = sum(line.points for line in item.lines)
+    if earned > max_points:
+        item.lines.append(Line(FLOOR, "", "", max_points - earned))
+    if month > method.double_half_month:
+        rows = [pm.DoubleHalfRow(p.ref, ytd=p.june_ytd, annual_plan=p.annual_plan) for p in planned]
+        below = set(pm.double_half(rows, method).below_half)
+        for p in planned:
+            if p.ref in below:
+                item.lines.append(Line("below_half", p.ref, p.half_label, -per_below_half))
+    raw = sum(line.points for line in item.lines)
+    if raw < 0:
+        item.lines.append(Line(FLOOR, "", "", -raw))
+        raw = 0.0
+    item.points = raw
     return item
 
 

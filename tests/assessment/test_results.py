@@ -5,7 +5,8 @@ records made here: item points add to the total, lines add to item points."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,6 +16,7 @@ from planwatch.accounts.choices import Role
 from planwatch.assessment import results, schemes
 from planwatch.assessment.models import AdjustmentKind, ResultEdition, ResultStatus, Series
 from planwatch.audit.models import AuditEvent
+from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project
 from planwatch.supervision.models import SupervisionCase
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
@@ -90,10 +92,80 @@ def test_compute_hand_checked(
     assert red.points == 8
     assert red.lines.get(kind="red_case").url == f"/cases/{case.pk}/"
     assert scores[units.luzhou.pk].items.get(code="red_cases").points == 10
-    assert yb.items.get(code="satisfaction").points == 0
-    assert yb.total == pytest.approx(40 * 0.25 / n + 8)
+    # no satisfaction data (no portal yet), no indicator statuses, no projects: nothing to
+    # assess, 未承担该项工作的，该项按满分计 (when_nothing "full"): 5, 15, 15, one line each
+    sat = yb.items.get(code="satisfaction")
+    assert sat.points == 5
+    assert [(ln.kind, ln.label, ln.points) for ln in sat.lines.all()] == [
+        ("nothing", "暂无满意度数据（门户尚未上线），按满分计", 5)
+    ]
+    for code in ("indicators", "projects"):
+        item = yb.items.get(code=code)
+        assert item.points == 15
+        assert [(ln.kind, ln.label) for ln in item.lines.all()] == [
+            ("nothing", "无考核对象，按满分计")
+        ]
+    # 40 × 0.25 / n + 0 + 8 + 15 + 15 + 5 (n = 4 tasks on the slice: 2.5 + 43 = 45.5)
+    assert yb.total == pytest.approx(40 * 0.25 / n + 8 + 15 + 15 + 5)
     assert yb.grade == "poor" and yb.rank == 2 and scores[units.luzhou.pk].rank == 1
     assert AuditEvent.objects.filter(action="result.compute").count() == 1
+
+
+def _project(units: f.Units, name: str, plan: int, reports: dict[int, int]) -> Project:
+    """A confirmed project led by 宜宾 with a 2024 plan and accepted monthly YTD figures."""
+    p = Project.objects.create(
+        name=name, zone=units.chuannan, lead_unit=units.yibin, status="confirmed"
+    )
+    AnnualInvestmentPlan.objects.create(project=p, year=2024, amount=Decimal(plan))
+    for month, ytd in reports.items():
+        MonthlyReport.objects.create(
+            project=p, unit=units.yibin, year=2024, month=month, due=date(2024, month, 28),
+            invested_ytd=Decimal(ytd), status="accepted",
+        )  # fmt: skip
+    return p
+
+
+def test_projects_by_completion_rate_and_double_half(scheme, units: f.Units, prov: User) -> None:  # type: ignore[no-untyped-def]
+    port = _project(units, "宜宾港扩能", 1000, {6: 400, 9: 600})  # June 40 %: 双过半 failed
+    rail = _project(units, "宜宾铁路专线", 500, {6: 300, 9: 300})  # June 60 %
+    _project(units, "宜宾储备项目", 0, {})  # no 2024 plan: not assessed
+    # as of 2024-10-15 the last month ended is September: 时间进度 9/12 = 0.75
+    ed = results.result_compute(
+        scheme=scheme, actor=prov, zone=units.chuannan, as_of=date(2024, 10, 15)
+    )
+    _check_sums(ed)
+    assert ed.inputs["counts"]["projects"] == 2 and ed.inputs["counts"]["project_month"] == 9
+    item = ed.scores.get(unit=units.yibin).items.get(code="projects")
+    # 完成率 (600 + 300) / 1500 = 0.6; ÷ 0.75 = 0.8 → 15 × 0.8 = 12 (港口 8 + 铁路 4);
+    # 港口 was under half at the end of June: −2 → 10
+    assert item.points == pytest.approx(10)
+    lines = [(ln.kind, ln.url, round(ln.points, 6)) for ln in item.lines.order_by("pk")]
+    assert lines == [
+        ("project", f"/projects/{port.pk}/", 8.0),
+        ("project", f"/projects/{rail.pk}/", 4.0),
+        ("below_half", f"/projects/{port.pk}/", -2.0),
+    ]
+    assert "完成率 60.0%" in item.lines.get(kind="project", ref=f"project:{rail.pk}").label
+    assert "40.0%" in item.lines.get(kind="below_half").label
+    # the score card links each line to its project
+    from django.urls import reverse
+
+    from tests.factories.personas import logged_in
+
+    card = logged_in(prov).get(reverse("assessment:score_card", args=[ed.pk, units.yibin.pk]))
+    body = card.content.decode()
+    assert f'href="/projects/{port.pk}/"' in body and "双过半未达：宜宾港扩能" in body
+    # 泸州 leads no project: nothing to assess, full points
+    assert ed.scores.get(unit=units.luzhou).items.get(code="projects").points == 15
+    # as of 2024-06-30 (June ended): 时间进度 0.5, on the June figures:
+    # (400 + 300) / 1500 ÷ 0.5 = 0.9333… → 15 × 0.9333 = 14; no 双过半 deduction yet
+    ed2 = results.result_compute(
+        scheme=scheme, actor=prov, zone=units.chuannan, as_of=date(2024, 6, 30)
+    )
+    _check_sums(ed2)
+    item2 = ed2.scores.get(unit=units.yibin).items.get(code="projects")
+    assert item2.points == pytest.approx(15 * 700 / 1500 / 0.5)
+    assert not item2.lines.filter(kind="below_half").exists()
 
 
 def test_adjustment_recompute_objection_publish(

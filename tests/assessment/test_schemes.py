@@ -38,7 +38,12 @@ def test_the_default_scheme_is_methods_md(province_planner: User) -> None:
     assert d.is_default and d.is_frozen and d.year is None
     items = {i.code: i for i in d.items.all()}
     assert sum(i.points for i in items.values()) == 100
-    assert items["tasks"].params == {"late_factor": 0.8}
+    assert items["tasks"].params == {"late_factor": 0.8, "when_nothing": "full"}
+    # an item with nothing to assess earns its points (未承担该项工作的，该项按满分计)
+    assert items["indicators"].params == {"when_nothing": "full"}
+    assert items["satisfaction"].params == {"when_nothing": "full"}
+    # major projects: 完成率 against 时间进度, −2 per project not past half in June (双过半)
+    assert items["projects"].params == {"per_below_half": 2.0, "when_nothing": "full"}
     assert items["red_cases"].params == {"per_case": 2.0}
     assert items["reporting"].params == {"per_missing": 10.0, "per_empty": 5.0}
     assert {"bonus", "deduction", "veto"} <= set(items)
@@ -59,7 +64,13 @@ def test_copy_edit_freeze(province_planner: User) -> None:
     with pytest.raises(ValidationError, match="105"):  # 45 + 15 + 15 + 15 + 10 + 5
         schemes.scheme_freeze(scheme=s, actor=province_planner)
     sat = s.items.get(code="satisfaction")
-    schemes.scheme_item_update(item=sat, actor=province_planner, points=0)
+    schemes.scheme_item_update(
+        item=sat, actor=province_planner, points=0, params={"when_nothing": "zero"}
+    )
+    sat.refresh_from_db()
+    assert sat.params == {"when_nothing": "zero"}
+    tasks.refresh_from_db()  # a partial update keeps the other parameters
+    assert tasks.params == {"late_factor": 0.7, "when_nothing": "full"}
     schemes.scheme_freeze(scheme=s, actor=province_planner)
     s.refresh_from_db()
     assert s.is_frozen and s.frozen_by == province_planner
@@ -67,7 +78,8 @@ def test_copy_edit_freeze(province_planner: User) -> None:
         schemes.scheme_item_update(item=tasks, actor=province_planner, points=40)
     # The default template is untouched.
     assert d.items.get(code="tasks").points == 40 and d.items.get(code="tasks").params == {
-        "late_factor": 0.8
+        "late_factor": 0.8,
+        "when_nothing": "full",
     }
     with pytest.raises(ValidationError):
         schemes.scheme_item_update(item=d.items.get(code="tasks"), actor=province_planner, points=1)
@@ -82,7 +94,14 @@ def test_bad_values_and_other_planners_are_refused(
     s = schemes.scheme_copy(source=d, year=2024, actor=province_planner)
     before = AuditEvent.objects.count()
     tasks = s.items.get(code="tasks")
-    for points, params in ((-1, None), (101, None), (40, {"late_factor": 200}), (40, {"x": 1})):
+    for points, params in (
+        (-1, None),
+        (101, None),
+        (40, {"late_factor": 200}),
+        (40, {"x": 1}),
+        (40, {"when_nothing": "half"}),
+        (40, {"late_factor": "abc"}),
+    ):
         with pytest.raises(ValidationError):
             schemes.scheme_item_update(
                 item=tasks, actor=province_planner, points=points, params=params
@@ -114,6 +133,18 @@ def test_the_pages(province_planner: User, zone_planner: User) -> None:
     )
     tasks.refresh_from_db()
     assert tasks.points == 40
+    # 无考核对象时: a choice on the draft's page, 按满分计 by default, set here to 不得分
+    proj = s.items.get(code="projects")
+    page = planner.get(reverse("assessment:scheme", args=[s.pk])).content.decode()
+    assert 'name="param_when_nothing"' in page and 'name="param_per_below_half"' in page
+    planner.post(
+        reverse("assessment:scheme_item", args=[s.pk]),
+        {"item": str(proj.pk), "points": "15", "param_per_below_half": "3",
+         "param_when_nothing": "zero"},
+    )  # fmt: skip
+    proj.refresh_from_db()
+    assert proj.params == {"per_below_half": 3.0, "when_nothing": "zero"}
     planner.post(reverse("assessment:scheme_freeze", args=[s.pk]))
     html = other.get(reverse("assessment:scheme", args=[s.pk])).content.decode()
     assert "重点任务完成情况" in html and "逾期完成系数 0.8" in html and "优秀 ≥ 90" in html
+    assert "无考核对象时 不得分" in html and "双过半未达每个项目扣分 3.0" in html

@@ -39,7 +39,14 @@ def test_task_item_lines_add_up_to_its_points() -> None:
     assert close(item.points, 30.0)
     assert close(sum(line.points for line in item.lines), item.points)
     assert [line.ref for line in item.lines] == ["task:1", "task:2", "task:3"]
-    assert s.task_item("tasks", 40, []).points == 0.0
+    # no task at all: nothing to assess; 不得分 earns 0, the default 按满分计 earns all 40,
+    # each on one line saying why
+    assert s.task_item("tasks", 40, [], when_nothing=s.ZERO).points == 0.0
+    full = s.task_item("tasks", 40, [], nothing_label="无考核对象，按满分计")
+    assert full.points == 40.0
+    assert [(ln.kind, ln.label, ln.points) for ln in full.lines] == [
+        (s.NOTHING, "无考核对象，按满分计", 40.0)
+    ]
 
 
 def test_deduction_item_by_hand_with_its_floor() -> None:
@@ -61,12 +68,55 @@ def test_deduction_item_by_hand_with_its_floor() -> None:
 def test_ratio_item_and_bonus_cap() -> None:
     # 15 points × 7 of 10 indicators on track = 10.5
     assert close(s.ratio_item("ind", 15, 7 / 10).points, 10.5)
-    assert s.ratio_item("ind", 15, None).points == 0.0
+    assert s.ratio_item("ind", 15, None, when_nothing=s.ZERO).points == 0.0
+    nothing = s.ratio_item("ind", 15, None)  # the default: 未承担该项工作的，按满分计
+    assert nothing.points == 15.0 and sum(ln.points for ln in nothing.lines) == 15.0
+    with pytest.raises(s.ScoringError):
+        s.nothing_item("ind", 15, "half")
     # bonuses 3 + 4 = 7, capped at 5: a line of −2
     total, lines = s.bonus_total([s.Bonus("b:1", "表彰", 3), s.Bonus("b:2", "创新", 4)])
     assert total == 5.0 and lines[-1].points == -2.0
     assert close(sum(line.points for line in lines), total)
     assert s.bonus_total([s.Bonus("b:1", "表彰", 3)])[0] == 3.0
+
+
+def test_project_item_by_hand() -> None:
+    # 宜宾 leads three projects; cut-off September: 时间进度 = 9/12 = 0.75
+    p = [
+        # plan 1000, YTD 600 (完成率 60 %); June YTD 400 (40 % < half: 双过半 failed)
+        s.ProjectRecord("project:1", "港口", ytd=600, annual_plan=1000, june_ytd=400),
+        # plan 500, YTD 300 (60 %); June YTD 300 (60 %: past half)
+        s.ProjectRecord("project:2", "铁路", ytd=300, annual_plan=500, june_ytd=300),
+        # no plan this year: not assessed
+        s.ProjectRecord("project:3", "园区", ytd=50, annual_plan=0, june_ytd=0),
+    ]
+    item = s.project_item("projects", 15, p, month=9)
+    # 完成率 = 900 / 1500 = 0.6; 0.6 / 0.75 = 0.8 → 15 × 0.8 = 12, split by YTD:
+    # 港口 15 × 600 / (1500 × 0.75) = 8, 铁路 15 × 300 / 1125 = 4; 港口 under half in June −2
+    # → 12 − 2 = 10
+    assert [(ln.kind, ln.ref, round(ln.points, 4)) for ln in item.lines] == [
+        ("project", "project:1", 8.0),
+        ("project", "project:2", 4.0),
+        ("below_half", "project:1", -2.0),
+    ]
+    assert close(item.points, 10.0)
+    assert close(sum(ln.points for ln in item.lines), item.points)
+    # the same in June: 时间进度 0.5, 0.6 / 0.5 > 1 → capped at 15 (a floor line of
+    # 15 − 18 = −3 cuts 8 × 0.75/0.5 + 4 × 0.75/0.5 = 18); no 双过半 check before July
+    june = s.project_item("projects", 15, p, month=6)
+    assert close(june.points, 15.0)
+    assert june.lines[-1].kind == s.FLOOR and close(june.lines[-1].points, -3.0)
+    assert close(sum(ln.points for ln in june.lines), june.points)
+    # five failed projects × 2 = 10 > what they earned (0): floored at 0, the floor line +10
+    poor = [s.ProjectRecord(f"project:{i}", "x", 0, 100, 0) for i in range(5)]
+    worst = s.project_item("projects", 15, poor, month=12, per_below_half=2)
+    assert worst.points == 0.0 and worst.lines[-1].kind == s.FLOOR
+    assert close(worst.lines[-1].points, 10.0)
+    assert close(sum(ln.points for ln in worst.lines), 0.0)
+    # no project with a plan: nothing to assess (按满分计 by default; 不得分 on request)
+    assert s.project_item("projects", 15, p[2:], month=9).points == 15.0
+    assert s.project_item("projects", 15, [], month=9, when_nothing=s.ZERO).points == 0.0
+    assert s.project_item("projects", 15, p, month=0).lines[0].kind == s.NOTHING
 
 
 def test_unit_total_grade_and_drill_back() -> None:

@@ -26,11 +26,11 @@ import pytest
 from django.utils import timezone
 
 from planwatch.orgunits.models import OrgUnit
-from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.models import TaskLight
 from planwatch.tasks.models import AnnualList, Task
+from tests.factories.plans import build_plan
 
 TODAY = date(2024, 10, 20)
 
@@ -45,7 +45,9 @@ class Board:
 
 
 def _plan(slug: str, title: str, zone: OrgUnit) -> Plan:
-    return Plan.objects.create(title=title, slug=slug, org_unit=zone, status=PlanStatus.PUBLISHED)
+    """A published plan of `zone` with no provisions (the tasks below name none), made with
+    the one plan builder."""
+    return build_plan(title, slug, [], zone=zone, index=False).plan
 
 
 def _list(plan: Plan, year: int, *, issued: bool) -> AnnualList:

@@ -1,6 +1,6 @@
 """Small factories for the plan → task → report graph: a slice of the OrgUnit tree and a 川南
-plan with chapters, provisions and a 专栏. Personas on these units are made with
-tests/factories/personas.py."""
+plan with chapters, provisions and a 专栏. The units carry the codes of the reference data
+(and of tests/factories/personas.py), so the named personas sit on this slice."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class Units:
 
 def make_units() -> Units:
     sc = unit("510000", "四川省", OrgUnitKind.PROVINCE, None, "四川", "510000")
-    cn = unit("zone:chuannan", "川南经济区", OrgUnitKind.ZONE, sc, "川南")
+    cn = unit("zone:south-sichuan", "川南经济区", OrgUnitKind.ZONE, sc, "川南")
     px = unit("zone:panxi", "攀西经济区", OrgUnitKind.ZONE, sc, "攀西")
     yb = unit("511500", "宜宾市", OrgUnitKind.PREFECTURE, cn, "宜宾", "511500")
     lz = unit("510500", "泸州市", OrgUnitKind.PREFECTURE, cn, "泸州", "510500")

@@ -1,18 +1,16 @@
 """Fixtures of the implementation tests (imported by the conftest.py of tests/tasks,
-tests/reports, tests/supervision and tests/implementation): the unit tree slice, the 川南 plan
-and the personas on that slice, made with tests/factories/personas.py. Each persona fixture
-is an account (`*_user`), as in the reference-unit personas; the shared client fixtures of
-the same persona (`planner`, `yibin_reporter`, …) log these accounts in.
+tests/reports, tests/supervision and tests/implementation): the unit tree slice and the 川南
+plan. The people are the one persona set of tests/factories/personas.py, sitting on this
+slice (`persona_units` below): `chuannan_planner_user` plans the 川南 plan,
+`chuannan_leader_user` leads 川南, `yibin_reporter_user`, `yibin_reviewer_user` and
+`luzhou_reporter_user` report and review for their cities; `planner_user` and `leader_user`
+stay the provincial planner and leader. The slice adds two people of its own, under names no
+other fixture uses:
 
 | fixture                | role          | on         | username    |
 |------------------------|---------------|------------|-------------|
-| `planner_user`         | planner       | 川南经济区  | planner_cn  |
 | `panxi_planner_user`   | planner       | 攀西经济区  | planner_px  |
-| `yibin_reporter_user`  | reporter      | 宜宾市      | yb_reporter |
-| `yibin_reviewer_user`  | unit_reviewer | 宜宾市      | yb_reviewer |
-| `luzhou_reporter_user` | reporter      | 泸州市      | lz_reporter |
 | `luzhou_reviewer_user` | unit_reviewer | 泸州市      | lz_reviewer |
-| `leader_user`          | leader        | 川南经济区  | leader_cn   |
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from planwatch.accounts.choices import Role
+from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
@@ -46,8 +45,10 @@ def plan(units: f.Units) -> Plan:
 
 
 @pytest.fixture
-def planner_user(units: f.Units) -> User:
-    return make_user("planner_cn", (units.chuannan, Role.PLANNER))
+def persona_units(units: f.Units, persona_units: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
+    """The named personas sit on this slice: it is built first, and the personas' units
+    (tests/factories/personas.py) reuse its units of the same codes."""
+    return persona_units
 
 
 @pytest.fixture
@@ -56,31 +57,11 @@ def panxi_planner_user(units: f.Units) -> User:
 
 
 @pytest.fixture
-def yibin_reporter_user(units: f.Units) -> User:
-    return make_user("yb_reporter", (units.yibin, Role.REPORTER))
-
-
-@pytest.fixture
-def yibin_reviewer_user(units: f.Units) -> User:
-    return make_user("yb_reviewer", (units.yibin, Role.UNIT_REVIEWER))
-
-
-@pytest.fixture
-def luzhou_reporter_user(units: f.Units) -> User:
-    return make_user("lz_reporter", (units.luzhou, Role.REPORTER))
-
-
-@pytest.fixture
 def luzhou_reviewer_user(units: f.Units) -> User:
     return make_user("lz_reviewer", (units.luzhou, Role.UNIT_REVIEWER))
 
 
 @pytest.fixture
-def leader_user(units: f.Units) -> User:
-    return make_user("leader_cn", (units.chuannan, Role.LEADER))
-
-
-@pytest.fixture
-def issued(plan: Plan, planner_user: User, units: f.Units) -> AnnualList:
+def issued(plan: Plan, chuannan_planner_user: User, units: f.Units) -> AnnualList:
     """The 2024 list of the 川南 plan, complete and issued (quarterly reporting)."""
-    return f.issued_list(plan, planner_user, units)
+    return f.issued_list(plan, chuannan_planner_user, units)

@@ -29,8 +29,9 @@ otherwise the few units the personas need are created here, with the same codes 
 
 The implementation slice (tests/factories/implementation_fixtures.py, for tests/tasks,
 tests/reports, tests/supervision and tests/implementation) builds its own small unit tree
-and overrides the accounts of the same names there (`planner_user` is its 川南 planner,
-`leader_user` its 川南 leader, …); the clients above log those accounts in.
+with the same codes, first; the personas above sit on it (its `persona_units` reuses the
+slice's units), so a fixture name means the same person everywhere. The slice's 川南 plan is
+planned by `chuannan_planner`.
 """
 
 from __future__ import annotations

@@ -342,8 +342,9 @@ def build_plan(
     """The one builder of stored plans (no parse, no ingest): a published plan (or a new
     version `number` of `plan`) whose nodes are (key, kind, title, text), each a child of the
     last node whose key prefixes it; `places` and `projects` by node key; indexed for search
-    unless `index` is false. The 川南 slice plan (tests/factories/implementation.py) and the
-    search corpus (tests/factories/search.py) are built with it; the sample plans above go
+    unless `index` is false. The 川南 slice plan (tests/factories/implementation.py), the
+    dashboards' plans (tests/dashboards/conftest.py) and the search corpus
+    (tests/factories/search.py) are built with it; the sample plans above go
     through the real ingest instead."""
     body = ("\n".join(t for _, _, _, t in nodes) + title + str(number)).encode()
     doc = SourceDocument.objects.create(

@@ -252,23 +252,27 @@ def world(
     issued: AnnualList,
     units: f.Units,
     plan: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     panxi_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
-    leader_user: Any,
+    chuannan_leader_user: Any,
 ) -> World:
     task = issued.tasks.order_by("seq").first()
     assert task is not None
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
-    task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
-    annual_list_issue(annual_list=issued, actor=planner_user)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
+    task_update(
+        task=task, actor=chuannan_planner_user, changes={"responsible_units": [units.yibin]}
+    )
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
     task.refresh_from_db()
     report = f.report_filed(task, units.yibin, yibin_reporter_user, 40, evidence=PDF, submit=False)
     evidence = report.evidence.get()
-    case, _created = case_open(task=task, light="red", reason="逾期未完成", actor=planner_user)
+    case, _created = case_open(
+        task=task, light="red", reason="逾期未完成", actor=chuannan_planner_user
+    )
     [notification] = notification_send(
         recipients=[yibin_reporter_user],
         kind="remind.report",
@@ -279,14 +283,14 @@ def world(
     )
     province_planner = make_user("planner_sc", (units.province, Role.PLANNER))
     users = {
-        "planner": planner_user,
+        "planner": chuannan_planner_user,
         "panxi_planner": panxi_planner_user,
         "province_planner": province_planner,
         "yibin_reporter": yibin_reporter_user,
         "yibin_reviewer": yibin_reviewer_user,
         "luzhou_reporter": luzhou_reporter_user,
         "luzhou_reviewer": luzhou_reviewer_user,
-        "leader": leader_user,
+        "leader": chuannan_leader_user,
     }
     return World(units, plan, issued, task, report, evidence, case, notification, users)
 

@@ -48,13 +48,13 @@ def demo_and_real(issued: AnnualList) -> tuple[Task, Task]:
 
 
 def test_task_list_badges_demo_tasks_only(
-    demo_and_real: tuple[Task, Task], planner_user: Any, django_assert_max_num_queries: Any
+    demo_and_real: tuple[Task, Task], chuannan_planner_user: Any, django_assert_max_num_queries: Any
 ) -> None:
     demo, real = demo_and_real
-    html = logged_in(planner_user).get(reverse("tasks:task_list")).content.decode()
+    html = logged_in(chuannan_planner_user).get(reverse("tasks:task_list")).content.decode()
     _assert_row_badges(html, f"/tasks/{demo.pk}/", f"/tasks/{real.pk}/")
     demo_mark(real)  # more demo rows cost no more queries
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     client.get(reverse("tasks:task_list"))
     with django_assert_max_num_queries(30) as captured:
         html = client.get(reverse("tasks:task_list")).content.decode()
@@ -62,18 +62,18 @@ def test_task_list_badges_demo_tasks_only(
     assert sum("dashboards_demomarker" in q["sql"] for q in captured.captured_queries) == 1
 
 
-def test_task_detail_badge(demo_and_real: tuple[Task, Task], planner_user: Any) -> None:
+def test_task_detail_badge(demo_and_real: tuple[Task, Task], chuannan_planner_user: Any) -> None:
     demo, real = demo_and_real
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     assert BADGE in client.get(reverse("tasks:task_detail", args=[demo.pk])).content.decode()
     assert BADGE not in client.get(reverse("tasks:task_detail", args=[real.pk])).content.decode()
 
 
 def test_annual_list_pages_badge_demo_lists_and_tasks(
-    demo_and_real: tuple[Task, Task], issued: AnnualList, planner_user: Any
+    demo_and_real: tuple[Task, Task], issued: AnnualList, chuannan_planner_user: Any
 ) -> None:
     demo, real = demo_and_real
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     detail = reverse("tasks:list_detail", args=[issued.pk])
     html = client.get(detail).content.decode()
     _assert_row_badges(html, f"/tasks/{demo.pk}/", f"/tasks/{real.pk}/")
@@ -106,14 +106,16 @@ def test_report_pages_badge_demo_reports(
     assert BADGE not in client.get(real_url).content.decode()
 
 
-def test_case_pages_badge_demo_cases(demo_and_real: tuple[Task, Task], planner_user: Any) -> None:
+def test_case_pages_badge_demo_cases(
+    demo_and_real: tuple[Task, Task], chuannan_planner_user: Any
+) -> None:
     demo_task, real_task = demo_and_real
-    demo, _ = case_open(task=demo_task, light="red", reason="逾期", actor=planner_user)
-    real, _ = case_open(task=real_task, light="red", reason="逾期", actor=planner_user)
+    demo, _ = case_open(task=demo_task, light="red", reason="逾期", actor=chuannan_planner_user)
+    real, _ = case_open(task=real_task, light="red", reason="逾期", actor=chuannan_planner_user)
     assert isinstance(demo, SupervisionCase)
     DemoMarker.objects.all().delete()  # only the case is demo here, not its task
     demo_mark(demo)
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     demo_url = reverse("supervision:case_detail", args=[demo.pk])
     real_url = reverse("supervision:case_detail", args=[real.pk])
     html = client.get(reverse("supervision:case_list")).content.decode()
@@ -148,7 +150,7 @@ def _notes_of(user: Any, kind: str, about: str) -> list[Notification]:
 def test_notifications_badge_demo_cases_and_reports(
     demo_and_real: tuple[Task, Task],
     units: Units,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     django_assert_max_num_queries: Any,
@@ -158,8 +160,10 @@ def test_notifications_badge_demo_cases_and_reports(
     demo_task, real_task = demo_and_real
     cases = []
     for task in (demo_task, real_task):
-        case, _ = case_open(task=task, light="red", reason="逾期", actor=planner_user)
-        case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
+        case, _ = case_open(task=task, light="red", reason="逾期", actor=chuannan_planner_user)
+        case_assign(
+            case=case, actor=chuannan_planner_user, today=date(2024, 4, 10), unit=units.yibin
+        )
         cases.append(case)
     reports = [_report(t, units.yibin, yibin_reporter_user) for t in (demo_task, real_task)]
     DemoMarker.objects.all().delete()  # the case and the report are demo, their tasks not
@@ -201,8 +205,8 @@ def test_notifications_badge_demo_cases_and_reports(
 def test_notifications_badge_reminders_and_escalations_about_demo(
     demo_and_real: tuple[Task, Task],
     units: Units,
-    planner_user: Any,
-    leader_user: Any,
+    chuannan_planner_user: Any,
+    chuannan_leader_user: Any,
     yibin_reporter_user: Any,
 ) -> None:
     """The supervision job sends 催办 and escalations about real tasks and cases only: none
@@ -215,15 +219,21 @@ def test_notifications_badge_reminders_and_escalations_about_demo(
 
     cases = []
     for task in (demo_task, real_task):
-        case, _ = case_open(task=task, light="yellow", reason="滞后", actor=planner_user)
-        case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
+        case, _ = case_open(task=task, light="yellow", reason="滞后", actor=chuannan_planner_user)
+        case_assign(
+            case=case, actor=chuannan_planner_user, today=date(2024, 4, 10), unit=units.yibin
+        )
         cases.append(case)
     DemoMarker.objects.all().delete()
     demo_mark(cases[0])
     supervise_run(today=date(2024, 4, 14), now=NOW)  # not acknowledged in time: escalated
-    html = logged_in(leader_user).get(reverse("supervision:notification_list")).content.decode()
-    demo = _notes_of(leader_user, "case.escalated", f"case:{cases[0].pk}:")
-    real = _notes_of(leader_user, "case.escalated", f"case:{cases[1].pk}:")
+    html = (
+        logged_in(chuannan_leader_user)
+        .get(reverse("supervision:notification_list"))
+        .content.decode()
+    )
+    demo = _notes_of(chuannan_leader_user, "case.escalated", f"case:{cases[0].pk}:")
+    real = _notes_of(chuannan_leader_user, "case.escalated", f"case:{cases[1].pk}:")
     assert demo == [] and real
     assert real[0].title in html
 

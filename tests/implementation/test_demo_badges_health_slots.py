@@ -66,10 +66,12 @@ def _link(report: ProgressReport) -> str:
 
 
 def test_task_page_badges_the_demo_report_slots(
-    slot_reports: dict[str, ProgressReport], planner_user: Any, django_assert_max_num_queries: Any
+    slot_reports: dict[str, ProgressReport],
+    chuannan_planner_user: Any,
+    django_assert_max_num_queries: Any,
 ) -> None:
     task = slot_reports["yb_q1"].task
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     url = reverse("tasks:task_detail", args=[task.pk])
     html = client.get(url).content.decode()
     assert BADGE in _row_with(html, _link(slot_reports["yb_q1"]))
@@ -111,21 +113,23 @@ def test_task_page_of_another_zone_is_not_shown(
 
 
 @pytest.fixture
-def demo_task(issued: AnnualList, planner_user: Any, units: Units) -> Task:
+def demo_task(issued: AnnualList, chuannan_planner_user: Any, units: Units) -> Task:
     """Task 1 made a demo task, led by 省交通运输厅 with 宜宾 alone responsible."""
     task = issued.tasks.get(seq=1)
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
-    task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
-    annual_list_issue(annual_list=issued, actor=planner_user)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
+    task_update(
+        task=task, actor=chuannan_planner_user, changes={"responsible_units": [units.yibin]}
+    )
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
     assert task.lead_unit == units.transport
     demo_mark(task)
     return task
 
 
 def test_health_rows_of_units_reporting_on_demo_tasks_are_flagged(
-    demo_task: Task, planner_user: Any, units: Units
+    demo_task: Task, chuannan_planner_user: Any, units: Units
 ) -> None:
-    table = reporting_health_for(user=planner_user, today=date(2024, 7, 20))
+    table = reporting_health_for(user=chuannan_planner_user, today=date(2024, 7, 20))
     flagged = {h.unit for h in table if h.demo}
     # 宜宾 and the lead unit report on the demo task; 泸州, 省生态环境厅 and 省发展改革委
     # report only on real ones.
@@ -134,9 +138,9 @@ def test_health_rows_of_units_reporting_on_demo_tasks_are_flagged(
 
 
 def test_health_page_badges_demo_rows_and_the_table(
-    demo_task: Task, planner_user: Any, units: Units, django_assert_max_num_queries: Any
+    demo_task: Task, chuannan_planner_user: Any, units: Units, django_assert_max_num_queries: Any
 ) -> None:
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     html = client.get(reverse("reports:health")).content.decode()
     assert BADGE in html.split("<h1")[1].split("</h1>")[0]
     for unit in (units.yibin, units.transport):
@@ -152,9 +156,9 @@ def test_health_page_badges_demo_rows_and_the_table(
 
 
 def test_health_page_without_demo_data_has_no_badge(
-    issued: AnnualList, planner_user: Any, leader_user: Any
+    issued: AnnualList, chuannan_planner_user: Any, chuannan_leader_user: Any
 ) -> None:
-    for user in (planner_user, leader_user):
+    for user in (chuannan_planner_user, chuannan_leader_user):
         html = logged_in(user).get(reverse("reports:health")).content.decode()
         assert "省发展和改革委员会" in html and BADGE not in html
 

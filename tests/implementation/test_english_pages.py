@@ -114,13 +114,15 @@ def report(task: Task, units: Units, yibin_reporter_user: User) -> ProgressRepor
 
 
 @pytest.fixture
-def case(task: Task, units: Units, planner_user: User) -> SupervisionCase:
-    case, _ = case_open(task=task, light="red", reason="逾期未完成", actor=planner_user)
-    return case_assign(case=case, unit=units.yibin, actor=planner_user, today=date(2024, 6, 3))
+def case(task: Task, units: Units, chuannan_planner_user: User) -> SupervisionCase:
+    case, _ = case_open(task=task, light="red", reason="逾期未完成", actor=chuannan_planner_user)
+    return case_assign(
+        case=case, unit=units.yibin, actor=chuannan_planner_user, today=date(2024, 6, 3)
+    )
 
 
 def test_tasks_and_lists_in_english(
-    issued: AnnualList, task: Task, planner_user: User, yibin_reporter_user: User
+    issued: AnnualList, task: Task, chuannan_planner_user: User, yibin_reporter_user: User
 ) -> None:
     reporter = english(yibin_reporter_user)
     page(reporter, reverse("tasks:task_list"), "<h1>Key tasks</h1>", "Lead unit", "Deadline")
@@ -131,7 +133,7 @@ def test_tasks_and_lists_in_english(
         "Reporting period",
         "Completion criterion",
     )
-    planner = english(planner_user)
+    planner = english(chuannan_planner_user)
     page(planner, reverse("tasks:list_index"), "Annual key task lists", "Reporting frequency")
     page(
         planner,
@@ -143,7 +145,10 @@ def test_tasks_and_lists_in_english(
 
 
 def test_reports_in_english(
-    report: ProgressReport, yibin_reporter_user: User, yibin_reviewer_user: User, planner_user: User
+    report: ProgressReport,
+    yibin_reporter_user: User,
+    yibin_reviewer_user: User,
+    chuannan_planner_user: User,
 ) -> None:
     page(
         english(yibin_reporter_user),
@@ -154,11 +159,11 @@ def test_reports_in_english(
         "Upload",
     )
     page(english(yibin_reviewer_user), reverse("reports:review_queue"), "Reports to review")
-    page(english(planner_user), reverse("reports:health"), "Reporting health", "Score")
+    page(english(chuannan_planner_user), reverse("reports:health"), "Reporting health", "Score")
 
 
 def test_supervision_in_english(
-    case: SupervisionCase, yibin_reporter_user: User, planner_user: User
+    case: SupervisionCase, yibin_reporter_user: User, chuannan_planner_user: User
 ) -> None:
     reporter = english(yibin_reporter_user)
     page(reporter, reverse("supervision:case_list"), "Handling unit", ">Red</span>", "Assigned")
@@ -180,8 +185,8 @@ def test_supervision_in_english(
     page(reporter, reverse("supervision:notification_list"), "My notifications", "Mark as read")
 
 
-def test_dashboards_and_upload_in_english(issued: AnnualList, planner_user: User) -> None:
-    planner = english(planner_user)
+def test_dashboards_and_upload_in_english(issued: AnnualList, chuannan_planner_user: User) -> None:
+    planner = english(chuannan_planner_user)
     page(planner, reverse("dashboards:index"), ">Dashboards</a>")
     page(
         planner,
@@ -193,9 +198,9 @@ def test_dashboards_and_upload_in_english(issued: AnnualList, planner_user: User
 
 
 def test_accounts_and_audit_in_english(
-    issued: AnnualList, planner_user: User, yibin_reporter_user: User
+    issued: AnnualList, chuannan_planner_user: User, yibin_reporter_user: User
 ) -> None:
-    planner = english(planner_user)
+    planner = english(chuannan_planner_user)
     page(planner, reverse("accounts:user_list"), "New user", "Username")
     page(
         planner,
@@ -209,8 +214,8 @@ def test_accounts_and_audit_in_english(
     page(english(None), reverse("accounts:login"), "Username", "Password", "Log in")
 
 
-def test_search_in_english(plan: Plan, planner_user: User) -> None:
-    page(english(planner_user), reverse("search"), "Search the plans", "All plans")
+def test_search_in_english(plan: Plan, chuannan_planner_user: User) -> None:
+    page(english(chuannan_planner_user), reverse("search"), "Search the plans", "All plans")
     page(english(None), reverse("search") + "?q=%E5%AE%9C%E5%AE%BE", "Search the plans")
 
 

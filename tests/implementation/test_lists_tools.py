@@ -56,7 +56,7 @@ def _cells(response: Any) -> list[Any]:
 
 
 @pytest.fixture
-def cases(issued: AnnualList, planner_user: Any, units: Units) -> list[SupervisionCase]:
+def cases(issued: AnnualList, chuannan_planner_user: Any, units: Units) -> list[SupervisionCase]:
     """A case on each of the list's tasks: the first two assigned to 宜宾, the others to
     泸州; the first task's title begins with `=` (titles come from uploaded plans)."""
     tasks = list(issued.tasks.order_by("seq"))
@@ -64,10 +64,14 @@ def cases(issued: AnnualList, planner_user: Any, units: Units) -> list[Supervisi
     out = []
     for i, task in enumerate(tasks):
         light = "red" if i % 2 == 0 else "yellow"
-        case, _created = case_open(task=task, light=light, reason="滞后", actor=planner_user)
+        case, _created = case_open(
+            task=task, light=light, reason="滞后", actor=chuannan_planner_user
+        )
         unit = units.yibin if i < 2 else units.luzhou
         out.append(
-            case_assign(case=case, unit=unit, actor=planner_user, today=date(2024, 6, 3 + i))
+            case_assign(
+                case=case, unit=unit, actor=chuannan_planner_user, today=date(2024, 6, 3 + i)
+            )
         )
     return out
 
@@ -76,9 +80,9 @@ def cases(issued: AnnualList, planner_user: Any, units: Units) -> list[Supervisi
 
 
 def test_case_rows_name_task_plan_and_year_and_filter(
-    cases: list[SupervisionCase], planner_user: Any, units: Units, issued: AnnualList
+    cases: list[SupervisionCase], chuannan_planner_user: Any, units: Units, issued: AnnualList
 ) -> None:
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     url = reverse("supervision:case_list")
     html = client.get(url).content.decode()
     assert "共 4 条" in html
@@ -98,9 +102,9 @@ def test_case_rows_name_task_plan_and_year_and_filter(
 
 
 def test_case_list_sorts_pages_and_exports_the_filtered_rows(
-    cases: list[SupervisionCase], planner_user: Any, units: Units, small_pages: None
+    cases: list[SupervisionCase], chuannan_planner_user: Any, units: Units, small_pages: None
 ) -> None:
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     url = reverse("supervision:case_list")
     first = client.get(url, {"sort": "feedback_due"}).content.decode()
     assert "第 1 / 2 页" in first
@@ -134,7 +138,7 @@ def test_case_list_is_scoped_to_the_viewer(
 
 
 def test_task_list_export_keeps_the_light_filter_and_writes_text(
-    issued: AnnualList, planner_user: Any
+    issued: AnnualList, chuannan_planner_user: Any
 ) -> None:
     from planwatch.supervision.jobs import supervise_run
     from planwatch.supervision.models import TaskLight
@@ -143,7 +147,7 @@ def test_task_list_export_keeps_the_light_filter_and_writes_text(
     first = issued.tasks.get(seq=1)
     TaskLight.objects.filter(task=first).update(light="red")
     Task.objects.filter(pk=first.pk).update(title=FORMULA)
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     url = reverse("tasks:task_list")
     html = client.get(url, {"sort": "-seq"}).content.decode()
     assert 'class="light light-red"' in html and "完成标准" not in html.split("<tbody")[0]
@@ -164,10 +168,10 @@ def _bulk(client: Client, tasks: list[Task], **data: Any) -> Any:
 
 
 def test_bulk_criterion_and_lead_unit_all_or_nothing(
-    issued: AnnualList, planner_user: Any, units: Units, yibin_reporter_user: Any
+    issued: AnnualList, chuannan_planner_user: Any, units: Units, yibin_reporter_user: Any
 ) -> None:
     tasks = list(issued.tasks.order_by("seq"))
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     # The list is issued (locked): every row is refused, each named, nothing changes.
     before = AuditEvent.objects.count()
     html = _bulk(client, tasks[:2], action="criterion", criterion="年底建成").content.decode()
@@ -175,7 +179,7 @@ def test_bulk_criterion_and_lead_unit_all_or_nothing(
     assert AuditEvent.objects.count() == before
     assert not Task.objects.filter(criterion="年底建成").exists()
 
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
     html = _bulk(client, tasks[:3], action="criterion", criterion="年底建成").content.decode()
     assert "已更新 3 项任务" in html
     assert Task.objects.filter(criterion="年底建成").count() == 3
@@ -197,17 +201,20 @@ def test_bulk_criterion_and_lead_unit_all_or_nothing(
 
 
 def test_one_task_of_a_locked_list_refuses_the_whole_batch(
-    issued: AnnualList, planner_user: Any, plan: Any, units: Units
+    issued: AnnualList, chuannan_planner_user: Any, plan: Any, units: Units
 ) -> None:
     from tests.factories.implementation import issued_list
 
-    second = issued_list(plan, planner_user, units, year=2025)
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
+    second = issued_list(plan, chuannan_planner_user, units, year=2025)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
     open_task = issued.tasks.get(seq=1)
     locked_task = second.tasks.order_by("seq").first()
     assert locked_task is not None
     html = _bulk(
-        logged_in(planner_user), [open_task, locked_task], action="criterion", criterion="统一"
+        logged_in(chuannan_planner_user),
+        [open_task, locked_task],
+        action="criterion",
+        criterion="统一",
     ).content.decode()
     assert "1 行被拒绝" in html and locked_task.title in html
     assert not Task.objects.filter(criterion="统一").exists()
@@ -274,7 +281,7 @@ def _approve(client: Client, reports: list[ProgressReport]) -> str:
 def test_review_queue_filters_exports_and_approves_in_bulk(
     submitted: list[ProgressReport],
     yibin_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     issued: AnnualList,
 ) -> None:
     reviewer = logged_in(yibin_reviewer_user)
@@ -296,7 +303,7 @@ def test_review_queue_filters_exports_and_approves_in_bulk(
     assert "共 1 条" in reviewer.get(url).content.decode()
 
     # The planner accepts what the unit approved, through the same review service.
-    planner = logged_in(planner_user)
+    planner = logged_in(chuannan_planner_user)
     queue = planner.get(url, {"status": "unit_approved"}).content.decode()
     assert "共 2 条" in queue
     assert "已通过 2 份报告" in _approve(planner, submitted[:2])
@@ -322,11 +329,11 @@ def test_bulk_approve_refuses_someone_elses_queue(
 
 
 def test_audit_log_sorts_and_exports(
-    issued: AnnualList, admin_user: Any, planner_user: Any
+    issued: AnnualList, admin_user: Any, chuannan_planner_user: Any
 ) -> None:
     task = issued.tasks.get(seq=1)
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
-    task_update(task=task, actor=planner_user, changes={"criterion": "=1+1"})
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
+    task_update(task=task, actor=chuannan_planner_user, changes={"criterion": "=1+1"})
     client = Client()
     client.force_login(admin_user)
     url = reverse("audit:event_list")

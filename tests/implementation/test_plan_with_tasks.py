@@ -16,11 +16,11 @@ from tests.factories.personas import logged_in
 
 
 def test_a_withdrawn_plan_with_tasks_is_not_deleted(
-    plan: Plan, issued: AnnualList, planner_user: User
+    plan: Plan, issued: AnnualList, chuannan_planner_user: User
 ) -> None:
     tasks = issued.tasks.count()
     assert tasks > 0
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     client.post(f"/plans/{plan.slug}/unpublish/", {"reason": "规划修编中"})
     plan.refresh_from_db()
     assert plan.status == PlanStatus.UNPUBLISHED
@@ -32,13 +32,13 @@ def test_a_withdrawn_plan_with_tasks_is_not_deleted(
     assert plan.current_version is not None
     assert not AuditEvent.objects.filter(action="plan.delete").exists()
     with pytest.raises(ValidationError):
-        plan_delete(plan=plan, actor=planner_user)
+        plan_delete(plan=plan, actor=chuannan_planner_user)
 
 
 def test_the_service_refuses_a_published_plan_and_an_empty_reason(
-    plan: Plan, planner_user: User
+    plan: Plan, chuannan_planner_user: User
 ) -> None:
     with pytest.raises(ValidationError):
-        plan_delete(plan=plan, actor=planner_user)
+        plan_delete(plan=plan, actor=chuannan_planner_user)
     with pytest.raises(ValidationError):
-        plan_unpublish(plan=plan, actor=planner_user, reason="")
+        plan_unpublish(plan=plan, actor=chuannan_planner_user, reason="")

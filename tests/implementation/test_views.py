@@ -35,14 +35,16 @@ def login() -> Login:
 
 
 @pytest.fixture
-def yibin_task(issued: AnnualList, planner_user: Any, units: Units) -> Task:
+def yibin_task(issued: AnnualList, chuannan_planner_user: Any, units: Units) -> Task:
     """An issued task for which only 宜宾 is responsible."""
     task = issued.tasks.get(seq=1)
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
-    task_update(task=task, actor=planner_user, changes={"responsible_units": [units.yibin]})
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
+    task_update(
+        task=task, actor=chuannan_planner_user, changes={"responsible_units": [units.yibin]}
+    )
     from planwatch.tasks.services import annual_list_issue
 
-    annual_list_issue(annual_list=issued, actor=planner_user)
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
     return task
 
 
@@ -163,13 +165,13 @@ def test_review_actions_allowed_and_denied(
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     yb, ybr, lzr, pl = (
         login(yibin_reporter_user),
         login(yibin_reviewer_user),
         login(luzhou_reviewer_user),
-        login(planner_user),
+        login(chuannan_planner_user),
     )
     report = _report(yb, yibin_task, units.yibin)
     url = reverse("reports:report_detail", args=[report.pk])
@@ -199,12 +201,12 @@ def test_annual_list_pages(
     plan: Plan,
     units: Units,
     login: Login,
-    planner_user: Any,
-    leader_user: Any,
+    chuannan_planner_user: Any,
+    chuannan_leader_user: Any,
     yibin_reporter_user: Any,
     panxi_planner_user: Any,
 ) -> None:
-    pl = login(planner_user)
+    pl = login(chuannan_planner_user)
     assert login(yibin_reporter_user).get(reverse("tasks:list_index")).status_code == 404
     index = pl.get(reverse("tasks:list_index"))
     assert index.status_code == 200 and "生成" in index.content.decode()
@@ -215,9 +217,9 @@ def test_annual_list_pages(
     assert "缺少完成标准" in detail and "省交通运输厅" in detail
     issue = reverse("tasks:list_issue", args=[alist.pk])
     assert "清单不完整" in pl.post(issue, follow=True).content.decode()
-    for other in (yibin_reporter_user, panxi_planner_user, leader_user):
+    for other in (yibin_reporter_user, panxi_planner_user, chuannan_leader_user):
         assert login(other).post(issue).status_code == 404
-    assert login(leader_user).get(created["Location"]).status_code == 200
+    assert login(chuannan_leader_user).get(created["Location"]).status_code == 200
     assert login(panxi_planner_user).get(created["Location"]).status_code == 404
 
     exported = pl.get(reverse("tasks:list_export", args=[alist.pk]))
@@ -239,18 +241,20 @@ def test_annual_list_pages(
 
 
 def test_bad_import_shows_every_error(
-    plan: Plan, login: Login, planner_user: Any, yibin_reporter_user: Any
+    plan: Plan, login: Login, chuannan_planner_user: Any, yibin_reporter_user: Any
 ) -> None:
     from planwatch.tasks.services import task_drafts_generate
 
-    alist = task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
+    alist = task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
     wb = load_workbook(io.BytesIO(annual_list_export(annual_list=alist)))
     wb.active["E3"] = "火星市"
     wb.active["F4"] = "某天"
     out = io.BytesIO()
     wb.save(out)
     url = reverse("tasks:list_import", args=[alist.pk])
-    response = login(planner_user).post(url, {"file": SimpleUploadedFile("l.xlsx", out.getvalue())})
+    response = login(chuannan_planner_user).post(
+        url, {"file": SimpleUploadedFile("l.xlsx", out.getvalue())}
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "第 3 行 E 列（责任单位）：未知单位“火星市”" in html and "第 4 行 F 列" in html
@@ -263,16 +267,16 @@ def test_task_edit_page(
     plan: Plan,
     units: Units,
     login: Login,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
-    leader_user: Any,
+    chuannan_leader_user: Any,
 ) -> None:
     from planwatch.tasks.services import task_drafts_generate
 
-    alist = task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
+    alist = task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
     task = alist.tasks.get(seq=1)
     url = reverse("tasks:task_edit", args=[task.pk])
-    pl = login(planner_user)
+    pl = login(chuannan_planner_user)
     page = pl.get(url).content.decode()
     assert "对应省交通运输厅职能" in page  # the suggestion is shown where it can be corrected
     form = {
@@ -301,7 +305,7 @@ def test_task_edit_page(
     assert "2024-06-30 完成可研批复" in pl.get(url).content.decode()
     stale = pl.post(url, form | {"criterion": "旧页面"})
     assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
-    for other in (yibin_reporter_user, leader_user):
+    for other in (yibin_reporter_user, chuannan_leader_user):
         assert login(other).get(url).status_code == 404
         assert login(other).post(url, form).status_code == 404
     task.refresh_from_db()
@@ -312,7 +316,7 @@ def test_case_pages_and_notifications(
     yibin_task: Task,
     units: Units,
     login: Login,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     luzhou_reporter_user: Any,
     panxi_planner_user: Any,
@@ -320,9 +324,15 @@ def test_case_pages_and_notifications(
     from planwatch.core.models import Notification
     from planwatch.supervision.services import case_open
 
-    case, _ = case_open(task=yibin_task, light="red", reason="逾期未完成", actor=planner_user)
+    case, _ = case_open(
+        task=yibin_task, light="red", reason="逾期未完成", actor=chuannan_planner_user
+    )
     assert case.unit == yibin_task.lead_unit  # a department: the planner hands it to 宜宾
-    pl, yb, lz = login(planner_user), login(yibin_reporter_user), login(luzhou_reporter_user)
+    pl, yb, lz = (
+        login(chuannan_planner_user),
+        login(yibin_reporter_user),
+        login(luzhou_reporter_user),
+    )
     detail = reverse("supervision:case_detail", args=[case.pk])
 
     def act(client: Client, action: str, **data: Any) -> Any:
@@ -374,7 +384,7 @@ def test_list_pages_have_a_query_budget(
     plan: Plan,
     units: Units,
     login: Login,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
@@ -386,18 +396,20 @@ def test_list_pages_have_a_query_budget(
     client = login(yibin_reporter_user)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("tasks:task_list")).status_code == 200
-    task_drafts_generate(plan=plan, year=2025, actor=planner_user)  # four more tasks, a second list
+    task_drafts_generate(
+        plan=plan, year=2025, actor=chuannan_planner_user
+    )  # four more tasks, a second list
     from tests.factories.implementation import complete_tasks
 
     second = AnnualList.objects.get(year=2025)
-    complete_tasks(second, planner_user, units)
+    complete_tasks(second, chuannan_planner_user, units)
     from planwatch.tasks.services import annual_list_issue
 
-    annual_list_issue(annual_list=second, actor=planner_user)
+    annual_list_issue(annual_list=second, actor=chuannan_planner_user)
     with django_assert_max_num_queries(15):
         html = client.get(reverse("tasks:task_list")).content.decode()
     assert len(TASK_LINK.findall(html)) >= 8
-    pl = login(planner_user)
+    pl = login(chuannan_planner_user)
     with django_assert_max_num_queries(20):
         assert pl.get(reverse("tasks:list_detail", args=[issued.pk])).status_code == 200
     with django_assert_max_num_queries(12):
@@ -407,14 +419,14 @@ def test_list_pages_have_a_query_budget(
 def test_health_page_for_planners_and_leaders_only(
     issued: AnnualList,
     login: Login,
-    planner_user: Any,
-    leader_user: Any,
+    chuannan_planner_user: Any,
+    chuannan_leader_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     client: Client,
 ) -> None:
     url = reverse("reports:health")
-    for user in (planner_user, leader_user):
+    for user in (chuannan_planner_user, chuannan_leader_user):
         html = login(user).get(url).content.decode()
         assert "宜宾市" in html and "泸州市" in html
     for user in (yibin_reporter_user, yibin_reviewer_user):
@@ -422,14 +434,16 @@ def test_health_page_for_planners_and_leaders_only(
     assert client.get(url).status_code == 302
 
 
-def test_task_list_filters_and_pages(issued: AnnualList, login: Login, planner_user: Any) -> None:
+def test_task_list_filters_and_pages(
+    issued: AnnualList, login: Login, chuannan_planner_user: Any
+) -> None:
     from planwatch.core import listing
     from planwatch.supervision.jobs import supervise_run
     from planwatch.supervision.models import TaskLight
 
     supervise_run(today=date(2024, 4, 10), now=issued.issued_at or issued.created_at)
     TaskLight.objects.filter(task__seq=1).update(light="red")
-    pl = login(planner_user)
+    pl = login(chuannan_planner_user)
     url = reverse("tasks:task_list")
     red = pl.get(url, {"light": "red"}).content.decode()
     assert len(TASK_LINK.findall(red)) == 1 and "共 1 条" in red

@@ -1,5 +1,7 @@
 """The indicator tests run on the real thing: the five bundled plans as ingested and the
-reference tree of units (tests/web/fixtures_data.py), with personas from tests/personas.py.
+reference tree of units (tests/factories/plans.py), with accounts made by
+tests/factories/personas.py. Beside the named persona `yibin_reviewer_user` (unit_reviewer
+on 宜宾市) of that module, this folder has its own:
 
 | fixture                 | role          | on       |
 |-------------------------|---------------|----------|
@@ -7,7 +9,6 @@ reference tree of units (tests/web/fixtures_data.py), with personas from tests/p
 | `south_clerk_user`      | data_clerk    | 川南经济区 |
 | `south_reviewer_user`   | unit_reviewer | 川南经济区 |
 | `yibin_clerk_user`      | data_clerk    | 宜宾市    |
-| `yibin_reviewer_user`   | unit_reviewer | 宜宾市    |
 """
 
 from __future__ import annotations
@@ -57,8 +58,3 @@ def south_reviewer_user(zone: OrgUnit) -> User:
 @pytest.fixture
 def yibin_clerk_user(yibin: OrgUnit) -> User:
     return make_user("yibin_clerk", (yibin, Role.DATA_CLERK))
-
-
-@pytest.fixture
-def yibin_reviewer_user(yibin: OrgUnit) -> User:
-    return make_user("yibin_reviewer", (yibin, Role.UNIT_REVIEWER))

@@ -17,13 +17,6 @@ from planwatch.supervision import scheduled
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin(admin_user: Any) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def test_administrators_see_the_queue_and_the_worker_heartbeat(admin: Client) -> None:
     from huey.contrib.djhuey import HUEY
 

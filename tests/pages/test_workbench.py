@@ -40,7 +40,7 @@ def task(issued: AnnualList) -> Task:
 def test_signing_in_lands_on_the_workbench(yibin_reporter_user: Any) -> None:
     client = Client()
     response = client.post(
-        reverse("accounts:login"), {"username": "yb_reporter", "password": PASSWORD}
+        reverse("accounts:login"), {"username": "yibin_reporter", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("pages:workbench")
@@ -73,24 +73,26 @@ def test_reviewer_and_planner_see_what_waits_for_their_step(
     units: f.Units,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     report = f.report_filed(task, units.yibin, yibin_reporter_user, 30)
     assert _counts(logged_in(yibin_reviewer_user)).get("review") == 1
-    assert "accept" not in _counts(logged_in(planner_user))
+    assert "accept" not in _counts(logged_in(chuannan_planner_user))
     progress_report_approve(report=report, actor=yibin_reviewer_user)
     assert "review" not in _counts(logged_in(yibin_reviewer_user))
-    planner_counts = _counts(logged_in(planner_user))
+    planner_counts = _counts(logged_in(chuannan_planner_user))
     assert planner_counts.get("accept") == 1
     assert "fill" not in planner_counts
 
 
 def test_cases_to_sign_for_and_the_unread_badge(
-    task: Task, units: f.Units, planner_user: Any, yibin_reporter_user: Any
+    task: Task, units: f.Units, chuannan_planner_user: Any, yibin_reporter_user: Any
 ) -> None:
-    case, _created = case_open(task=task, light="red", reason="逾期", actor=planner_user)
-    assert _counts(logged_in(planner_user)).get("assign") == 1
-    case_assign(case=case, actor=planner_user, unit=units.yibin, today=timezone.localdate())
+    case, _created = case_open(task=task, light="red", reason="逾期", actor=chuannan_planner_user)
+    assert _counts(logged_in(chuannan_planner_user)).get("assign") == 1
+    case_assign(
+        case=case, actor=chuannan_planner_user, unit=units.yibin, today=timezone.localdate()
+    )
     client = logged_in(yibin_reporter_user)
     counts = _counts(client)
     assert counts.get("sign") == 1
@@ -102,15 +104,17 @@ def test_cases_to_sign_for_and_the_unread_badge(
 
 
 def test_demo_objects_do_not_reach_a_real_persons_workbench(
-    task: Task, units: f.Units, planner_user: Any, yibin_reporter_user: Any
+    task: Task, units: f.Units, chuannan_planner_user: Any, yibin_reporter_user: Any
 ) -> None:
     client = logged_in(yibin_reporter_user)
     before = _counts(client)["fill"]
     f.demo_mark(task)
     assert _counts(client)["fill"] == before - 4
-    case, _ = case_open(task=task, light="red", reason="演示", actor=planner_user)
+    case, _ = case_open(task=task, light="red", reason="演示", actor=chuannan_planner_user)
     f.demo_mark(case)
-    case_assign(case=case, actor=planner_user, unit=units.yibin, today=timezone.localdate())
+    case_assign(
+        case=case, actor=chuannan_planner_user, unit=units.yibin, today=timezone.localdate()
+    )
     counts = _counts(client)
     assert "sign" not in counts
     assert "notes" not in counts  # the 交办 notice concerns a demo case

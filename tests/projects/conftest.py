@@ -1,11 +1,12 @@
 """The project tests run on the five bundled plans as ingested and the reference tree of units
-(tests/web/fixtures_data.py), with personas from tests/personas.py.
+(tests/factories/plans.py), with accounts made by tests/factories/personas.py. Beside the
+named persona `yibin_reviewer_user` (unit_reviewer on 宜宾市) of that module, this folder has
+its own:
 
 | fixture                 | role          | on       |
 |-------------------------|---------------|----------|
 | `south_planner_user`    | planner       | 川南经济区 |
 | `yibin_filler_user`     | reporter      | 宜宾市    |
-| `yibin_reviewer_user`   | unit_reviewer | 宜宾市    |
 | `zigong_filler_user`    | reporter      | 自贡市    |
 | `zigong_reviewer_user`  | unit_reviewer | 自贡市    |
 """
@@ -55,11 +56,6 @@ def south_planner_user(zone: OrgUnit) -> User:
 @pytest.fixture
 def yibin_filler_user(yibin: OrgUnit) -> User:
     return make_user("yibin_filler", (yibin, Role.REPORTER))
-
-
-@pytest.fixture
-def yibin_reviewer_user(yibin: OrgUnit) -> User:
-    return make_user("yibin_reviewer", (yibin, Role.UNIT_REVIEWER))
 
 
 @pytest.fixture

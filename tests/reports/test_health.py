@@ -51,7 +51,7 @@ def _row(table: list[UnitHealth], unit: Any) -> UnitHealth:
 
 
 def test_health_table_counts_and_scores(
-    issued: AnnualList, units: Units, yibin_reporter_user: Any, planner_user: Any
+    issued: AnnualList, units: Units, yibin_reporter_user: Any, chuannan_planner_user: Any
 ) -> None:
     rail = issued.tasks.get(seq=1)
     other = issued.tasks.get(seq=2)
@@ -65,7 +65,9 @@ def test_health_table_counts_and_scores(
     _report(other, units.yibin, yibin_reporter_user, q2, 20, None)  # a draft is not a report
     _report(rail, units.yibin, yibin_reporter_user, q3, 30, datetime(2024, 7, 15, 2, tzinfo=UTC))
 
-    table = reporting_health_for(user=planner_user, today=date(2024, 7, 20), unchanged_periods=3)
+    table = reporting_health_for(
+        user=chuannan_planner_user, today=date(2024, 7, 20), unchanged_periods=3
+    )
 
     yb, lz = _row(table, units.yibin), _row(table, units.luzhou)
     assert (yb.pairs, yb.due, yb.on_time, yb.late, yb.missing) == (4, 8, 2, 1, 5)
@@ -85,8 +87,10 @@ def test_health_table_counts_and_scores(
     }
 
 
-def test_health_before_anything_is_due(issued: AnnualList, planner_user: Any, units: Units) -> None:
-    table = reporting_health_for(user=planner_user, today=date(2024, 3, 1))
+def test_health_before_anything_is_due(
+    issued: AnnualList, chuannan_planner_user: Any, units: Units
+) -> None:
+    table = reporting_health_for(user=chuannan_planner_user, today=date(2024, 3, 1))
     assert {h.unit for h in table} == {*_cities(units), *_leads(units)}
     assert all(h.due == 0 and h.score is None for h in table)
 
@@ -94,17 +98,18 @@ def test_health_before_anything_is_due(issued: AnnualList, planner_user: Any, un
 def test_health_visible_to_planners_and_leaders_only(
     issued: AnnualList,
     units: Units,
-    planner_user: Any,
-    leader_user: Any,
+    chuannan_planner_user: Any,
+    chuannan_leader_user: Any,
     panxi_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
 ) -> None:
     today = date(2024, 7, 20)
     rows = {*_cities(units), *_leads(units)}
-    assert {h.unit for h in reporting_health_for(user=leader_user, today=today)} == rows
+    assert {h.unit for h in reporting_health_for(user=chuannan_leader_user, today=today)} == rows
     assert {
-        h.unit for h in reporting_health_for(user=planner_user, today=today, plan=issued.plan)
+        h.unit
+        for h in reporting_health_for(user=chuannan_planner_user, today=today, plan=issued.plan)
     } == (rows)
     assert reporting_health_for(user=panxi_planner_user, today=today) == []
     assert reporting_health_for(user=yibin_reporter_user, today=today) == []
@@ -126,7 +131,7 @@ def test_health_counts_the_current_revision_within_the_tasks_periods(
     units: Units,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     """A corrected period keeps its first submission but is judged on the evidence of its
     current revision; a report left outside the task's start..deadline no longer counts."""
@@ -141,23 +146,27 @@ def test_health_counts_the_current_revision_within_the_tasks_periods(
     q1, q2 = date(2024, 1, 1), date(2024, 4, 1)
     _report(rail, units.yibin, yibin_reporter_user, q1, 30, datetime(2024, 4, 1, 2, tzinfo=UTC))
     _report(rail, units.yibin, yibin_reporter_user, q2, 30, datetime(2024, 7, 1, 2, tzinfo=UTC))
-    before = _row(reporting_health_for(user=planner_user, today=date(2024, 7, 20)), units.yibin)
+    before = _row(
+        reporting_health_for(user=chuannan_planner_user, today=date(2024, 7, 20)), units.yibin
+    )
     assert (before.due, before.on_time, before.without_evidence) == (8, 2, 2)
 
     first = ProgressReport.objects.get(task=rail, unit=units.yibin, period_start=q1)
     progress_report_approve(report=first, actor=yibin_reviewer_user)
-    progress_report_accept(report=first, actor=planner_user)
-    second = progress_report_correct(report=first, actor=planner_user, reason="补充佐证")
+    progress_report_accept(report=first, actor=chuannan_planner_user)
+    second = progress_report_correct(report=first, actor=chuannan_planner_user, reason="补充佐证")
     evidence_add(report=second, actor=yibin_reporter_user, name="证明.pdf", content=io.BytesIO(PDF))
     Task.objects.filter(pk=rail.pk).update(deadline=date(2024, 3, 31))
 
-    yb = _row(reporting_health_for(user=planner_user, today=date(2024, 7, 20)), units.yibin)
+    yb = _row(
+        reporting_health_for(user=chuannan_planner_user, today=date(2024, 7, 20)), units.yibin
+    )
     assert (yb.pairs, yb.due, yb.on_time, yb.late, yb.missing) == (4, 7, 1, 0, 6)
     assert yb.without_evidence == 0
 
 
 def test_health_follows_a_change_of_reporting_frequency(
-    issued: AnnualList, units: Units, yibin_reporter_user: Any, planner_user: Any
+    issued: AnnualList, units: Units, yibin_reporter_user: Any, chuannan_planner_user: Any
 ) -> None:
     """A report filed for a quarter is judged against the period its list now has (here the
     month of January, due 2月5日), as every slot is."""
@@ -177,11 +186,11 @@ def test_health_follows_a_change_of_reporting_frequency(
         datetime(2024, 4, 1, tzinfo=UTC),
     )
     today = date(2024, 7, 20)
-    quarterly = _row(reporting_health_for(user=planner_user, today=today), units.yibin)
+    quarterly = _row(reporting_health_for(user=chuannan_planner_user, today=today), units.yibin)
     assert (quarterly.due, quarterly.on_time, quarterly.late) == (8, 1, 0)
 
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="改为按月报送")
-    annual_list_set_frequency(annual_list=issued, actor=planner_user, frequency="monthly")
-    annual_list_issue(annual_list=issued, actor=planner_user)
-    monthly = _row(reporting_health_for(user=planner_user, today=today), units.yibin)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="改为按月报送")
+    annual_list_set_frequency(annual_list=issued, actor=chuannan_planner_user, frequency="monthly")
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
+    monthly = _row(reporting_health_for(user=chuannan_planner_user, today=today), units.yibin)
     assert (monthly.due, monthly.on_time, monthly.late) == (24, 0, 1)

@@ -99,8 +99,8 @@ def _stuck(task: Task, unit: OrgUnit, slots: list[Period], periods: int) -> int:
     )
 
 
-def _actual(planner_user: Any, today: date, periods: int) -> dict[int, Figures]:
-    rows = reporting_health_for(user=planner_user, today=today, unchanged_periods=periods)
+def _actual(chuannan_planner_user: Any, today: date, periods: int) -> dict[int, Figures]:
+    rows = reporting_health_for(user=chuannan_planner_user, today=today, unchanged_periods=periods)
     return {
         h.unit.pk: (h.pairs, h.due, h.on_time, h.late, h.missing, h.without_evidence, h.unchanged)
         for h in rows
@@ -116,8 +116,8 @@ def _around(due: date, rng: random.Random) -> datetime:
 
 
 class World:
-    def __init__(self, units: Units, planner_user: Any) -> None:
-        self.planner = planner_user
+    def __init__(self, units: Units, chuannan_planner_user: Any) -> None:
+        self.planner = chuannan_planner_user
         self.reporters: dict[int, Any] = {}
         self.reviewers: dict[int, Any] = {}
         for u in (units.yibin, units.luzhou, units.transport, units.ecology, units.ndrc):
@@ -157,7 +157,7 @@ class World:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_health_matches_its_definition_slot_by_slot(
-    seed: int, issued: AnnualList, units: Units, planner_user: Any
+    seed: int, issued: AnnualList, units: Units, chuannan_planner_user: Any
 ) -> None:
     rng = random.Random(seed)
     tasks = list(issued.tasks.order_by("seq"))
@@ -165,7 +165,7 @@ def test_health_matches_its_definition_slot_by_slot(
     # task that starts late (fewer slots).
     Task.objects.filter(pk=tasks[0].pk).update(lead_unit=units.yibin)
     Task.objects.filter(pk=tasks[1].pk).update(start=date(2024, 4, 1))
-    world = World(units, planner_user)
+    world = World(units, chuannan_planner_user)
     for task in Task.objects.filter(annual_list=issued).select_related("lead_unit", "annual_list"):
         for unit in reporting_units(task):
             for p in periods_between(2024, "quarterly", task.start, task.deadline):
@@ -174,14 +174,14 @@ def test_health_matches_its_definition_slot_by_slot(
 
     for today in (date(2024, 4, 5), date(2024, 4, 6), date(2024, 10, 20), date(2025, 2, 1)):
         for periods in (2, 3):
-            assert _actual(planner_user, today, periods) == _expected(today, periods)
+            assert _actual(chuannan_planner_user, today, periods) == _expected(today, periods)
 
     # Monthly from now on: the quarterly reports fill the first month of each quarter.
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="改为按月报送")
-    annual_list_set_frequency(annual_list=issued, actor=planner_user, frequency="monthly")
-    annual_list_issue(annual_list=issued, actor=planner_user)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="改为按月报送")
+    annual_list_set_frequency(annual_list=issued, actor=chuannan_planner_user, frequency="monthly")
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
     for today in (date(2024, 7, 20), date(2025, 2, 1)):
-        assert _actual(planner_user, today, 2) == _expected(today, 2)
+        assert _actual(chuannan_planner_user, today, 2) == _expected(today, 2)
 
 
 @pytest.mark.parametrize("frequency", ["monthly", "quarterly"])

@@ -72,14 +72,14 @@ def test_reporting_units_are_the_lead_then_the_responsible_units(task: Task, uni
 
 
 def test_lead_unit_files_reviews_and_has_accepted_its_report(
-    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner_user: Any
+    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, chuannan_planner_user: Any
 ) -> None:
     assert can_report_task(lead_reporter, task, units.transport)
     report = _filed(task, units.transport, lead_reporter, 40)
     assert list(review_queue_for(user=lead_reviewer)) == [report]
     progress_report_approve(report=report, actor=lead_reviewer)
-    assert list(review_queue_for(user=planner_user)) == [report]
-    progress_report_accept(report=report, actor=planner_user)
+    assert list(review_queue_for(user=chuannan_planner_user)) == [report]
+    progress_report_accept(report=report, actor=chuannan_planner_user)
     report.refresh_from_db()
     assert report.status == "accepted" and report.unit == units.transport
 
@@ -179,15 +179,15 @@ def test_progress_is_the_lead_units_once_it_has_reported(
     assert task_light(task, today=date(2024, 7, 1)).actual == Decimal("55.0")
 
 
-def _accept(report: Any, reviewer: Any, planner_user: Any) -> None:
+def _accept(report: Any, reviewer: Any, chuannan_planner_user: Any) -> None:
     progress_report_approve(report=report, actor=reviewer)
-    progress_report_accept(report=report, actor=planner_user)
+    progress_report_accept(report=report, actor=chuannan_planner_user)
 
 
 def test_the_lead_units_accepted_100_completes_the_task(
-    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, planner_user: Any
+    task: Task, units: Units, lead_reporter: Any, lead_reviewer: Any, chuannan_planner_user: Any
 ) -> None:
-    _accept(_filed(task, units.transport, lead_reporter, 100), lead_reviewer, planner_user)
+    _accept(_filed(task, units.transport, lead_reporter, 100), lead_reviewer, chuannan_planner_user)
     task.refresh_from_db()
     assert task.status == "completed"  # though no city has reported
 
@@ -197,16 +197,22 @@ def test_the_lead_units_figure_holds_back_completion(
     units: Units,
     lead_reporter: Any,
     lead_reviewer: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
 ) -> None:
-    _accept(_filed(task, units.transport, lead_reporter, 60), lead_reviewer, planner_user)
-    _accept(_filed(task, units.yibin, yibin_reporter_user, 100), yibin_reviewer_user, planner_user)
+    _accept(_filed(task, units.transport, lead_reporter, 60), lead_reviewer, chuannan_planner_user)
     _accept(
-        _filed(task, units.luzhou, luzhou_reporter_user, 100), luzhou_reviewer_user, planner_user
+        _filed(task, units.yibin, yibin_reporter_user, 100),
+        yibin_reviewer_user,
+        chuannan_planner_user,
+    )
+    _accept(
+        _filed(task, units.luzhou, luzhou_reporter_user, 100),
+        luzhou_reviewer_user,
+        chuannan_planner_user,
     )
     task.refresh_from_db()
     assert task.status == "active"  # the summary says 60 %
@@ -215,17 +221,23 @@ def test_the_lead_units_figure_holds_back_completion(
 def test_without_a_lead_report_the_cities_complete_the_task(
     task: Task,
     units: Units,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
 ) -> None:
-    _accept(_filed(task, units.yibin, yibin_reporter_user, 100), yibin_reviewer_user, planner_user)
+    _accept(
+        _filed(task, units.yibin, yibin_reporter_user, 100),
+        yibin_reviewer_user,
+        chuannan_planner_user,
+    )
     task.refresh_from_db()
     assert task.status == "active"
     _accept(
-        _filed(task, units.luzhou, luzhou_reporter_user, 100), luzhou_reviewer_user, planner_user
+        _filed(task, units.luzhou, luzhou_reporter_user, 100),
+        luzhou_reviewer_user,
+        chuannan_planner_user,
     )
     task.refresh_from_db()
     assert task.status == "completed"

@@ -84,7 +84,7 @@ def test_start_denied_and_refused(
     yibin_reporter_user: Any,
     luzhou_reporter_user: Any,
     plan: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     with pytest.raises(PermissionDenied):  # a 泸州 reporter cannot report for 宜宾
         progress_report_start(
@@ -111,7 +111,7 @@ def test_start_denied_and_refused(
         progress_report_start(
             task=task, unit=units.yibin, period_start=Q1, actor=yibin_reporter_user
         )
-    draft = task_drafts_generate(plan=plan, year=2025, actor=planner_user).annual_list
+    draft = task_drafts_generate(plan=plan, year=2025, actor=chuannan_planner_user).annual_list
     with pytest.raises(ServiceError):  # not issued yet
         progress_report_start(
             task=draft.tasks.first(),
@@ -122,7 +122,10 @@ def test_start_denied_and_refused(
 
 
 def test_full_review_path_with_returns(
-    report: ProgressReport, yibin_reporter_user: Any, yibin_reviewer_user: Any, planner_user: Any
+    report: ProgressReport,
+    yibin_reporter_user: Any,
+    yibin_reviewer_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     _fill(report, yibin_reporter_user)
     progress_report_submit(report=report, actor=yibin_reporter_user)
@@ -133,11 +136,11 @@ def test_full_review_path_with_returns(
     evidence_add(report=report, actor=yibin_reporter_user, name="批复.pdf", content=io.BytesIO(PDF))
     progress_report_submit(report=report, actor=yibin_reporter_user)
     progress_report_approve(report=report, actor=yibin_reviewer_user)
-    progress_report_return(report=report, actor=planner_user, reason="进度与项目库不一致")
+    progress_report_return(report=report, actor=chuannan_planner_user, reason="进度与项目库不一致")
     _fill(report, yibin_reporter_user, completion="35.0")
     progress_report_submit(report=report, actor=yibin_reporter_user)
     progress_report_approve(report=report, actor=yibin_reviewer_user)
-    progress_report_accept(report=report, actor=planner_user)
+    progress_report_accept(report=report, actor=chuannan_planner_user)
 
     report.refresh_from_db()
     assert report.status == "accepted" and report.completion == Decimal("35.0")
@@ -145,10 +148,10 @@ def test_full_review_path_with_returns(
 
     heard = Counter((n.recipient.username, n.kind) for n in Notification.objects.all())
     assert heard == {
-        ("yb_reviewer", "report.submitted"): 3,
-        ("planner_cn", "report.unit_approved"): 2,
-        ("yb_reporter", "report.returned"): 2,
-        ("yb_reporter", "report.accepted"): 1,
+        ("yibin_reviewer", "report.submitted"): 3,
+        ("chuannan_planner", "report.unit_approved"): 2,
+        ("yibin_reporter", "report.returned"): 2,
+        ("yibin_reporter", "report.accepted"): 1,
     }
     steps = [(h.from_status, h.to_status) for h in report.history.all()]
     assert steps == [
@@ -190,29 +193,39 @@ def test_each_step_denied_to_the_wrong_people(
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     panxi_planner_user: Any,
-    leader_user: Any,
+    chuannan_leader_user: Any,
 ) -> None:
-    for actor in (luzhou_reporter_user, yibin_reviewer_user, planner_user, leader_user):
+    for actor in (
+        luzhou_reporter_user,
+        yibin_reviewer_user,
+        chuannan_planner_user,
+        chuannan_leader_user,
+    ):
         with pytest.raises(PermissionDenied):
             _fill(report, actor)
     _fill(report, yibin_reporter_user)
-    for actor in (luzhou_reporter_user, yibin_reviewer_user, planner_user):
+    for actor in (luzhou_reporter_user, yibin_reviewer_user, chuannan_planner_user):
         with pytest.raises(PermissionDenied):
             progress_report_submit(report=report, actor=actor)
     progress_report_submit(report=report, actor=yibin_reporter_user)
-    for actor in (luzhou_reviewer_user, yibin_reporter_user, leader_user):
+    for actor in (luzhou_reviewer_user, yibin_reporter_user, chuannan_leader_user):
         with pytest.raises(PermissionDenied):
             progress_report_approve(report=report, actor=actor)
     with pytest.raises(InvalidTransition):  # a planner cannot skip the unit's review
-        progress_report_accept(report=report, actor=planner_user)
+        progress_report_accept(report=report, actor=chuannan_planner_user)
     progress_report_approve(report=report, actor=yibin_reviewer_user)
-    for actor in (yibin_reviewer_user, panxi_planner_user, leader_user, yibin_reporter_user):
+    for actor in (
+        yibin_reviewer_user,
+        panxi_planner_user,
+        chuannan_leader_user,
+        yibin_reporter_user,
+    ):
         with pytest.raises(PermissionDenied):
             progress_report_accept(report=report, actor=actor)
     with pytest.raises(InvalidTransition):
-        progress_report_transition(report=report, actor=planner_user, target="draft")
+        progress_report_transition(report=report, actor=chuannan_planner_user, target="draft")
     assert report.status == "unit_approved"
 
 
@@ -277,11 +290,11 @@ def test_accepted_period_is_locked_and_corrected_as_new_revision(
     report: ProgressReport,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     evidence_add(report=report, actor=yibin_reporter_user, name="a.pdf", content=io.BytesIO(PDF))
     _to_unit_approved(report, yibin_reporter_user, yibin_reviewer_user)
-    progress_report_accept(report=report, actor=planner_user)
+    progress_report_accept(report=report, actor=chuannan_planner_user)
     with pytest.raises(ServiceError):
         _fill(report, yibin_reporter_user, completion=90)
     with pytest.raises(ServiceError):
@@ -291,9 +304,9 @@ def test_accepted_period_is_locked_and_corrected_as_new_revision(
     with pytest.raises(PermissionDenied):
         progress_report_correct(report=report, actor=yibin_reporter_user, reason="数据有误")
     with pytest.raises(ValidationError):
-        progress_report_correct(report=report, actor=planner_user, reason="")
+        progress_report_correct(report=report, actor=chuannan_planner_user, reason="")
 
-    new = progress_report_correct(report=report, actor=planner_user, reason="统计口径调整")
+    new = progress_report_correct(report=report, actor=chuannan_planner_user, reason="统计口径调整")
 
     report.refresh_from_db()
     assert report.status == "accepted" and not report.is_current and report.completion == 30
@@ -303,7 +316,7 @@ def test_accepted_period_is_locked_and_corrected_as_new_revision(
     event = AuditEvent.objects.get(action="progress_report.correct")
     assert event.new is not None and event.new["reason"] == "统计口径调整"
     with pytest.raises(ServiceError):
-        progress_report_correct(report=report, actor=planner_user, reason="再次")
+        progress_report_correct(report=report, actor=chuannan_planner_user, reason="再次")
     _fill(new, yibin_reporter_user, completion=40)
     assert ProgressReport.objects.get(pk=report.pk).completion == 30  # never overwritten
 
@@ -315,7 +328,7 @@ def test_accepting_full_completion_by_every_unit_completes_the_task(
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     luzhou_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
 ) -> None:
     people = [
         (units.yibin, yibin_reporter_user, yibin_reviewer_user),
@@ -326,7 +339,7 @@ def test_accepting_full_completion_by_every_unit_completes_the_task(
         _fill(report, reporter, completion=100)
         progress_report_submit(report=report, actor=reporter)
         progress_report_approve(report=report, actor=reviewer)
-        progress_report_accept(report=report, actor=planner_user)
+        progress_report_accept(report=report, actor=chuannan_planner_user)
         task.refresh_from_db()
         assert task.status == ("active" if i == 0 else "completed")  # both units must finish
     assert AuditEvent.objects.filter(action="task.complete").count() == 1
@@ -411,20 +424,20 @@ def test_access_report_is_404_alike(
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
-    planner_user: Any,
-    leader_user: Any,
+    chuannan_planner_user: Any,
+    chuannan_leader_user: Any,
 ) -> None:
     assert access_report(yibin_reporter_user, report.pk, action="edit") == report
     assert access_report(yibin_reviewer_user, report.pk, action="review") == report
-    assert access_report(planner_user, report.pk, action="accept") == report
-    assert access_report(leader_user, report.pk, action="view") == report
+    assert access_report(chuannan_planner_user, report.pk, action="accept") == report
+    assert access_report(chuannan_leader_user, report.pk, action="view") == report
     for user, action in (
         (luzhou_reporter_user, "view"),
         (yibin_reporter_user, "review"),
         (yibin_reviewer_user, "edit"),
-        (leader_user, "accept"),
+        (chuannan_leader_user, "accept"),
     ):
         with pytest.raises(Http404):
             access_report(user, report.pk, action=action)  # type: ignore[arg-type]
     with pytest.raises(Http404):
-        access_report(planner_user, 10**9, action="view")
+        access_report(chuannan_planner_user, 10**9, action="view")

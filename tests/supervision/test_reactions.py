@@ -45,11 +45,11 @@ def _list_lights(client: Any) -> dict[int, str]:
 
 
 def test_issuing_a_list_through_the_page_stores_every_tasks_light(
-    plan: Plan, planner_user: Any, units: f.Units
+    plan: Plan, chuannan_planner_user: Any, units: f.Units
 ) -> None:
-    alist = task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
-    f.complete_tasks(alist, planner_user, units)
-    client = logged_in(planner_user)
+    alist = task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
+    f.complete_tasks(alist, chuannan_planner_user, units)
+    client = logged_in(chuannan_planner_user)
     assert not TaskLight.objects.exists()
     response = client.post(reverse("tasks:list_issue", args=[alist.pk]))
     assert response.status_code == 302
@@ -67,7 +67,7 @@ def test_issuing_a_list_through_the_page_stores_every_tasks_light(
 
 def test_accepting_a_report_recomputes_the_tasks_light(
     issued: AnnualList,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     units: f.Units,
@@ -82,7 +82,7 @@ def test_accepting_a_report_recomputes_the_tasks_light(
     reviewer = make_user("lead_reviewer", (lead, Role.UNIT_REVIEWER))
     report = f.report_filed(task, lead, reporter, 100)
     report = progress_report_approve(report=report, actor=reviewer)
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     response = client.post(
         reverse("reports:report_action", args=[report.pk, "accept"]), {"version": report.version}
     )
@@ -94,18 +94,18 @@ def test_accepting_a_report_recomputes_the_tasks_light(
 
 
 def test_a_task_without_a_stored_light_shows_the_same_light_on_the_list_and_its_page(
-    issued: AnnualList, planner_user: Any
+    issued: AnnualList, chuannan_planner_user: Any
 ) -> None:
     TaskLight.objects.all().delete()  # as for a list issued before lights were stored
-    client = logged_in(planner_user)
+    client = logged_in(chuannan_planner_user)
     listed = _list_lights(client)
     assert listed
     for task_id, light in listed.items():
         assert light == _task_page_light(client, task_id)
 
 
-def test_draft_tasks_get_no_light(plan: Plan, planner_user: Any) -> None:
-    alist = task_drafts_generate(plan=plan, year=2025, actor=planner_user).annual_list
+def test_draft_tasks_get_no_light(plan: Plan, chuannan_planner_user: Any) -> None:
+    alist = task_drafts_generate(plan=plan, year=2025, actor=chuannan_planner_user).annual_list
     ids = list(alist.tasks.values_list("pk", flat=True))
     assert ids
     assert lights_store(task_ids=ids, now=timezone.now()) == {}

@@ -84,16 +84,16 @@ def test_reported_progress_is_mean_of_units_latest_reports(
     assert result.actual == Decimal("30.0") and result.light == Light.GREEN
 
 
-def _overdue_rail(issued: AnnualList, task: Task, planner_user: Any) -> None:
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="提前完成时限")
-    task_update(task=task, actor=planner_user, changes={"deadline": date(2024, 3, 31)})
-    annual_list_issue(annual_list=issued, actor=planner_user)
+def _overdue_rail(issued: AnnualList, task: Task, chuannan_planner_user: Any) -> None:
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="提前完成时限")
+    task_update(task=task, actor=chuannan_planner_user, changes={"deadline": date(2024, 3, 31)})
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
 
 
 def test_supervise_turns_overdue_red_opens_cases_and_is_idempotent(
-    issued: AnnualList, task: Task, planner_user: Any
+    issued: AnnualList, task: Task, chuannan_planner_user: Any
 ) -> None:
-    _overdue_rail(issued, task, planner_user)
+    _overdue_rail(issued, task, chuannan_planner_user)
     summary = supervise_run(today=date(2024, 4, 10), now=NOW)
     assert TaskLight.objects.get(task=task).light == Light.RED
     assert summary.lights == {"red": 1, "yellow": 3}  # nothing reported at 27 % elapsed
@@ -108,32 +108,38 @@ def test_supervise_turns_overdue_red_opens_cases_and_is_idempotent(
     assert SupervisionCase.objects.count() == 4 and TaskLight.objects.count() == 4
 
 
-def test_one_open_case_per_task(task: Task, planner_user: Any, yibin_reporter_user: Any) -> None:
-    case, created = case_open(task=task, light="yellow", reason="滞后", actor=planner_user)
-    again, created_again = case_open(task=task, light="red", reason="逾期", actor=planner_user)
+def test_one_open_case_per_task(
+    task: Task, chuannan_planner_user: Any, yibin_reporter_user: Any
+) -> None:
+    case, created = case_open(task=task, light="yellow", reason="滞后", actor=chuannan_planner_user)
+    again, created_again = case_open(
+        task=task, light="red", reason="逾期", actor=chuannan_planner_user
+    )
     assert created and not created_again and again == case
     with pytest.raises(IntegrityError), transaction.atomic():
         SupervisionCase.objects.create(task=task, light="red", reason="x", opened_at=NOW)
     with pytest.raises(PermissionDenied):
         case_open(task=task, light="red", reason="x", actor=yibin_reporter_user)
     with pytest.raises(ValidationError):
-        case_open(task=task, light="green", reason="x", actor=planner_user)
+        case_open(task=task, light="green", reason="x", actor=chuannan_planner_user)
 
 
 def test_case_workflow_with_notifications_and_audit(
     task: Task,
     units: Units,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
     luzhou_reporter_user: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    case, _created = case_open(task=task, light="red", reason="逾期", actor=planner_user)
+    case, _created = case_open(task=task, light="red", reason="逾期", actor=chuannan_planner_user)
     with pytest.raises(PermissionDenied):
         case_assign(case=case, actor=yibin_reporter_user, today=date(2024, 4, 10), unit=units.yibin)
     with django_capture_on_commit_callbacks(execute=True):
-        case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
+        case_assign(
+            case=case, actor=chuannan_planner_user, today=date(2024, 4, 10), unit=units.yibin
+        )
     assert (case.ack_due, case.feedback_due) == (date(2024, 4, 13), date(2024, 4, 25))
     notes = Notification.objects.filter(kind="case.assigned")
     assert {n.recipient for n in notes} == {yibin_reporter_user, yibin_reviewer_user}
@@ -141,21 +147,21 @@ def test_case_workflow_with_notifications_and_audit(
     with pytest.raises(PermissionDenied):
         case_acknowledge(case=case, actor=luzhou_reporter_user)
     with pytest.raises(InvalidTransition):
-        case_close(case=case, actor=planner_user)
+        case_close(case=case, actor=chuannan_planner_user)
     case_acknowledge(case=case, actor=yibin_reporter_user)
     case_start(case=case, actor=yibin_reporter_user)
     with pytest.raises(ValidationError):
         case_feedback(case=case, actor=yibin_reporter_user, feedback=" ")
     case_feedback(case=case, actor=yibin_reviewer_user, feedback="已完成初步设计批复")
     with pytest.raises(ValidationError):
-        case_review(case=case, actor=planner_user, passed=False)
+        case_review(case=case, actor=chuannan_planner_user, passed=False)
     with pytest.raises(PermissionDenied):
         case_review(case=case, actor=yibin_reviewer_user, passed=True)
-    case_review(case=case, actor=planner_user, passed=False, note="缺少批复文件")
+    case_review(case=case, actor=chuannan_planner_user, passed=False, note="缺少批复文件")
     assert case.status == "in_progress"
     case_feedback(case=case, actor=yibin_reporter_user, feedback="补充批复文件")
-    case_review(case=case, actor=planner_user, passed=True)
-    case_close(case=case, actor=planner_user)
+    case_review(case=case, actor=chuannan_planner_user, passed=True)
+    case_close(case=case, actor=chuannan_planner_user)
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_at is not None
     assert [h.to_status for h in case.history.all()] == [
@@ -169,7 +175,9 @@ def test_case_workflow_with_notifications_and_audit(
         "closed",
     ]
     assert AuditEvent.objects.filter(target_type="supervision.supervisioncase").count() == 9
-    _new, created = case_open(task=task, light="red", reason="再次逾期", actor=planner_user)
+    _new, created = case_open(
+        task=task, light="red", reason="再次逾期", actor=chuannan_planner_user
+    )
     assert created  # a closed case does not block a new one
 
 
@@ -199,13 +207,13 @@ def test_reminders_before_report_due_date(
 def test_unacknowledged_case_escalates_to_leaders_once(
     task: Task,
     units: Units,
-    planner_user: Any,
-    leader_user: Any,
+    chuannan_planner_user: Any,
+    chuannan_leader_user: Any,
     yibin_reporter_user: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    case, _c = case_open(task=task, light="yellow", reason="滞后", actor=planner_user)
-    case_assign(case=case, actor=planner_user, today=date(2024, 4, 10), unit=units.yibin)
+    case, _c = case_open(task=task, light="yellow", reason="滞后", actor=chuannan_planner_user)
+    case_assign(case=case, actor=chuannan_planner_user, today=date(2024, 4, 10), unit=units.yibin)
     summary = supervise_run(today=date(2024, 4, 12), now=NOW)
     assert summary.escalations == 0
     assert Notification.objects.filter(
@@ -215,14 +223,14 @@ def test_unacknowledged_case_escalates_to_leaders_once(
         summary = supervise_run(today=date(2024, 4, 14), now=NOW)
     assert summary.escalations == 1
     escalated = Notification.objects.get(kind="case.escalated")
-    assert escalated.recipient == leader_user and "宜宾市" in escalated.title
-    assert any(m.to == [leader_user.email] for m in mail.outbox)
+    assert escalated.recipient == chuannan_leader_user and "宜宾市" in escalated.title
+    assert any(m.to == [chuannan_leader_user.email] for m in mail.outbox)
     assert supervise_run(today=date(2024, 4, 15), now=NOW).escalations == 0
     assert AuditEvent.objects.filter(action="case.escalate").count() == 1
 
 
-def test_supervise_command(issued: AnnualList, task: Task, planner_user: Any) -> None:
-    _overdue_rail(issued, task, planner_user)
+def test_supervise_command(issued: AnnualList, task: Task, chuannan_planner_user: Any) -> None:
+    _overdue_rail(issued, task, chuannan_planner_user)
     out = io.StringIO()
     call_command("supervise", "--date", "2024-04-10", "--dry-run", stdout=out)
     assert "[dry run] 2024-04-10" in out.getvalue() and "cases opened: 4" in out.getvalue()

@@ -15,22 +15,24 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from planwatch.accounts.choices import Role
 from planwatch.plans.models import Plan
 from planwatch.supervision.models import SupervisionCase
 from planwatch.supervision.selectors import case_list_for
 from planwatch.supervision.services import case_acknowledge, case_assign, case_open
 from planwatch.tasks.models import Task
 from tests.factories import implementation as f
-from tests.factories.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_case_on_a_subject_without_a_plan(
-    units: f.Units, planner_user: User, yibin_reporter_user: User, luzhou_reporter_user: User
+    units: f.Units,
+    planner_user: User,
+    chuannan_planner_user: User,
+    yibin_reporter_user: User,
+    luzhou_reporter_user: User,
 ) -> None:
-    province_planner = make_user("sc_planner", (units.province, Role.PLANNER))
+    province_planner = planner_user  # the named persona: planner on 四川省
     tasks_before = Task.objects.count()
     # the subject here is the unit itself (its page: the place page)
     case, created = case_open(
@@ -62,13 +64,13 @@ def test_a_case_on_a_subject_without_a_plan(
 
     # no plan: the province-wide planner manages it, the zone's planner does not
     assert case in case_list_for(user=province_planner)
-    assert case not in case_list_for(user=planner_user)
+    assert case not in case_list_for(user=chuannan_planner_user)
     assert case in case_list_for(user=yibin_reporter_user)
     assert case not in case_list_for(user=luzhou_reporter_user)
     with pytest.raises(PermissionDenied):
-        case_assign(case=case, actor=planner_user, today=date(2026, 4, 10))
+        case_assign(case=case, actor=chuannan_planner_user, today=date(2026, 4, 10))
     with pytest.raises(PermissionDenied):
-        case_open(subject=units.luzhou, light="red", reason="x", actor=planner_user)
+        case_open(subject=units.luzhou, light="red", reason="x", actor=chuannan_planner_user)
     case_assign(case=case, actor=province_planner, today=date(2026, 4, 10))
     case_acknowledge(case=case, actor=yibin_reporter_user)
     case.refresh_from_db()
@@ -86,7 +88,7 @@ def test_a_case_on_a_subject_without_a_plan(
     heading = page.split("<h1>")[1].split("</h1>")[0]
     assert case.title in heading and case.about_url in heading and "/tasks/" not in heading
     outsider = Client()
-    outsider.force_login(planner_user)
+    outsider.force_login(chuannan_planner_user)
     assert outsider.get(reverse("supervision:case_detail", args=[case.pk])).status_code == 404
     reporter = Client()
     reporter.force_login(yibin_reporter_user)
@@ -100,7 +102,11 @@ def test_a_case_on_a_subject_without_a_plan(
 
 
 def test_a_case_on_a_subject_of_a_plan(
-    units: f.Units, plan: Plan, planner_user: User, panxi_planner_user: User, leader_user: User
+    units: f.Units,
+    plan: Plan,
+    chuannan_planner_user: User,
+    panxi_planner_user: User,
+    chuannan_leader_user: User,
 ) -> None:
     case, _ = case_open(
         subject=units.luzhou,
@@ -110,14 +116,16 @@ def test_a_case_on_a_subject_of_a_plan(
         unit=units.luzhou,
         light="red",
         reason="滞后",
-        actor=planner_user,
+        actor=chuannan_planner_user,
     )
     assert case.plan == plan and case.year == 2025
-    assert case in case_list_for(user=planner_user) and case in case_list_for(user=leader_user)
+    assert case in case_list_for(user=chuannan_planner_user) and case in case_list_for(
+        user=chuannan_leader_user
+    )
     assert case not in case_list_for(user=panxi_planner_user)
     # the filters of the case list read the case's own plan and year
     client = Client()
-    client.force_login(planner_user)
+    client.force_login(chuannan_planner_user)
     got = client.get(reverse("supervision:case_list") + f"?plan={plan.pk}&year=2025")
     assert case.title in got.content.decode()
     home = client.get(reverse("pages:workbench")).content.decode()

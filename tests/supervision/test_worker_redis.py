@@ -50,14 +50,14 @@ def _pg_url() -> str:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_on_redis_runs_the_enqueued_job_against_postgresql(
-    redis_queue: str, tmp_path: Path, issued: Any, planner_user: Any
+    redis_queue: str, tmp_path: Path, issued: Any, chuannan_planner_user: Any
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs the test database on PostgreSQL (the PostgreSQL pass)")
     task = issued.tasks.get(clause_key="c3.p1")
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="提前完成时限")
-    task_update(task=task, actor=planner_user, changes={"deadline": date(2024, 3, 31)})
-    annual_list_issue(annual_list=issued, actor=planner_user)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="提前完成时限")
+    task_update(task=task, actor=chuannan_planner_user, changes={"deadline": date(2024, 3, 31)})
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
 
     env = clean_env(
         DATABASE_URL=_pg_url(),

@@ -39,8 +39,8 @@ from tests.factories.implementation import Units, complete_tasks
 
 
 @pytest.fixture
-def drafted(plan: Plan, planner_user: Any) -> AnnualList:
-    return task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
+def drafted(plan: Plan, chuannan_planner_user: Any) -> AnnualList:
+    return task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
 
 
 def _workbook(annual_list: AnnualList) -> Any:
@@ -81,10 +81,10 @@ def test_export_uses_chinese_fonts(drafted: AnnualList) -> None:
 
 
 def test_export_file_name_is_the_one_people_know(
-    drafted: AnnualList, planner: Client, units: Units
+    drafted: AnnualList, chuannan_planner: Client, units: Units
 ) -> None:
     assert export_filename(drafted) == "川南经济区2024年重点任务清单.xlsx"
-    response = planner.get(reverse("tasks:list_export", args=[drafted.pk]))
+    response = chuannan_planner.get(reverse("tasks:list_export", args=[drafted.pk]))
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; ")
@@ -99,10 +99,10 @@ def test_export_file_name_is_the_one_people_know(
 
 
 def test_import_several_lead_units_in_one_cell(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path
 ) -> None:
     data = _edited(drafted, tmp_path, {"D3": "省发展改革委、省交通运输厅"})
-    annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+    annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
     rail = drafted.tasks.get(seq=1)
     assert rail.lead_unit == units.ndrc
     assert list(rail.co_lead_units.all()) == [units.transport]
@@ -111,19 +111,19 @@ def test_import_several_lead_units_in_one_cell(
 
 
 def test_import_reads_a_units_usual_full_name(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path
 ) -> None:
     sync_aliases(OrgUnit, OrgUnitAlias)  # as loading the reference data does
     OrgUnitAlias.objects.create(org_unit=units.ecology, name="省生态厅")
     data = _edited(drafted, tmp_path, {"E3": "宜宾市人民政府、泸州市政府", "H3": "省生态厅"})
-    annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+    annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
     rail = drafted.tasks.get(seq=1)
     assert set(rail.responsible_units.all()) == {units.yibin, units.luzhou}
     assert list(rail.supporting_units.all()) == [units.ecology]
 
 
 def test_alias_shared_by_two_units_is_reported_not_guessed(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path
 ) -> None:
     sync_aliases(OrgUnit, OrgUnitAlias)
     other = OrgUnit.objects.create(
@@ -133,17 +133,17 @@ def test_alias_shared_by_two_units_is_reported_not_guessed(
     OrgUnitAlias.objects.create(org_unit=other, name="宜宾市人民政府")
     data = _edited(drafted, tmp_path, {"E3": "宜宾市人民政府"})
     with pytest.raises(ImportFailed) as caught:
-        annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+        annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
     assert "第 3 行 E 列（责任单位）" in str(caught.value.errors[0])
     assert "不唯一" in str(caught.value.errors[0])
 
 
 @pytest.mark.parametrize("written", ["长期坚持", "持续推进", " 持续推进。"])
 def test_import_ongoing_deadline_is_stored_as_written(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path, written: str
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path, written: str
 ) -> None:
     data = _edited(drafted, tmp_path, {"F3": written})
-    annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+    annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
     rail = drafted.tasks.get(seq=1)
     assert rail.deadline is None and rail.deadline_text == written.strip(" 。")
     assert rail.is_ongoing
@@ -154,7 +154,7 @@ def test_import_ongoing_deadline_is_stored_as_written(
 
 
 def test_import_stays_all_or_nothing_and_names_bad_rows(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path
 ) -> None:
     before = list(drafted.tasks.order_by("seq").values_list("title", "deadline", "lead_unit"))
     data = _edited(
@@ -167,7 +167,7 @@ def test_import_stays_all_or_nothing_and_names_bad_rows(
         },
     )
     with pytest.raises(ImportFailed) as caught:
-        annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+        annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
     messages = [str(e) for e in caught.value.errors]
     assert any(m.startswith("第 4 行 D 列（牵头单位）") and "某某局" in m for m in messages)
     assert any(m.startswith("第 5 行 F 列（完成时限）") and "明年再说" in m for m in messages)
@@ -179,12 +179,12 @@ def test_import_stays_all_or_nothing_and_names_bad_rows(
 
 
 @pytest.fixture
-def ongoing(drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path) -> Task:
+def ongoing(drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path) -> Task:
     """The rail task of an issued list, 完成时限 长期坚持 (imported), reported quarterly."""
-    complete_tasks(drafted, planner_user, units)
+    complete_tasks(drafted, chuannan_planner_user, units)
     data = _edited(drafted, tmp_path, {"F3": "长期坚持"})
-    annual_list_import(annual_list=drafted, actor=planner_user, data=data)
-    annual_list_issue(annual_list=drafted, actor=planner_user)
+    annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
+    annual_list_issue(annual_list=drafted, actor=chuannan_planner_user)
     return Task.objects.select_related("annual_list").get(annual_list=drafted, seq=1)
 
 
@@ -253,28 +253,30 @@ def _form(task: Task, **extra: Any) -> dict[str, Any]:
 
 
 def test_task_form_sets_co_leads_and_an_ongoing_deadline(
-    drafted: AnnualList, planner: Client, units: Units
+    drafted: AnnualList, chuannan_planner: Client, units: Units
 ) -> None:
     task = drafted.tasks.get(seq=1)
     url = reverse("tasks:task_edit", args=[task.pk])
-    response = planner.post(
+    response = chuannan_planner.post(
         url, _form(task, deadline_text="持续推进", co_lead_units=[units.ndrc.pk])
     )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.deadline is None and task.deadline_text == "持续推进"
     assert list(task.co_lead_units.all()) == [units.ndrc]
-    page = planner.get(reverse("tasks:task_detail", args=[task.pk])).content.decode()
+    page = chuannan_planner.get(reverse("tasks:task_detail", args=[task.pk])).content.decode()
     assert "持续推进" in page and "按报送期督办" in page
     assert "四川省发展和改革委员会" in page
 
 
 def test_task_form_refuses_a_date_and_an_ongoing_deadline_together(
-    drafted: AnnualList, planner: Client
+    drafted: AnnualList, chuannan_planner: Client
 ) -> None:
     task = drafted.tasks.get(seq=1)
     url = reverse("tasks:task_edit", args=[task.pk])
-    response = planner.post(url, _form(task, deadline="2024-12-31", deadline_text="长期坚持"))
+    response = chuannan_planner.post(
+        url, _form(task, deadline="2024-12-31", deadline_text="长期坚持")
+    )
     assert response.status_code == 400
     assert "不能再选择持续性时限" in response.content.decode()
     task.refresh_from_db()
@@ -282,12 +284,16 @@ def test_task_form_refuses_a_date_and_an_ongoing_deadline_together(
 
 
 def test_api_shows_the_ongoing_deadline_and_co_leads(
-    drafted: AnnualList, planner_user: Any, planner: Client, units: Units, tmp_path: Path
+    drafted: AnnualList,
+    chuannan_planner_user: Any,
+    chuannan_planner: Client,
+    units: Units,
+    tmp_path: Path,
 ) -> None:
     data = _edited(drafted, tmp_path, {"D3": "省发展改革委、省交通运输厅", "F3": "长期坚持"})
-    annual_list_import(annual_list=drafted, actor=planner_user, data=data)
+    annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=data)
     rail = drafted.tasks.get(seq=1)
-    body = planner.get(f"/api/v1/tasks/{rail.pk}").json()
+    body = chuannan_planner.get(f"/api/v1/tasks/{rail.pk}").json()
     assert body["deadline"] is None and body["deadline_text"] == "长期坚持"
     assert body["lead_unit"]["code"] == units.ndrc.code
     assert [u["code"] for u in body["co_lead_units"]] == [units.transport.code]

@@ -27,13 +27,15 @@ from tests.factories.implementation import Units, complete_tasks
 
 
 @pytest.fixture
-def drafted(plan: Plan, planner_user: Any) -> AnnualList:
-    return task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
+def drafted(plan: Plan, chuannan_planner_user: Any) -> AnnualList:
+    return task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
 
 
-def test_check_lists_every_failure(drafted: AnnualList, planner_user: Any) -> None:
+def test_check_lists_every_failure(drafted: AnnualList, chuannan_planner_user: Any) -> None:
     rail = drafted.tasks.get(clause_key="c3.p1")
-    task_update(task=rail, actor=planner_user, changes={"lead_unit": None, "deadline": None})
+    task_update(
+        task=rail, actor=chuannan_planner_user, changes={"lead_unit": None, "deadline": None}
+    )
     failures = annual_list_check(annual_list=drafted)
     # Four tasks without a criterion, and the rail task also lacks lead unit and deadline.
     assert sorted((f.seq, f.field) for f in failures) == [
@@ -48,11 +50,11 @@ def test_check_lists_every_failure(drafted: AnnualList, planner_user: Any) -> No
 
 
 def test_check_flags_missing_responsible_unit_and_empty_list(
-    drafted: AnnualList, planner_user: Any, units: Units, plan: Plan
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, plan: Plan
 ) -> None:
-    complete_tasks(drafted, planner_user, units)
+    complete_tasks(drafted, chuannan_planner_user, units)
     rail = drafted.tasks.get(clause_key="c3.p1")
-    task_update(task=rail, actor=planner_user, changes={"responsible_units": []})
+    task_update(task=rail, actor=chuannan_planner_user, changes={"responsible_units": []})
     assert [(f.seq, f.field) for f in annual_list_check(annual_list=drafted)] == [
         (1, "responsible_units")
     ]
@@ -61,10 +63,10 @@ def test_check_flags_missing_responsible_unit_and_empty_list(
 
 
 def test_issue_refuses_incomplete_list_and_changes_nothing(
-    drafted: AnnualList, planner_user: Any
+    drafted: AnnualList, chuannan_planner_user: Any
 ) -> None:
     with pytest.raises(ListIncomplete) as exc:
-        annual_list_issue(annual_list=drafted, actor=planner_user)
+        annual_list_issue(annual_list=drafted, actor=chuannan_planner_user)
     assert len(exc.value.failures) == 4
     drafted.refresh_from_db()
     assert drafted.status == "draft" and not ListVersion.objects.exists()
@@ -72,10 +74,10 @@ def test_issue_refuses_incomplete_list_and_changes_nothing(
 
 
 def test_issue_locks_activates_and_snapshots(
-    drafted: AnnualList, planner_user: Any, units: Units
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units
 ) -> None:
-    complete_tasks(drafted, planner_user, units)
-    lv = annual_list_issue(annual_list=drafted, actor=planner_user)
+    complete_tasks(drafted, chuannan_planner_user, units)
+    lv = annual_list_issue(annual_list=drafted, actor=chuannan_planner_user)
     drafted.refresh_from_db()
     assert drafted.status == "issued" and drafted.issued_number == 1 and drafted.is_locked
     assert lv.number == 1 and lv.diff == {} and len(lv.snapshot) == 4
@@ -84,24 +86,26 @@ def test_issue_locks_activates_and_snapshots(
     event = AuditEvent.objects.get(action="annual_list.issue")
     assert event.new == {"status": "issued", "version": 1, "tasks": 4}
     with pytest.raises(InvalidTransition):
-        annual_list_issue(annual_list=drafted, actor=planner_user)
+        annual_list_issue(annual_list=drafted, actor=chuannan_planner_user)
     with pytest.raises(ServiceError):
-        task_drafts_generate(plan=drafted.plan, year=2024, actor=planner_user)
+        task_drafts_generate(plan=drafted.plan, year=2024, actor=chuannan_planner_user)
     with pytest.raises(ServiceError):
-        annual_list_set_frequency(annual_list=drafted, actor=planner_user, frequency="monthly")
+        annual_list_set_frequency(
+            annual_list=drafted, actor=chuannan_planner_user, frequency="monthly"
+        )
 
 
 def test_revision_makes_a_new_version_with_a_visible_diff(
-    issued: AnnualList, planner_user: Any, units: Units
+    issued: AnnualList, chuannan_planner_user: Any, units: Units
 ) -> None:
     with pytest.raises(ValidationError):
-        annual_list_reopen(annual_list=issued, actor=planner_user, reason=" ")
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="省政府调整年度目标")
+        annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason=" ")
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="省政府调整年度目标")
     assert issued.status == "revising"
     rail = issued.tasks.get(clause_key="c3.p1")
-    task_update(task=rail, actor=planner_user, changes={"deadline": date(2024, 9, 30)})
-    annual_list_set_frequency(annual_list=issued, actor=planner_user, frequency="monthly")
-    lv2 = annual_list_issue(annual_list=issued, actor=planner_user)
+    task_update(task=rail, actor=chuannan_planner_user, changes={"deadline": date(2024, 9, 30)})
+    annual_list_set_frequency(annual_list=issued, actor=chuannan_planner_user, frequency="monthly")
+    lv2 = annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
     assert lv2.number == 2 and lv2.frequency == "monthly"
     assert lv2.diff["added"] == [] and lv2.diff["removed"] == []
     assert lv2.diff["changed"] == [
@@ -113,14 +117,16 @@ def test_revision_makes_a_new_version_with_a_visible_diff(
     assert reopen.new == {"status": "revising", "reason": "省政府调整年度目标"}
 
 
-def test_issue_races_with_an_edit(drafted: AnnualList, planner_user: Any, units: Units) -> None:
-    complete_tasks(drafted, planner_user, units)
+def test_issue_races_with_an_edit(
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units
+) -> None:
+    complete_tasks(drafted, chuannan_planner_user, units)
     drafted.refresh_from_db()
     stale = AnnualList.objects.get(pk=drafted.pk)
-    annual_list_issue(annual_list=drafted, actor=planner_user)
+    annual_list_issue(annual_list=drafted, actor=chuannan_planner_user)
     # A second planner's issue, prepared on the old state, cannot issue it twice.
     with pytest.raises((ConcurrentUpdate, InvalidTransition)):
-        annual_list_issue(annual_list=stale, actor=planner_user)
+        annual_list_issue(annual_list=stale, actor=chuannan_planner_user)
     assert ListVersion.objects.count() == 1
 
 
@@ -128,24 +134,24 @@ def test_list_services_denied_outside_scope(
     drafted: AnnualList,
     panxi_planner_user: Any,
     yibin_reporter_user: Any,
-    leader_user: Any,
-    planner_user: Any,
+    chuannan_leader_user: Any,
+    chuannan_planner_user: Any,
     units: Units,
 ) -> None:
-    complete_tasks(drafted, planner_user, units)
-    for actor in (panxi_planner_user, yibin_reporter_user, leader_user):
+    complete_tasks(drafted, chuannan_planner_user, units)
+    for actor in (panxi_planner_user, yibin_reporter_user, chuannan_leader_user):
         with pytest.raises(PermissionDenied):
             annual_list_issue(annual_list=drafted, actor=actor)
         with pytest.raises(PermissionDenied):
             annual_list_set_frequency(annual_list=drafted, actor=actor, frequency="monthly")
-    annual_list_issue(annual_list=drafted, actor=planner_user)
+    annual_list_issue(annual_list=drafted, actor=chuannan_planner_user)
     with pytest.raises(PermissionDenied):
         annual_list_reopen(annual_list=drafted, actor=yibin_reporter_user, reason="x")
-    assert access_annual_list(leader_user, drafted.pk, action="view") == drafted
+    assert access_annual_list(chuannan_leader_user, drafted.pk, action="view") == drafted
     # a unit named on the issued list reads it (issue 9), but does not manage it
     assert access_annual_list(yibin_reporter_user, drafted.pk, action="view") == drafted
     for user, action in (
-        (leader_user, "manage"),
+        (chuannan_leader_user, "manage"),
         (yibin_reporter_user, "manage"),
         (panxi_planner_user, "view"),
     ):

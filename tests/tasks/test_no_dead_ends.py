@@ -32,13 +32,15 @@ def _every_link_answers(client: Client, html: str) -> None:
 
 
 def test_a_reporter_reads_the_list_issued_to_their_unit(
-    issued: AnnualList, planner_user: Any, yibin_reporter_user: Any, units: Units
+    issued: AnnualList, chuannan_planner_user: Any, yibin_reporter_user: Any, units: Units
 ) -> None:
     only_luzhou = issued.tasks.order_by("seq").first()
     assert only_luzhou is not None
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整")
-    task_update(task=only_luzhou, actor=planner_user, changes={"responsible_units": [units.luzhou]})
-    annual_list_issue(annual_list=issued, actor=planner_user)
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整")
+    task_update(
+        task=only_luzhou, actor=chuannan_planner_user, changes={"responsible_units": [units.luzhou]}
+    )
+    annual_list_issue(annual_list=issued, actor=chuannan_planner_user)
     client = logged_in(yibin_reporter_user)
     index = client.get(reverse("tasks:list_index"))
     assert index.status_code == 200
@@ -57,21 +59,21 @@ def test_a_reporter_reads_the_list_issued_to_their_unit(
 
 
 def test_a_draft_list_stays_the_planners(
-    plan: Any, planner_user: Any, yibin_reporter_user: Any
+    plan: Any, chuannan_planner_user: Any, yibin_reporter_user: Any
 ) -> None:
     from planwatch.tasks.services import task_drafts_generate
 
-    alist = task_drafts_generate(plan=plan, year=2026, actor=planner_user).annual_list
+    alist = task_drafts_generate(plan=plan, year=2026, actor=chuannan_planner_user).annual_list
     client = logged_in(yibin_reporter_user)
     assert client.get(reverse("tasks:list_detail", args=[alist.pk])).status_code == 404
 
 
 def test_links_shown_only_where_they_lead(
     issued: AnnualList,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
-    leader_user: Any,
+    chuannan_leader_user: Any,
 ) -> None:
     task = issued.tasks.order_by("seq").first()
     assert task is not None
@@ -84,8 +86,8 @@ def test_links_shown_only_where_they_lead(
     users = {
         "yibin_reporter": yibin_reporter_user,
         "yibin_reviewer": yibin_reviewer_user,
-        "planner": planner_user,
-        "leader": leader_user,
+        "planner": chuannan_planner_user,
+        "leader": chuannan_leader_user,
     }
     for name, user in users.items():
         client = logged_in(user)

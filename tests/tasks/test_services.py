@@ -31,9 +31,9 @@ def _by_key(plan: Plan) -> dict[str, Task]:
 
 
 def test_generate_drafts_one_task_per_provision_and_box_item(
-    plan: Plan, planner_user: Any, units: Units
+    plan: Plan, chuannan_planner_user: Any, units: Units
 ) -> None:
-    result = task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+    result = task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     tasks = _by_key(plan)
     assert sorted(tasks) == ["c3.p1", "c5.b1.i1", "c5.p1", "c9.p1"]
     assert [t.seq for t in sorted(tasks.values(), key=lambda t: t.seq)] == [1, 2, 3, 4]
@@ -46,8 +46,10 @@ def test_generate_drafts_one_task_per_provision_and_box_item(
     assert result.annual_list.year == 2024 and len(result.created) == 4
 
 
-def test_goals_principles_and_safeguards_are_not_drafted(plan: Plan, planner_user: Any) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+def test_goals_principles_and_safeguards_are_not_drafted(
+    plan: Plan, chuannan_planner_user: Any
+) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     drafted = set(_by_key(plan))
     # 基本原则 and 发展目标 under 总体要求, and the 保障措施 chapter, are the plan's frame.
     assert not drafted & {"c2.s2.p1", "c2.s4.p1", "c10.p1"}
@@ -82,8 +84,10 @@ def test_action_clause_rule(chapter: str, section: str, action: bool) -> None:
     assert is_action_clause(p, {1: c, 2: s}) is action
 
 
-def test_generate_suggests_units_visibly(plan: Plan, planner_user: Any, units: Units) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+def test_generate_suggests_units_visibly(
+    plan: Plan, chuannan_planner_user: Any, units: Units
+) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     tasks = _by_key(plan)
     # The clause names 翠屏区, a county of 宜宾: the prefecture is the responsible subject;
     # it also names 攀枝花, which lies outside the plan's zone and cannot be made responsible.
@@ -100,9 +104,11 @@ def test_generate_suggests_units_visibly(plan: Plan, planner_user: Any, units: U
     assert ("交通", "省交通运输厅") in lead_mapping()
 
 
-def test_generate_again_adds_only_missing_and_is_audited(plan: Plan, planner_user: Any) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
-    again = task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+def test_generate_again_adds_only_missing_and_is_audited(
+    plan: Plan, chuannan_planner_user: Any
+) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
+    again = task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     assert again.created == [] and again.skipped == 4
     assert Task.objects.count() == 4
     events = AuditEvent.objects.filter(action="task.drafts_generate")
@@ -119,23 +125,25 @@ def test_generate_denied_to_other_zone_planner_and_reporter(
     assert Task.objects.count() == 0
 
 
-def test_generate_rejects_bad_year_and_plan_without_version(plan: Plan, planner_user: Any) -> None:
+def test_generate_rejects_bad_year_and_plan_without_version(
+    plan: Plan, chuannan_planner_user: Any
+) -> None:
     with pytest.raises(ValidationError):
-        task_drafts_generate(plan=plan, year=1024, actor=planner_user)
+        task_drafts_generate(plan=plan, year=1024, actor=chuannan_planner_user)
     plan.current_version = None
     plan.save()
     with pytest.raises(ValidationError):
-        task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+        task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
 
 
 def test_update_changes_fields_and_audits_before_after(
-    plan: Plan, planner_user: Any, units: Units
+    plan: Plan, chuannan_planner_user: Any, units: Units
 ) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     task = _by_key(plan)["c3.p1"]
     task_update(
         task=task,
-        actor=planner_user,
+        actor=chuannan_planner_user,
         version=task.version,
         changes={
             "criterion": "开工建设 50 公里",
@@ -157,21 +165,21 @@ def test_update_changes_fields_and_audits_before_after(
     ] == ["宜宾市", "泸州市"]
 
 
-def test_update_with_stale_version_is_refused(plan: Plan, planner_user: Any) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+def test_update_with_stale_version_is_refused(plan: Plan, chuannan_planner_user: Any) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     task = _by_key(plan)["c3.p1"]
     stale = Task.objects.get(pk=task.pk)
-    task_update(task=task, actor=planner_user, changes={"criterion": "A"}, version=1)
+    task_update(task=task, actor=chuannan_planner_user, changes={"criterion": "A"}, version=1)
     with pytest.raises(ConcurrentUpdate):
-        task_update(task=stale, actor=planner_user, changes={"criterion": "B"}, version=1)
+        task_update(task=stale, actor=chuannan_planner_user, changes={"criterion": "B"}, version=1)
     with pytest.raises(ConcurrentUpdate):  # without a version, the stored one still guards
-        task_update(task=stale, actor=planner_user, changes={"criterion": "B"})
+        task_update(task=stale, actor=chuannan_planner_user, changes={"criterion": "B"})
     task.refresh_from_db()
     assert task.criterion == "A"
 
 
-def test_update_validates(plan: Plan, planner_user: Any, units: Units) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+def test_update_validates(plan: Plan, chuannan_planner_user: Any, units: Units) -> None:
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     task = _by_key(plan)["c3.p1"]
     bad: list[Any] = [
         {"title": "  "},
@@ -181,66 +189,68 @@ def test_update_validates(plan: Plan, planner_user: Any, units: Units) -> None:
     ]
     for changes in bad:
         with pytest.raises(ValidationError):
-            task_update(task=task, actor=planner_user, changes=changes)
+            task_update(task=task, actor=chuannan_planner_user, changes=changes)
     task.refresh_from_db()
     assert task.version == 1 and not AuditEvent.objects.filter(action="task.update").exists()
 
 
 def test_update_denied_to_reporter_and_other_planner(
-    plan: Plan, planner_user: Any, yibin_reporter_user: Any, panxi_planner_user: Any
+    plan: Plan, chuannan_planner_user: Any, yibin_reporter_user: Any, panxi_planner_user: Any
 ) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     task = _by_key(plan)["c3.p1"]
     for actor in (yibin_reporter_user, panxi_planner_user):
         with pytest.raises(PermissionDenied):
             task_update(task=task, actor=actor, changes={"criterion": "x"})
 
 
-def test_create_and_delete_draft_task(plan: Plan, planner_user: Any, units: Units) -> None:
-    alist = task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
+def test_create_and_delete_draft_task(plan: Plan, chuannan_planner_user: Any, units: Units) -> None:
+    alist = task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
     task = task_create(
         annual_list=alist,
-        actor=planner_user,
+        actor=chuannan_planner_user,
         changes={"title": "新增任务", "lead_unit": units.ndrc},
     )
     assert task.seq == 5 and task.plan == plan
-    task_delete(task=task, actor=planner_user)
+    task_delete(task=task, actor=chuannan_planner_user)
     assert not Task.objects.filter(title="新增任务").exists()
     assert AuditEvent.objects.filter(action__in=["task.create", "task.delete"]).count() == 2
     with pytest.raises(ValidationError):
-        task_create(annual_list=alist, actor=planner_user, changes={"content": "无标题"})
+        task_create(annual_list=alist, actor=chuannan_planner_user, changes={"content": "无标题"})
 
 
-def test_issued_tasks_are_locked(issued: Any, planner_user: Any) -> None:
+def test_issued_tasks_are_locked(issued: Any, chuannan_planner_user: Any) -> None:
     task = issued.tasks.first()
     with pytest.raises(ServiceError):
-        task_update(task=task, actor=planner_user, changes={"criterion": "改"})
+        task_update(task=task, actor=chuannan_planner_user, changes={"criterion": "改"})
     with pytest.raises(ServiceError):
-        task_delete(task=task, actor=planner_user)
+        task_delete(task=task, actor=chuannan_planner_user)
 
 
 def test_visibility_by_unit(
     issued: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     panxi_planner_user: Any,
     yibin_reporter_user: Any,
     luzhou_reporter_user: Any,
-    leader_user: Any,
+    chuannan_leader_user: Any,
     units: Units,
 ) -> None:
     rail = issued.tasks.get(clause_key="c3.p1")
     # Only 宜宾 is responsible for this task now.
-    annual_list_reopen(annual_list=issued, actor=planner_user, reason="调整责任单位")
-    task_update(task=rail, actor=planner_user, changes={"responsible_units": [units.yibin]})
+    annual_list_reopen(annual_list=issued, actor=chuannan_planner_user, reason="调整责任单位")
+    task_update(
+        task=rail, actor=chuannan_planner_user, changes={"responsible_units": [units.yibin]}
+    )
     assert can_view_task(yibin_reporter_user, rail)
     assert not can_view_task(luzhou_reporter_user, rail)
-    assert can_view_task(leader_user, rail) and can_view_task(planner_user, rail)
+    assert can_view_task(chuannan_leader_user, rail) and can_view_task(chuannan_planner_user, rail)
     assert not can_view_task(panxi_planner_user, rail)
     assert access_task(yibin_reporter_user, rail.pk, action="report") == rail
     for user, action in (
         (luzhou_reporter_user, "view"),
         (yibin_reporter_user, "edit"),
-        (leader_user, "report"),
+        (chuannan_leader_user, "report"),
     ):
         with pytest.raises(Http404):
             access_task(user, rail.pk, action=action)
@@ -248,17 +258,19 @@ def test_visibility_by_unit(
         access_task(yibin_reporter_user, 999999, action="view")
     assert rail in task_list_for(user=yibin_reporter_user)
     assert rail not in task_list_for(user=luzhou_reporter_user)
-    assert task_list_for(user=planner_user).count() == 4
+    assert task_list_for(user=chuannan_planner_user).count() == 4
     assert task_list_for(user=panxi_planner_user).count() == 0
 
 
 def test_drafts_are_the_planners_until_issued(
-    plan: Plan, planner_user: Any, yibin_reporter_user: Any, leader_user: Any
+    plan: Plan, chuannan_planner_user: Any, yibin_reporter_user: Any, chuannan_leader_user: Any
 ) -> None:
-    task_drafts_generate(plan=plan, year=2024, actor=planner_user)
+    task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user)
     task = _by_key(plan)["c3.p1"]
-    assert can_view_task(planner_user, task)
-    assert not can_view_task(yibin_reporter_user, task) and not can_view_task(leader_user, task)
+    assert can_view_task(chuannan_planner_user, task)
+    assert not can_view_task(yibin_reporter_user, task) and not can_view_task(
+        chuannan_leader_user, task
+    )
     assert task_list_for(user=yibin_reporter_user).count() == 0
-    assert task_list_for(user=leader_user).count() == 0
-    assert task_list_for(user=planner_user).count() == 4
+    assert task_list_for(user=chuannan_leader_user).count() == 0
+    assert task_list_for(user=chuannan_planner_user).count() == 4

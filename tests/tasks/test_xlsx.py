@@ -26,8 +26,8 @@ from tests.factories.implementation import Units
 
 
 @pytest.fixture
-def drafted(plan: Plan, planner_user: Any) -> AnnualList:
-    return task_drafts_generate(plan=plan, year=2024, actor=planner_user).annual_list
+def drafted(plan: Plan, chuannan_planner_user: Any) -> AnnualList:
+    return task_drafts_generate(plan=plan, year=2024, actor=chuannan_planner_user).annual_list
 
 
 def _export_to(path: Path, annual_list: AnnualList) -> Path:
@@ -52,7 +52,7 @@ def test_export_has_government_layout(drafted: AnnualList, tmp_path: Path) -> No
 
 
 def test_round_trip_edit_in_spreadsheet_and_import(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path
 ) -> None:
     path = _export_to(tmp_path / "list.xlsx", drafted)
     wb = load_workbook(path)
@@ -69,7 +69,9 @@ def test_round_trip_edit_in_spreadsheet_and_import(
     ws["I7"] = "完成联动方案"
     wb.save(path)
 
-    result = annual_list_import(annual_list=drafted, actor=planner_user, data=path.read_bytes())
+    result = annual_list_import(
+        annual_list=drafted, actor=chuannan_planner_user, data=path.read_bytes()
+    )
 
     assert (result.created, result.updated, result.unchanged) == (1, 4, 0)
     rail = drafted.tasks.get(seq=1)
@@ -84,13 +86,15 @@ def test_round_trip_edit_in_spreadsheet_and_import(
     assert event.new is not None and event.new["created"] == 1 and event.new["rows"] == 5
     # Exported again and re-imported unchanged: nothing to do.
     again = annual_list_import(
-        annual_list=drafted, actor=planner_user, data=annual_list_export(annual_list=drafted)
+        annual_list=drafted,
+        actor=chuannan_planner_user,
+        data=annual_list_export(annual_list=drafted),
     )
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
 
 
 def test_bad_rows_are_all_named_and_nothing_is_applied(
-    drafted: AnnualList, planner_user: Any, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, tmp_path: Path
 ) -> None:
     path = _export_to(tmp_path / "list.xlsx", drafted)
     wb = load_workbook(path)
@@ -106,7 +110,7 @@ def test_bad_rows_are_all_named_and_nothing_is_applied(
     before = list(Task.objects.values_list("pk", "criterion", "version"))
 
     with pytest.raises(ImportFailed) as exc:
-        annual_list_import(annual_list=drafted, actor=planner_user, data=path.read_bytes())
+        annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=path.read_bytes())
 
     messages = [str(e) for e in exc.value.errors]
     assert "第 4 行 E 列（责任单位）：未知单位“不存在市”" in messages
@@ -121,28 +125,30 @@ def test_bad_rows_are_all_named_and_nothing_is_applied(
 
 
 def test_not_a_workbook_and_missing_columns(
-    drafted: AnnualList, planner_user: Any, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, tmp_path: Path
 ) -> None:
     with pytest.raises(ImportFailed) as exc:
-        annual_list_import(annual_list=drafted, actor=planner_user, data=b"%PDF-1.7 not xlsx")
+        annual_list_import(
+            annual_list=drafted, actor=chuannan_planner_user, data=b"%PDF-1.7 not xlsx"
+        )
     assert "不是有效的 xlsx 文件" in str(exc.value.errors[0])
     wb = Workbook()
     wb.active.append(["序号", "重点任务", "具体内容"])
     path = tmp_path / "short.xlsx"
     wb.save(path)
     with pytest.raises(ImportFailed) as exc:
-        annual_list_import(annual_list=drafted, actor=planner_user, data=path.read_bytes())
+        annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=path.read_bytes())
     assert "缺少列：牵头单位、责任单位、完成时限" in str(exc.value.errors[0])
 
 
 def test_import_denied_and_refused_when_locked(
-    drafted: AnnualList, issued: AnnualList, planner_user: Any, yibin_reporter_user: Any
+    drafted: AnnualList, issued: AnnualList, chuannan_planner_user: Any, yibin_reporter_user: Any
 ) -> None:
     data = annual_list_export(annual_list=drafted)
     with pytest.raises(PermissionDenied):
         annual_list_import(annual_list=drafted, actor=yibin_reporter_user, data=data)
     with pytest.raises(ServiceError):
-        annual_list_import(annual_list=issued, actor=planner_user, data=data)
+        annual_list_import(annual_list=issued, actor=chuannan_planner_user, data=data)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +177,7 @@ def test_export_fills_progress_from_accepted_reports(
     units: Units,
     yibin_reporter_user: Any,
     yibin_reviewer_user: Any,
-    planner_user: Any,
+    chuannan_planner_user: Any,
     tmp_path: Path,
 ) -> None:
     from planwatch.reports.services import (
@@ -196,7 +202,7 @@ def test_export_fills_progress_from_accepted_reports(
     )
     progress_report_submit(report=r, actor=yibin_reporter_user)
     progress_report_approve(report=r, actor=yibin_reviewer_user)
-    progress_report_accept(report=r, actor=planner_user)
+    progress_report_accept(report=r, actor=chuannan_planner_user)
     path = tmp_path / "progress.xlsx"
     path.write_bytes(annual_list_export(annual_list=issued))
     ws = load_workbook(path).active
@@ -205,7 +211,7 @@ def test_export_fills_progress_from_accepted_reports(
 
 
 def test_import_audits_each_changed_task_and_names_a_refused_row(
-    drafted: AnnualList, planner_user: Any, units: Units, tmp_path: Path
+    drafted: AnnualList, chuannan_planner_user: Any, units: Units, tmp_path: Path
 ) -> None:
     path = _export_to(tmp_path / "list.xlsx", drafted)
     wb = load_workbook(path)
@@ -213,7 +219,9 @@ def test_import_audits_each_changed_task_and_names_a_refused_row(
     ws["E3"] = "泸州市"
     ws["I4"] = "完成赤水河治理"
     wb.save(path)
-    result = annual_list_import(annual_list=drafted, actor=planner_user, data=path.read_bytes())
+    result = annual_list_import(
+        annual_list=drafted, actor=chuannan_planner_user, data=path.read_bytes()
+    )
     assert (result.updated, result.unchanged) == (2, 2)
     events = {e.target_id: e for e in AuditEvent.objects.filter(action="task.update")}
     rail, other = drafted.tasks.get(seq=1), drafted.tasks.get(seq=2)
@@ -226,7 +234,7 @@ def test_import_audits_each_changed_task_and_names_a_refused_row(
     ws["I3"] = "不应生效"
     wb.save(path)
     with pytest.raises(ImportFailed) as exc:
-        annual_list_import(annual_list=drafted, actor=planner_user, data=path.read_bytes())
+        annual_list_import(annual_list=drafted, actor=chuannan_planner_user, data=path.read_bytes())
     assert [str(e) for e in exc.value.errors] == ["第 5 行：完成时限不能早于开始日期。"]
     rail.refresh_from_db()
     assert rail.criterion == "" and AuditEvent.objects.filter(action="task.update").count() == 2
