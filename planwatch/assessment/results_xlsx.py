@@ -4,7 +4,6 @@ points of each item; A4 landscape fitted to the width, header rows repeated, pan
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from planwatch.assessment.models import ResultEdition
+from planwatch.core.xlsx import workbook_bytes
 from planwatch.tasks.xlsx import HEADER_FONT, TITLE_FONT, apply_print_setup
 
 GRADE_LABELS = {
@@ -75,6 +75,4 @@ def edition_export(edition: ResultEdition, scores: Any) -> bytes:
             ws.cell(row=ws.max_row, column=col).border = border
     ws.freeze_panes = "C3"
     apply_print_setup(ws, len(headers))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from planwatch.indicators import methods as m
 from planwatch.indicators.choices import IndicatorStatus, Kind
@@ -107,27 +107,35 @@ class Matrix:
 
 def matrix_for(*, user: Any, place: OrgUnit, years: list[int] | None = None) -> Matrix:
     """Indicator × year for one place: each cell the current value with its status under the
-    method in force (three queries whatever the size)."""
-    indicators = list(indicators_for(user=user, plan_ids=plans_of_place(place)))
-    obs = Observation.objects.filter(indicator__in=indicators, place=place, is_current=True)
+    method in force. A fixed number of queries whatever the size (the indicators; the
+    observations joined to their statuses in one query, filtered by subqueries rather than long
+    lists of ids)."""
+    # The matrix shows the indicator's own fields only: no plan or place objects to build.
+    confirmed = indicators_for(user=user, plan_ids=plans_of_place(place)).select_related(None)
+    indicators = list(confirmed)
+    version = current_method().version
+    obs = Observation.objects.filter(
+        indicator__in=confirmed.values("pk"), place=place, is_current=True
+    )
     if not is_insider(user):
         obs = obs.filter(verified_at__isnull=False)
-    values = list(obs.values_list("pk", "indicator_id", "year", "value", "stage", "verified_at"))
-    version = current_method().version
-    statuses = dict(
-        ComputedStatus.objects.filter(
-            observation_id__in=[v[0] for v in values], method_version=version
-        ).values_list("observation_id", "status")
+    values = list(
+        obs.annotate(
+            in_force=FilteredRelation("statuses", condition=Q(statuses__method_version=version))
+        )
+        .order_by()
+        .values_list(
+            "pk", "indicator_id", "year", "value", "stage", "verified_at", "in_force__status"
+        )
     )
     if years is None:
         years = sorted({v[2] for v in values}) or []
     col = {y: i for i, y in enumerate(years)}
     rows = {i.pk: MatrixRow(i, [None] * len(years)) for i in indicators}
-    for pk, ind_id, year, value, stage, verified in values:
-        if year in col:
-            rows[ind_id].cells[col[year]] = Cell(
-                value, statuses.get(pk, ""), stage, verified is not None, pk
-            )
+    for pk, ind_id, year, value, stage, verified, status in values:
+        row = rows.get(ind_id)
+        if row is not None and year in col:
+            row.cells[col[year]] = Cell(value, status or "", stage, verified is not None, pk)
     return Matrix(place, years, list(rows.values()), version)
 
 

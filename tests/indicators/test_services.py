@@ -271,3 +271,42 @@ def test_numbers_with_thousands_separators(
         data=good, filename="a.csv", plan=south, actor=chuannan_clerk_user, source="x", year=2021
     )
     assert Observation.objects.get().value == 8761.0
+
+
+def test_import_revisions_replace_only_the_cells_the_file_fills(
+    south: Plan, zone: OrgUnit, yibin: OrgUnit, south_planner_user: User, south_clerk_user: User
+) -> None:
+    """A re-import revises the values it carries (each keeps its predecessor) and leaves the
+    current value of a cell it leaves empty as it was."""
+    gdp = south_gdp(south, south_planner_user)
+
+    def load(cells: list[str], source: str) -> tuple[int, int]:
+        data = xlsx_bytes(
+            [["指标", "单位", zone.name, yibin.name], ["地区生产总值", "亿元", *cells]]
+        )
+        result = observations_import(
+            data=data,
+            filename="2021.xlsx",
+            plan=south,
+            actor=south_clerk_user,
+            source=source,
+            year=2021,
+        )
+        return result.created, result.revised
+
+    assert load(["8761.0", "3148.1"], "初步核算") == (2, 0)
+    zone_first = Observation.objects.get(place=zone, is_current=True)
+    yibin_first = Observation.objects.get(place=yibin, is_current=True)
+    assert load(["8770.5", "—"], "最终核实") == (0, 1)
+    zone_second = Observation.objects.get(place=zone, is_current=True)
+    assert (zone_second.value, zone_second.previous_id) == (8770.5, zone_first.pk)
+    assert zone_second.entered_by == south_clerk_user and zone_second.source == "最终核实"
+    assert Observation.objects.get(place=yibin, is_current=True) == yibin_first
+    assert load(["8771.0", "3150.0"], "再次核实") == (0, 2)
+    current = {o.place_id: o for o in Observation.objects.filter(indicator=gdp, is_current=True)}
+    assert (current[zone.pk].value, current[zone.pk].previous_id) == (8771.0, zone_second.pk)
+    assert (current[yibin.pk].value, current[yibin.pk].previous_id) == (3150.0, yibin_first.pk)
+    assert Observation.objects.filter(indicator=gdp).count() == 5
+    assert not Observation.objects.filter(
+        pk__in=[zone_first.pk, zone_second.pk, yibin_first.pk], is_current=True
+    ).exists()
