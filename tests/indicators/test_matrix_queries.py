@@ -66,13 +66,13 @@ def _count(client: Client, url: str) -> tuple[int, str]:
 
 
 def test_matrix_queries_do_not_grow_with_indicators_years_or_places(
-    south: Plan, zone: OrgUnit, yibin: OrgUnit, south_reviewer_user: User
+    south: Plan, zone: OrgUnit, yibin: OrgUnit, chuannan_reviewer_user: User
 ) -> None:
     url = reverse("indicators:matrix", args=[zone.code])
-    viewers = {"public": Client(), "reviewer": logged_in(south_reviewer_user)}
-    _grow(south, [zone], south_reviewer_user, 0, 1, 1)
+    viewers = {"public": Client(), "reviewer": logged_in(chuannan_reviewer_user)}
+    _grow(south, [zone], chuannan_reviewer_user, 0, 1, 1)
     small = {who: _count(client, url) for who, client in viewers.items()}
-    _grow(south, [zone, yibin], south_reviewer_user, 1, 7, 4)
+    _grow(south, [zone, yibin], chuannan_reviewer_user, 1, 7, 4)
     large = {who: _count(client, url) for who, client in viewers.items()}
     shown = ComputedStatus.objects.filter(place=zone).values_list("status", flat=True)
     assert len(shown) == 1 + 7 * 4

@@ -274,11 +274,15 @@ def test_numbers_with_thousands_separators(
 
 
 def test_import_revisions_replace_only_the_cells_the_file_fills(
-    south: Plan, zone: OrgUnit, yibin: OrgUnit, south_planner_user: User, south_clerk_user: User
+    south: Plan,
+    zone: OrgUnit,
+    yibin: OrgUnit,
+    chuannan_planner_user: User,
+    chuannan_clerk_user: User,
 ) -> None:
     """A re-import revises the values it carries (each keeps its predecessor) and leaves the
     current value of a cell it leaves empty as it was."""
-    gdp = south_gdp(south, south_planner_user)
+    gdp = south_gdp(south, chuannan_planner_user)
 
     def load(cells: list[str], source: str) -> tuple[int, int]:
         data = xlsx_bytes(
@@ -288,7 +292,7 @@ def test_import_revisions_replace_only_the_cells_the_file_fills(
             data=data,
             filename="2021.xlsx",
             plan=south,
-            actor=south_clerk_user,
+            actor=chuannan_clerk_user,
             source=source,
             year=2021,
         )
@@ -300,7 +304,7 @@ def test_import_revisions_replace_only_the_cells_the_file_fills(
     assert load(["8770.5", "—"], "最终核实") == (0, 1)
     zone_second = Observation.objects.get(place=zone, is_current=True)
     assert (zone_second.value, zone_second.previous_id) == (8770.5, zone_first.pk)
-    assert zone_second.entered_by == south_clerk_user and zone_second.source == "最终核实"
+    assert zone_second.entered_by == chuannan_clerk_user and zone_second.source == "最终核实"
     assert Observation.objects.get(place=yibin, is_current=True) == yibin_first
     assert load(["8771.0", "3150.0"], "再次核实") == (0, 2)
     current = {o.place_id: o for o in Observation.objects.filter(indicator=gdp, is_current=True)}
