@@ -15,3 +15,14 @@ def _jobs_run_in_process() -> None:
     from django.conf import settings
 
     settings.HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language (zh-hans). A request in English activates
+    English for the thread and nothing deactivates it, so without this a test would run in
+    whatever language the test before it in the same process left behind."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
