@@ -77,7 +77,7 @@ def scheme_copy(request: HttpRequest, scheme_id: int) -> HttpResponse:
     try:
         copy = schemes.scheme_copy(
             source=source,
-            year=_int(request.POST.get("year"), _("考核年度")),
+            year=_int(request.POST.get("year"), _("考核年度"), below=10000),
             series=request.POST.get("series") or None,
             actor=request.user,
         )

@@ -135,12 +135,14 @@ def _float_or_none(raw: str | None) -> float | None:
         raise ValidationError(_("请输入数字。")) from None
 
 
-def _int(raw: str | None, what: str) -> int:
+def _int(raw: str | None, what: str, below: int = 2**63) -> int:
+    """A positive integer below `below`: by default a record's id (BigAutoField), any
+    positive 64-bit integer; a year is asked for with below=10000."""
     try:
         value = int((raw or "").strip())
     except ValueError:
         raise ValidationError(_("%(what)s须为整数。") % {"what": what}) from None
-    if not 0 < value < 10000:
+    if not 0 < value < below:
         raise ValidationError(_("%(what)s无效。") % {"what": what})
     return value
 
@@ -174,7 +176,7 @@ def method_attach(request: HttpRequest, method_id: int) -> HttpResponse:
 def method_compute(request: HttpRequest, method_id: int) -> HttpResponse:
     method = _managed_method(request, method_id)
     try:
-        year_to = _int(request.POST.get("year_to"), _("截止年份"))
+        year_to = _int(request.POST.get("year_to"), _("截止年份"), below=10000)
         corrects = None
         if request.POST.get("corrects"):
             corrects = IndexEdition.objects.filter(
@@ -400,7 +402,7 @@ def method_copy(request: HttpRequest, method_id: int) -> HttpResponse:
             version=request.POST.get("version", ""),
             normalisation=request.POST.get("normalisation") or None,
             weighting=request.POST.get("weighting") or None,
-            base_year=_int(base, _("基期年份")) if base else None,
+            base_year=_int(base, _("基期年份"), below=10000) if base else None,
         )
     except (ValidationError, PermissionDenied) as exc:
         refusal_message(request, exc)
