@@ -229,3 +229,6 @@ PLANWATCH_SERVE_WORKER = env_str("PLANWATCH_SERVE_WORKER", "auto")
 # Local time (Asia/Shanghai) after which the daily supervision job runs; a worker that was
 # down at that time runs it as soon as it is back.
 PLANWATCH_SUPERVISE_AT = env_str("PLANWATCH_SUPERVISE_AT", "06:30")
+# The licence of the open data at /gongkai/data/ (an SPDX id: CC-BY-4.0, CC0-1.0, ODC-BY-1.0),
+# stated on the page, in each file and in datapackage.json.
+PLANWATCH_OPEN_DATA_LICENSE = env_str("PLANWATCH_OPEN_DATA_LICENSE", "CC-BY-4.0")

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("planwatch.projects.urls")),
     path("", include("planwatch.assessment.urls")),
     path("", include("planwatch.dashboards.urls")),
+    path("", include("planwatch.portal.opendata_urls")),
     path("", include("planwatch.api.urls")),
 ]
