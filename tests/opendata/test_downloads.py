@@ -90,7 +90,8 @@ def test_tasks_rows(world: World, client: Client) -> None:
     assert row["clause_url"].endswith(f"/plans/{task.plan.slug}/n/{task.clause.key}/")
     assert row["clause_url"].startswith("http://testserver/")
     # the clause link works for the anonymous visitor
-    assert client.get(row["clause_url"].removeprefix("http://testserver")).status_code == 200
+    page = client.get(row["clause_url"].removeprefix("http://testserver"), follow=True)
+    assert page.status_code == 200
 
 
 def test_observations_only_verified_with_targets(world: World, client: Client) -> None:
