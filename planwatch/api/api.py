@@ -4,6 +4,9 @@ organisation units and search, with token authentication for scripts.
 Access, per endpoint (also in each operation's description and `x-access`):
 - public (anonymous allowed; a token or session may be sent): plans, nodes, targets,
   places, organisation units (the reference tree), search. Plans are public documents.
+  /public/* reads what planners have published (tasks, verified observations of published
+  indicators, projects with their yearly figures, index values, assessment scores): the
+  open data of /gongkai/data/, page by page.
 - signed in (token or session): /me, /tokens (the caller's own tokens), and
   /orgunits/{code}/members (who holds which role — for units the caller's own roles
   cover, superusers everywhere; for anyone else the unit is "not found").
@@ -63,6 +66,7 @@ def _register() -> None:
     from planwatch.api.orgunits import router as orgunits_router
     from planwatch.api.plans import router as plans_router
     from planwatch.api.projects import router as projects_router
+    from planwatch.api.public_data import router as public_data_router
     from planwatch.api.search import router as search_router
 
     api.add_router("", plans_router)
@@ -73,6 +77,7 @@ def _register() -> None:
     api.add_router("", projects_router)
     api.add_router("", integration_index_router)
     api.add_router("", assessments_router)
+    api.add_router("", public_data_router)
 
 
 _register()

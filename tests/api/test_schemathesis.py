@@ -52,6 +52,10 @@ def test_no_server_errors_and_conforming_responses(
     corpus: dict[str, PlanFixture],
     planner_user: Any,
 ) -> None:
+    get = document()["paths"][label.split(" ", 1)[1]]["get"]
+    if mode is GenerationMode.NEGATIVE and not get.get("parameters") and {} in get["security"]:
+        # no parameter and no required credential: there is nothing to make invalid
+        pytest.skip("no input to make invalid")
     schema = schemathesis.openapi.from_dict(document())
     operation = next(op.ok() for op in schema.get_all_operations() if op.ok().label == label)
     secret = api_token_create(user=planner_user, name="schemathesis", actor=None)[1]

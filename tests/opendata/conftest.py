@@ -28,6 +28,7 @@ from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Proje
 from planwatch.publication.models import Publication
 from planwatch.publication.services import publish
 from planwatch.tasks.models import AnnualList, Task
+from tests.api.conftest import wsgi_app  # noqa: F401
 from tests.factories import implementation as f
 from tests.factories.implementation_fixtures import *  # noqa: F403
 
