@@ -198,3 +198,24 @@ def test_unknown_dataset_or_format_is_404(world: World, client: Client) -> None:
 def test_files_are_chinese_whatever_the_language(world: World, client: Client) -> None:
     client.cookies["django_language"] = "en"
     assert csv_rows(client, "tasks")[0]["status"] == "实施中"
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert get(client, url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_the_queries_do_not_grow_with_the_rows(
+    world: World, client: Client, chuannan_planner_user: User, fmt: str
+) -> None:
+    from planwatch.publication.services import publish
+
+    one = _queries(client, f"/gongkai/data/tasks.{fmt}")
+    publish(actor=chuannan_planner_user, subject=world.annual_list)
+    assert len(csv_rows(client, "tasks")) > 3
+    assert _queries(client, f"/gongkai/data/tasks.{fmt}") == one
