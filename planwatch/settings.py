@@ -229,6 +229,12 @@ PLANWATCH_SERVE_WORKER = env_str("PLANWATCH_SERVE_WORKER", "auto")
 # Local time (Asia/Shanghai) after which the daily supervision job runs; a worker that was
 # down at that time runs it as soon as it is back.
 PLANWATCH_SUPERVISE_AT = env_str("PLANWATCH_SUPERVISE_AT", "06:30")
+# Notification e-mails are queue jobs: retried this many times, this many seconds apart.
+PLANWATCH_MAIL_RETRIES = env_int("PLANWATCH_MAIL_RETRIES", 5)
+PLANWATCH_MAIL_RETRY_DELAY = env_int("PLANWATCH_MAIL_RETRY_DELAY", 300)
+# The worker is reported as stopped (and administrators alerted) after this many minutes
+# without its heartbeat.
+PLANWATCH_WORKER_STALE_MINUTES = env_int("PLANWATCH_WORKER_STALE_MINUTES", 10)
 # The licence of the open data at /gongkai/data/ (an SPDX id: CC-BY-4.0, CC0-1.0, ODC-BY-1.0),
 # stated on the page, in each file and in datapackage.json.
 PLANWATCH_OPEN_DATA_LICENSE = env_str("PLANWATCH_OPEN_DATA_LICENSE", "CC-BY-4.0")
