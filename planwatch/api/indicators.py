@@ -1,5 +1,5 @@
-"""Indicators (监测指标): public reads of confirmed indicators with their baseline, target,
-expected path and statuses, and of their observations (public callers see verified ones
+"""Indicators (监测指标): signed-in reads of confirmed indicators with their baseline, target,
+expected path and statuses, and of their observations (callers without a role see verified ones
 only); data clerks create observations and import a statistics-office table."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.params.functions import File, Form, Query
 
-from planwatch.api.auth import caller, public, signed_in
+from planwatch.api.auth import caller, signed_in
 from planwatch.api.errors import CODES
 from planwatch.api.implementation.common import require_csrf
 from planwatch.api.schemas import CellProblem, ErrorBody, ErrorOut, PageMeta, PlanRef, UnitRef
@@ -34,7 +34,6 @@ from planwatch.plans.models import Plan
 from planwatch.tasks.xlsx import ImportFailed
 
 router = Router(tags=["indicators"])
-PUBLIC = {"x-access": "public"}
 SIGNED_IN = {"x-access": "signed-in"}
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACT: dict[int, Any] = {**READ, 400: ErrorOut, 403: ErrorOut}
@@ -207,10 +206,11 @@ def observation_out(o: Observation) -> dict[str, Any]:
 @router.get(
     "/indicators",
     response={200: IndicatorPage, 401: ErrorOut, 422: ErrorOut},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="List confirmed indicators",
-    description="Access: public. Confirmed indicators, optionally of one plan (id).",
+    description="Access: signed in. Confirmed indicators, optionally of one plan (id). "
+    "Anonymous callers read published ones at /api/v1/public/observations.",
 )
 def indicator_list(
     request: HttpRequest,
@@ -276,11 +276,11 @@ def observation_import(
 @router.get(
     "/indicators/{indicator_id}",
     response={200: IndicatorDetailOut, **READ},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="One indicator with its path and statuses",
-    description="Access: public for confirmed indicators; drafts for the plan's planners "
-    "(else 404).",
+    description="Access: signed in, for confirmed indicators; drafts for the plan's "
+    "planners (else 404).",
 )
 def indicator_detail(request: HttpRequest, indicator_id: int) -> Any:
     user = caller(request)
@@ -297,11 +297,11 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> Any:
 @router.get(
     "/indicators/{indicator_id}/benchmarks",
     response={200: list[BenchmarkOut], **READ},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="Benchmarks of a relative indicator",
-    description="Access: public for confirmed indicators; drafts for the plan's planners "
-    "(else 404). The national or provincial figure a relative indicator (相对全省全国) is "
+    description="Access: signed in, for confirmed indicators; drafts for the plan's "
+    "planners (else 404). The national or provincial figure a relative indicator (相对全省全国) is "
     "measured against, year by year, with its source.",
 )
 def benchmark_list(request: HttpRequest, indicator_id: int) -> Any:
@@ -344,10 +344,10 @@ def benchmark_create(request: HttpRequest, indicator_id: int, body: BenchmarkIn)
 @router.get(
     "/indicators/{indicator_id}/observations",
     response={200: list[ObservationOut], **READ},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="Current observations of an indicator",
-    description="Access: public (verified values only); signed-in users with a role see "
+    description="Access: signed in (verified values only); users with a role see "
     "unverified ones too.",
 )
 def observation_list(request: HttpRequest, indicator_id: int) -> Any:

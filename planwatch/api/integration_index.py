@@ -1,4 +1,5 @@
-"""The 区域一体化发展指数: its editions (published ones are public; drafts for the plan's
+"""The 区域一体化发展指数: its editions (published ones for signed-in users — anonymous callers read
+the published values through /api/v1/public/index-values; drafts for the plan's
 planners) and one edition's values per place, year and node, its missing inputs, its
 convergence measures and the method it was computed under."""
 
@@ -10,13 +11,13 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.params.functions import Query
 
-from planwatch.api.auth import caller, public
+from planwatch.api.auth import caller, signed_in
 from planwatch.api.schemas import ErrorOut
 from planwatch.assessment.models import EditionStatus, IndexEdition
 from planwatch.tasks.permissions import can_manage_plan
 
 router = Router(tags=["integration index"])
-PUBLIC = {"x-access": "public"}
+SIGNED_IN = {"x-access": "signed-in"}
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 PLAN_QUERY = Query(None, ge=1, le=2_000_000_000, description="Only this plan (id).")
 
@@ -90,10 +91,11 @@ def _out(e: IndexEdition) -> dict[str, Any]:
 @router.get(
     "/integration-index/editions",
     response={200: list[EditionOut], **READ},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="Editions of the integration index",
-    description="Access: public for published editions; drafts for the plan's planners.",
+    description="Access: signed in, for published editions; drafts for the plan's "
+    "planners. Anonymous callers read published values at /api/v1/public/index-values.",
 )
 def edition_list(request: HttpRequest, plan: int | None = PLAN_QUERY) -> Any:
     user = caller(request)
@@ -107,10 +109,10 @@ def edition_list(request: HttpRequest, plan: int | None = PLAN_QUERY) -> Any:
 @router.get(
     "/integration-index/editions/{edition_id}",
     response={200: EditionDetailOut, **READ},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="One edition of the integration index with its values",
-    description="Access: public for a published edition; a draft for the plan's planners "
+    description="Access: signed in, for a published edition; a draft for the plan's planners "
     "(else 404).",
 )
 def edition_detail(request: HttpRequest, edition_id: int) -> Any:

@@ -1,4 +1,5 @@
-"""Major projects (重大项目): public reads of confirmed projects with their segments and
+"""Major projects (重大项目): signed-in reads of confirmed projects (anonymous callers read
+the published ones through /api/v1/public/projects) with their segments and
 yearly plans (signed-in users with a role also get the month's figures and light); monthly
 调度 reports — read, create, update, submit and review along the progress reports' path."""
 
@@ -16,7 +17,7 @@ from ninja import Field, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.params.functions import File, Query
 
-from planwatch.api.auth import caller, public, signed_in
+from planwatch.api.auth import caller, signed_in
 from planwatch.api.implementation.common import CONTENT_TYPES, OCTET, require_csrf
 from planwatch.api.schemas import ErrorOut, PageMeta, UnitRef
 from planwatch.core.workflow import ServiceError
@@ -34,7 +35,6 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.evidence import EvidenceLost
 
 router = Router(tags=["projects"])
-PUBLIC = {"x-access": "public"}
 SIGNED_IN = {"x-access": "signed-in"}
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACT: dict[int, Any] = {**READ, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
@@ -189,10 +189,11 @@ def report_out(r: MonthlyReport) -> dict[str, Any]:
 @router.get(
     "/projects",
     response={200: ProjectPage, 401: ErrorOut, 422: ErrorOut},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="List confirmed projects",
-    description="Access: public. Confirmed major projects, by name.",
+    description="Access: signed in. Confirmed major projects, by name. Anonymous callers "
+    "read the published ones at /api/v1/public/projects.",
 )
 def project_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
     qs = (
@@ -205,10 +206,10 @@ def project_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET)
 @router.get(
     "/projects/{project_id}",
     response={200: ProjectDetailOut, **READ},
-    auth=public,
-    openapi_extra=PUBLIC,
+    auth=signed_in,
+    openapi_extra=SIGNED_IN,
     summary="One project with its segments and figures",
-    description="Access: public for confirmed projects (yearly plans only); signed-in users "
+    description="Access: signed in, for confirmed projects (yearly plans); users "
     "with a role also get the month's 完成率, 时间进度, gap and light; drafts: their "
     "planners (else 404).",
 )

@@ -18,7 +18,9 @@ def test_published_public_draft_for_planners(world: World) -> None:
     published = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
     index_edition_publish(edition=published, actor=world.planner)
     draft = index_edition_compute(method=world.method, actor=world.planner, year_to=2021)
-    anon = Client()
+    # anonymous callers read published values at /api/v1/public/index-values
+    assert Client().get("/api/v1/integration-index/editions").status_code == 401
+    anon = logged_in(world.outsider)  # signed in, no role
     listed = anon.get("/api/v1/integration-index/editions").json()
     assert [e["id"] for e in listed] == [published.pk]
     mine = logged_in(world.planner).get("/api/v1/integration-index/editions").json()

@@ -20,7 +20,7 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.services import observation_create
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 from tests.indicators.helpers import south_gdp
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,7 @@ def world(
         "reviewer": chuannan_reviewer_user,
         "yibin_clerk": yibin_clerk_user,
         "reviewer_elsewhere": elsewhere,
+        "visitor": make_user("visitor"),
     }
     return World(south, zone, gdp, draft, rel, obs, users)
 
@@ -134,19 +135,26 @@ def test_every_page_is_in_the_matrix() -> None:
 
 
 API = [
-    ("get", "/api/v1/indicators", "anonymous", 200),
-    ("get", "/api/v1/indicators/{gdp}", "anonymous", 200),
-    ("get", "/api/v1/indicators/{draft}", "anonymous", 404),
+    # anonymous callers read published indicators at /api/v1/public/observations
+    ("get", "/api/v1/indicators", "anonymous", 401),
+    ("get", "/api/v1/indicators", "visitor", 200),
+    ("get", "/api/v1/indicators/{gdp}", "anonymous", 401),
+    ("get", "/api/v1/indicators/{gdp}", "visitor", 200),
+    ("get", "/api/v1/indicators/{draft}", "anonymous", 401),
+    ("get", "/api/v1/indicators/{draft}", "visitor", 404),
     ("get", "/api/v1/indicators/{draft}", "yibin_clerk", 404),
     ("get", "/api/v1/indicators/{draft}", "planner", 200),
-    ("get", "/api/v1/indicators/{gdp}/observations", "anonymous", 200),
+    ("get", "/api/v1/indicators/{gdp}/observations", "anonymous", 401),
+    ("get", "/api/v1/indicators/{gdp}/observations", "visitor", 200),
     ("post", "/api/v1/indicators/{gdp}/observations", "anonymous", 401),
     ("post", "/api/v1/indicators/{gdp}/observations", "yibin_clerk", 403),
     ("post", "/api/v1/indicators/{draft}/observations", "clerk", 404),
     ("post", "/api/v1/indicators/{gdp}/observations", "clerk", 201),
     ("post", "/api/v1/indicators/import", "anonymous", 401),
-    ("get", "/api/v1/indicators/{gdp}/benchmarks", "anonymous", 200),
-    ("get", "/api/v1/indicators/{draft}/benchmarks", "anonymous", 404),
+    ("get", "/api/v1/indicators/{gdp}/benchmarks", "anonymous", 401),
+    ("get", "/api/v1/indicators/{gdp}/benchmarks", "visitor", 200),
+    ("get", "/api/v1/indicators/{draft}/benchmarks", "anonymous", 401),
+    ("get", "/api/v1/indicators/{draft}/benchmarks", "visitor", 404),
     ("get", "/api/v1/indicators/{draft}/benchmarks", "planner", 200),
     ("post", "/api/v1/indicators/{rel}/benchmarks", "anonymous", 401),
     ("post", "/api/v1/indicators/{rel}/benchmarks", "clerk", 404),

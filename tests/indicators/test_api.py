@@ -1,4 +1,5 @@
-"""/api/v1/indicators: public reads validated against the committed OpenAPI document (the
+"""/api/v1/indicators: signed-in reads (anonymous callers get 401 and read published
+indicators at /api/v1/public/) validated against the committed OpenAPI document (the
 worked example's status and path through the API), observation entry and import by data
 clerks, refusals, and a schemathesis run over the indicator reads with data present."""
 
@@ -26,7 +27,7 @@ from planwatch.indicators.services import observation_create, observation_verify
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from tests.api.schema import check, document
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 from tests.indicators.helpers import csv_bytes, south_gdp
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,8 @@ def _bearer(user: User) -> dict[str, str]:
 
 
 def test_reads_give_the_worked_example(gdp: Indicator, verified: Observation) -> None:
-    client = Client()
+    check(Client(), f"/api/v1/indicators?plan={gdp.plan_id}", status=401)
+    client = logged_in(make_user("visitor"))
     listing = check(client, f"/api/v1/indicators?plan={gdp.plan_id}")
     assert [i["name"] for i in listing["items"]] == ["地区生产总值"]
     detail = check(client, f"/api/v1/indicators/{gdp.pk}")
@@ -74,7 +76,8 @@ def test_public_sees_verified_values_only(
     observation_create(
         indicator=gdp, place=zone, year=2022, value=9000.0, actor=chuannan_clerk_user, source="x"
     )
-    assert check(Client(), f"/api/v1/indicators/{gdp.pk}/observations") == []
+    visitor = logged_in(make_user("visitor"))
+    assert check(visitor, f"/api/v1/indicators/{gdp.pk}/observations") == []
     mine = check(logged_in(chuannan_clerk_user), f"/api/v1/indicators/{gdp.pk}/observations")
     assert [o["value"] for o in mine] == [9000.0]
 
@@ -83,7 +86,8 @@ def test_drafts_are_not_found(south: Plan, chuannan_planner_user: User) -> None:
     south_gdp(south, chuannan_planner_user)
     draft = Indicator.objects.filter(plan=south).exclude(status="confirmed").first()
     assert draft is not None
-    check(Client(), f"/api/v1/indicators/{draft.pk}", status=404)
+    check(logged_in(make_user("visitor")), f"/api/v1/indicators/{draft.pk}", status=404)
+    check(Client(), f"/api/v1/indicators/{draft.pk}", status=401)
 
 
 def test_clerk_creates_and_imports(

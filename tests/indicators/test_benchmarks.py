@@ -25,7 +25,7 @@ from planwatch.indicators.services import (
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.supervision.models import SupervisionCase
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 
 pytestmark = pytest.mark.django_db
 SOURCE = "国家统计局：2021年国民经济和社会发展统计公报"
@@ -171,9 +171,10 @@ def test_benchmarks_through_the_api(
     )
     assert made.status_code == 201, made.content
     assert made.json()["value"] == 8.1 and made.json()["source"] == SOURCE
-    listed = check(Client(), url)
+    visitor = logged_in(make_user("visitor"))
+    listed = check(visitor, url)
     assert [(b["year"], b["scope"], b["value"]) for b in listed] == [(2021, "nation", 8.1)]
-    detail = check(Client(), f"/api/v1/indicators/{ind.pk}")
+    detail = check(visitor, f"/api/v1/indicators/{ind.pk}")
     assert detail["benchmarks"] == listed
     assert [s["status"] for s in detail["statuses"]] == [m.MET]
     assert AuditEvent.objects.filter(action="indicator.benchmark_set").count() == 1

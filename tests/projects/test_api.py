@@ -1,4 +1,5 @@
-"""/api/v1/projects through real bearer tokens: the list and detail (public: yearly plans;
+"""/api/v1/projects through real bearer tokens: the list and detail (signed in without a role:
+yearly plans; anonymous callers: 401, they read published projects at /api/v1/public/;
 insiders: the month's figures equal to a hand computation), a monthly report created,
 saved, submitted, approved and accepted through the API, the access of every endpoint, and
 a schemathesis run over every project operation with data present (no 5xx, responses as
@@ -26,6 +27,7 @@ from planwatch.api.services import api_token_create
 from planwatch.projects.models import MonthlyEvidence
 from tests.api.conftest import wsgi_app  # noqa: F401 — fixture
 from tests.api.schema import document
+from tests.factories.personas import make_user
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +60,11 @@ def filed(cheng_zi_yi, chuannan_planner_user, yibin_reporter_user, yibin_reviewe
 
 def test_list_and_detail(filed, yibin_reporter_user):
     p = filed.project
-    listing = Client().get("/api/v1/projects").json()
+    assert Client().get("/api/v1/projects").status_code == 401
+    visitor = _bearer(make_user("visitor"))
+    listing = Client().get("/api/v1/projects", **visitor).json()
     assert [i["name"] for i in listing["items"]] == ["成自宜高铁"] and listing["count"] == 1
-    public = Client().get(f"/api/v1/projects/{p.pk}").json()
+    public = Client().get(f"/api/v1/projects/{p.pk}", **visitor).json()
     assert public["figures"] is None
     assert public["yearly_plans"] == [{"year": 2026, "amount": "200000.00"}]
     assert {s["place"]["name"] for s in public["segments"]} == {"自贡市", "宜宾市"}
@@ -125,9 +129,12 @@ def test_report_through_the_api(
 
 
 API = [
-    ("get", "/api/v1/projects", "anonymous", 200),
-    ("get", "/api/v1/projects/{p}", "anonymous", 200),
-    ("get", "/api/v1/projects/{draft}", "anonymous", 404),
+    ("get", "/api/v1/projects", "anonymous", 401),
+    ("get", "/api/v1/projects", "visitor", 200),
+    ("get", "/api/v1/projects/{p}", "anonymous", 401),
+    ("get", "/api/v1/projects/{p}", "visitor", 200),
+    ("get", "/api/v1/projects/{draft}", "anonymous", 401),
+    ("get", "/api/v1/projects/{draft}", "visitor", 404),
     ("get", "/api/v1/projects/{draft}", "yibin_reporter", 404),
     ("get", "/api/v1/projects/{draft}", "planner", 200),
     ("get", "/api/v1/projects/{p}/reports", "anonymous", 401),
@@ -173,6 +180,7 @@ def test_api_access(
         "yibin_reporter": yibin_reporter_user,
         "yibin_reviewer": yibin_reviewer_user,
         "zigong_reporter": zigong_reporter_user,
+        "visitor": make_user("visitor"),
     }
     stored = default_storage.save("evidence/t/a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     e = MonthlyEvidence.objects.create(
@@ -198,7 +206,9 @@ def test_api_access(
 
 def test_schemathesis_with_data(wsgi_app: WSGIHandler, filed, yibin_reporter_user) -> None:  # noqa: F811
     schema = schemathesis.openapi.from_dict(document())
-    operations = [op.ok() for op in schema.get_all_operations() if "/projects" in op.ok().label]
+    operations = [
+        op.ok() for op in schema.get_all_operations() if "/api/v1/projects" in op.ok().label
+    ]
     assert len(operations) == 9
     secret = api_token_create(user=yibin_reporter_user, name="st", actor=None)[1]
     stored = default_storage.save("evidence/t/a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
