@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -39,6 +40,17 @@ PUBLIC = {"x-access": "public"}
 ERRORS: dict[int, Any] = {401: ErrorOut, 422: ErrorOut}
 LIMIT = Query(50, ge=1, le=500, description="Items per page.")
 OFFSET = Query(0, ge=0, le=10_000_000, description="Items to skip.")
+MAX_ID = 9_223_372_036_854_775_807
+PLAN = Query(None, ge=1, le=MAX_ID, description="Only this plan's (plan id).")
+INDICATOR = Query(None, ge=1, le=MAX_ID, description="Only this indicator's (indicator id).")
+EDITION = Query(None, ge=1, le=MAX_ID, description="Only this edition's (edition id).")
+YEAR = Query(None, ge=1900, le=2100, description="Only this year's.")
+ZONE = Query(
+    None, max_length=64, description="Only this zone's (unit code, e.g. zone:south-sichuan)."
+)
+PLACE = Query(
+    None, max_length=64, description="Only this place's (administrative code, e.g. 511500)."
+)
 ACCESS = (
     "Access: public (no sign-in). Published objects only; indicator values only once "
     "verified. Labels are in Chinese. "
@@ -173,11 +185,31 @@ def dataset_list(request: HttpRequest) -> Any:
     }
 
 
-def _page(request: HttpRequest, dataset: Dataset, limit: int, offset: int) -> dict[str, Any]:
-    objects = dataset.objects()
+def _filtered(dataset: Dataset, *filters: Q | None) -> QuerySet[Any]:
+    qs = dataset.objects()
+    for q in filters:
+        if q is not None:
+            qs = qs.filter(q)
+    return qs
+
+
+def _q(value: Any, *lookups: str) -> Q | None:
+    """`value` matched by any of `lookups`; None (no filter) when the value is not given."""
+    if value is None or value == "":
+        return None
+    q = Q()
+    for lookup in lookups:
+        q |= Q(**{lookup: value})
+    return q
+
+
+def _page(
+    request: HttpRequest, dataset: Dataset, limit: int, offset: int, *filters: Q | None
+) -> dict[str, Any]:
+    objects = _filtered(dataset, *filters)
     chunk = list(objects[offset : offset + limit])
     return {
-        "count": dataset.objects().count(),
+        "count": objects.count(),
         "limit": limit,
         "offset": offset,
         "items": list(dataset.rows(chunk, base=_base(request))),
@@ -200,8 +232,23 @@ ScorePage = _page_schema("PublicAssessmentScorePage", ScoreRow)
     description=ACCESS + "Tasks of published lists and tasks published one by one, with their "
     "units, deadline, status, light and the plan clause (line, page, link).",
 )
-def public_tasks(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
-    return _page(request, TASKS, limit, offset)
+def public_tasks(
+    request: HttpRequest,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    plan: int | None = PLAN,
+    zone: str | None = ZONE,
+    year: int | None = YEAR,
+) -> Any:
+    return _page(
+        request,
+        TASKS,
+        limit,
+        offset,
+        _q(plan, "plan_id"),
+        _q(zone, "plan__org_unit__code"),
+        _q(year, "year"),
+    )
 
 
 @router.get(
@@ -213,8 +260,23 @@ def public_tasks(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET)
     description=ACCESS + "Current, verified values of published indicators with target, "
     "status and source.",
 )
-def public_observations(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
-    return _page(request, OBSERVATIONS, limit, offset)
+def public_observations(
+    request: HttpRequest,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    indicator: int | None = INDICATOR,
+    place: str | None = PLACE,
+    year: int | None = YEAR,
+) -> Any:
+    return _page(
+        request,
+        OBSERVATIONS,
+        limit,
+        offset,
+        _q(indicator, "indicator_id"),
+        _q(place, "place__code", "place__adcode"),
+        _q(year, "year"),
+    )
 
 
 @router.get(
@@ -227,8 +289,10 @@ def public_observations(request: HttpRequest, limit: int = LIMIT, offset: int = 
     "completed investment (the CSV has one row per project and year; here a page counts "
     "projects).",
 )
-def public_projects(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
-    objects = PROJECTS.objects()
+def public_projects(
+    request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET, zone: str | None = ZONE
+) -> Any:
+    objects = _filtered(PROJECTS, _q(zone, "zone__code"))
     chunk = list(objects[offset : offset + limit])
     with translation.override("zh-hans"):
         items = list(project_records(chunk))
@@ -244,8 +308,23 @@ def public_projects(request: HttpRequest, limit: int = LIMIT, offset: int = OFFS
     description=ACCESS + "Every value (the index, its dimensions, sub-dimensions and "
     "indicators) of each published edition, by place and year.",
 )
-def public_index_values(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
-    return _page(request, INDEX, limit, offset)
+def public_index_values(
+    request: HttpRequest,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    edition: int | None = EDITION,
+    place: str | None = PLACE,
+    year: int | None = YEAR,
+) -> Any:
+    return _page(
+        request,
+        INDEX,
+        limit,
+        offset,
+        _q(edition, "edition_id"),
+        _q(place, "place__code", "place__adcode"),
+        _q(year, "year"),
+    )
 
 
 @router.get(
@@ -257,5 +336,7 @@ def public_index_values(request: HttpRequest, limit: int = LIMIT, offset: int = 
     description=ACCESS + "Each assessed unit's total, grade and rank in each published "
     "result edition.",
 )
-def public_assessment_scores(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
-    return _page(request, SCORES, limit, offset)
+def public_assessment_scores(
+    request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET, edition: int | None = EDITION
+) -> Any:
+    return _page(request, SCORES, limit, offset, _q(edition, "edition_id"))

@@ -172,3 +172,29 @@ def test_schemathesis_with_published_data(
             _no_secret(response.json())
 
     run()
+
+
+def test_filters(world: World, client: Client, chuannan_planner_user: User) -> None:
+    publish(actor=chuannan_planner_user, subject=world.annual_list)
+    plan = world.annual_list.plan
+    total = world.annual_list.tasks.count()
+    assert check(client, f"/api/v1/public/tasks?plan={plan.pk}&year=2024")["count"] == total
+    assert check(client, f"/api/v1/public/tasks?plan={plan.pk + 1}")["count"] == 0
+    assert check(client, "/api/v1/public/tasks?year=2023")["count"] == 0
+    assert check(client, "/api/v1/public/tasks?zone=zone:south-sichuan")["count"] == total
+    assert check(client, "/api/v1/public/tasks?zone=zone:panxi")["count"] == 0
+    assert check(client, "/api/v1/public/observations?place=511500")["count"] == 1
+    assert check(client, "/api/v1/public/observations?place=510500")["count"] == 0
+    ind = world.indicator.pk
+    assert check(client, f"/api/v1/public/observations?indicator={ind}&year=2023")["count"] == 1
+    assert check(client, "/api/v1/public/projects?zone=zone:south-sichuan")["count"] == 1
+    assert check(client, "/api/v1/public/projects?zone=zone:panxi")["count"] == 0
+    edition = world.index_edition.pk
+    assert check(client, f"/api/v1/public/index-values?edition={edition}")["count"] == 2
+    hidden = world.hidden_index_edition.pk
+    assert check(client, f"/api/v1/public/index-values?edition={hidden}")["count"] == 0
+    assert check(client, "/api/v1/public/index-values?place=511500&year=2023")["count"] == 2
+    scores = f"/api/v1/public/assessment-scores?edition={world.result_edition.pk}"
+    assert check(client, scores)["count"] == 2
+    check(client, "/api/v1/public/tasks?year=abc", 422)
+    check(client, "/api/v1/public/tasks?plan=0", 422)
