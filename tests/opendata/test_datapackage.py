@@ -82,3 +82,11 @@ def test_each_dictionary_page_names_every_field(world: World, client: Client) ->
         html = client.get(f"/gongkai/data/{name}/").content.decode()
         for field in dataset.fields:
             assert f"<code>{field.name}</code>" in html and field.title in html
+
+
+def test_the_pages_in_english(world: World, client: Client) -> None:
+    client.cookies["django_language"] = "en"
+    html = client.get("/gongkai/data/").content.decode()
+    assert "Open data" in html and "Data dictionary" in html
+    html = client.get("/gongkai/data/tasks/").content.decode()
+    assert "Field name" in html and "Licence" in html
