@@ -219,3 +219,13 @@ def test_the_queries_do_not_grow_with_the_rows(
     publish(actor=chuannan_planner_user, subject=world.annual_list)
     assert len(csv_rows(client, "tasks")) > 3
     assert _queries(client, f"/gongkai/data/tasks.{fmt}") == one
+
+
+def test_a_value_that_is_not_a_number_is_written_as_missing(world: World, client: Client) -> None:
+    from planwatch.assessment.models import IndexValue
+
+    IndexValue.objects.filter(edition=world.index_edition, code="D1").update(value=float("nan"))
+    rows = {r["code"]: r["value"] for r in csv_rows(client, "index_values")}
+    assert rows == {"TOTAL": "103.5", "D1": ""}
+    values = {r["code"]: r["value"] for r in json_doc(client, "index_values")["data"]}
+    assert values == {"TOTAL": 103.5, "D1": None}

@@ -5,6 +5,7 @@ written in Chinese whatever the visitor's language: a file is the same for every
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,7 +41,8 @@ class Dataset:
         source = self.objects().iterator(chunk_size=CHUNK) if objects is None else objects
         for chunk in batched(source, CHUNK):
             with translation.override("zh-hans"):
-                yield from self.rows_of(list(chunk), base)
+                for row in self.rows_of(list(chunk), base):
+                    yield {k: finite(v) for k, v in row.items()}
 
     def count(self) -> int:
         return self.objects().count()
@@ -57,6 +59,14 @@ def names_of(units: Iterable[Any]) -> str:
 def latest(qs: QuerySet[Any], field: str) -> datetime | None:
     value = qs.aggregate(m=Max(field))["m"]
     return value if isinstance(value, datetime) else None
+
+
+def finite(value: Any) -> Any:
+    """A float that is not a number or infinite has no place in CSV, JSON or a Table Schema
+    `number`: it is written as missing."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def num(value: Decimal | float | None) -> float | None:
