@@ -165,7 +165,8 @@ AXES_HANDLER = "planwatch.accounts.lockout.AddressLimitHandler"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The open data's catalogue is its own (planwatch/portal/opendata/locale), beside the portal's.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "portal" / "opendata" / "locale"]
 FORMAT_MODULE_PATH = ["planwatch.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
