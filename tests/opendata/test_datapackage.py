@@ -90,3 +90,8 @@ def test_the_pages_in_english(world: World, client: Client) -> None:
     assert "Open data" in html and "Data dictionary" in html
     html = client.get("/gongkai/data/tasks/").content.decode()
     assert "Field name" in html and "Licence" in html
+
+
+def test_every_page_links_to_the_open_data(db: None, client: Client) -> None:
+    html = client.get("/").content.decode()
+    assert 'href="/gongkai/data/"' in html
