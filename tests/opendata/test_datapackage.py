@@ -95,3 +95,19 @@ def test_the_pages_in_english(world: World, client: Client) -> None:
 def test_every_page_links_to_the_open_data(db: None, client: Client) -> None:
     html = client.get("/").content.decode()
     assert 'href="/gongkai/data/"' in html
+
+
+def test_the_export_command_writes_a_valid_package(world: World, tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    call_command("opendata_export", str(tmp_path / "out"), "--base-url", "https://example.org")
+    out = tmp_path / "out"
+    names = {p.name for p in out.iterdir()}
+    assert "datapackage.json" in names
+    for name in DATASETS:
+        assert {f"{name}.csv", f"{name}.json", f"{name}.xlsx"} <= names
+    assert validate(str(out / "datapackage.json")).valid
+    tasks = json.loads((out / "tasks.json").read_text(encoding="utf-8"))["data"]
+    assert [t["id"] for t in tasks] == [world.public_task.pk]
+    assert tasks[0]["clause_url"].startswith("https://example.org/plans/")
+    assert SECRET not in (out / "tasks.csv").read_text(encoding="utf-8-sig")
