@@ -81,7 +81,7 @@ DEFAULT_SCHEME_ITEMS: list[tuple[str, str, float, str, dict[str, float | str], s
     ("red_cases", "督办事项", 10.0, "red_cases", {"per_case": 2.0},
      "红灯督办事项"),
     ("satisfaction", "公众满意度", 5.0, "satisfaction", {"when_nothing": "full"},
-     "公众评价（门户上线前无数据，按未承担规则计分）"),
+     "公众满意度问卷：满意率（非常满意、满意、基本满意占比）× 分值；无答卷按未承担规则计分"),
     ("bonus", "加分事项", 0.0, "bonus", {}, "人工录入，附佐证材料"),
     ("deduction", "扣分事项", 0.0, "deduction", {}, "人工录入，附佐证材料"),
     ("veto", "一票否决", 0.0, "veto", {}, "人工录入，附佐证材料"),
