@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,54 +23,7 @@ from planwatch.surveys import selectors, services
 from planwatch.surveys.export import results_xlsx
 from planwatch.surveys.forms import HONEYPOT, QuestionForm, ResponseForm, SurveyForm
 from planwatch.surveys.permissions import can_run_any
-
-COOKIE_AGE = 400 * 24 * 3600  # longer than any survey runs
-
-
-# ---------------------------------------------------------------- one response per browser
-
-
-def cookie_name(survey_id: int) -> str:
-    return f"pw_survey_{survey_id}"
-
-
-def _salt(survey_id: int) -> str:
-    return f"planwatch.surveys.answered.{survey_id}"
-
-
-def has_answered(request: HttpRequest, survey_id: int) -> bool:
-    """Whether this browser carries the survey's signed "answered" cookie (a cookie not
-    signed by this server, or signed for another survey, does not count)."""
-    value = request.get_signed_cookie(cookie_name(survey_id), default=None, salt=_salt(survey_id))
-    return bool(value)
-
-
-def mark_answered(response: HttpResponse, survey_id: int) -> str:
-    """Set the signed cookie; its value is random and stored nowhere else, so it links to no
-    response. Returns the signed value (the API hands it out as the receipt)."""
-    token = secrets.token_urlsafe(9)
-    response.set_signed_cookie(
-        cookie_name(survey_id),
-        token,
-        salt=_salt(survey_id),
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return str(response.cookies[cookie_name(survey_id)].value)
-
-
-def receipt_valid(receipt: str, survey_id: int) -> bool:
-    """A receipt is the signed cookie value: valid for its own survey only."""
-    try:
-        signing.get_cookie_signer(salt=cookie_name(survey_id) + _salt(survey_id)).unsign(
-            receipt, max_age=COOKIE_AGE
-        )
-    except signing.BadSignature:
-        return False
-    return True
-
+from planwatch.surveys.receipts import has_answered, mark_answered
 
 # ---------------------------------------------------------------- public pages
 
