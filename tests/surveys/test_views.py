@@ -153,3 +153,10 @@ def test_closed_survey_takes_no_response(
     assert anon.get(f"/gongkai/wenjuan/{open_survey.pk}/").status_code == 404
     assert answer(anon, open_survey).status_code == 404
     assert not Response.objects.exists()
+
+
+def test_the_public_form_in_english(open_survey: Survey, anon: Client) -> None:
+    anon.cookies["django_language"] = "en"
+    page = anon.get(f"/gongkai/wenjuan/{open_survey.pk}/").content.decode()
+    assert "Very satisfied" in page and "Fairly satisfied" in page and "Submit" in page
+    assert "cannot guarantee strictly one response per person" in page
