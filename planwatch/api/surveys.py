@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.params.functions import Header
+from ninja.params.functions import Header, Query
 
 from planwatch.api.auth import caller, public, signed_in
 from planwatch.api.schemas import ErrorOut
@@ -30,6 +30,7 @@ router = Router(tags=["surveys"])
 PUBLIC = {"x-access": "public"}
 SIGNED_IN = {"x-access": "signed-in"}
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+YEAR_QUERY = Query(None, ge=2000, le=2100, description="Only the surveys of this year.")
 LEVELS = "1 非常满意, 2 满意, 3 基本满意, 4 不满意, 5 非常不满意 (1–3 count as satisfied)"
 
 
@@ -201,9 +202,11 @@ def _public(survey_id: int) -> Survey:
     summary="Open surveys, and those with published results",
     description="Access: public.",
 )
-def survey_list(request: HttpRequest) -> Any:
+def survey_list(request: HttpRequest, year: int | None = YEAR_QUERY) -> Any:
     published = selectors.published_survey_ids()
     rows = selectors.public_surveys().prefetch_related("questions").order_by("-year", "-pk")
+    if year is not None:
+        rows = rows.filter(year=year)
     return [_survey_out(s, published) for s in rows[:500]]
 
 

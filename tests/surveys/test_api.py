@@ -47,6 +47,8 @@ def test_lists_only_public_surveys(survey: Survey, chuannan_planner_user: User) 
     assert [r["id"] for r in rows] == [survey.pk] and rows[0]["accepting"] is True
     assert rows[0]["results_published"] is False and rows[0]["scope"] == "zone:south-sichuan"
     check(anon, f"/api/v1/public/surveys/{survey.pk}/results", 404)  # not published
+    assert check(anon, "/api/v1/public/surveys?year=2023") == []
+    assert len(check(anon, "/api/v1/public/surveys?year=2024")) == 1
 
 
 def test_submit_then_refused_by_cookie_and_by_receipt(open_survey: Survey) -> None:
