@@ -21,6 +21,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import is_admin, scope_q
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan
 from planwatch.publication.selectors import published_ids
 from planwatch.surveys.choices import SATISFIED_LEVELS, Level, QuestionKind, SurveyStatus
@@ -37,11 +38,15 @@ def published_survey_ids() -> set[int]:
 
 def public_surveys() -> QuerySet[Survey]:
     """Surveys the public may see: open ones (to answer) and those whose results are
-    published. Drafts never."""
-    return Survey.objects.filter(
-        Q(status=SurveyStatus.OPEN)
-        | Q(pk__in=published_survey_ids(), status__in=(SurveyStatus.OPEN, SurveyStatus.CLOSED))
-    ).select_related("plan", "org_unit")
+    published. Drafts never, nor a survey on a plan no longer published."""
+    return (
+        Survey.objects.filter(
+            Q(status=SurveyStatus.OPEN)
+            | Q(pk__in=published_survey_ids(), status__in=(SurveyStatus.OPEN, SurveyStatus.CLOSED))
+        )
+        .filter(Q(plan__isnull=True) | Q(plan__status=PlanStatus.PUBLISHED))
+        .select_related("plan", "org_unit")
+    )
 
 
 def results_public(survey: Survey) -> bool:

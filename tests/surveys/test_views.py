@@ -160,3 +160,13 @@ def test_the_public_form_in_english(open_survey: Survey, anon: Client) -> None:
     page = anon.get(f"/gongkai/wenjuan/{open_survey.pk}/").content.decode()
     assert "Very satisfied" in page and "Fairly satisfied" in page and "Submit" in page
     assert "cannot guarantee strictly one response per person" in page
+
+
+def test_a_survey_on_a_withdrawn_plan_is_not_public(
+    open_survey: Survey, plan: Plan, anon: Client
+) -> None:
+    assert anon.get(f"/gongkai/wenjuan/{open_survey.pk}/").status_code == 200
+    Plan.objects.filter(pk=plan.pk).update(status="unpublished")
+    assert anon.get(f"/gongkai/wenjuan/{open_survey.pk}/").status_code == 404
+    assert open_survey.title not in anon.get("/gongkai/wenjuan/").content.decode()
+    assert answer(anon, open_survey).status_code == 404
