@@ -234,3 +234,9 @@ PLANWATCH_SERVE_WORKER = env_str("PLANWATCH_SERVE_WORKER", "auto")
 # Local time (Asia/Shanghai) after which the daily supervision job runs; a worker that was
 # down at that time runs it as soon as it is back.
 PLANWATCH_SUPERVISE_AT = env_str("PLANWATCH_SUPERVISE_AT", "06:30")
+# Notification e-mails are queue jobs: retried this many times, this many seconds apart.
+PLANWATCH_MAIL_RETRIES = env_int("PLANWATCH_MAIL_RETRIES", 5)
+PLANWATCH_MAIL_RETRY_DELAY = env_int("PLANWATCH_MAIL_RETRY_DELAY", 300)
+# The worker is reported as stopped (and administrators alerted) after this many minutes
+# without its heartbeat.
+PLANWATCH_WORKER_STALE_MINUTES = env_int("PLANWATCH_WORKER_STALE_MINUTES", 10)
