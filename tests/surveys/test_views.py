@@ -170,3 +170,10 @@ def test_a_survey_on_a_withdrawn_plan_is_not_public(
     assert anon.get(f"/gongkai/wenjuan/{open_survey.pk}/").status_code == 404
     assert open_survey.title not in anon.get("/gongkai/wenjuan/").content.decode()
     assert answer(anon, open_survey).status_code == 404
+
+
+def test_planners_find_the_surveys_in_the_menu(
+    chuannan_planner: Client, yibin_reporter: Client
+) -> None:
+    assert 'href="/surveys/"' in chuannan_planner.get("/surveys/").content.decode()
+    assert 'href="/surveys/"' not in yibin_reporter.get("/tasks/").content.decode()
