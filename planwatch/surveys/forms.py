@@ -13,6 +13,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.surveys import models as m
 from planwatch.surveys.choices import Level, QuestionKind
+from planwatch.surveys.permissions import can_run
 from planwatch.surveys.services import comment_max, prefecture_choices
 
 HONEYPOT = "website"
@@ -35,20 +36,22 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        plans = [(f"plan:{p.pk}", str(_("规划：")) + p.title) for p in Plan.objects.order_by("pk")]
-        units = [
-            (f"unit:{u.pk}", u.name)
-            for u in OrgUnit.objects.filter(
-                kind__in=(OrgUnitKind.PROVINCE, OrgUnitKind.ZONE)
-            ).order_by("path")
+        if editing:
+            del self.fields["scope"]
+            return
+        # only what the user may run a survey on (the service checks again)
+        plans = [
+            (f"plan:{p.pk}", str(_("规划：")) + p.title)
+            for p in Plan.objects.select_related("org_unit").order_by("pk")
+            if can_run(user, p.org_unit)
         ]
+        zones = OrgUnit.objects.filter(kind__in=(OrgUnitKind.PROVINCE, OrgUnitKind.ZONE))
+        units = [(f"unit:{u.pk}", u.name) for u in zones.order_by("path") if can_run(user, u)]
         scope = self.fields["scope"]
         assert isinstance(scope, forms.ChoiceField)
         scope.choices = [("", "—"), *units, *plans]
-        if editing:
-            del self.fields["scope"]
 
     def scope_objects(self) -> tuple[Plan | None, OrgUnit | None]:
         kind, _sep, pk = str(self.cleaned_data.get("scope", "")).partition(":")

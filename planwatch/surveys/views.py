@@ -126,7 +126,7 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 def survey_new(request: HttpRequest) -> HttpResponse:
     if not can_run_any(request.user):
         raise PermissionDenied
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         plan, unit = form.scope_objects()
         data = form.cleaned_data
