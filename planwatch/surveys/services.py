@@ -317,6 +317,9 @@ def _validate(
     if level not in Level.values:
         raise ValidationError({"rating": _("请选择总体评价（非常满意至非常不满意）。")})
     comment = (comment or "").strip()
+    if "\x00" in comment or any("\x00" in str(v) for v in answers.values()):
+        # PostgreSQL text cannot hold NUL; no person types one
+        raise ValidationError(_("提交的内容含有不允许的字符。"))
     if len(comment) > comment_max():
         raise ValidationError({"comment": _("意见建议不能超过 %(n)s 字。") % {"n": comment_max()}})
     unit = None

@@ -92,6 +92,9 @@ def test_a_receipt_is_valid_for_its_own_survey_only(
         ({"rating": 1, "prefecture": "000000"}, 422),
         ({"rating": 1, "website": "spam"}, 422),
         ({"rating": 1, "answers": {"12345": "1"}}, 422),
+        ({"rating": 1, "comment": "坏\u0000字"}, 422),
+        ({"rating": 1, "prefecture": "\u0000"}, 422),
+        ({"rating": 1, "answers": {"\u0000": "\u0000"}}, 422),
     ],
 )
 def test_bad_bodies_store_nothing(open_survey: Survey, body: dict, status: int) -> None:

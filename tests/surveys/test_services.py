@@ -125,6 +125,8 @@ def test_answers_to_questions(survey: Survey, chuannan_planner_user: User) -> No
         {"prefecture": "999999"},
         {"prefecture": "zone:south-sichuan"},
         {"honeypot": "http://spam.example"},
+        {"comment": "a\x00b"},
+        {"prefecture": "51\x0000"},
     ],
 )
 def test_bad_input_is_refused_and_stores_nothing(open_survey: Survey, kw: dict) -> None:
