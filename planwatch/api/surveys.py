@@ -113,7 +113,12 @@ class ResultsOut(Schema):
     title: str
     min_group: int
     overall: GroupOut
-    prefectures: list[GroupOut]
+    prefectures: list[GroupOut] = Field(
+        description="The prefectures with enough responses; the others are not named."
+    )
+    prefectures_suppressed: bool = Field(
+        description="Whether some prefectures' responses are left out (样本不足)."
+    )
     questions: list[QuestionResultOut]
 
 
@@ -179,7 +184,8 @@ def _results_out(r: Results) -> dict[str, Any]:
         "title": r.survey.title,
         "min_group": r.min_group,
         "overall": _group_out(r.overall),
-        "prefectures": [_group_out(g) for g in r.prefectures],
+        "prefectures": [_group_out(g) for g in r.shown_prefectures],
+        "prefectures_suppressed": r.prefectures_hidden,
         "questions": [
             {"question": _question_out(q.question), "result": _group_out(q.group)}
             for q in r.questions

@@ -40,9 +40,11 @@ def results_xlsx(results: Results) -> bytes:
         ws.append(row)
     ws.append([])
     ws.append([_("按地市州")])
-    for g in results.prefectures:
+    for g in results.shown_prefectures:
         for row in _group_rows(g):
             ws.append(row)
+    if results.prefectures_hidden:
+        ws.append([_("其余地市州"), _("样本不足")])
     ws.append([])
     ws.append([_("按问题")])
     for qr in results.questions:

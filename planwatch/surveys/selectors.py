@@ -4,7 +4,8 @@ counts suppressed, and the satisfaction rate other apps read (assessment, docume
 Satisfaction = the share of responses rating 非常满意, 满意 or 基本满意 (methods.md §5);
 差评 = 不满意 and 非常不满意. A group of fewer than `MIN_GROUP` responses shows no figures
 but 样本不足 (its size too), and when exactly one prefecture group is suppressed the next
-smallest is suppressed with it, so the hidden one cannot be worked out from the total."""
+smallest is suppressed with it, so the hidden one cannot be worked out from the total;
+suppressed prefecture groups are shown together as one line, not by name."""
 
 from __future__ import annotations
 
@@ -112,6 +113,17 @@ class Results:
     prefectures: list[Group]
     questions: list[QuestionResult]
     min_group: int = MIN_GROUP
+
+    @property
+    def shown_prefectures(self) -> list[Group]:
+        """The prefecture groups that may be shown. The suppressed ones are not even named
+        (naming one would tell that someone there answered): `prefectures_hidden` says
+        there are some."""
+        return [g for g in self.prefectures if not g.suppressed]
+
+    @property
+    def prefectures_hidden(self) -> bool:
+        return any(g.suppressed for g in self.prefectures)
 
 
 def _level_group(label: str, levels: list[int]) -> Group:

@@ -1,7 +1,8 @@
 """Issue 13 acceptance, the survey part, in Chromium: a 川南 planner opens the 川南 survey on
 its page; an anonymous visitor on a phone-sized window (390×844) finds it under 问卷调查,
 reads the 说明, rates it 满意 with a prefecture and a comment, gets the thank-you page, and
-coming back is told they have answered already; the page fits the phone and raises no
+coming back is told they have answered already; the planner publishes the results, which
+with one response show 样本不足 and nothing else. The page fits the phone and raises no
 console error (a CSP violation would). Nothing identifying is stored with the response."""
 
 from __future__ import annotations
@@ -86,6 +87,17 @@ def test_an_anonymous_visitor_rates_the_chuannan_survey_on_a_phone(
         assert phone.get_by_role("button", name="提交问卷").count() == 0
         cookie = next(c for c in context.cookies() if c["name"] == f"pw_survey_{survey.pk}")
         assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        # the planner publishes the results; with one response they show 样本不足 only
+        page.goto(f"{live_server.url}/surveys/{survey.pk}/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="公开结果").click()
+        assert page.get_by_text("问卷结果已公开。").is_visible()
+        phone.goto(f"{live_server.url}/gongkai/wenjuan/{survey.pk}/")
+        phone.get_by_role("link", name="查看已公开的问卷结果").click()
+        phone.wait_for_load_state()
+        assert phone.get_by_role("heading", name="总体评价").is_visible()
+        main = phone.locator("main").inner_text()
+        assert "样本不足" in main and "100.0%" not in main and "宜宾市" not in main
     finally:
         context.close()
     assert Response.objects.count() == 1

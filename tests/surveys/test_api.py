@@ -18,6 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import status_code_conformance
 
+from planwatch.orgunits.models import OrgUnit
 from planwatch.publication.services import publish
 from planwatch.surveys.models import Response, Survey
 from planwatch.surveys.receipts import cookie_name
@@ -124,9 +125,20 @@ def test_results_public_once_published_and_staff_results(
             comment=f"意见{i}",
             submitted_at="2024-05-01T00:00Z",
         )
+    Response.objects.create(
+        survey=open_survey,
+        rating=5,
+        prefecture=OrgUnit.objects.get(code="510500"),
+        submitted_at="2024-05-01T00:00Z",
+    )
     publish(actor=chuannan_planner_user, subject=open_survey)
     body = check(Client(), f"/api/v1/public/surveys/{open_survey.pk}/results")
-    assert body["overall"]["n"] == 6 and body["overall"]["rate"] == pytest.approx(4 / 6)
+    assert body["overall"]["n"] == 7 and body["overall"]["rate"] == pytest.approx(4 / 7)
+    # 泸州 (one response) is left out, not named, and with it 未填写 (6): else 泸州 = 7 − 6
+    assert body["prefectures"] == []
+    assert body["prefectures_suppressed"] is True and "泸州" not in json.dumps(
+        body, ensure_ascii=False
+    )
     assert "comments" not in body and "意见0" not in json.dumps(body, ensure_ascii=False)
     url = f"/api/v1/surveys/{open_survey.pk}/results"
     check(Client(), url, 401)

@@ -54,6 +54,8 @@ def test_rate_and_distribution_exactly(open_survey: Survey) -> None:
     # 未填写 = total − 宜宾 − 泸州
     assert by["未填写地市州"].suppressed and by["泸州市"].suppressed
     assert not by["宜宾市"].suppressed
+    # the suppressed groups are not even named on the public side
+    assert [g.label for g in res.shown_prefectures] == ["宜宾市"] and res.prefectures_hidden
     assert selectors.satisfaction(open_survey.plan, 2024) == (pytest.approx(10 / 14), 14)
 
 
