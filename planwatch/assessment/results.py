@@ -292,7 +292,7 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
     out_sat: dict[int, tuple[int, int]] = {}
     if Rule.SATISFACTION in params:
         by_name = satisfaction_by_prefecture(year, as_of)
-        surveys_url = reverse("surveys:index")
+        surveys_url = reverse("surveys:public_index")
         for ou in units:
             if ou.name in by_name:
                 out_sat[ou.pk] = by_name[ou.name]

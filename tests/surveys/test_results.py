@@ -109,7 +109,7 @@ def test_assessment_scores_satisfaction(
     assert yb.points == pytest.approx(5 * 0.75)
     line = yb.lines.get()
     assert line.kind == "ratio" and "75.0%" in line.label and "3 / 4" in line.label
-    assert line.ref == "surveys:2024:511500" and line.url == "/surveys/"
+    assert line.ref == "surveys:2024:511500" and line.url == "/gongkai/wenjuan/"
     # 泸州 has no response: when_nothing "full" (the default) → 5, one line saying why
     lz = scores[units.luzhou.pk].items.get(code="satisfaction")
     assert lz.points == 5
