@@ -24,10 +24,10 @@ class SurveyForm(forms.Form):
     scope = forms.ChoiceField(label=_("问卷对象"), help_text=_("一个规划、一个经济区或全省。"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     opens_on = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("征集开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     closes_on = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("征集截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     description = forms.CharField(
         label=_("问卷说明"),

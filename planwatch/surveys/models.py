@@ -43,8 +43,8 @@ class Survey(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
-    opens_on = models.DateField(_("开始日期"), null=True, blank=True)
-    closes_on = models.DateField(_("截止日期"), null=True, blank=True)
+    opens_on = models.DateField(_("征集开始日期"), null=True, blank=True)
+    closes_on = models.DateField(_("征集截止日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
