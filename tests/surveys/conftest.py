@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -22,3 +24,15 @@ def survey(plan: Plan, chuannan_planner_user: User) -> Survey:
 @pytest.fixture
 def open_survey(survey: Survey, chuannan_planner_user: User) -> Survey:
     return services.survey_open(actor=chuannan_planner_user, survey=survey)
+
+
+@pytest.fixture
+def open_survey_2(units: Any, chuannan_planner_user: User) -> Survey:
+    """An open 川南 zone survey beside the draft `survey`."""
+    s = services.survey_create(
+        actor=chuannan_planner_user,
+        title="川南经济区公众满意度",
+        year=2024,
+        org_unit=units.chuannan,
+    )
+    return services.survey_open(actor=chuannan_planner_user, survey=s)
