@@ -92,10 +92,12 @@ def test_an_anonymous_visitor_rates_the_chuannan_survey_on_a_phone(
         with page.expect_navigation():
             page.get_by_role("button", name="公开结果").click()
         assert page.get_by_text("问卷结果已公开。").is_visible()
+        page.screenshot(path=str(SCREENSHOTS / "survey-planner.png"), full_page=True)
         phone.goto(f"{live_server.url}/gongkai/wenjuan/{survey.pk}/")
         phone.get_by_role("link", name="查看已公开的问卷结果").click()
         phone.wait_for_load_state()
         assert phone.get_by_role("heading", name="总体评价").is_visible()
+        phone.screenshot(path=str(SCREENSHOTS / "phone-survey-results.png"), full_page=True)
         main = phone.locator("main").inner_text()
         assert "样本不足" in main and "100.0%" not in main and "宜宾市" not in main
     finally:
