@@ -22,7 +22,8 @@ Sources, per unit and the scheme's year, as of the edition's date:
   the responses whose respondent named the unit's prefecture, submitted by the date
   (``surveys.selectors.satisfaction_by_prefecture``): points × rate (``scoring.ratio_item``),
   rate = share of 非常满意, 满意 and 基本满意 (methods.md §5); no such response (departments
-  never have any): nothing to assess;
+  never have any), or fewer than the item's ``min_responses`` (default 1): nothing to
+  assess;
 - bonus / deduction / 一票否决: the scheme's adjustments entered by hand.
 An item without anything to assess it on (tasks, indicators, projects, satisfaction) earns its
 full points (未承担该项工作的，该项按满分计) or nothing, by its ``when_nothing`` parameter
@@ -347,16 +348,22 @@ SATISFACTION_LABELS = {
     scoring.FULL: gettext_lazy("本年度无该地的问卷答卷，按满分计"),
     scoring.ZERO: gettext_lazy("本年度无该地的问卷答卷，不得分"),
 }
+FEW_RESPONSES_LABELS = {
+    scoring.FULL: gettext_lazy("该地问卷答卷 %(n)s 份，少于 %(least)s 份，按满分计"),
+    scoring.ZERO: gettext_lazy("该地问卷答卷 %(n)s 份，少于 %(least)s 份，不得分"),
+}
 
 
 def _satisfaction_item(
-    code: str, max_points: float, unit: OrgUnit, data: _Data, when: str
+    code: str, max_points: float, unit: OrgUnit, data: _Data, when: str, least: float = 1.0
 ) -> scoring.ItemScore:
     """公众满意度: points × the unit's satisfaction rate in the year's surveys; no response
-    from the unit: ``when_nothing``."""
+    from the unit, or fewer than ``least`` (the item's ``min_responses``): ``when_nothing``."""
     good, n = data.satisfaction.get(unit.pk, (0, 0))
     no_data = str(SATISFACTION_LABELS.get(when, ""))
-    if not n:
+    if n and n < least:
+        no_data = str(FEW_RESPONSES_LABELS.get(when, "")) % {"n": n, "least": int(least)}
+    if not n or n < least:
         return scoring.ratio_item(code, max_points, None, "", when, no_data)
     label = _("问卷满意率 %(rate)s（%(good)s / %(n)s 份答卷）") % {
         "rate": f"{good / n:.1%}",
@@ -394,7 +401,8 @@ def _score_unit(
                 si.code, pts, data.projects.get(unit.pk, []), data.month, per, when, nothing
             )
         elif si.rule == Rule.SATISFACTION:
-            item = _satisfaction_item(si.code, pts, unit, data, when)
+            least = float(si.params.get("min_responses", 1))
+            item = _satisfaction_item(si.code, pts, unit, data, when, least)
         elif si.rule == Rule.DEDUCTION:
             # hand-entered deductions come off the total: no floor at the item's points
             item = scoring.ItemScore(code=si.code, max_points=pts, points=pts)

@@ -140,3 +140,26 @@ def test_assessment_when_nothing_zero(
     assert scores[units.yibin.pk].items.get(code="satisfaction").points == 0  # rate 0
     lz = scores[units.luzhou.pk].items.get(code="satisfaction")
     assert lz.points == 0 and lz.lines.get().kind == "nothing"
+
+
+def test_assessment_min_responses(open_survey: Survey, units: f.Units, planner_user: User) -> None:
+    s = schemes.scheme_copy(
+        source=schemes.default_scheme(Series.PREFECTURES), year=2024, actor=planner_user
+    )
+    sat = s.items.get(code="satisfaction")
+    assert sat.params["min_responses"] == 1.0  # the default: any response counts
+    schemes.scheme_item_update(item=sat, actor=planner_user, points=5, params={"min_responses": 5})
+    s = schemes.scheme_freeze(scheme=s, actor=planner_user)
+    add(open_survey, [5, 5, 5, 5], "511500", dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    add(open_survey, [1, 1, 1, 1, 5], "510500", dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    ed = assessment.result_compute(
+        scheme=s, actor=planner_user, zone=units.chuannan, as_of=dt.date(2024, 12, 31)
+    )
+    scores = {sc.unit_id: sc for sc in ed.scores.all()}
+    yb = scores[units.yibin.pk].items.get(code="satisfaction")  # 4 < 5: nothing to assess
+    assert yb.points == 5
+    assert [(ln.kind, ln.label) for ln in yb.lines.all()] == [
+        ("nothing", "该地问卷答卷 4 份，少于 5 份，按满分计")
+    ]
+    lz = scores[units.luzhou.pk].items.get(code="satisfaction")
+    assert lz.points == pytest.approx(5 * 0.8)
