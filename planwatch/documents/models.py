@@ -1,0 +1,94 @@
+"""Official documents (公文) planwatch produces: evaluation reports, quarterly 通报, the issued
+key-task list with its cover notice, 督办通知单. A document is drafted from stored data,
+reviewed, and issued with its 文号; once issued it is frozen — its DOCX stored with the
+sha256 of its bytes and the data snapshot it was drawn from — and a reissue is a new
+edition, never an edit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from planwatch.documents.choices import DocumentKind, DocumentStatus
+
+
+class Document(models.Model):
+    """One edition of an official document, e.g. 川南经济区2024年度规划实施监测报告 issued as
+    川发改〔2025〕3号. `snapshot` holds the document as data (版头, blocks, and for every
+    figure the query and the record ids it came from); the DOCX is rendered from it and the
+    written passages (`texts`), so the same snapshot always gives the same document."""
+
+    kind = models.CharField(_("文种"), max_length=16, choices=DocumentKind.choices)
+    plan = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zone = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "supervision.SupervisionCase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    number = models.CharField(_("文号"), max_length=64, blank=True)
+    authorities = models.JSONField(_("发文机关"), default=list)
+    cc = models.CharField(_("抄送"), max_length=500, blank=True)
+    edition = models.PositiveIntegerField(_("版次"), default=1)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissues"
+    )
+    snapshot = models.JSONField(default=dict)
+    texts = models.JSONField(_("撰写内容"), default=dict, blank=True)
+    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(status="issued") & ~Q(number=""),
+                name="document_number_once",
+            )
+        ]
+        verbose_name = _("公文")
+        verbose_name_plural = _("公文")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == DocumentStatus.ISSUED

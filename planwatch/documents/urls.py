@@ -1,0 +1,19 @@
+from django.urls import path
+
+from planwatch.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("documents/", views.document_list, name="list"),
+    path("documents/new/", views.document_create, name="create"),
+    path("documents/<int:pk>/", views.document_detail, name="detail"),
+    path("documents/<int:pk>/texts/", views.document_texts, name="texts"),
+    path("documents/<int:pk>/review/", views.document_review, name="review"),
+    path("documents/<int:pk>/return/", views.document_return, name="return"),
+    path("documents/<int:pk>/issue/", views.document_issue, name="issue"),
+    path("documents/<int:pk>/reissue/", views.document_reissue, name="reissue"),
+    path("documents/<int:pk>/download.docx", views.document_docx, name="docx"),
+    path("documents/<int:pk>/download.pdf", views.document_pdf, name="pdf"),
+    path("documents/<int:pk>/figures.json", views.document_figures, name="figures"),
+]

@@ -1,0 +1,204 @@
+"""Pages of the documents, for planners (and the zone's leaders, read-only): the list, a
+document with its passages to write, its figures, review, issue and downloads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from planwatch.core.web import run_service
+from planwatch.documents import services
+from planwatch.documents.choices import DocumentKind
+from planwatch.documents.gongwen import placeholders_in
+from planwatch.documents.models import Document
+from planwatch.documents.pdf import PdfUnavailable, docx_to_pdf, soffice
+from planwatch.documents.permissions import access_document, can_manage
+from planwatch.documents.selectors import document_list_for, plans_manageable
+from planwatch.plans.models import Plan
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORM_KINDS = [k for k in DocumentKind if k != DocumentKind.SUPERVISION]
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def document_list(request: HttpRequest) -> HttpResponse:
+    docs = document_list_for(user=request.user)[:200]
+    plans = plans_manageable(request.user)
+    return render(
+        request,
+        "documents/list.html",
+        {"documents": docs, "plans": plans, "kinds": FORM_KINDS},
+    )
+
+
+@login_required
+@require_POST
+def document_create(request: HttpRequest) -> HttpResponse:
+    plan = Plan.objects.filter(pk=_int(request.POST.get("plan")) or 0).first()
+    if plan is None or plan not in plans_manageable(request.user):
+        raise Http404
+    created: list[Document] = []
+
+    def build() -> None:
+        created.append(
+            services.document_build(
+                kind=request.POST.get("kind", ""),
+                actor=request.user,
+                year=_int(request.POST.get("year")) or 0,
+                plan=plan,
+                quarter=_int(request.POST.get("quarter")),
+            )
+        )
+
+    if run_service(request, build, _("公文已起草。")):
+        return redirect(created[0])
+    return redirect("documents:list")
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk)
+    prompts = placeholders_in(doc.snapshot.get("blocks", []))
+    passages = [(k, p, doc.texts.get(k, "")) for k, p in prompts.items()]
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "doc": doc,
+            "passages": passages,
+            "left": services.placeholders_left(doc),
+            "figures": doc.snapshot.get("figures", []),
+            "can_manage": can_manage(request.user, doc),
+            "pdf_available": soffice() is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk, action="manage")
+    keys = placeholders_in(doc.snapshot.get("blocks", []))
+    texts = {k: request.POST.get(f"text_{k}", "") for k in keys if f"text_{k}" in request.POST}
+    run_service(
+        request,
+        lambda: services.document_texts_set(document=doc, actor=request.user, texts=texts),
+        _("已保存。"),
+    )
+    return redirect(doc)
+
+
+@login_required
+@require_POST
+def document_review(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk, action="manage")
+    run_service(
+        request, lambda: services.document_review(document=doc, actor=request.user), _("已审核。")
+    )
+    return redirect(doc)
+
+
+@login_required
+@require_POST
+def document_return(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk, action="manage")
+    run_service(
+        request, lambda: services.document_return(document=doc, actor=request.user), _("已退回。")
+    )
+    return redirect(doc)
+
+
+@login_required
+@require_POST
+def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk, action="manage")
+    run_service(
+        request,
+        lambda: services.document_issue(
+            document=doc,
+            actor=request.user,
+            number=request.POST.get("number", ""),
+            cc=request.POST.get("cc"),
+        ),
+        _("公文已印发。"),
+    )
+    return redirect(doc)
+
+
+@login_required
+@require_POST
+def document_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk, action="manage")
+    created: list[Document] = []
+    if run_service(
+        request,
+        lambda: created.append(services.document_reissue(document=doc, actor=request.user)),
+        _("已起草新版本。"),
+    ):
+        return redirect(created[0])
+    return redirect(doc)
+
+
+def _filename(doc: Document, ext: str) -> str:
+    return f"{doc.title}（第{doc.edition}版）.{ext}"
+
+
+@login_required
+@require_GET
+def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk)
+    response = HttpResponse(services.document_bytes(doc), content_type=DOCX)
+    response["Content-Disposition"] = _disposition(_filename(doc, "docx"))
+    return response
+
+
+@login_required
+@require_GET
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk)
+    try:
+        pdf = docx_to_pdf(services.document_bytes(doc))
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(doc)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(_filename(doc, "pdf"))
+    return response
+
+
+@login_required
+@require_GET
+def document_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk)
+    body = {
+        "document": doc.pk,
+        "title": doc.title,
+        "sha256": doc.sha256,
+        "figures": doc.snapshot.get("figures", []),
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+
+
+def _disposition(name: str) -> str:
+    from urllib.parse import quote
+
+    ext = name.rsplit(".", 1)[-1]
+    return f"attachment; filename=\"document.{ext}\"; filename*=UTF-8''{quote(name)}"
