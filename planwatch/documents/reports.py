@@ -212,6 +212,10 @@ def indicators(d: Draft, plan: Plan, zone: OrgUnit, year: int) -> list[Indicator
     f = d.figures
     d.h(1, "主要目标指标完成情况")
     with_status = [r for r in rows if r.status is not None]
+    if not rows:
+        d.p("本规划尚未确认纳入监测的主要目标指标。")
+        d.ph("indicators", "主要指标完成情况分析（成效与差距的原因）")
+        return rows
     counts = Counter(r.status.status for r in with_status if r.status)
     parts = []
     for word in im.STATUSES:
@@ -556,7 +560,7 @@ def next_steps_section(d: Draft, rows: list[IndicatorRow], kind: str) -> None:
         )
     elif with_status:
         d.p("主要目标指标总体符合规划预期路径，暂不需要对规划目标进行调整。")
-    d.ph("adjustment", "是否需要对规划进行调整的意见（【初稿】由监测数据生成，请核定）")
+    d.ph("adjustment", "是否需要对规划进行调整的意见（上段由监测数据生成，请核定）")
     d.ph("next_steps", "下一步工作建议")
 
 
