@@ -22,9 +22,10 @@ from planwatch.documents.pdf import PdfUnavailable, docx_to_pdf, soffice
 from planwatch.documents.permissions import access_document, can_manage
 from planwatch.documents.selectors import document_list_for, plans_manageable
 from planwatch.plans.models import Plan
+from planwatch.supervision.models import SupervisionCase
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FORM_KINDS = [k for k in DocumentKind if k != DocumentKind.SUPERVISION]
+FORM_KINDS = list(DocumentKind)
 
 
 def _int(value: Any) -> int | None:
@@ -52,16 +53,27 @@ def document_create(request: HttpRequest) -> HttpResponse:
     plan = Plan.objects.filter(pk=_int(request.POST.get("plan")) or 0).first()
     if plan is None or plan not in plans_manageable(request.user):
         raise Http404
+    kind = request.POST.get("kind", "")
+    case = None
+    if kind == DocumentKind.SUPERVISION:
+        # a 督办通知单: the case must be one of this plan's
+        case = SupervisionCase.objects.filter(
+            pk=_int(request.POST.get("case")) or 0, plan=plan
+        ).first()
+        if case is None:
+            messages.error(request, _("请填写本规划的督办事项编号。"))
+            return redirect("documents:list")
     created: list[Document] = []
 
     def build() -> None:
         created.append(
             services.document_build(
-                kind=request.POST.get("kind", ""),
+                kind=kind,
                 actor=request.user,
                 year=_int(request.POST.get("year")) or 0,
-                plan=plan,
+                plan=None if case else plan,
                 quarter=_int(request.POST.get("quarter")),
+                case=case,
             )
         )
 

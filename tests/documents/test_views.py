@@ -75,3 +75,34 @@ def test_others_turned_away(
         == 404
     )
     assert "川南" not in panxi_planner.get("/documents/").content.decode()
+
+
+def test_supervision_notice_of_a_case(
+    monitored: dict[str, Any], chuannan_planner: Client, units: Any
+) -> None:
+    from django.utils import timezone
+
+    from planwatch.supervision.models import SupervisionCase
+
+    task = monitored["tasks"][0]
+    case = SupervisionCase.objects.create(
+        task=task,
+        plan=monitored["plan"],
+        title=task.title,
+        year=2024,
+        status="assigned",
+        light="red",
+        reason="逾期未完成",
+        unit=units.yibin,
+        opened_at=timezone.now(),
+    )
+    response = chuannan_planner.post(
+        "/documents/new/",
+        {"kind": "supervision", "plan": monitored["plan"].pk, "year": "2024", "case": case.pk},
+    )
+    assert response.status_code == 302
+    doc = Document.objects.get(kind="supervision")
+    assert (doc.case_id, doc.zone_id) == (case.pk, units.chuannan.pk)
+    rows = [[c.text for c in r.cells] for r in load(services.document_bytes(doc)).tables[0].rows]
+    assert ["承办单位", "宜宾市"] in rows and ["督办事由", "逾期未完成"] in rows
+    assert "宜宾市：" in texts(load(services.document_bytes(doc)))
