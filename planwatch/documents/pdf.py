@@ -8,10 +8,18 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 TIMEOUT = 180  # seconds
 FONTS_CONF = Path(__file__).with_name("fontconfig") / "fonts.conf"
+# LibreOffice refuses a second instance on a profile in use: one profile per process, kept
+# between conversions (creating it costs about 0.7 s), and one conversion at a time in it.
+_LOCK = threading.Lock()
+
+
+def _profile() -> str:
+    return (Path(tempfile.gettempdir()) / f"planwatch-soffice-{os.getpid()}").as_uri()
 
 
 class PdfUnavailable(RuntimeError):
@@ -32,9 +40,7 @@ def docx_to_pdf(data: bytes) -> bytes:
         work = Path(tmp)
         source = work / "document.docx"
         source.write_bytes(data)
-        # A profile of its own: two conversions at once must not share (and lock) one.
-        profile = (work / "profile").as_uri()
-        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore"]
+        cmd = [exe, f"-env:UserInstallation={_profile()}", "--headless", "--norestore"]
         cmd += ["--convert-to", "pdf", "--outdir", str(work), str(source)]
         try:
             env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
