@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypedDict
 
 from docx import Document as new_docx
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -291,14 +291,16 @@ class Renderer:
         bdr.append(el)
 
     def head(self) -> None:
-        """版头: the issuing authority's mark in red, the 文号, the red line under it."""
+        """版头: the issuing authority's mark in red (for a joint document the authorities one
+        under another with 「文件」 beside them), the 文号, the red line under it."""
         sp = self.spec
         authorities = sp.get("authority") or []
-        marks = [sp["mark"]] if sp.get("mark") else [f"{a}文件" for a in authorities[:1]]
-        for i, mark in enumerate(marks):
+        if not sp.get("mark") and len(authorities) > 1:
+            self.joint_mark(authorities)
+        else:
+            mark = sp.get("mark") or f"{authorities[0]}文件"
             p = self.para(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-            if i == 0:
-                p.paragraph_format.space_before = Mm(35)
+            p.paragraph_format.space_before = Mm(35)
             p.paragraph_format.line_spacing = Pt(52)
             run = self._run(p, mark, TITLE_FONT, MARK_PT)
             run.font.color.rgb = RED
@@ -309,6 +311,35 @@ class Renderer:
         self._border(p, "bottom", 12, "FF0000", space=11)
         self.para(indent=False)
         self.para(indent=False)
+
+    def joint_mark(self, authorities: list[str]) -> None:
+        """联合行文: the drafting authority first, the others in order, each on its line, and
+        「文件」 centred beside them all (a borderless table)."""
+        spacer = self.para(indent=False)
+        spacer.paragraph_format.space_before = Mm(35) - Pt(LINE_PITCH / 20)
+        longest = max(len(a) for a in authorities)
+        names_w = BLOCK_W - 36
+        size = min(MARK_PT, int(names_w / 25.4 * 72 / longest))
+        t = self.doc.add_table(rows=len(authorities), cols=2)
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        t.autofit = False
+        t.columns[0].width, t.columns[1].width = Mm(names_w), Mm(36)
+        right = t.cell(0, 1).merge(t.cell(len(authorities) - 1, 1))
+        right.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+        for i, name in enumerate(authorities):
+            cell = t.cell(i, 0)
+            cell.width = Mm(names_w)
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.line_spacing = Pt(size * 1.4)
+            self._run(p, name, TITLE_FONT, size).font.color.rgb = RED
+        right.width = Mm(36)
+        p = right.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.line_spacing = Pt(MARK_PT * 1.4)
+        self._run(p, "文件", TITLE_FONT, MARK_PT).font.color.rgb = RED
 
     def title(self) -> None:
         p = self.doc.add_paragraph(style="Title")
@@ -431,12 +462,12 @@ class Renderer:
     def signature(self) -> None:
         """发文机关署名 and 成文日期, right-aligned four characters in from the edge."""
         sp = self.spec
-        sign = sp.get("signature") or "、".join(sp.get("authority") or [])
-        if not sign and not sp.get("date"):
+        signs = [sp["signature"]] if sp.get("signature") else list(sp.get("authority") or [])
+        if not signs and not sp.get("date"):
             return
         self.para(indent=False)
         self.para(indent=False)
-        for text in (sign, sp.get("date", "")):
+        for text in (*signs, sp.get("date", "")):
             if text:
                 p = self.para(text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
                 p.paragraph_format.right_indent = Pt(BODY_PT * 4)

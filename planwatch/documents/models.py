@@ -92,3 +92,31 @@ class Document(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == DocumentStatus.ISSUED
+
+
+class CoIssuer(models.Model):
+    """An issuing authority of a joint document (联合行文 / 联合通报) besides the drafting one,
+    e.g. 四川省交通运输厅 on a 通报 issued with 省发展改革委. Each co-issuer approves (会签)
+    before the document is issued; its name follows the drafter's on the 版头 and 署名."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="co_issuers")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("联合发文机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "unit"], name="coissuer_once")]
+        verbose_name = _("联合发文机关")
+        verbose_name_plural = _("联合发文机关")
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.unit_id}"

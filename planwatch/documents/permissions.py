@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role, role_paths
-from planwatch.documents.models import Document
+from planwatch.documents.models import CoIssuer, Document
 from planwatch.orgunits.models import OrgUnit
 
 Action = Literal["view", "manage"]
@@ -35,8 +35,20 @@ def can_manage(user: Any, doc: Document) -> bool:
     return can_manage_zone(user, doc.zone)
 
 
+COSIGN_ROLES = (Role.PLANNER, Role.LEADER, Role.UNIT_REVIEWER)
+
+
+def can_cosign(user: Any, unit: OrgUnit) -> bool:
+    """Approves (会签) a joint document for `unit`: its head office (unit_reviewer), a leader
+    or a planner whose scope covers it."""
+    return any(has_role(user, role, unit) for role in COSIGN_ROLES)
+
+
 def can_view(user: Any, doc: Document) -> bool:
     if can_manage(user, doc):
+        return True
+    co = CoIssuer.objects.filter(document=doc).select_related("unit")
+    if any(can_cosign(user, c.unit) for c in co):
         return True
     if doc.zone is None:
         return _province_wide(user, Role.LEADER)
@@ -60,6 +72,9 @@ def documents_for(user: Any) -> QuerySet[Document]:
             q |= Q(zone__path__startswith=path)
             if path.count("/") <= 2:
                 q |= Q(zone__isnull=True)
+    for role in COSIGN_ROLES:
+        for path in role_paths(user, role):
+            q |= Q(pk__in=CoIssuer.objects.filter(unit__path__startswith=path).values("document"))
     return qs.filter(q)
 
 

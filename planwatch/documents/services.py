@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -20,10 +20,11 @@ from planwatch.audit.services import audit_record
 from planwatch.core.workflow import ServiceError, check_transition, conditional_update
 from planwatch.documents import charts, gongwen, notices, reports
 from planwatch.documents.choices import REPORT_KINDS, DocumentKind, DocumentStatus
-from planwatch.documents.models import Document
-from planwatch.documents.permissions import require_manager
+from planwatch.documents.models import CoIssuer, Document
+from planwatch.documents.permissions import can_cosign, require_manager
 from planwatch.documents.reports import Draft
 from planwatch.indicators.services import current_method
+from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.supervision.models import SupervisionCase
 
@@ -203,6 +204,8 @@ def document_texts_set(*, document: Document, actor: Any, texts: dict[str, str])
         expected={"status": document.status},
         values={"texts": merged, "status": DocumentStatus.DRAFT},
     )
+    # the content changed: co-issuers approve it again
+    CoIssuer.objects.filter(document=document).update(approved_by=None, approved_at=None)
     _store(document, render(document))
     _audit(actor, "document.texts", document, old=before, new=merged)
     return document
@@ -251,6 +254,9 @@ def document_issue(
     left = placeholders_left(document)
     if left:
         raise ServiceError(_("尚有%(n)d处待撰写内容，不能印发。") % {"n": len(left)})
+    waiting = [c.unit.name for c in document.co_issuers.select_related("unit") if not c.approved_at]
+    if waiting:
+        raise ServiceError(_("联合发文机关尚未会签：%s") % "、".join(waiting))
     now = now or timezone.now()
     values: dict[str, Any] = {"number": number, "issued_by": actor, "issued_at": now}
     if cc is not None:
@@ -271,6 +277,51 @@ def document_issue(
 
 
 @transaction.atomic
+def document_co_issuers_set(*, document: Document, actor: Any, units: list[OrgUnit]) -> Document:
+    """联合行文: the authorities issuing the draft with the drafting one, in the order given
+    (the drafting authority stays first on the 版头 and 署名)."""
+    require_manager(actor, document.zone)
+    if document.status != DocumentStatus.DRAFT:
+        raise ServiceError(_("只有草稿可以变更联合发文机关。"))
+    names = [u.name for u in units]
+    if len(set(names)) != len(names) or AUTHORITY in names:
+        raise ValidationError({"units": _("联合发文机关不能重复。")})
+    before = list(document.authorities)
+    CoIssuer.objects.filter(document=document).delete()
+    CoIssuer.objects.bulk_create(
+        CoIssuer(document=document, unit=u, position=i) for i, u in enumerate(units, 1)
+    )
+    authorities = [AUTHORITY, *names]
+    conditional_update(
+        document, expected={"status": DocumentStatus.DRAFT}, values={"authorities": authorities}
+    )
+    _store(document, render(document))
+    _audit(actor, "document.co_issuers", document, old=before, new=authorities)
+    return document
+
+
+@transaction.atomic
+def document_cosign(*, document: Document, actor: Any, unit: OrgUnit) -> CoIssuer:
+    """A co-issuer approves (会签) the reviewed document; issuing waits for every one."""
+    row = CoIssuer.objects.filter(document=document, unit=unit).first()
+    if row is None or not can_cosign(actor, unit):
+        raise PermissionDenied(_("您不能代表该单位会签。"))
+    if document.status != DocumentStatus.REVIEWED:
+        raise ServiceError(_("公文审核通过后方可会签。"))
+    if row.approved_at is not None:
+        raise ServiceError(_("该单位已会签。"))
+    now = timezone.now()
+    rows = CoIssuer.objects.filter(pk=row.pk, approved_at__isnull=True).update(
+        approved_by=actor, approved_at=now
+    )
+    if rows != 1:
+        raise ServiceError(_("该单位已会签。"))
+    row.approved_by, row.approved_at = actor, now
+    _audit(actor, "document.cosign", document, new={"unit": unit.name})
+    return row
+
+
+@transaction.atomic
 def document_return(*, document: Document, actor: Any) -> Document:
     require_manager(actor, document.zone)
     _transition(document, actor, DocumentStatus.DRAFT, {})
@@ -278,6 +329,7 @@ def document_return(*, document: Document, actor: Any) -> Document:
     return document
 
 
+@transaction.atomic
 def document_reissue(*, document: Document, actor: Any) -> Document:
     """A new edition of an issued document, drafted afresh from today's data with the
     passages written for the old one; the old edition stays as issued."""
@@ -285,15 +337,19 @@ def document_reissue(*, document: Document, actor: Any) -> Document:
         raise ServiceError(_("只有已印发的公文可以重新印发。"))
     if document.reissues.exists():
         raise ServiceError(_("该公文已有新版本。"))
-    return document_build(
+    new = document_build(
         kind=document.kind,
         actor=actor,
         year=document.year,
-        plan=document.plan,
+        plan=document.plan if document.case is None else None,
         quarter=document.quarter,
         case=document.case,
         supersedes=document,
     )
+    units = [c.unit for c in document.co_issuers.select_related("unit")]
+    if units:
+        document_co_issuers_set(document=new, actor=actor, units=units)
+    return new
 
 
 def document_bytes(doc: Document) -> bytes:

@@ -19,8 +19,10 @@ from planwatch.documents.choices import DocumentKind
 from planwatch.documents.gongwen import placeholders_in
 from planwatch.documents.models import Document
 from planwatch.documents.pdf import PdfUnavailable, docx_to_pdf, soffice
-from planwatch.documents.permissions import access_document, can_manage
+from planwatch.documents.permissions import access_document, can_cosign, can_manage
 from planwatch.documents.selectors import document_list_for, plans_manageable
+from planwatch.orgunits.choices import OrgUnitKind
+from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.supervision.models import SupervisionCase
 
@@ -88,6 +90,17 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = access_document(request.user, pk)
     prompts = placeholders_in(doc.snapshot.get("blocks", []))
     passages = [(k, p, doc.texts.get(k, "")) for k, p in prompts.items()]
+    co_issuers = [
+        (c, can_cosign(request.user, c.unit)) for c in doc.co_issuers.select_related("unit")
+    ]
+    manage = can_manage(request.user, doc)
+    candidates = (
+        OrgUnit.objects.filter(kind__in=(OrgUnitKind.DEPARTMENT, OrgUnitKind.PREFECTURE))
+        .exclude(name=services.AUTHORITY)
+        .order_by("kind", "path")
+        if manage and doc.status == "draft"
+        else OrgUnit.objects.none()
+    )
     return render(
         request,
         "documents/detail.html",
@@ -96,7 +109,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "passages": passages,
             "left": services.placeholders_left(doc),
             "figures": doc.snapshot.get("figures", []),
-            "can_manage": can_manage(request.user, doc),
+            "can_manage": manage,
+            "co_issuers": co_issuers,
+            "chosen": {c.unit_id for c, _ in co_issuers},
+            "candidates": candidates,
             "pdf_available": soffice() is not None,
         },
     )
@@ -112,6 +128,36 @@ def document_texts(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.document_texts_set(document=doc, actor=request.user, texts=texts),
         _("已保存。"),
+    )
+    return redirect(doc)
+
+
+@login_required
+@require_POST
+def document_co_issuers(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk, action="manage")
+    ids = [i for i in (_int(v) for v in request.POST.getlist("units")) if i]
+    by_id = OrgUnit.objects.in_bulk(ids)
+    units = [by_id[i] for i in ids if i in by_id]
+    run_service(
+        request,
+        lambda: services.document_co_issuers_set(document=doc, actor=request.user, units=units),
+        _("联合发文机关已更新。"),
+    )
+    return redirect(doc)
+
+
+@login_required
+@require_POST
+def document_cosign(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = access_document(request.user, pk)
+    unit = OrgUnit.objects.filter(pk=_int(request.POST.get("unit")) or 0).first()
+    if unit is None:
+        raise Http404
+    run_service(
+        request,
+        lambda: services.document_cosign(document=doc, actor=request.user, unit=unit),
+        _("已会签。"),
     )
     return redirect(doc)
 
