@@ -9,6 +9,7 @@ class DocumentKind(models.TextChoices):
     BULLETIN = "bulletin", _("季度通报")
     TASK_LIST = "task_list", _("年度重点任务清单印发通知")
     SUPERVISION = "supervision", _("督办通知单")
+    MINUTES = "minutes", _("联席会议纪要")
 
 
 class DocumentStatus(models.TextChoices):

@@ -40,6 +40,13 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    meeting = models.ForeignKey(
+        "documents.JointMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="minutes",
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
     title = models.CharField(_("标题"), max_length=255)
@@ -120,3 +127,85 @@ class CoIssuer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.unit_id}"
+
+
+class JointMeeting(models.Model):
+    """A session of a zone's 联席会议, e.g. 川南经济区联席会议第三次会议 held in 泸州 (the host
+    city rotates): who attended, the agenda, the documents it considered, and its decisions
+    (议定事项), each tracked until done. The 纪要 is drafted from this record."""
+
+    zone = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("经济区"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    session = models.PositiveIntegerField(_("届次"))
+    held_on = models.DateField(_("召开日期"))
+    host = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("承办城市"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(
+        "orgunits.OrgUnit", verbose_name=_("成员单位"), related_name="+"
+    )
+    agenda = models.TextField(_("议程"))
+    considered = models.ManyToManyField(
+        Document, verbose_name=_("审议文件"), blank=True, related_name="meetings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["zone", "-session"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "session"], name="jointmeeting_session_once")
+        ]
+        verbose_name = _("联席会议")
+        verbose_name_plural = _("联席会议")
+
+    def __str__(self) -> str:
+        return str(_("%(z)s联席会议第%(n)d次会议") % {"z": self.zone.name, "n": self.session})
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:meeting", args=[self.pk])
+
+
+class MeetingDecision(models.Model):
+    """A decision (议定事项) of a joint meeting: what is to be done, by which lead unit, by
+    when. Supervised like a 督办 case: once its deadline passes undone its light turns red
+    and a case is opened on it; its progress is reported back at the next meeting."""
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.CASCADE, related_name="decisions")
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("议定事项"))
+    lead_unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(_("完成时限"))
+    progress = models.TextField(_("落实情况"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    light = models.CharField(_("灯号"), max_length=8, default="green")
+    case = models.ForeignKey(
+        "supervision.SupervisionCase",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["meeting", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "seq"], name="meetingdecision_seq_once")
+        ]
+        verbose_name = _("议定事项")
+        verbose_name_plural = _("议定事项")
+
+    def __str__(self) -> str:
+        return str(_("%(m)s议定事项%(n)d") % {"m": self.meeting, "n": self.seq})
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:meeting", args=[self.meeting_id]) + f"#decision-{self.pk}"

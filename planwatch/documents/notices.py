@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from planwatch.documents.figures import pct
+from planwatch.documents.meetings import red_decisions
 from planwatch.documents.reports import Draft, _task_name, _tasks, names
 from planwatch.plans.models import Plan
 from planwatch.projects.selectors import projects_panel
@@ -84,6 +85,23 @@ def bulletin(*, plan: Plan, year: int, quarter: int) -> Draft:
         if open_ids
         else "本季度督办事项均已办结。"
     )
+    d.h(1, "联席会议议定事项落实情况")
+    late = red_decisions(zone, end)
+    n_late = f.add(
+        "逾期未完成的议定事项数",
+        len(late),
+        query=f"MeetingDecision undone, deadline before {end.isoformat()}",
+        records={"documents.meetingdecision": [x.pk for x in late]},
+    )
+    if late:
+        d.p(f"逾期未完成（红灯）的联席会议议定事项{n_late}项：")
+        for x in late:
+            d.p(
+                f"{x.meeting}议定事项{x.seq}：{x.text}（{x.lead_unit.name}牵头，时限"
+                f"{x.deadline.year}年{x.deadline.month}月{x.deadline.day}日）。"
+            )
+    else:
+        d.p("联席会议议定事项均按时限推进。")
     d.h(1, "下一步要求")
     d.ph("requirements", "下一步工作要求")
     return d

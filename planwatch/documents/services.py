@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
 from planwatch.core.workflow import ServiceError, check_transition, conditional_update
-from planwatch.documents import charts, gongwen, notices, reports
+from planwatch.documents import charts, gongwen, meetings, notices, reports
 from planwatch.documents.choices import REPORT_KINDS, DocumentKind, DocumentStatus
-from planwatch.documents.models import CoIssuer, Document
+from planwatch.documents.models import CoIssuer, Document, JointMeeting
 from planwatch.documents.permissions import can_cosign, require_manager
 from planwatch.documents.reports import Draft
 from planwatch.indicators.services import current_method
@@ -53,7 +53,14 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _draft(kind: str, plan: Plan | None, year: int, quarter: int | None, case: Any) -> Draft:
+def _draft(
+    kind: str,
+    plan: Plan | None,
+    year: int,
+    quarter: int | None,
+    case: Any,
+    meeting: JointMeeting | None = None,
+) -> Draft:
     if kind in REPORT_KINDS:
         if plan is None:
             raise ValidationError({"plan": _("评估报告需要指定规划。")})
@@ -73,6 +80,10 @@ def _draft(kind: str, plan: Plan | None, year: int, quarter: int | None, case: A
         if case is None:
             raise ValidationError({"case": _("督办通知单需要指定督办事项。")})
         return notices.supervision_notice(case=case)
+    if kind == DocumentKind.MINUTES:
+        if meeting is None:
+            raise ValidationError({"meeting": _("会议纪要需要指定联席会议。")})
+        return meetings.minutes(meeting=meeting)
     raise ValidationError({"kind": _("文种无效。")})
 
 
@@ -131,6 +142,7 @@ def document_build(
     plan: Plan | None = None,
     quarter: int | None = None,
     case: SupervisionCase | None = None,
+    meeting: JointMeeting | None = None,
     supersedes: Document | None = None,
     now: datetime | None = None,
 ) -> Document:
@@ -138,11 +150,17 @@ def document_build(
     and records behind it (the snapshot), rendered to DOCX."""
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("年度无效。")})
-    zone = (
-        plan.org_unit if plan is not None else (case.plan.org_unit if case and case.plan else None)
-    )
+    zone: OrgUnit | None
+    if meeting is not None:
+        plan, zone = meeting.plan, meeting.zone
+    else:
+        zone = (
+            plan.org_unit
+            if plan is not None
+            else (case.plan.org_unit if case and case.plan else None)
+        )
     require_manager(actor, zone)
-    draft = _draft(kind, plan, year, quarter, case)
+    draft = _draft(kind, plan, year, quarter, case, meeting)
     now = now or timezone.now()
     snapshot = {
         "kind": kind,
@@ -161,6 +179,7 @@ def document_build(
         plan=plan if plan is not None else (case.plan if case else None),
         zone=zone,
         case=case,
+        meeting=meeting,
         year=year,
         quarter=quarter,
         title=draft.title,
@@ -344,6 +363,7 @@ def document_reissue(*, document: Document, actor: Any) -> Document:
         plan=document.plan if document.case is None else None,
         quarter=document.quarter,
         case=document.case,
+        meeting=document.meeting,
         supersedes=document,
     )
     units = [c.unit for c in document.co_issuers.select_related("unit")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planwatch.documents import views
+from planwatch.documents import meeting_views, views
 
 app_name = "documents"
 
@@ -18,4 +18,14 @@ urlpatterns = [
     path("documents/<int:pk>/download.docx", views.document_docx, name="docx"),
     path("documents/<int:pk>/download.pdf", views.document_pdf, name="pdf"),
     path("documents/<int:pk>/figures.json", views.document_figures, name="figures"),
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/decisions/", meeting_views.decision_add, name="decision_add"),
+    path(
+        "meetings/<int:pk>/decisions/<int:decision_id>/progress/",
+        meeting_views.decision_progress,
+        name="decision_progress",
+    ),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
 ]

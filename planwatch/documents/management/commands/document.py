@@ -1,13 +1,16 @@
 """`planwatch document build --kind annual|midterm|final|bulletin --plan SLUG --year YYYY
 -o FILE.docx [--pdf]`: draft a document from the stored data (kept as a draft Document,
 audited as done by the system), write its DOCX, the sidecar JSON of its figures beside it
-(FILE.json) and, with --pdf, the PDF converted by LibreOffice (FILE.pdf)."""
+(FILE.json) and, with --pdf, the PDF converted by LibreOffice (FILE.pdf).
+`planwatch document decision-lights [--today YYYY-MM-DD]`: the daily run over the joint
+meetings' decisions (red past the deadline undone, with a 督办 case)."""
 
 from __future__ import annotations
 
 import json
 import time
 from argparse import ArgumentParser
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from planwatch.core.workflow import ServiceError
+from planwatch.documents.meetings import decision_lights_run
 from planwatch.documents.pdf import PdfUnavailable, docx_to_pdf
 from planwatch.documents.services import document_build, document_bytes
 from planwatch.plans.models import Plan
@@ -34,8 +38,18 @@ class Command(BaseCommand):
         build.add_argument("--quarter", type=int, help="季度通报的季度（1—4，默认第4季度）")
         build.add_argument("-o", "--output", required=True, help="写出的 .docx 文件")
         build.add_argument("--pdf", action="store_true", help="同时经 LibreOffice 转出 PDF")
+        lights = sub.add_parser(
+            "decision-lights", help="重算联席会议议定事项灯号，逾期未完成的立项督办"
+        )
+        lights.add_argument("--today", type=date.fromisoformat, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "decision-lights":
+            counts = decision_lights_run(today=options["today"])
+            self.stdout.write(
+                f"decision lights: {counts['changed']} changed, {counts['cases']} cases opened"
+            )
+            return
         plan = Plan.objects.filter(slug=options["plan"]).first()
         if plan is None:
             raise CommandError(f"no plan with slug {options['plan']!r}")
