@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import role_paths
+from planwatch.core.middleware import ID_MAX
 from planwatch.core.web import run_service
 from planwatch.documents import meetings, services
 from planwatch.documents.models import Document, JointMeeting, MeetingDecision
@@ -27,9 +28,10 @@ from planwatch.plans.models import Plan
 
 def _int(value: Any) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number <= ID_MAX else 0
 
 
 def _date(value: Any) -> date | None:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from planwatch.core.middleware import ID_MAX
 from planwatch.core.web import run_service
 from planwatch.documents import services
 from planwatch.documents.choices import DocumentKind
@@ -32,9 +33,10 @@ FORM_KINDS = list(DocumentKind)
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= ID_MAX else None
 
 
 @login_required

@@ -135,3 +135,16 @@ def test_progress_reported_back_at_the_next_meeting(
 def test_other_zone_turned_away(meeting: JointMeeting, panxi_planner: Client) -> None:
     assert panxi_planner.get(f"/meetings/{meeting.pk}/").status_code == 404
     assert "川南" not in panxi_planner.get("/meetings/").content.decode()
+
+
+def test_daily_run_once_a_day(meeting: JointMeeting) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from planwatch.documents.scheduled import decision_lights_if_due
+
+    late = timezone.make_aware(datetime(2024, 7, 2, 23, 0))
+    assert decision_lights_if_due(late) is not None
+    assert decision_lights_if_due(late) is None  # already ran that day
+    assert MeetingDecision.objects.get(seq=1).case_id is not None
