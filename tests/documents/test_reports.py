@@ -132,3 +132,62 @@ def test_bulletin_task_list_and_supervision_notice(
     rows = table_rows(d.tables[0])
     assert rows[0] == ["序号", "重点任务", "具体内容", "牵头单位", "责任单位", "完成时限"]
     assert len(rows) - 1 == len(monitored["tasks"])
+
+
+def _recompute(f: dict[str, Any]) -> Any:
+    """The figure recomputed from the database through its records (None: no rule)."""
+    from planwatch.indicators.models import Indicator
+    from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport
+
+    label, rec = f["label"], f["records"]
+    if label.endswith(("当年值",)):
+        ids = rec.get("indicators.observation")
+        return Observation.objects.get(pk=ids[0]).value if ids else None
+    if label.endswith(("进度", "状态")) and " " in label:
+        ids = rec.get("indicators.computedstatus")
+        if not ids:
+            return f["value"] if f["value"] in (None, "暂无数据", "未核算") else "missing"
+        s = ComputedStatus.objects.get(pk=ids[0])
+        return s.ratio if label.endswith("进度") else s.status
+    if label.endswith(("基数", "目标")):
+        ind = Indicator.objects.get(pk=rec["indicators.indicator"][0])
+        return ind.baseline_value if label.endswith("基数") else ind.target_value
+    if "年度计划" in label:
+        return float(
+            sum(
+                a.amount
+                for a in AnnualInvestmentPlan.objects.filter(
+                    project_id__in=rec["projects.project"], year=2024
+                )
+            )
+        )
+    if "累计完成" in label:
+        return float(
+            sum(
+                r.invested_ytd
+                for r in MonthlyReport.objects.filter(
+                    project_id__in=rec["projects.project"], year=2024, month=12, status="accepted"
+                )
+            )
+        )
+    if label == "投资完成率":
+        return _recompute({**f, "label": "累计完成"}) / _recompute({**f, "label": "年度计划"})
+    if label == "双过半：6月末投资完成率":
+        june = MonthlyReport.objects.filter(
+            project_id__in=rec["projects.project"], year=2024, month__lte=6, status="accepted"
+        )
+        return float(sum(r.invested_ytd for r in june)) / _recompute({**f, "label": "年度计划"})
+    if label == "时间进度":
+        return 12 / 12
+    if label.rstrip("（表）").endswith("数") and isinstance(f["value"], int) and len(rec) == 1:
+        return len(next(iter(rec.values())))
+    return "no rule"
+
+
+def test_every_number_recomputed_from_the_database(annual: Any) -> None:
+    """Issue 14's acceptance: each figure of the 川南 2024 annual report equals what the
+    database gives for the records it names."""
+    figures = annual.snapshot["figures"]
+    assert len(figures) > 20
+    for f in figures:
+        assert _recompute(f) == f["value"], f
