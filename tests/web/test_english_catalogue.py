@@ -35,6 +35,7 @@ APPS = [
     "indicators",
     "projects",
     "assessment",
+    "documents",
     "surveys",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
