@@ -201,6 +201,17 @@ def _year_responses(year: int, until: dt.date | None) -> QuerySet[Response]:
     return rows
 
 
+def surveys_on(subject: Plan | OrgUnit, year: int) -> QuerySet[Survey]:
+    """The year's surveys (not drafts) on `subject`: a plan; a zone (its own surveys and those
+    on its plans); the province (all)."""
+    rows = Survey.objects.filter(year=year).exclude(status=SurveyStatus.DRAFT)
+    if isinstance(subject, Plan):
+        return rows.filter(plan=subject)
+    if subject.kind != OrgUnitKind.PROVINCE:
+        return rows.filter(Q(org_unit=subject) | Q(plan__org_unit=subject))
+    return rows
+
+
 def _rate(rows: QuerySet[Response]) -> tuple[float | None, int]:
     agg = rows.aggregate(n=Count("pk"), good=Count("pk", filter=Q(rating__in=SATISFIED_LEVELS)))
     n = int(agg["n"] or 0)
@@ -214,11 +225,7 @@ def satisfaction(
     (its surveys), a zone (its surveys and those on its plans) or the province (all); only
     the responses from `prefecture` when given (by name). Rate None when n = 0. The figures
     are exact: a caller showing them publicly applies `MIN_GROUP` itself."""
-    rows = _year_responses(year, None)
-    if isinstance(subject, Plan):
-        rows = rows.filter(survey__plan=subject)
-    elif subject.kind != OrgUnitKind.PROVINCE:
-        rows = rows.filter(Q(survey__org_unit=subject) | Q(survey__plan__org_unit=subject))
+    rows = _year_responses(year, None).filter(survey__in=surveys_on(subject, year))
     if prefecture is not None:
         rows = rows.filter(prefecture__name=prefecture.name)
     return _rate(rows)
