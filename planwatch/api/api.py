@@ -60,6 +60,7 @@ install_error_handlers(api)
 
 def _register() -> None:
     from planwatch.api.assessments import router as assessments_router
+    from planwatch.api.documents import router as documents_router
     from planwatch.api.implementation import router as implementation_router
     from planwatch.api.indicators import router as indicators_router
     from planwatch.api.integration_index import router as integration_index_router
@@ -68,6 +69,7 @@ def _register() -> None:
     from planwatch.api.projects import router as projects_router
     from planwatch.api.public_data import router as public_data_router
     from planwatch.api.search import router as search_router
+    from planwatch.api.surveys import router as surveys_router
 
     api.add_router("", plans_router)
     api.add_router("", orgunits_router)
@@ -77,6 +79,8 @@ def _register() -> None:
     api.add_router("", projects_router)
     api.add_router("", integration_index_router)
     api.add_router("", assessments_router)
+    api.add_router("", documents_router)
+    api.add_router("", surveys_router)
     api.add_router("", public_data_router)
 
 
