@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("planwatch.indicators.urls")),
     path("", include("planwatch.projects.urls")),
     path("", include("planwatch.assessment.urls")),
+    path("", include("planwatch.feedback.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.api.urls")),
 ]
