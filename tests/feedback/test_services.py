@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from planwatch.audit.models import AuditEvent
 from planwatch.core.models import RateCount
 from planwatch.core.workdays import add_workdays
+from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.feedback import selectors, services
 from planwatch.feedback.choices import MessageStatus, Rating
 from planwatch.feedback.jobs import feedback_overdue_run
@@ -431,7 +432,7 @@ def test_an_appeal_is_decided_by_the_moderator(
         message=m, actor=chuannan_planner_user, uphold=True, note="评价与留言无关"
     )
     assert m.appeal_status == "upheld"
-    with pytest.raises(Exception):  # decided once
+    with pytest.raises(ConcurrentUpdate):  # decided once
         services.appeal_decide(message=m, actor=chuannan_planner_user, uphold=False, note="再议")
 
 
