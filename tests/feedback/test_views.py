@@ -90,7 +90,7 @@ def test_csrf_is_required(yibin_task: Task) -> None:
 def test_public_list_shows_accepted_messages_only_without_contacts(
     anon: Client, yibin_task: Task, chuannan_planner_user: User, yibin_reporter_user: User
 ) -> None:
-    pending, _ = leave(yibin_task, title="待审核的留言")
+    leave(yibin_task, title="待审核的留言")
     shown, _ = leave(yibin_task, title="已受理的留言")
     services.message_moderate(message=shown, actor=chuannan_planner_user, accept=True)
     services.message_answer(message=shown, actor=yibin_reporter_user, text="已列入年度计划。")
