@@ -86,7 +86,12 @@ def message_new(request: HttpRequest) -> HttpResponse:
             else:
                 flash.success(request, _("留言已提交，审核通过后将公开并转办理单位答复。"))
                 return redirect("feedback:receipt", code=code)
-    context = {"subject": subject, "form": form, "honeypot": HONEYPOT}
+    context = {
+        "subject": subject,
+        "form": form,
+        "honeypot": HONEYPOT,
+        "workdays": conf.answer_workdays(),
+    }
     return render(request, "feedback/message_new.html", context, status=status)
 
 
