@@ -177,3 +177,11 @@ def test_the_daily_command_takes_the_clock(yibin_task: Task, chuannan_planner_us
     assert "1 case(s) opened" in out.getvalue()
     call_command("feedback_overdue", "--date", "2024-10-25", stdout=StringIO())
     assert SupervisionCase.objects.count() == 1
+
+
+def test_the_form_in_english(anon: Client, yibin_task: Task) -> None:
+    from django.conf import settings
+
+    anon.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = anon.get(form_url(yibin_task)).content.decode()
+    assert "Leave a message" in html and "Contact (optional)" in html and "15 working days" in html
