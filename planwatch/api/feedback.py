@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.params.functions import Query
 
@@ -45,6 +46,9 @@ LIMIT = Query(50, ge=1, le=500, description="Items per page.")
 OFFSET = Query(0, ge=0, le=10_000_000, description="Items to skip.")
 KIND = Query(..., description="What the messages are on: plan, task or project.")
 SUBJECT_ID = Query(..., ge=1, le=2**62, description="Its id.")
+CODE = PathParam(
+    ..., min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Receipt code."
+)
 
 
 class MessageIn(Schema):
@@ -262,7 +266,7 @@ def _own(request: HttpRequest, code: str) -> Message:
     description="Access: whoever holds the receipt code. Its state, the reason if it was "
     "not accepted, the answer. 404 for any other code.",
 )
-def message_by_receipt(request: HttpRequest, code: str) -> Any:
+def message_by_receipt(request: HttpRequest, code: str = CODE) -> Any:
     return own_out(_own(request, code))
 
 
@@ -275,7 +279,7 @@ def message_by_receipt(request: HttpRequest, code: str) -> Any:
     description="Access: whoever holds the receipt code; once, after the answer. "
     "不满意 (unsatisfied) opens a 回访 for the unit.",
 )
-def message_rate(request: HttpRequest, code: str, body: RatingIn) -> Any:
+def message_rate(request: HttpRequest, body: RatingIn, code: str = CODE) -> Any:
     if caller(request).is_authenticated:
         require_csrf(request)
     m = _own(request, code)
