@@ -185,3 +185,20 @@ def test_the_form_in_english(anon: Client, yibin_task: Task) -> None:
     anon.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = anon.get(form_url(yibin_task)).content.decode()
     assert "Leave a message" in html and "Contact (optional)" in html and "15 working days" in html
+
+
+def test_the_queued_job_runs_once_a_day(yibin_task: Task, chuannan_planner_user: User) -> None:
+    from planwatch.feedback.scheduled import feedback_overdue_locked
+
+    m, _ = leave(yibin_task)
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    accepted_at = dt.datetime(2024, 9, 27, 10, tzinfo=shanghai)
+    services.message_moderate(message=m, actor=chuannan_planner_user, accept=True, now=accepted_at)
+    now = dt.datetime(2024, 10, 24, 7, tzinfo=shanghai)
+    day = dt.date(2024, 10, 24)
+    assert feedback_overdue_locked(today=day, now=now, only_if_not_run=True) is not None
+    assert feedback_overdue_locked(today=day, now=now, only_if_not_run=True) is None  # ran
+    out = StringIO()
+    call_command("feedback_overdue", "--enqueue", stdout=out)  # immediate in the tests
+    assert "enqueued" in out.getvalue()
+    assert SupervisionCase.objects.count() == 1
