@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import is_admin, role_paths, scope_q
+from planwatch.accounts.permissions import has_role, is_admin, role_paths, scope_q
 from planwatch.feedback.choices import MessageStatus
 from planwatch.feedback.models import Message
+from planwatch.supervision.notify import unit_recipients
 
 PUBLIC = (MessageStatus.ACCEPTED, MessageStatus.ANSWERED)
 
@@ -63,3 +64,14 @@ def handling_queue(user: Any, *, open_only: bool = True) -> QuerySet[Message]:
             | Q(follow_up__isnull=False, follow_up__filled_at__isnull=True)
         )
     return qs.order_by("due_on", "pk")
+
+
+def assignable_staff(user: Any, message: Message) -> list[Any]:
+    """Whom a unit reviewer of the message's unit may make its handler: the unit's reporters
+    and reviewers (none for anyone else, or once the message is answered)."""
+    unit = message.unit
+    if unit is None or message.status != MessageStatus.ACCEPTED:
+        return []
+    if not has_role(user, Role.UNIT_REVIEWER, unit):
+        return []
+    return unit_recipients([unit])

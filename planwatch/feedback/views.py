@@ -97,7 +97,7 @@ def message_new(request: HttpRequest) -> HttpResponse:
 
 def public_list(request: HttpRequest) -> HttpResponse:
     subject = _subject(request)
-    rows = selectors.public_messages(subject.kind, subject.obj.pk)
+    rows = selectors.public_messages(subject.kind, subject.obj.pk).select_related("unit")
     return render(request, "feedback/public_list.html", {"subject": subject, "rows": rows})
 
 
@@ -157,6 +157,7 @@ def detail(request: HttpRequest, message_id: int) -> HttpResponse:
         "is_staff": m.is_public and is_unit_staff(user, m),
         "is_handler": is_handler(user, m),
         "follow_up": FollowUp.objects.filter(message=m).first(),
+        "assignable": selectors.assignable_staff(user, m),
         "reject_form": RejectForm(),
         "follow_up_form": FollowUpForm(),
     }
@@ -185,6 +186,7 @@ ACTIONS: dict[str, tuple[Action, Callable[[Any, Any], Any], StrOrPromise]] = {
         lambda r, m: services.message_claim(message=m, actor=r.user),
         _l("已承办。"),
     ),
+    "assign": ("handle", lambda r, m: _assign(r, m), _l("已改派。")),
     "answer": (
         "handle",
         lambda r, m: services.message_answer(message=m, actor=r.user, text=r.POST.get("text", "")),
@@ -211,6 +213,18 @@ ACTIONS: dict[str, tuple[Action, Callable[[Any, Any], Any], StrOrPromise]] = {
         _l("申诉已驳回。"),
     ),
 }
+
+
+def _assign(request: HttpRequest, message: Any) -> Any:
+    """A unit reviewer hands the message to one of the unit's staff (chosen by id)."""
+    chosen = request.POST.get("handler", "")
+    handler = next(
+        (u for u in selectors.assignable_staff(request.user, message) if str(u.pk) == chosen),
+        None,
+    )
+    if handler is None:
+        raise ValidationError(_("请选择承办人。"))
+    return services.message_claim(message=message, actor=request.user, handler=handler)
 
 
 def _follow_up(request: HttpRequest, message: Any) -> Any:

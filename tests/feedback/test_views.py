@@ -202,3 +202,27 @@ def test_the_queued_job_runs_once_a_day(yibin_task: Task, chuannan_planner_user:
     call_command("feedback_overdue", "--enqueue", stdout=out)  # immediate in the tests
     assert "enqueued" in out.getvalue()
     assert SupervisionCase.objects.count() == 1
+
+
+def test_a_unit_reviewer_assigns_the_handler(
+    yibin_task: Task,
+    chuannan_planner_user: User,
+    yibin_reviewer: Client,
+    yibin_reporter: Client,
+    yibin_reporter_user: User,
+) -> None:
+    m, _ = leave(yibin_task)
+    services.message_moderate(message=m, actor=chuannan_planner_user, accept=True)
+    url = f"/feedback/messages/{m.pk}/"
+    assert 'name="handler"' not in yibin_reporter.get(url).content.decode()
+    assert 'name="handler"' in yibin_reviewer.get(url).content.decode()
+    yibin_reviewer.post(f"{url}assign/", {"handler": "999999"})
+    m.refresh_from_db()
+    assert m.handler is None
+    yibin_reviewer.post(f"{url}assign/", {"handler": str(yibin_reporter_user.pk)})
+    m.refresh_from_db()
+    assert m.handler == yibin_reporter_user
+    assert "13812345678" in yibin_reporter.get(url).content.decode()
+    assert yibin_reporter.post(f"{url}assign/", {"handler": "1"}).status_code == 302
+    m.refresh_from_db()
+    assert m.handler == yibin_reporter_user  # a reporter assigns nobody
