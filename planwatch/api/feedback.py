@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja import Path as PathParam
 from ninja.errors import HttpError
+from ninja.params.functions import Path as PathParam
 from ninja.params.functions import Query
 
 from planwatch.api.auth import caller, public, signed_in
