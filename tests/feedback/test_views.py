@@ -226,3 +226,36 @@ def test_a_unit_reviewer_assigns_the_handler(
     assert yibin_reporter.post(f"{url}assign/", {"handler": "1"}).status_code == 302
     m.refresh_from_db()
     assert m.handler == yibin_reporter_user  # a reporter assigns nobody
+
+
+def test_the_overdue_case_is_on_the_case_pages(
+    yibin_task: Task,
+    chuannan_planner: Client,
+    chuannan_planner_user: User,
+    yibin_reporter: Client,
+) -> None:
+    m, _ = leave(yibin_task)
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    accepted_at = dt.datetime(2024, 9, 27, 10, tzinfo=shanghai)
+    services.message_moderate(message=m, actor=chuannan_planner_user, accept=True, now=accepted_at)
+    call_command("feedback_overdue", "--date", "2024-10-24", stdout=StringIO())
+    case = SupervisionCase.objects.get()
+    for client in (chuannan_planner, yibin_reporter):
+        listing = client.get("/cases/?status=").content.decode()
+        assert "留言逾期未答复：城际铁路进度" in listing
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        assert f"/feedback/messages/{m.pk}/" in page
+
+
+def test_public_list_query_budget(
+    anon: Client,
+    yibin_task: Task,
+    chuannan_planner_user: User,
+    django_assert_max_num_queries: object,
+) -> None:
+    for n in range(4):
+        m, _ = leave(yibin_task, title=f"留言{n}", client=f"198.51.100.{n}")
+        services.message_moderate(message=m, actor=chuannan_planner_user, accept=True)
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        page = anon.get(f"/gongkai/liuyan/?kind=task&id={yibin_task.pk}")
+    assert page.content.decode().count("feedback-message") == 4
