@@ -236,3 +236,9 @@ PLANWATCH_FEEDBACK_DUPLICATE_DAYS = env_int("PLANWATCH_FEEDBACK_DUPLICATE_DAYS",
 PLANWATCH_FEEDBACK_PER_HOUR = env_int("PLANWATCH_FEEDBACK_PER_HOUR", 5)
 PLANWATCH_FEEDBACK_PER_DAY = env_int("PLANWATCH_FEEDBACK_PER_DAY", 20)
 PLANWATCH_FEEDBACK_RECEIPT_PER_HOUR = env_int("PLANWATCH_FEEDBACK_RECEIPT_PER_HOUR", 60)
+# Notification e-mails are queue jobs: retried this many times, this many seconds apart.
+PLANWATCH_MAIL_RETRIES = env_int("PLANWATCH_MAIL_RETRIES", 5)
+PLANWATCH_MAIL_RETRY_DELAY = env_int("PLANWATCH_MAIL_RETRY_DELAY", 300)
+# The worker is reported as stopped (and administrators alerted) after this many minutes
+# without its heartbeat.
+PLANWATCH_WORKER_STALE_MINUTES = env_int("PLANWATCH_WORKER_STALE_MINUTES", 10)

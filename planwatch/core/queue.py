@@ -27,6 +27,7 @@ JOB_MODULES = (
     "planwatch.projects.scheduled",
     "planwatch.indicators.scheduled",
     "planwatch.feedback.scheduled",
+    "planwatch.core.mail_jobs",
 )
 
 
