@@ -10,6 +10,7 @@ urlpatterns = [
     path("gongkai/liuyan/new", views.message_new, name="new"),
     path("gongkai/liuyan/r/<str:code>/", views.receipt, name="receipt"),
     path("gongkai/liuyan/r/<str:code>/rate", views.receipt_rate, name="rate"),
+    path("feedback/", views.index, name="index"),
     path("feedback/moderation/", views.moderation, name="moderation"),
     path("feedback/handling/", views.handling, name="handling"),
     path("feedback/words/", views.words, name="words"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
-from planwatch.accounts.permissions import is_admin
+from planwatch.accounts.permissions import is_admin, is_planner
 from planwatch.core.client_address import client_address
 from planwatch.core.ratelimit import check
 from planwatch.core.web import run_service
@@ -132,6 +132,13 @@ def receipt_rate(request: HttpRequest, code: str) -> HttpResponse:
         _("感谢您的评价。"),
     )
     return redirect("feedback:receipt", code=code)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The staff's way in: planners and administrators to the moderation queue, everyone
+    else to their unit's messages."""
+    return redirect("feedback:moderation" if is_planner(request.user) else "feedback:handling")
 
 
 @login_required
