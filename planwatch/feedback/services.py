@@ -310,7 +310,7 @@ def follow_up_fill(
     """The unit's record of its 回访: who called, when, what was said, the outcome."""
     _require_unit(actor, message)
     follow_up = FollowUp.objects.filter(message=message).first()
-    if follow_up is None:
+    if follow_up is None or follow_up.done:
         raise ValidationError(_("该留言没有待回访的差评。"))
     now = now or timezone.now()
     caller = _length("caller", caller, 1, 64)
@@ -327,7 +327,8 @@ def follow_up_fill(
         "filled_at": now,
     }
     with transaction.atomic():
-        FollowUp.objects.filter(pk=follow_up.pk).update(**values)
+        if not FollowUp.objects.filter(pk=follow_up.pk, filled_at__isnull=True).update(**values):
+            raise ValidationError(_("该留言没有待回访的差评。"))
         _audit(
             actor,
             "feedback.follow_up",

@@ -403,6 +403,15 @@ def test_a_bad_rating_opens_a_follow_up_the_unit_fills_in(
     )
     follow_up.refresh_from_db()
     assert follow_up.done and follow_up.filled_by == yibin_reporter_user
+    with pytest.raises(ValidationError):  # recorded once, never overwritten
+        services.follow_up_fill(
+            message=bad,
+            actor=yibin_reporter_user,
+            caller="另一人",
+            called_at=called,
+            summary="改写回访记录。",
+            outcome="改写",
+        )
     assert bad not in selectors.handling_queue(yibin_reporter_user)
 
 
