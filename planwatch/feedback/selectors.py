@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role, is_admin, role_paths, scope_q
-from planwatch.feedback.choices import MessageStatus
+from planwatch.feedback.choices import AppealStatus, MessageStatus, Rating
 from planwatch.feedback.models import Message
 from planwatch.supervision.notify import unit_recipients
 
@@ -75,3 +76,29 @@ def assignable_staff(user: Any, message: Message) -> list[Any]:
     if not has_role(user, Role.UNIT_REVIEWER, unit):
         return []
     return unit_recipients([unit])
+
+
+def unit_figures(year: int) -> dict[int, dict[str, int]]:
+    """Per handling unit (id), the messages accepted in `year` and how they went — for the
+    assessment and the evaluation reports: accepted, answered, answered on time, overdue
+    cases, and the ratings (a rating whose appeal was upheld is not counted)."""
+    out: dict[int, dict[str, int]] = {}
+    rows = Message.objects.filter(
+        status__in=PUBLIC, accepted_on__year=year, unit__isnull=False
+    ).values_list(
+        "unit_id", "status", "due_on", "answered_at", "overdue_case_id", "rating", "appeal_status"
+    )
+    for unit_id, status, due_on, answered_at, case_id, rating, appeal in rows:
+        row = out.setdefault(
+            unit_id,
+            dict.fromkeys(("accepted", "answered", "on_time", "overdue_cases", *Rating.values), 0),
+        )
+        row["accepted"] += 1
+        if status == MessageStatus.ANSWERED:
+            row["answered"] += 1
+            if answered_at is not None and due_on is not None:
+                row["on_time"] += timezone.localdate(answered_at) <= due_on
+        row["overdue_cases"] += case_id is not None
+        if rating and appeal != AppealStatus.UPHELD:
+            row[rating] += 1
+    return out

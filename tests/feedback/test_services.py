@@ -474,3 +474,40 @@ def test_sensitive_words_are_edited_by_administrators(
         services.sensitive_word_add(actor=sysadmin_user, word="新词")
     services.sensitive_word_remove(actor=sysadmin_user, word_id=w.pk)
     assert not SensitiveWord.objects.filter(word="新词").exists()
+
+
+def test_unit_figures_for_the_assessment(
+    yibin_task: Task,
+    chuannan_planner_user: User,
+    yibin_reporter_user: User,
+    units: f.Units,
+) -> None:
+    shown = at(dt.date(2024, 9, 27))
+    rated = []
+    for n, rating in enumerate((Rating.SATISFIED, Rating.UNSATISFIED, Rating.UNSATISFIED)):
+        m, _ = leave(yibin_task, title=f"留言{n}")
+        services.message_moderate(message=m, actor=chuannan_planner_user, accept=True, now=shown)
+        services.message_answer(
+            message=m,
+            actor=yibin_reporter_user,
+            text="已按计划推进。",
+            now=at(dt.date(2024, 10, 8)),
+        )
+        services.message_rate(message=m, rating=rating)
+        rated.append(m)
+    services.appeal_file(message=rated[2], actor=yibin_reporter_user, reason="评价与本任务无关。")
+    services.appeal_decide(message=rated[2], actor=chuannan_planner_user, uphold=True, note="成立")
+    late, _ = leave(yibin_task, title="未答复")
+    services.message_moderate(message=late, actor=chuannan_planner_user, accept=True, now=shown)
+    feedback_overdue_run(today=dt.date(2024, 10, 24))
+    figures = selectors.unit_figures(2024)[units.yibin.pk]
+    assert figures == {
+        "accepted": 4,
+        "answered": 3,
+        "on_time": 3,
+        "overdue_cases": 1,
+        "satisfied": 1,
+        "basic": 0,
+        "unsatisfied": 1,  # the upheld appeal's rating is not counted
+    }
+    assert selectors.unit_figures(2023) == {}
