@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -42,6 +43,9 @@ from planwatch.feedback.text import clean_contact, digest, mask, matcher, matche
 from planwatch.supervision.notify import recipients_for, unit_recipients
 
 S = MessageStatus
+# Who the audit log names for a citizen's own acts (submitting, rating): "anonymous", not the
+# system.
+CITIZEN = AnonymousUser()
 TITLE_MIN, BODY_MIN, ANSWER_MIN, ANSWER_MAX = 2, 5, 5, 2000
 
 
@@ -147,7 +151,7 @@ def message_submit(
             created_at=now,
         )
         _audit(
-            None,
+            CITIZEN,
             "feedback.submit",
             message,
             new={"kind": kind, "subject": f"{subject.kind}:{subject.obj.pk}"},
@@ -281,7 +285,7 @@ def message_rate(*, message: Message, rating: str, now: dt.datetime | None = Non
         conditional_update(
             message, expected={"rating": ""}, values={"rating": rating, "rated_at": now}
         )
-        _audit(None, "feedback.rate", message, new={"rating": rating})
+        _audit(CITIZEN, "feedback.rate", message, new={"rating": rating})
         if rating == Rating.UNSATISFIED:
             FollowUp.objects.create(message=message, opened_at=now)
             if message.unit is not None:

@@ -460,6 +460,8 @@ def test_every_step_is_audited(
         "feedback.answer",
         "feedback.rate",
     ]
+    submitted = new_audit_events().get(action="feedback.submit")
+    assert submitted.actor_id is None and submitted.actor_label == "anonymous"
     # nothing audited carries the contact
     assert not AuditEvent.objects.filter(new__icontains="13812345678").exists()
 
