@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,10 +69,13 @@ def receipt_hash(code: str) -> str:
 
 
 def message_by_receipt(code: str) -> Message | None:
-    """The message whose receipt code is `code` (only its hash is stored)."""
+    """The message whose receipt code is `code` (only its hash is stored). Read from the
+    primary database even on a page served from a replica (core/replica.py): the citizen
+    lands on it a moment after writing the message or rating the answer."""
     if not code or len(code) > 64:
         return None
-    return Message.objects.filter(receipt_hash=receipt_hash(code)).first()
+    primary = Message.objects.db_manager(DEFAULT_DB_ALIAS)
+    return primary.select_related("unit").filter(receipt_hash=receipt_hash(code)).first()
 
 
 def _length(field: str, value: str, low: int, high: int) -> str:
