@@ -8,6 +8,7 @@ app_name = "feedback"
 urlpatterns = [
     path("gongkai/liuyan/", views.public_list, name="public_list"),
     path("gongkai/liuyan/new", views.message_new, name="new"),
+    path("gongkai/liuyan/chaxun", views.lookup, name="lookup"),
     path("gongkai/liuyan/r/<str:code>/", views.receipt, name="receipt"),
     path("gongkai/liuyan/r/<str:code>/rate", views.receipt_rate, name="rate"),
     path("feedback/", views.index, name="index"),

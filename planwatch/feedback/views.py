@@ -5,6 +5,7 @@ with the actions its viewer may take, and the sensitive-word list (administrator
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -110,6 +111,18 @@ def _by_receipt(request: HttpRequest, code: str) -> Any:
     if message is None:
         raise Http404
     return message
+
+
+RECEIPT_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Where a citizen who kept the code (not the address) types it in."""
+    code = request.GET.get("code", "").strip()
+    if RECEIPT_CODE.match(code):
+        return redirect("feedback:receipt", code=code)
+    error = _("查询码格式不正确。") if code else ""
+    return render(request, "feedback/lookup.html", {"error": error, "code": code})
 
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:

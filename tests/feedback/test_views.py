@@ -259,3 +259,20 @@ def test_public_list_query_budget(
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         page = anon.get(f"/gongkai/liuyan/?kind=task&id={yibin_task.pk}")
     assert page.content.decode().count("feedback-message") == 4
+
+
+def test_looking_up_a_code(anon: Client, yibin_task: Task) -> None:
+    _m, code = leave(yibin_task)
+    assert anon.get("/gongkai/liuyan/chaxun").status_code == 200
+    response = anon.get(f"/gongkai/liuyan/chaxun?code={code}")
+    assert response["Location"] == f"/gongkai/liuyan/r/{code}/"
+    page = anon.get("/gongkai/liuyan/chaxun?code=../../admin").content.decode()
+    assert "查询码格式不正确" in page
+
+
+def test_the_staff_pages_in_english(yibin_reporter: Client) -> None:
+    from django.conf import settings
+
+    yibin_reporter.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = yibin_reporter.get("/feedback/handling/").content.decode()
+    assert ">Messages</a>" in html and "Messages to answer" in html
