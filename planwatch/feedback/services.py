@@ -243,8 +243,9 @@ def message_claim(*, message: Message, actor: Actor, handler: Any = None) -> Mes
     if not reviewer and (handler != actor or message.handler_id not in (None, actor.pk)):  # type: ignore[union-attr]
         raise PermissionDenied(_("该留言已由他人承办；改派须由单位审核人办理。"))
     old = message.handler_id
-    conditional_update(message, expected={}, values={"handler": handler})
-    _audit(actor, "feedback.assign", message, old={"handler": old}, new={"handler": handler.pk})
+    with transaction.atomic():
+        conditional_update(message, expected={}, values={"handler": handler})
+        _audit(actor, "feedback.assign", message, old={"handler": old}, new={"handler": handler.pk})
     return message
 
 
