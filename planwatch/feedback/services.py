@@ -39,7 +39,14 @@ from planwatch.feedback.choices import (
 from planwatch.feedback.models import BODY_MAX, TITLE_MAX, FollowUp, Message, SensitiveWord
 from planwatch.feedback.permissions import can_moderate, is_handler, is_unit_staff
 from planwatch.feedback.subjects import public_subject
-from planwatch.feedback.text import clean_contact, digest, mask, matcher, matches
+from planwatch.feedback.text import (
+    check_printable,
+    clean_contact,
+    digest,
+    mask,
+    matcher,
+    matches,
+)
 from planwatch.supervision.notify import recipients_for, unit_recipients
 
 S = MessageStatus
@@ -79,7 +86,7 @@ def message_by_receipt(code: str) -> Message | None:
 
 
 def _length(field: str, value: str, low: int, high: int) -> str:
-    value = (value or "").strip()
+    value = check_printable(field, value or "").strip()
     if len(value) < low:
         raise ValidationError({field: _("至少需要 %(n)d 个字。") % {"n": low}})
     if len(value) > high:
@@ -180,7 +187,7 @@ def message_moderate(
     if not can_moderate(actor, message):
         raise PermissionDenied(_("只有负责该区域的规划处室人员可以审核留言。"))
     now = now or timezone.now()
-    note = (note or "").strip()[:500]
+    note = check_printable("note", note or "").strip()[:500]
     if accept:
         if message.unit_id is None:
             raise ValidationError(_("无法确定办理单位，不能受理。"))

@@ -19,6 +19,15 @@ from planwatch.feedback.choices import ContactKind
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+# Control characters other than tab and line breaks, and lone surrogates: never typed by a
+# person, and PostgreSQL refuses NUL outright.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def check_printable(field: str, value: str) -> str:
+    if _UNPRINTABLE.search(value or ""):
+        raise ValidationError({field: _("含有无法显示的控制字符，请删除后重试。")})
+    return value
 
 
 def normalise(text: str) -> str:
@@ -34,7 +43,7 @@ def digest(title: str, body: str) -> str:
 def clean_contact(raw: str) -> tuple[str, str]:
     """(contact, kind) from what the citizen typed: a mobile or landline number, or an
     e-mail address; ("", "") for nothing. Anything else is refused."""
-    value = unicodedata.normalize("NFKC", raw or "").strip()
+    value = unicodedata.normalize("NFKC", check_printable("contact", raw or "")).strip()
     if not value:
         return "", ContactKind.NONE
     if "@" in value:

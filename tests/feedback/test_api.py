@@ -163,3 +163,16 @@ def test_a_session_post_needs_the_csrf_token(yibin_task: Task, chuannan_planner_
     client.handler.enforce_csrf_checks = True
     call(client, "post", URL, 403, payload(yibin_task))
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("odd", ["\x00", "\ud800"])
+@pytest.mark.parametrize("field", ["title", "body", "contact"])
+def test_odd_characters_are_refused_or_stored_never_a_server_error(
+    anon: Client, yibin_task: Task, field: str, odd: str
+) -> None:
+    response = anon.post(
+        URL,
+        data=json.dumps(payload(yibin_task, **{field: f"城际铁路{odd}进度"})),
+        content_type="application/json",
+    )
+    assert response.status_code in (201, 400, 422), response.content[:300]

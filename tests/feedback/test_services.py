@@ -513,3 +513,12 @@ def test_unit_figures_for_the_assessment(
         "unsatisfied": 1,  # the upheld appeal's rating is not counted
     }
     assert selectors.unit_figures(2023) == {}
+
+
+@pytest.mark.parametrize("odd", ["\x00", "\x1b", "\ud800"])
+def test_control_characters_are_refused(yibin_task: Task, odd: str) -> None:
+    for field in ("title", "body", "contact"):
+        with pytest.raises(ValidationError) as exc:
+            leave(yibin_task, **{field: f"城际铁路{odd}进度12"})
+        assert "控制字符" in str(exc.value)
+    assert leave(yibin_task, body="第一行\n第二行\t完")[0].body == "第一行\n第二行\t完"
