@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("planwatch.projects.urls")),
     path("", include("planwatch.assessment.urls")),
     path("", include("planwatch.feedback.urls")),
+    path("", include("planwatch.documents.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.api.urls")),
 ]

@@ -28,6 +28,7 @@ JOB_MODULES = (
     "planwatch.indicators.scheduled",
     "planwatch.feedback.scheduled",
     "planwatch.core.mail_jobs",
+    "planwatch.documents.scheduled",
 )
 
 

@@ -35,6 +35,7 @@ APPS = [
     "indicators",
     "projects",
     "assessment",
+    "documents",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
