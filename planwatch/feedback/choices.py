@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessageKind(models.TextChoices):
@@ -17,7 +18,7 @@ class SubjectKind(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("待审核")
+    PENDING = "pending", pgettext_lazy("feedback", "待审核")
     REJECTED = "rejected", _("未通过审核")
     ACCEPTED = "accepted", _("办理中")
     ANSWERED = "answered", _("已答复")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from planwatch.feedback.choices import MessageKind, Rating, RejectReason
 from planwatch.feedback.models import BODY_MAX, TITLE_MAX
@@ -22,7 +23,7 @@ class MessageForm(forms.Form):
         label=_("标题"), max_length=TITLE_MAX, min_length=2, help_text=_("最多60字。")
     )
     body = forms.CharField(
-        label=_("内容"),
+        label=pgettext_lazy("feedback", "内容"),
         max_length=BODY_MAX,
         min_length=5,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -49,7 +50,9 @@ class RatingForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("不通过原因"), choices=RejectReason.choices)
+    reason = forms.ChoiceField(
+        label=pgettext_lazy("feedback", "不通过原因"), choices=RejectReason.choices
+    )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 

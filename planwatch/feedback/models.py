@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from planwatch.feedback.choices import (
     AppealStatus,
@@ -50,8 +51,10 @@ class Message(models.Model):
     who follows it with the receipt code only they were given (stored here as a hash)."""
 
     kind = models.CharField(_("类别"), max_length=16, choices=MessageKind.choices)
-    subject_kind = models.CharField(_("对象类型"), max_length=16, choices=SubjectKind.choices)
-    subject_id = models.PositiveBigIntegerField(_("对象"))
+    subject_kind = models.CharField(
+        pgettext_lazy("feedback", "对象类型"), max_length=16, choices=SubjectKind.choices
+    )
+    subject_id = models.PositiveBigIntegerField(pgettext_lazy("feedback", "对象"))
     subject_title = models.CharField(_("留言对象"), max_length=255)
     # the plan whose planners moderate (tasks and plans always; projects when drafted from one)
     plan = models.ForeignKey(
@@ -61,7 +64,7 @@ class Message(models.Model):
         "orgunits.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("标题"), max_length=TITLE_MAX)
-    body = models.TextField(_("内容"), max_length=BODY_MAX)
+    body = models.TextField(pgettext_lazy("feedback", "内容"), max_length=BODY_MAX)
     digest = models.CharField(max_length=64, db_index=True)  # of the normalised text
     contact = models.CharField(_("联系方式"), max_length=120, blank=True)
     contact_kind = models.CharField(max_length=8, choices=ContactKind.choices, blank=True)
@@ -81,7 +84,10 @@ class Message(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     reject_reason = models.CharField(
-        _("不通过原因"), max_length=16, choices=RejectReason.choices, blank=True
+        pgettext_lazy("feedback", "不通过原因"),
+        max_length=16,
+        choices=RejectReason.choices,
+        blank=True,
     )
     reject_note = models.CharField(_("说明"), max_length=500, blank=True)
     # routing and answer
@@ -121,9 +127,13 @@ class Message(models.Model):
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     appeal_status = models.CharField(
-        _("申诉"), max_length=16, choices=AppealStatus.choices, blank=True, default=""
+        pgettext_lazy("feedback", "申诉"),
+        max_length=16,
+        choices=AppealStatus.choices,
+        blank=True,
+        default="",
     )
-    appeal_reason = models.TextField(_("申诉理由"), blank=True)
+    appeal_reason = models.TextField(pgettext_lazy("feedback", "申诉理由"), blank=True)
     appeal_note = models.TextField(_("裁定意见"), blank=True)
     appeal_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
