@@ -66,6 +66,7 @@ def _register() -> None:
     from planwatch.api.plans import router as plans_router
     from planwatch.api.projects import router as projects_router
     from planwatch.api.search import router as search_router
+    from planwatch.api.surveys import router as surveys_router
 
     api.add_router("", plans_router)
     api.add_router("", orgunits_router)
@@ -77,6 +78,7 @@ def _register() -> None:
     api.add_router("", assessments_router)
     api.add_router("", feedback_router)
     api.add_router("", documents_router)
+    api.add_router("", surveys_router)
 
 
 _register()

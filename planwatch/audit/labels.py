@@ -117,6 +117,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "result.objection_file": _("提出考核申诉"),
     "result.objection_answer": _("答复考核申诉"),
     "result.adjustment_add": _("录入考核加减分"),
+    "survey.create": _("新建问卷"),
+    "survey.update": _("修改问卷"),
+    "survey.question_add": _("添加问卷问题"),
+    "survey.question_delete": _("删除问卷问题"),
+    "survey.open": _("问卷开始征集"),
+    "survey.close": _("问卷结束征集"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

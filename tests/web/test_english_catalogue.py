@@ -36,6 +36,7 @@ APPS = [
     "projects",
     "assessment",
     "documents",
+    "surveys",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
