@@ -65,7 +65,7 @@ class MessageIn(Schema):
     website: str = Field("", max_length=200, description="Leave empty (a trap for robots).")
 
 
-class ReceiptOut(Schema):
+class MessageReceiptOut(Schema):
     receipt: str = Field(description="The code to follow the message with; shown once.")
     status: str
     url: str = Field(description="The receipt page.")
@@ -196,7 +196,7 @@ FAILURES = (ValidationError, PermissionDenied, ServiceError)
 
 @router.post(
     "/public/messages",
-    response={201: ReceiptOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: MessageReceiptOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=public,
     openapi_extra=PUBLIC,
     summary="Leave a message (留言)",
