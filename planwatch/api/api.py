@@ -76,9 +76,9 @@ def _register() -> None:
     api.add_router("", projects_router)
     api.add_router("", integration_index_router)
     api.add_router("", assessments_router)
-    api.add_router("", feedback_router)
     api.add_router("", documents_router)
     api.add_router("", surveys_router)
+    api.add_router("", feedback_router)
 
 
 _register()
