@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("planwatch.indicators.urls")),
     path("", include("planwatch.projects.urls")),
     path("", include("planwatch.assessment.urls")),
+    path("", include("planwatch.publication.urls")),
+    path("gongkai/", include("planwatch.portal.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.api.urls")),
 ]
