@@ -35,6 +35,8 @@ APPS = [
     "indicators",
     "projects",
     "assessment",
+    "publication",
+    "portal",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
