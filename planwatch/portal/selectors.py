@@ -87,10 +87,17 @@ class TaskGroup:
 
 
 def tasks_by_status(tasks: list[Task]) -> list[TaskGroup]:
-    """Tasks grouped by their status (实施中, 已完成), each with its stored light."""
+    """Tasks grouped by their status (实施中, 已完成), each with its stored light, the worst
+    light first (red, yellow, blue, green, none; stable within a light)."""
     lights = lights_of(tasks)
     groups: dict[str, TaskGroup] = {}
-    for t in tasks:
+    severity = {"red": 0, "yellow": 1, "blue": 2, "green": 3}
+
+    def worst_first(t: Task) -> int:
+        light = lights.get(t.pk)
+        return severity.get(light.light, 4) if light is not None else 4
+
+    for t in sorted(tasks, key=worst_first):
         g = groups.setdefault(t.status, TaskGroup(t.status, str(t.get_status_display())))
         g.rows.append((t, lights.get(t.pk)))
     return sorted(groups.values(), key=lambda g: ("active", "completed", "draft").index(g.status))

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from planwatch.publication.selectors import is_public
+from planwatch.publication.services import publish
 from tests.browser.conftest import SCREENSHOTS, PageErrors
 from tests.browser.test_implementation_acceptance import log_in
 from tests.portal.world import SECRET_TASK, build_world
@@ -82,9 +83,19 @@ def test_planner_publishes_and_a_phone_reads_a_task(
         assert f"/plans/{world.south.slug}/n/" in phone.url and f"#n-{task.clause.key}" in phone.url
         assert phone.locator(f'[id="n-{task.clause.key}"]').is_visible()
         fits("source")
-        # the published project and indicator pages fit too
-        phone.goto(f"{base}/gongkai/zones/south-sichuan/")
-        phone.wait_for_load_state("networkidle")
+        # the indicator, project and index pages fit too
+        publish(actor=chuannan_planner_user, subject=world.indicator)
+        publish(actor=chuannan_planner_user, subject=world.project)
+        publish(actor=chengdu_planner_user, subject=world.edition)
+        for name, path in (
+            ("zone-full", "/gongkai/zones/south-sichuan/"),
+            ("indicator", f"/gongkai/indicators/{world.indicator.pk}/"),
+            ("project", f"/gongkai/projects/{world.project.pk}/"),
+            ("index", f"/gongkai/index/{world.edition.pk}/"),
+            ("prefecture", "/gongkai/places/511500/"),
+        ):
+            phone.goto(f"{base}{path}")
+            fits(name)
     finally:
         context.close()
     assert not too_wide, "portal pages wider than a 390 px phone: " + "; ".join(too_wide)
@@ -95,6 +106,8 @@ def test_planner_publishes_and_a_phone_reads_a_task(
         ("home", "/gongkai/"),
         ("zone", "/gongkai/zones/south-sichuan/"),
         ("task", f"/gongkai/tasks/{task.pk}/"),
+        ("indicator", f"/gongkai/indicators/{world.indicator.pk}/"),
+        ("project", f"/gongkai/projects/{world.project.pk}/"),
     ):
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")

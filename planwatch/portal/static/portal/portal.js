@@ -49,8 +49,8 @@
     var chart = echarts.init(el);
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: [el.getAttribute("data-path"), el.getAttribute("data-observed")] },
-      grid: { left: 48, right: 16, top: 36, bottom: 28 },
+      legend: { top: 0, data: [el.getAttribute("data-path"), el.getAttribute("data-observed")] },
+      grid: { left: 56, right: 16, top: 40, bottom: 28 },
       xAxis: { type: "category", data: years },
       yAxis: { type: "value", scale: true },
       series: [
