@@ -232,3 +232,26 @@ def test_participation_links_appear_only_when_provided(world: World) -> None:
         assert "我要留言" in names
     except Exception:
         assert "我要留言" not in names
+
+
+def test_assessment_registers_its_kinds() -> None:
+    from planwatch.publication.kinds import KINDS
+
+    assert KINDS["index_edition"].model == "assessment.IndexEdition"
+    assert KINDS["result_edition"].model == "assessment.ResultEdition"
+
+
+def test_an_edition_not_published_inside_cannot_go_public(
+    world: World, chengdu_planner_user: User
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from planwatch.assessment.services import index_edition_compute
+    from planwatch.publication.services import publish
+
+    draft = index_edition_compute(
+        method=world.edition.method, actor=chengdu_planner_user, year_to=2021
+    )
+    with pytest.raises(ValidationError):
+        publish(actor=chengdu_planner_user, subject=draft)
+    assert Client().get(reverse("portal:index_edition", args=[draft.pk])).status_code == 404
