@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "planwatch.core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -106,6 +107,18 @@ DATABASES = {
 # A test run may name its own test database, so that runs side by side never collide.
 if env_str("PLANWATCH_TEST_DB_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": env_str("PLANWATCH_TEST_DB_NAME", "")}
+# A PostgreSQL streaming replica for the read-only pages (planwatch/core/replica.py).
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["planwatch.core.replica.ReplicaRouter"]
+PLANWATCH_REPLICA_PATHS = tuple(
+    p.strip()
+    for p in env_str("PLANWATCH_REPLICA_PATHS", "/dashboards/,/gongkai/").split(",")
+    if p.strip()
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; a busy timeout instead of "locked" errors.
     DATABASES["default"]["OPTIONS"] = {
@@ -229,3 +242,9 @@ PLANWATCH_SERVE_WORKER = env_str("PLANWATCH_SERVE_WORKER", "auto")
 # Local time (Asia/Shanghai) after which the daily supervision job runs; a worker that was
 # down at that time runs it as soon as it is back.
 PLANWATCH_SUPERVISE_AT = env_str("PLANWATCH_SUPERVISE_AT", "06:30")
+# Notification e-mails are queue jobs: retried this many times, this many seconds apart.
+PLANWATCH_MAIL_RETRIES = env_int("PLANWATCH_MAIL_RETRIES", 5)
+PLANWATCH_MAIL_RETRY_DELAY = env_int("PLANWATCH_MAIL_RETRY_DELAY", 300)
+# The worker is reported as stopped (and administrators alerted) after this many minutes
+# without its heartbeat.
+PLANWATCH_WORKER_STALE_MINUTES = env_int("PLANWATCH_WORKER_STALE_MINUTES", 10)

@@ -89,3 +89,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RateCount(models.Model):
+    """How many times one (action, client) pair acted in one fixed window (core.ratelimit).
+    The client is stored only as a keyed hash, never as an address; rows of past windows
+    are deleted as new ones are written."""
+
+    bucket = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("bucket", "window_start"), name="ratecount_once"),
+        )
+        indexes = (models.Index(fields=("window_start",), name="ratecount_window"),)

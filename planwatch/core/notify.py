@@ -1,5 +1,8 @@
 """Notifications: an in-app row per recipient (`core.models.Notification`), and an e-mail
-through Django's mail backend (console by default) sent after the transaction commits. A
+through Django's mail backend (console by default), sent by a queue job enqueued after the
+transaction commits (`core.mail_jobs.notification_email`: retried with a growing delay while
+the mail server refuses, so a reminder is not lost to a passing outage; sent at once if the
+queue itself cannot be reached). A
 notification's `key` makes sending idempotent: the same reminder is never created — or
 mailed — twice. Any domain may send one; who receives it and what it says are the caller's.
 
@@ -14,11 +17,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from planwatch.core import hooks
+from planwatch.core.mail_jobs import email_notifications, notification_email
 from planwatch.core.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -61,25 +63,13 @@ def notification_send(
         created.append(note)
     if created:
         ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _email(ids))
+        transaction.on_commit(lambda: _enqueue_email(ids), robust=True)
     return created
 
 
-def _email(ids: list[int]) -> None:
-    """Mail each new notification; a failure is logged and leaves `emailed` False (the
-    in-app notification is there either way)."""
-    for note in Notification.objects.filter(pk__in=ids, emailed=False).select_related("recipient"):
-        address = getattr(note.recipient, "email", "")
-        if not address:
-            continue
-        try:
-            send_mail(
-                subject=f"[planwatch] {note.title}",
-                message=f"{note.body}\n\n{note.link}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[address],
-            )
-        except Exception:  # the mail server is not ours to crash on
-            logger.warning("notification %s: e-mail to %s failed", note.pk, address, exc_info=True)
-            continue
-        Notification.objects.filter(pk=note.pk).update(emailed=True)
+def _enqueue_email(ids: list[int]) -> None:
+    try:
+        notification_email(ids)
+    except Exception:  # the queue is down: mail now rather than not at all
+        logger.warning("notifications %s: queue unavailable, mailing directly", ids, exc_info=True)
+        email_notifications(ids)

@@ -26,6 +26,7 @@ JOB_MODULES = (
     "planwatch.plans.ingest_jobs",
     "planwatch.projects.scheduled",
     "planwatch.indicators.scheduled",
+    "planwatch.core.mail_jobs",
 )
 
 

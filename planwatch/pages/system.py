@@ -3,6 +3,7 @@ supervision runs and recent uploads, with a button to run the supervision job no
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,10 @@ def _queue_state() -> dict[str, Any]:
 def system_jobs(request: HttpRequest) -> HttpResponse:
     if not can_view_audit(request.user):
         raise Http404
+    # alert the administrators if the worker has stopped; an unreachable queue storage is
+    # shown on the page below instead
+    with contextlib.suppress(Exception):
+        scheduled.worker_alert(timezone.now())
     events = AuditEvent.objects.filter(action="supervise.run").order_by("-created_at")[:10]
     runs = [
         {

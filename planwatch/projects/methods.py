@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import chinese_calendar
+from planwatch.core.workdays import DueDate, is_workday
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LIGHTS = (GREEN, YELLOW, RED)
@@ -210,20 +210,6 @@ def double_half(rows: Iterable[DoubleHalfRow], method: Method = DEFAULT_METHOD) 
         not_started=tuple(r.key for r in planned if not r.started),
         method_version=method.version,
     )
-
-
-@dataclass(frozen=True)
-class DueDate:
-    date: dt.date
-    official: bool  # False when the holiday calendar does not cover the year
-
-
-def is_workday(day: dt.date) -> tuple[bool, bool]:
-    """(working day?, from the official calendar?) — Monday to Friday outside its years."""
-    try:
-        return bool(chinese_calendar.is_workday(day)), True
-    except NotImplementedError:
-        return day.weekday() < 5, False
 
 
 def report_due(year: int, month: int, method: Method = DEFAULT_METHOD) -> DueDate:

@@ -13,16 +13,24 @@ event per run), so the rule holds across workers, restarts and cron runs of
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
+from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
+from planwatch.core.mail_jobs import email_notifications
+from planwatch.core.notify import notification_send
 from planwatch.supervision.jobs import supervise_run
 
 LOCK_NAME = "supervise"
@@ -70,6 +78,52 @@ def worker_heartbeat() -> datetime | None:
     has stopped stops beating). None when no worker has run one on this queue."""
     raw = HUEY.get(HEARTBEAT_KEY, peek=True)
     return datetime.fromisoformat(raw) if raw else None
+
+
+def worker_stale(now: datetime) -> datetime | None:
+    """The last heartbeat when it is older than PLANWATCH_WORKER_STALE_MINUTES (the worker
+    has stopped); None while the worker beats, or when no worker ever ran on this queue."""
+    last = worker_heartbeat()
+    limit = timedelta(minutes=int(settings.PLANWATCH_WORKER_STALE_MINUTES))
+    if last is None or now - last <= limit:
+        return None
+    return last
+
+
+def worker_alert(now: datetime) -> list[Any]:
+    """Alert the administrators (in-app and e-mail) once per outage when the worker's
+    heartbeat has stopped: the key is the last heartbeat, so a worker that stops again later
+    alerts again. The e-mail is sent here, not by the stopped worker. Returns the
+    notifications created now. Run by `planwatch worker-check` (cron or a systemd timer) and
+    whenever an administrator opens the system page."""
+    last = worker_stale(now)
+    if last is None:
+        return []
+    admins = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(memberships__role=Role.ADMIN))
+        .distinct()
+    )
+    with override(settings.LANGUAGE_CODE):
+        notes = notification_send(
+            recipients=admins,
+            kind="worker.stopped",
+            key=f"worker-stopped:{last.isoformat()}",
+            title=_("任务队列的工作进程已停止"),
+            body=_(
+                "工作进程最后一次心跳在 %(last)s（已超过 %(minutes)s 分钟）。定时任务（督办、"
+                "亮灯、提醒邮件）在它恢复前不会运行。请检查 planwatch worker 服务。"
+            )
+            % {
+                "last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M"),
+                "minutes": settings.PLANWATCH_WORKER_STALE_MINUTES,
+            },
+            now=now,
+            link=reverse("pages:system_jobs"),
+        )
+    email_notifications([n.pk for n in notes])
+    return notes
 
 
 def _supervise_check() -> str | None:

@@ -1,0 +1,64 @@
+"""E-mail of notifications as a queue job (issue 15, item 4): `notification_email(ids)` mails
+each notification not mailed yet; when the mail server refuses any, the job fails and the
+queue retries it (PLANWATCH_MAIL_RETRIES times, every PLANWATCH_MAIL_RETRY_DELAY seconds),
+mailing only those still unsent — `Notification.emailed` is set per message as it goes, so a
+retry never mails anyone twice."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.mail import send_mail
+from huey.contrib.djhuey import db_task
+
+from planwatch.core.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+class MailNotSent(RuntimeError):
+    """Some notifications could not be mailed; the queue retries the job."""
+
+
+def email_notifications(ids: list[int]) -> list[int]:
+    """Mail each notification of `ids` not mailed yet; a failure is logged and leaves
+    `emailed` False (the in-app notification is there either way). Returns the ids that
+    failed."""
+    failed: list[int] = []
+    for note in Notification.objects.filter(pk__in=ids, emailed=False).select_related("recipient"):
+        address = getattr(note.recipient, "email", "")
+        if not address:
+            continue
+        try:
+            send_mail(
+                subject=f"[planwatch] {note.title}",
+                message=f"{note.body}\n\n{note.link}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[address],
+            )
+        except Exception:  # the mail server is not ours to crash on
+            logger.warning("notification %s: e-mail to %s failed", note.pk, address, exc_info=True)
+            failed.append(note.pk)
+            continue
+        Notification.objects.filter(pk=note.pk).update(emailed=True)
+    return failed
+
+
+def _notification_email(ids: list[int]) -> int:
+    failed = email_notifications(ids)
+    if failed:
+        raise MailNotSent(f"notifications {failed}: not mailed, will retry")
+    return len(ids)
+
+
+# huey's decorators are untyped: the registered task is typed as a plain callable here.
+notification_email = cast(
+    Any,
+    db_task(
+        retries=int(getattr(settings, "PLANWATCH_MAIL_RETRIES", 5)),
+        retry_delay=int(getattr(settings, "PLANWATCH_MAIL_RETRY_DELAY", 300)),
+        name="notify.email",
+    )(_notification_email),
+)
