@@ -203,8 +203,13 @@ def indicator_story(ind: Indicator) -> dict[str, Any]:
 # --- projects ----------------------------------------------------------------------------
 
 
+def _projects() -> QuerySet[Project]:
+    """Published projects, minus those of a plan withdrawn since (their source is gone)."""
+    return pub.public_projects().filter(Q(plan__isnull=True) | Q(plan__status="published"))
+
+
 def projects_in(unit: OrgUnit) -> QuerySet[Project]:
-    qs = pub.public_projects()
+    qs = _projects()
     if unit.kind == OrgUnitKind.ZONE:
         qs = qs.filter(Q(zone=unit) | Q(zone__isnull=True, plan__org_unit=unit))
     else:
@@ -216,7 +221,7 @@ def projects_in(unit: OrgUnit) -> QuerySet[Project]:
 
 def public_project(project_id: int) -> Project:
     project = (
-        pub.public_projects()
+        _projects()
         .select_related("lead_unit", "plan", "source_node", "zone")
         .filter(pk=project_id)
         .first()
@@ -269,6 +274,7 @@ def index_editions(zone: OrgUnit | None = None) -> QuerySet[IndexEdition]:
     qs = IndexEdition.objects.filter(
         pk__in=pub.live().filter(kind="index_edition").values("subject_id"),
         status="published",
+        method__plan__status="published",
     ).select_related("method__plan")
     if zone is not None:
         qs = qs.filter(method__plan__org_unit=zone)
@@ -341,4 +347,6 @@ def _visible_ids(kind: str) -> set[int]:
         return set(index_editions().values_list("pk", flat=True))
     if kind == "result_edition":
         return set(result_editions().values_list("pk", flat=True))
+    if kind == "project":
+        return set(_projects().values_list("pk", flat=True))
     return pub.public_ids(kind)

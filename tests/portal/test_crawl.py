@@ -66,3 +66,17 @@ def test_withdrawn_objects_leave_the_portal(world: World, chuannan_planner_user:
     assert task is not None
     assert f"/gongkai/tasks/{task.pk}/" not in result.pages
     assert Client().get(f"/gongkai/projects/{world.project.pk}/").status_code == 404
+
+
+def test_a_withdrawn_plan_takes_its_published_objects_off_the_portal(
+    world: World, chuannan_planner_user: object
+) -> None:
+    from planwatch.plans.services import plan_unpublish
+
+    plan_unpublish(plan=world.south, actor=chuannan_planner_user, reason="规划修订")
+    result = crawl(Client(), ["/gongkai/", "/gongkai/feed.atom"])
+    assert not result.failures(), result.failures()
+    for name in (world.project.name, world.indicator.name, world.published_list.plan.title):
+        assert not result.containing(name), name
+    for t in world.published_list.tasks.all():
+        assert not result.containing(t.title)
