@@ -4,13 +4,14 @@ the internal pages for anonymous visitors."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 
 from planwatch.audit.models import AuditEvent
 from planwatch.publication.models import Publication
@@ -222,16 +223,22 @@ def test_pages_are_accessible_and_light(world: World) -> None:
     assert len(ctx.captured_queries) < 60
 
 
-def test_participation_links_appear_only_when_provided(world: World) -> None:
-    from planwatch.portal.views import participation
-
-    links = participation("task", 1)
-    names = {link["label"] for link in links}
+def test_participation_links_appear_only_when_provided(world: World, settings: Any) -> None:
+    task = world.published_list.tasks.first()
+    assert task is not None
+    url = reverse("portal:task", args=[task.pk])
+    page = Client().get(url).content.decode()
+    assert "我要留言" not in page and "参与满意度评价" not in page
+    settings.ROOT_URLCONF = "tests.portal.participation_urls"
+    clear_url_caches()
     try:
-        reverse("feedback:new")
-        assert "我要留言" in names
-    except Exception:
-        assert "我要留言" not in names
+        page = Client().get(url).content.decode()
+        assert f"/gongkai/liuyan/new?kind=task&amp;id={task.pk}" in page and "我要留言" in page
+        assert "/gongkai/wenjuan/" in page and "参与满意度评价" in page
+        project = Client().get(reverse("portal:project", args=[world.project.pk])).content
+        assert f"kind=project&amp;id={world.project.pk}" in project.decode()
+    finally:
+        clear_url_caches()
 
 
 def test_assessment_registers_its_kinds() -> None:
