@@ -20,8 +20,7 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.selectors import latest_statuses, observations_for, path_for
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
-from planwatch.projects.models import MonthlyReport, Project
-from planwatch.projects.selectors import project_cities
+from planwatch.projects.models import MonthlyReport, Project, Segment
 from planwatch.publication import selectors as pub
 from planwatch.publication.models import Publication
 from planwatch.reports.choices import ReportStatus
@@ -257,14 +256,31 @@ def yearly_figures(project: Project) -> list[YearFigures]:
 
 
 def map_of(projects: list[Project]) -> dict[str, Any]:
-    """The cities of the projects, each with how many of them it has (for the schematic
-    Sichuan map)."""
-    counts: dict[str, dict[str, Any]] = {}
-    for p in projects:
-        for c in project_cities(p):
-            entry = counts.setdefault(c["adcode"], {"adcode": c["adcode"], "name": c["name"]})
-            entry["count"] = entry.get("count", 0) + 1
-    return {"cities": sorted(counts.values(), key=lambda c: c["adcode"])}
+    """The cities (市州) of the projects — their places and their segments' places, a county
+    counted in its city, as `projects.selectors.project_cities` counts them — each with how
+    many of the projects it has, for the schematic Sichuan map. Three queries, whatever the
+    number of projects."""
+    ids = [p.pk for p in projects]
+    through = Project.places.through
+    pairs = set(through.objects.filter(project_id__in=ids).values_list("project_id", "orgunit_id"))
+    pairs |= set(Segment.objects.filter(project_id__in=ids).values_list("project_id", "place_id"))
+    units = OrgUnit.objects.in_bulk({u for _p, u in pairs})
+    parents = OrgUnit.objects.in_bulk({u.parent_id for u in units.values() if u.parent_id})
+    cities: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[int, str]] = set()
+    for project_id, unit_id in pairs:
+        unit = units.get(unit_id)
+        if unit is None:
+            continue
+        city = unit if unit.kind == OrgUnitKind.PREFECTURE else parents.get(unit.parent_id or 0)
+        if city is None or city.kind != OrgUnitKind.PREFECTURE or not city.adcode:
+            continue
+        if (project_id, city.adcode) in seen:
+            continue
+        seen.add((project_id, city.adcode))
+        entry = cities.setdefault(city.adcode, {"adcode": city.adcode, "name": city.name})
+        entry["count"] = entry.get("count", 0) + 1
+    return {"cities": sorted(cities.values(), key=lambda c: c["adcode"])}
 
 
 # --- assessment --------------------------------------------------------------------------

@@ -262,3 +262,18 @@ def test_an_edition_not_published_inside_cannot_go_public(
     with pytest.raises(ValidationError):
         publish(actor=chengdu_planner_user, subject=draft)
     assert Client().get(reverse("portal:index_edition", args=[draft.pk])).status_code == 404
+
+
+def test_the_map_counts_cities_as_the_project_page_does(world: World) -> None:
+    from planwatch.portal.selectors import map_of
+    from planwatch.projects.models import Project
+    from planwatch.projects.selectors import project_cities
+
+    projects = list(Project.objects.filter(plan=world.south))
+    expected: dict[tuple[str, str], int] = {}
+    for p in projects:
+        for c in project_cities(p):
+            key = (c["adcode"], c["name"])
+            expected[key] = expected.get(key, 0) + 1
+    got = {(c["adcode"], c["name"]): c["count"] for c in map_of(projects)["cities"]}
+    assert got == expected and got
