@@ -162,7 +162,7 @@ def visitor(
     base: str, paths: list[str], start: int, until: float, out: list[tuple[float, int]]
 ) -> None:
     parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     i = start
     while time.monotonic() < until:
         path = paths[i % len(paths)]
@@ -176,7 +176,7 @@ def visitor(
         except (OSError, http.client.HTTPException):
             status = 0
             conn.close()
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
         out.append((time.perf_counter() - began, status))
     conn.close()
 
