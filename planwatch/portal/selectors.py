@@ -85,10 +85,12 @@ class TaskGroup:
     rows: list[tuple[Task, TaskLight | None]] = field(default_factory=list)
 
 
-def tasks_by_status(tasks: list[Task]) -> list[TaskGroup]:
+def tasks_by_status(
+    tasks: list[Task], lights: dict[int, TaskLight] | None = None
+) -> list[TaskGroup]:
     """Tasks grouped by their status (实施中, 已完成), each with its stored light, the worst
     light first (red, yellow, blue, green, none; stable within a light)."""
-    lights = lights_of(tasks)
+    lights = lights_of(tasks) if lights is None else lights
     groups: dict[str, TaskGroup] = {}
     severity = {"red": 0, "yellow": 1, "blue": 2, "green": 3}
 
@@ -102,9 +104,9 @@ def tasks_by_status(tasks: list[Task]) -> list[TaskGroup]:
     return sorted(groups.values(), key=lambda g: ("active", "completed", "draft").index(g.status))
 
 
-def light_counts(tasks: list[Task]) -> dict[str, int]:
+def light_counts(lights: dict[int, TaskLight]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for light in lights_of(tasks).values():
+    for light in lights.values():
         counts[light.light] += 1
     return dict(counts)
 

@@ -42,10 +42,11 @@ def _unit_summary(unit: OrgUnit) -> dict[str, Any]:
     indicators = list(s.indicators_in(unit))
     projects = list(s.projects_in(unit))
     latest = s.latest_verified(indicators)
+    lights = s.lights_of(tasks)
     return {
-        "task_groups": s.tasks_by_status(tasks),
+        "task_groups": s.tasks_by_status(tasks, lights),
         "task_count": len(tasks),
-        "light_counts": s.light_counts(tasks),
+        "light_counts": s.light_counts(lights),
         "indicators": [(i, latest.get(i.pk)) for i in indicators],
         "projects": projects,
         "map": s.map_of(projects),
