@@ -54,9 +54,11 @@
       xAxis: { type: "category", data: years },
       yAxis: { type: "value", scale: true },
       series: [
-        { name: el.getAttribute("data-path"), type: "line", lineStyle: { type: "dashed" },
+        { name: el.getAttribute("data-path"), type: "line", color: "#555d68",
+          lineStyle: { type: "dashed" },
           data: years.map(function (y) { return d.path[y] === undefined ? null : d.path[y]; }) },
-        { name: el.getAttribute("data-observed"), type: "line", connectNulls: true, symbolSize: 8,
+        { name: el.getAttribute("data-observed"), type: "line", color: "#a8231b",
+          connectNulls: true, symbolSize: 8,
           data: years.map(function (y) { return d.observed[y] === undefined ? null : d.observed[y]; }) }
       ]
     });
