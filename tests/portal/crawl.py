@@ -10,7 +10,10 @@ spent on the portal and not on the hundreds of plan clauses, which are public by
 from __future__ import annotations
 
 import html
+import io
+import json
 import re
+import zipfile
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,6 +45,29 @@ class Crawl:
 
     def failures(self) -> list[tuple[str, int, str]]:
         return [(p.url, p.status, p.found_on) for p in self.pages.values() if p.status >= 400]
+
+
+def readable(body: bytes, content_type: str) -> str:
+    """The text a check should search: JSON re-written with its characters unescaped (a
+    JSON encoder writes 宜宾 as \\u5b9c\\u5bbe), the XML parts of a zip (xlsx, docx) joined,
+    anything else decoded as UTF-8."""
+    if body[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as z:
+                return "\n".join(
+                    z.read(n).decode("utf-8", "replace")
+                    for n in z.namelist()
+                    if n.endswith((".xml", ".csv", ".json", ".txt"))
+                )
+        except zipfile.BadZipFile:
+            pass
+    text = body.decode("utf-8", errors="replace")
+    if "json" in content_type:
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return text
 
 
 def links_in(text: str, base: str) -> list[str]:
@@ -80,7 +106,7 @@ def crawl(
         content_type = response.get("Content-Type", "")
         streaming = getattr(response, "streaming", False)
         body = b"".join(response.streaming_content) if streaming else response.content  # type: ignore[attr-defined]
-        text = body.decode("utf-8", errors="replace")
+        text = readable(body, content_type)
         result.pages[url] = Page(url, response.status_code, content_type, text, found_on)
         if not url.startswith(follow):
             continue

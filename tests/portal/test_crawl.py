@@ -80,3 +80,17 @@ def test_a_withdrawn_plan_takes_its_published_objects_off_the_portal(
         assert not result.containing(name), name
     for t in world.published_list.tasks.all():
         assert not result.containing(t.title)
+
+
+def test_the_crawl_reads_json_and_zipped_downloads() -> None:
+    import io
+    import json
+    import zipfile
+
+    from tests.portal.crawl import readable
+
+    assert "宜宾" in readable(json.dumps({"name": "宜宾"}).encode(), "application/json")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/sharedStrings.xml", "<si><t>未公开项目</t></si>")
+    assert "未公开项目" in readable(out.getvalue(), "application/vnd.openxmlformats")
