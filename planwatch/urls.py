@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("planwatch.assessment.urls")),
     path("", include("planwatch.publication.urls")),
     path("gongkai/", include("planwatch.portal.urls")),
+    path("", include("planwatch.documents.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.api.urls")),
 ]

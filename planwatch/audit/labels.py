@@ -21,6 +21,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "plan.ingest": _("导入规划"),
     "plan.publish": _("发布规划"),
     "plan.unpublish": _("撤回发布规划"),
+    "publication.publish": _("公开发布"),
+    "publication.withdraw": _("撤回公开"),
     "plan.delete": _("删除规划"),
     "api_token.create": _("创建接口令牌"),
     "api_token.revoke": _("吊销接口令牌"),

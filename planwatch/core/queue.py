@@ -27,6 +27,7 @@ JOB_MODULES = (
     "planwatch.projects.scheduled",
     "planwatch.indicators.scheduled",
     "planwatch.core.mail_jobs",
+    "planwatch.documents.scheduled",
 )
 
 

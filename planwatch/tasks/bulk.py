@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planwatch.audit.services import audit_record
+from planwatch.audit.services import AuditEntry, audit_record_many
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
@@ -91,20 +91,46 @@ def task_update_many(
                 raise RowInvalid(index, exc) from exc
             task.version += 1
             task.updated_at = now
-        Task.objects.bulk_update(tasks, sorted(fields), batch_size=500)
+        _write_rows(tasks, sorted(fields))
         _write_relations(updates)
-        for (task, changes), before in zip(updates, befores, strict=True):
-            _audit_update(actor, task, changes, before)
+        audit_record_many(
+            actor=actor,
+            entries=(
+                _audit_update(task, changes, before)
+                for (task, changes), before in zip(updates, befores, strict=True)
+            ),
+        )
 
 
-def _audit_update(actor: Actor, task: Task, changes: TaskChanges, before: dict[str, Any]) -> None:
+def _write_rows(tasks: Sequence[Task], field_names: Sequence[str]) -> None:
+    """One parameterised UPDATE per task, sent with executemany: Django's bulk_update builds
+    a CASE expression per field over the whole batch, whose compilation cost most of an
+    import's time."""
+    if not tasks:
+        return
+    fields: list[Any] = [Task._meta.get_field(name) for name in field_names]
+    qn = connection.ops.quote_name
+    pk_column = str(Task._meta.pk.column) if Task._meta.pk else "id"
+    sql = (
+        f"UPDATE {qn(Task._meta.db_table)} SET "
+        + ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        + f" WHERE {qn(pk_column)} = %s"
+    )
+    params = [
+        [f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] + [t.pk]
+        for t in tasks
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _audit_update(task: Task, changes: TaskChanges, before: dict[str, Any]) -> AuditEntry:
     after = task_snapshot(task, [k for k in changes if k not in RELATIONS])
     for relation in RELATIONS:
         if relation in changes:
             after[relation] = _names(changes[relation])  # type: ignore[literal-required]
     changed = [k for k in changes if before.get(k) != after.get(k)]
-    audit_record(
-        actor=actor,
+    return AuditEntry(
         action="task.update",
         target_type="tasks.task",
         target_id=task.pk,

@@ -37,6 +37,7 @@ APPS = [
     "assessment",
     "publication",
     "portal",
+    "documents",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
