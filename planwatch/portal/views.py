@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.portal import selectors as s
-from planwatch.publication.selectors import public_plans
+from planwatch.publication.selectors import public_lists, public_plans
 
 
 def participation(kind: str | None = None, subject_id: int | None = None) -> list[dict[str, str]]:
@@ -88,6 +88,7 @@ def zone(request: HttpRequest, slug: str) -> HttpResponse:
         "unit": z,
         "zone": z,
         "plans": public_plans().filter(org_unit=z),
+        "lists": public_lists().filter(plan__org_unit=z).select_related("plan").order_by("-year"),
         "prefectures": z.children.filter(kind=OrgUnitKind.PREFECTURE).order_by("sort_order"),
         "index_editions": s.index_editions(z),
         "result_editions": s.result_editions(z),
