@@ -162,6 +162,11 @@ AXES_CLIENT_IP_CALLABLE = "planwatch.core.client_address.client_address"
 # usernames reach this many within the cool-off time (0 turns the limit off).
 PLANWATCH_LOGIN_ADDRESS_LIMIT = env_int("PLANWATCH_LOGIN_ADDRESS_LIMIT", 30)
 AXES_HANDLER = "planwatch.accounts.lockout.AddressLimitHandler"
+# Surveys (问卷, docs/decisions/0023-surveys.md): responses one address may submit to one survey
+# a day and to all surveys an hour; the longest comment or text answer, in characters.
+PLANWATCH_SURVEY_PER_SURVEY_DAY = env_int("PLANWATCH_SURVEY_PER_SURVEY_DAY", 3)
+PLANWATCH_SURVEY_PER_HOUR = env_int("PLANWATCH_SURVEY_PER_HOUR", 20)
+PLANWATCH_SURVEY_COMMENT_MAX = env_int("PLANWATCH_SURVEY_COMMENT_MAX", 500)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("planwatch.supervision.urls")),
     path("", include("planwatch.indicators.urls")),
     path("", include("planwatch.projects.urls")),
+    path("", include("planwatch.surveys.urls")),
     path("", include("planwatch.assessment.urls")),
     path("", include("planwatch.publication.urls")),
     path("gongkai/", include("planwatch.portal.urls")),

@@ -65,6 +65,7 @@ def _register() -> None:
     from planwatch.api.plans import router as plans_router
     from planwatch.api.projects import router as projects_router
     from planwatch.api.search import router as search_router
+    from planwatch.api.surveys import router as surveys_router
 
     api.add_router("", plans_router)
     api.add_router("", orgunits_router)
@@ -75,6 +76,7 @@ def _register() -> None:
     api.add_router("", integration_index_router)
     api.add_router("", assessments_router)
     api.add_router("", documents_router)
+    api.add_router("", surveys_router)
 
 
 _register()

@@ -62,11 +62,11 @@ DEFAULT_BASE_YEAR = 2020  # the plans' baseline year (“十三五” end)
 # 优秀 ≥ 90, 良好 80–89, 一般 60–79, 较差 < 60). Major projects (完成率, 双过半): points ×
 # min(1, 完成率 ÷ 时间进度) over the unit's projects' annual investment, −2 per project under
 # half at the end of June once the cut-off is after June (planwatch's starting value). An item
-# with nothing to assess it on (no tasks, indicators or projects of the year; no satisfaction
-# data while there is no portal) follows the common rule of such 考核办法, 未承担该项工作的，
-# 该项按满分计: ``when_nothing`` "full" (or "zero": 不得分). methods.md gives no points per
-# item: the split below (out of 100) is planwatch's starting value, for a planner to change in a
-# year's draft.
+# with nothing to assess it on (no tasks, indicators or projects of the year; no survey
+# response from the unit, or fewer than ``min_responses``) follows the common rule of such
+# 考核办法, 未承担该项工作的，该项按满分计: ``when_nothing`` "full" (or "zero": 不得分).
+# methods.md gives no points per item: the split below (out of 100) is planwatch's starting
+# value, for a planner to change in a year's draft.
 # (code, name, points, rule, params, source)
 DEFAULT_SCHEME_ITEMS: list[tuple[str, str, float, str, dict[str, float | str], str]] = [
     ("tasks", "重点任务完成情况", 40.0, "key_tasks", {"late_factor": 0.8, "when_nothing": "full"},
@@ -80,8 +80,9 @@ DEFAULT_SCHEME_ITEMS: list[tuple[str, str, float, str, dict[str, float | str], s
      "进展报送（按时、附佐证材料）"),
     ("red_cases", "督办事项", 10.0, "red_cases", {"per_case": 2.0},
      "红灯督办事项"),
-    ("satisfaction", "公众满意度", 5.0, "satisfaction", {"when_nothing": "full"},
-     "公众评价（门户上线前无数据，按未承担规则计分）"),
+    ("satisfaction", "公众满意度", 5.0, "satisfaction",
+     {"min_responses": 1.0, "when_nothing": "full"},
+     "公众满意度问卷：满意率（非常满意、满意、基本满意占比）× 分值；无答卷按未承担规则计分"),
     ("bonus", "加分事项", 0.0, "bonus", {}, "人工录入，附佐证材料"),
     ("deduction", "扣分事项", 0.0, "deduction", {}, "人工录入，附佐证材料"),
     ("veto", "一票否决", 0.0, "veto", {}, "人工录入，附佐证材料"),

@@ -18,7 +18,12 @@ Sources, per unit and the scheme's year, as of the edition's date:
   reports, segments summed), and their YTD at the end of June for 双过半
   (``scoring.project_item``: points × min(1, 完成率 ÷ 时间进度), −per_below_half per project
   under half at the end of June when the cut-off is after June);
-- satisfaction: no source yet (the portal): scored as an item with nothing to assess;
+- satisfaction (公众满意度): the unit's satisfaction rate in the year's surveys (问卷), from
+  the responses whose respondent named the unit's prefecture, submitted by the date
+  (``surveys.selectors.satisfaction_by_prefecture``): points × rate (``scoring.ratio_item``),
+  rate = share of 非常满意, 满意 and 基本满意 (methods.md §5); no such response (departments
+  never have any), or fewer than the item's ``min_responses`` (default 1): nothing to
+  assess;
 - bonus / deduction / 一票否决: the scheme's adjustments entered by hand.
 An item without anything to assess it on (tasks, indicators, projects, satisfaction) earns its
 full points (未承担该项工作的，该项按满分计) or nothing, by its ``when_nothing`` parameter
@@ -27,7 +32,7 @@ full points (未承担该项工作的，该项按满分计) or nothing, by its `
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -68,6 +73,7 @@ from planwatch.reports.models import Evidence, ProgressReport
 from planwatch.reports.periods import periods_between
 from planwatch.supervision.lights import expected_progress, reported_progress
 from planwatch.supervision.models import SupervisionCase
+from planwatch.surveys.selectors import satisfaction_by_prefecture
 from planwatch.tasks.models import Task
 
 GOOD_STATUSES = (im.AHEAD, im.FASTER, im.ON_TRACK, im.MET)
@@ -105,6 +111,8 @@ class _Data:
     month: int  # the cut-off month of the project figures (0: none ended yet)
     urls: dict[str, str]
     counts: dict[str, int]
+    # unit id → (satisfied responses, responses) of the year's surveys (公众满意度)
+    satisfaction: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def cutoff_month(as_of: date) -> int:
@@ -282,6 +290,14 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
                     half_fmt % {"name": pj.name[:200], "rate": f"{(june_rate or 0):.1%}"},
                 )
             )
+    out_sat: dict[int, tuple[int, int]] = {}
+    if Rule.SATISFACTION in params:
+        by_name = satisfaction_by_prefecture(year, as_of)
+        surveys_url = reverse("surveys:public_index")
+        for ou in units:
+            if ou.name in by_name:
+                out_sat[ou.pk] = by_name[ou.name]
+                urls[f"surveys:{year}:{ou.code}"] = surveys_url
     return _Data(
         out_tasks,
         out_reports,
@@ -297,7 +313,9 @@ def _gather(scheme: AssessmentScheme, units: list[OrgUnit], as_of: date) -> _Dat
             "red_cases": sum(len(v) for v in out_cases.values()),
             "projects": len(projects),
             "project_month": month,
+            "survey_responses": sum(n for _g, n in out_sat.values()),
         },
+        out_sat,
     )
 
 
@@ -327,9 +345,35 @@ NOTHING_LABELS = {
     scoring.ZERO: gettext_lazy("无考核对象，不得分"),
 }
 SATISFACTION_LABELS = {
-    scoring.FULL: gettext_lazy("暂无满意度数据（门户尚未上线），按满分计"),
-    scoring.ZERO: gettext_lazy("暂无满意度数据（门户尚未上线），不得分"),
+    scoring.FULL: gettext_lazy("本年度无该地的问卷答卷，按满分计"),
+    scoring.ZERO: gettext_lazy("本年度无该地的问卷答卷，不得分"),
 }
+FEW_RESPONSES_LABELS = {
+    scoring.FULL: gettext_lazy("该地问卷答卷 %(n)s 份，少于 %(least)s 份，按满分计"),
+    scoring.ZERO: gettext_lazy("该地问卷答卷 %(n)s 份，少于 %(least)s 份，不得分"),
+}
+
+
+def _satisfaction_item(
+    code: str, max_points: float, unit: OrgUnit, data: _Data, when: str, least: float = 1.0
+) -> scoring.ItemScore:
+    """公众满意度: points × the unit's satisfaction rate in the year's surveys; no response
+    from the unit, or fewer than ``least`` (the item's ``min_responses``): ``when_nothing``."""
+    good, n = data.satisfaction.get(unit.pk, (0, 0))
+    no_data = str(SATISFACTION_LABELS.get(when, ""))
+    if n and n < least:
+        no_data = str(FEW_RESPONSES_LABELS.get(when, "")) % {"n": n, "least": int(least)}
+    if not n or n < least:
+        return scoring.ratio_item(code, max_points, None, "", when, no_data)
+    label = _("问卷满意率 %(rate)s（%(good)s / %(n)s 份答卷）") % {
+        "rate": f"{good / n:.1%}",
+        "good": good,
+        "n": n,
+    }
+    ref = next(
+        (r for r in data.urls if r.startswith("surveys:") and r.endswith(f":{unit.code}")), ""
+    )
+    return scoring.ratio_item(code, max_points, good / n, ref, when, no_data, label)
 
 
 def _score_unit(
@@ -357,8 +401,8 @@ def _score_unit(
                 si.code, pts, data.projects.get(unit.pk, []), data.month, per, when, nothing
             )
         elif si.rule == Rule.SATISFACTION:
-            no_data = str(SATISFACTION_LABELS.get(when, ""))
-            item = scoring.ratio_item(si.code, pts, None, "", when, no_data)
+            least = float(si.params.get("min_responses", 1))
+            item = _satisfaction_item(si.code, pts, unit, data, when, least)
         elif si.rule == Rule.DEDUCTION:
             # hand-entered deductions come off the total: no floor at the item's points
             item = scoring.ItemScore(code=si.code, max_points=pts, points=pts)

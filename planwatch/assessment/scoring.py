@@ -182,14 +182,17 @@ def ratio_item(
     ref: str = "",
     when_nothing: str = FULL,
     nothing_label: str = "",
+    label: str = "",
 ) -> ItemScore:
     """An item earned in proportion to a ratio in [0, 1] (e.g. the share of indicators on
-    track); no ratio (nothing to assess) is scored by ``when_nothing`` (``nothing_item``)."""
+    track, the 公众满意度 rate): points = max_points × ratio, on one line (labelled ``label``,
+    else the ratio); no ratio (nothing to assess) is scored by ``when_nothing``
+    (``nothing_item``)."""
     item = ItemScore(code=code, max_points=max_points, points=0.0)
     if ratio is None:
         return nothing_item(code, max_points, when_nothing, nothing_label)
     r = min(1.0, max(0.0, ratio))
-    item.lines.append(Line("ratio", ref, f"{r:.4f}", max_points * r))
+    item.lines.append(Line("ratio", ref, label or f"{r:.4f}", max_points * r))
     item.points = max_points * r
     return item
 

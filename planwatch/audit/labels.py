@@ -117,6 +117,23 @@ ACTION_LABELS: dict[str, Promise] = {
     "result.objection_file": _("提出考核申诉"),
     "result.objection_answer": _("答复考核申诉"),
     "result.adjustment_add": _("录入考核加减分"),
+    "survey.create": _("新建问卷"),
+    "survey.update": _("修改问卷"),
+    "survey.question_add": _("添加问卷问题"),
+    "survey.question_delete": _("删除问卷问题"),
+    "survey.open": _("问卷开始征集"),
+    "survey.close": _("问卷结束征集"),
+    "document.create": _("起草公文"),
+    "document.texts": _("撰写公文待写段落"),
+    "document.review": _("审核公文"),
+    "document.return": _("退回公文"),
+    "document.co_issuers": _("设置联合发文单位"),
+    "document.cosign": _("会签公文"),
+    "document.issue": _("印发公文"),
+    "meeting.create": _("登记联席会议"),
+    "meeting.decision_add": _("登记议定事项"),
+    "meeting.decision_progress": _("报告议定事项进展"),
+    "meeting.decision_lights_run": _("议定事项亮灯"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

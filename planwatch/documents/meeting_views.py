@@ -76,6 +76,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "meetings": _visible(request.user).order_by("zone__path", "-session")[:200],
             "zones": zones,
+            "next_meetings": [meetings.next_meeting(z) for z in zones],
             "cities": OrgUnit.objects.filter(
                 kind=OrgUnitKind.PREFECTURE, parent__in=zones
             ).order_by("path"),

@@ -6,6 +6,7 @@ previous session's decisions reported back."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from planwatch.core.workflow import ServiceError
 from planwatch.documents.models import Document, JointMeeting, MeetingDecision
 from planwatch.documents.permissions import require_manager
 from planwatch.documents.reports import Draft
+from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.supervision.services import case_open
@@ -48,6 +50,31 @@ def decision_light(decision: MeetingDecision, today: date) -> str:
     if (decision.deadline - today).days <= WARNING_DAYS:
         return "blue"
     return "green"
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    zone: OrgUnit
+    session: int
+    host: OrgUnit | None
+
+
+def next_meeting(zone: OrgUnit) -> NextMeeting:
+    """The next session number and the host city by rotation: the zone's cities in their
+    order (the reference tree's, 成都 first in 成都平原), the one after the last host,
+    wrapping round; the first city when the zone has met nowhere yet."""
+    cities = list(
+        OrgUnit.objects.filter(parent=zone, kind=OrgUnitKind.PREFECTURE).order_by(
+            "sort_order", "path"
+        )
+    )
+    last = JointMeeting.objects.filter(zone=zone).order_by("-session").first()
+    session = (last.session + 1) if last else 1
+    if not cities:
+        return NextMeeting(zone, session, None)
+    if last is None or last.host not in cities:
+        return NextMeeting(zone, session, cities[0])
+    return NextMeeting(zone, session, cities[(cities.index(last.host) + 1) % len(cities)])
 
 
 @transaction.atomic

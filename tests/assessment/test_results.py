@@ -85,12 +85,12 @@ def test_compute_hand_checked(
     assert red.points == 8
     assert red.lines.get(kind="red_case").url == f"/cases/{case.pk}/"
     assert scores[units.luzhou.pk].items.get(code="red_cases").points == 10
-    # no satisfaction data (no portal yet), no indicator statuses, no projects: nothing to
+    # no survey response from 宜宾, no indicator statuses, no projects: nothing to
     # assess, 未承担该项工作的，该项按满分计 (when_nothing "full"): 5, 15, 15, one line each
     sat = yb.items.get(code="satisfaction")
     assert sat.points == 5
     assert [(ln.kind, ln.label, ln.points) for ln in sat.lines.all()] == [
-        ("nothing", "暂无满意度数据（门户尚未上线），按满分计", 5)
+        ("nothing", "本年度无该地的问卷答卷，按满分计", 5)
     ]
     for code in ("indicators", "projects"):
         item = yb.items.get(code=code)

@@ -26,7 +26,7 @@ def test_the_default_scheme_is_methods_md(planner_user: User) -> None:
     assert items["tasks"].params == {"late_factor": 0.8, "when_nothing": "full"}
     # an item with nothing to assess earns its points (未承担该项工作的，该项按满分计)
     assert items["indicators"].params == {"when_nothing": "full"}
-    assert items["satisfaction"].params == {"when_nothing": "full"}
+    assert items["satisfaction"].params == {"min_responses": 1.0, "when_nothing": "full"}
     # major projects: 完成率 against 时间进度, −2 per project not past half in June (双过半)
     assert items["projects"].params == {"per_below_half": 2.0, "when_nothing": "full"}
     assert items["red_cases"].params == {"per_case": 2.0}
@@ -53,7 +53,7 @@ def test_copy_edit_freeze(planner_user: User) -> None:
         item=sat, actor=planner_user, points=0, params={"when_nothing": "zero"}
     )
     sat.refresh_from_db()
-    assert sat.params == {"when_nothing": "zero"}
+    assert sat.params == {"min_responses": 1.0, "when_nothing": "zero"}
     tasks.refresh_from_db()  # a partial update keeps the other parameters
     assert tasks.params == {"late_factor": 0.7, "when_nothing": "full"}
     schemes.scheme_freeze(scheme=s, actor=planner_user)

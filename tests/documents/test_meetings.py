@@ -148,3 +148,22 @@ def test_daily_run_once_a_day(meeting: JointMeeting) -> None:
     assert decision_lights_if_due(late) is not None
     assert decision_lights_if_due(late) is None  # already ran that day
     assert MeetingDecision.objects.get(seq=1).case_id is not None
+
+
+def test_the_next_session_and_host_by_rotation(
+    units: Any, chuannan_planner: Client, meeting: JointMeeting
+) -> None:
+    # the slice's 川南 cities in order: 泸州, 宜宾; session 3 was held in 泸州
+    nxt = meetings.next_meeting(units.chuannan)
+    assert (nxt.session, nxt.host) == (4, units.yibin)
+    meeting.host = units.yibin
+    meeting.save()
+    assert meetings.next_meeting(units.chuannan).host == units.luzhou  # wraps round
+    page = chuannan_planner.get("/meetings/").content.decode()
+    assert "川南经济区：下次为第4次会议，按轮值由泸州市承办" in page
+    assert f'<option value="{units.luzhou.pk}" selected>' in page
+
+
+def test_a_zone_that_never_met_starts_with_its_first_city(units: Any) -> None:
+    nxt = meetings.next_meeting(units.chuannan)
+    assert (nxt.session, nxt.host) == (1, units.luzhou)

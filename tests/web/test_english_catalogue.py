@@ -38,6 +38,7 @@ APPS = [
     "publication",
     "portal",
     "documents",
+    "surveys",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
