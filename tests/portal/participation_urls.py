@@ -14,4 +14,13 @@ def _stub(request: object) -> HttpResponse:
 surveys = ([path("gongkai/wenjuan/", _stub, name="public_index")], "surveys")
 feedback = ([path("gongkai/liuyan/new", _stub, name="new")], "feedback")
 
-urlpatterns = [path("", include(surveys)), path("", include(feedback)), *site]
+
+def _installed(namespace: str) -> bool:
+    return any(getattr(p, "namespace", None) == namespace for p in site)
+
+
+urlpatterns = [
+    *([] if _installed("surveys") else [path("", include(surveys))]),
+    *([] if _installed("feedback") else [path("", include(feedback))]),
+    *site,
+]
