@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("planwatch.surveys.urls")),
     path("", include("planwatch.assessment.urls")),
     path("", include("planwatch.feedback.urls")),
+    path("", include("planwatch.publication.urls")),
+    path("gongkai/", include("planwatch.portal.urls")),
     path("", include("planwatch.documents.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.api.urls")),
