@@ -248,6 +248,13 @@ PLANWATCH_SERVE_WORKER = env_str("PLANWATCH_SERVE_WORKER", "auto")
 # Local time (Asia/Shanghai) after which the daily supervision job runs; a worker that was
 # down at that time runs it as soon as it is back.
 PLANWATCH_SUPERVISE_AT = env_str("PLANWATCH_SUPERVISE_AT", "06:30")
+# Messages (留言, planwatch/feedback/conf.py): answer deadline in working days, duplicate
+# window in days, rate limits per client address.
+PLANWATCH_FEEDBACK_ANSWER_WORKDAYS = env_int("PLANWATCH_FEEDBACK_ANSWER_WORKDAYS", 15)
+PLANWATCH_FEEDBACK_DUPLICATE_DAYS = env_int("PLANWATCH_FEEDBACK_DUPLICATE_DAYS", 7)
+PLANWATCH_FEEDBACK_PER_HOUR = env_int("PLANWATCH_FEEDBACK_PER_HOUR", 5)
+PLANWATCH_FEEDBACK_PER_DAY = env_int("PLANWATCH_FEEDBACK_PER_DAY", 20)
+PLANWATCH_FEEDBACK_RECEIPT_PER_HOUR = env_int("PLANWATCH_FEEDBACK_RECEIPT_PER_HOUR", 60)
 # Notification e-mails are queue jobs: retried this many times, this many seconds apart.
 PLANWATCH_MAIL_RETRIES = env_int("PLANWATCH_MAIL_RETRIES", 5)
 PLANWATCH_MAIL_RETRY_DELAY = env_int("PLANWATCH_MAIL_RETRY_DELAY", 300)

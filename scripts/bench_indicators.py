@@ -203,11 +203,14 @@ def main() -> int:
             f"{world['observations']:,} observations with statuses, built in "
             f"{time.perf_counter() - t0:.1f} s"
         )
+        from django.contrib.auth.models import User
         from django.test import Client
 
         from planwatch.indicators.imports import observations_import
 
-        for label, who in (("public", None), ("signed-in clerk", world["user"])):
+        # the matrix needs sign-in (issue 13): someone without a role sees verified values only
+        visitor = User.objects.get_or_create(username="bench-visitor")[0]
+        for label, who in (("signed in, no role", visitor), ("signed-in clerk", world["user"])):
             client = Client()
             if who is not None:
                 client.force_login(who)

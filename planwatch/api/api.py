@@ -61,6 +61,7 @@ install_error_handlers(api)
 def _register() -> None:
     from planwatch.api.assessments import router as assessments_router
     from planwatch.api.documents import router as documents_router
+    from planwatch.api.feedback import router as feedback_router
     from planwatch.api.implementation import router as implementation_router
     from planwatch.api.indicators import router as indicators_router
     from planwatch.api.integration_index import router as integration_index_router
@@ -81,6 +82,7 @@ def _register() -> None:
     api.add_router("", assessments_router)
     api.add_router("", documents_router)
     api.add_router("", surveys_router)
+    api.add_router("", feedback_router)
     api.add_router("", public_data_router)
 
 

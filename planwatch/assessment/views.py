@@ -1,7 +1,8 @@
 """Pages of the 区域一体化发展指数: the list of methods and editions, a method's tree for its
 planners (attach indicators, compute an edition), and an edition with its charts, method
 note, missing inputs, the differences from the edition it corrects and the sensitivity view.
-Published editions are public; methods and draft editions are for the plan's planners."""
+Signed-in users read published editions; methods and draft editions are for the plan's planners.
+The public reads editions published to it (publication) on the portal."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,6 +60,7 @@ def _visible_edition(request: HttpRequest, edition_id: int) -> IndexEdition:
     return edition
 
 
+@login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     managed = [
@@ -83,6 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @require_POST
 def method_create_default(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
@@ -97,6 +101,7 @@ def method_create_default(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("assessment:method", method.pk)
 
 
+@login_required
 @require_GET
 def method_detail(request: HttpRequest, method_id: int) -> HttpResponse:
     method = _managed_method(request, method_id)
@@ -147,6 +152,7 @@ def _int(raw: str | None, what: str, below: int = 2**63) -> int:
     return value
 
 
+@login_required
 @require_POST
 def method_attach(request: HttpRequest, method_id: int) -> HttpResponse:
     method = _managed_method(request, method_id)
@@ -172,6 +178,7 @@ def method_attach(request: HttpRequest, method_id: int) -> HttpResponse:
     return redirect("assessment:method", method.pk)
 
 
+@login_required
 @require_POST
 def method_compute(request: HttpRequest, method_id: int) -> HttpResponse:
     method = _managed_method(request, method_id)
@@ -198,6 +205,7 @@ def method_compute(request: HttpRequest, method_id: int) -> HttpResponse:
     return redirect("assessment:edition", edition.pk)
 
 
+@login_required
 @require_POST
 def edition_publish(request: HttpRequest, edition_id: int) -> HttpResponse:
     edition = _visible_edition(request, edition_id)
@@ -286,6 +294,7 @@ def _sensitivity(edition: IndexEdition, year: int, cities: list[dict[str, Any]])
     return {"columns": columns, "rows": rows, "year": year}
 
 
+@login_required
 @require_GET
 def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
     edition = _visible_edition(request, edition_id)
@@ -391,6 +400,7 @@ def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @require_POST
 def method_copy(request: HttpRequest, method_id: int) -> HttpResponse:
     method = _managed_method(request, method_id)
@@ -411,6 +421,7 @@ def method_copy(request: HttpRequest, method_id: int) -> HttpResponse:
     return redirect("assessment:method", copy.pk)
 
 
+@login_required
 @require_POST
 def method_weight(request: HttpRequest, method_id: int) -> HttpResponse:
     method = _managed_method(request, method_id)

@@ -134,6 +134,19 @@ ACTION_LABELS: dict[str, Promise] = {
     "meeting.decision_add": _("登记议定事项"),
     "meeting.decision_progress": _("报告议定事项进展"),
     "meeting.decision_lights_run": _("议定事项亮灯"),
+    "feedback.submit": _("公众留言"),
+    "feedback.accept": _("留言审核通过"),
+    "feedback.reject": _("留言审核不通过"),
+    "feedback.assign": _("指定留言经办人"),
+    "feedback.contact_view": _("查看留言联系方式"),
+    "feedback.answer": _("答复留言"),
+    "feedback.rate": _("评价留言答复"),
+    "feedback.follow_up": _("留言回访"),
+    "feedback.appeal": _("对留言评价申诉"),
+    "feedback.appeal_decide": _("裁定留言评价申诉"),
+    "feedback.overdue_run": _("留言逾期督办"),
+    "feedback.word_add": _("添加敏感词"),
+    "feedback.word_remove": _("删除敏感词"),
 }
 
 TARGET_TYPE_LABELS: dict[str, Promise] = {

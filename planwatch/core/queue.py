@@ -26,6 +26,7 @@ JOB_MODULES = (
     "planwatch.plans.ingest_jobs",
     "planwatch.projects.scheduled",
     "planwatch.indicators.scheduled",
+    "planwatch.feedback.scheduled",
     "planwatch.core.mail_jobs",
     "planwatch.documents.scheduled",
 )

@@ -52,6 +52,7 @@ from planwatch.tasks.permissions import can_manage_plan
 from planwatch.tasks.xlsx import ImportFailed
 
 
+@login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     zones = OrgUnit.objects.filter(kind=OrgUnitKind.ZONE).prefetch_related("children")
@@ -59,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/index.html", {"zones": zones, "plans": plans})
 
 
+@login_required
 @require_GET
 def matrix(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(
@@ -75,6 +77,7 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/matrix.html", {"matrix": data, "place": place})
 
 
+@login_required
 @require_GET
 def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     ind = access_indicator(request.user, indicator_id)

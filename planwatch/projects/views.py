@@ -124,6 +124,7 @@ def ledger_export(rows: list[LedgerRow], title: str) -> bytes:
     return workbook_bytes(wb)
 
 
+@login_required
 @require_GET
 def ledger_page(request: HttpRequest) -> HttpResponse:
     """The 台账: projects of a zone or a city, lowest 完成率 first, with filters; signed-in
@@ -191,6 +192,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @require_GET
 def detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id)

@@ -55,8 +55,8 @@ class Page:
 
 
 PAGES = [
-    Page("index", lambda e: [], "anonymous", None),
-    Page("edition", lambda e: [e.published.pk], "anonymous", None),
+    Page("index", lambda e: [], "outsider", None),
+    Page("edition", lambda e: [e.published.pk], "outsider", None),
     Page("edition", lambda e: [e.draft.pk], "planner", "outsider"),
     Page("edition_publish", lambda e: [e.draft.pk], "planner", "outsider", "post"),
     Page("method", lambda e: [e.world.method.pk], "planner", "outsider"),
@@ -162,10 +162,14 @@ def test_page_access(page: Page, eds: Editions) -> None:
 
 def test_drafts_are_not_listed_for_outsiders(eds: Editions) -> None:
     url = reverse("assessment:edition", args=[eds.draft.pk])
-    assert url not in Client().get(reverse("assessment:index")).content.decode()
+    outsider = logged_in(eds.world.outsider)
+    assert url not in outsider.get(reverse("assessment:index")).content.decode()
     assert url in logged_in(eds.world.planner).get(reverse("assessment:index")).content.decode()
     public = reverse("assessment:edition", args=[eds.published.pk])
-    assert public in Client().get(reverse("assessment:index")).content.decode()
+    assert public in outsider.get(reverse("assessment:index")).content.decode()
+    # anonymous visitors sign in first (the public reads editions on the portal)
+    assert Client().get(reverse("assessment:index")).status_code == 302
+    assert Client().get(public).status_code == 302
 
 
 def test_every_page_is_in_the_matrix() -> None:

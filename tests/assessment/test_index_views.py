@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from planwatch.assessment.models import IndexEdition, IndexMethod, IndexNode
@@ -36,9 +35,9 @@ def test_planner_computes_and_publishes_through_the_pages(world: World) -> None:
     edition = IndexEdition.objects.get(method=world.method)
     assert r["Location"] == reverse("assessment:edition", args=[edition.pk])
     # A draft is not public.
-    assert Client().get(r["Location"]).status_code == 404
+    assert logged_in(world.outsider).get(r["Location"]).status_code == 404
     client.post(reverse("assessment:edition_publish", args=[edition.pk]))
-    html = Client().get(r["Location"]).content.decode()
+    html = logged_in(world.outsider).get(r["Location"]).content.decode()
     assert "117.5" in html  # 成都市 2021: (110 + 125)/2
     last = world.cities[-1].name
     missing = html.split('id="missing"')[1].split("</section>")[0]

@@ -20,6 +20,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.supervision.models import SupervisionCase
 from tests.browser.conftest import PageErrors
 from tests.browser.test_implementation_acceptance import log_in
+from tests.factories.personas import make_user
 from tests.indicators.helpers import csv_bytes
 
 pytestmark = pytest.mark.browser
@@ -114,7 +115,13 @@ def test_indicator_monitoring_in_the_browser(
     page.wait_for_url(f"**/indicators/{gdp.pk}/**")
     assert f"/indicators/{gdp.pk}/" in page.url and "预警中" in page.content()
 
+    # anonymous visitors sign in first (the public reads published indicators on the
+    # portal); someone signed in without a role sees verified values only
     page.context.clear_cookies()
+    page.goto(f"{base}/indicators/places/511500/")
+    assert "/accounts/login/" in page.url
+    make_user("visitor")
+    log_in(page, base, "visitor")
     page.goto(f"{base}/indicators/places/511500/")
     cell = page.locator("td.status-lagging")
     assert cell.count() == 1 and "2850.0" in cell.inner_text()

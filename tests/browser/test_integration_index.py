@@ -1,7 +1,8 @@
 """The integration index in a real browser: the 成都平原 planner opens the method (the plan's
 chapters as dimensions, two indicators attached), computes an edition to 2021 and publishes
-it; an anonymous visitor then reads it with its four charts drawn, the missing city named and
-no console error (a CSP violation would show as one)."""
+it, then publishes it to the public; an anonymous visitor reads it on the portal, and a
+signed-in reader outside the plan reads its page with its four charts drawn, the missing city
+named and no console error (a CSP violation would show as one)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,17 @@ def test_planner_computes_and_publishes_the_index(
     assert page.url.endswith(f"/integration-index/editions/{edition.pk}/")
     page.get_by_role("button", name="发布此版次").click()
     page.wait_for_load_state()
+    # published inside the system, then to the public (a second step, confirmed)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="公开发布").click()
+    page.wait_for_load_state()
+    assert "已公开发布" in page.content()
+    # an anonymous visitor reads it on the portal
     page.context.clear_cookies()
+    page.goto(f"{base}/gongkai/index/{edition.pk}/")
+    assert "117.50" in page.locator("main table").inner_text()
+    # a signed-in reader outside the plan sees the edition's page with its charts
+    log_in(page, base, chuannan_planner_user.username)
     page.goto(f"{base}/integration-index/editions/{edition.pk}/")
     for chart in ("chart-trend", "chart-radar", "chart-cities", "chart-convergence"):
         page.wait_for_selector(f"#{chart} canvas")

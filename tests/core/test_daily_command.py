@@ -1,5 +1,5 @@
 """The options every daily job's command shares (planwatch/core/daily_command.py), through
-the three real commands."""
+the real commands."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 pytestmark = pytest.mark.django_db
 
-COMMANDS = ("supervise", "project_lights", "indicator_warnings")
+COMMANDS = ("supervise", "project_lights", "indicator_warnings", "feedback_overdue")
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -17,10 +17,17 @@ from planwatch.indicators.models import ComputedStatus, Indicator, Observation
 from planwatch.indicators.services import status_compute
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _visitor() -> Client:
+    """Someone signed in without any role: the internal pages show them what they showed
+    anonymous visitors before the portal (anonymous visitors now sign in first)."""
+    user = User.objects.filter(username="visitor").first() or make_user("visitor")
+    return logged_in(user)
 
 
 def _grow(
@@ -69,7 +76,7 @@ def test_matrix_queries_do_not_grow_with_indicators_years_or_places(
     south: Plan, zone: OrgUnit, yibin: OrgUnit, chuannan_reviewer_user: User
 ) -> None:
     url = reverse("indicators:matrix", args=[zone.code])
-    viewers = {"public": Client(), "reviewer": logged_in(chuannan_reviewer_user)}
+    viewers = {"public": _visitor(), "reviewer": logged_in(chuannan_reviewer_user)}
     _grow(south, [zone], chuannan_reviewer_user, 0, 1, 1)
     small = {who: _count(client, url) for who, client in viewers.items()}
     _grow(south, [zone, yibin], chuannan_reviewer_user, 1, 7, 4)

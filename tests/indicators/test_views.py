@@ -15,11 +15,18 @@ from openpyxl import load_workbook
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 from tests.indicators.helpers import csv_bytes, south_gdp
 
 pytestmark = pytest.mark.django_db
 SOURCE = "四川省统计局 2021年经济区主要指标（初步核算）"
+
+
+def _visitor() -> Client:
+    """Someone signed in without any role: the internal pages show them what they showed
+    anonymous visitors before the portal (anonymous visitors now sign in first)."""
+    user = User.objects.filter(username="visitor").first() or make_user("visitor")
+    return logged_in(user)
 
 
 def _import(client: Client, plan: Plan, rows: list[list[str]]) -> object:
@@ -50,7 +57,8 @@ def test_worked_example_through_the_pages(
     ok = _import(clerk, south, [["指标", "单位", zone.name], ["地区生产总值", "亿元", "8761.0"]])
     assert ok.status_code == 302  # type: ignore[attr-defined]
     obs = Observation.objects.get()
-    public = Client()
+    assert Client().get(reverse("indicators:detail", args=[gdp.pk])).status_code == 302
+    public = _visitor()
     assert (
         "8761.0" not in public.get(reverse("indicators:matrix", args=[zone.code])).content.decode()
     )
@@ -75,7 +83,7 @@ def test_xlsx_export(
         indicator=gdp, place=zone, year=2021, value=8761.0, actor=chuannan_clerk_user, source="x"
     )
     observation_verify(observation=obs, actor=chuannan_reviewer_user)
-    response = Client().get(reverse("indicators:matrix", args=[zone.code]) + "?format=xlsx")
+    response = _visitor().get(reverse("indicators:matrix", args=[zone.code]) + "?format=xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws is not None
     header = [c.value for c in ws[2]]
@@ -93,7 +101,8 @@ def test_public_sees_confirmed_only(
     draft = Indicator.objects.filter(plan=south).first()
     assert draft is not None
     url = reverse("indicators:detail", args=[draft.pk])
-    assert Client().get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # anonymous: sign in first
+    assert _visitor().get(url).status_code == 404
     assert logged_in(yibin_clerk_user).get(url).status_code == 404
     assert logged_in(chuannan_planner_user).get(url).status_code == 200
     drafts = reverse("indicators:plan_drafts", args=[south.slug])

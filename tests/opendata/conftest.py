@@ -33,7 +33,7 @@ from tests.factories import implementation as f
 from tests.factories.implementation_fixtures import *  # noqa: F403
 
 # Every unpublished or unverified thing carries this mark in its name or value.
-SECRET = "未公开"
+SECRET = "秘而不宣"
 SECRET_VALUE = 987654.5
 
 

@@ -37,7 +37,9 @@ def _links(url: str, text: str) -> list[str]:
     out = []
     for link in found:
         parts = urlsplit(urljoin(url, link))
-        if parts.netloc in ("", "testserver") and parts.path.startswith(("/gongkai/", "/api/")):
+        if parts.netloc in ("", "testserver") and parts.path.startswith(
+            ("/gongkai/data/", "/api/v1/public/")
+        ):
             out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return out
 

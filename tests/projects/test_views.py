@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from planwatch.audit.models import AuditEvent
 from planwatch.projects import services as s
 from planwatch.projects.models import MonthlyEvidence, MonthlyReport, Project, Segment
-from tests.factories.personas import logged_in
+from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,13 @@ class World:
     report: MonthlyReport
     users: dict[str, User]
     evidence: MonthlyEvidence
+
+
+def _visitor() -> Client:
+    """Someone signed in without any role: the internal pages show them what they showed
+    anonymous visitors before the portal (anonymous visitors now sign in first)."""
+    user = User.objects.filter(username="visitor").first() or make_user("visitor")
+    return logged_in(user)
 
 
 @pytest.fixture
@@ -114,7 +121,7 @@ def test_project_page_figures_equal_a_hand_computation(world):
 
 def test_project_page_map_highlights_the_cities_it_crosses(world, zigong, yibin):
     """The map names the segments' cities by the adcodes of the map geometry."""
-    page = Client().get(reverse("projects:detail", args=[world.project.pk])).content.decode()
+    page = _visitor().get(reverse("projects:detail", args=[world.project.pk])).content.decode()
     data = json.loads(page.split('id="project-map" type="application/json">')[1].split("<")[0])
     expected = sorted({(u.adcode, u.name) for u in (zigong, yibin, *world.project.places.all())})
     assert [(c["adcode"], c["name"]) for c in data["cities"]] == expected
@@ -123,12 +130,12 @@ def test_project_page_map_highlights_the_cities_it_crosses(world, zigong, yibin)
 
 
 def test_public_visitors_see_yearly_figures_only(world):
-    page = Client().get(reverse("projects:detail", args=[world.project.pk]) + QS).content.decode()
+    page = _visitor().get(reverse("projects:detail", args=[world.project.pk]) + QS).content.decode()
     assert '<td class="num" data-plan-year="2026">200000.00</td>' in page  # 120,000 + 80,000
     assert 'data-figure="rate"' not in page and "chart-investment" not in page
-    ledger = Client().get(reverse("projects:ledger") + QS).content.decode()
+    ledger = _visitor().get(reverse("projects:ledger") + QS).content.decode()
     assert "成自宜高铁" in ledger and "完成率" not in ledger
-    assert Client().get(reverse("projects:detail", args=[world.draft.pk])).status_code == 404
+    assert _visitor().get(reverse("projects:detail", args=[world.draft.pk])).status_code == 404
 
 
 def test_ledger_lowest_completion_first_with_filters_and_xlsx(
@@ -150,7 +157,7 @@ def test_ledger_lowest_completion_first_with_filters_and_xlsx(
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert [r[1] for r in rows] == ["宜宾临港物流园", "成自宜高铁"]
     assert rows[1][9] == 24.0 and rows[1][10] == 25.0 and rows[1][11] == -1.0
-    assert Client().get(reverse("projects:ledger") + "?format=xlsx").status_code == 404
+    assert _visitor().get(reverse("projects:ledger") + "?format=xlsx").status_code == 404
 
 
 def test_monthly_report_through_the_pages(world):
@@ -203,8 +210,8 @@ LIST_QS = {"series": "prefectures", "year": 2026, "quarter": 1}
 PAGES = [
     Page("lists", lambda w: [], "yibin_reporter", None),
     Page("lists_action", lambda w: ["compute"], "province", "planner", "post", lambda w: LIST_QS),
-    Page("ledger", lambda w: [], "anonymous", None),
-    Page("detail", lambda w: [w.project.pk], "anonymous", None),
+    Page("ledger", lambda w: [], "visitor", None),
+    Page("detail", lambda w: [w.project.pk], "visitor", None),
     Page("detail", lambda w: [w.draft.pk], "planner", "yibin_reporter"),
     Page(
         "report_start",
@@ -267,6 +274,8 @@ PAGES = [
 
 
 def _client(w: World, who: str) -> Client:
+    if who == "visitor":
+        return _visitor()
     return Client() if who == "anonymous" else logged_in(w.users[who])
 
 
@@ -287,6 +296,14 @@ def test_page_access(page: Page, world: World) -> None:
         assert AuditEvent.objects.count() == before
     response = _call(_client(world, page.allowed), page, world)
     assert response.status_code in page.ok
+
+
+def test_anonymous_visitors_sign_in_first(world: World) -> None:
+    """The ledger and project pages are internal: the public reads published projects on
+    the portal (/gongkai/)."""
+    for url in (reverse("projects:ledger"), reverse("projects:detail", args=[world.project.pk])):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login" in response["Location"]
 
 
 def test_every_page_is_in_the_matrix() -> None:
@@ -393,4 +410,4 @@ def test_start_completion_and_funds_rates_on_the_project_page_and_ledger(world, 
     assert '<dd data-figure="start-rate">50%' in ledger
     assert '<dd data-figure="completion-rate">0%' in ledger
     assert '<dd data-figure="funds-rate">0.2500' in ledger
-    assert 'id="rates"' not in Client().get(reverse("projects:ledger") + QS).content.decode()
+    assert 'id="rates"' not in _visitor().get(reverse("projects:ledger") + QS).content.decode()

@@ -35,6 +35,8 @@ APPS = [
     "indicators",
     "projects",
     "assessment",
+    "publication",
+    "portal",
     "documents",
     "surveys",
 ]
