@@ -27,13 +27,14 @@ def participation(kind: str | None = None, subject_id: int | None = None) -> lis
     links = []
     with contextlib.suppress(NoReverseMatch):
         links.append({"url": reverse("surveys:public_index"), "label": _("参与满意度评价")})
-    try:
-        url = reverse("feedback:new")
-        if kind and subject_id:
+    # a message is always about a plan, task or project: the form needs its subject
+    if kind and subject_id:
+        try:
+            url = reverse("feedback:new")
             url += "?" + urlencode({"kind": kind, "id": str(subject_id)})
-        links.append({"url": url, "label": _("我要留言")})
-    except NoReverseMatch:
-        pass
+            links.append({"url": url, "label": _("我要留言")})
+        except NoReverseMatch:
+            pass
     return links
 
 

@@ -229,3 +229,11 @@ def test_a_value_that_is_not_a_number_is_written_as_missing(world: World, client
     assert rows == {"TOTAL": "103.5", "D1": ""}
     values = {r["code"]: r["value"] for r in json_doc(client, "index_values")["data"]}
     assert values == {"TOTAL": 103.5, "D1": None}
+
+
+def test_a_plan_withdrawn_takes_its_rows_with_it(world: World, client: Client) -> None:
+    from planwatch.plans.models import Plan
+
+    Plan.objects.filter(pk=world.annual_list.plan_id).update(status="draft")
+    for name in ("tasks", "observations", "projects", "index_values"):
+        assert csv_rows(client, name) == [], name

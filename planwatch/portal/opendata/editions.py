@@ -44,7 +44,12 @@ INDEX_FIELDS = (
 
 
 def _index_editions() -> QuerySet[IndexEdition]:
-    return IndexEdition.objects.filter(pk__in=pub.published_ids(INDEX_KIND), status="published")
+    """Published editions in force, of a plan still published (as on the portal)."""
+    return IndexEdition.objects.filter(
+        pk__in=pub.published_ids(INDEX_KIND),
+        status="published",
+        method__plan__status="published",
+    )
 
 
 def _index_values() -> QuerySet[IndexValue]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from planwatch.portal.opendata.base import Dataset, Row, latest, num
 from planwatch.portal.opendata.fields import F
@@ -44,8 +44,13 @@ PROJECT_FIELDS = (
 )
 
 
+def public_projects() -> QuerySet[Project]:
+    """Published projects; one of a plan withdrawn since leaves with it (as on the portal)."""
+    return pub.public_projects().filter(Q(plan__isnull=True) | Q(plan__status="published"))
+
+
 def _projects() -> QuerySet[Project]:
-    return pub.public_projects().select_related("lead_unit", "zone").order_by("name", "pk")
+    return public_projects().select_related("lead_unit", "zone").order_by("name", "pk")
 
 
 def project_years(projects: list[Project]) -> dict[int, dict[int, dict[str, Any]]]:
@@ -126,7 +131,7 @@ def _project_rows(projects: list[Project], base: str) -> Iterator[Row]:
 def _projects_changed() -> datetime | None:
     return latest(
         MonthlyReport.objects.filter(
-            project__in=pub.public_projects().values("pk"), status=ReportStatus.ACCEPTED
+            project__in=public_projects().values("pk"), status=ReportStatus.ACCEPTED
         ),
         "accepted_at",
     )
