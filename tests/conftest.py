@@ -26,3 +26,11 @@ def _default_language() -> None:
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _media_of_its_own(settings: object, tmp_path: object) -> None:
+    """Every test stores uploaded files in a directory of its own, never in var/media: a file
+    left there by one run (stored by its sha256 and so never written again) would make the
+    next run's evidence look altered."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined, operator]

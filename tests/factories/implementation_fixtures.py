@@ -23,7 +23,9 @@ from tests.factories import implementation as f
 
 
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
+def isolated_media(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files go to a directory of the test's own, never var/media (a public name:
+    the conftests take these fixtures with `import *`, which skips names starting with _)."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
