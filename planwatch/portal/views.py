@@ -33,6 +33,9 @@ def participation(kind: str | None = None, subject_id: int | None = None) -> lis
             url = reverse("feedback:new")
             url += "?" + urlencode({"kind": kind, "id": str(subject_id)})
             links.append({"url": url, "label": _("我要留言")})
+            answered = reverse("feedback:public_list")
+            answered += "?" + urlencode({"kind": kind, "id": str(subject_id)})
+            links.append({"url": answered, "label": _("公众留言与答复")})
         except NoReverseMatch:
             pass
     return links
