@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planwatch.core.workdays import DueDate, is_workday
+from planwatch.core.workdays import DueDate, add_workdays
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LIGHTS = (GREEN, YELLOW, RED)
@@ -217,16 +217,8 @@ def report_due(year: int, month: int, method: Method = DEFAULT_METHOD) -> DueDat
     ends (N = `report_due_workdays`), counting adjusted working weekends and skipping
     holidays as the State Council's notice for that year sets them."""
     _check_month(month)
-    day = dt.date(year + (month == 12), month % 12 + 1, 1)
-    official, count = True, 0
-    while True:
-        work, known = is_workday(day)
-        official = official and known
-        if work:
-            count += 1
-            if count == method.report_due_workdays:
-                return DueDate(day, official)
-        day += dt.timedelta(days=1)
+    month_end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return add_workdays(month_end, method.report_due_workdays)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ its feed, its downloads and the public API read only through these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -70,29 +71,27 @@ def public_projects() -> QuerySet[Project]:
     )
 
 
+# The built-in kinds: (model label, the objects of it the public may read).
+PUBLIC_SETS: dict[str, tuple[str, Callable[[], QuerySet[Any]]]] = {
+    "list": ("tasks.AnnualList", public_lists),
+    "task": ("tasks.Task", public_tasks),
+    "indicator": ("indicators.Indicator", public_indicators),
+    "project": ("projects.Project", public_projects),
+}
+
+
 def public_ids(kind: str) -> set[int]:
     """Ids of the objects of `kind` the public may read now (with the rules above for the
     built-in kinds; the live publications for the others)."""
-    built_in = {
-        "list": public_lists,
-        "task": public_tasks,
-        "indicator": public_indicators,
-        "project": public_projects,
-    }
-    if kind in built_in:
-        return set(built_in[kind]().values_list("pk", flat=True))
+    if kind in PUBLIC_SETS:
+        return set(PUBLIC_SETS[kind][1]().values_list("pk", flat=True))
     return published_ids(kind)
 
 
 def is_public(subject: Any) -> bool:
     """May the public read `subject`? A task is public when it or its list is published."""
     label = subject._meta.label
-    if label == "tasks.Task":
-        return public_tasks().filter(pk=subject.pk).exists()
-    if label == "tasks.AnnualList":
-        return public_lists().filter(pk=subject.pk).exists()
-    if label == "indicators.Indicator":
-        return public_indicators().filter(pk=subject.pk).exists()
-    if label == "projects.Project":
-        return public_projects().filter(pk=subject.pk).exists()
+    for model, readable in PUBLIC_SETS.values():
+        if model == label:
+            return readable().filter(pk=subject.pk).exists()
     return live_publication(subject) is not None
