@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import AuditEntry, audit_record_many
+from planwatch.core.bulk import rows_update
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
@@ -145,25 +146,9 @@ def task_update_many(
 
 
 def _write_rows(tasks: Sequence[Task], field_names: Sequence[str]) -> None:
-    """One parameterised UPDATE per task, sent with executemany: Django's bulk_update builds
-    a CASE expression per field over the whole batch, whose compilation cost most of an
-    import's time."""
-    if not tasks:
-        return
-    fields: list[Any] = [Task._meta.get_field(name) for name in field_names]
-    qn = connection.ops.quote_name
-    pk_column = str(Task._meta.pk.column) if Task._meta.pk else "id"
-    sql = (
-        f"UPDATE {qn(Task._meta.db_table)} SET "
-        + ", ".join(f"{qn(f.column)} = %s" for f in fields)
-        + f" WHERE {qn(pk_column)} = %s"
-    )
-    params = [
-        [f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] + [t.pk]
-        for t in tasks
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    """One parameterised UPDATE per task, sent with executemany (core.bulk.rows_update):
+    Django's bulk_update compiles a CASE expression per field over the whole batch."""
+    rows_update(Task, tasks, field_names)
 
 
 def _insert_rows(annual_list: AnnualList, tasks: Sequence[Task]) -> None:

@@ -41,7 +41,7 @@ from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ServiceError
-from planwatch.core.xlsx import styled_row, workbook_bytes
+from planwatch.core.xlsx import streamed_sheet, styled_row, workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.tasks.bulk import RowInvalid, RowsInvalid, task_create_many, task_update_many
@@ -116,14 +116,17 @@ def annual_list_export(
     Written for speed (issue 15): the tasks are read without model objects for their units
     (the unit ids of each relation in one query each, the units once), and the sheet is
     written in openpyxl's write-only mode, row by row, with one body style."""
-    rows = annual_list_tasks(annual_list=annual_list) if tasks is None else tasks
-    listed = list(rows.prefetch_related(None).select_related(None).select_related("lead_unit"))
+    rows = (
+        annual_list_tasks(annual_list=annual_list) if tasks is None else tasks
+    ).prefetch_related(None)
+    listed = list(rows.values_list(*ROW_FIELDS))
     if progress is None:
         # reports fills this column in (hook task_progress_texts): it stands above tasks.
-        progress = hooks.task_progress_texts.merged(tasks=listed)
-    related = _related_units(rows)
+        progress = hooks.task_progress_texts.merged(tasks=rows)
+    units = _unit_index()
+    related = _related_units(rows, units)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"{annual_list.year}年重点任务")
+    ws = streamed_sheet(wb, f"{annual_list.year}年重点任务")
     border = _write_header(ws, _title(annual_list))
     body = WriteOnlyCell(ws)
     body.border = border
@@ -136,9 +139,9 @@ def annual_list_export(
     date_style = dated._style
     styles = [body_style] * len(WIDTHS)
     styles[5] = date_style
-    for task in listed:
-        units = related.get(task.pk, {})
-        values = _row_values(task, units, progress.get(task.pk, ""))
+    for row in listed:
+        lead = units.get(row[4]) if row[4] is not None else None
+        values = _row_values(row, lead, related.get(row[0], {}), progress.get(row[0], ""))
         ws.append(styled_row(ws, values, styles))
     apply_print_setup(ws, len(HEADERS) + len(EXTRA_HEADERS), rows=len(listed) + 2)
     return workbook_bytes(wb)
@@ -175,10 +178,17 @@ def _write_header(ws: Any, title: str) -> Border:
     return border
 
 
-def _related_units(tasks: QuerySet[Task]) -> dict[int, dict[str, list[OrgUnit]]]:
+def _unit_index() -> dict[int, OrgUnit]:
+    """Every unit by id, with what a list shows of it (a few hundred rows)."""
+    return {u.pk: u for u in OrgUnit.objects.only("id", "name", "short_name", "kind", "path")}
+
+
+def _related_units(
+    tasks: QuerySet[Task], units: dict[int, OrgUnit] | None = None
+) -> dict[int, dict[str, list[OrgUnit]]]:
     """task id → {relation: its units by path} for the co-lead, responsible and supporting
-    units of `tasks`: one query per relation and one for the units."""
-    units = {u.pk: u for u in OrgUnit.objects.only("id", "name", "short_name", "kind", "path")}
+    units of `tasks`: one query per relation (and one for the units unless given)."""
+    units = _unit_index() if units is None else units
     ids = tasks.order_by().values("pk")
     out: dict[int, dict[str, list[OrgUnit]]] = {}
     for relation in ("co_lead_units", "responsible_units", "supporting_units"):
@@ -196,19 +206,36 @@ def _joined(units: list[OrgUnit]) -> str:
     return "、".join(unit_label(u) for u in units)
 
 
-def _row_values(task: Task, units: dict[str, list[OrgUnit]], progress: str) -> list[Any]:
-    """The nine cells of a task's row; `units` its related units by relation."""
-    leads = ([task.lead_unit] if task.lead_unit else []) + units.get("co_lead_units", [])
+# What the export reads of a task, as a tuple (no model object per row).
+ROW_FIELDS = (
+    "pk",
+    "seq",
+    "title",
+    "content",
+    "lead_unit_id",
+    "deadline",
+    "deadline_text",
+    "criterion",
+)
+
+
+def _row_values(
+    row: tuple[Any, ...], lead: OrgUnit | None, units: dict[str, list[OrgUnit]], progress: str
+) -> list[Any]:
+    """The nine cells of a task's row (`row`: the ROW_FIELDS of the task); `lead` its lead
+    unit and `units` its other units by relation."""
+    _pk, seq, title, content, _lead_id, deadline, deadline_text, criterion = row
+    leads = ([lead] if lead else []) + units.get("co_lead_units", [])
     return [
-        task.seq,
-        task.title,
-        task.content,
+        seq,
+        title,
+        content,
         _joined(leads),
         _joined(units.get("responsible_units", [])),
-        task.deadline or task.deadline_text or None,
+        deadline or deadline_text or None,
         progress,
         _joined(units.get("supporting_units", [])),
-        task.criterion,
+        criterion,
     ]
 
 
