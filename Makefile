@@ -77,6 +77,7 @@ bench: install assets
 	$(BIN)/python scripts/bench_parse.py
 	$(BIN)/python scripts/bench_web.py
 	$(BIN)/python scripts/bench_tasks.py
+	$(BIN)/python scripts/bench_xlsx.py
 	$(BIN)/python scripts/bench_search.py
 	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/bench_documents.py
