@@ -54,6 +54,7 @@ _LABELLED = re.compile(
 _SPLIT_PLACES = re.compile(r"[、,;/和及与\s]+")
 _KEY_DROP = re.compile(r"[\s()\[\]【】《》“”\"'.,;:、·—–\-~]|项目$|工程$|建设$")
 _DEFAULT_UNIT = "万元"
+_LIST_YEAR = re.compile(r"(?<!\d)(20\d{2})年")
 _LOOKED_FOR = (
     "no projects found (looked for a 重点项目名单: a table whose header names 项目名称 and "
     "总投资 or 建设地点, or numbered entries with 总投资N亿元/万元)"
@@ -138,6 +139,8 @@ class _Collector:
         self.warnings: list[dict[str, Any]] = []
         self.category = ""
         self.unit = _DEFAULT_UNIT
+        # the opening texts (title, unit line), where the list's year is stated
+        self.heads: list[str] = []
 
     def table(self, rows: list[list[str]], source: list[dict[str, Any]]) -> None:
         header: _Header | None = None
@@ -250,6 +253,7 @@ def _read_blocks(doc: Document, collector: _Collector) -> None:
     header line splits into columns, as a table flattened into lines."""
     pending: list[list[str]] = []
     pending_src: list[dict[str, Any]] = []
+    collector.heads = [b.text for b in doc.blocks[:5]]
     for block in doc.blocks:
         where = {"line": block.line, "page": block.page}
         if block.table:
@@ -291,6 +295,8 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = ["" if v is None else str(v).strip() for v in values]
             if any(cells):
+                if len(collector.heads) < 5:
+                    collector.heads.append(" ".join(cells))
                 rows.append(cells)
                 source.append({"sheet": sheet.title, "row": number})
         collector.unit = _DEFAULT_UNIT
@@ -314,4 +320,19 @@ def extract(path: Path) -> dict[str, Any]:
     for item in items:
         if item["total_investment"] is None:
             collector.warnings.append({"source": item["source"], "message": "总投资 not found"})
-    return {"kind": "projects", "file": path.name, "items": items, "warnings": collector.warnings}
+    return {
+        "kind": "projects",
+        "file": path.name,
+        "year": list_year(collector.heads),
+        "items": items,
+        "warnings": collector.warnings,
+    }
+
+
+def list_year(heads: list[str]) -> int | None:
+    """The year of the list as its title states it (「2024年区级重点项目名单」)."""
+    for text in heads:
+        m = _LIST_YEAR.search(simplified(text))
+        if m:
+            return int(m[1])
+    return None
