@@ -39,6 +39,7 @@ APPS = [
     "portal",
     "documents",
     "surveys",
+    "intake",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]
