@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planwatch.audit.services import audit_record
 from planwatch.core.workflow import conditional_update
@@ -28,11 +29,23 @@ from planwatch.intake.permissions import can_upload
 from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.extract import observations, projects
+from planwatch.parsing.extract.docread import NothingFound
 from planwatch.plans.models import Plan
 from planwatch.projects.models import Project
 from planwatch.projects.services import annual_plan_set, project_draft_create, project_update
 
 MAX_BYTES = 20 * 1024 * 1024
+NOTHING_FOUND = {
+    IntakeKind.OBSERVATIONS: gettext_lazy(
+        "文件中没有找到指标数值。查找的是统计公报或经济运行情况中的表述，如“全市实现地区生产"
+        "总值N亿元，比上年增长N%”，指标包括地区生产总值、规模以上工业增加值、社会消费品零售"
+        "总额、常住人口、城镇化率、固定资产投资、一般公共预算收入、居民人均可支配收入等。"
+    ),
+    IntakeKind.PROJECTS: gettext_lazy(
+        "文件中没有找到项目。查找的是重点项目名单：表头含“项目名称”及“总投资”或“建设地点”的"
+        "表格（Excel、网页、Word 或文本），或“1.项目名称。建设地点：…；总投资N亿元”式的编号条目。"
+    ),
+}
 EXTRACTORS = {IntakeKind.OBSERVATIONS: observations.extract, IntakeKind.PROJECTS: projects.extract}
 
 
@@ -59,6 +72,8 @@ def extract_bytes(kind: str, data: bytes, name: str) -> dict[str, Any]:
         path.write_bytes(data)
         try:
             return EXTRACTORS[IntakeKind(kind)](path)
+        except NothingFound:
+            raise ValidationError({"file": NOTHING_FOUND[IntakeKind(kind)]}) from None
         except ParseError as exc:
             raise ValidationError({"file": exc.problem}) from None
 

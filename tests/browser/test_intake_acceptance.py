@@ -64,7 +64,7 @@ def test_a_clerk_turns_a_communique_into_observations(
     notice.write_text("关于做好春节期间安全生产工作的通知\n各单位要高度重视。\n", encoding="utf-8")
     _upload(page, base, "observations", plan.title, notice)
     alert = page.get_by_role("alert").inner_text()
-    assert "no statements of indicator values found" in alert and "地区生产总值" in alert
+    assert "文件中没有找到指标数值" in alert and "地区生产总值" in alert
 
     _upload(page, base, "observations", plan.title, COMMUNIQUE)
     assert "/intake/" in page.url and COMMUNIQUE.name in page.content()

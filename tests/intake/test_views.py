@@ -52,7 +52,7 @@ def test_the_pages_for_the_clerk_and_the_refusals(
 
     refused = _upload(yibin_clerk, south, "通知.txt", "各单位要高度重视。\n".encode())
     assert refused.status_code == 400
-    assert "no statements of indicator values found" in refused.content.decode()
+    assert "文件中没有找到指标数值" in refused.content.decode()
     assert not Intake.objects.exists()
     refused = _upload(yibin_clerk, south, "名单.txt", COMMUNIQUE.read_bytes(), kind="projects")
     assert refused.status_code == 400 and not Intake.objects.exists()

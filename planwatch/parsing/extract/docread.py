@@ -51,6 +51,11 @@ def simplified(text: str) -> str:
     return text.translate(_FOLD).translate(_FULLWIDTH)
 
 
+class NothingFound(ParseError):
+    """A readable file that holds none of what an extractor looks for; the message names
+    what was looked for."""
+
+
 @dataclass
 class Document:
     """One input: its name, format and blocks."""

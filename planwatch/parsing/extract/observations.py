@@ -19,8 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planwatch.parsing.errors import ParseError
-from planwatch.parsing.extract.docread import Document, line_at, page_at, read_path, simplified
+from planwatch.parsing.extract.docread import (
+    Document,
+    NothingFound,
+    line_at,
+    page_at,
+    read_path,
+    simplified,
+)
 from planwatch.parsing.gazetteer import load_gazetteer
 from planwatch.parsing.model import Block
 
@@ -111,6 +117,10 @@ _LOOKED_FOR = (
     "「地区生产总值N亿元,比上年增长N%」 naming " + "、".join(list(VOCABULARY)[:8]) + " …)"
 )
 
+_SECTORS_RESPECTIVELY = re.compile(
+    r"(?:第?一、(?:第?二)、(?:第?三)产业|三次产业)增加值分别(?:为|是|实现|达到)?"
+)
+_GROWTH_RESPECTIVELY = re.compile(r"分别(?:比上年)?(?P<verb>增长|下降)")
 # Row names of a communiqué's GDP table (「第一产业 | 37.11 | 2.6」), read in tables only.
 TABLE_SYNONYMS = {
     "第一产业": "第一产业增加值",
@@ -262,15 +272,41 @@ class _Reader:
 
     def sentence(self, raw: str, block: Block, offset: int) -> None:
         current: _Named | None = None
+        listed: list[_Named] = []
         pos = 0
         for clause in _CLAUSE.split(raw):
             where = (line_at(block, offset + pos), page_at(block, offset + pos))
             pos += len(clause) + 1
             text = clean(clause)
             if "分别" in text:
+                # 「一、二、三产业增加值分别为A、B和C」, then 「分别增长x、y和z」: the three
+                # sectors in order; any other 分别 list (places, sub-items) is not read.
+                listed = self.respectively(text, listed, raw, where)
                 current = None
                 continue
+            listed = []
             current = self.clause(text, current, raw, where)
+
+    def respectively(
+        self, text: str, listed: list[_Named], raw: str, where: tuple[int, int | None]
+    ) -> list[_Named]:
+        m = _SECTORS_RESPECTIVELY.search(text)
+        if m:
+            values = _LEVEL.findall(text[m.end() :])
+            names = [_Named(c, c) for c in ("第一产业增加值", "第二产业增加值", "第三产业增加值")]
+            if len(values) == 3 and not _NOT_ANNUAL.search(text[: m.start()]):
+                for named, (number, unit) in zip(names, values, strict=True):
+                    self.add(named, "level", number, unit, raw, where)
+                return names
+            return []
+        growth = _GROWTH_RESPECTIVELY.search(text)
+        if listed and growth and not _NOT_ANNUAL.search(text):
+            numbers = re.findall(rf"({_NUM})\s*%", text[growth.end() :])
+            if len(numbers) == len(listed):
+                sign = "-" if growth["verb"] == "下降" else ""
+                for named, number in zip(listed, numbers, strict=True):
+                    self.add(named, "growth", sign + number, "%", raw, where)
+        return []
 
     def clause(
         self, text: str, current: _Named | None, raw: str, where: tuple[int, int | None]
@@ -405,7 +441,7 @@ def extract_document(doc: Document) -> dict[str, Any]:
     reader.run()
     items = _dedupe(reader.items, reader.warnings)
     if not items:
-        raise ParseError(doc.name, _LOOKED_FOR)
+        raise NothingFound(doc.name, _LOOKED_FOR)
     if place is None:
         reader.warnings.append({"line": None, "message": "issuing place not found"})
     if year is None:

@@ -19,6 +19,7 @@ from typing import Any
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.extract.docread import (
     Document,
+    NothingFound,
     compact,
     line_at,
     page_at,
@@ -316,7 +317,7 @@ def extract(path: Path) -> dict[str, Any]:
         _read_blocks(read_path(path), collector)
     items = _merge_duplicates(collector.items)
     if not items:
-        raise ParseError(path.name, _LOOKED_FOR)
+        raise NothingFound(path.name, _LOOKED_FOR)
     for item in items:
         if item["total_investment"] is None:
             collector.warnings.append({"source": item["source"], "message": "总投资 not found"})
