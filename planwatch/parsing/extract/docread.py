@@ -78,8 +78,13 @@ def read_path(path: Path) -> Document:
 
 
 def read_bytes(data: bytes, name: str) -> Document:
-    content, fmt, _encoding = decode_input(data, name, None)
-    output = reader_for(fmt, name)(content, name)
+    try:
+        content, fmt, _encoding = decode_input(data, name, None)
+        output = reader_for(fmt, name)(content, name)
+    except ParseError:
+        raise
+    except Exception as exc:  # a reader library tripping over malformed input
+        raise ParseError(name, f"unreadable input ({type(exc).__name__}: {exc})") from None
     return Document(name=name, format=fmt, blocks=output.blocks)
 
 
