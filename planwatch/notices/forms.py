@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.notices.choices import ConfirmMode, UnitGroup
+from planwatch.orgunits.forms import UnitChoiceField
 from planwatch.plans.models import Plan
 from planwatch.tasks.forms import assignable_units
 
@@ -23,7 +24,7 @@ class UploadForm(forms.Form):
 
 class MapForm(forms.Form):
     name = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    org_unit = forms.ModelChoiceField(
+    org_unit = UnitChoiceField(
         queryset=assignable_units(), required=False, label=_("对应的组织单位")
     )
     group = forms.ChoiceField(

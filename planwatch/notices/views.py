@@ -65,7 +65,10 @@ def notice_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     context = {
         "batch": batch,
         "review": review,
-        "map_forms": [MapForm(initial={"name": r.name}) for r in review.unknown],
+        "map_forms": [
+            MapForm(initial={"name": r.name}, auto_id=f"id_map{i}_%s")
+            for i, r in enumerate(review.unknown)
+        ],
         "confirm_form": ConfirmForm(),
         "unconfirmed": batch.status == BatchStatus.UNCONFIRMED,
     }
