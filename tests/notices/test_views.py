@@ -55,3 +55,9 @@ def test_upload_of_a_non_notice_says_what_was_sought(chuannan_planner: Client, p
     )
     assert "牵头单位" in response.content.decode()
     assert not NoticeBatch.objects.exists()
+
+
+def test_the_lists_page_leads_planners_to_the_notices(chuannan_planner: Client, plan: Plan) -> None:
+    page = chuannan_planner.get("/lists/").content.decode()
+    assert 'href="/notices/"' in page
+    assert chuannan_planner.get("/notices/").status_code == 200
