@@ -33,6 +33,7 @@ from planwatch.parsing.extract.units import (
     clean_value,
     deadline,
     lead_marked,
+    simplified,
     split_top,
     split_units,
 )
@@ -187,7 +188,7 @@ def _line(line: Line, state: _State) -> None:
     current = state.stack[-1] if state.stack else None
     if current is None:
         return
-    if _LABEL.search(line.text) or _LEAD_NOTE.search(line.text):
+    if _LABEL.search(simplified(line.text)) or _LEAD_NOTE.search(simplified(line.text)):
         _fields(line.text, line, current, state)
         return
     if state.last_field is not None and re.search(r"[、，,]$", state.last_field[0]):
@@ -224,16 +225,18 @@ def _open(state: _State, kind: str, label: str, line: Line) -> _Item:
 
 
 def _fields(text: str, line: Line, item: _Item, state: _State) -> None:
-    """Split `text` into the item's own words and its labelled fields."""
-    matches = list(_LABEL.finditer(text))
+    """Split `text` into the item's own words and its labelled fields (found in the text
+    simplified, cut from the text as written)."""
+    norm = simplified(text)
+    matches = list(_LABEL.finditer(norm))
     head = text[: matches[0].start()] if matches else text
-    note = _LEAD_NOTE.search(head)
+    note = _LEAD_NOTE.search(norm[: len(head)])
     if note:
         head = head[: note.start()]
-        item.add("lead_units", note.group(1), line)
-        rest = note.group(2) or ""
+        item.add("lead_units", text[note.start(1) : note.end(1)], line)
+        rest = text[note.start(2) : note.end(2)] if note.group(2) else ""
         if rest:
-            key = "supporting_units" if "配合" in rest else "responsible_units"
+            key = "supporting_units" if "配合" in simplified(rest) else "responsible_units"
             item.add(key, rest, line)
     head = _OPEN_NOTE.sub("", head).strip()
     if head:
@@ -260,7 +263,9 @@ def _key(label: str) -> str:
 
 def _note_rule(line: Line, state: _State) -> None:
     for name, pattern in (("comma-lead", _RULE_COMMA), ("first-lead", _RULE_FIRST)):
-        if pattern.search(line.text) and not any(r["rule"] == name for r in state.rules):
+        if pattern.search(simplified(line.text)) and not any(
+            r["rule"] == name for r in state.rules
+        ):
             state.rules.append(
                 {"rule": name, "text": line.text[:80], "line": line.line, "page": line.page}
             )
@@ -273,7 +278,7 @@ def _header(row: list[str]) -> dict[str, int] | None:
     """Column of each field when `row` is a task table's header row."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(row):
-        cell = re.sub(r"\s+", "", cell)
+        cell = simplified(re.sub(r"\s+", "", cell))
         if not cell or len(cell) > 12:
             continue
         for key, pattern in _HEADER_KEYS:
@@ -331,9 +336,8 @@ def _flattened_table(document: Document, index: int, state: _State) -> int:
     cursor = index
     while cursor < len(order) and order[cursor][0] == "line":
         line = document.lines[order[cursor][1]]
-        if len(line.text) > 10 or not any(
-            p.search(re.sub(r"\s+", "", line.text)) for _, p in _HEADER_KEYS
-        ):
+        cell = simplified(re.sub(r"\s+", "", line.text))
+        if len(line.text) > 10 or not any(p.search(cell) for _, p in _HEADER_KEYS):
             break
         header.append(line)
         cursor += 1
@@ -347,7 +351,7 @@ def _flattened_table(document: Document, index: int, state: _State) -> int:
     row: list[str] = []
     while cursor < len(order) and order[cursor][0] == "line":
         line = document.lines[order[cursor][1]]
-        if _LABEL.search(line.text):
+        if _LABEL.search(simplified(line.text)):
             break
         if not row and any(p.match(line.text) for _, p in _NUMBERS[:2]):
             rows.append([line.text] * width)
@@ -490,7 +494,8 @@ def _year(document: Document) -> int | None:
     head = document.lines[:40]
     for line in head:
         match = re.search(
-            r"(20\d{2})\s*年(?:度)?[^。，,]{0,30}(?:工作|任务|报告|清单|方案)", line.text
+            r"(20\d{2})\s*年(?:度)?[^。，,]{0,30}(?:工作|任务|报告|清单|方案)",
+            simplified(line.text),
         )
         if match:
             return int(match.group(1))

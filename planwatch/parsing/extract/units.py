@@ -10,12 +10,27 @@ import calendar
 import re
 from typing import TypedDict
 
-_SEPARATORS = "、，,；;/"
+_SEPARATORS = "、，,；;/及"
 _OPEN = "（(【[《"
 _CLOSE = "）)】]》"
 _ADMIN_PIECE = re.compile(r"^[市区县乡镇州](?:（[^）]*）|\([^)]*\))?(?:人民)?(?:政府)?$")
 _TRAILING = re.compile(r"(?:等|等单位|等部门|按职责分工负责|负责|配合|参与)$")
 _LEAD_MARK = re.compile(r"[（(]牵头[）)]$")
+
+
+# Traditional characters of the words extraction looks for (labels, rules, 牵头 notes,
+# deadlines), one for one so offsets in a line stay the same: notices reach the office in
+# traditional characters too (a Hong Kong or Taiwan mirror of a mainland page).
+_TRADITIONAL = "牽頭單責參與協時間節點為領導負職門務於內長堅續進後應當並關區縣級辦發計劃達"
+_SIMPLIFIED = "牵头单责参与协时间节点为领导负职门务于内长坚续进后应当并关区县级办发计划达"
+T2S = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+# A stored copy's pinyin annotations: 「藍(lán)」.
+_PINYIN = re.compile(r"\([a-zü\u00e0-\u01dc]{1,6}\)")
+
+
+def simplified(text: str) -> str:
+    """`text` with the traditional characters of `_TRADITIONAL` simplified, same length."""
+    return text.translate(T2S)
 
 
 class Deadline(TypedDict):
@@ -47,10 +62,10 @@ def split_units(value: str) -> list[str]:
     """The unit names of a 牵头单位/责任单位 value, in order, without 「等」 and duplicates;
     「各县、市、区政府」 (one group written with 、) is kept as one name."""
     names: list[str] = []
-    for part in split_top(clean_value(value)):
+    for part in split_top(_PINYIN.sub("", clean_value(value))):
         part = part.strip(" \u3000。.")
-        while _TRAILING.search(part) and len(part) > 2:
-            part = _TRAILING.sub("", part).strip()
+        while (cut := _TRAILING.search(simplified(part))) and cut.start() >= 2:
+            part = part[: cut.start()].strip()
         if not part:
             continue
         if names and _ADMIN_PIECE.match(part) and re.search(r"[县市区乡镇]$", names[-1]):
@@ -84,8 +99,8 @@ def deadline(text: str, *, year: int | None) -> Deadline:
     """The deadline as written and the last day of the period it names, when it names one
     (the document's `year` fills in 「6月底前」 and 「年底前」)."""
     text = clean_value(text)
-    end = _period_end(text, year)
-    ongoing = end is None and bool(_ONGOING.search(text))
+    end = _period_end(simplified(text), year)
+    ongoing = end is None and bool(_ONGOING.search(simplified(text)))
     return {"text": text, "period_end": end, "ongoing": ongoing}
 
 
