@@ -17,7 +17,7 @@ from planwatch.notices.resolve import NoticeUnits
 from planwatch.notices.selectors import batch_review
 from planwatch.notices.services import notice_confirm, notice_upload, unit_mapping_set
 from planwatch.orgunits.choices import OrgUnitKind
-from planwatch.orgunits.models import OrgUnit
+from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import Task
 from planwatch.tasks.services import task_create
@@ -135,3 +135,14 @@ def test_a_file_without_tasks_is_refused_with_what_was_sought(
     with pytest.raises(ValidationError, match="牵头单位"):
         _upload(plan, chuannan_planner_user, "全市实现地区生产总值3000亿元。".encode(), "x.txt")
     assert not NoticeBatch.objects.exists()
+
+
+def test_aliases_and_short_names_resolve_and_ambiguity_is_shown(plan: Plan, units: Units) -> None:
+    OrgUnitAlias.objects.create(org_unit=units.yibin, name="宜宾市人民政府")
+    resolver = NoticeUnits(plan)
+    assert resolver.resolve("宜宾市人民政府").units == [units.yibin]
+    assert resolver.resolve("省交通运输厅").units == [units.transport]  # a short name
+    assert resolver.resolve("各县(市、区)人民政府").status == "group"
+    OrgUnitAlias.objects.create(org_unit=units.luzhou, name="川南两市")
+    OrgUnitAlias.objects.create(org_unit=units.yibin, name="川南两市")
+    assert NoticeUnits(plan).resolve("川南两市").status == "ambiguous"

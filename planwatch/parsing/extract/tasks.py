@@ -22,7 +22,6 @@ unit list leads, 「排在第一位的为牵头单位」 the first unit."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from planwatch.parsing.extract import Document, Line, read_document
 from planwatch.parsing.extract.units import (
     clean_value,
     deadline,
+    document_year,
+    first_sentence,
     lead_marked,
     simplified,
     split_top,
@@ -131,7 +132,7 @@ def extract_document(document: Document) -> dict[str, Any]:
     """The proposed tasks of a document already read."""
     state = _State()
     _walk(document, state)
-    year = _year(document)
+    year = document_year(document.lines)
     candidates = [item for item in state.items if item.stated or _inherits(item)]
     _mark_parents(candidates)
     tasks = [item for item in candidates if not item.has_task_child]
@@ -404,7 +405,7 @@ def _output(item: _Item, year: int | None, rule: str | None) -> dict[str, Any]:
         "number": item.label,
         "path": _path(item),
         "section": _section(item),
-        "title": _title(item.text),
+        "title": first_sentence(item.text),
         "text": item.text,
         "lead_units": lead,
         "responsible_units": responsible,
@@ -478,29 +479,9 @@ def _section(item: _Item) -> str:
     heads: list[str] = []
     parent = item.parent
     while parent is not None:
-        heads.insert(0, _title(parent.text))
+        heads.insert(0, first_sentence(parent.text))
         parent = parent.parent
     return " / ".join(head for head in heads if head)
-
-
-def _title(text: str) -> str:
-    first = re.split(r"(?<=[。；;])", text, maxsplit=1)[0].rstrip("。；;")
-    return first if len(first) <= 80 else first[:79] + "…"
-
-
-def _year(document: Document) -> int | None:
-    """The year the notice is for: the first 「20XX年」 of a title line naming 工作/任务/报告,
-    else the commonest year of its first lines."""
-    head = document.lines[:40]
-    for line in head:
-        match = re.search(
-            r"(20\d{2})\s*年(?:度)?[^。，,]{0,30}(?:工作|任务|报告|清单|方案)",
-            simplified(line.text),
-        )
-        if match:
-            return int(match.group(1))
-    years = Counter(int(y) for line in head for y in re.findall(r"(20\d{2})\s*年", line.text))
-    return years.most_common(1)[0][0] if years else None
 
 
 def _mark_parents(items: list[_Item]) -> None:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from typing import TypedDict
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from planwatch.parsing.extract import Line
 
 _SEPARATORS = "、，,；;/及"
 _OPEN = "（(【[《"
@@ -140,3 +145,24 @@ def _iso(y: int, m: int, d: int) -> str | None:
     if not (1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]):
         return None
     return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def first_sentence(text: str) -> str:
+    """The item's title: its words up to the first 。 or ；, at most 80 characters."""
+    first = re.split(r"(?<=[。；;])", text, maxsplit=1)[0].rstrip("。；;")
+    return first if len(first) <= 80 else first[:79] + "…"
+
+
+def document_year(lines: Sequence[Line]) -> int | None:
+    """The year a notice is for: the first 「20XX年」 of a title line naming 工作/任务/报告,
+    else the commonest year of its first lines."""
+    head = lines[:40]
+    for line in head:
+        match = re.search(
+            r"(20\d{2})\s*年(?:度)?[^。，,]{0,30}(?:工作|任务|报告|清单|方案)",
+            simplified(line.text),
+        )
+        if match:
+            return int(match.group(1))
+    years = Counter(int(y) for line in head for y in re.findall(r"(20\d{2})\s*年", line.text))
+    return years.most_common(1)[0][0] if years else None
