@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "planwatch.assessment",
     "planwatch.intake",
     "planwatch.documents",
+    "planwatch.notices",
     "planwatch.portal",
     "planwatch.dashboards",
     "planwatch.api",

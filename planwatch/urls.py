@@ -24,6 +24,7 @@ urlpatterns = [
     path("gongkai/", include("planwatch.portal.urls")),
     path("", include("planwatch.intake.urls")),
     path("", include("planwatch.documents.urls")),
+    path("", include("planwatch.notices.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.portal.opendata_urls")),
     path("", include("planwatch.api.urls")),

@@ -38,6 +38,7 @@ APPS = [
     "publication",
     "portal",
     "documents",
+    "notices",
     "surveys",
     "intake",
 ]
