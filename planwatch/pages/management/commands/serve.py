@@ -56,8 +56,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=env_str("PLANWATCH_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=env_int("PLANWATCH_WORKERS", 2))
-        parser.add_argument("--threads", type=int, default=env_int("PLANWATCH_THREADS", 1))
+        parser.add_argument("--workers", type=int, default=env_int("PLANWATCH_WORKERS", 3))
+        parser.add_argument("--threads", type=int, default=env_int("PLANWATCH_THREADS", 2))
         parser.add_argument("gunicorn_args", nargs="*", help="more gunicorn options, after --")
 
     def handle(self, *args: Any, **options: Any) -> None:
