@@ -90,7 +90,8 @@ bench: install assets
 		$(BIN)/python scripts/bench_indicators.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_projects.py --pg $(PG_URL) --lights; \
 		$(BIN)/python scripts/bench_assessment.py --pg $(PG_URL); \
-	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator, project and assessment benchmarks are SKIPPED"; fi
+		$(BIN)/python scripts/bench_load.py --pg $(PG_URL); \
+	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator, project, assessment and load benchmarks are SKIPPED"; fi
 
 walkthrough: install assets
 	$(BIN)/python scripts/walkthrough.py $(WALK_ARGS)
