@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "planwatch.surveys",
     "planwatch.feedback",
     "planwatch.assessment",
+    "planwatch.intake",
     "planwatch.documents",
     "planwatch.notices",
     "planwatch.portal",
