@@ -77,6 +77,7 @@ bench: install assets
 	$(BIN)/python scripts/bench_parse.py
 	$(BIN)/python scripts/bench_web.py
 	$(BIN)/python scripts/bench_tasks.py
+	$(BIN)/python scripts/bench_xlsx.py
 	$(BIN)/python scripts/bench_search.py
 	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/bench_documents.py
@@ -84,6 +85,7 @@ bench: install assets
 	$(BIN)/python scripts/bench_opendata.py
 	$(BIN)/python scripts/bench_reads.py
 	$(BIN)/python scripts/extract_accuracy.py
+	$(BIN)/python scripts/extract_accuracy_data.py --quiet
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_indicators.py --pg $(PG_URL); \

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "planwatch.surveys",
     "planwatch.feedback",
     "planwatch.assessment",
+    "planwatch.intake",
     "planwatch.documents",
     "planwatch.notices",
     "planwatch.portal",
