@@ -83,6 +83,7 @@ bench: install assets
 	$(BIN)/python scripts/bench_documents.py
 	$(BIN)/python scripts/bench_portal.py --reuse
 	$(BIN)/python scripts/bench_opendata.py
+	$(BIN)/python scripts/bench_reads.py
 	$(BIN)/python scripts/extract_accuracy.py
 	$(BIN)/python scripts/extract_accuracy_data.py --quiet
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \

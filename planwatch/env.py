@@ -95,3 +95,11 @@ def secret_key(var_dir: Path) -> str:
     return os.environ.get("PLANWATCH_SECRET_KEY", "") or secret_key_from_file(
         var_dir / "secret_key"
     )
+
+
+def audit_key(var_dir: Path) -> str:
+    """PLANWATCH_AUDIT_KEY when set; else the key kept in PLANWATCH_AUDIT_KEY_FILE (default
+    `var_dir/audit_key`), made once like the secret key. It keys the audit log's MACs and
+    checkpoints (docs/decisions/0031-audit-anchor.md), so it must never be in the database."""
+    path = Path(os.environ.get("PLANWATCH_AUDIT_KEY_FILE", "") or var_dir / "audit_key")
+    return os.environ.get("PLANWATCH_AUDIT_KEY", "") or secret_key_from_file(path)

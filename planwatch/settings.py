@@ -9,7 +9,7 @@ from typing import Any
 import dj_database_url
 
 from planwatch.core.queue import huey_from_url
-from planwatch.env import env_bool, env_int, env_list, env_str, s3_options, secret_key
+from planwatch.env import audit_key, env_bool, env_int, env_list, env_str, s3_options, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -20,6 +20,14 @@ DEBUG = env_bool("PLANWATCH_DEBUG", False)
 # PLANWATCH_SECRET_KEY when set; otherwise one key kept in var/secret_key (mode 0600), made
 # once by the first process to start, so every gunicorn worker signs sessions alike.
 SECRET_KEY = secret_key(VAR_DIR)
+# The audit log's anchor (docs/decisions/0031-audit-anchor.md): a key outside the database
+# (PLANWATCH_AUDIT_KEY, else var/audit_key, made once) for the events' MACs, and the append-only
+# file of checkpoints of the chain head. Neither is in a backup: keep both off the database
+# server and back them up separately.
+PLANWATCH_AUDIT_KEY = audit_key(VAR_DIR)
+PLANWATCH_AUDIT_CHECKPOINTS = Path(
+    env_str("PLANWATCH_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.log"))
+)
 ALLOWED_HOSTS = env_list("PLANWATCH_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PLANWATCH_CSRF_TRUSTED_ORIGINS", [])
 
@@ -247,6 +255,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PLANWATCH_LOG_LEVEL", "WARNING")},
+    # Each checkpoint of the audit chain goes to the log too: a second copy out of the
+    # database's reach when the log is shipped elsewhere (journald, syslog).
+    "loggers": {"planwatch.audit.checkpoint": {"level": "INFO"}},
 }
 # The job queue (huey): a SQLite file by default (no server; `planwatch serve` runs the worker),
 # Redis in production with `planwatch worker` as its own service. See planwatch/core/queue.py.

@@ -34,3 +34,11 @@ def _media_of_its_own(settings: object, tmp_path: object) -> None:
     left there by one run (stored by its sha256 and so never written again) would make the
     next run's evidence look altered."""
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined, operator]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_of_its_own(settings: object, tmp_path: object) -> None:
+    """Every test writes its audit checkpoints (planwatch/audit/anchor.py) to a file of its
+    own, never var/audit-checkpoints.log: a checkpoint of one test's chain would not match the
+    next test's database."""
+    settings.PLANWATCH_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"  # type: ignore[attr-defined, operator]

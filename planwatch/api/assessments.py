@@ -143,7 +143,7 @@ def scheme_list(request: HttpRequest) -> Any:
 
 
 def _visible_editions(user: Any) -> Any:
-    rows = ResultEdition.objects.select_related("zone")
+    rows = ResultEdition.objects.select_related("zone").defer("inputs")
     if can_manage_schemes(user):
         return rows
     mine = results.unit_ids_of(user)

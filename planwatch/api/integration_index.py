@@ -13,7 +13,7 @@ from ninja.params.functions import Query
 
 from planwatch.api.auth import caller, signed_in
 from planwatch.api.schemas import ErrorOut
-from planwatch.assessment.models import EditionStatus, IndexEdition
+from planwatch.assessment.models import EDITION_BULK, EditionStatus, IndexEdition
 from planwatch.tasks.permissions import can_manage_plan
 
 router = Router(tags=["integration index"])
@@ -99,7 +99,11 @@ def _out(e: IndexEdition) -> dict[str, Any]:
 )
 def edition_list(request: HttpRequest, plan: int | None = PLAN_QUERY) -> Any:
     user = caller(request)
-    rows = IndexEdition.objects.select_related("method__plan").order_by("-computed_at")
+    rows = (
+        IndexEdition.objects.select_related("method__plan")
+        .defer(*EDITION_BULK)  # the list shows the method snapshot's title, not the inputs
+        .order_by("-computed_at")
+    )
     if plan is not None:
         rows = rows.filter(method__plan_id=plan)
     rows = rows[:500]

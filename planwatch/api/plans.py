@@ -37,9 +37,23 @@ LIMIT = Query(50, ge=1, le=500, description="Items per page.")
 OFFSET = Query(0, ge=0, le=10_000_000, description="Items to skip.")
 
 
+# What the plan endpoints never show of the current version: its stored diff and its source
+# document's bytes (a megabyte or more per plan; issue 15, item 7).
+UNSHOWN = ("current_version__diff", "current_version__document__content")
+
+
+def plans_with_versions(viewer: Any) -> QuerySet[Plan]:
+    """The plans `viewer` may read, with zone, current version and document in one query."""
+    return (
+        plans_visible_to(viewer)
+        .select_related("org_unit", "current_version__document")
+        .defer(*UNSHOWN)
+    )
+
+
 def access_plan(viewer: Any, plan_id: int) -> Plan:
     """A plan the viewer may read, or Http404 (missing and not allowed look alike)."""
-    plan = plans_visible_to(viewer).select_related("org_unit").filter(pk=plan_id).first()
+    plan = plans_with_versions(viewer).filter(pk=plan_id).first()
     if plan is None:
         raise Http404
     return plan
@@ -112,7 +126,7 @@ def _page(qs: QuerySet[Any], limit: int, offset: int) -> tuple[int, list[Any]]:
     description="Access: public. Every plan with its zone and current version.",
 )
 def plan_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> PlanPage:
-    qs = plans_visible_to(caller(request)).select_related("org_unit", "current_version__document")
+    qs = plans_with_versions(caller(request))
     count, plans = _page(qs, limit, offset)
     return PlanPage.model_validate(
         {"count": count, "limit": limit, "offset": offset, "items": [plan_out(p) for p in plans]}

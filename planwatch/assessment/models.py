@@ -158,6 +158,11 @@ class IndexEdition(models.Model):
         return self.status == EditionStatus.PUBLISHED
 
 
+# The columns of an edition that hold its whole computation (every input, the weights, the
+# convergence trace): read by the edition's own page, never by a list of editions.
+EDITION_BULK = ("inputs", "weights", "convergence", "places")
+
+
 class IndexValue(models.Model):
     """One computed score: a node (or the index itself, code TOTAL) for a place and a year.
     ``value`` is null when an input below the node is missing."""

@@ -56,8 +56,10 @@ def _managed(request: HttpRequest, edition_id: int) -> ResultEdition:
 @login_required
 def result_list(request: HttpRequest) -> HttpResponse:
     manage = can_manage_schemes(request.user)
-    editions = ResultEdition.objects.select_related("scheme", "zone").order_by(
-        "-scheme__year", "scheme__series", "-number"
+    editions = (
+        ResultEdition.objects.select_related("scheme", "zone")
+        .defer("inputs")
+        .order_by("-scheme__year", "scheme__series", "-number")
     )
     if not manage:
         mine = results.unit_ids_of(request.user)

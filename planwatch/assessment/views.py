@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from planwatch.assessment import index_methods as im
 from planwatch.assessment import services
 from planwatch.assessment.models import (
+    EDITION_BULK,
     EditionStatus,
     IndexDirection,
     IndexEdition,
@@ -68,7 +69,12 @@ def index(request: HttpRequest) -> HttpResponse:
     ]
     managed_ids = {p.pk for p in managed}
     methods = list(IndexMethod.objects.select_related("plan").order_by("plan__sort_order", "id"))
-    editions = IndexEdition.objects.select_related("method__plan").order_by("-computed_at")
+    # The list names each edition; its inputs and method snapshot stay in the database.
+    editions = (
+        IndexEdition.objects.select_related("method__plan")
+        .defer(*EDITION_BULK, "method_snapshot")
+        .order_by("-computed_at")
+    )
     rows = [
         e
         for e in editions

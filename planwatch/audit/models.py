@@ -33,6 +33,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of `hash` under the audit key, which is kept outside the database
+    # (planwatch/audit/anchor.py). Empty only on events written before the key existed; the
+    # first checkpoint covers those.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]

@@ -10,18 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from planwatch.audit.anchor import GENESIS, Checkpoint, event_mac, mac_matches, read_checkpoints
 from planwatch.audit.middleware import current_request_id
 from planwatch.audit.models import AuditChainHead, AuditEvent
 from planwatch.core.types import Actor
-
-GENESIS = "0" * 64
 
 
 def _canonical(value: Any) -> str:
@@ -121,7 +120,7 @@ def audit_record(
         fields = _fields(entry, label=label, now=timezone.now(), request_id=request_id)
         digest = event_digest(prev_hash=head.last_hash, **fields)
         event = AuditEvent.objects.create(
-            actor=user, prev_hash=head.last_hash, hash=digest, **fields
+            actor=user, prev_hash=head.last_hash, hash=digest, mac=event_mac(digest), **fields
         )
         AuditChainHead.objects.filter(pk=1).update(last_hash=digest, count=head.count + 1)
     return event
@@ -132,7 +131,7 @@ _CONTENT = (
     *("created_at", "actor_label", "action", "target_type", "target_id", "target_label"),
     *("old", "new", "request_id"),
 )
-_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash")
+_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash", "mac")
 _JSON = ("old", "new")
 
 
@@ -145,7 +144,8 @@ def _insert(rows: list[tuple[Any, ...]]) -> None:
     meta, quote = AuditEvent._meta, connection.ops.quote_name
     column = {f.name: f.column or f.attname for f in meta.concrete_fields}
     columns = ", ".join(quote(column[name]) for name in _COLUMNS)
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * 12)})"
+    marks = ", ".join(["%s"] * len(_COLUMNS))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -177,7 +177,7 @@ def audit_record_many(
             digest = event_digest(prev_hash=prev, **f)
             f["created_at"] = when
             f["old"], f["new"] = (json_field.get_db_prep_save(f[k], connection) for k in _JSON)
-            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest))
+            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest, event_mac(digest)))
             prev = digest
             if len(batch) >= batch_size:
                 _insert(batch)
@@ -189,33 +189,100 @@ def audit_record_many(
     return written
 
 
-def audit_verify() -> tuple[int, list[str]]:
-    """Recompute the chain. Returns the number of events checked and a list of problems
-    (empty when the log is intact)."""
-    problems: list[str] = []
-    prev = GENESIS
-    checked = 0
+def _digest_of(ev: AuditEvent) -> str:
+    return event_digest(
+        prev_hash=ev.prev_hash,
+        created_at=ev.created_at,
+        actor_label=ev.actor_label,
+        action=ev.action,
+        target_type=ev.target_type,
+        target_id=ev.target_id,
+        target_label=ev.target_label,
+        old=ev.old,
+        new=ev.new,
+        request_id=ev.request_id,
+    )
+
+
+@dataclass(slots=True)
+class _Keyed:
+    """What the walk over the chain learns about the events' MACs."""
+
+    keyed: int = 0
+    bad: list[int] = field(default_factory=list)
+    unkeyed_after_keyed: list[int] = field(default_factory=list)
+    unkeyed_prefix: int = 0
+
+    def see(self, ev: AuditEvent, position: int) -> None:
+        if not ev.mac:
+            if self.keyed:
+                self.unkeyed_after_keyed.append(ev.pk)
+            else:
+                self.unkeyed_prefix = position
+            return
+        self.keyed += 1
+        if not mac_matches(ev.hash, ev.mac):
+            self.bad.append(ev.pk)
+
+    def problems(self, covered: int) -> list[str]:
+        bad, unkeyed = self.bad, self.unkeyed_after_keyed
+        found: list[str] = []
+        if bad and len(bad) == self.keyed and self.keyed > 1:
+            found.append(
+                f"no event's keyed hash matches ({len(bad)} events): the audit key is not the "
+                "one the log was written with, or every event was rewritten"
+            )
+        else:
+            found += [f"event {pk}: keyed hash does not match (rewritten)" for pk in bad]
+        found += [f"event {pk}: keyed hash removed (rewritten)" for pk in unkeyed]
+        if self.unkeyed_prefix > covered:
+            found.append(
+                f"the first {self.unkeyed_prefix} events have no keyed hash and no checkpoint "
+                "covers them (run `planwatch audit checkpoint` once after upgrading)"
+            )
+        return found
+
+
+def audit_verify(*, checkpoints_past_end: bool = False) -> tuple[int, list[str]]:
+    """Recompute the chain, check each event's keyed hash and check the chain against every
+    checkpoint written outside the database. Returns the number of events checked and a list
+    of problems (empty when the log is intact). `checkpoints_past_end` accepts checkpoints
+    beyond the end of the chain: a restore of an older backup knowingly lacks the newest
+    events (those it has must still match)."""
+    checkpoints, problems = read_checkpoints()
+    at: dict[int, list[Checkpoint]] = {}
+    for cp in checkpoints:
+        at.setdefault(cp.count, []).append(cp)
+    keyed = _Keyed()
+    prev, checked, covered = GENESIS, 0, 0
+    for cp in at.get(0, []):
+        if cp.head != GENESIS:
+            problems.append(f"checkpoint of {cp.at}: an empty chain with a head (altered)")
     for ev in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
         if ev.prev_hash != prev:
             problems.append(
                 f"event {ev.pk}: chain broken (an event before it was removed or altered)"
             )
-        digest = event_digest(
-            prev_hash=ev.prev_hash,
-            created_at=ev.created_at,
-            actor_label=ev.actor_label,
-            action=ev.action,
-            target_type=ev.target_type,
-            target_id=ev.target_id,
-            target_label=ev.target_label,
-            old=ev.old,
-            new=ev.new,
-            request_id=ev.request_id,
-        )
-        if digest != ev.hash:
+        if _digest_of(ev) != ev.hash:
             problems.append(f"event {ev.pk}: content does not match its hash (altered)")
+        keyed.see(ev, checked)
+        for cp in at.get(checked, []):
+            if cp.head != ev.hash:
+                problems.append(
+                    f"checkpoint of {cp.at}: event {checked} of the chain (id {ev.pk}) is not "
+                    "the one written down then (the log was rewritten)"
+                )
+            else:
+                covered = max(covered, checked)
         prev = ev.hash
+    for cp in checkpoints:
+        if cp.count > checked and not checkpoints_past_end:
+            problems.append(
+                f"checkpoint of {cp.at} counted {cp.count} events; {checked} remain "
+                "(the newest events were removed)"
+            )
+    problems += keyed.problems(covered)
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.count != checked):
         problems.append("the newest events were removed (chain head does not match)")

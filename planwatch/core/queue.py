@@ -29,6 +29,7 @@ JOB_MODULES = (
     "planwatch.feedback.scheduled",
     "planwatch.core.mail_jobs",
     "planwatch.documents.scheduled",
+    "planwatch.audit.scheduled",
 )
 
 

@@ -42,7 +42,8 @@ def _int(value: Any) -> int | None:
 @login_required
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
-    docs = document_list_for(user=request.user)[:200]
+    # The list shows no text of a document: its data snapshot and written passages stay unread.
+    docs = document_list_for(user=request.user).defer("snapshot", "texts")[:200]
     plans = plans_manageable(request.user)
     return render(
         request,

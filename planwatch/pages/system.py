@@ -46,7 +46,9 @@ def system_jobs(request: HttpRequest) -> HttpResponse:
     # shown on the page below instead
     with contextlib.suppress(Exception):
         scheduled.worker_alert(timezone.now())
-    events = AuditEvent.objects.filter(action="supervise.run").order_by("-created_at")[:10]
+    events = (
+        AuditEvent.objects.filter(action="supervise.run").defer("old").order_by("-created_at")[:10]
+    )
     runs = [
         {
             "event": e,

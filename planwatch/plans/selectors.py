@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from planwatch.accounts.permissions import is_planner
@@ -42,6 +42,8 @@ def plan_list_for(*, viewer: Any) -> QuerySet[Plan]:
         plans_readable_by(viewer)
         .filter(current_version__isnull=False)
         .select_related("current_version", "org_unit")
+        # The stored diff is shown by the version pages alone, which read it themselves.
+        .defer("current_version__diff")
     )
 
 
@@ -59,7 +61,12 @@ def access_version(viewer: Any, plan: Plan, number: int | None) -> PlanVersion:
         if plan.current_version is None:
             raise Http404
         return plan.current_version
-    version = plan.versions.filter(number=number).select_related("document").first()
+    version = (
+        plan.versions.filter(number=number)
+        .select_related("document")
+        .defer("document__content")
+        .first()
+    )
     if version is None:
         raise Http404
     return version
@@ -216,7 +223,11 @@ def plan_quantities_for(*, viewer: Any, version: PlanVersion) -> dict[str, list[
 
 
 def plan_versions_for(*, viewer: Any, plan: Plan) -> QuerySet[PlanVersion]:
-    return plan.versions.select_related("document", "document__ingested_by").order_by("-number")
+    return (
+        plan.versions.select_related("document", "document__ingested_by")
+        .defer("document__content")
+        .order_by("-number")
+    )
 
 
 @dataclass
@@ -292,7 +303,7 @@ def source_lines_for(
 ) -> tuple[list[tuple[int, str]], int] | None:
     """Lines of the version's source document around line `around` as (number, text), and the
     number of lines in the file; None when the source is not line-based text (DOCX, PDF)."""
-    document = version.document
+    document = version.document  # the one page that shows the bytes reads them here
     if document.format in {"docx", "pdf"}:
         return None
     raw = bytes(document.content)
@@ -316,7 +327,9 @@ def document_list_for(*, viewer: Any, limit: int = 20) -> list[SourceDocument]:
     return list(
         SourceDocument.objects.defer("content")
         .select_related("ingested_by")
-        .prefetch_related("versions__plan")
+        .prefetch_related(
+            Prefetch("versions", PlanVersion.objects.defer("diff").select_related("plan"))
+        )
         .order_by("-ingested_at", "-id")[:limit]
     )
 

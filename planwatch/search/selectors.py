@@ -110,6 +110,7 @@ def search_nodes(
         return SearchResults(q, total, limit, offset, [], terms)
     nodes = (
         Node.objects.select_related("version__plan")
+        .defer("version__diff")  # a hit shows its plan, never the version's stored diff
         .filter(pk__in=[m.node_id for m in matches], version__plan__in=visible)
         .order_by()
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.services import user_create
+from planwatch.audit.anchor import audit_checkpoint
 from planwatch.audit.services import audit_record
 from planwatch.orgunits.models import OrgUnit
 from planwatch.orgunits.services import orgunits_load_reference
@@ -58,6 +59,11 @@ class Command(BaseCommand):
         if not options["no_static"]:
             call_command("collectstatic", interactive=False, verbosity=0)
             self.stdout.write("planwatch setup: static files collected")
+        # A first checkpoint covers the events written before the audit key existed (an
+        # upgrade); later ones come from the worker (docs/decisions/0031-audit-anchor.md).
+        cp = audit_checkpoint()
+        if cp is not None:
+            self.stdout.write(f"planwatch setup: audit checkpoint at {cp.count} events")
         self.stdout.write(self.style.SUCCESS("planwatch setup: done"))
 
     def _ingest_bundled(self) -> None:
