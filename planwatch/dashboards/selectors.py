@@ -39,6 +39,7 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_for
+from planwatch.rollups.selectors import trend_sums
 from planwatch.supervision.choices import Light
 from planwatch.supervision.lights import expected_progress
 from planwatch.tasks.choices import ReportingFrequency, TaskStatus
@@ -303,6 +304,41 @@ def _trend_and_as_of(
     return points, (timezone.localdate(last) if last is not None else None)
 
 
+def _rollup_scope(scope: Scope) -> dict[str, Any]:
+    """The summaries' rows of `scope` (the same cases as `scope_tasks`)."""
+    if scope.plan is not None:
+        return {"plan": scope.plan}
+    if scope.unit is not None and scope.kind == OrgUnitKind.ZONE:
+        return {"zone": scope.unit}
+    if scope.unit is not None and scope.kind != OrgUnitKind.PROVINCE:
+        return {"unit": scope.unit}
+    return {}
+
+
+def rollup_trend(
+    scope: Scope, tasks: QuerySet[Task], *, year: int, frequency: str
+) -> tuple[list[TrendPoint], date | None]:
+    """`_trend_and_as_of` for a viewer who sees every issued task of the scope, read from
+    the per-period summaries (planwatch.rollups) instead of the reports: the same figures,
+    from a few thousand rows whatever the number of reports."""
+    periods = periods_for(year, frequency)
+    sums: dict[int, tuple[float, int]] = {}
+    last: datetime | None = None
+    for end, (summed, n, accepted) in trend_sums(year=year, **_rollup_scope(scope)).items():
+        slot = next((i for i, p in enumerate(periods) if p.start <= end <= p.end), None)
+        if slot is not None:
+            before = sums.get(slot, (0.0, 0))
+            sums[slot] = (before[0] + float(summed), before[1] + n)
+        if accepted is not None and (last is None or accepted > last):
+            last = accepted
+    expected = expected_by_period(tasks, periods)
+    points = []
+    for i, (p, exp) in enumerate(zip(periods, expected, strict=True)):
+        total, n = sums.get(i, (0.0, 0))
+        points.append(TrendPoint(p.label, round(total / n, 1) if n else None, n, exp, p.end))
+    return points, (timezone.localdate(last) if last is not None else None)
+
+
 def unit_completion(tasks: QuerySet[Task], units: list[OrgUnit]) -> list[MapValue]:
     """For each of `units`: the tasks naming it or a unit below it as responsible, and how
     many of them are completed — each task once, even when it names a prefecture and one of
@@ -373,7 +409,10 @@ def dashboard_for(
     frequency = scope_frequency(tasks)
     periods = periods_for(year, frequency)
     chosen = next((p for p in periods if p.label == period), None) or default_period(periods, today)
-    trend, as_of = _trend_and_as_of(tasks, year=year, frequency=frequency)
+    if sees_every_issued_task(user):
+        trend, as_of = rollup_trend(scope, tasks, year=year, frequency=frequency)
+    else:
+        trend, as_of = _trend_and_as_of(tasks, year=year, frequency=frequency)
     children: list[MapValue] = []
     if scope.kind == OrgUnitKind.PREFECTURE and scope.unit is not None:
         counties = OrgUnit.objects.filter(parent=scope.unit).order_by("sort_order", "path")

@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role, role_paths
+from planwatch.core import hooks
 from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -274,6 +275,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
             # Named columns, so that the SQL around can refer to them.
             slot_task=F("task_id"),
             slot_unit=F("unit_id"),
+            slot_start=F("period_start"),
             slot_due=_PeriodDue(F("period_start"), months),
             slot_completion=F("completion"),
             has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
@@ -289,6 +291,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
         .values(
             "slot_task",
             "slot_unit",
+            "slot_start",
             "slot_due",
             "slot_completion",
             "first_day",
@@ -356,6 +359,30 @@ def _count_reports(
         h.missing = h.due - h.on_time - h.late
 
 
+def _counts_from_summary(
+    table: dict[int, UnitHealth], scored: _Scored, today: date, unchanged_periods: int
+) -> bool:
+    """Fill the report counts from the stored summaries (the `health_summary` hook: rollups),
+    when the viewer sees every scored task; False when they must be counted here."""
+    if scored.visible is not None:
+        return False
+    answers = hooks.health_summary.send(
+        plan=scored.plan, today=today, unchanged_periods=unchanged_periods
+    )
+    counts = next((a for a in answers if a is not None), None)
+    if counts is None:
+        return False
+    for unit_id, (on_time, submitted, without_evidence, unchanged) in counts.items():
+        h = table.get(unit_id)
+        if h is None:
+            continue
+        h.on_time, h.late = on_time, submitted - on_time
+        h.without_evidence, h.unchanged = without_evidence, unchanged
+    for h in table.values():
+        h.missing = h.due - h.on_time - h.late
+    return True
+
+
 def _mark_demo(table: dict[int, UnitHealth], scored: _Scored) -> None:
     """Flag the rows of units that report on a task `planwatch demo` created (a DemoMarker):
     their figures come, at least in part, from demonstration data (the demo's reports are
@@ -388,7 +415,8 @@ def reporting_health_for(
     table: dict[int, UnitHealth] = {}
     _count_slots(table, scored, today)
     if table:
-        _count_reports(table, scored, today, unchanged_periods)
+        if not _counts_from_summary(table, scored, today, unchanged_periods):
+            _count_reports(table, scored, today, unchanged_periods)
         _mark_demo(table, scored)
     rows = [h for h in table.values() if _in_scope(user, h.unit)]
     return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))

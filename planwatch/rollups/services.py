@@ -1,0 +1,200 @@
+"""Writes of the summaries: recompute a slice (or the part of it a write touched) inside the
+writer's transaction, rebuild them all, and check them against the raw rows.
+
+Consistency: a refresh first locks its slice's row (SELECT … FOR UPDATE), so two
+transactions changing reports of the same plan and year recompute one after the other; under
+READ COMMITTED the later one's queries see the earlier one's committed reports. SQLite has a
+single writer anyway."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import Plan
+from planwatch.rollups.compute import (
+    UNCHANGED_PERIODS,
+    Part,
+    health_rows,
+    trend_rows,
+    unchanged_rows,
+)
+from planwatch.rollups.models import HealthRollup, RollupSlice, TrendRollup, UnchangedRollup
+from planwatch.rollups.selectors import health_counts
+from planwatch.tasks.models import Task
+
+
+def _lock_slice(plan_id: int, year: int) -> None:
+    RollupSlice.objects.bulk_create(
+        [RollupSlice(plan_id=plan_id, year=year)], ignore_conflicts=True
+    )
+    RollupSlice.objects.select_for_update().filter(plan_id=plan_id, year=year).update(
+        refreshed_at=timezone.now()
+    )
+
+
+def _where(part: Part, *, period: bool, unit: bool) -> Q:
+    q = Q(plan_id=part.plan_id, year=part.year)
+    if period and part.period_start is not None:
+        q &= Q(period_start=part.period_start)
+    if unit and part.unit_id is not None:
+        q &= Q(unit_id=part.unit_id)
+    return q
+
+
+def rollup_refresh(part: Part) -> None:
+    """Recompute the summaries of `part` from the raw rows (in the caller's transaction)."""
+    if not Plan.objects.filter(pk=part.plan_id).exists():
+        return  # the plan is being deleted: its summaries go with it (CASCADE)
+    with transaction.atomic():
+        _lock_slice(part.plan_id, part.year)
+        # The trend is per scope unit, not per reporting unit: its whole period is redone.
+        TrendRollup.objects.filter(_where(part, period=True, unit=False)).delete()
+        TrendRollup.objects.bulk_create(_trend_objects(part), batch_size=2000)
+        HealthRollup.objects.filter(_where(part, period=True, unit=True)).delete()
+        HealthRollup.objects.bulk_create(_health_objects(part), batch_size=2000)
+        # A pair's unchanged flag reads all its periods: that unit's pairs are redone whole.
+        UnchangedRollup.objects.filter(_where(part, period=False, unit=True)).delete()
+        UnchangedRollup.objects.bulk_create(_unchanged_objects(part), batch_size=2000)
+
+
+def _trend_objects(part: Part) -> list[TrendRollup]:
+    return [
+        TrendRollup(
+            plan_id=part.plan_id,
+            year=part.year,
+            unit_id=unit,
+            period_start=start,
+            period_end=end,
+            completion_sum=total,
+            reports=n,
+            last_accepted=last,
+        )
+        for (unit, start, end), (total, n, last) in trend_rows(part).items()
+    ]
+
+
+def _health_objects(part: Part) -> list[HealthRollup]:
+    return [
+        HealthRollup(
+            plan_id=part.plan_id,
+            year=part.year,
+            unit_id=unit,
+            period_start=start,
+            due=due,
+            on_time=on_time,
+            submitted=submitted,
+            without_evidence=bare,
+        )
+        for (unit, start, due), (on_time, submitted, bare) in health_rows(part).items()
+    ]
+
+
+def _unchanged_objects(part: Part) -> list[UnchangedRollup]:
+    return [
+        UnchangedRollup(plan_id=part.plan_id, year=part.year, unit_id=unit, pairs=n)
+        for unit, n in unchanged_rows(part).items()
+    ]
+
+
+def rollup_refresh_receiver(
+    *,
+    plan_id: int,
+    year: int,
+    period_start: date | None = None,
+    unit_id: int | None = None,
+    **_: Any,
+) -> None:
+    """core.hooks.figures_changed: a write changed tasks or reports of the slice. A report's
+    write names its period and unit: only the trend of that period, that unit's health
+    slots of that period and that unit's unchanged pairs are recomputed."""
+    if period_start is None:
+        unit_id = None  # a task-level change touches every unit of the slice
+    rollup_refresh(Part(plan_id, year, period_start, unit_id))
+
+
+def slices() -> list[tuple[int, int]]:
+    """Every (plan, year) that has tasks or stored summaries."""
+    found = set(Task.objects.order_by().values_list("plan_id", "year").distinct())
+    for model in (RollupSlice, TrendRollup, HealthRollup, UnchangedRollup):
+        found |= set(model.objects.order_by().values_list("plan_id", "year").distinct())
+    return sorted(found)
+
+
+def rollup_rebuild(*, only: Iterable[tuple[int, int]] | None = None) -> int:
+    """Recompute every slice (or `only` those) from the raw rows; the number recomputed.
+    Used after bulk writes that bypass the services (the demo, the benchmark's COPY)."""
+    done = 0
+    for plan_id, year in only if only is not None else slices():
+        with transaction.atomic():
+            rollup_refresh(Part(plan_id, year))
+        done += 1
+    return done
+
+
+def rollup_check() -> tuple[int, list[str]]:
+    """Recompute every slice from the raw rows and compare: (slices checked, differences,
+    each named by table, plan, year, unit and period)."""
+    problems: list[str] = []
+    checked = 0
+    names = dict(OrgUnit.objects.values_list("pk", "code"))
+    for plan_id, year in slices():
+        checked += 1
+        part = Part(plan_id, year)
+        problems += _compare("trend", part, _stored_trend(part), trend_rows(part), names)
+        problems += _compare("health", part, _stored_health(part), health_rows(part), names)
+        stored_unchanged = dict(
+            UnchangedRollup.objects.filter(plan_id=plan_id, year=year).values_list(
+                "unit_id", "pairs"
+            )
+        )
+        problems += _compare("unchanged", part, stored_unchanged, unchanged_rows(part), names)
+    return checked, problems
+
+
+def _stored_trend(part: Part) -> dict[Any, Any]:
+    rows = TrendRollup.objects.filter(plan_id=part.plan_id, year=part.year)
+    return {
+        (r.unit_id, r.period_start, r.period_end): (r.completion_sum, r.reports, r.last_accepted)
+        for r in rows
+    }
+
+
+def _stored_health(part: Part) -> dict[Any, Any]:
+    rows = HealthRollup.objects.filter(plan_id=part.plan_id, year=part.year)
+    return {
+        (r.unit_id, r.period_start, r.due): (r.on_time, r.submitted, r.without_evidence)
+        for r in rows
+    }
+
+
+def _compare(
+    table: str, part: Part, stored: dict[Any, Any], fresh: dict[Any, Any], names: dict[int, str]
+) -> list[str]:
+    out = []
+    for key in sorted(set(stored) | set(fresh), key=str):
+        if stored.get(key) != fresh.get(key):
+            unit, *rest = key if isinstance(key, tuple) else (key,)
+            where = " ".join(str(x) for x in rest)
+            out.append(
+                f"{table}: plan {part.plan_id} year {part.year} unit "
+                f"{names.get(unit, '(all)') if unit is not None else '(all)'} {where}".rstrip()
+                + f": stored {stored.get(key)}, recomputed {fresh.get(key)}"
+            )
+    return out
+
+
+def health_summary_receiver(
+    *, plan: Plan | None, today: date, unchanged_periods: int, **_: Any
+) -> dict[int, tuple[int, int, int, int]] | None:
+    """core.hooks.health_summary: the report counts of the health table, per unit, from the
+    summaries (None when the rule asked for is not the summaries' own)."""
+    if unchanged_periods != UNCHANGED_PERIODS:
+        return None
+    return health_counts(plan=plan, today=today)
