@@ -185,10 +185,11 @@ ALL = (*ALL, notification_withheld)
 
 figures_changed = Hook(
     "figures_changed",
-    "reports.services, reports.evidence, tasks.services, tasks.bulk, tasks.xlsx",
+    "reports.services, reports.evidence, tasks.services, tasks.bulk, supervision.jobs",
     "The tasks or progress reports of plan `plan_id`'s year `year` changed, inside the "
     "writer's transaction; `period_start` (a date) and `unit_id` narrow it to one report "
-    "slot's period and unit when given. rollups recomputes the summaries they feed.",
+    "slot's period and unit when given; `tasks_only` says only the tasks' lights changed. "
+    "rollups recomputes the summaries they feed.",
 )
 ALL = (*ALL, figures_changed)
 

@@ -29,6 +29,11 @@ TrendKey = tuple[int | None, date, date]  # unit (None: every task), period star
 TrendValue = tuple[Decimal, int, datetime | None]  # completion sum, reports, last accepted
 HealthKey = tuple[int, date, date]  # unit, period start, due
 HealthValue = tuple[int, int, int]  # on time, submitted, without evidence
+# unit (None: every task), status, light ("" none), frequency, start, deadline
+TaskKey = tuple[int | None, str, str, str, date | None, date | None]
+TaskValue = tuple[int, Decimal, int, date | None]  # tasks, actual sum and count, lights on
+MapKey = tuple[int | None, int]  # scope unit (None: every task), area
+MapValue = tuple[int, int]  # tasks, completed
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,23 @@ def scope_units() -> dict[int, list[int]]:
 _PLAN_SCOPED = (OrgUnitKind.PROVINCE, OrgUnitKind.ZONE)
 
 
-def _task_scopes(tasks: QuerySet[Task]) -> dict[int, set[int]]:
-    """Task id → the units in whose scope it lies (from its lead and responsible units)."""
-    above = scope_units()
-    result: dict[int, set[int]] = {}
+def _task_scopes(
+    tasks: QuerySet[Task], above: dict[int, list[int]] | None = None
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Task id → the units in whose scope it lies (from its lead and responsible units),
+    and task id → the units its responsible units are or lie below (for the map)."""
+    above = scope_units() if above is None else above
+    scopes: dict[int, set[int]] = {}
+    areas: dict[int, set[int]] = {}
     through = Task.responsible_units.through
     links = through.objects.filter(task__in=tasks.values("pk")).values_list("task_id", "orgunit_id")
+    for task_id, unit_id in links:
+        scopes.setdefault(task_id, set()).update(above.get(unit_id, ()))
+        areas.setdefault(task_id, set()).update(above.get(unit_id, ()))
     leads = tasks.filter(lead_unit__isnull=False).values_list("pk", "lead_unit_id")
-    for task_id, unit_id in [*links, *leads]:
-        result.setdefault(task_id, set()).update(above.get(unit_id, ()))
-    return result
+    for task_id, unit_id in leads:
+        scopes.setdefault(task_id, set()).update(above.get(unit_id, ()))
+    return scopes, areas
 
 
 def trend_rows(part: Part) -> dict[TrendKey, TrendValue]:
@@ -96,7 +108,7 @@ def trend_rows(part: Part) -> dict[TrendKey, TrendValue]:
             last=Max("accepted_at", filter=Q(status=ReportStatus.ACCEPTED)),
         )
     )
-    scopes = _task_scopes(tasks)
+    scopes, _areas = _task_scopes(tasks)
     rows: dict[TrendKey, TrendValue] = {}
     for task_id, start, end, total, n, last in per_task:
         for unit in (None, *scopes.get(task_id, ())):
@@ -169,3 +181,35 @@ def unchanged_rows(part: Part) -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {unit: int(stuck) for unit, stuck in cursor.fetchall()}
+
+
+def task_rows(part: Part) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapValue]]:
+    """The slice's issued tasks per scope unit by status, light, frequency, start and
+    deadline (with their lights' actual progress), and per scope unit and map area."""
+    tasks = issued_tasks(part.plan_id, part.year)
+    facts = tasks.order_by().values_list(
+        "pk",
+        "status",
+        "light__light",
+        "annual_list__frequency",
+        "start",
+        "deadline",
+        "light__actual",
+        "light__computed_on",
+    )
+    scopes, areas = _task_scopes(tasks)
+    rows: dict[TaskKey, TaskValue] = {}
+    maps: dict[MapKey, MapValue] = {}
+    for pk, status, light, frequency, start, deadline, actual, on in facts:
+        for unit in (None, *scopes.get(pk, ())):
+            key = (unit, status, light or "", frequency, start, deadline)
+            n, total, counted, latest = rows.get(key, (0, Decimal(0), 0, None))
+            if on is not None and (latest is None or on > latest):
+                latest = on
+            if actual is not None:
+                total, counted = total + actual, counted + 1
+            rows[key] = (n + 1, total, counted, latest)
+            for area in areas.get(pk, ()):
+                seen, done = maps.get((unit, area), (0, 0))
+                maps[(unit, area)] = (seen + 1, done + (status == TaskStatus.COMPLETED))
+    return rows, maps

@@ -93,3 +93,52 @@ class UnchangedRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}·{self.year}·{self.unit_id}"
+
+
+class TaskRollup(models.Model):
+    """The issued tasks of a plan's year in a unit's scope (None: every task of the plan),
+    counted by what the dashboard groups them by: status, light ("" for none yet), list
+    frequency, start and deadline; with the sum and count of their lights' actual progress
+    and the latest day a light was computed."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=16)
+    light = models.CharField(max_length=16, blank=True)
+    frequency = models.CharField(max_length=16)
+    start = models.DateField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    tasks = models.PositiveIntegerField()
+    actual_sum = models.DecimalField(max_digits=14, decimal_places=1)
+    actual_n = models.PositiveIntegerField()
+    lights_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("unit", "year")), models.Index(fields=("plan", "year")))
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}·{self.year}·{self.unit_id}·{self.status}·{self.light}"
+
+
+class MapRollup(models.Model):
+    """For the map and the county table: the issued tasks of a plan's year in a unit's scope
+    (None: every task of the plan) that name `area` or a unit below it as responsible, and
+    how many of them are completed (each task once)."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    tasks = models.PositiveIntegerField()
+    completed = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = (models.Index(fields=("unit", "year")), models.Index(fields=("plan", "year")))
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}·{self.year}·{self.unit_id}·{self.area_id}"

@@ -4,6 +4,7 @@ number of reports."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,7 +12,13 @@ from django.db.models import Max, Q, Sum
 
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
-from planwatch.rollups.models import HealthRollup, TrendRollup, UnchangedRollup
+from planwatch.rollups.models import (
+    HealthRollup,
+    MapRollup,
+    TaskRollup,
+    TrendRollup,
+    UnchangedRollup,
+)
 
 # period end → (sum of completion, reports, latest acceptance)
 TrendSums = dict[date, tuple[Decimal, int, datetime | None]]
@@ -23,15 +30,7 @@ def trend_sums(
     """The current, submitted reports of the issued tasks of `year` per period end, in the
     scope of `unit` (its own path scope), of `plan`, of the plans of `zone`, or of every plan
     (none given)."""
-    q = Q(year=year, period_end__year=year)
-    if unit is not None:
-        q &= Q(unit=unit)
-    else:
-        q &= Q(unit__isnull=True)
-        if plan is not None:
-            q &= Q(plan=plan)
-        elif zone is not None:
-            q &= Q(plan__org_unit=zone)
+    q = Q(year=year, period_end__year=year) & _scope_q(unit=unit, plan=plan, zone=zone)
     rows = (
         TrendRollup.objects.filter(q)
         .order_by()
@@ -39,6 +38,82 @@ def trend_sums(
         .annotate(total=Sum("completion_sum"), n=Sum("reports"), last=Max("last_accepted"))
     )
     return {end: (total or Decimal(0), int(n or 0), last) for end, total, n, last in rows}
+
+
+def _scope_q(*, unit: OrgUnit | None, plan: Plan | None, zone: OrgUnit | None) -> Q:
+    """The summary rows of a dashboard's scope: a unit's own rows, or the every-task rows of
+    a plan, of a zone's plans or of every plan."""
+    if unit is not None:
+        return Q(unit=unit)
+    if plan is not None:
+        return Q(unit__isnull=True, plan=plan)
+    if zone is not None:
+        return Q(unit__isnull=True, plan__org_unit=zone)
+    return Q(unit__isnull=True)
+
+
+def task_years(
+    *, unit: OrgUnit | None = None, plan: Plan | None = None, zone: OrgUnit | None = None
+) -> list[int]:
+    """The years that have issued tasks in the scope, latest first."""
+    rows = TaskRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone))
+    return sorted(set(rows.order_by().values_list("year", flat=True).distinct()), reverse=True)
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """Issued tasks of a scope and year alike in status, light, frequency, start, deadline."""
+
+    status: str
+    light: str  # "" when none was computed yet
+    frequency: str
+    start: date | None
+    deadline: date | None
+    tasks: int
+    actual_sum: Decimal
+    actual_n: int
+    lights_on: date | None
+
+
+def task_groups(
+    *,
+    year: int,
+    unit: OrgUnit | None = None,
+    plan: Plan | None = None,
+    zone: OrgUnit | None = None,
+) -> list[TaskGroup]:
+    """The scope's issued tasks of `year`, grouped (one GROUP BY over the summary rows)."""
+    rows = (
+        TaskRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone), year=year)
+        .order_by()
+        .values_list("status", "light", "frequency", "start", "deadline")
+        .annotate(Sum("tasks"), Sum("actual_sum"), Sum("actual_n"), Max("lights_on"))
+    )
+    return [
+        TaskGroup(status, light, freq, start, end, int(n), total or Decimal(0), int(k), on)
+        for status, light, freq, start, end, n, total, k, on in rows
+    ]
+
+
+def area_counts(
+    *,
+    year: int,
+    areas: list[OrgUnit],
+    unit: OrgUnit | None = None,
+    plan: Plan | None = None,
+    zone: OrgUnit | None = None,
+) -> dict[int, tuple[int, int]]:
+    """Per area (a prefecture or county of the map): the scope's issued tasks of `year` that
+    name it or a unit below it as responsible, and how many are completed."""
+    rows = (
+        MapRollup.objects.filter(
+            _scope_q(unit=unit, plan=plan, zone=zone), year=year, area__in=areas
+        )
+        .order_by()
+        .values_list("area_id")
+        .annotate(Sum("tasks"), Sum("completed"))
+    )
+    return {area: (int(n), int(done)) for area, n, done in rows}
 
 
 def health_counts(*, plan: Plan | None, today: date) -> dict[int, tuple[int, int, int, int]]:

@@ -22,10 +22,18 @@ from planwatch.rollups.compute import (
     UNCHANGED_PERIODS,
     Part,
     health_rows,
+    task_rows,
     trend_rows,
     unchanged_rows,
 )
-from planwatch.rollups.models import HealthRollup, RollupSlice, TrendRollup, UnchangedRollup
+from planwatch.rollups.models import (
+    HealthRollup,
+    MapRollup,
+    RollupSlice,
+    TaskRollup,
+    TrendRollup,
+    UnchangedRollup,
+)
 from planwatch.rollups.selectors import health_counts
 from planwatch.tasks.models import Task
 
@@ -48,20 +56,72 @@ def _where(part: Part, *, period: bool, unit: bool) -> Q:
     return q
 
 
-def rollup_refresh(part: Part) -> None:
-    """Recompute the summaries of `part` from the raw rows (in the caller's transaction)."""
+def rollup_refresh(part: Part, *, reports: bool = True) -> None:
+    """Recompute the summaries of `part` from the raw rows (in the caller's transaction):
+    the task summaries when it is a whole slice, the report summaries unless `reports` is
+    false (a change of lights alone)."""
     if not Plan.objects.filter(pk=part.plan_id).exists():
         return  # the plan is being deleted: its summaries go with it (CASCADE)
     with transaction.atomic():
         _lock_slice(part.plan_id, part.year)
-        # The trend is per scope unit, not per reporting unit: its whole period is redone.
-        TrendRollup.objects.filter(_where(part, period=True, unit=False)).delete()
-        TrendRollup.objects.bulk_create(_trend_objects(part), batch_size=2000)
-        HealthRollup.objects.filter(_where(part, period=True, unit=True)).delete()
-        HealthRollup.objects.bulk_create(_health_objects(part), batch_size=2000)
-        # A pair's unchanged flag reads all its periods: that unit's pairs are redone whole.
-        UnchangedRollup.objects.filter(_where(part, period=False, unit=True)).delete()
-        UnchangedRollup.objects.bulk_create(_unchanged_objects(part), batch_size=2000)
+        if part.period_start is None:
+            _refresh_tasks(part)
+        if reports:
+            _refresh_reports(part)
+
+
+def _refresh_tasks(part: Part) -> None:
+    where = Q(plan_id=part.plan_id, year=part.year)
+    TaskRollup.objects.filter(where).delete()
+    MapRollup.objects.filter(where).delete()
+    rows, maps = task_rows(part)
+    TaskRollup.objects.bulk_create(
+        (
+            TaskRollup(
+                plan_id=part.plan_id,
+                year=part.year,
+                unit_id=unit,
+                status=status,
+                light=light,
+                frequency=frequency,
+                start=start,
+                deadline=deadline,
+                tasks=n,
+                actual_sum=total,
+                actual_n=counted,
+                lights_on=on,
+            )
+            for (unit, status, light, frequency, start, deadline), (n, total, counted, on) in (
+                rows.items()
+            )
+        ),
+        batch_size=2000,
+    )
+    MapRollup.objects.bulk_create(
+        (
+            MapRollup(
+                plan_id=part.plan_id,
+                year=part.year,
+                unit_id=unit,
+                area_id=area,
+                tasks=n,
+                completed=done,
+            )
+            for (unit, area), (n, done) in maps.items()
+        ),
+        batch_size=2000,
+    )
+
+
+def _refresh_reports(part: Part) -> None:
+    # The trend is per scope unit, not per reporting unit: its whole period is redone.
+    TrendRollup.objects.filter(_where(part, period=True, unit=False)).delete()
+    TrendRollup.objects.bulk_create(_trend_objects(part), batch_size=2000)
+    HealthRollup.objects.filter(_where(part, period=True, unit=True)).delete()
+    HealthRollup.objects.bulk_create(_health_objects(part), batch_size=2000)
+    # A pair's unchanged flag reads all its periods: that unit's pairs are redone whole.
+    UnchangedRollup.objects.filter(_where(part, period=False, unit=True)).delete()
+    UnchangedRollup.objects.bulk_create(_unchanged_objects(part), batch_size=2000)
 
 
 def _trend_objects(part: Part) -> list[TrendRollup]:
@@ -109,6 +169,7 @@ def rollup_refresh_receiver(
     year: int,
     period_start: date | None = None,
     unit_id: int | None = None,
+    tasks_only: bool = False,
     **_: Any,
 ) -> None:
     """core.hooks.figures_changed: a write changed tasks or reports of the slice. A report's
@@ -116,13 +177,13 @@ def rollup_refresh_receiver(
     slots of that period and that unit's unchanged pairs are recomputed."""
     if period_start is None:
         unit_id = None  # a task-level change touches every unit of the slice
-    rollup_refresh(Part(plan_id, year, period_start, unit_id))
+    rollup_refresh(Part(plan_id, year, period_start, unit_id), reports=not tasks_only)
 
 
 def slices() -> list[tuple[int, int]]:
     """Every (plan, year) that has tasks or stored summaries."""
     found = set(Task.objects.order_by().values_list("plan_id", "year").distinct())
-    for model in (RollupSlice, TrendRollup, HealthRollup, UnchangedRollup):
+    for model in (RollupSlice, TrendRollup, HealthRollup, UnchangedRollup, TaskRollup, MapRollup):
         found |= set(model.objects.order_by().values_list("plan_id", "year").distinct())
     return sorted(found)
 
@@ -155,6 +216,9 @@ def rollup_check() -> tuple[int, list[str]]:
             )
         )
         problems += _compare("unchanged", part, stored_unchanged, unchanged_rows(part), names)
+        fresh_tasks, fresh_maps = task_rows(part)
+        problems += _compare("tasks", part, _stored_tasks(part), fresh_tasks, names)
+        problems += _compare("map", part, _stored_maps(part), fresh_maps, names)
     return checked, problems
 
 
@@ -164,6 +228,24 @@ def _stored_trend(part: Part) -> dict[Any, Any]:
         (r.unit_id, r.period_start, r.period_end): (r.completion_sum, r.reports, r.last_accepted)
         for r in rows
     }
+
+
+def _stored_tasks(part: Part) -> dict[Any, Any]:
+    rows = TaskRollup.objects.filter(plan_id=part.plan_id, year=part.year)
+    return {
+        (r.unit_id, r.status, r.light, r.frequency, r.start, r.deadline): (
+            r.tasks,
+            r.actual_sum,
+            r.actual_n,
+            r.lights_on,
+        )
+        for r in rows
+    }
+
+
+def _stored_maps(part: Part) -> dict[Any, Any]:
+    rows = MapRollup.objects.filter(plan_id=part.plan_id, year=part.year)
+    return {(r.unit_id, r.area_id): (r.tasks, r.completed) for r in rows}
 
 
 def _stored_health(part: Part) -> dict[Any, Any]:

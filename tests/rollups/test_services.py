@@ -7,6 +7,7 @@ trend and the health table read from them equal the same figures counted from th
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from io import StringIO
 from typing import Any
@@ -16,7 +17,18 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from planwatch.dashboards.selectors import Scope, _trend_and_as_of, rollup_trend, scope_tasks
+from planwatch.dashboards.selectors import (
+    Scope,
+    _rollup_scope,
+    _trend_and_as_of,
+    figures_from_groups,
+    figures_from_tasks,
+    rollup_completion,
+    rollup_trend,
+    scope_tasks,
+    unit_completion,
+)
+from planwatch.orgunits.models import OrgUnit
 from planwatch.reports.evidence import evidence_add, evidence_remove
 from planwatch.reports.health import (
     UnitHealth,
@@ -36,6 +48,7 @@ from planwatch.reports.services import (
     progress_report_withdraw,
 )
 from planwatch.rollups.models import HealthRollup, TrendRollup, UnchangedRollup
+from planwatch.rollups.selectors import task_groups
 from planwatch.rollups.services import rollup_check, rollup_rebuild
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen, annual_list_set_frequency, task_update
@@ -84,9 +97,18 @@ def assert_consistent(units: Units, alist: AnnualList, viewer: User) -> None:
     superuser = User(is_superuser=True)
     for scope in _scopes(units, alist):
         tasks = scope_tasks(user=superuser, scope=scope, year=alist.year)
-        freq = alist.frequency
-        raw = _trend_and_as_of(tasks, year=alist.year, frequency=freq)
-        assert rollup_trend(scope, tasks, year=alist.year, frequency=freq) == raw, scope.title
+        raw = figures_from_tasks(tasks)
+        where = _rollup_scope(scope)
+        summarised = figures_from_groups(task_groups(year=alist.year, **where))
+        assert sorted(summarised.spans) == sorted(raw.spans), scope.title
+        assert replace(summarised, spans=[]) == replace(raw, spans=[]), scope.title
+        freq = raw.frequency
+        trend = _trend_and_as_of(tasks, year=alist.year, frequency=freq)
+        summed = rollup_trend(scope, raw.spans, year=alist.year, frequency=freq)
+        assert summed == trend, scope.title
+        areas = list(OrgUnit.objects.exclude(kind__in=("province", "zone")))
+        by_rollup = rollup_completion(scope, alist.year, areas)
+        assert by_rollup == unit_completion(tasks, areas), scope.title
     for day in (date(2024, 4, 6), date(2024, 7, 6), TODAY):
         summarised = {h.unit.pk: _figures(h) for h in reporting_health_for(user=viewer, today=day)}
         raw_rows = _raw_health(day)
