@@ -331,13 +331,17 @@ def main() -> int:
             ("zone dashboard (川南)", "/dashboards/zone/south-sichuan/", args.requests),
             ("department dashboard (省发展改革委)", "/dashboards/unit/dept:ndrc/", args.requests),
             ("plan dashboard (川南)", "/dashboards/plan/south-sichuan/", args.requests),
-            ("health partial (宜宾)", "/dashboards/unit/511500/?part=health", args.health_requests),
+            (
+                "reporting-health partial (宜宾)",
+                "/dashboards/unit/511500/?part=health",
+                args.health_requests,
+            ),
             (
                 "health partial (province)",
                 "/dashboards/province/?part=health",
                 args.health_requests,
             ),
-            ("health page /reports/health/", "/reports/health/", args.health_requests),
+            ("reporting-health page /reports/health/", "/reports/health/", args.health_requests),
         ]
         for label, path, n in pages:
             if not n:

@@ -196,10 +196,10 @@ ALL = (*ALL, figures_changed)
 health_summary = Hook(
     "health_summary",
     "reports.health (reporting_health_for)",
-    "The report counts of the reporting-health table from stored summaries, for the issued "
-    "tasks of `plan` (None: every plan) as of `today`, when the viewer sees all of them and "
-    "`unchanged_periods` is the summaries' own: a dict unit id → (on time, submitted, "
-    "without evidence, unchanged), or None to have them counted from the reports. rollups "
-    "answers.",
+    "The figures of the reporting-health table from stored summaries, for the issued tasks "
+    "of `plan` (None: every plan) as of `today`, when the viewer sees all of them and "
+    "`unchanged_periods` is the summaries' own: a reports.health.HealthSummary (the slot "
+    "groups, and per unit on time, submitted, without evidence, unchanged), or None to have "
+    "them counted from the tasks and reports. rollups answers.",
 )
 ALL = (*ALL, health_summary)

@@ -15,8 +15,15 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
+from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
-from planwatch.reports.health import _per_slot, _Scored, _slot_reports, _union_sql
+from planwatch.reports.health import (
+    _per_slot,
+    _Scored,
+    _slot_groups,
+    _slot_reports,
+    _union_sql,
+)
 from planwatch.reports.models import ProgressReport
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
@@ -34,6 +41,7 @@ TaskKey = tuple[int | None, str, str, str, date | None, date | None]
 TaskValue = tuple[int, Decimal, int, date | None]  # tasks, actual sum and count, lights on
 MapKey = tuple[int | None, int]  # scope unit (None: every task), area
 MapValue = tuple[int, int]  # tasks, completed
+SlotKey = tuple[int, str, date | None, date | None]  # unit, frequency, start, deadline
 
 
 @dataclass(frozen=True)
@@ -213,3 +221,13 @@ def task_rows(part: Part) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapVal
                 seen, done = maps.get((unit, area), (0, 0))
                 maps[(unit, area)] = (seen + 1, done + (status == TaskStatus.COMPLETED))
     return rows, maps
+
+
+def slot_rows(part: Part) -> dict[SlotKey, int]:
+    """The slice's (task, reporting unit) pairs per unit, frequency, start and deadline."""
+    scored = _Scored(Plan(pk=part.plan_id), None, part.year)
+    rows: dict[SlotKey, int] = {}
+    for unit, (_year, frequency, start, deadline), n in _slot_groups(scored):
+        key = (unit, frequency, start, deadline)
+        rows[key] = rows.get(key, 0) + n
+    return rows

@@ -142,3 +142,23 @@ class MapRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}·{self.year}·{self.unit_id}·{self.area_id}"
+
+
+class SlotRollup(models.Model):
+    """The (task, reporting unit) pairs of a plan's scored tasks of one year, per reporting
+    unit and what fixes their report slots (list frequency, task start and deadline): the
+    health table's pairs and due slots."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=16)
+    start = models.DateField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    pairs = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = (models.Index(fields=("plan", "year")),)
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}·{self.year}·{self.unit_id}·{self.frequency}"

@@ -15,6 +15,7 @@ from planwatch.plans.models import Plan
 from planwatch.rollups.models import (
     HealthRollup,
     MapRollup,
+    SlotRollup,
     TaskRollup,
     TrendRollup,
     UnchangedRollup,
@@ -137,3 +138,26 @@ def health_counts(*, plan: Plan | None, today: date) -> dict[int, tuple[int, int
         on_time, submitted, bare, _ = counts.get(unit_id, (0, 0, 0, 0))
         counts[unit_id] = (on_time, submitted, bare, int(pairs))
     return counts
+
+
+def slot_groups(
+    *, plan: Plan | None
+) -> list[tuple[int, tuple[int, str, date | None, date | None], int]]:
+    """reports.health's slot groups — (unit, (year, frequency, start, deadline), pairs) — of
+    `plan`'s (or every plan's) scored tasks."""
+    scope = Q(plan=plan) if plan is not None else Q()
+    rows = (
+        SlotRollup.objects.filter(scope)
+        .order_by()
+        .values_list("unit_id", "year", "frequency", "start", "deadline")
+        .annotate(Sum("pairs"))
+    )
+    return [(unit, (year, freq, start, end), int(n)) for unit, year, freq, start, end, n in rows]
+
+
+def scope_plan_ids(
+    *, unit: OrgUnit | None = None, plan: Plan | None = None, zone: OrgUnit | None = None
+) -> list[int]:
+    """The plans that hold issued tasks of the scope."""
+    rows = TaskRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone))
+    return sorted(set(rows.order_by().values_list("plan_id", flat=True).distinct()))

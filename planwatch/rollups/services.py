@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
+from planwatch.reports.health import HealthSummary
 from planwatch.rollups.compute import (
     UNCHANGED_PERIODS,
     Part,
     health_rows,
+    slot_rows,
     task_rows,
     trend_rows,
     unchanged_rows,
@@ -30,11 +32,12 @@ from planwatch.rollups.models import (
     HealthRollup,
     MapRollup,
     RollupSlice,
+    SlotRollup,
     TaskRollup,
     TrendRollup,
     UnchangedRollup,
 )
-from planwatch.rollups.selectors import health_counts
+from planwatch.rollups.selectors import health_counts, slot_groups
 from planwatch.tasks.models import Task
 
 
@@ -74,6 +77,22 @@ def _refresh_tasks(part: Part) -> None:
     where = Q(plan_id=part.plan_id, year=part.year)
     TaskRollup.objects.filter(where).delete()
     MapRollup.objects.filter(where).delete()
+    SlotRollup.objects.filter(where).delete()
+    SlotRollup.objects.bulk_create(
+        (
+            SlotRollup(
+                plan_id=part.plan_id,
+                year=part.year,
+                unit_id=unit,
+                frequency=frequency,
+                start=start,
+                deadline=deadline,
+                pairs=n,
+            )
+            for (unit, frequency, start, deadline), n in slot_rows(part).items()
+        ),
+        batch_size=2000,
+    )
     rows, maps = task_rows(part)
     TaskRollup.objects.bulk_create(
         (
@@ -183,7 +202,8 @@ def rollup_refresh_receiver(
 def slices() -> list[tuple[int, int]]:
     """Every (plan, year) that has tasks or stored summaries."""
     found = set(Task.objects.order_by().values_list("plan_id", "year").distinct())
-    for model in (RollupSlice, TrendRollup, HealthRollup, UnchangedRollup, TaskRollup, MapRollup):
+    models = (RollupSlice, TrendRollup, HealthRollup, UnchangedRollup, TaskRollup, MapRollup)
+    for model in (*models, SlotRollup):
         found |= set(model.objects.order_by().values_list("plan_id", "year").distinct())
     return sorted(found)
 
@@ -219,6 +239,7 @@ def rollup_check() -> tuple[int, list[str]]:
         fresh_tasks, fresh_maps = task_rows(part)
         problems += _compare("tasks", part, _stored_tasks(part), fresh_tasks, names)
         problems += _compare("map", part, _stored_maps(part), fresh_maps, names)
+        problems += _compare("slots", part, _stored_slots(part), slot_rows(part), names)
     return checked, problems
 
 
@@ -241,6 +262,11 @@ def _stored_tasks(part: Part) -> dict[Any, Any]:
         )
         for r in rows
     }
+
+
+def _stored_slots(part: Part) -> dict[Any, Any]:
+    rows = SlotRollup.objects.filter(plan_id=part.plan_id, year=part.year)
+    return {(r.unit_id, r.frequency, r.start, r.deadline): r.pairs for r in rows}
 
 
 def _stored_maps(part: Part) -> dict[Any, Any]:
@@ -274,9 +300,9 @@ def _compare(
 
 def health_summary_receiver(
     *, plan: Plan | None, today: date, unchanged_periods: int, **_: Any
-) -> dict[int, tuple[int, int, int, int]] | None:
-    """core.hooks.health_summary: the report counts of the health table, per unit, from the
-    summaries (None when the rule asked for is not the summaries' own)."""
+) -> HealthSummary | None:
+    """core.hooks.health_summary: the slot groups and report counts of the health table from
+    the summaries (None when the rule asked for is not the summaries' own)."""
     if unchanged_periods != UNCHANGED_PERIODS:
         return None
-    return health_counts(plan=plan, today=today)
+    return {"slots": slot_groups(plan=plan), "counts": health_counts(plan=plan, today=today)}

@@ -89,6 +89,9 @@ def make_task(
             computed_on=TODAY,
             changed_on=TODAY,
         )
+    # Written directly, past the services: the slice's summaries are recomputed, as the
+    # services would.
+    rollup_rebuild(only=[(task.plan_id, task.year)])
     return task
 
 
@@ -111,6 +114,7 @@ def make_report(task: Task, unit: OrgUnit, quarter: int, completion: str, **kw: 
         submitted_at=stamp,
         **kw,
     )
+    rollup_rebuild(only=[(task.plan_id, task.year)])
 
 
 @pytest.fixture
@@ -146,7 +150,4 @@ def board(orgunits: dict[str, OrgUnit]) -> Board:
     make_report(tasks[0], luzhou, 1, "60")
     make_report(tasks[0], yibin, 2, "80")
     make_report(tasks[1], yibin, 2, "10", status="draft")
-    # The rows above were written directly, past the services (as the demo writes them): the
-    # dashboards' summaries are recomputed once, as after the demo.
-    rollup_rebuild()
     return Board(chuannan=cn, chengdu=cd, tasks=tasks, chengdu_task=cd_task, draft_task=draft)

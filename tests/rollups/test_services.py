@@ -35,6 +35,7 @@ from planwatch.reports.health import (
     _count_reports,
     _count_slots,
     _Scored,
+    _slot_groups,
     reporting_health_for,
 )
 from planwatch.reports.models import ProgressReport
@@ -80,7 +81,7 @@ def _raw_health(today: date) -> dict[int, tuple[int, ...]]:
     """The health table's counts from the reports themselves (reports.health's own path)."""
     table: dict[int, UnitHealth] = {}
     scored = _Scored(None, None)
-    _count_slots(table, scored, today)
+    _count_slots(table, _slot_groups(scored), today)
     _count_reports(table, scored, today, 3)
     return {u: _figures(h) for u, h in table.items()}
 
