@@ -69,8 +69,17 @@ def scope_units() -> dict[int, list[int]]:
     """For each unit, the units whose dashboard scope holds it: itself and the units above
     it, less the province and the zones (their dashboards select by plan, not by path)."""
     units = list(OrgUnit.objects.values_list("pk", "path", "kind"))
-    scopes = [(pk, path) for pk, path, kind in units if kind not in _PLAN_SCOPED]
-    return {pk: [s for s, prefix in scopes if path.startswith(prefix)] for pk, path, _k in units}
+    scoped = {path: pk for pk, path, kind in units if kind not in _PLAN_SCOPED}
+    # A path is "/510000/zone:…/511500/": the units above are its shorter prefixes that end
+    # at a "/" (what `path__startswith` matches, as every path ends with one).
+    return {
+        pk: [
+            scoped[path[: i + 1]]
+            for i, ch in enumerate(path)
+            if ch == "/" and path[: i + 1] in scoped
+        ]
+        for pk, path, _k in units
+    }
 
 
 _PLAN_SCOPED = (OrgUnitKind.PROVINCE, OrgUnitKind.ZONE)
