@@ -82,6 +82,7 @@ bench: install assets
 	$(BIN)/python scripts/bench_documents.py
 	$(BIN)/python scripts/bench_portal.py --reuse
 	$(BIN)/python scripts/bench_opendata.py
+	$(BIN)/python scripts/extract_accuracy.py
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_indicators.py --pg $(PG_URL); \

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "planwatch.feedback",
     "planwatch.assessment",
     "planwatch.documents",
+    "planwatch.notices",
     "planwatch.portal",
     "planwatch.dashboards",
     "planwatch.api",

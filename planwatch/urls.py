@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("planwatch.publication.urls")),
     path("gongkai/", include("planwatch.portal.urls")),
     path("", include("planwatch.documents.urls")),
+    path("", include("planwatch.notices.urls")),
     path("", include("planwatch.dashboards.urls")),
     path("", include("planwatch.portal.opendata_urls")),
     path("", include("planwatch.api.urls")),

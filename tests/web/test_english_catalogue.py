@@ -38,6 +38,7 @@ APPS = [
     "publication",
     "portal",
     "documents",
+    "notices",
     "surveys",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")

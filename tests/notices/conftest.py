@@ -1,0 +1,1 @@
+from tests.factories.implementation_fixtures import *  # noqa: F403
