@@ -337,7 +337,7 @@ def main() -> int:
                 args.health_requests,
             ),
             (
-                "health partial (province)",
+                "reporting-health partial (province)",
                 "/dashboards/province/?part=health",
                 args.health_requests,
             ),
