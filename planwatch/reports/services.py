@@ -103,7 +103,7 @@ def progress_report_start(
             due=period.due,
             created_by=actor_user(actor),
         )
-        _figures_changed(report)
+        # No _figures_changed: a new draft counts nowhere (not submitted, never was).
         _audit(actor, "progress_report.create", report, new={"period": period.label})
     return report
 
@@ -147,8 +147,9 @@ def progress_report_update(
         raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
     with transaction.atomic():
         old = {k: str(getattr(report, k)) for k in ("completion", "progress_status", "narrative")}
+        # No _figures_changed: a draft's or returned report's figures count nowhere until it
+        # is submitted again (the summaries read submitted reports and submission times).
         conditional_update(report, expected={"status__in": S.EDITABLE}, values=values)
-        _figures_changed(report)
         new = {k: str(values[k]) for k in old}
         _audit(actor, "progress_report.update", report, old=old, new=new)
     return report

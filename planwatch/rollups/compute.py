@@ -184,9 +184,12 @@ def health_rows(part: Part) -> dict[HealthKey, HealthValue]:
     with connection.cursor() as cursor:
         cursor.execute(_HEALTH_SQL.format(slots=slots), params)
         fetched = cursor.fetchall()
+    # Slots with nothing submitted (a draft) add nothing: no row, so that a draft's creation
+    # (which tells the summaries nothing) leaves them equal to a recomputation.
     return {
         (unit, _date(start), _date(due)): (int(on_time), int(submitted), int(bare))
         for unit, start, due, on_time, submitted, bare in fetched
+        if int(submitted) or int(on_time) or int(bare)
     }
 
 
@@ -197,7 +200,7 @@ def unchanged_rows(part: Part) -> dict[int, int]:
     sql = _UNCHANGED_SQL.format(tail=f"s.reported = 1 AND s.newest <= {n}", n=n, slots=slots)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {unit: int(stuck) for unit, stuck in cursor.fetchall()}
+        return {unit: int(stuck) for unit, stuck in cursor.fetchall() if int(stuck)}
 
 
 def task_rows(part: Part) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapValue]]:

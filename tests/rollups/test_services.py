@@ -152,6 +152,17 @@ def test_report_workflow_keeps_summaries_current(
     progress_report_return(report=b, actor=people["lzr"], reason="请补充材料")
     evidence_remove(evidence=b.evidence.get(), actor=people["lz"])
     assert_consistent(units, issued, viewer)
+    # editing a returned report changes no figure until it is submitted again
+    b.refresh_from_db()
+    progress_report_update(
+        report=b,
+        actor=people["lz"],
+        version=b.version,
+        completion=65,
+        progress_status="in_progress",
+        narrative="补充后",
+    )
+    assert_consistent(units, issued, viewer)
     evidence_add(report=b, actor=people["lz"], name="证明.pdf", content=io.BytesIO(PDF))
     progress_report_submit(report=b, actor=people["lz"])
     progress_report_submit(report=c, actor=people["yb"])
