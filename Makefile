@@ -77,18 +77,21 @@ bench: install assets
 	$(BIN)/python scripts/bench_parse.py
 	$(BIN)/python scripts/bench_web.py
 	$(BIN)/python scripts/bench_tasks.py
+	$(BIN)/python scripts/bench_xlsx.py
 	$(BIN)/python scripts/bench_search.py
 	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/bench_documents.py
 	$(BIN)/python scripts/bench_portal.py --reuse
 	$(BIN)/python scripts/bench_opendata.py
 	$(BIN)/python scripts/extract_accuracy.py
+	$(BIN)/python scripts/extract_accuracy_data.py --quiet
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python scripts/bench_dashboard.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_indicators.py --pg $(PG_URL); \
 		$(BIN)/python scripts/bench_projects.py --pg $(PG_URL) --lights; \
 		$(BIN)/python scripts/bench_assessment.py --pg $(PG_URL); \
-	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator, project and assessment benchmarks are SKIPPED"; fi
+		$(BIN)/python scripts/bench_load.py --pg $(PG_URL); \
+	else echo "NOTICE: PostgreSQL not reachable at $(PG_URL): the dashboard, indicator, project, assessment and load benchmarks are SKIPPED"; fi
 
 walkthrough: install assets
 	$(BIN)/python scripts/walkthrough.py $(WALK_ARGS)

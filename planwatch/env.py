@@ -33,6 +33,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def s3_options() -> dict[str, object]:
+    """django-storages' S3Storage options from PLANWATCH_S3_* (unset ones left to boto3's own
+    lookup: its environment variables, ~/.aws, an instance role). Files are never overwritten
+    (a clash gets a new name, as on the disk) and never public (no ACL, signed URLs)."""
+    endpoint = env_str("PLANWATCH_S3_ENDPOINT_URL", "")
+    options: dict[str, object] = {
+        "bucket_name": env_str("PLANWATCH_S3_BUCKET", ""),
+        "location": env_str("PLANWATCH_S3_PREFIX", ""),
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        # Servers other than AWS (MinIO, Ceph, moto) address buckets by path, not by host.
+        "addressing_style": env_str("PLANWATCH_S3_ADDRESSING_STYLE", "path" if endpoint else ""),
+    }
+    for key, name in (
+        ("endpoint_url", "PLANWATCH_S3_ENDPOINT_URL"),
+        ("access_key", "PLANWATCH_S3_ACCESS_KEY"),
+        ("secret_key", "PLANWATCH_S3_SECRET_KEY"),
+        ("region_name", "PLANWATCH_S3_REGION"),
+    ):
+        if env_str(name, ""):
+            options[key] = env_str(name, "")
+    if not options["addressing_style"]:
+        del options["addressing_style"]
+    return options
+
+
 def secret_key_from_file(path: Path) -> str:
     """The secret key stored at `path`, created once (owner-only, 0600) when absent.
 

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
 from planwatch.core.queue import huey_from_url
-from planwatch.env import env_bool, env_int, env_list, env_str, secret_key
+from planwatch.env import env_bool, env_int, env_list, env_str, s3_options, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "planwatch.surveys",
     "planwatch.feedback",
     "planwatch.assessment",
+    "planwatch.intake",
     "planwatch.documents",
     "planwatch.notices",
     "planwatch.portal",
@@ -191,10 +193,19 @@ STATICFILES_DIRS = [
     ("vendor/tom-select/dist", _NODE / "tom-select" / "dist"),
     ("vendor/echarts-v4-maps/map/json/province", _NODE / "echarts-v4-maps/map/json/province"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files (evidence, documents, plan sources) on object storage when a bucket is named:
+# any S3-compatible server (MinIO, Ceph, a cloud's object storage) through django-storages.
+# Files are private (no public URL): every download goes through a view that checks access.
+# docs/decisions/0030-load-and-storage.md.
+if env_str("PLANWATCH_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_options(),
+    }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("planwatch.feedback.urls")),
     path("", include("planwatch.publication.urls")),
     path("gongkai/", include("planwatch.portal.urls")),
+    path("", include("planwatch.intake.urls")),
     path("", include("planwatch.documents.urls")),
     path("", include("planwatch.notices.urls")),
     path("", include("planwatch.dashboards.urls")),

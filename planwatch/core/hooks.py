@@ -56,11 +56,12 @@ class Hook:
         return f"<Hook {self.name}: {len(self._receivers)} receiver(s)>"
 
 
-plan_version_stored = Hook(
-    "plan_version_stored",
+plan_versions_stored = Hook(
+    "plan_versions_stored",
     "plans.services (ingest)",
-    "A new version of a plan was stored (`version`: a plans.PlanVersion), inside the ingest "
-    "transaction, before it is marked current. search indexes its nodes.",
+    "New versions of plans were stored (`versions`: the plans.PlanVersion rows one document "
+    "gave, in document order), inside the ingest transaction, before they are marked current. "
+    "search indexes their nodes (one dictionary for the whole document).",
 )
 
 audit_reader = Hook(
@@ -106,7 +107,7 @@ task_progress_texts = Hook(
 )
 
 ALL: tuple[Hook, ...] = (
-    plan_version_stored,
+    plan_versions_stored,
     audit_reader,
     report_moved,
     task_list_filters,

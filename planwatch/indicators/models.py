@@ -183,6 +183,8 @@ class Observation(models.Model):
     )
     source = models.CharField(_("来源文件"), max_length=255)
     source_page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
+    # the line of the source file the value was read from (a communiqué taken in by intake)
+    source_line = models.PositiveIntegerField(_("行号"), null=True, blank=True)
     source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
     is_current = models.BooleanField(default=True)
     previous = models.ForeignKey(

@@ -420,6 +420,7 @@ def observation_create(
     stage: str = Stage.PRELIMINARY,
     source_page: int | None = None,
     source_url: str = "",
+    source_line: int | None = None,
     now: datetime | None = None,
 ) -> Observation:
     """A data clerk of `place` enters a value. A second value for the same indicator, place
@@ -441,13 +442,20 @@ def observation_create(
             source_url,
             actor,
             now or timezone.now(),
+            line=source_line,
         )
         _audit(
             actor,
             "observation.create",
             obs,
             f"{indicator.name} {place.name} {year}",
-            new={"value": value, "stage": stage, "source": source, "previous": obs.previous_id},
+            new={
+                "value": value,
+                "stage": stage,
+                "source": source,
+                "source_line": source_line,
+                "previous": obs.previous_id,
+            },
         )
     return obs
 
@@ -463,6 +471,7 @@ def _store(
     url: str,
     actor: Any,
     now: datetime,
+    line: int | None = None,
 ) -> Observation:
     previous = (
         Observation.objects.select_for_update()
@@ -479,6 +488,7 @@ def _store(
         stage=stage,
         source=source.strip(),
         source_page=page,
+        source_line=line,
         source_url=url.strip(),
         previous=previous,
         entered_by=actor,

@@ -44,8 +44,10 @@ _WIDTH_DIGIT = 0.45
 _WIDTH_ASCII_PUNCT = 0.5
 _WIDTH_CJK_PUNCT = 0.5
 _WIDTH_QUOTE = 0.66
-_DROP_CJK_PUNCT = str.maketrans("", "", "、。《》：；！？（）．％…·〔〕，")
-_DROP_QUOTES = str.maketrans("", "", "“”‘’")
+# One character class each, counted with `findall` (C level; `str.translate` with a deletion
+# table of non-ASCII characters is a per-character dictionary lookup, four times slower).
+_CJK_PUNCT = re.compile("[、。《》：；！？（）．％…·〔〕，]")
+_QUOTES = re.compile("[“”‘’]")
 _NOT_ALNUM = re.compile(rb"[^A-Za-z0-9 ]")
 
 
@@ -61,9 +63,8 @@ def em_width(line: str) -> float:
     ascii_only = text.encode("ascii", "ignore")
     alnum = len(_NOT_ALNUM.sub(b"", ascii_only))
     punct = len(ascii_only) - alnum
-    without_punct = text.translate(_DROP_CJK_PUNCT)
-    cjk_punct = len(text) - len(without_punct)
-    quotes = len(without_punct) - len(without_punct.translate(_DROP_QUOTES))
+    cjk_punct = len(_CJK_PUNCT.findall(text))
+    quotes = len(_QUOTES.findall(text))
     wide = len(text) - len(ascii_only) - cjk_punct - quotes
     return (
         wide

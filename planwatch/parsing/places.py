@@ -107,8 +107,10 @@ class _Entry:
     composite: bool = False
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
+    """One automaton match (a tuple: made for every match in every node's text, a frozen
+    dataclass cost several times more to build)."""
+
     start: int
     end: int
     entry: _Entry
@@ -275,8 +277,10 @@ SCOPE_BEFORE = re.compile(
 RESPONSIBLE_AFTER = re.compile(r"^[^。;]{0,30}?(?:责任主体|主体责任|实施主体)")
 
 
+@cache
 def _prefecture_names() -> dict[str, str]:
-    """Every way a Sichuan prefecture is written (成都市, 成都, 凉山州 …) → its short name."""
+    """Every way a Sichuan prefecture is written (成都市, 成都, 凉山州 …) → its short name.
+    Kept, like `_enumeration` built from it: each enumeration found reads it again."""
     names: dict[str, str] = {}
     for unit in load_gazetteer().prefectures():
         for name in (unit.name, unit.short_name, *unit.aliases):

@@ -180,12 +180,19 @@ def _store_document(
     ref = _reference()
     versions: list[PlanVersion] = []
     unchanged: list[Plan] = []
+    zones: list[OrgUnit | None] = []
     for i, parsed_plan in enumerate(result.plans):
-        stored = _store_plan(document=document, index=i, parsed=parsed_plan, ref=ref)
+        stored, zone = _store_plan(document=document, index=i, parsed=parsed_plan, ref=ref)
         if isinstance(stored, PlanVersion):
             versions.append(stored)
+            zones.append(zone)
         else:
             unchanged.append(stored)
+    # Once for the document (search builds one dictionary for all its plans), before the
+    # versions are marked current, so that a receiver still sees each plan's previous one.
+    hooks.plan_versions_stored.send(versions=versions)
+    for version, zone in zip(versions, zones, strict=True):
+        _mark_current(version, zone)
     audit_record(
         actor=actor,
         action="plan.ingest",
@@ -245,10 +252,10 @@ def _slug_for(title: str, zone: OrgUnit | None) -> str:
 
 def _store_plan(
     *, document: SourceDocument, index: int, parsed: pm.Plan, ref: _Reference
-) -> PlanVersion | Plan:
-    """Store one parsed plan as a new version of its plan; when its node tree is the same
-    as the current version's (a revised document that left this plan alone), store nothing
-    and return the plan."""
+) -> tuple[PlanVersion | Plan, OrgUnit | None]:
+    """Store one parsed plan as a new version of its plan (not yet marked current); when its
+    node tree is the same as the current version's (a revised document that left this plan
+    alone), store nothing and return the plan. With the zone the title names."""
     # A plan is known by its title (as stored: the column holds 255 characters); a parse
     # without one is named after the document so it is still kept and findable.
     title = (parsed.title.strip() or document.name)[:255]
@@ -262,7 +269,7 @@ def _store_plan(
             _stored_signatures(previous), iter_signatures(keyed), previous=previous.number
         )
         if not (diff["added"] or diff["removed"] or diff["changed"]):
-            return plan
+            return plan, zone
     version = PlanVersion.objects.create(
         plan=plan,
         document=document,
@@ -278,12 +285,15 @@ def _store_plan(
     _store_quantities(version, parsed, nodes)
     _store_place_mentions(version, parsed.places, ref)
     _store_node_places(nodes, ref)
-    hooks.plan_version_stored.send(version=version)
+    return version, zone
+
+
+def _mark_current(version: PlanVersion, zone: OrgUnit | None) -> None:
+    plan = version.plan
     plan.current_version = version
     if plan.org_unit_id is None and zone is not None:
         plan.org_unit = zone
     plan.save(update_fields=["current_version", "org_unit"])
-    return version
 
 
 def _stored_signatures(version: PlanVersion) -> list[NodeSignature]:

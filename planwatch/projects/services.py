@@ -223,6 +223,32 @@ def project_create(
     return p
 
 
+def project_draft_create(
+    *,
+    actor: Any,
+    plan: Plan,
+    values: dict[str, Any],
+    places: list[OrgUnit] | None = None,
+    source: str = "",
+) -> Project:
+    """A project proposed from an uploaded project list (重点项目名单) for `plan`: a draft of
+    the plan's zone, like those drafted from its 专栏, for its planners to confirm, merge or
+    discard on the plan's drafts page. `source` (file and row) goes into the audit event."""
+    zone = plan.org_unit
+    _require_manager(actor, Project(zone=zone))
+    clean = _clean({"name": "", **values})
+    if _code_taken(clean.get("code", "")):
+        raise ValidationError({"code": _("该项目代码已被其他项目使用。")})
+    with transaction.atomic():
+        p = Project.objects.create(
+            zone=zone, plan=plan, status=ProjectStatus.DRAFT, created_by=actor, **clean
+        )
+        if places:
+            p.places.set(places)
+        _audit(actor, "project.draft_create", p, p.name, new=snapshot(p) | {"source": source})
+    return p
+
+
 def project_update(
     *, project: Project, actor: Any, version: int, changes: dict[str, Any]
 ) -> Project:

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
+from planwatch.core.bulk import rows_update
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import methods as m
@@ -264,7 +265,7 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
     existing = {
         (r.project_id, r.segment_id): r
         for r in MonthlyReport.objects.filter(year=year, month=month, project__in=wanted).only(
-            "id", "project_id", "segment_id", "status", "version", *OLD_FIELDS
+            "id", "project_id", "segment_id", "year", "month", "status", "version", *OLD_FIELDS
         )
     }
     errors: list[CellError] = []
@@ -386,6 +387,8 @@ def _monthly_write(
                 or now_row.status not in s.EDITABLE_REPORT
             ):
                 raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
+            # the project and segment the row named, already read: the audit label needs them
+            report.project, report.segment = project, segment
             old = {f: str(getattr(report, f)) for f in OLD_FIELDS}
             for f, v in clean.items():
                 setattr(report, f, v)
@@ -393,10 +396,8 @@ def _monthly_write(
             report.updated_at = now
             changed.append((report, issues, old))
         MonthlyReport.objects.bulk_create([r for r, _i in new], batch_size=1000)
-        MonthlyReport.objects.bulk_update(
-            [r for r, _i, _o in changed],
-            [*OLD_FIELDS, "version", "updated_at"],
-            batch_size=1000,
+        rows_update(
+            MonthlyReport, [r for r, _i, _o in changed], [*OLD_FIELDS, "version", "updated_at"]
         )
         # 协调事项: those not escalated are replaced; an escalated one stays with its case
         changed_ids = [r.pk for r, _i, _o in changed]

@@ -111,9 +111,11 @@ def task_progress_texts(tasks: Iterable[Task]) -> dict[int, str]:
     """进展情况 per task for the xlsx export: each unit's latest accepted report,
     "宜宾市（2024Q2，35%）：…；泸州市（…）：…"."""
     latest: dict[tuple[int, int], ProgressReport] = {}
+    # A queryset of tasks (the export's) is read as a subquery, not as thousands of objects.
+    wanted: Any = tasks.order_by().values("pk") if isinstance(tasks, QuerySet) else list(tasks)
     rows = (
         ProgressReport.objects.filter(
-            task__in=list(tasks), status=ReportStatus.ACCEPTED, is_current=True
+            task__in=wanted, status=ReportStatus.ACCEPTED, is_current=True
         )
         .select_related("unit")
         .order_by("period_start")

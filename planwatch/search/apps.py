@@ -7,7 +7,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from planwatch.core import hooks
-        from planwatch.search.services import index_plan_version, unindex_plan
+        from planwatch.search.services import index_plan_versions, unindex_plan
 
-        hooks.plan_version_stored.connect(index_plan_version)
+        hooks.plan_versions_stored.connect(index_plan_versions)
         hooks.plan_deleted.connect(unindex_plan)

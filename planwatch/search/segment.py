@@ -72,6 +72,9 @@ _CONTROL = re.compile(
 )
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 @dataclass(frozen=True)
 class QueryGroup:
     """One unit of a search: a word that must occur, or — for a run of single characters
@@ -125,7 +128,11 @@ def normalize(text: str) -> str:
 def is_word(token: str) -> bool:
     """Whether a segmenter token is worth indexing: it has a letter or digit (not only
     punctuation, spaces or emoji) and is not absurdly long."""
-    return 0 < len(token) <= MAX_TOKEN_CHARS and any(ch.isalnum() for ch in token)
+    if not 0 < len(token) <= MAX_TOKEN_CHARS:
+        return False
+    # Most tokens are all letters (CJK words): one C-level test; else look for one character
+    # that str.isalnum accepts (`[^\W_]` is exactly that set in a str pattern).
+    return token.isalnum() or _ALNUM.search(token) is not None
 
 
 def _clean_word(word: str) -> str:
@@ -175,17 +182,18 @@ def dictionary_fingerprint() -> object:
     return (*row, _gazetteer_size())
 
 
-def dictionary_words(*, exclude_plan: int | None = None) -> set[str]:
+def dictionary_words(*, exclude_plans: Iterable[int] = ()) -> set[str]:
     """Every word of the user dictionary, read from the database and the gazetteer
-    (without the project names of `exclude_plan`, when given)."""
+    (without the project names of the plans `exclude_plans`, when given)."""
 
     words: set[str] = set(REGION_WORDS)
     words.update(_gazetteer_words())
     for name, short in OrgUnit.objects.values_list("name", "short_name"):
         words.update((name, short))
     plans = Plan.objects.exclude(current_version=None)
-    if exclude_plan is not None:
-        plans = plans.exclude(pk=exclude_plan)
+    excluded = set(exclude_plans)
+    if excluded:
+        plans = plans.exclude(pk__in=excluded)
     current = plans.values("current_version_id")
     for projects in (
         Node.objects.filter(version_id__in=current).exclude(projects=[]).values_list("projects")

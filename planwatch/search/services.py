@@ -76,28 +76,44 @@ def version_projects(version: PlanVersion | None) -> set[str]:
 
 def index_plan_version(*, version: PlanVersion) -> int:
     """Index every node of `version` in place of whatever its plan had in the index; returns
-    the number of documents indexed.
+    the number of documents indexed (see `index_plan_versions`)."""
+    return index_plan_versions(versions=[version])
 
-    The dictionary is the one of the other plans plus this version's project names (this
-    version may not be marked current yet while the ingest transaction is open). Nodes of
-    other plans containing a word that this changes — added with this version, or gone with
-    the previous one — are cut again, so that a query for that word still finds them."""
+
+def index_plan_versions(*, versions: list[PlanVersion]) -> int:
+    """Index every node of `versions` (of one document; the last version of a plan wins) in
+    place of whatever their plans had in the index; returns the number of documents indexed.
+
+    The dictionary is the one of the other plans plus these versions' project names (they
+    may not be marked current yet while the ingest transaction is open): one dictionary, so
+    one segmenter built (about 0.3 s each) for a document of five plans, not five. Nodes of
+    other plans containing a word that this changes — added with these versions, or gone
+    with the previous ones — are cut again, so that a query for that word still finds them."""
+    latest = {version.plan_id: version for version in versions}
+    if not latest:
+        return 0
     with transaction.atomic():
-        base = segment.dictionary_words(exclude_plan=version.plan_id)
-        # What the index holds for this plan now: its current version (the previous one
-        # while an ingest is under way; this one when it is indexed again).
-        previous = version.plan.current_version
-        before = base | version_projects(previous)
-        seg = segment.segmenter_for(base | version_projects(version))
+        base = segment.dictionary_words(exclude_plans=set(latest))
+        before, words = set(base), set(base)
+        for version in latest.values():
+            # What the index holds for this plan now: its current version (the previous one
+            # while an ingest is under way; this one when it is indexed again).
+            before |= version_projects(version.plan.current_version)
+            words |= version_projects(version)
+        seg = segment.segmenter_for(words)
         backend = get_backend()
-        backend.delete_plan(version.plan_id)
-        count = _add_nodes(version.nodes.order_by("seq").iterator(), version.plan_id, seg)
-        _reindex_containing(seg.words ^ before, seg, exclude_plan=version.plan_id)
+        count = 0
+        for plan_id, version in latest.items():
+            backend.delete_plan(plan_id)
+            count += _add_nodes(version.nodes.order_by("seq").iterator(), plan_id, seg)
+        _reindex_containing(seg.words ^ before, seg, exclude_plans=set(latest))
     segment.reset()
     return count
 
 
-def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude_plan: int) -> int:
+def _reindex_containing(
+    words: Iterable[str], seg: segment.Segmenter, *, exclude_plans: set[int]
+) -> int:
     """Cut again the nodes of the other plans' current versions whose text contains one of
     `words` (one pass over their text with an Aho–Corasick automaton)."""
     import ahocorasick
@@ -109,7 +125,7 @@ def _reindex_containing(words: Iterable[str], seg: segment.Segmenter, *, exclude
     if len(automaton) == 0:
         return 0
     automaton.make_automaton()
-    current = Plan.objects.exclude(pk=exclude_plan).exclude(current_version=None)
+    current = Plan.objects.exclude(pk__in=exclude_plans).exclude(current_version=None)
     plan_of = dict(current.values_list("current_version_id", "pk"))
     nodes = Node.objects.filter(version_id__in=list(plan_of)).order_by("version_id", "seq")
     count = 0

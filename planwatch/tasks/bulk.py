@@ -1,10 +1,14 @@
-"""`task_update` for many tasks of one list at once — what an xlsx import of a few thousand
-rows needs: the same validation and one audit event per changed task, but one permission
-check, one list lock and bulk writes instead of a dozen queries per task."""
+"""`task_update` and `task_create` for many tasks of one list at once — what an xlsx import of
+a few thousand rows needs: the same validation and one audit event per changed or created
+task, but one permission check, one list lock and bulk writes instead of a dozen queries per
+task.
+
+`task_create_many` is the one call through which an import adds tasks: whatever must react
+to new tasks (a hook for per-period rollups, say) reacts there once for the whole batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import AuditEntry, audit_record_many
+from planwatch.core.bulk import rows_update
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
-from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.models import AnnualList, Milestone, Task
 from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.services import (
     SCALAR_FIELDS,
@@ -26,7 +31,7 @@ from planwatch.tasks.services import (
     validate_task_changes,
     validate_task_dates,
 )
-from planwatch.tasks.snapshots import task_snapshot
+from planwatch.tasks.snapshots import TaskSnapshot, task_snapshot
 
 RELATIONS = ("co_lead_units", "responsible_units", "supporting_units")
 
@@ -39,8 +44,32 @@ class RowInvalid(ValidationError):
         self.index = index
 
 
+class RowsInvalid(ValidationError):
+    """Every refused row of a batch: `rows` holds (index, error) in the order given."""
+
+    def __init__(self, rows: list[tuple[int, ValidationError]]) -> None:
+        super().__init__([m for _i, e in rows for m in e.messages])
+        self.rows = rows
+
+
 def _names(units: Sequence[OrgUnit]) -> list[str]:
     return [u.name for u in sorted(units, key=lambda u: u.path)]
+
+
+def _before(
+    task: Task,
+    changes: TaskChanges,
+    units: Mapping[int, Mapping[str, Sequence[OrgUnit]]] | None,
+) -> dict[str, Any]:
+    """`task_snapshot(task, changes)` before the change, its units from `units` if given."""
+    if units is None:
+        return task_snapshot(task, changes)
+    snap = task_snapshot(task, [k for k in changes if k not in RELATIONS])
+    current = units.get(task.pk, {})
+    for relation in RELATIONS:
+        if relation in changes:
+            snap[relation] = _names(current.get(relation, []))
+    return snap
 
 
 def _check_versions(tasks: list[Task]) -> None:
@@ -56,16 +85,30 @@ def _write_relations(updates: Sequence[tuple[Task, TaskChanges]]) -> None:
             continue
         through = getattr(Task, relation).through
         through.objects.filter(task_id__in=[t.pk for t, _u in changed]).delete()
-        through.objects.bulk_create(
-            through(task_id=t.pk, orgunit_id=u.pk) for t, units in changed for u in units
-        )
+        meta = through._meta
+        qn = connection.ops.quote_name
+        columns = (meta.get_field("task").column, meta.get_field("orgunit").column)
+        pairs = [(t.pk, u.pk) for t, units in changed for u in units]
+        if pairs:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {qn(meta.db_table)} ({qn(columns[0])}, {qn(columns[1])}) "
+                    "VALUES (%s, %s)",
+                    pairs,
+                )
 
 
 def task_update_many(
-    *, annual_list: AnnualList, actor: Actor, updates: Sequence[tuple[Task, TaskChanges]]
+    *,
+    annual_list: AnnualList,
+    actor: Actor,
+    updates: Sequence[tuple[Task, TaskChanges]],
+    units: Mapping[int, Mapping[str, Sequence[OrgUnit]]] | None = None,
 ) -> None:
-    """Apply `updates` (tasks of `annual_list` with their changes, relations prefetched) in
-    one transaction, or none of them. A refused change raises RowInvalid naming its index."""
+    """Apply `updates` (tasks of `annual_list` with their changes) in one transaction, or
+    none of them. A refused change raises RowInvalid naming its index. The units the tasks
+    have now come from `units` (task id → relation → units, as the caller read them) or,
+    without it, from the tasks' prefetched relations."""
     require_plan_manager(actor, annual_list.plan)
     for index, (task, changes) in enumerate(updates):
         if task.annual_list_id != annual_list.pk or "milestones" in changes:
@@ -78,7 +121,7 @@ def task_update_many(
         lock_list_for_edit(annual_list)
         tasks = [t for t, _c in updates]
         _check_versions(tasks)
-        befores = [task_snapshot(t, c) for t, c in updates]
+        befores = [_before(t, c, units) for t, c in updates]
         now = timezone.now()
         fields = {"version", "updated_at"}
         for index, (task, changes) in enumerate(updates):
@@ -105,25 +148,34 @@ def task_update_many(
 
 
 def _write_rows(tasks: Sequence[Task], field_names: Sequence[str]) -> None:
-    """One parameterised UPDATE per task, sent with executemany: Django's bulk_update builds
-    a CASE expression per field over the whole batch, whose compilation cost most of an
-    import's time."""
-    if not tasks:
-        return
-    fields: list[Any] = [Task._meta.get_field(name) for name in field_names]
+    """One parameterised UPDATE per task, sent with executemany (core.bulk.rows_update):
+    Django's bulk_update compiles a CASE expression per field over the whole batch."""
+    rows_update(Task, tasks, field_names)
+
+
+def _insert_rows(annual_list: AnnualList, tasks: Sequence[Task]) -> None:
+    """One parameterised INSERT per task, sent with executemany (Django's bulk_create
+    prepares every value through its compiler, most of a large import's time); the new ids
+    are then read back by 序号, unique within the list."""
+    meta = Task._meta
+    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for task in tasks:
+        task.created_at = task.updated_at = now
     qn = connection.ops.quote_name
-    pk_column = str(Task._meta.pk.column) if Task._meta.pk else "id"
     sql = (
-        f"UPDATE {qn(Task._meta.db_table)} SET "
-        + ", ".join(f"{qn(f.column)} = %s" for f in fields)
-        + f" WHERE {qn(pk_column)} = %s"
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     params = [
-        [f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] + [t.pk]
-        for t in tasks
+        [f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] for t in tasks
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    ids = dict(Task.objects.filter(annual_list=annual_list).values_list("seq", "pk"))
+    for task in tasks:
+        task.pk = ids[task.seq]
+        task._state.adding = False
 
 
 def _audit_update(task: Task, changes: TaskChanges, before: dict[str, Any]) -> AuditEntry:
@@ -140,3 +192,105 @@ def _audit_update(task: Task, changes: TaskChanges, before: dict[str, Any]) -> A
         old={k: before.get(k) for k in changed},
         new={k: after.get(k) for k in changed},
     )
+
+
+# The keys of `task_snapshot(task)`, in its order (an audit payload is compared as written).
+SNAPSHOT_KEYS = (
+    "id",
+    "seq",
+    "title",
+    "content",
+    "clause_key",
+    "lead_unit",
+    "co_lead_units",
+    "responsible_units",
+    "supporting_units",
+    "start",
+    "deadline",
+    "deadline_text",
+    "criterion",
+    "weight",
+    "milestones",
+)
+
+
+def _distinct(units: Sequence[OrgUnit]) -> list[OrgUnit]:
+    return list({u.pk: u for u in units}.values())
+
+
+def _new_task(annual_list: AnnualList, seq: int, changes: TaskChanges) -> Task:
+    task = Task(annual_list=annual_list, plan=annual_list.plan, year=annual_list.year, seq=seq)
+    for key, value in changes.items():
+        if key in SCALAR_FIELDS:
+            setattr(task, key, value)
+    return task
+
+
+def task_create_many(
+    *, annual_list: AnnualList, actor: Actor, rows: Sequence[tuple[int, TaskChanges]]
+) -> list[Task]:
+    """`task_create` for every (序号, changes) of `rows`, in one transaction, or none of them:
+    every row is checked first and RowsInvalid names each refused one (its index in `rows`).
+    The tasks, their units and milestones are inserted in bulk and one `task.create` audit
+    event per task (the snapshot `task_create` records) is chained in the order given."""
+    require_plan_manager(actor, annual_list.plan)
+    tasks: list[Task] = []
+    refused: list[tuple[int, ValidationError]] = []
+    for index, (seq, changes) in enumerate(rows):
+        task = _new_task(annual_list, seq, changes)
+        try:
+            validate_task_changes(changes)
+            if not changes.get("title"):
+                raise ValidationError({"title": _("重点任务名称不能为空。")})
+            validate_task_dates(task)
+        except ValidationError as exc:
+            refused.append((index, exc))
+        tasks.append(task)
+    if refused:
+        raise RowsInvalid(refused)
+    if not tasks:
+        return []
+    with transaction.atomic():
+        lock_list_for_edit(annual_list)
+        _insert_rows(annual_list, tasks)
+        changes_list = [c for _s, c in rows]
+        _write_relations(
+            [
+                (t, {r: _distinct(c[r]) for r in RELATIONS if r in c})  # type: ignore[literal-required,misc]
+                for t, c in zip(tasks, changes_list, strict=True)
+            ]
+        )
+        Milestone.objects.bulk_create(
+            (
+                Milestone(task=t, seq=i + 1, title=title, due=due)
+                for t, c in zip(tasks, changes_list, strict=True)
+                for i, (title, due) in enumerate(c.get("milestones", []))
+            ),
+            batch_size=1000,
+        )
+        audit_record_many(
+            actor=actor,
+            entries=(
+                AuditEntry(
+                    action="task.create",
+                    target_type="tasks.task",
+                    target_id=t.pk,
+                    target_label=str(t),
+                    new=_created_snapshot(t, c),
+                )
+                for t, c in zip(tasks, changes_list, strict=True)
+            ),
+        )
+    return tasks
+
+
+def _created_snapshot(task: Task, changes: TaskChanges) -> TaskSnapshot:
+    """What `task_snapshot` reads from the database right after `task_create`, from what was
+    just written (no query per task)."""
+    written = {k for k in SNAPSHOT_KEYS if k not in RELATIONS and k != "milestones"}
+    snap = task_snapshot(task, written)
+    for relation in RELATIONS:
+        linked: Sequence[OrgUnit] = changes.get(relation, [])  # type: ignore[assignment]
+        snap[relation] = _names(_distinct(linked))
+    snap["milestones"] = [[title, due.isoformat()] for title, due in changes.get("milestones", [])]
+    return {k: snap[k] for k in SNAPSHOT_KEYS}

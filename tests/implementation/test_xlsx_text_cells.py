@@ -65,3 +65,28 @@ def test_every_xlsx_writer_saves_through_the_one_helper() -> None:
         if "openpyxl" in text:  # an xlsx module (a DOCX document saves itself: documents)
             assert not re.search(r"\.save\((out|buffer|io\.BytesIO|response|stream)", text), path
     assert len(writers) >= 3, writers
+
+
+def test_a_streamed_sheet_keeps_text_as_text_and_other_types_as_they_are() -> None:
+    """The write-only sheets of the fast exports (issue 15) make such cells text as rows are
+    written: a styled row, a plain row and a title."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from planwatch.core.xlsx import streamed_sheet, styled_row, text_row, title_row
+
+    wb = Workbook(write_only=True)
+    ws = streamed_sheet(wb, "表")
+    ws.append(title_row(ws, "=1+1", Font(bold=True)))
+    proto = WriteOnlyCell(ws)
+    proto.font = Font(name="宋体")
+    ws.append(styled_row(ws, [FORMULA, 42, "普通文字"], [proto._style] * 3))
+    ws.append(text_row(ws, ["=SUM(A1:A9)", 3.5, None, "+cmd"]))
+    back = load_workbook(io.BytesIO(workbook_bytes(wb))).active
+    assert back is not None
+    assert [c.value for c in back[1]] == ["=1+1", None, None, None]  # read as wide as row 3
+    assert [c.value for c in back[2]] == [FORMULA, 42, "普通文字", None]
+    assert back["A2"].font.name == "宋体" and back["B2"].font.name == "宋体"
+    assert [c.value for c in back[3]] == ["=SUM(A1:A9)", 3.5, None, "+cmd"]
+    cells = [c for row in back.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]

@@ -128,15 +128,18 @@ def test_serve_runs_gunicorn_with_workers_and_bind(
     calls: list[list[str]] = []
     monkeypatch.setattr(serve.os, "execv", lambda path, argv: calls.append(argv))
     monkeypatch.setenv("PLANWATCH_WORKERS", "3")
+    monkeypatch.setenv("PLANWATCH_THREADS", "2")
     monkeypatch.setenv("PLANWATCH_BIND", "0.0.0.0:9000")
     out, _ = _run("serve")
     argv = calls[0]
     assert argv[1:4] == ["-m", "gunicorn", "planwatch.wsgi:application"]
     assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--threads") + 1] == "2"
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000"
     assert "http://0.0.0.0:9000/" in out
-    _run("serve", "--bind", "127.0.0.1:8123", "--workers", "1")
+    _run("serve", "--bind", "127.0.0.1:8123", "--workers", "1", "--threads", "4")
     assert calls[1][calls[1].index("--bind") + 1] == "127.0.0.1:8123"
+    assert calls[1][calls[1].index("--threads") + 1] == "4"
 
 
 def test_ingest_as_a_named_planner_is_audited_as_them(

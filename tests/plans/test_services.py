@@ -144,10 +144,11 @@ def test_a_crash_part_way_leaves_the_database_as_before(
         if where != "second_plan" or len(calls) == 2:
             raise RuntimeError("injected failure")
 
-    if where == "node_places":
+    if where in ("node_places", "second_plan"):
+        # second_plan: the first plan is stored whole, the second fails half-way.
         monkeypatch.setattr(services, "_store_node_places", boom)
     else:  # the search index, written through the hook the ingest calls
-        monkeypatch.setattr(hooks.plan_version_stored, "_receivers", [boom])
+        monkeypatch.setattr(hooks.plan_versions_stored, "_receivers", [boom])
     # A revision of the 川南 plan (new version) and a plan not seen before (new plan).
     data, parsed = sample_parse(revised=True, text="另一份文件\n" * 50)
     newcomer = plain_plan()

@@ -176,6 +176,7 @@ def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues
     cheng_zi_yi, yibin_reporter_user, chuannan_planner_user
 ):
     from planwatch.audit.models import AuditEvent
+    from planwatch.audit.services import audit_verify
 
     p, _zg, yb = cheng_zi_yi
     row = [1, "成自宜高铁", "", "宜宾市", 12000, 31000, 131000, None, "路基 40%", "征地；电力迁改"]
@@ -207,4 +208,9 @@ def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues
     assert created.new["invested_ytd"] == "31000.00" and created.new["due"] == str(r.due)
     assert updates.get().old["invested_ytd"] == "31000.00"
     assert updates.get().new["invested_ytd"] == "34000.00"
+    # the update's label names the project and segment as the service's does (read from the
+    # row's project, not a query per report)
+    assert updates.get().target_label == created.target_label == s._label(r)
+    assert " · 宜宾市 · 2026-03" in created.target_label
     assert AuditEvent.objects.filter(action="monthly_report.import").count() == 2
+    assert audit_verify()[1] == []

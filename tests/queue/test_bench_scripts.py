@@ -32,7 +32,20 @@ def _run(*args: str, **env: str) -> str:
 @pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")
 def test_the_implementation_benchmark_runs() -> None:
     out = _run("scripts/bench_tasks.py", "--rows", "5")
-    assert "xlsx import: 5 rows" in out and "supervise:   5 tasks" in out
+    assert "xlsx import, new rows: 5 rows" in out and "xlsx export: 5 rows" in out
+    assert "xlsx import, 5 changed rows: 5 rows" in out and "supervise:   5 tasks" in out
+    assert "goal 5,000" in out
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")
+def test_the_xlsx_benchmark_runs() -> None:
+    out = _run(
+        "scripts/bench_xlsx.py",
+        *("--indicators", "3", "--years", "2", "--projects", "10", "--months", "2"),
+    )
+    assert "observations xlsx import, new year: 63 rows" in out
+    assert "monthly 调度表 xlsx import, same file again, every draft updated: 10 rows" in out
+    assert "monthly 台账 xlsx export (the file only): 10 rows" in out and "goal 5,000" in out
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")

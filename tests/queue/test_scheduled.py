@@ -80,8 +80,10 @@ def test_serve_runs_the_worker_itself_only_for_a_queue_without_server(tmp_path: 
         pytest.raises(CommandError, match="PLANWATCH_SERVE_WORKER 'sometimes'"),
     ):
         serve_worker_wanted()
-    with_worker = gunicorn_argv(bind="127.0.0.1:1", workers=1, extra=[], with_worker=True)
-    without = gunicorn_argv(bind="127.0.0.1:1", workers=1, extra=[], with_worker=False)
+    with_worker = gunicorn_argv(
+        bind="127.0.0.1:1", workers=1, threads=1, extra=[], with_worker=True
+    )
+    without = gunicorn_argv(bind="127.0.0.1:1", workers=1, threads=1, extra=[], with_worker=False)
     assert with_worker[with_worker.index("--config") + 1] == "python:planwatch.core.gunicorn_worker"
     assert "--config" not in without
 

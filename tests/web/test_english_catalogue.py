@@ -40,6 +40,7 @@ APPS = [
     "documents",
     "notices",
     "surveys",
+    "intake",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdif]|%%")
 IDS = [str(p.relative_to(PACKAGE)) for p in CATALOGUES]

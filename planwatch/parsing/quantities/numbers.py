@@ -11,10 +11,11 @@ value: `百分之五十`, `三个百分点`, `两倍`, `翻一番` (= 2 倍)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-
-import cn2an
+from functools import cache
+from typing import Any, cast
 
 _MAGNITUDE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千"
 
@@ -175,9 +176,19 @@ def _cn_number(match: re.Match[str]) -> Number | None:
 def _cn_value(words: str) -> float | None:
     """cn2an's reading of a Chinese numeral, or None when it is not one."""
     try:
-        return float(cn2an.cn2an(words, "smart"))
+        return float(_cn2an()(words, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+@cache
+def _cn2an() -> Callable[[str, str], Any]:
+    """`cn2an.cn2an`, imported on first use: importing cn2an compiles its patterns (about
+    0.5 s, most of a cold parse's start-up), and most documents never state a value in
+    Chinese numerals (none of the bundled plans does)."""
+    import cn2an
+
+    return cast(Callable[[str, str], Any], cn2an.cn2an)
 
 
 def _fmt(value: float) -> str:

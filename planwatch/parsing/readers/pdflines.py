@@ -134,6 +134,8 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
     out: list[PdfLine] = []
     warnings: list[Warning] = []
     for no, raw in enumerate(text.split("\n"), start=1):
+        if not raw:
+            continue  # every other line of this layer: opens no page, holds no text
         if _opens_page(raw) and (out or page > 1) and not after_footer:
             page, breaks = page + 1, breaks + 1
         stripped = raw.strip(" \t\r\f\ufeff\u3000")

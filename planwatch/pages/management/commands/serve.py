@@ -24,7 +24,11 @@ def serve_worker_wanted() -> bool:
     return choice == "on" or (choice == "auto" and is_embedded(settings.HUEY))
 
 
-def gunicorn_argv(*, bind: str, workers: int, extra: list[str], with_worker: bool) -> list[str]:
+def gunicorn_argv(
+    *, bind: str, workers: int, threads: int, extra: list[str], with_worker: bool
+) -> list[str]:
+    """gunicorn's command line. More than one thread per worker makes it gunicorn's gthread
+    worker (docs/decisions/0030-load-and-storage.md gives the measured choice)."""
     config = ["--config", "python:planwatch.core.gunicorn_worker"] if with_worker else []
     return [
         sys.executable,
@@ -35,6 +39,8 @@ def gunicorn_argv(*, bind: str, workers: int, extra: list[str], with_worker: boo
         bind,
         "--workers",
         str(workers),
+        "--threads",
+        str(threads),
         "--access-logfile",
         "-",
         # An upload of several plan documents is parsed and stored within its request.
@@ -50,7 +56,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=env_str("PLANWATCH_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=env_int("PLANWATCH_WORKERS", 2))
+        parser.add_argument("--workers", type=int, default=env_int("PLANWATCH_WORKERS", 3))
+        parser.add_argument("--threads", type=int, default=env_int("PLANWATCH_THREADS", 2))
         parser.add_argument("gunicorn_args", nargs="*", help="more gunicorn options, after --")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,6 +65,7 @@ class Command(BaseCommand):
         argv = gunicorn_argv(
             bind=options["bind"],
             workers=max(1, options["workers"]),
+            threads=max(1, options["threads"]),
             extra=options["gunicorn_args"],
             with_worker=with_worker,
         )
@@ -68,7 +76,8 @@ class Command(BaseCommand):
             else f"{queue}, run `planwatch worker` beside it"
         )
         self.stdout.write(
-            f"planwatch serve: http://{options['bind']}/ ({options['workers']} workers; {jobs})"
+            f"planwatch serve: http://{options['bind']}/ ({options['workers']} workers"
+            f" × {options['threads']} threads; {jobs})"
         )
         self.stdout.flush()
         os.execv(argv[0], argv)

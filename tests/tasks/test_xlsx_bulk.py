@@ -1,0 +1,162 @@
+"""The bulk path of an xlsx list import (issue 15 item 2): new rows are created together by
+`task_create_many`, which must leave exactly what `task_create` one row at a time left (the
+tasks, their units, one `task.create` audit event each with the same snapshot), still all rows
+or none, and name every refused row."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
+
+from planwatch.audit.models import AuditEvent
+from planwatch.audit.services import audit_verify
+from planwatch.plans.models import Plan
+from planwatch.tasks.bulk import RowsInvalid, task_create_many
+from planwatch.tasks.models import AnnualList, Task
+from planwatch.tasks.services import task_create
+from planwatch.tasks.xlsx import (
+    EXTRA_HEADERS,
+    HEADERS,
+    ImportFailed,
+    annual_list_import,
+    parse_list_file,
+)
+from tests.factories.implementation import Units
+
+ROWS = 40
+LEADS = ("省交通运输厅", "省发展改革委、省生态环境厅", "宜宾市、泸州市、省交通运输厅")
+RESPONSIBLE = ("宜宾市", "泸州市、宜宾市", "宜宾、泸州市、翠屏区")
+DEADLINES = ("2024年12月31日", "2024-06-30", "长期坚持", "2024年9月底", "持续推进")
+
+
+def _file(rows: list[list[Any]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["某规划2024年重点任务清单"])
+    ws.append([*HEADERS, *EXTRA_HEADERS])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rows(n: int) -> list[list[Any]]:
+    """`n` new rows with one, two or three lead units, several responsible units, dates and
+    the ongoing deadlines, some with supporting units and a criterion."""
+    return [
+        [
+            i,
+            f"任务{i}",
+            f"内容{i}" if i % 2 else "",
+            LEADS[i % len(LEADS)],
+            RESPONSIBLE[i % len(RESPONSIBLE)],
+            DEADLINES[i % len(DEADLINES)],
+            "",
+            "省生态环境厅" if i % 3 == 0 else "",
+            f"标准{i}" if i % 4 else "",
+        ]
+        for i in range(1, n + 1)
+    ]
+
+
+def _picture(alist: AnnualList) -> list[tuple[Any, ...]]:
+    """Everything a task holds that an import sets, by 序号, its units by id."""
+    tasks = alist.tasks.prefetch_related("co_lead_units", "responsible_units", "supporting_units")
+    return [
+        (
+            t.seq,
+            t.title,
+            t.content,
+            t.lead_unit_id,
+            sorted(u.pk for u in t.co_lead_units.all()),
+            sorted(u.pk for u in t.responsible_units.all()),
+            sorted(u.pk for u in t.supporting_units.all()),
+            t.deadline,
+            t.deadline_text,
+            t.criterion,
+            t.weight,
+            t.status,
+            t.version,
+        )
+        for t in tasks.order_by("seq")
+    ]
+
+
+def _created_events(alist: AnnualList) -> list[tuple[str, dict[str, Any]]]:
+    """The `task.create` events of the list's tasks in chain order: label and snapshot
+    without the id (which differs between two lists)."""
+    ids = {str(pk) for pk in alist.tasks.values_list("pk", flat=True)}
+    events = AuditEvent.objects.filter(action="task.create", target_id__in=ids).order_by("id")
+    return [(e.target_label, {k: v for k, v in e.new.items() if k != "id"}) for e in events]
+
+
+def test_new_rows_come_out_as_task_create_made_them(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    data = _file(_rows(ROWS))
+    bulk = AnnualList.objects.create(plan=plan, year=2024)
+    one_by_one = AnnualList.objects.create(plan=plan, year=2025)
+
+    result = annual_list_import(annual_list=bulk, actor=chuannan_planner_user, data=data)
+    for row in parse_list_file(data):  # what the import did before, row by row
+        task_create(
+            annual_list=one_by_one, actor=chuannan_planner_user, changes=row.changes, seq=row.seq
+        )
+
+    assert (result.created, result.updated, result.unchanged) == (ROWS, 0, 0)
+    picture = _picture(bulk)
+    assert len(picture) == ROWS
+    assert picture == _picture(one_by_one)
+    three_leads = bulk.tasks.get(seq=2)
+    assert three_leads.lead_unit == units.yibin
+    assert set(three_leads.co_lead_units.all()) == {units.luzhou, units.transport}
+    events = _created_events(bulk)
+    assert len(events) == ROWS
+    assert events == _created_events(one_by_one)
+    assert audit_verify()[1] == []
+
+
+def test_a_bad_cell_in_the_last_new_row_leaves_nothing(
+    plan: Plan, chuannan_planner_user: Any
+) -> None:
+    rows = _rows(ROWS)
+    rows[-1][4] = "宜宾市、不存在市"
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    tasks_before, events_before = Task.objects.count(), AuditEvent.objects.count()
+
+    with pytest.raises(ImportFailed) as exc:
+        annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(rows))
+
+    last = ROWS + 2
+    assert [str(e) for e in exc.value.errors] == [
+        f"第 {last} 行 E 列（责任单位）：未知单位“不存在市”"
+    ]
+    assert Task.objects.count() == tasks_before
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_create_many_names_every_refused_row_and_writes_none(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    rows: list[tuple[int, Any]] = [
+        (1, {"title": "好的", "lead_unit": units.ndrc}),
+        (2, {"title": "经济区牵头", "lead_unit": units.chuannan}),
+        (3, {"title": "好的", "responsible_units": [units.yibin]}),
+        (4, {"title": "  ", "lead_unit": units.ndrc}),
+    ]
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(RowsInvalid) as exc:
+        task_create_many(annual_list=alist, actor=chuannan_planner_user, rows=rows)
+
+    assert [index for index, _e in exc.value.rows] == [1, 3]
+    assert all(isinstance(e, ValidationError) for _i, e in exc.value.rows)
+    assert not alist.tasks.exists()
+    assert AuditEvent.objects.count() == events_before
