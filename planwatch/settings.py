@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "planwatch.tasks",
     "planwatch.reports",
     "planwatch.supervision",
+    "planwatch.rollups",
     "planwatch.indicators",
     "planwatch.projects",
     "planwatch.publication",

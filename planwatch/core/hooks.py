@@ -179,3 +179,28 @@ notification_withheld = Hook(
     "case or report (or a case or report on a demo task).",
 )
 ALL = (*ALL, notification_withheld)
+
+
+# Hooks added by issue 15 (rollups): the dashboards read per-period summaries that the
+# services keep current in their own transaction.
+
+figures_changed = Hook(
+    "figures_changed",
+    "reports.services, reports.evidence, tasks.services, tasks.bulk, supervision.jobs",
+    "The tasks or progress reports of plan `plan_id`'s year `year` changed, inside the "
+    "writer's transaction; `period_start` (a date) and `unit_id` narrow it to one report "
+    "slot's period and unit when given; `tasks_only` says only the tasks' lights changed. "
+    "rollups recomputes the summaries they feed.",
+)
+ALL = (*ALL, figures_changed)
+
+health_summary = Hook(
+    "health_summary",
+    "reports.health (reporting_health_for)",
+    "The figures of the reporting-health table from stored summaries, for the issued tasks "
+    "of `plan` (None: every plan) as of `today`, when the viewer sees all of them and "
+    "`unchanged_periods` is the summaries' own: a reports.health.HealthSummary (the slot "
+    "groups, and per unit on time, submitted, without evidence, unchanged), or None to have "
+    "them counted from the tasks and reports. rollups answers.",
+)
+ALL = (*ALL, health_summary)

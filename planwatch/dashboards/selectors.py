@@ -39,6 +39,14 @@ from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import UnitHealth, reporting_health_for
 from planwatch.reports.models import ProgressReport
 from planwatch.reports.periods import Period, periods_for
+from planwatch.rollups.selectors import (
+    TaskGroup,
+    area_counts,
+    scope_plan_ids,
+    task_groups,
+    task_years,
+    trend_sums,
+)
 from planwatch.supervision.choices import Light
 from planwatch.supervision.lights import expected_progress
 from planwatch.tasks.choices import ReportingFrequency, TaskStatus
@@ -152,11 +160,14 @@ def scope_tasks(*, user: Any, scope: Scope, year: int | None = None) -> QuerySet
     elif scope.unit is not None and scope.kind == OrgUnitKind.ZONE:
         qs = qs.filter(plan__org_unit=scope.unit)
     elif scope.unit is not None and scope.kind != OrgUnitKind.PROVINCE:
-        through = Task.responsible_units.through
-        inside = through.objects.filter(orgunit__path__startswith=scope.unit.path)
-        qs = qs.filter(
-            Q(pk__in=inside.values("task_id")) | Q(lead_unit__path__startswith=scope.unit.path)
+        # The units under the scope as a list of ids (a dozen): PostgreSQL then reads their
+        # links by index, where a join on the path made it scan every link.
+        units = list(
+            OrgUnit.objects.filter(path__startswith=scope.unit.path).values_list("pk", flat=True)
         )
+        through = Task.responsible_units.through
+        inside = through.objects.filter(orgunit_id__in=units)
+        qs = qs.filter(Q(pk__in=inside.values("task_id")) | Q(lead_unit_id__in=units))
     if not sees_every_issued_task(user):
         qs = qs.filter(pk__in=Task.objects.filter(visible_tasks_q(user)).values("pk"))
     return qs
@@ -241,6 +252,14 @@ def expected_by_period(tasks: QuerySet[Task], periods: list[Period]) -> list[flo
     """序时进度 at the end of each period: the mean over the tasks of the share of their time
     (start to deadline) elapsed, from one GROUP BY over (start, deadline)."""
     spans = list(tasks.order_by().values_list("start", "deadline").annotate(n=Count("pk")))
+    return expected_from_spans(spans, periods)
+
+
+Span = tuple[date | None, date | None, int]  # start, deadline, number of tasks
+
+
+def expected_from_spans(spans: list[Span], periods: list[Period]) -> list[float | None]:
+    """`expected_by_period` from the tasks grouped by (start, deadline)."""
     result: list[float | None] = []
     for p in periods:
         weighted = total = 0.0
@@ -303,6 +322,41 @@ def _trend_and_as_of(
     return points, (timezone.localdate(last) if last is not None else None)
 
 
+def _rollup_scope(scope: Scope) -> dict[str, Any]:
+    """The summaries' rows of `scope` (the same cases as `scope_tasks`)."""
+    if scope.plan is not None:
+        return {"plan": scope.plan}
+    if scope.unit is not None and scope.kind == OrgUnitKind.ZONE:
+        return {"zone": scope.unit}
+    if scope.unit is not None and scope.kind != OrgUnitKind.PROVINCE:
+        return {"unit": scope.unit}
+    return {}
+
+
+def rollup_trend(
+    scope: Scope, spans: list[Span], *, year: int, frequency: str
+) -> tuple[list[TrendPoint], date | None]:
+    """`_trend_and_as_of` for a viewer who sees every issued task of the scope, read from
+    the per-period summaries (planwatch.rollups) instead of the reports: the same figures,
+    from a few thousand rows whatever the number of reports."""
+    periods = periods_for(year, frequency)
+    sums: dict[int, tuple[float, int]] = {}
+    last: datetime | None = None
+    for end, (summed, n, accepted) in trend_sums(year=year, **_rollup_scope(scope)).items():
+        slot = next((i for i, p in enumerate(periods) if p.start <= end <= p.end), None)
+        if slot is not None:
+            before = sums.get(slot, (0.0, 0))
+            sums[slot] = (before[0] + float(summed), before[1] + n)
+        if accepted is not None and (last is None or accepted > last):
+            last = accepted
+    expected = expected_from_spans(spans, periods)
+    points = []
+    for i, (p, exp) in enumerate(zip(periods, expected, strict=True)):
+        total, n = sums.get(i, (0.0, 0))
+        points.append(TrendPoint(p.label, round(total / n, 1) if n else None, n, exp, p.end))
+    return points, (timezone.localdate(last) if last is not None else None)
+
+
 def unit_completion(tasks: QuerySet[Task], units: list[OrgUnit]) -> list[MapValue]:
     """For each of `units`: the tasks naming it or a unit below it as responsible, and how
     many of them are completed — each task once, even when it names a prefecture and one of
@@ -352,6 +406,74 @@ def scope_has_demo(tasks: QuerySet[Task]) -> bool:
     return DemoMarker.objects.filter(content_type=ct, object_id__in=tasks.values("pk")).exists()
 
 
+@dataclass
+class TaskFigures:
+    """What a dashboard shows of its tasks of one year (not of their reports), counted from
+    the tasks or read from the summaries."""
+
+    by_status: list[Count_]
+    by_light: list[Count_]
+    lights_on: date | None
+    average_progress: float | None
+    frequency: str
+    spans: list[Span]
+
+
+def figures_from_tasks(tasks: QuerySet[Task]) -> TaskFigures:
+    """The figures counted from the tasks (a viewer who sees only some of the scope's)."""
+    by_light, lights_on = _lights_and_date(tasks)
+    avg = tasks.aggregate(avg=Avg("light__actual"))["avg"]
+    spans = list(tasks.order_by().values_list("start", "deadline").annotate(n=Count("pk")))
+    return TaskFigures(
+        by_status=_by_status(tasks),
+        by_light=by_light,
+        lights_on=lights_on,
+        average_progress=round(float(avg), 1) if isinstance(avg, Decimal | float) else None,
+        frequency=scope_frequency(tasks),
+        spans=spans,
+    )
+
+
+def figures_from_groups(groups: list[TaskGroup]) -> TaskFigures:
+    """The same figures from the summaries' task groups (planwatch.rollups)."""
+    status: dict[str, int] = {}
+    light: dict[str, int] = {}
+    frequency: dict[str, int] = {}
+    spans: dict[tuple[date | None, date | None], int] = {}
+    total, counted = Decimal(0), 0
+    for g in groups:
+        status[g.status] = status.get(g.status, 0) + g.tasks
+        light[g.light] = light.get(g.light, 0) + g.tasks
+        frequency[g.frequency] = frequency.get(g.frequency, 0) + g.tasks
+        spans[(g.start, g.deadline)] = spans.get((g.start, g.deadline), 0) + g.tasks
+        total, counted = total + g.actual_sum, counted + g.actual_n
+    by_light = [Count_(str(lt), str(lt.label), light.get(lt, 0)) for lt in LIGHT_ORDER]
+    by_light.append(Count_(NO_LIGHT, _("尚未计算"), light.get("", 0)))
+    return TaskFigures(
+        by_status=[
+            Count_(str(s), str(TaskStatus(s).label), status.get(s, 0))
+            for s in (TaskStatus.ACTIVE, TaskStatus.COMPLETED)
+        ],
+        by_light=by_light,
+        lights_on=max((g.lights_on for g in groups if g.lights_on), default=None),
+        average_progress=round(float(total / counted), 1) if counted else None,
+        frequency=(
+            max(frequency, key=lambda f: frequency[f])
+            if frequency
+            else ReportingFrequency.QUARTERLY
+        ),
+        spans=[(start, end, n) for (start, end), n in spans.items()],
+    )
+
+
+def rollup_completion(scope: Scope, year: int, units: list[OrgUnit]) -> list[MapValue]:
+    """`unit_completion` read from the summaries."""
+    counts = area_counts(year=year, areas=units, **_rollup_scope(scope))
+    return [
+        MapValue(u.adcode or "", u.name, *counts.get(u.pk, (0, 0)), u.code, u.path) for u in units
+    ]
+
+
 def dashboard_for(
     *,
     user: Any,
@@ -362,45 +484,62 @@ def dashboard_for(
 ) -> Dashboard:
     """Every figure of a dashboard for one year and period (the reporting-health table is
     `health_for`). `year` None is the default year (`default_year`); an unknown `period`
-    label is the default period."""
+    label is the default period.
+
+    A viewer who sees every issued task of the scope (a province planner or leader, a
+    superuser) gets the figures from the per-period summaries (planwatch.rollups, decision
+    record 0029): the same figures, read from a few thousand rows at any number of reports.
+    Anyone else's are counted from the tasks and reports they may see."""
     today = today or timezone.localdate()
     every = scope_tasks(user=user, scope=scope)
-    years = scope_years(every)
+    summary = sees_every_issued_task(user)
+    where = _rollup_scope(scope)
+    years = task_years(**where) if summary else scope_years(every)
     year = year if year is not None else default_year(years, today)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     tasks = every.filter(year=year)
-    frequency = scope_frequency(tasks)
-    periods = periods_for(year, frequency)
+    figures = (
+        figures_from_groups(task_groups(year=year, **where))
+        if summary
+        else figures_from_tasks(tasks)
+    )
+    periods = periods_for(year, figures.frequency)
     chosen = next((p for p in periods if p.label == period), None) or default_period(periods, today)
-    trend, as_of = _trend_and_as_of(tasks, year=year, frequency=frequency)
+    if summary:
+        trend, as_of = rollup_trend(scope, figures.spans, year=year, frequency=figures.frequency)
+    else:
+        trend, as_of = _trend_and_as_of(tasks, year=year, frequency=figures.frequency)
+
+    def completion(units: list[OrgUnit]) -> list[MapValue]:
+        if summary:
+            return rollup_completion(scope, year, units)
+        return unit_completion(tasks, units)
+
     children: list[MapValue] = []
     if scope.kind == OrgUnitKind.PREFECTURE and scope.unit is not None:
         counties = OrgUnit.objects.filter(parent=scope.unit).order_by("sort_order", "path")
-        children = unit_completion(tasks, list(counties))
-    by_status = _by_status(tasks)
-    by_light, lights_on = _lights_and_date(tasks)
-    avg = tasks.aggregate(avg=Avg("light__actual"))["avg"]
-    completed = next(c.count for c in by_status if c.key == TaskStatus.COMPLETED)
+        children = completion(list(counties))
+    completed = next(c.count for c in figures.by_status if c.key == TaskStatus.COMPLETED)
     return Dashboard(
         scope=scope,
-        total=sum(c.count for c in by_status),
+        total=sum(c.count for c in figures.by_status),
         completed=completed,
-        average_progress=round(float(avg), 1) if isinstance(avg, Decimal | float) else None,
-        by_status=by_status,
-        by_light=by_light,
+        average_progress=figures.average_progress,
+        by_status=figures.by_status,
+        by_light=figures.by_light,
         yellow=_light_list(tasks, Light.YELLOW),
         red=_light_list(tasks, Light.RED),
         trend=trend,
-        prefectures=unit_completion(tasks, map_units(scope)),
+        prefectures=completion(map_units(scope)),
         has_demo=scope_has_demo(tasks),
-        light_counts={c.key: c.count for c in by_light},
+        light_counts={c.key: c.count for c in figures.by_light},
         year=year,
         years=years,
         periods=periods,
         period=chosen,
         as_of=as_of,
-        lights_on=lights_on,
+        lights_on=figures.lights_on,
         children=children,
     )
 
@@ -413,7 +552,9 @@ def health_for(*, user: Any, scope: Scope, today: date) -> list[UnitHealth]:
     unit from several plans are added up (every figure is a sum over report slots)."""
     if scope.plan is not None or scope.unit is None or scope.kind == OrgUnitKind.PROVINCE:
         return reporting_health_for(user=user, today=today, plan=scope.plan)
-    plan_ids = scope_tasks(user=user, scope=scope).order_by().values("plan_id").distinct()
+    plan_ids: Any = scope_tasks(user=user, scope=scope).order_by().values("plan_id").distinct()
+    if sees_every_issued_task(user):
+        plan_ids = scope_plan_ids(**_rollup_scope(scope))
     merged: dict[int, UnitHealth] = {}
     for plan in Plan.objects.filter(pk__in=plan_ids).order_by("pk"):
         for row in reporting_health_for(user=user, today=today, plan=plan):

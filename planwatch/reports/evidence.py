@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.core.types import Actor, actor_user
 from planwatch.core.workflow import ServiceError
 from planwatch.reports.models import Evidence, ProgressReport
@@ -128,6 +129,17 @@ def evidence_store(name: str, content: IO[bytes]) -> StoredFile:
     return StoredFile(clean_name, data, kind, sha, path)
 
 
+def _figures_changed(report: ProgressReport) -> None:
+    """A returned report with or without evidence counts differently in reporting health:
+    the summaries are told (core.hooks.figures_changed), inside the caller's transaction."""
+    hooks.figures_changed.send(
+        plan_id=report.task.plan_id,
+        year=report.task.year,
+        period_start=report.period_start,
+        unit_id=report.unit_id,
+    )
+
+
 def evidence_add(
     *, report: ProgressReport, actor: Actor, name: str, content: IO[bytes]
 ) -> Evidence:
@@ -147,6 +159,7 @@ def evidence_add(
             kind=stored.kind,
             uploaded_by=actor_user(actor),
         )
+        _figures_changed(report)
         audit_record(
             actor=actor,
             action="evidence.add",
@@ -175,6 +188,7 @@ def evidence_remove(*, evidence: Evidence, actor: Actor) -> None:
         old: dict[str, Any] = {"report": report.pk, "name": evidence.name, "sha": evidence.sha256}
         pk = evidence.pk
         evidence.delete()
+        _figures_changed(report)
         audit_record(
             actor=actor,
             action="evidence.remove",

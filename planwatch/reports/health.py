@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role, role_paths
+from planwatch.core import hooks
 from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -93,6 +94,7 @@ class _Scored:
 
     plan: Plan | None
     visible: Q | None  # visible_tasks_q(viewer); None when it keeps every task anyway
+    year: int | None = None  # one year's tasks (the summaries are kept per plan and year)
 
     def q(self, prefix: str = "") -> Q:
         query = Q(
@@ -101,6 +103,8 @@ class _Scored:
                 f"{prefix}status__in": (TaskStatus.ACTIVE, TaskStatus.COMPLETED),
             }
         )
+        if self.year is not None:
+            query &= Q(**{f"{prefix}year": self.year})
         if self.plan is not None:
             query &= Q(**{f"{prefix}plan": self.plan})
         if self.visible is not None:
@@ -162,10 +166,11 @@ def _slot_groups(scored: _Scored) -> list[tuple[int, Shape, int]]:
     ]
 
 
-def _count_slots(table: dict[int, UnitHealth], scored: _Scored, today: date) -> None:
+def _count_slots(
+    table: dict[int, UnitHealth], groups: list[tuple[int, Shape, int]], today: date
+) -> None:
     """Pairs and due slots per unit: the task × unit pairs are grouped by what fixes their
     periods (year, frequency, start, deadline), so the periods are listed once per group."""
-    groups = _slot_groups(scored)
     units = OrgUnit.objects.in_bulk({unit_id for unit_id, _shape, _n in groups})
     due_per_shape: dict[Shape, int] = {}
     for unit_id, shape, n in groups:
@@ -274,6 +279,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
             # Named columns, so that the SQL around can refer to them.
             slot_task=F("task_id"),
             slot_unit=F("unit_id"),
+            slot_start=F("period_start"),
             slot_due=_PeriodDue(F("period_start"), months),
             slot_completion=F("completion"),
             has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
@@ -289,6 +295,7 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
         .values(
             "slot_task",
             "slot_unit",
+            "slot_start",
             "slot_due",
             "slot_completion",
             "first_day",
@@ -356,6 +363,38 @@ def _count_reports(
         h.missing = h.due - h.on_time - h.late
 
 
+class HealthSummary(TypedDict):
+    """What the `health_summary` hook answers: the slot groups of `_slot_groups` and, per
+    unit, (on time, submitted, without evidence, unchanged) over the slots due by today."""
+
+    slots: list[tuple[int, Shape, int]]
+    counts: dict[int, tuple[int, int, int, int]]
+
+
+def _summary(scored: _Scored, today: date, unchanged_periods: int) -> HealthSummary | None:
+    """The table's figures from the stored summaries (the `health_summary` hook: rollups),
+    when the viewer sees every scored task; None when they must be counted here."""
+    if scored.visible is not None:
+        return None
+    answers = hooks.health_summary.send(
+        plan=scored.plan, today=today, unchanged_periods=unchanged_periods
+    )
+    return next((a for a in answers if a is not None), None)
+
+
+def _apply_counts(
+    table: dict[int, UnitHealth], counts: dict[int, tuple[int, int, int, int]]
+) -> None:
+    for unit_id, (on_time, submitted, without_evidence, unchanged) in counts.items():
+        h = table.get(unit_id)
+        if h is None:
+            continue
+        h.on_time, h.late = on_time, submitted - on_time
+        h.without_evidence, h.unchanged = without_evidence, unchanged
+    for h in table.values():
+        h.missing = h.due - h.on_time - h.late
+
+
 def _mark_demo(table: dict[int, UnitHealth], scored: _Scored) -> None:
     """Flag the rows of units that report on a task `planwatch demo` created (a DemoMarker):
     their figures come, at least in part, from demonstration data (the demo's reports are
@@ -386,9 +425,15 @@ def reporting_health_for(
     if scored is None:
         return []
     table: dict[int, UnitHealth] = {}
-    _count_slots(table, scored, today)
+    summary = _summary(scored, today, unchanged_periods)
+    if summary is not None:
+        _count_slots(table, summary["slots"], today)
+        _apply_counts(table, summary["counts"])
+    else:
+        _count_slots(table, _slot_groups(scored), today)
+        if table:
+            _count_reports(table, scored, today, unchanged_periods)
     if table:
-        _count_reports(table, scored, today, unchanged_periods)
         _mark_demo(table, scored)
     rows = [h for h in table.values() if _in_scope(user, h.unit)]
     return sorted(rows, key=lambda h: (h.score is None, h.score or 0, h.unit.path))

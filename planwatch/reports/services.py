@@ -61,6 +61,18 @@ def _audit(actor: Actor, action: str, report: ProgressReport, **kw: Any) -> None
     )
 
 
+def _figures_changed(report: ProgressReport) -> None:
+    """Tell the summaries (core.hooks.figures_changed) that `report`'s slot changed, inside
+    the caller's transaction."""
+    task = report.task
+    hooks.figures_changed.send(
+        plan_id=task.plan_id,
+        year=task.year,
+        period_start=report.period_start,
+        unit_id=report.unit_id,
+    )
+
+
 def progress_report_start(
     *, task: Task, unit: OrgUnit, period_start: date, actor: Actor
 ) -> ProgressReport:
@@ -91,6 +103,7 @@ def progress_report_start(
             due=period.due,
             created_by=actor_user(actor),
         )
+        # No _figures_changed: a new draft counts nowhere (not submitted, never was).
         _audit(actor, "progress_report.create", report, new={"period": period.label})
     return report
 
@@ -134,6 +147,8 @@ def progress_report_update(
         raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
     with transaction.atomic():
         old = {k: str(getattr(report, k)) for k in ("completion", "progress_status", "narrative")}
+        # No _figures_changed: a draft's or returned report's figures count nowhere until it
+        # is submitted again (the summaries read submitted reports and submission times).
         conditional_update(report, expected={"status__in": S.EDITABLE}, values=values)
         new = {k: str(values[k]) for k in old}
         _audit(actor, "progress_report.update", report, old=old, new=new)
@@ -174,6 +189,7 @@ def progress_report_transition(
     with transaction.atomic():
         conditional_update(report, expected={"status": old_status}, values=values)
         _record_step(report, actor, old_status, target, reason.strip(), now)
+        _figures_changed(report)
         hooks.report_moved.send(report=report, target=target, reason=reason.strip(), now=now)
         if target == S.ACCEPTED:
             _complete_task_if_done(report.task, actor)
@@ -228,6 +244,7 @@ def _complete_task_if_done(task: Task, actor: Actor) -> None:
     if done and Task.objects.filter(pk=task.pk, status=TaskStatus.ACTIVE).update(
         status=TaskStatus.COMPLETED
     ):
+        hooks.figures_changed.send(plan_id=task.plan_id, year=task.year)
         audit_record(
             actor=actor,
             action="task.complete",
@@ -303,6 +320,7 @@ def progress_report_correct(*, report: ProgressReport, actor: Actor, reason: str
         expected = {"status": S.ACCEPTED, "is_current": True}
         conditional_update(report, expected=expected, values={"is_current": False})
         new = _next_revision(report, actor)
+        _figures_changed(new)
         _audit(
             actor,
             "progress_report.correct",

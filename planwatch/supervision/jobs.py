@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import audit_record
+from planwatch.core import hooks
 from planwatch.core.models import DemoMarker
 from planwatch.core.notify import notification_send
 from planwatch.reports.choices import ReportStatus
@@ -107,6 +108,8 @@ def lights_recompute(
         unique_fields=["task"],
         update_fields=["light", "expected", "actual", "computed_on", "changed_on"],
     )
+    for plan_id, year in sorted({(t.plan_id, t.year) for t in tasks}):
+        hooks.figures_changed.send(plan_id=plan_id, year=year, tasks_only=True)
     return result
 
 

@@ -26,6 +26,7 @@ from planwatch.tasks.permissions import require_plan_manager
 from planwatch.tasks.services import (
     SCALAR_FIELDS,
     TaskChanges,
+    figures_changed,
     lock_list_for_edit,
     validate_task_changes,
     validate_task_dates,
@@ -136,6 +137,7 @@ def task_update_many(
             task.updated_at = now
         _write_rows(tasks, sorted(fields))
         _write_relations(updates)
+        figures_changed(annual_list)
         audit_record_many(
             actor=actor,
             entries=(

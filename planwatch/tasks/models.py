@@ -145,7 +145,11 @@ class Task(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("annual_list", "seq"), name="task_list_seq"),
         )
-        indexes = (models.Index(fields=("plan", "year")),)
+        indexes = (
+            models.Index(fields=("plan", "year")),
+            # A dashboard's red and yellow lists: a year's tasks by deadline, first 50.
+            models.Index(fields=("year", "deadline", "id"), name="task_year_deadline"),
+        )
         verbose_name = _("重点任务")
         verbose_name_plural = _("重点任务")
 

@@ -99,6 +99,13 @@ class GenerateResult:
     skipped: int
 
 
+def figures_changed(annual_list: AnnualList) -> None:
+    """Tell the summaries (core.hooks.figures_changed) that issued tasks of `annual_list`
+    changed — their status, units, dates or the list's frequency — inside the caller's
+    transaction. Creating or deleting a task needs no call: only drafts are."""
+    hooks.figures_changed.send(plan_id=annual_list.plan_id, year=annual_list.year)
+
+
 def lock_list_for_edit(annual_list: AnnualList) -> None:
     """Bump the list's version if it is still editable — so an issue racing with this edit
     fails instead of locking a list it did not check — or refuse."""
@@ -310,6 +317,7 @@ def task_update(
             raise ConcurrentUpdate(_("该任务已被他人修改，请刷新后重试。"))
         task.version += 1
         _apply_changes(task, changes)
+        figures_changed(task.annual_list)
         after = task_snapshot(task, changes)
         audit_record(
             actor=actor,
@@ -428,6 +436,7 @@ def annual_list_issue(
         number = annual_list.issued_number + 1
         _transition(annual_list, AnnualListStatus.ISSUED, issued_number=number, issued_at=now)
         annual_list.tasks.filter(status=TaskStatus.DRAFT).update(status=TaskStatus.ACTIVE)
+        figures_changed(annual_list)
         lv = _store_version(annual_list, number, actor, now)
         hooks.annual_list_issued.send(annual_list=annual_list, now=now)
         audit_record(
@@ -499,6 +508,7 @@ def annual_list_set_frequency(*, annual_list: AnnualList, actor: Actor, frequenc
         lock_list_for_edit(annual_list)
         AnnualList.objects.filter(pk=annual_list.pk).update(frequency=frequency)
         annual_list.refresh_from_db()
+        figures_changed(annual_list)  # the due dates of the report slots
         audit_record(
             actor=actor,
             action="annual_list.set_frequency",

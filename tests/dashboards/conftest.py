@@ -28,6 +28,7 @@ from django.utils import timezone
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.models import ProgressReport
+from planwatch.rollups.services import rollup_rebuild
 from planwatch.supervision.models import TaskLight
 from planwatch.tasks.models import AnnualList, Task
 from tests.factories.plans import build_plan
@@ -88,6 +89,9 @@ def make_task(
             computed_on=TODAY,
             changed_on=TODAY,
         )
+    # Written directly, past the services: the slice's summaries are recomputed, as the
+    # services would.
+    rollup_rebuild(only=[(task.plan_id, task.year)])
     return task
 
 
@@ -110,6 +114,7 @@ def make_report(task: Task, unit: OrgUnit, quarter: int, completion: str, **kw: 
         submitted_at=stamp,
         **kw,
     )
+    rollup_rebuild(only=[(task.plan_id, task.year)])
 
 
 @pytest.fixture

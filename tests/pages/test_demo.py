@@ -33,6 +33,7 @@ from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import reporting_health_for
 from planwatch.reports.models import Evidence, ProgressReport, ReportTransition
+from planwatch.rollups.services import rollup_check
 from planwatch.supervision.lights import reported_progress
 from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.supervision.scheduled import supervise_ran_on
@@ -92,6 +93,8 @@ def test_load_mark_badge_refuse_clear(
         assert created or model is Notification, model
         assert created == marked(model), model
     assert AnnualList.objects.filter(status="issued").count() == 10
+    # the demo writes its reports in bulk, past the services, and rebuilds the summaries
+    assert rollup_check()[1] == []
     _check_plausible()
     _check_audit_trail(max(loaded[AuditEvent], default=0))
     history = _check_review_history(max(loaded[AuditEvent], default=0))
@@ -118,6 +121,7 @@ def test_load_mark_badge_refuse_clear(
     assert removed["reports.reporttransition"] == history
     assert not DemoMarker.objects.exists()
     assert not TaskLight.objects.exists()
+    assert rollup_check()[1] == []  # --clear deletes in bulk too
     assert Plan.objects.count() == 5  # the bundled plans are real data and stay
     assert "演示数据" not in planner.get(reverse("dashboards:province")).content.decode()
 

@@ -71,6 +71,7 @@ def test_the_dashboard_benchmark_runs() -> None:
         "1",
     )
     assert "province dashboard: median" in out and "reporting-health partial" in out
+    assert "rollup check:" in out and "no difference" in out
 
 
 def test_the_indicator_benchmark_runs() -> None:

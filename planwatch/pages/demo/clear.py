@@ -12,6 +12,7 @@ from planwatch.core.models import DemoMarker, Notification
 from planwatch.core.types import Actor
 from planwatch.pages.demo.common import demo_values, marked_ids
 from planwatch.reports.models import Evidence, ProgressReport
+from planwatch.rollups.services import rollup_rebuild
 from planwatch.supervision.models import SupervisionCase, TaskLight
 from planwatch.supervision.notify import notifications_concerning_demo
 from planwatch.tasks.models import AnnualList, Task
@@ -78,6 +79,7 @@ def demo_clear(*, actor: Actor = None) -> int:
             _total, deleted = model._default_manager.filter(pk__in=set(ids)).delete()
             _count_cascaded(counts, model, deleted)
         DemoMarker.objects.all().delete()
+        rollup_rebuild()  # the reports and tasks went in bulk, past the services
         removed = sum(counts.values())
         if removed:
             audit_record(

@@ -29,6 +29,7 @@ from planwatch.pages.demo.lists import (
 )
 from planwatch.pages.demo.reports import add_reports
 from planwatch.pages.demo.supervision import complete_tasks, open_cases
+from planwatch.rollups.services import rollup_rebuild
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_issue, task_drafts_generate
 
@@ -75,6 +76,8 @@ def demo_load(
             Task.objects.filter(pk__in=[t.pk for t in all_tasks]).select_related("annual_list")
         )
         summary.cases = open_cases(all_tasks, as_of, actor, rng)
+        # The reports and completions above were written in bulk, past the services.
+        rollup_rebuild(only={(t.plan_id, t.year) for t in all_tasks})
         summary.audit_events = AuditEvent.objects.count() - logged + 1  # with demo.load
         audit_record(
             actor=actor,
