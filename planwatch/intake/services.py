@@ -197,15 +197,16 @@ class ProjectRow:
     existing: Project | None = None
 
 
-def _fill_existing(project: Project, row: ProjectRow, actor: Any) -> None:
-    """The same project already drafted from a 专栏: fill in its investment if unknown."""
+def _fill_existing(project: Project, row: ProjectRow, content: str, actor: Any) -> None:
+    """The same project already drafted from a 专栏: fill in its investment and its 建设内容
+    if unknown."""
+    changes: dict[str, Any] = {}
     if project.total_investment is None and row.total_investment is not None:
-        project_update(
-            project=project,
-            actor=actor,
-            version=project.version,
-            changes={"total_investment": row.total_investment},
-        )
+        changes["total_investment"] = row.total_investment
+    if not project.content and content:
+        changes["content"] = content
+    if changes:
+        project_update(project=project, actor=actor, version=project.version, changes=changes)
 
 
 def intake_projects_confirm(
@@ -225,7 +226,7 @@ def intake_projects_confirm(
             if row.existing is not None:
                 if row.existing.plan_id != intake.plan_id:
                     raise ValidationError(_("所选项目不属于该规划。"))
-                _fill_existing(row.existing, row, actor)
+                _fill_existing(row.existing, row, item.get("content") or "", actor)
                 project = row.existing
                 matched.append(project.pk)
             else:
@@ -236,6 +237,7 @@ def intake_projects_confirm(
                     values={
                         "name": row.name,
                         "total_investment": row.total_investment,
+                        "content": item.get("content") or "",
                         "tags": tags,
                     },
                     places=units_for_places(item.get("places", [])),
