@@ -122,6 +122,18 @@ def test_a_file_holding_no_figures_is_refused_and_nothing_is_stored(
             name=COMMUNIQUE.name,
             data=COMMUNIQUE.read_bytes(),
         )
+    workbook = COMMUNIQUE.parent / "projects-district-key-list.xlsx"
+    with pytest.raises(ValidationError) as caught:
+        intake_upload(
+            actor=yibin_clerk_user,
+            kind="observations",
+            plan=south,
+            name=workbook.name,
+            data=workbook.read_bytes(),
+        )
+    message = caught.value.messages[0]
+    assert "Excel 电子表格（XLSX）" in message and "不是统计公报" in message
+    assert "指标数值" in message and "plan document" not in message
     assert not Intake.objects.exists()
 
 

@@ -5,7 +5,9 @@ simplified ones so that one vocabulary matches both."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +56,60 @@ def simplified(text: str) -> str:
 class NothingFound(ParseError):
     """A readable file that holds none of what an extractor looks for; the message names
     what was looked for."""
+
+
+class NotText(ParseError):
+    """A file of a kind that holds no running text to read (a spreadsheet, a presentation):
+    `what` names the kind ("xlsx", "xls", "ods", "pptx"), `FILE_KINDS[what]` in words."""
+
+    def __init__(self, name: str, what: str, problem: str) -> None:
+        super().__init__(name, problem)
+        self.what = what
+
+
+FILE_KINDS = {
+    "xlsx": "Excel workbook (XLSX), a spreadsheet",
+    "xls": "Excel 97-2003 workbook (XLS), a spreadsheet",
+    "ods": "OpenDocument spreadsheet (ODS)",
+    "pptx": "PowerPoint presentation (PPTX)",
+}
+
+
+def spreadsheet_kind(data: bytes, name: str) -> str | None:
+    """Which key of `FILE_KINDS` the bytes are, by their content (a ZIP's members; an OLE
+    file with a spreadsheet's suffix), or None."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                mimetype = archive.read("mimetype") if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+            return None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "ppt/presentation.xml" in names:
+            return "pptx"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
+        return None
+    if data[:4] == b"\xd0\xcf\x11\xe0" and Path(name).suffix.lower() in (".xls", ".et"):
+        return "xls"
+    return None
+
+
+def spreadsheet_kind_of(path: Path) -> str | None:
+    """`spreadsheet_kind` of the file at `path` (read whole only when it starts as a ZIP or
+    an OLE file and is within the parser's size limit); None when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+        if magic not in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+            return None
+        if path.stat().st_size > max_bytes_default():
+            return None
+        return spreadsheet_kind(path.read_bytes(), path.name)
+    except OSError:
+        return None
 
 
 @dataclass
