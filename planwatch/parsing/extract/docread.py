@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,8 +123,10 @@ class Document:
     blocks: list[Block]
 
 
-def read_path(path: Path) -> Document:
-    """Read the file at `path`; a `ParseError` names a file that cannot be read."""
+def read_input(path: Path) -> tuple[str | bytes, str]:
+    """The file at `path` read and decoded by the parser's decoder: (content, format), text
+    formats as `str`. The one place the extractors read a file; `ParseError` names a file
+    that cannot be read."""
     try:
         check_size_on_disk(path.stat().st_size, path.name, max_bytes_default())
         data = path.read_bytes()
@@ -130,18 +134,32 @@ def read_path(path: Path) -> Document:
         raise ParseError(path.name, "is a directory, not a file") from None
     except OSError as exc:
         raise ParseError(path.name, f"cannot read file ({exc.strerror or exc})") from None
-    return read_bytes(data, path.name)
+    with _unreadable(path.name):
+        content, fmt, _encoding = decode_input(data, path.name, None)
+    return content, fmt
 
 
-def read_bytes(data: bytes, name: str) -> Document:
+def read_blocks(content: str | bytes, fmt: str, name: str) -> list[Block]:
+    """`content` (from `read_input`) through the parser's reader for `fmt`."""
+    with _unreadable(name):
+        return reader_for(fmt, name)(content, name).blocks
+
+
+@contextmanager
+def _unreadable(name: str) -> Iterator[None]:
+    """A reader library tripping over malformed input raises a `ParseError` naming it."""
     try:
-        content, fmt, _encoding = decode_input(data, name, None)
-        output = reader_for(fmt, name)(content, name)
+        yield
     except ParseError:
         raise
-    except Exception as exc:  # a reader library tripping over malformed input
+    except Exception as exc:
         raise ParseError(name, f"unreadable input ({type(exc).__name__}: {exc})") from None
-    return Document(name=name, format=fmt, blocks=output.blocks)
+
+
+def read_path(path: Path) -> Document:
+    """Read the file at `path` into blocks; a `ParseError` names a file that cannot be read."""
+    content, fmt = read_input(path)
+    return Document(name=path.name, format=fmt, blocks=read_blocks(content, fmt, path.name))
 
 
 def line_at(block: Block, offset: int) -> int:
