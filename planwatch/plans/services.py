@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -309,7 +309,7 @@ def _stored_signatures(version: PlanVersion) -> list[NodeSignature]:
 
 def _store_nodes(version: PlanVersion, keyed: list[KeyedNode]) -> list[Node]:
     """Insert the tree level by level (parents first, so children can point at them) with
-    one bulk insert per depth; returns the nodes in document order."""
+    one insert per depth; returns the nodes in document order, with their keys."""
     by_key: dict[str, Node] = {}
     ordered: list[Node] = []
     depth_of: dict[str, int] = {}
@@ -343,9 +343,34 @@ def _store_nodes(version: PlanVersion, keyed: list[KeyedNode]) -> list[Node]:
         for obj in batch:
             parent_key = parents[obj.key]
             if parent_key is not None:
-                obj.parent = by_key[parent_key]
-        Node.objects.bulk_create(batch, batch_size=500)
+                obj.parent_id = by_key[parent_key].pk
+        rows_insert(Node, _NODE_FIELDS, [[getattr(o, f) for f in _NODE_FIELDS] for o in batch])
+        # The new rows' keys, by their place in the version (one query per depth).
+        pk_of = dict(Node.objects.filter(version=version).values_list("seq", "pk"))
+        for obj in batch:
+            obj.pk = pk_of[obj.seq]
+            obj._state.adding = False
+            obj._state.db = DEFAULT_DB_ALIAS
     return ordered
+
+
+_NODE_FIELDS = (
+    "version_id",
+    "parent_id",
+    "seq",
+    "key",
+    "kind",
+    "number",
+    "label",
+    "title",
+    "text",
+    "level",
+    "line",
+    "end_line",
+    "page",
+    "projects",
+    "rows",
+)
 
 
 _QUANTITY_FIELDS = (
