@@ -35,3 +35,31 @@ def rows_update(model: type[models.Model], objs: Sequence[Any], field_names: Seq
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(objs)
+
+
+def rows_insert(
+    model: type[models.Model], field_names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> int:
+    """Insert `rows` (tuples of attribute values in the order of `field_names`: a foreign
+    key by its `<name>_id`) into `model`'s table with one `executemany`, in the caller's
+    transaction; the number of rows. For rows whose new keys the caller does not need:
+    `bulk_create` builds a model instance and compiles every value of every row, most of a
+    large ingest's store time. The values go through each field's `get_db_prep_save`, as
+    `bulk_create` does; no signals are sent (`bulk_create` sends none either)."""
+    if not rows:
+        return 0
+    meta = model._meta
+    fields: list[Any] = [meta.get_field(name) for name in field_names]
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ("
+        + ", ".join(qn(f.column) for f in fields)
+        + ") VALUES ("
+        + ", ".join(["%s"] * len(fields))
+        + ")"
+    )
+    preps = [f.get_db_prep_save for f in fields]
+    params = [[prep(v, connection) for prep, v in zip(preps, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(rows)

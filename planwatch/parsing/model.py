@@ -70,6 +70,9 @@ class Block:
     # Where each stretch of `text` came from: (offset in text, input line, printed page),
     # sorted by offset. Lets extractors ground a match inside a joined paragraph.
     spans: list[tuple[int, int, int | None]] = field(default_factory=list)
+    # Whether the reader has already cleaned `text` (`cleaning.clean_spanned`): the
+    # structure builder then takes it as it is instead of cleaning it a second time.
+    clean: bool = False
 
 
 @dataclass

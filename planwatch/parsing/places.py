@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -214,13 +214,21 @@ def _yields_right(index: int, hits: list[_Hit]) -> bool:
 def find_place_mentions(text: str) -> list[Mention]:
     """Every place named in ``text`` (cleaned text of one node), in text order, with the span
     of the name. Overlapping names are resolved leftmost-longest."""
+    return list(_mentions(text))
+
+
+# The texts of the last document's nodes, matched once: the parse counts each plan's places
+# over them and the ingest, in the same process, links every stored node to the units it
+# names from the same texts (the matcher is fixed for the life of the process).
+@lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:
     hits, chosen, cursor = _candidates(text), [], 0
     for index, hit in enumerate(hits):
         if hit.start < cursor or (hit.entry.composite and _yields_right(index, hits)):
             continue
         chosen.append(hit)
         cursor = hit.end
-    return [Mention(key, hit.start, hit.end) for hit in chosen for key in hit.entry.keys]
+    return tuple(Mention(key, hit.start, hit.end) for hit in chosen for key in hit.entry.keys)
 
 
 def iter_nodes(nodes: Iterable[Node]) -> Iterator[Node]:

@@ -226,8 +226,12 @@ class _Cleaned(Block):
 
 
 def cleaned(block: Block) -> _Cleaned:
-    """The block with its text cleaned (`cleaning.clean_spanned`), raw text kept alongside."""
-    text, spans = clean_spanned(block.text, block.spans)
+    """The block with its text cleaned (`cleaning.clean_spanned`, unless its reader did that
+    already: cleaning is idempotent), raw text kept alongside."""
+    if block.clean:
+        text, spans = block.text, block.spans
+    else:
+        text, spans = clean_spanned(block.text, block.spans)
     return _Cleaned(
         text,
         block.line,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role, is_admin, is_planner, role_paths
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
+from planwatch.core.bulk import rows_insert
 from planwatch.core.types import Actor
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -308,7 +309,7 @@ def _stored_signatures(version: PlanVersion) -> list[NodeSignature]:
 
 def _store_nodes(version: PlanVersion, keyed: list[KeyedNode]) -> list[Node]:
     """Insert the tree level by level (parents first, so children can point at them) with
-    one bulk insert per depth; returns the nodes in document order."""
+    one insert per depth; returns the nodes in document order, with their keys."""
     by_key: dict[str, Node] = {}
     ordered: list[Node] = []
     depth_of: dict[str, int] = {}
@@ -342,49 +343,101 @@ def _store_nodes(version: PlanVersion, keyed: list[KeyedNode]) -> list[Node]:
         for obj in batch:
             parent_key = parents[obj.key]
             if parent_key is not None:
-                obj.parent = by_key[parent_key]
-        Node.objects.bulk_create(batch, batch_size=500)
+                obj.parent_id = by_key[parent_key].pk
+        rows_insert(Node, _NODE_FIELDS, [[getattr(o, f) for f in _NODE_FIELDS] for o in batch])
+        # The new rows' keys, by their place in the version (one query per depth).
+        pk_of = dict(Node.objects.filter(version=version).values_list("seq", "pk"))
+        for obj in batch:
+            obj.pk = pk_of[obj.seq]
+            obj._state.adding = False
+            obj._state.db = DEFAULT_DB_ALIAS
     return ordered
+
+
+_NODE_FIELDS = (
+    "version_id",
+    "parent_id",
+    "seq",
+    "key",
+    "kind",
+    "number",
+    "label",
+    "title",
+    "text",
+    "level",
+    "line",
+    "end_line",
+    "page",
+    "projects",
+    "rows",
+)
+
+
+_QUANTITY_FIELDS = (
+    "version_id",
+    "node_id",
+    "role",
+    "text",
+    "indicator",
+    "value",
+    "unit",
+    "year",
+    "comparator",
+    "kind",
+    "attribute",
+    "base_value",
+    "base_year",
+    "origin",
+    "value_text",
+    "normalised_value",
+    "normalised_unit",
+    "comparator_text",
+    "year_stated",
+    "line",
+    "page",
+    "seq",
+)
 
 
 def _store_quantities(version: PlanVersion, parsed: pm.Plan, nodes: list[Node]) -> None:
     """Targets, baselines and action targets, each linked to the innermost node whose lines
     hold it."""
     starts = [n.line for n in nodes]
-    rows: list[Quantity] = []
+    rows: list[tuple[Any, ...]] = []
     for role, items in (
         (QuantityRole.TARGET, parsed.targets),
         (QuantityRole.BASELINE, parsed.baselines),
         (QuantityRole.ACTION_TARGET, parsed.action_targets),
     ):
         for seq, q in enumerate(items):
+            node = _innermost(nodes, starts, q.line)
             rows.append(
-                Quantity(
-                    version=version,
-                    node=_innermost(nodes, starts, q.line),
-                    role=role,
-                    text=q.text,
-                    indicator=q.indicator[:255],
-                    value=q.value,
-                    unit=(q.unit or "")[:32],
-                    year=q.year,
-                    comparator=(q.comparator or "")[:4],
-                    kind=q.kind,
-                    attribute=(q.attribute or "")[:8],
-                    base_value=q.base_value,
-                    base_year=q.base_year,
-                    origin=(q.origin or "")[:16],
-                    value_text=(q.value_text or "")[:64],
-                    normalised_value=q.normalised_value,
-                    normalised_unit=(q.normalised_unit or "")[:32],
-                    comparator_text=(q.comparator_text or "")[:32],
-                    year_stated=q.year_stated,
-                    line=q.line,
-                    page=q.page,
-                    seq=seq,
+                (
+                    version.pk,
+                    node.pk if node is not None else None,
+                    role.value,
+                    q.text,
+                    q.indicator[:255],
+                    q.value,
+                    (q.unit or "")[:32],
+                    q.year,
+                    (q.comparator or "")[:4],
+                    q.kind,
+                    (q.attribute or "")[:8],
+                    q.base_value,
+                    q.base_year,
+                    (q.origin or "")[:16],
+                    (q.value_text or "")[:64],
+                    q.normalised_value,
+                    (q.normalised_unit or "")[:32],
+                    (q.comparator_text or "")[:32],
+                    q.year_stated,
+                    q.line,
+                    q.page,
+                    seq,
                 )
             )
-    Quantity.objects.bulk_create(rows, batch_size=500)
+    rows_insert(Quantity, _QUANTITY_FIELDS, rows)
 
 
 def _innermost(nodes: list[Node], starts: list[int], line: int) -> Node | None:
@@ -399,32 +452,35 @@ def _innermost(nodes: list[Node], starts: list[int], line: int) -> Node | None:
 
 
 def _store_place_mentions(version: PlanVersion, places: list[pm.Place], ref: _Reference) -> None:
-    PlaceMention.objects.bulk_create(
+    rows_insert(
+        PlaceMention,
+        ("version_id", "org_unit_id", "name", "adcode", "level", "count"),
         [
-            PlaceMention(
-                version=version,
-                org_unit_id=ref.by_adcode.get(p.adcode or ""),
-                name=p.name[:64],
-                adcode=(p.adcode or "")[:12],
-                level=p.level,
-                count=p.count,
+            (
+                version.pk,
+                ref.by_adcode.get(p.adcode or ""),
+                p.name[:64],
+                (p.adcode or "")[:12],
+                p.level,
+                p.count,
             )
             for p in places
         ],
-        batch_size=500,
     )
 
 
 def _store_node_places(nodes: list[Node], ref: _Reference) -> None:
     """Which organisation units each node names, counted by the gazetteer's matcher on the
-    node's own title and text (not its children's, so a mention is listed once)."""
-    links: list[NodePlace] = []
+    node's own title and text (not its children's, so a mention is listed once). The parse
+    matched the same texts when it counted the plan's places; the matcher keeps those
+    matches (`planwatch.parsing.places`), so an ingest right after its parse reuses them."""
+    rows: list[tuple[int, int, int]] = []
     for node in nodes:
         for code, count in unit_code_counts((node.title, node.text)).items():
             unit_id = ref.by_code.get(code)
             if unit_id is not None:
-                links.append(NodePlace(node=node, org_unit_id=unit_id, count=count))
-    NodePlace.objects.bulk_create(links, batch_size=1000)
+                rows.append((node.pk, unit_id, count))
+    rows_insert(NodePlace, ("node_id", "org_unit_id", "count"), rows)
 
 
 # Publishing and withdrawing plans (issue 9 item 12; decision record 0017).

@@ -74,6 +74,9 @@ _CONTROL = re.compile(
 
 _ALNUM = re.compile(r"[^\W_]")
 
+# How many words' search tokens a segmenter remembers (a bound on its memory).
+_EXPANDED_KEEP = 200_000
+
 
 @dataclass(frozen=True)
 class QueryGroup:
@@ -95,6 +98,9 @@ class Segmenter:
         self.words: frozenset[str] = frozenset(w for w in (_clean_word(x) for x in words) if w)
         for word in sorted(self.words):
             self._jieba.add_word(word, None, None)
+        # A word's search tokens, worked out once: the dictionary does not change after
+        # this point, and the same words come back in node after node.
+        self._expanded: dict[str, tuple[str, ...]] = {}
 
     def cut(self, text: str) -> list[str]:
         return [t for t in self._jieba.cut(normalize(text), False) if is_word(t)]
@@ -104,18 +110,29 @@ class Segmenter:
         length. (jieba's own search mode looks only at two- and three-character sub-words,
         so 四川天府新区 would not give 天府新区.)"""
         tokens: list[str] = []
-        has_word = self._jieba.has_word
+        expanded = self._expanded
         for word in self.cut(text):
-            n = len(word)
-            if 2 < n <= MAX_SUBWORD_SOURCE:
-                tokens.extend(
-                    word[i : i + size]
-                    for size in range(2, n)
-                    for i in range(n - size + 1)
-                    if has_word(word[i : i + size])
-                )
-            tokens.append(word)
+            found = expanded.get(word)
+            if found is None:
+                if len(expanded) >= _EXPANDED_KEEP:
+                    expanded.clear()
+                found = expanded[word] = self._expand(word)
+            tokens.extend(found)
         return tokens
+
+    def _expand(self, word: str) -> tuple[str, ...]:
+        has_word = self._jieba.has_word
+        n = len(word)
+        subwords: list[str] = []
+        if 2 < n <= MAX_SUBWORD_SOURCE:
+            subwords.extend(
+                word[i : i + size]
+                for size in range(2, n)
+                for i in range(n - size + 1)
+                if has_word(word[i : i + size])
+            )
+        subwords.append(word)
+        return tuple(subwords)
 
 
 def normalize(text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 # Sentence ends and clause separators (after NFKC: ， → ,  ； → ;  ！ → !  ？ → ?).
@@ -35,6 +36,9 @@ class NormText:
         return self.original[self.origin[start] : self.origin[end]].strip()
 
 
+# Extraction asks for the same node texts several times (goal sections, action targets,
+# leads); the result is immutable by convention (callers only read it), so it is kept.
+@lru_cache(maxsize=4096)
 def normalise(original: str) -> NormText:
     """NFKC the text and drop artificial whitespace, keeping the offset map.
 

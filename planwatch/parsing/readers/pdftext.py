@@ -240,13 +240,17 @@ class _Grouper:
             raw_spans.append((offset, line.no, line.page))
             pieces.append(line.text)
             offset += len(line.text)
+        clean = False
         if text is not None:
             joined, spans = text, raw_spans[:1]
         elif hint in _VERBATIM or (len(lines) == 1 and lines[0].kind == "heading"):
             joined, spans = "".join(pieces), raw_spans
         else:
             joined, spans = clean_spanned("".join(pieces), raw_spans)
-        block = Block(joined, lines[0].no, lines[-1].no, lines[0].page, hint=hint, spans=spans)
+            clean = True
+        block = Block(
+            joined, lines[0].no, lines[-1].no, lines[0].page, hint=hint, spans=spans, clean=clean
+        )
         self.blocks.append(block)
 
 
