@@ -25,7 +25,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
@@ -118,8 +120,8 @@ class Dashboard:
     average_progress: float | None
     by_status: list[Count_]
     by_light: list[Count_]
-    yellow: list[Task]
-    red: list[Task]
+    yellow: list[LightRow]
+    red: list[LightRow]
     trend: list[TrendPoint]
     prefectures: list[MapValue]
     has_demo: bool
@@ -208,12 +210,57 @@ def _lights_and_date(tasks: QuerySet[Task]) -> tuple[list[Count_], date | None]:
     return result, max(days, default=None)
 
 
-def _light_list(tasks: QuerySet[Task], light: Light) -> list[Task]:
-    return list(
+@dataclass(frozen=True)
+class LightRow:
+    """One task of a dashboard's red or yellow list: only what the list shows, with its
+    link and label made once here rather than per row in the template."""
+
+    pk: int
+    url: str
+    label: str  # "2024·7. title" (title cut at 40 characters)
+    plan: str  # the plan's title cut at 12 characters
+    lead: str
+    deadline: date | None
+    expected: Decimal
+    actual: Decimal
+
+
+_URL_MARK = 987654321
+
+
+def _light_list(tasks: QuerySet[Task], light: Light) -> list[LightRow]:
+    """The first `LIST_LIMIT` tasks of `light`, earliest deadline first: one query reading
+    the shown columns only (no model instances, one URL reversal for the whole list)."""
+    rows = (
         tasks.filter(light__light=light)
-        .select_related("plan", "lead_unit", "light")
-        .order_by("deadline", "pk")[:LIST_LIMIT]
+        .order_by("deadline", "pk")
+        .values_list(
+            "pk",
+            "year",
+            "seq",
+            "title",
+            "plan__title",
+            "lead_unit__name",
+            "deadline",
+            "light__expected",
+            "light__actual",
+        )[:LIST_LIMIT]
     )
+    pattern = reverse("tasks:task_detail", args=[_URL_MARK])
+    mark = str(_URL_MARK)
+    return [
+        LightRow(
+            pk=pk,
+            url=pattern.replace(mark, str(pk)),
+            label=f"{year}·{seq}. {Truncator(title).chars(40)}",
+            plan=Truncator(plan or "").chars(12),
+            lead=lead or "—",
+            deadline=deadline,
+            expected=expected,
+            actual=actual,
+        )
+        for pk, year, seq, title, plan, lead, deadline, expected, actual in rows
+    ]
 
 
 def scope_years(tasks: QuerySet[Task]) -> list[int]:
