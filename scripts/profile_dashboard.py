@@ -1,5 +1,6 @@
 """Dashboard profile: prints, per page, the number of queries, their time, and the time
-spent rendering templates (less noisy on a loaded machine than wall-clock percentiles).
+spent rendering templates and its CPU time (less noisy on a loaded machine than wall-clock
+percentiles).
 Uses an existing benchmark database (scripts/bench_dashboard.py --keep NAME builds one).
 
 Run: `.venv/bin/python scripts/profile_dashboard.py --db bench_rollups [--requests 10]`
@@ -49,15 +50,16 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    spent = {"render": 0.0}
+    spent = {"render": 0.0, "cpu": 0.0}
     original = Template.render
 
     def timed(self, *a, **kw):  # type: ignore[no-untyped-def]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             return original(self, *a, **kw)
         finally:
             spent["render"] += time.perf_counter() - t0
+            spent["cpu"] += time.process_time() - c0
 
     Template.render = timed  # type: ignore[method-assign]
     client = Client()
@@ -67,21 +69,23 @@ def main() -> int:
         if args.only and args.only not in label:
             continue
         client.get(path)
-        walls, renders, qtimes, counts = [], [], [], []
+        walls, renders, cpus, qtimes, counts = [], [], [], [], []
         for _ in range(args.requests):
-            spent["render"] = 0.0
+            spent["render"] = spent["cpu"] = 0.0
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()
                 response = client.get(path)
                 walls.append(time.perf_counter() - t0)
             assert response.status_code == 200, (path, response.status_code)
             renders.append(spent["render"])
+            cpus.append(spent["cpu"])
             counts.append(len(ctx.captured_queries))
             qtimes.append(sum(float(q["time"]) for q in ctx.captured_queries))
         print(
             f"{label}: wall {statistics.median(walls) * 1000:.0f} ms, "
             f"{statistics.median(counts):.0f} queries {statistics.median(qtimes) * 1000:.0f} ms, "
-            f"template render {statistics.median(renders) * 1000:.0f} ms"
+            f"template render {statistics.median(renders) * 1000:.0f} ms "
+            f"(CPU {statistics.median(cpus) * 1000:.0f} ms)"
         )
     return 0
 
