@@ -53,6 +53,11 @@ class ObservationReview:
     place: OrgUnit | None
     places: QuerySet[OrgUnit]
 
+    @property
+    def unmatched(self) -> int:
+        """How many proposed values have no confirmed indicator of the plan to go to."""
+        return sum(1 for _i, _item, matched in self.rows if matched is None)
+
 
 def observation_review(*, user: Any, intake: Intake) -> ObservationReview:
     items = intake.proposal["items"]

@@ -29,7 +29,7 @@ from planwatch.intake.permissions import can_upload
 from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.extract import observations, projects
-from planwatch.parsing.extract.docread import NothingFound
+from planwatch.parsing.extract.docread import NothingFound, NotText
 from planwatch.plans.models import Plan
 from planwatch.projects.models import Project
 from planwatch.projects.services import annual_plan_set, project_draft_create, project_update
@@ -46,6 +46,17 @@ NOTHING_FOUND = {
         "表格（Excel、网页、Word 或文本），或“1.项目名称。建设地点：…；总投资N亿元”式的编号条目。"
     ),
 }
+# What a file that holds no running text is, for the refusal of a communiqué.
+FILE_KINDS = {
+    "xlsx": gettext_lazy("Excel 电子表格（XLSX）"),
+    "xls": gettext_lazy("Excel 97-2003 电子表格（XLS）"),
+    "ods": gettext_lazy("OpenDocument 电子表格（ODS）"),
+    "pptx": gettext_lazy("PowerPoint 演示文稿（PPTX）"),
+}
+NOT_A_COMMUNIQUE = gettext_lazy(
+    "该文件是%(what)s，不是统计公报。查找的是统计公报或经济运行情况中指标数值的表述，如“全市"
+    "实现地区生产总值N亿元，比上年增长N%%”；请上传统计公报的网页、Word、PDF 或文本文件。"
+)
 EXTRACTORS = {IntakeKind.OBSERVATIONS: observations.extract, IntakeKind.PROJECTS: projects.extract}
 
 
@@ -72,6 +83,9 @@ def extract_bytes(kind: str, data: bytes, name: str) -> dict[str, Any]:
         path.write_bytes(data)
         try:
             return EXTRACTORS[IntakeKind(kind)](path)
+        except NotText as exc:
+            what = FILE_KINDS.get(exc.what, exc.what)
+            raise ValidationError({"file": NOT_A_COMMUNIQUE % {"what": what}}) from None
         except NothingFound:
             raise ValidationError({"file": NOTHING_FOUND[IntakeKind(kind)]}) from None
         except ParseError as exc:
@@ -197,15 +211,16 @@ class ProjectRow:
     existing: Project | None = None
 
 
-def _fill_existing(project: Project, row: ProjectRow, actor: Any) -> None:
-    """The same project already drafted from a 专栏: fill in its investment if unknown."""
+def _fill_existing(project: Project, row: ProjectRow, content: str, actor: Any) -> None:
+    """The same project already drafted from a 专栏: fill in its investment and its 建设内容
+    if unknown."""
+    changes: dict[str, Any] = {}
     if project.total_investment is None and row.total_investment is not None:
-        project_update(
-            project=project,
-            actor=actor,
-            version=project.version,
-            changes={"total_investment": row.total_investment},
-        )
+        changes["total_investment"] = row.total_investment
+    if not project.content and content:
+        changes["content"] = content
+    if changes:
+        project_update(project=project, actor=actor, version=project.version, changes=changes)
 
 
 def intake_projects_confirm(
@@ -225,7 +240,7 @@ def intake_projects_confirm(
             if row.existing is not None:
                 if row.existing.plan_id != intake.plan_id:
                     raise ValidationError(_("所选项目不属于该规划。"))
-                _fill_existing(row.existing, row, actor)
+                _fill_existing(row.existing, row, item.get("content") or "", actor)
                 project = row.existing
                 matched.append(project.pk)
             else:
@@ -236,6 +251,7 @@ def intake_projects_confirm(
                     values={
                         "name": row.name,
                         "total_investment": row.total_investment,
+                        "content": item.get("content") or "",
                         "tags": tags,
                     },
                     places=units_for_places(item.get("places", [])),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +26,11 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.extract.tasks import extract
 from planwatch.plans.models import Plan
+from planwatch.tasks.bulk import task_create_many
 from planwatch.tasks.choices import OngoingDeadline
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.permissions import require_plan_manager
-from planwatch.tasks.services import TaskChanges, annual_list_get_or_create, task_create
+from planwatch.tasks.services import TaskChanges, annual_list_get_or_create, lock_list_for_edit
 
 UNIT_ROLES = ("lead_units", "responsible_units", "supporting_units")
 
@@ -140,15 +142,26 @@ def notice_confirm(*, batch: NoticeBatch, actor: Actor, mode: str) -> ConfirmRes
         if mode == ConfirmMode.NEW and alist.tasks.exists():
             raise ServiceError(_("该年度清单已有任务，请选择“并入该年度已有清单”。"))
         have = set(alist.tasks.values_list("title", flat=True))
-        created: list[Task] = []
+        chosen: list[tuple[dict[str, Any], TaskChanges]] = []
         skipped: list[str] = []
         for item in batch.result["items"]:
             changes = task_changes(item, units)
             if changes["title"] in have:
                 skipped.append(changes["title"])
                 continue
-            task = task_create(annual_list=alist, actor=actor, changes=changes)
-            NoticeTaskSource.objects.create(
+            have.add(changes["title"])
+            chosen.append((item, changes))
+        # The list is locked (its version bumped) before the next 序号 is read, so no task
+        # added meanwhile can take one of them; task_create_many locks it again, harmlessly.
+        lock_list_for_edit(alist)
+        first = (alist.tasks.aggregate(m=Max("seq"))["m"] or 0) + 1
+        created = task_create_many(
+            annual_list=alist,
+            actor=actor,
+            rows=[(first + i, changes) for i, (_item, changes) in enumerate(chosen)],
+        )
+        NoticeTaskSource.objects.bulk_create(
+            NoticeTaskSource(
                 batch=batch,
                 task=task,
                 number=item["number"][:32],
@@ -156,8 +169,8 @@ def notice_confirm(*, batch: NoticeBatch, actor: Actor, mode: str) -> ConfirmRes
                 page=item["source"]["page"],
                 deadline_as_written=(item["deadline"] or {}).get("text", "")[:64],
             )
-            have.add(task.title)
-            created.append(task)
+            for task, (item, _changes) in zip(created, chosen, strict=True)
+        )
         NoticeBatch.objects.filter(pk=batch.pk).update(
             annual_list=alist, confirmed_by=actor_user(actor)
         )

@@ -47,6 +47,7 @@ class Project(models.Model):
     code = models.CharField(
         _("项目代码"), max_length=24, blank=True, validators=[validate_project_code]
     )
+    content = models.TextField(_("建设内容"), blank=True)
     sector = models.CharField(_("领域"), max_length=16, choices=Sector.choices, blank=True)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, blank=True)
     # the zone whose planners manage the project (the plan's zone for drafted ones)

@@ -54,6 +54,7 @@ EDITABLE_REPORT = (S.DRAFT, S.RETURNED)
 FIELDS = (
     "name",
     "code",
+    "content",
     "sector",
     "stage",
     "lead_unit",
@@ -175,6 +176,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         out["name"] = str(out["name"] or "").strip()
         if not out["name"]:
             errors["name"] = _("请填写项目名称。")
+    if "content" in out:
+        out["content"] = str(out["content"] or "").strip()
     if out.get("code"):
         out["code"] = str(out["code"]).strip()
         try:

@@ -74,6 +74,11 @@ def test_a_clerk_turns_a_communique_into_observations(
     assert rows.count() == len(expected["items"])
     checked = page.locator('#intake-rows input[name="row"]:checked')
     assert checked.count() == 1  # the plan's one confirmed indicator it states: GDP
+    unmatched = page.locator("#intake-rows tbody tr.unmatched")
+    assert unmatched.count() == rows.count() - 1
+    assert unmatched.first.locator(".no-indicator").inner_text() == "本规划无此指标"
+    note = page.locator("#intake-unmatched").inner_text()
+    assert f"{unmatched.count()} 条数据「本规划无此指标」" in note
     line = int(
         checked.locator("xpath=ancestor::tr").locator("td").last.inner_text().split("行")[0][2:]
     )
@@ -112,6 +117,8 @@ def test_a_clerk_turns_a_communique_into_observations(
     page.get_by_role("button", name="确认生成所勾选的项目").click()
     page.wait_for_load_state()
     assert "已生成 1 个项目草稿，补充 1 个已有项目" in page.content()
-    assert Project.objects.filter(plan=plan, name="宜宾至威信高速公路", status="draft").exists()
+    new = Project.objects.get(plan=plan, name="宜宾至威信高速公路", status="draft")
+    page.goto(f"{base}/projects/{new.pk}/")
+    assert page.locator("dd.project-content").inner_text() == "建设里程86.5公里"
     # The refused upload answers 400, which the browser logs; nothing else may be logged.
     assert [e for e in page_errors if "status of 400" not in e] == [], page_errors

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from planwatch.accounts.choices import Role
 from planwatch.audit.models import AuditEvent
@@ -31,7 +32,7 @@ from planwatch.plans.models import Plan
 from planwatch.projects.choices import ProjectStatus
 from planwatch.projects.models import AnnualInvestmentPlan, Project
 from planwatch.projects.services import project_drafts_generate
-from tests.factories.personas import make_user
+from tests.factories.personas import logged_in, make_user
 from tests.indicators.helpers import south_gdp
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,18 @@ def test_a_file_holding_no_figures_is_refused_and_nothing_is_stored(
             name=COMMUNIQUE.name,
             data=COMMUNIQUE.read_bytes(),
         )
+    workbook = COMMUNIQUE.parent / "projects-district-key-list.xlsx"
+    with pytest.raises(ValidationError) as caught:
+        intake_upload(
+            actor=yibin_clerk_user,
+            kind="observations",
+            plan=south,
+            name=workbook.name,
+            data=workbook.read_bytes(),
+        )
+    message = caught.value.messages[0]
+    assert "Excel 电子表格（XLSX）" in message and "不是统计公报" in message
+    assert "指标数值" in message and "plan document" not in message
     assert not Intake.objects.exists()
 
 
@@ -169,3 +182,12 @@ def test_a_project_list_becomes_drafts_matched_to_the_plans_projects(
     plans = AnnualInvestmentPlan.objects.filter(project__in=[drafted, new], year=2024)
     assert sorted(float(p.amount) for p in plans) == [250000.0, 600000.0]
     assert AuditEvent.objects.filter(action="project.draft_create", target_id=new.pk).exists()
+    # 建设内容 is stored: on the new draft, and filled in on the drafted project lacking it,
+    # and the project page shows it.
+    assert items[1]["content"] and new.content == items[1]["content"]
+    assert items[0]["content"] and drafted.content == items[0]["content"]
+    event = AuditEvent.objects.get(action="project.draft_create", target_id=new.pk)
+    assert event.new["content"] == items[1]["content"]
+    page = logged_in(chuannan_planner_user).get(reverse("projects:detail", args=[new.pk]))
+    assert page.status_code == 200
+    assert f'<dd class="project-content">{items[1]["content"]}</dd>' in page.content.decode()

@@ -67,6 +67,11 @@ def test_the_pages_for_the_clerk_and_the_refusals(
     assert logged_in(chuannan_planner_user).get(detail).status_code == 404  # no clerk
     body = yibin_clerk.get(detail).content.decode()
     assert "地区生产总值" in body and f'<option value="{gdp.pk}" selected>' in body
+    # Every value but GDP has no confirmed indicator in the plan: marked and counted.
+    unmatched = len(intake.proposal["items"]) - 1
+    assert body.count('class="unmatched"') == unmatched > 0
+    assert body.count("本规划无此指标</strong>") == unmatched
+    assert f"{unmatched} 条数据「本规划无此指标」" in body
 
     confirm = reverse("intake:confirm", args=[intake.pk])
     index_gdp = next(

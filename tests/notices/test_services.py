@@ -15,12 +15,17 @@ from planwatch.notices.choices import BatchStatus, UnitGroup
 from planwatch.notices.models import NoticeBatch, UnitMapping
 from planwatch.notices.resolve import NoticeUnits
 from planwatch.notices.selectors import batch_review
-from planwatch.notices.services import notice_confirm, notice_upload, unit_mapping_set
+from planwatch.notices.services import (
+    notice_confirm,
+    notice_upload,
+    task_changes,
+    unit_mapping_set,
+)
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.plans.models import Plan
 from planwatch.tasks.models import Task
-from planwatch.tasks.services import task_create
+from planwatch.tasks.services import annual_list_get_or_create, task_create
 from tests.factories.implementation import Units
 from tests.factories.notices import UNKNOWN, notice_docx, notice_text
 
@@ -146,3 +151,71 @@ def test_aliases_and_short_names_resolve_and_ambiguity_is_shown(plan: Plan, unit
     OrgUnitAlias.objects.create(org_unit=units.luzhou, name="川南两市")
     OrgUnitAlias.objects.create(org_unit=units.yibin, name="川南两市")
     assert NoticeUnits(plan).resolve("川南两市").status == "ambiguous"
+
+
+def _task_row(task: Task) -> dict[str, Any]:
+    return {
+        "seq": task.seq,
+        "title": task.title,
+        "content": task.content,
+        "lead_unit": task.lead_unit_id,
+        "co_lead_units": sorted(u.pk for u in task.co_lead_units.all()),
+        "responsible_units": sorted(u.pk for u in task.responsible_units.all()),
+        "supporting_units": sorted(u.pk for u in task.supporting_units.all()),
+        "deadline": task.deadline,
+        "deadline_text": task.deadline_text,
+        "criterion": task.criterion,
+        "weight": task.weight,
+        "milestones": list(task.milestones.values_list("title", "due")),
+    }
+
+
+def _created_events(tasks: list[Task]) -> list[dict[str, Any]]:
+    events = {
+        e.target_id: e
+        for e in AuditEvent.objects.filter(
+            action="task.create", target_id__in=[str(t.pk) for t in tasks]
+        )
+    }
+    out = []
+    for task in tasks:
+        event = events[str(task.pk)]
+        assert event.new["id"] == task.pk
+        out.append(
+            {
+                "label": event.target_label,
+                "old": event.old,
+                "new": {k: v for k, v in event.new.items() if k != "id"},
+                "actor": event.actor_id,
+            }
+        )
+    return out
+
+
+def test_confirm_in_bulk_gives_what_task_create_one_at_a_time_gives(
+    plan: Plan, chuannan_planner_user: Any, units: Units
+) -> None:
+    """notice_confirm writes through task_create_many: the tasks, their units and their
+    `task.create` audit events are those task_create gives for the same items in turn."""
+    _map_both(plan, chuannan_planner_user, units)
+    batch = _upload(plan, chuannan_planner_user)
+    bulk = notice_confirm(batch=batch, actor=chuannan_planner_user, mode="new").created
+    resolver = NoticeUnits(plan)
+    other = annual_list_get_or_create(plan=plan, year=2026, actor=chuannan_planner_user)
+    one_by_one = [
+        task_create(
+            annual_list=other, actor=chuannan_planner_user, changes=task_changes(item, resolver)
+        )
+        for item in batch.result["items"]
+    ]
+    assert len(bulk) == len(one_by_one) == len(batch.result["items"])
+    bulk_rows = [_task_row(Task.objects.get(pk=t.pk)) for t in bulk]
+    assert bulk_rows == [_task_row(t) for t in one_by_one]
+    assert any(r["responsible_units"] for r in bulk_rows)
+    bulk_events = _created_events(bulk)
+    single_events = _created_events(one_by_one)
+    for event in bulk_events + single_events:  # the label names the year's list
+        event["label"] = event["label"].replace("2026", "2025")
+    assert bulk_events == single_events
+    sources = [t.notice_source.line for t in Task.objects.filter(pk__in=[t.pk for t in bulk])]
+    assert sorted(sources) == sorted(i["source"]["line"] for i in batch.result["items"])

@@ -172,3 +172,21 @@ def test_the_cli_prints_the_proposals_as_json() -> None:
         (FIXTURES / "communique-yibin-2022-composed.expected.json").read_text(encoding="utf-8")
     )
     assert len(doc["items"]) == len(expected["items"])
+
+
+def test_a_spreadsheet_is_named_as_such_with_what_was_looked_for() -> None:
+    """A workbook given as a communiqué: the error says it is a spreadsheet and what the
+    extractor looks for, not the parser's 「not a plan document」."""
+    from planwatch.parsing.extract.docread import NotText
+
+    workbook = FIXTURES / "projects-district-key-list.xlsx"
+    with pytest.raises(NotText) as caught:
+        observations.extract(workbook)
+    assert caught.value.what == "xlsx"
+    problem = caught.value.problem
+    assert "Excel workbook (XLSX)" in problem and "not a statistical communiqué" in problem
+    assert "统计公报" in problem and "plan document" not in problem
+    word = FIXTURES / "projects-city-eco-tourism.docx"  # a document, just not a communiqué
+    with pytest.raises(ParseError) as other:
+        observations.extract(word)
+    assert not isinstance(other.value, NotText)

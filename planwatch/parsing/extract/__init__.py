@@ -10,14 +10,16 @@ naming what was looked for. Like the parser, nothing here imports Django: the we
 these modules and stores nothing until a person confirms.
 
 This module holds what the kinds share: `read_document` turns a text, Markdown, HTML, DOCX or
-PDF file into grounded lines and tables with the parser's own decoder and readers."""
+PDF file into grounded lines and tables. Every kind reads the file through one reader,
+`docread.read_input` (size limit, the parser's decoder) and `docread.read_blocks` (the
+parser's readers); the tasks' view keeps text files line by line as written, the others
+work on the readers' blocks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planwatch.parsing.decode import check_size_on_disk, max_bytes_default
 from planwatch.parsing.errors import ParseError
 from planwatch.parsing.model import Block
 
@@ -64,26 +66,12 @@ def read_document(path: Path) -> Document:
     Text formats are taken line by line as written (form feeds count pages), so that a
     「牵头单位：」 line stays its own line; DOCX, HTML and PDF go through the parser's
     readers, whose paragraphs and tables carry their own line and page."""
-    from planwatch.parsing.decode import decode
-    from planwatch.parsing.pipeline import reader_for
+    from planwatch.parsing.extract.docread import read_blocks, read_input
 
-    try:
-        check_size_on_disk(path.stat().st_size, path.name, max_bytes_default())
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ParseError(path.name, "is a directory, not a file") from None
-    except OSError as exc:
-        raise ParseError(path.name, f"cannot read file ({exc.strerror or exc})") from None
-    try:
-        content, fmt, _encoding = decode(data, path.name)
-        if fmt in _LINE_FORMATS and isinstance(content, str):
-            return _text_document(content, path.name, fmt)
-        blocks = reader_for(fmt, path.name)(content, path.name).blocks
-    except ParseError:
-        raise
-    except Exception as exc:  # a library tripping over malformed input
-        raise ParseError(path.name, f"unreadable input ({type(exc).__name__}: {exc})") from None
-    return _block_document(blocks, path.name, fmt)
+    content, fmt = read_input(path)
+    if fmt in _LINE_FORMATS and isinstance(content, str):
+        return _text_document(content, path.name, fmt)
+    return _block_document(read_blocks(content, fmt, path.name), path.name, fmt)
 
 
 def _text_document(text: str, name: str, fmt: str) -> Document:

@@ -5,7 +5,11 @@ simplified ones so that one vocabulary matches both."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +60,60 @@ class NothingFound(ParseError):
     what was looked for."""
 
 
+class NotText(ParseError):
+    """A file of a kind that holds no running text to read (a spreadsheet, a presentation):
+    `what` names the kind ("xlsx", "xls", "ods", "pptx"), `FILE_KINDS[what]` in words."""
+
+    def __init__(self, name: str, what: str, problem: str) -> None:
+        super().__init__(name, problem)
+        self.what = what
+
+
+FILE_KINDS = {
+    "xlsx": "Excel workbook (XLSX), a spreadsheet",
+    "xls": "Excel 97-2003 workbook (XLS), a spreadsheet",
+    "ods": "OpenDocument spreadsheet (ODS)",
+    "pptx": "PowerPoint presentation (PPTX)",
+}
+
+
+def spreadsheet_kind(data: bytes, name: str) -> str | None:
+    """Which key of `FILE_KINDS` the bytes are, by their content (a ZIP's members; an OLE
+    file with a spreadsheet's suffix), or None."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                mimetype = archive.read("mimetype") if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+            return None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "ppt/presentation.xml" in names:
+            return "pptx"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
+        return None
+    if data[:4] == b"\xd0\xcf\x11\xe0" and Path(name).suffix.lower() in (".xls", ".et"):
+        return "xls"
+    return None
+
+
+def spreadsheet_kind_of(path: Path) -> str | None:
+    """`spreadsheet_kind` of the file at `path` (read whole only when it starts as a ZIP or
+    an OLE file and is within the parser's size limit); None when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+        if magic not in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+            return None
+        if path.stat().st_size > max_bytes_default():
+            return None
+        return spreadsheet_kind(path.read_bytes(), path.name)
+    except OSError:
+        return None
+
+
 @dataclass
 class Document:
     """One input: its name, format and blocks."""
@@ -65,8 +123,10 @@ class Document:
     blocks: list[Block]
 
 
-def read_path(path: Path) -> Document:
-    """Read the file at `path`; a `ParseError` names a file that cannot be read."""
+def read_input(path: Path) -> tuple[str | bytes, str]:
+    """The file at `path` read and decoded by the parser's decoder: (content, format), text
+    formats as `str`. The one place the extractors read a file; `ParseError` names a file
+    that cannot be read."""
     try:
         check_size_on_disk(path.stat().st_size, path.name, max_bytes_default())
         data = path.read_bytes()
@@ -74,18 +134,32 @@ def read_path(path: Path) -> Document:
         raise ParseError(path.name, "is a directory, not a file") from None
     except OSError as exc:
         raise ParseError(path.name, f"cannot read file ({exc.strerror or exc})") from None
-    return read_bytes(data, path.name)
+    with _unreadable(path.name):
+        content, fmt, _encoding = decode_input(data, path.name, None)
+    return content, fmt
 
 
-def read_bytes(data: bytes, name: str) -> Document:
+def read_blocks(content: str | bytes, fmt: str, name: str) -> list[Block]:
+    """`content` (from `read_input`) through the parser's reader for `fmt`."""
+    with _unreadable(name):
+        return reader_for(fmt, name)(content, name).blocks
+
+
+@contextmanager
+def _unreadable(name: str) -> Iterator[None]:
+    """A reader library tripping over malformed input raises a `ParseError` naming it."""
     try:
-        content, fmt, _encoding = decode_input(data, name, None)
-        output = reader_for(fmt, name)(content, name)
+        yield
     except ParseError:
         raise
-    except Exception as exc:  # a reader library tripping over malformed input
+    except Exception as exc:
         raise ParseError(name, f"unreadable input ({type(exc).__name__}: {exc})") from None
-    return Document(name=name, format=fmt, blocks=output.blocks)
+
+
+def read_path(path: Path) -> Document:
+    """Read the file at `path` into blocks; a `ParseError` names a file that cannot be read."""
+    content, fmt = read_input(path)
+    return Document(name=path.name, format=fmt, blocks=read_blocks(content, fmt, path.name))
 
 
 def line_at(block: Block, offset: int) -> int:

@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from planwatch.parsing.extract.docread import (
+    FILE_KINDS,
     Document,
     NothingFound,
+    NotText,
     line_at,
     page_at,
     read_path,
     simplified,
+    spreadsheet_kind_of,
 )
 from planwatch.parsing.gazetteer import load_gazetteer
 from planwatch.parsing.model import Block
@@ -458,5 +461,13 @@ def extract_document(doc: Document) -> dict[str, Any]:
 
 
 def extract(path: Path) -> dict[str, Any]:
-    """Proposed observations of the communiqué at `path`; `ParseError` when it holds none."""
-    return extract_document(read_path(Path(path)))
+    """Proposed observations of the communiqué at `path`; `ParseError` when it holds none,
+    `NotText` (naming the file's kind and what was looked for) for a spreadsheet or a
+    presentation."""
+    path = Path(path)
+    what = spreadsheet_kind_of(path)
+    if what is not None:
+        raise NotText(
+            path.name, what, f"{FILE_KINDS[what]}, not a statistical communiqué; {_LOOKED_FOR}"
+        )
+    return extract_document(read_path(path))
