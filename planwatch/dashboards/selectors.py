@@ -25,11 +25,13 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import role_paths, units_for
+from planwatch.accounts.permissions import has_role, role_paths, units_for
 from planwatch.core.models import DemoMarker
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -118,8 +120,8 @@ class Dashboard:
     average_progress: float | None
     by_status: list[Count_]
     by_light: list[Count_]
-    yellow: list[Task]
-    red: list[Task]
+    yellow: list[LightRow]
+    red: list[LightRow]
     trend: list[TrendPoint]
     prefectures: list[MapValue]
     has_demo: bool
@@ -168,7 +170,7 @@ def scope_tasks(*, user: Any, scope: Scope, year: int | None = None) -> QuerySet
         through = Task.responsible_units.through
         inside = through.objects.filter(orgunit_id__in=units)
         qs = qs.filter(Q(pk__in=inside.values("task_id")) | Q(lead_unit_id__in=units))
-    if not sees_every_issued_task(user):
+    if not sees_every_scope_task(user, scope):
         qs = qs.filter(pk__in=Task.objects.filter(visible_tasks_q(user)).values("pk"))
     return qs
 
@@ -180,6 +182,26 @@ def sees_every_issued_task(user: Any) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return any(path.count("/") <= 2 for role in DASHBOARD_ROLES for path in role_paths(user, role))
+
+
+def sees_every_scope_task(user: Any, scope: Scope) -> bool:
+    """Whether `user` may see every issued task of `scope` (tasks.permissions.
+    visible_tasks_q), so that the visibility subquery is a no-op and the scope's figures may
+    be read from the summaries (planwatch.rollups), which count every issued task:
+
+    - a province-level planner or leader, a superuser (`sees_every_issued_task`);
+    - a zone's or a plan's dashboard: a planner or leader of the plan's or zone's unit (or
+      above it), who sees every task of the plans that unit owns once issued;
+    - a prefecture's or department's dashboard: a leader of the unit (or above it), who sees
+      every issued task whose lead or responsible unit lies at or below it. A planner there
+      sees only the plans of their own units, so their figures stay counted from the rows.
+    """
+    if sees_every_issued_task(user):
+        return True
+    if scope.plan is not None or scope.kind == OrgUnitKind.ZONE:
+        owner = scope.owner_unit
+        return owner is not None and any(has_role(user, role, owner) for role in DASHBOARD_ROLES)
+    return scope.unit is not None and has_role(user, Role.LEADER, scope.unit)
 
 
 def _by_status(tasks: QuerySet[Task]) -> list[Count_]:
@@ -208,12 +230,57 @@ def _lights_and_date(tasks: QuerySet[Task]) -> tuple[list[Count_], date | None]:
     return result, max(days, default=None)
 
 
-def _light_list(tasks: QuerySet[Task], light: Light) -> list[Task]:
-    return list(
+@dataclass(frozen=True)
+class LightRow:
+    """One task of a dashboard's red or yellow list: only what the list shows, with its
+    link and label made once here rather than per row in the template."""
+
+    pk: int
+    url: str
+    label: str  # "2024·7. title" (title cut at 40 characters)
+    plan: str  # the plan's title cut at 12 characters
+    lead: str
+    deadline: date | None
+    expected: Decimal
+    actual: Decimal
+
+
+_URL_MARK = 987654321
+
+
+def _light_list(tasks: QuerySet[Task], light: Light) -> list[LightRow]:
+    """The first `LIST_LIMIT` tasks of `light`, earliest deadline first: one query reading
+    the shown columns only (no model instances, one URL reversal for the whole list)."""
+    rows = (
         tasks.filter(light__light=light)
-        .select_related("plan", "lead_unit", "light")
-        .order_by("deadline", "pk")[:LIST_LIMIT]
+        .order_by("deadline", "pk")
+        .values_list(
+            "pk",
+            "year",
+            "seq",
+            "title",
+            "plan__title",
+            "lead_unit__name",
+            "deadline",
+            "light__expected",
+            "light__actual",
+        )[:LIST_LIMIT]
     )
+    pattern = reverse("tasks:task_detail", args=[_URL_MARK])
+    mark = str(_URL_MARK)
+    return [
+        LightRow(
+            pk=pk,
+            url=pattern.replace(mark, str(pk)),
+            label=f"{year}·{seq}. {Truncator(title).chars(40)}",
+            plan=Truncator(plan or "").chars(12),
+            lead=lead or "—",
+            deadline=deadline,
+            expected=expected,
+            actual=actual,
+        )
+        for pk, year, seq, title, plan, lead, deadline, expected, actual in rows
+    ]
 
 
 def scope_years(tasks: QuerySet[Task]) -> list[int]:
@@ -486,13 +553,15 @@ def dashboard_for(
     `health_for`). `year` None is the default year (`default_year`); an unknown `period`
     label is the default period.
 
-    A viewer who sees every issued task of the scope (a province planner or leader, a
-    superuser) gets the figures from the per-period summaries (planwatch.rollups, decision
-    record 0029): the same figures, read from a few thousand rows at any number of reports.
+    A viewer who sees every issued task of the scope (`sees_every_scope_task`: a province
+    planner or leader, a superuser, a zone's planner or leader on its zone's and plans'
+    dashboards, a unit's leader on its dashboard) gets the figures from the per-period
+    summaries (planwatch.rollups, decision record 0029): the same figures, read from a few
+    thousand rows at any number of reports.
     Anyone else's are counted from the tasks and reports they may see."""
     today = today or timezone.localdate()
     every = scope_tasks(user=user, scope=scope)
-    summary = sees_every_issued_task(user)
+    summary = sees_every_scope_task(user, scope)
     where = _rollup_scope(scope)
     years = task_years(**where) if summary else scope_years(every)
     year = year if year is not None else default_year(years, today)
@@ -553,7 +622,7 @@ def health_for(*, user: Any, scope: Scope, today: date) -> list[UnitHealth]:
     if scope.plan is not None or scope.unit is None or scope.kind == OrgUnitKind.PROVINCE:
         return reporting_health_for(user=user, today=today, plan=scope.plan)
     plan_ids: Any = scope_tasks(user=user, scope=scope).order_by().values("plan_id").distinct()
-    if sees_every_issued_task(user):
+    if sees_every_scope_task(user, scope):
         plan_ids = scope_plan_ids(**_rollup_scope(scope))
     merged: dict[int, UnitHealth] = {}
     for plan in Plan.objects.filter(pk__in=plan_ids).order_by("pk"):
