@@ -127,6 +127,9 @@ def annual_list_export(
     related = _related_units(rows, units)
     wb = Workbook(write_only=True)
     ws = streamed_sheet(wb, f"{annual_list.year}年重点任务")
+    # A write-only sheet writes its properties (<sheetPr>) with its first row: the fit to
+    # page must be set before any row is appended; the rest of the print setup follows them.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     border = _write_header(ws, _title(annual_list))
     body = WriteOnlyCell(ws)
     body.border = border

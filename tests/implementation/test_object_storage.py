@@ -156,6 +156,9 @@ def operator_env(var: Path, endpoint: str, name: str) -> dict[str, str]:
     }
     env["PLANWATCH_VAR_DIR"] = str(var)
     env["PLANWATCH_SECRET_KEY"] = "object-storage-test-key-" + "x" * 40
+    # One deployment moved to a new machine: the audit key travels with the secret key
+    # (neither is in the archive; docs/decisions/0031-audit-anchor.md).
+    env["PLANWATCH_AUDIT_KEY"] = "object-storage-audit-key-" + "y" * 40
     return {**env, **s3_env(endpoint, name)}
 
 
