@@ -7,7 +7,6 @@
     var node = document.getElementById("index-data");
     if (!node || typeof echarts === "undefined") { return; }
     var data = JSON.parse(node.textContent);
-    var charts = [];
     var el = document.getElementById("chart-trend");
     if (el) {
       var trend = echarts.init(el);
@@ -18,7 +17,7 @@
         yAxis: { type: "value", scale: true },
         series: data.series.map(function (s) { return { name: s.name, type: "line", data: s.data }; })
       });
-      charts.push(trend);
+      planwatchCharts.watch(trend);
     }
     el = document.getElementById("chart-radar");
     if (el && data.dimensions.length >= 2) {
@@ -33,7 +32,7 @@
           return { name: r.name, value: r.value.map(function (v) { return v === null ? 0 : v; }) };
         }) }]
       });
-      charts.push(radar);
+      planwatchCharts.watch(radar);
     }
     el = document.getElementById("chart-cities");
     if (el) {
@@ -44,7 +43,7 @@
         yAxis: { type: "value", scale: true },
         series: [{ name: data.labels.index + " " + data.latest, type: "bar", data: data.city_totals }]
       });
-      charts.push(bars);
+      planwatchCharts.watch(bars);
     }
     el = document.getElementById("chart-convergence");
     if (el) {
@@ -59,9 +58,8 @@
           { name: data.labels.theil, type: "line", data: data.convergence.theil }
         ]
       });
-      charts.push(conv);
+      planwatchCharts.watch(conv);
     }
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }

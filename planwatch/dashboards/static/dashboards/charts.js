@@ -97,23 +97,21 @@
     var node = document.getElementById("dashboard-data");
     if (!node || typeof echarts === "undefined") { return; }
     var data = JSON.parse(node.textContent);
-    var charts = [];
     var el = document.getElementById("chart-status");
-    if (el) { charts.push(pie(el, data.status)); }
+    if (el) { planwatchCharts.watch(pie(el, data.status)); }
     el = document.getElementById("chart-lights");
-    if (el) { charts.push(pie(el, data.lights)); }
+    if (el) { planwatchCharts.watch(pie(el, data.lights)); }
     el = document.getElementById("chart-trend");
-    if (el) { charts.push(trend(el, data.trend, data.labels)); }
+    if (el) { planwatchCharts.watch(trend(el, data.trend, data.labels)); }
     el = document.getElementById("chart-map");
-    if (el) { mapChart(el, data.prefectures, data.labels).then(function (c) { charts.push(c); }); }
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    if (el) { mapChart(el, data.prefectures, data.labels).then(planwatchCharts.watch); }
     // The major-projects panel arrives later (htmx partial, ?part=projects) with its figures.
     function drawProjects() {
       var figures = document.getElementById("projects-data");
       var target = document.getElementById("chart-projects");
       if (figures && target && !target.getAttribute("data-drawn")) {
         target.setAttribute("data-drawn", "1");
-        charts.push(investment(target, JSON.parse(figures.textContent)));
+        planwatchCharts.watch(investment(target, JSON.parse(figures.textContent)));
       }
     }
     document.body.addEventListener("htmx:afterSettle", drawProjects);

@@ -49,12 +49,10 @@
     var node = document.getElementById("indicator-data");
     if (!node || typeof echarts === "undefined") { return; }
     var data = JSON.parse(node.textContent);
-    var charts = [];
     var el = document.getElementById("chart-path");
-    if (el) { charts.push(pathChart(el, data)); }
+    if (el) { planwatchCharts.watch(pathChart(el, data)); }
     el = document.getElementById("chart-map");
-    if (el) { mapChart(el, data).then(function (c) { charts.push(c); }); }
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    if (el) { mapChart(el, data).then(planwatchCharts.watch); }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }

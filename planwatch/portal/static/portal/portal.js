@@ -38,7 +38,7 @@
             itemStyle: { areaColor: "#eeeeee", borderColor: "#888888" },
             emphasis: { label: { show: true } } }]
         });
-        window.addEventListener("resize", function () { chart.resize(); });
+        planwatchCharts.watch(chart);
       });
   }
   function indicatorChart() {
@@ -62,7 +62,7 @@
           data: years.map(function (y) { return d.observed[y] === undefined ? null : d.observed[y]; }) }
       ]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    planwatchCharts.watch(chart);
   }
   function init() { cityMap(); indicatorChart(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }

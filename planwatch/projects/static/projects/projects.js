@@ -31,7 +31,7 @@
         series: [{ name: data.labels.city, type: "scatter", coordinateSystem: "geo", data: points,
           symbol: "pin", symbolSize: 28, itemStyle: { color: "#d23c3c" } }]
       });
-      window.addEventListener("resize", function () { chart.resize(); });
+      planwatchCharts.watch(chart);
     });
   }
 
@@ -52,7 +52,7 @@
         { name: data.labels.actual, type: "bar", data: data.actual }
       ]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    planwatchCharts.watch(chart);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
