@@ -306,8 +306,19 @@ def _per_slot(reports: QuerySet[ProgressReport]) -> QuerySet[Any]:
     )
 
 
-# Per pair: on time, submitted and without evidence over its due slots, and whether its
-# last `n` submitted reports (the "tail") give one completion below 100 %; then per unit.
+# Whether a pair's last `n` submitted reports (the "tail", a condition on the slot rows)
+# give one completion below 100 %: 1 or 0, over the rows of one pair. {tail} and {n} are
+# filled in with the query that uses it (the counts below, the rollups' unchanged pairs).
+STUCK_SQL = """
+    CASE WHEN COUNT(CASE WHEN {tail} THEN 1 END) = {n}
+          AND COUNT(CASE WHEN {tail} THEN s.slot_completion END) = {n}
+          AND MIN(CASE WHEN {tail} THEN s.slot_completion END)
+              = MAX(CASE WHEN {tail} THEN s.slot_completion END)
+          AND MAX(CASE WHEN {tail} THEN s.slot_completion END) < 100
+         THEN 1 ELSE 0 END"""
+
+# Per pair: on time, submitted and without evidence over its due slots, and whether it is
+# stuck (STUCK_SQL); then per unit.
 _COUNTS_SQL = """
     SELECT slot_unit, SUM(on_time), SUM(submitted), SUM(without_evidence), SUM(stuck)
     FROM (
@@ -316,16 +327,11 @@ _COUNTS_SQL = """
             COUNT(CASE WHEN {due} THEN s.first_day END) AS submitted,
             SUM(CASE WHEN {due} AND s.first_day IS NOT NULL AND NOT s.has_evidence
                      THEN 1 ELSE 0 END) AS without_evidence,
-            CASE WHEN COUNT(CASE WHEN {tail} THEN 1 END) = {n}
-                  AND COUNT(CASE WHEN {tail} THEN s.slot_completion END) = {n}
-                  AND MIN(CASE WHEN {tail} THEN s.slot_completion END)
-                      = MAX(CASE WHEN {tail} THEN s.slot_completion END)
-                  AND MAX(CASE WHEN {tail} THEN s.slot_completion END) < 100
-                 THEN 1 ELSE 0 END AS stuck
+            {stuck} AS stuck
         FROM ({slots}) s
         GROUP BY s.slot_task, s.slot_unit
     ) pairs
-    GROUP BY slot_unit"""
+    GROUP BY slot_unit""".replace("{stuck}", STUCK_SQL.strip())
 
 
 def _count_reports(

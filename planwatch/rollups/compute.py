@@ -18,6 +18,7 @@ from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.health import (
+    STUCK_SQL,
     _per_slot,
     _Scored,
     _slot_groups,
@@ -161,16 +162,11 @@ _HEALTH_SQL = """
 _UNCHANGED_SQL = """
     SELECT slot_unit, SUM(stuck) FROM (
         SELECT s.slot_task, s.slot_unit,
-            CASE WHEN COUNT(CASE WHEN {tail} THEN 1 END) = {n}
-                  AND COUNT(CASE WHEN {tail} THEN s.slot_completion END) = {n}
-                  AND MIN(CASE WHEN {tail} THEN s.slot_completion END)
-                      = MAX(CASE WHEN {tail} THEN s.slot_completion END)
-                  AND MAX(CASE WHEN {tail} THEN s.slot_completion END) < 100
-                 THEN 1 ELSE 0 END AS stuck
+            {stuck} AS stuck
         FROM ({slots}) s
         GROUP BY s.slot_task, s.slot_unit
     ) pairs
-    GROUP BY slot_unit"""
+    GROUP BY slot_unit""".replace("{stuck}", STUCK_SQL.strip())
 
 
 def _date(value: object) -> date:

@@ -31,7 +31,7 @@ from planwatch.tasks.services import (
     validate_task_changes,
     validate_task_dates,
 )
-from planwatch.tasks.snapshots import TaskSnapshot, task_snapshot
+from planwatch.tasks.snapshots import SNAPSHOT_KEYS, TaskSnapshot, task_snapshot
 
 RELATIONS = ("co_lead_units", "responsible_units", "supporting_units")
 
@@ -192,26 +192,6 @@ def _audit_update(task: Task, changes: TaskChanges, before: dict[str, Any]) -> A
         old={k: before.get(k) for k in changed},
         new={k: after.get(k) for k in changed},
     )
-
-
-# The keys of `task_snapshot(task)`, in its order (an audit payload is compared as written).
-SNAPSHOT_KEYS = (
-    "id",
-    "seq",
-    "title",
-    "content",
-    "clause_key",
-    "lead_unit",
-    "co_lead_units",
-    "responsible_units",
-    "supporting_units",
-    "start",
-    "deadline",
-    "deadline_text",
-    "criterion",
-    "weight",
-    "milestones",
-)
 
 
 def _distinct(units: Sequence[OrgUnit]) -> list[OrgUnit]:

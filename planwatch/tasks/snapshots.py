@@ -31,6 +31,11 @@ def _names(units: Iterable[OrgUnit]) -> list[str]:
     return [u.name for u in sorted(units, key=lambda u: u.path)]
 
 
+# The keys of `task_snapshot(task)`, in its order (an audit payload is compared as written):
+# the task's identity and place in its list around what a revision diff compares.
+SNAPSHOT_KEYS = ("id", "seq", *DIFF_FIELDS[:2], "clause_key", *DIFF_FIELDS[2:])
+
+
 def task_snapshot(task: Task, fields: Iterable[str] | None = None) -> TaskSnapshot:
     """The task's content with units by name and dates as ISO strings — all of it, or only
     `fields` (the relations cost a query each)."""
