@@ -63,3 +63,31 @@ def rows_insert(
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)
+
+
+def objects_insert(model: type[models.Model], objs: Sequence[Any]) -> int:
+    """Insert unsaved instances of `model` with one `executemany` (every concrete field but
+    the primary key), in the caller's transaction; the number of objects. `auto_now` and
+    `auto_now_add` fields are set to now on the objects first, as `bulk_create` does; the
+    new primary keys are not read back (the caller reads them by a key of its own), and no
+    signals are sent (`bulk_create` sends none either)."""
+    if not objs:
+        return 0
+    from django.utils import timezone
+
+    meta = model._meta
+    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    now = timezone.now()
+    for obj in objs:
+        for attname in stamped:
+            setattr(obj, attname, now)
+    return rows_insert(
+        model,
+        [f.attname for f in fields],
+        [[getattr(obj, f.attname) for f in fields] for obj in objs],
+    )

@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
-from planwatch.core.bulk import rows_update
+from planwatch.core.bulk import objects_insert, rows_insert, rows_update
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import methods as m
@@ -395,7 +395,19 @@ def _monthly_write(
             report.version += 1
             report.updated_at = now
             changed.append((report, issues, old))
-        MonthlyReport.objects.bulk_create([r for r, _i in new], batch_size=1000)
+        # one executemany INSERT (bulk_create compiled every value of every row), the new
+        # ids read back by (project, segment), unique within the month
+        objects_insert(MonthlyReport, [r for r, _i in new])
+        if new:
+            ids = {
+                (p, g): pk
+                for p, g, pk in MonthlyReport.objects.filter(year=year, month=month)
+                .order_by()
+                .values_list("project_id", "segment_id", "pk")
+            }
+            for r, _i in new:
+                r.pk = ids[(r.project_id, r.segment_id)]
+                r._state.adding = False
         rows_update(
             MonthlyReport, [r for r, _i, _o in changed], [*OLD_FIELDS, "version", "updated_at"]
         )
@@ -407,14 +419,15 @@ def _monthly_write(
             ).values_list("report_id", "text")
         )
         CoordinationIssue.objects.filter(report_id__in=changed_ids, case__isnull=True).delete()
-        CoordinationIssue.objects.bulk_create(
-            (
-                CoordinationIssue(report=r, text=t.strip())
+        rows_insert(
+            CoordinationIssue,
+            ("report_id", "text", "created_at"),
+            [
+                (r.pk, t.strip(), now)
                 for r, issues in [*new, *((r, i) for r, i, _o in changed)]
                 for t in dict.fromkeys(issues)
                 if t.strip() and (r.pk, t.strip()) not in kept
-            ),
-            batch_size=1000,
+            ],
         )
 
         def entries() -> Any:
