@@ -16,6 +16,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING, Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -97,3 +98,143 @@ def workbook_bytes(workbook: Any) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- Reading: the first sheet's values, as openpyxl's read-only mode gives them, faster ---
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v"
+_SI, _T, _RUN, _INLINE = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}is"
+
+
+def _plain_text(node: Any) -> str:
+    """The text of a shared or inline string (`<si>` or `<is>`): its `<t>` then the `<t>` of
+    each rich-text run, phonetic runs left out — openpyxl's `Text.content`."""
+    plain: str | None = None
+    runs: list[str] = []
+    for child in node:
+        if child.tag == _T:
+            plain = child.text
+        elif child.tag == _RUN:
+            for part in child:
+                if part.tag == _T and part.text is not None:
+                    runs.append(part.text)
+    return "".join(([plain] if plain is not None else []) + runs)
+
+
+def _string_table(source: Any) -> list[str]:
+    """The shared strings, as openpyxl's `read_string_table` reads them (its `Text` objects
+    built for every string were most of the time of reading a sheet of text)."""
+    strings: list[str] = []
+    for _event, node in etree.iterparse(
+        source, events=("end",), tag=_SI, resolve_entities=False, no_network=True
+    ):
+        strings.append(_plain_text(node).replace("x005F_", ""))
+        node.clear()
+        while node.getprevious() is not None:
+            del node.getparent()[0]
+    return strings
+
+
+def _cell_value(cell: Any, strings: list[str], dates: Any, deltas: Any, epoch: Any) -> Any:
+    """One `<c>`'s value as openpyxl's WorkSheetParser gives it with data_only=True."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        child = cell.find(_INLINE)
+        return None if child is None else _plain_text(child)
+    value = cell.findtext(_VALUE) or None
+    if value is None:
+        return None
+    if kind == "n":
+        number: Any = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+        style = int(cell.get("s") or 0)
+        if style in dates:
+            try:
+                return from_excel(number, epoch, timedelta=style in deltas)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+    if kind == "s":
+        return strings[int(value)]
+    if kind == "b":
+        return bool(int(value))
+    if kind == "d":
+        return from_ISO8601(value)
+    return value  # "str" (a formula's text) and "e" (an error such as #N/A)
+
+
+def _column_index(reference: str) -> int:
+    """The column number of a cell reference such as AB12."""
+    index = 0
+    for ch in reference:
+        if ch.isdigit():
+            break
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index
+
+
+def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
+    """The values of the first worksheet of an xlsx file, row by row (at most `max_row`),
+    exactly as openpyxl's `load_workbook(read_only=True, data_only=True)` and
+    `iter_rows(values_only=True)` give them — missing rows as empty rows, each row as wide as
+    the sheet's stated dimension — but about five times faster: the workbook's structure,
+    styles (which cells are dates) and epoch are read by openpyxl, the shared strings and the
+    cells by lxml directly. Raises what `load_workbook` raises for a file that is not xlsx."""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as src:
+                    self.shared_strings = _string_table(src)
+
+    reader = Reader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    wb = reader.wb
+    try:
+        ws = wb.worksheets[0]
+        strings, epoch = ws._shared_strings, wb.epoch
+        dates, deltas = wb._date_formats, wb._timedelta_formats
+        width = ws.max_column
+        empty: tuple[Any, ...] = (None,) * width if width else ()
+        rows: list[tuple[Any, ...]] = []
+        number = 0
+        with ws._get_source() as src:
+            for _event, row in etree.iterparse(
+                src, events=("end",), tag=_ROW, resolve_entities=False, no_network=True
+            ):
+                stated = row.get("r")
+                number = int(float(stated)) if stated else number + 1
+                if number > max_row:
+                    break
+                while len(rows) < number - 1:
+                    rows.append(empty)
+                values: dict[int, Any] = {}
+                column = 0
+                for cell in row.iterchildren(_CELL):
+                    reference = cell.get("r")
+                    column = _column_index(reference) if reference else column + 1
+                    values[column] = _cell_value(cell, strings, dates, deltas, epoch)
+                row.clear()
+                while row.getprevious() is not None:
+                    del row.getparent()[0]
+                if len(rows) >= number:  # a row stated twice or out of order: openpyxl skips it
+                    continue
+                last = width or (max(values) if values else 0)
+                if not last:
+                    rows.append(())
+                    continue
+                line = [None] * last
+                for col, value in values.items():
+                    if 1 <= col <= last:
+                        line[col - 1] = value
+                rows.append(tuple(line))
+        return rows
+    except etree.XMLSyntaxError as exc:
+        raise InvalidFileException(str(exc)) from exc
+    finally:
+        wb.close()

@@ -18,12 +18,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from planwatch.audit.services import audit_record
 from planwatch.core.bulk import rows_insert
+from planwatch.core.xlsx import sheet_rows
 from planwatch.indicators.choices import IndicatorStatus, Stage
 from planwatch.indicators.drafting import convert
 from planwatch.indicators.models import Indicator, Observation
@@ -64,12 +64,9 @@ def read_table(data: bytes, filename: str) -> list[tuple[Any, ...]]:
             return [tuple(r) for r in csv.reader(io.StringIO(text))][: MAX_ROWS + 10]
         raise ImportFailed([CellError(0, "", "", _("无法识别 CSV 文件的编码"))])
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return sheet_rows(data, MAX_ROWS + 10)
     except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise ImportFailed([CellError(0, "", "", _("不是有效的 xlsx 文件"))]) from exc
-    rows = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
-    wb.close()
-    return rows
 
 
 def _number(raw: Any) -> float | None:

@@ -10,7 +10,6 @@ named (row, column, header), as the annual lists are (planwatch/tasks/xlsx.py).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -30,6 +28,7 @@ from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
 from planwatch.core.bulk import objects_insert, rows_insert, rows_update
 from planwatch.core.workflow import ConcurrentUpdate
+from planwatch.core.xlsx import sheet_rows
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import methods as m
 from planwatch.projects import services as s
@@ -79,11 +78,9 @@ def _rows(
 ) -> tuple[int, dict[str, int], list[tuple[Any, ...]]]:
     """(index of the header row, header → column index, all rows)."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = sheet_rows(data, MAX_ROWS + 10)
     except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise ImportFailed([CellError(0, "", "", _("不是有效的 xlsx 文件"))]) from exc
-    rows = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
-    wb.close()
     for i, row in enumerate(rows[:10]):
         names = [re.sub(r"\s+", "", _text(v)).replace("(", "（").replace(")", "）") for v in row]
         if "项目名称" in names and "序号" in names:
@@ -399,14 +396,14 @@ def _monthly_write(
         # ids read back by (project, segment), unique within the month
         objects_insert(MonthlyReport, [r for r, _i in new])
         if new:
-            ids = {
+            new_ids: dict[tuple[int, int | None], int] = {
                 (p, g): pk
                 for p, g, pk in MonthlyReport.objects.filter(year=year, month=month)
                 .order_by()
                 .values_list("project_id", "segment_id", "pk")
             }
             for r, _i in new:
-                r.pk = ids[(r.project_id, r.segment_id)]
+                r.pk = new_ids[(r.project_id, r.segment_id)]
                 r._state.adding = False
         rows_update(
             MonthlyReport, [r for r, _i, _o in changed], [*OLD_FIELDS, "version", "updated_at"]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import io
 import re
 from collections.abc import Mapping
 from copy import copy
@@ -30,7 +29,7 @@ from zipfile import BadZipFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -41,7 +40,7 @@ from planwatch.audit.services import audit_record
 from planwatch.core import hooks
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ServiceError
-from planwatch.core.xlsx import streamed_sheet, styled_row, workbook_bytes
+from planwatch.core.xlsx import sheet_rows, streamed_sheet, styled_row, workbook_bytes
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit, OrgUnitAlias
 from planwatch.tasks.bulk import RowInvalid, RowsInvalid, task_create_many, task_update_many
@@ -431,13 +430,9 @@ class RowParser:
 
 def _read_rows(data: bytes) -> list[tuple[Any, ...]]:
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return sheet_rows(data, MAX_ROWS + 10)
     except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise ImportFailed([CellError(0, "", "", _("不是有效的 xlsx 文件"))]) from exc
-    ws = wb.worksheets[0]
-    rows = [tuple(r) for r in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
-    wb.close()
-    return rows
 
 
 def parse_list_file(data: bytes) -> list[ParsedRow]:
