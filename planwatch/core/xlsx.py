@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from math import isinf, isnan
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_FORMULA, TYPE_STRING
+from openpyxl.compat import safe_string
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 
@@ -35,17 +41,133 @@ def cells_as_text(workbook: Any) -> int:
     return changed
 
 
-class StreamedSheet(WriteOnlyWorksheet):  # type: ignore[misc]
-    """A write-only sheet whose rows of cells (from `styled_row`) go to the writer as they
-    are: openpyxl's own sheet tries each cell as a value first and builds an error message
-    for every one that is not, a fifth of a long export's time."""
+class _Row(list):  # type: ignore[type-arg]
+    """The values of one row for a StreamedSheet, with the style (a cell's `_style`) of each
+    or None when unstyled: written straight to the sheet's XML, no cell object per value."""
 
-    def _values_to_row(self, values: Any, row_idx: int) -> Any:
-        if isinstance(values, list) and all(isinstance(v, Cell) for v in values):
-            for col_idx, cell in enumerate(values, 1):
-                cell.column, cell.row = col_idx, row_idx
-            return iter(values)
-        return super()._values_to_row(values, row_idx)
+    styles: Sequence[Any] | None = None
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_NUMBERS = (int, float, Decimal)
+
+
+class StreamedSheet(WriteOnlyWorksheet):  # type: ignore[misc]
+    """A write-only sheet for rows from `styled_row` and `text_row`: each row is built as
+    one lxml element, the XML openpyxl writes for the same cells (tested against it), and
+    handed to the writer whole. openpyxl makes a cell object per value, works out its type
+    and style again, and writes it element by element (most of a long export's time); it
+    still writes any other row, and any row with a value of another kind (a time, a date
+    without a style) or with row dimensions."""
+
+    _style_ids: dict[int, tuple[Any, int | None]]
+
+    def _write_rows(self) -> Any:
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    row = yield
+                    element = None
+                    if isinstance(row, _Row) and row_idx not in self.row_dimensions:
+                        element = self._row_element(row, row_idx)
+                    if element is not None:
+                        xf.write(element)
+                    else:
+                        cells = self._values_to_row(_as_cells(self, row), row_idx)
+                        self._writer.write_row(xf, cells, row_idx)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+    def _style_id(self, style: Any) -> int | None:
+        """The workbook's id of a cell style (registered on first use, as a cell's
+        `style_id` does), None for no style."""
+        if not hasattr(self, "_style_ids"):
+            self._style_ids = {}
+        known = self._style_ids.get(id(style))
+        if known is None:
+            sid = self.parent._cell_styles.add(style) if style and any(style) else None
+            known = self._style_ids[id(style)] = (style, sid)  # keeps `style` alive
+        return known[1]
+
+    def _row_element(self, row: _Row, row_idx: int) -> Any:
+        """The row's XML element as openpyxl writes it, or None for a row it must write."""
+        element = etree.Element("row", {"r": str(row_idx)})
+        styles = row.styles
+        for col, value in enumerate(row):
+            sid = self._style_id(styles[col]) if styles is not None else None
+            attrs = {"r": f"{get_column_letter(col + 1)}{row_idx}"}
+            if sid is not None:
+                attrs["s"] = str(sid)
+            kind = type(value)
+            if value is None:
+                if sid is None:
+                    continue
+                attrs["t"] = "n"
+                etree.SubElement(element, "c", attrs)
+            elif kind is str:
+                text = value[:32767]
+                if next(ILLEGAL_CHARACTERS_RE.finditer(text), None):
+                    return None  # openpyxl refuses it (IllegalCharacterError)
+                if text in ERROR_CODES:
+                    attrs["t"] = "e"
+                    etree.SubElement(etree.SubElement(element, "c", attrs), "v").text = text
+                    continue
+                attrs["t"] = "inlineStr"  # "=…" too: text, never a formula
+                cell = etree.SubElement(element, "c", attrs)
+                if text:
+                    t = etree.SubElement(etree.SubElement(cell, "is"), "t")
+                    if text != text.strip():
+                        t.set(_XML_SPACE, "preserve")
+                    t.text = text
+            elif kind is bool:
+                attrs["t"] = "b"
+                etree.SubElement(etree.SubElement(element, "c", attrs), "v").text = str(int(value))
+            elif isinstance(value, _NUMBERS):
+                if isnan(value) or isinf(value):
+                    return None
+                attrs["t"] = "n"
+                etree.SubElement(etree.SubElement(element, "c", attrs), "v").text = safe_string(
+                    value
+                )
+            elif (kind is date or (kind is datetime and value.tzinfo is None)) and sid is not None:
+                attrs["t"] = "n"
+                number = to_excel(value, self.parent.epoch)
+                etree.SubElement(etree.SubElement(element, "c", attrs), "v").text = safe_string(
+                    number
+                )
+            else:
+                return None
+        return element
+
+
+def _as_cells(ws: Any, row: Any) -> Any:
+    """What openpyxl's own writer takes for a row: a `_Row` as cells (styled, text never a
+    formula), any other row as it is."""
+    if not isinstance(row, _Row):
+        return row
+    if row.styles is None:
+        return [_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in row]
+    cells = []
+    for value, style in zip(row, row.styles, strict=True):
+        cell = WriteOnlyCell(ws, value)
+        if cell.data_type == TYPE_FORMULA:
+            cell.data_type = TYPE_STRING
+        cell._style = style  # shared: a written cell is never styled again
+        cells.append(cell)
+    return cells
+
+
+def _text_cell(ws: Any, value: str) -> Any:
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = TYPE_STRING
+    return cell
 
 
 def streamed_sheet(workbook: Any, title: str) -> StreamedSheet:
@@ -56,17 +178,14 @@ def streamed_sheet(workbook: Any, title: str) -> StreamedSheet:
 
 
 def styled_row(ws: Any, values: Sequence[Any], styles: Sequence[Any]) -> list[Any]:
-    """One row for a write-only sheet's `append`: a cell per value, each with the style of
-    the same position (a cell's `_style`, shared: no Font or Border is hashed again per
-    cell), text never a formula."""
-    cells = []
-    for value, style in zip(values, styles, strict=True):
-        cell = WriteOnlyCell(ws, value)
-        if cell.data_type == TYPE_FORMULA:
-            cell.data_type = TYPE_STRING
-        cell._style = style  # shared: a written cell is never styled again
-        cells.append(cell)
-    return cells
+    """One row for a write-only sheet's `append`: each value with the style of the same
+    position (a cell's `_style`, shared: no Font or Border is hashed again per cell), text
+    never a formula."""
+    if len(values) != len(styles):
+        raise ValueError("a style for each value")
+    row = _Row(values)
+    row.styles = styles
+    return row if isinstance(ws, StreamedSheet) else _as_cells(ws, row)
 
 
 def title_row(ws: Any, title: str, font: Any) -> list[Any]:
@@ -81,13 +200,8 @@ def title_row(ws: Any, title: str, font: Any) -> list[Any]:
 def text_row(ws: Any, values: Sequence[Any]) -> list[Any]:
     """One row for a write-only sheet's `append`, unstyled: the values as they are, but text
     that would be a formula as a text cell."""
-    out: list[Any] = list(values)
-    for i, value in enumerate(out):
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(ws, value)
-            cell.data_type = TYPE_STRING
-            out[i] = cell
-    return out
+    row = _Row(values)
+    return row if isinstance(ws, StreamedSheet) else _as_cells(ws, row)
 
 
 def workbook_bytes(workbook: Any) -> bytes:

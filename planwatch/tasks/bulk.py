@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import AuditEntry, audit_record_many
-from planwatch.core.bulk import rows_update
+from planwatch.core.bulk import objects_insert, rows_update
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
@@ -154,24 +154,10 @@ def _write_rows(tasks: Sequence[Task], field_names: Sequence[str]) -> None:
 
 
 def _insert_rows(annual_list: AnnualList, tasks: Sequence[Task]) -> None:
-    """One parameterised INSERT per task, sent with executemany (Django's bulk_create
-    prepares every value through its compiler, most of a large import's time); the new ids
-    are then read back by 序号, unique within the list."""
-    meta = Task._meta
-    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    for task in tasks:
-        task.created_at = task.updated_at = now
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = [
-        [f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] for t in tasks
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    """One parameterised INSERT per task, sent with executemany (core.bulk.objects_insert:
+    Django's bulk_create prepares every value through its compiler, most of a large import's
+    time); the new ids are then read back by 序号, unique within the list."""
+    objects_insert(Task, tasks)
     ids = dict(Task.objects.filter(annual_list=annual_list).values_list("seq", "pk"))
     for task in tasks:
         task.pk = ids[task.seq]
