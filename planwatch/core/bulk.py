@@ -55,9 +55,21 @@ def _preparers(fields: Sequence[Any], conn: Any) -> list[Any]:
 
 
 def _preparer(prep: Any, kind: type | None, conn: Any) -> Any:
-    if kind is None:
-        return lambda value: prep(value, conn)
-    return lambda value: value if value is None or type(value) is kind else prep(value, conn)
+    if kind is not None:
+        return lambda value: value if value is None or type(value) is kind else prep(value, conn)
+    # Other values (times, dates, decimals, JSON) through the field, the last one remembered:
+    # a batch's rows share their time stamps and often their dates.
+    last: list[Any] = [_UNSET, None]
+
+    def prepare(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, prep(value, conn)
+        return last[1]
+
+    return prepare
+
+
+_UNSET = object()
 
 
 def rows_update(model: type[models.Model], objs: Sequence[Any], field_names: Sequence[str]) -> int:

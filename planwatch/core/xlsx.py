@@ -24,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_FORMULA, TYPE_STRING
 from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.datetime import from_excel, from_ISO8601, to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 
@@ -252,8 +252,6 @@ def _string_table(source: Any) -> list[str]:
 
 def _cell_value(cell: Any, strings: list[str], dates: Any, deltas: Any, epoch: Any) -> Any:
     """One `<c>`'s value as openpyxl's WorkSheetParser gives it with data_only=True."""
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         child = cell.find(_INLINE)
@@ -277,6 +275,9 @@ def _cell_value(cell: Any, strings: list[str], dates: Any, deltas: Any, epoch: A
     if kind == "d":
         return from_ISO8601(value)
     return value  # "str" (a formula's text) and "e" (an error such as #N/A)
+
+
+_DIGITS = "0123456789"
 
 
 def _column_index(reference: str) -> int:
@@ -316,6 +317,7 @@ def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
         width = ws.max_column
         empty: tuple[Any, ...] = (None,) * width if width else ()
         rows: list[tuple[Any, ...]] = []
+        columns: dict[str, int] = {}
         number = 0
         with ws._get_source() as src:
             for _event, row in etree.iterparse(
@@ -331,8 +333,19 @@ def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
                 column = 0
                 for cell in row.iterchildren(_CELL):
                     reference = cell.get("r")
-                    column = _column_index(reference) if reference else column + 1
-                    values[column] = _cell_value(cell, strings, dates, deltas, epoch)
+                    if reference:
+                        letters = reference.rstrip(_DIGITS)
+                        column = columns.get(letters) or columns.setdefault(
+                            letters, _column_index(letters)
+                        )
+                    else:
+                        column += 1
+                    kind = cell.get("t")
+                    if kind == "s":  # most cells of a real file: a shared string
+                        text = cell.findtext(_VALUE)
+                        values[column] = strings[int(text)] if text else None
+                    else:
+                        values[column] = _cell_value(cell, strings, dates, deltas, epoch)
                 row.clear()
                 while row.getprevious() is not None:
                     del row.getparent()[0]
