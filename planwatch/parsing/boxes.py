@@ -17,6 +17,7 @@ appearance without duplicates; they seed the major-projects register (product.md
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Word endings that make a name a project.
 _PROJECT_WORDS = (
@@ -36,6 +37,7 @@ _VERB = (
 _LEAD_VERBS = re.compile(rf"^(?:{_VERB})+(?:建设|推进|实施)?")
 _SUPPORT = re.compile(r"^(?:支持|推动|鼓励|与)[^、]{1,8}?(?:建设|打造|创建|申建|争创|共建)")
 _CLAUSE_MARKS = frozenset(",，;；。:：")
+_LIST_MARK = frozenset("、")
 _OPEN, _CLOSE = "(（“《", ")）”》"
 _COLLECTIVE = re.compile(r"(?<![高平中同])等(?![级同])(?P<tail>.*)$")
 _PIVOT = re.compile(r"为(?:核心|重点|依托|主体|龙头|支撑)$")
@@ -65,7 +67,7 @@ def _clause_projects(clause: str) -> list[str]:
     pivot = _PIVOT.search(clause)
     if pivot is not None:
         collective, clause = True, clause[: pivot.start()]
-    members = [_strip_verbs(m) for m in split_outside_brackets(clause, frozenset("、"))]
+    members = [_strip_verbs(m) for m in split_outside_brackets(clause, _LIST_MARK)]
     if collective:
         return [m for m in members if _acceptable(m, LIST_NAME_MIN)]
     return [m for m in members if _acceptable(m, NAME_MIN) and _is_project_name(m)]
@@ -76,7 +78,9 @@ def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
     “向家坝(金沙江、锦屏)库区航道” stays one member."""
     parts: list[str] = []
     depth = start = 0
-    for index, ch in enumerate(text):
+    # Only brackets, quotes and `marks` move the state: visit those characters alone.
+    for found in _marks_pattern(marks).finditer(text):
+        index, ch = found.start(), found.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -86,6 +90,12 @@ def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
             start = index + 1
     parts.append(text[start:])
     return parts
+
+
+@lru_cache(maxsize=16)
+def _marks_pattern(marks: frozenset[str]) -> re.Pattern[str]:
+    """One character class of the brackets, the quotes and `marks`."""
+    return re.compile("[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *marks}))) + "]")
 
 
 def _names_project(tail: str) -> bool:
