@@ -98,15 +98,26 @@ def _marks_pattern(marks: frozenset[str]) -> re.Pattern[str]:
     return re.compile("[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *marks}))) + "]")
 
 
+# Any project word (or 载体) anywhere in a text: one search instead of one `in` per word.
+_ANY_PROJECT_WORD = re.compile("|".join(map(re.escape, (*_PROJECT_WORDS, "载体"))))
+# The first characters of the verb phrases `_SUPPORT` and `_LEAD_VERBS` can match: a member
+# starting otherwise has none to cut (most members), and both substitutions are skipped.
+_SUPPORT_FIRST = frozenset("支推鼓与")
+_VERB_FIRST = frozenset(word[0] for word in _VERB[3:-1].split("|"))
+
+
 def _names_project(tail: str) -> bool:
     """Whether the words after 等 say what the listed members are (a project word)."""
-    return any(word in tail for word in _PROJECT_WORDS) or "载体" in tail
+    return _ANY_PROJECT_WORD.search(tail) is not None
 
 
 def _strip_verbs(member: str) -> str:
     member = _unquote(member)
-    member = _SUPPORT.sub("", member)
-    return _unquote(_LEAD_VERBS.sub("", member))
+    if member[:1] in _SUPPORT_FIRST:
+        member = _SUPPORT.sub("", member)
+    if member[:1] in _VERB_FIRST:
+        member = _LEAD_VERBS.sub("", member)
+    return _unquote(member)
 
 
 def _unquote(name: str) -> str:
