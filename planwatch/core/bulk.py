@@ -13,50 +13,57 @@ from typing import Any
 from django.db import connection, connections, models
 from django.db.backends.base.operations import BaseDatabaseOperations
 
-# Fields whose value of the given exact type is what the database driver takes: Django's
-# get_db_prep_save returns it unchanged (CharField.to_python and int() of an int are no-ops),
-# after half a dozen calls through the connection proxy per value — most of a bulk write's
-# time. Subclasses (custom fields) and other types take the field's own path.
-_PLAIN: dict[type[models.Field[Any, Any]], type] = {
-    models.CharField: str,
-    models.TextField: str,
-    models.BooleanField: bool,
-    models.FloatField: float,
-}
-_INTEGERS = (
+_TEXT_FIELDS = (models.CharField, models.TextField, models.SlugField)
+_INTEGER_FIELDS = (
     models.IntegerField,
-    models.SmallIntegerField,
     models.BigIntegerField,
+    models.SmallIntegerField,
     models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
     models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
     models.AutoField,
     models.BigAutoField,
     models.SmallAutoField,
 )
 
 
+def _plain_types(field: Any, conn: Any = None) -> frozenset[type]:
+    """The value types that `field.get_db_prep_save` returns unchanged on `conn` (the default
+    connection unless given), so that the bulk writes pass them as they are (most of an
+    ingest's or an import's values: text, integers and keys, None) instead of half a dozen
+    calls through the connection proxy per value: a str for Django's own text fields; an int
+    for its integer fields and keys to them where the backend does not wrap integers (SQLite;
+    PostgreSQL's backend types them for the driver); a bool for a BooleanField; a float for a
+    FloatField; None for all of these. Any other field, or value, goes through
+    `get_db_prep_save`."""
+    own = not isinstance(field, models.ForeignKey)
+    kind = type(field.target_field if not own else field)
+    if kind in _TEXT_FIELDS and own:
+        return frozenset({str, type(None)})
+    if kind is models.BooleanField and own:
+        return frozenset({bool, type(None)})
+    if kind is models.FloatField and own:
+        return frozenset({float, type(None)})
+    if kind in _INTEGER_FIELDS and _plain_integers(conn):
+        return frozenset({int, type(None)})
+    return frozenset()
+
+
+def _plain_integers(conn: Any = None) -> bool:
+    """Whether the backend passes integer field values to the driver unchanged."""
+    adapt = type((conn or connection).ops).adapt_integerfield_value
+    return adapt is BaseDatabaseOperations.adapt_integerfield_value
+
+
 def _preparers(fields: Sequence[Any], conn: Any) -> list[Any]:
     """For each field, a function of a value giving what `get_db_prep_save` gives for it on
     `conn` (the real connection, not the proxy), short-cut for plain values."""
-    plain_ints = (
-        type(conn.ops).adapt_integerfield_value is BaseDatabaseOperations.adapt_integerfield_value
-    )
-    out = []
-    for field in fields:
-        target = field
-        if type(field) is models.ForeignKey:
-            target = field.target_field
-        kind = _PLAIN.get(type(target))
-        if kind is None and plain_ints and type(target) in _INTEGERS:
-            kind = int
-        out.append(_preparer(field.get_db_prep_save, kind, conn))
-    return out
+    return [_preparer(f.get_db_prep_save, _plain_types(f, conn), conn) for f in fields]
 
 
-def _preparer(prep: Any, kind: type | None, conn: Any) -> Any:
-    if kind is not None:
-        return lambda value: value if value is None or type(value) is kind else prep(value, conn)
+def _preparer(prep: Any, plain: frozenset[type], conn: Any) -> Any:
+    if plain:
+        return lambda value: value if type(value) in plain else prep(value, conn)
     # Other values (times, dates, decimals, JSON) through the field, the last one remembered:
     # a batch's rows share their time stamps and often their dates.
     last: list[Any] = [_UNSET, None]
