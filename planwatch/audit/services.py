@@ -17,7 +17,17 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from planwatch.audit.anchor import GENESIS, Checkpoint, event_mac, mac_matches, read_checkpoints
+from planwatch.audit.anchor import (
+    GENESIS,
+    Checkpoint,
+    all_keys,
+    checkpoints_from_lines,
+    current_key,
+    event_mac,
+    keyring_path,
+    mac_matches,
+    read_checkpoints,
+)
 from planwatch.audit.middleware import current_request_id
 from planwatch.audit.models import AuditChainHead, AuditEvent
 from planwatch.core.types import Actor
@@ -119,8 +129,14 @@ def audit_record(
         head = _lock_head()
         fields = _fields(entry, label=label, now=timezone.now(), request_id=request_id)
         digest = event_digest(prev_hash=head.last_hash, **fields)
+        kid, key = current_key()  # after the lock: a rotation in progress has finished
         event = AuditEvent.objects.create(
-            actor=user, prev_hash=head.last_hash, hash=digest, mac=event_mac(digest), **fields
+            actor=user,
+            prev_hash=head.last_hash,
+            hash=digest,
+            mac=event_mac(digest, key),
+            key_id=kid,
+            **fields,
         )
         AuditChainHead.objects.filter(pk=1).update(last_hash=digest, count=head.count + 1)
     return event
@@ -131,7 +147,7 @@ _CONTENT = (
     *("created_at", "actor_label", "action", "target_type", "target_id", "target_label"),
     *("old", "new", "request_id"),
 )
-_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash", "mac")
+_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash", "mac", "key_id")
 _JSON = ("old", "new")
 
 
@@ -169,6 +185,7 @@ def audit_record_many(
     written = 0
     with transaction.atomic():
         head = _lock_head()
+        kid, key = current_key()
         prev, now = head.last_hash, timezone.now()
         when = AuditEvent._meta.get_field("created_at").get_db_prep_save(now, connection)
         batch: list[tuple[Any, ...]] = []
@@ -177,7 +194,8 @@ def audit_record_many(
             digest = event_digest(prev_hash=prev, **f)
             f["created_at"] = when
             f["old"], f["new"] = (json_field.get_db_prep_save(f[k], connection) for k in _JSON)
-            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest, event_mac(digest)))
+            mac = event_mac(digest, key)
+            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest, mac, kid))
             prev = digest
             if len(batch) >= batch_size:
                 _insert(batch)
@@ -208,10 +226,13 @@ def _digest_of(ev: AuditEvent) -> str:
 class _Keyed:
     """What the walk over the chain learns about the events' MACs."""
 
+    keys: dict[str, str]
     keyed: int = 0
     bad: list[int] = field(default_factory=list)
     unkeyed_after_keyed: list[int] = field(default_factory=list)
     unkeyed_prefix: int = 0
+    # key id → [how many events, first event id] for keys not in the keyring
+    missing: dict[str, list[int]] = field(default_factory=dict)
 
     def see(self, ev: AuditEvent, position: int) -> None:
         if not ev.mac:
@@ -221,7 +242,10 @@ class _Keyed:
                 self.unkeyed_prefix = position
             return
         self.keyed += 1
-        if not mac_matches(ev.hash, ev.mac):
+        key = self.keys.get(ev.key_id)
+        if key is None:
+            self.missing.setdefault(ev.key_id, [0, ev.pk])[0] += 1
+        elif not mac_matches(ev.hash, ev.mac, key):
             self.bad.append(ev.pk)
 
     def problems(self, covered: int) -> list[str]:
@@ -235,6 +259,13 @@ class _Keyed:
         else:
             found += [f"event {pk}: keyed hash does not match (rewritten)" for pk in bad]
         found += [f"event {pk}: keyed hash removed (rewritten)" for pk in unkeyed]
+        for kid, (count, first) in self.missing.items():
+            found.append(
+                f"{count} events (from id {first}) were signed with audit key {kid or '(none)'}, "
+                f"which is not in the keyring: the audit key is not the one the log was "
+                f"written with, or that retired key was removed from {keyring_path()} "
+                "(restore it from the key backup)"
+            )
         if self.unkeyed_prefix > covered:
             found.append(
                 f"the first {self.unkeyed_prefix} events have no keyed hash and no checkpoint "
@@ -243,17 +274,28 @@ class _Keyed:
         return found
 
 
-def audit_verify(*, checkpoints_past_end: bool = False) -> tuple[int, list[str]]:
-    """Recompute the chain, check each event's keyed hash and check the chain against every
-    checkpoint written outside the database. Returns the number of events checked and a list
-    of problems (empty when the log is intact). `checkpoints_past_end` accepts checkpoints
-    beyond the end of the chain: a restore of an older backup knowingly lacks the newest
-    events (those it has must still match)."""
+def audit_verify(
+    *, checkpoints_past_end: bool = False, extra_lines: list[str] | None = None
+) -> tuple[int, list[str]]:
+    """Recompute the chain, check each event's keyed hash (under the key named on it) and
+    check the chain against every checkpoint written outside the database: the checkpoint
+    file's and `extra_lines` (checkpoint lines taken from the administrators' e-mails).
+    Returns the number of events checked and a list of problems (empty when the log is
+    intact). `checkpoints_past_end` accepts checkpoints beyond the end of the chain: a
+    restore of an older backup knowingly lacks the newest events (those it has must still
+    match)."""
+    keys = all_keys()
     checkpoints, problems = read_checkpoints()
+    if extra_lines:
+        mailed, mail_problems = checkpoints_from_lines(
+            extra_lines, where="checkpoint from e-mail", keys=keys
+        )
+        checkpoints += mailed
+        problems += mail_problems
     at: dict[int, list[Checkpoint]] = {}
     for cp in checkpoints:
         at.setdefault(cp.count, []).append(cp)
-    keyed = _Keyed()
+    keyed = _Keyed(keys)
     prev, checked, covered = GENESIS, 0, 0
     for cp in at.get(0, []):
         if cp.head != GENESIS:
