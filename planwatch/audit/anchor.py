@@ -96,10 +96,12 @@ def read_keyring(path: Path | None = None) -> dict[str, str]:
 
 
 def all_keys() -> dict[str, str]:
-    """Every key verify can use: the retired ones and the current one, by key id."""
+    """Every key verify can use, by key id, in the order they were in use: the retired ones
+    (oldest first) and the current one."""
     keys = read_keyring()
     kid, key = current_key()
-    keys[kid] = key
+    keys.pop(kid, None)
+    keys[kid] = key  # last: the keys are in the order they were used
     return keys
 
 

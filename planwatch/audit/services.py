@@ -233,6 +233,9 @@ class _Keyed:
     unkeyed_prefix: int = 0
     # key id → [how many events, first event id] for keys not in the keyring
     missing: dict[str, list[int]] = field(default_factory=dict)
+    rank: dict[str, int] = field(default_factory=dict)
+    newest_rank: int = -1
+    out_of_order: list[tuple[int, str]] = field(default_factory=list)
 
     def see(self, ev: AuditEvent, position: int) -> None:
         if not ev.mac:
@@ -245,8 +248,16 @@ class _Keyed:
         key = self.keys.get(ev.key_id)
         if key is None:
             self.missing.setdefault(ev.key_id, [0, ev.pk])[0] += 1
-        elif not mac_matches(ev.hash, ev.mac, key):
+            return
+        if not mac_matches(ev.hash, ev.mac, key):
             self.bad.append(ev.pk)
+            return
+        # Keys sign in the order they were in use: an event signed with a retired key after
+        # one signed with its successor was forged by someone who kept the old key.
+        rank = self.rank.setdefault(ev.key_id, list(self.keys).index(ev.key_id))
+        if rank < self.newest_rank:
+            self.out_of_order.append((ev.pk, ev.key_id))
+        self.newest_rank = max(self.newest_rank, rank)
 
     def problems(self, covered: int) -> list[str]:
         bad, unkeyed = self.bad, self.unkeyed_after_keyed
@@ -259,6 +270,11 @@ class _Keyed:
         else:
             found += [f"event {pk}: keyed hash does not match (rewritten)" for pk in bad]
         found += [f"event {pk}: keyed hash removed (rewritten)" for pk in unkeyed]
+        found += [
+            f"event {pk}: signed with retired audit key {kid} after a newer key was in use "
+            "(forged with an old key)"
+            for pk, kid in self.out_of_order
+        ]
         for kid, (count, first) in self.missing.items():
             found.append(
                 f"{count} events (from id {first}) were signed with audit key {kid or '(none)'}, "
