@@ -110,6 +110,11 @@ def test_a_removed_old_key_fails_verify_naming_its_id(key_file: Path) -> None:
     assert f"line 1: written under audit key {old_kid}, which is not in the keyring" in out
     # only the old key's events and checkpoints are in question
     assert out.count("not in the keyring") == 3  # the events, and two checkpoints under it
+    # a restore (which accepts checkpoints past the backup's end) fails the same way
+    _checked, problems = audit_verify(checkpoints_past_end=True)
+    assert any(
+        f"signed with audit key {old_kid}, which is not in the keyring" in p for p in problems
+    )
 
 
 def test_an_event_forged_after_the_rotation_with_the_leaked_old_key_is_detected(
