@@ -153,6 +153,8 @@ def test_a_mailed_line_finds_a_tail_cut_after_the_checkpoint_file_was_rewritten(
         0,
         f"checked {count} audit events, 1 checkpoint(s) from e-mail: OK\n",
     )
+    wrapped = line[:70] + "\n  " + line[70:140] + "\r\n" + line[140:]  # as a mail client wraps it
+    assert verify("--checkpoint-line", wrapped)[0] == 0
     # someone with the database and the server cuts the tail and removes the checkpoint file
     delete_after(count - 2)
     checkpoint_path().unlink()

@@ -12,6 +12,7 @@ what it signed (docs/decisions/0031-audit-anchor.md)."""
 
 from __future__ import annotations
 
+import re
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,8 @@ class Command(BaseCommand):
             )
 
     def _verify(self, lines: list[str], mails: list[str]) -> None:
-        extra = [line.strip() for line in lines if line.strip()]
+        # a line has no whitespace of its own: what a mail client's wrapping added goes
+        extra = [re.sub(r"\s+", "", line) for line in lines if line.strip()]
         for name in mails:
             try:
                 text = Path(name).read_text(encoding="utf-8", errors="replace")
