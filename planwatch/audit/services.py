@@ -316,24 +316,37 @@ def audit_verify(
     for cp in at.get(0, []):
         if cp.head != GENESIS:
             problems.append(f"checkpoint of {cp.at}: an empty chain with a head (altered)")
-    for ev in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        checked += 1
-        if ev.prev_hash != prev:
-            problems.append(
-                f"event {ev.pk}: chain broken (an event before it was removed or altered)"
-            )
-        if _digest_of(ev) != ev.hash:
-            problems.append(f"event {ev.pk}: content does not match its hash (altered)")
-        keyed.see(ev, checked)
-        for cp in at.get(checked, []):
-            if cp.head != ev.hash:
+    # On a live system events keep coming while the log is read: the head row read at the end
+    # may count events committed after the pass began. They are read in a further pass (the
+    # head and its events commit together), so only a head that still disagrees once no new
+    # event turns up is a problem.
+    last_pk, head = 0, None
+    for _round in range(20):
+        seen = 0
+        for ev in (
+            AuditEvent.objects.filter(pk__gt=last_pk).order_by("id").iterator(chunk_size=2000)
+        ):
+            seen += 1
+            checked += 1
+            if ev.prev_hash != prev:
                 problems.append(
-                    f"checkpoint of {cp.at}: event {checked} of the chain (id {ev.pk}) is not "
-                    "the one written down then (the log was rewritten)"
+                    f"event {ev.pk}: chain broken (an event before it was removed or altered)"
                 )
-            else:
-                covered = max(covered, checked)
-        prev = ev.hash
+            if _digest_of(ev) != ev.hash:
+                problems.append(f"event {ev.pk}: content does not match its hash (altered)")
+            keyed.see(ev, checked)
+            for cp in at.get(checked, []):
+                if cp.head != ev.hash:
+                    problems.append(
+                        f"checkpoint of {cp.at}: event {checked} of the chain (id {ev.pk}) is "
+                        "not the one written down then (the log was rewritten)"
+                    )
+                else:
+                    covered = max(covered, checked)
+            prev, last_pk = ev.hash, ev.pk
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is None or (head.last_hash == prev and head.count == checked) or not seen:
+            break
     for cp in checkpoints:
         if cp.count > checked and not checkpoints_past_end:
             problems.append(
@@ -341,7 +354,6 @@ def audit_verify(
                 "(the newest events were removed)"
             )
     problems += keyed.problems(covered)
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.count != checked):
         problems.append("the newest events were removed (chain head does not match)")
     return checked, problems

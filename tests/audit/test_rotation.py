@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from planwatch.audit import rotation as rotation_module
 from planwatch.audit.anchor import (
     Checkpoint,
     audit_checkpoint,
@@ -29,7 +32,8 @@ from planwatch.audit.anchor import (
 )
 from planwatch.audit.labels import action_label
 from planwatch.audit.models import AuditEvent
-from planwatch.audit.services import audit_verify
+from planwatch.audit.rotation import rotate_key
+from planwatch.audit.services import audit_record, audit_verify
 from tests.audit.test_anchor import TABLE
 from tests.audit.test_checkpoint_mail import administrators, mailed_line, verify
 from tests.audit.test_verify import write_events
@@ -177,3 +181,63 @@ def test_checkpoint_lines_from_before_key_ids_still_verify(key_file: Path) -> No
     checkpoint_path().write_text(json.dumps(data) + "\n", encoding="utf-8")
     rotate()
     assert audit_verify()[1] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (real concurrent writers)"
+)
+@pytest.mark.django_db(transaction=True, available_apps=["planwatch.audit"])
+def test_a_rotation_among_concurrent_writers_splits_the_chain_in_key_order(
+    key_file: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writers in other threads (as other processes would, each reading the key file) keep
+    appending before, during and after a rotation: every event before the rotation event
+    carries the old key, every event after it the new one, the rotation's own check is not
+    upset by the events arriving meanwhile, and the whole log verifies."""
+    settings.PLANWATCH_AUDIT_CHECKPOINT_MAIL = False
+    locked = threading.Event()
+    replace = rotation_module._replace_key_file
+
+    def slow_replace(path: Path, key: str) -> None:
+        locked.set()  # the chain head is locked now: the writers wait for the commit
+        time.sleep(0.3)
+        replace(path, key)
+
+    monkeypatch.setattr(rotation_module, "_replace_key_file", slow_replace)
+    barrier = threading.Barrier(3)
+    errors: list[str] = []
+
+    def run(write: Any) -> None:
+        try:
+            barrier.wait()
+            write()
+        except Exception as exc:  # reported, not swallowed: the test asserts on it
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    def singles(tag: str) -> Any:
+        def write() -> None:
+            for i in range(60):
+                if i == 40:
+                    assert locked.wait(10)
+                audit_record(actor=None, action=f"single.{tag}", target_type="thing", target_id=i)
+
+        return write
+
+    threads = [
+        threading.Thread(target=run, args=(w,)) for w in (singles("a"), singles("b"), rotate_key)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    new_kid = key_id(key_file.read_text(encoding="ascii").strip())
+    events = list(AuditEvent.objects.order_by("id"))
+    at = next(i for i, ev in enumerate(events) if ev.action == "audit.key_rotate")
+    assert {ev.key_id for ev in events[:at]} == {key_id(OLD_KEY)}
+    assert {ev.key_id for ev in events[at:]} == {new_kid}
+    assert len(events) - at > 1  # writers did write under the new key
+    assert audit_verify() == (121, [])
