@@ -39,8 +39,11 @@ PLANWATCH_AUDIT_KEY = audit_key(VAR_DIR)
 # a rotation are kept, one JSON line each, in PLANWATCH_AUDIT_KEYRING (var/audit_keys).
 PLANWATCH_AUDIT_KEY_FILE = audit_key_file(VAR_DIR)
 PLANWATCH_AUDIT_KEYRING = Path(env_str("PLANWATCH_AUDIT_KEYRING", str(VAR_DIR / "audit_keys")))
-# Each checkpoint is also mailed to the administrators (a copy outside planwatch's reach).
+# Checkpoints are also mailed to the administrators (a copy outside planwatch's reach): the
+# worker's ten-minute checkpoint at most once in PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS (0: each
+# one), a checkpoint written by a command (`audit checkpoint`, `rotate-key`, setup) always.
 PLANWATCH_AUDIT_CHECKPOINT_MAIL = env_bool("PLANWATCH_AUDIT_CHECKPOINT_MAIL", True)
+PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS = env_int("PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS", 24)
 PLANWATCH_AUDIT_CHECKPOINTS = Path(
     env_str("PLANWATCH_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.log"))
 )

@@ -24,7 +24,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +276,29 @@ def audit_checkpoint(*, now: datetime | None = None, force: bool = False) -> Che
     cp = Checkpoint(count, last, at, _mac(key, Checkpoint.message(count, last, at)), kid)
     _append(path, cp.line())
     logger.info("audit checkpoint %s", cp.line())
-    if getattr(settings, "PLANWATCH_AUDIT_CHECKPOINT_MAIL", True):
+    if getattr(settings, "PLANWATCH_AUDIT_CHECKPOINT_MAIL", True) and (
+        force or _mail_due(now or timezone.now())
+    ):
         checkpoint_mail_send(cp)
+        _mailed_path().write_text(at + "\n", encoding="utf-8")
     return cp
+
+
+def _mailed_path() -> Path:
+    """When a checkpoint was last mailed (beside the checkpoint file)."""
+    path = checkpoint_path()
+    return path.with_name(path.name + ".mailed")
+
+
+def _mail_due(now: datetime) -> bool:
+    """Whether the worker's checkpoint is mailed: none mailed yet, or the last one at least
+    PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS ago (0: every checkpoint). Administrators get one
+    line a day, not one every ten minutes of a busy day."""
+    hours = getattr(settings, "PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS", 24)
+    if hours <= 0:
+        return True
+    try:
+        last = datetime.fromisoformat(_mailed_path().read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return True
+    return now - last >= timedelta(hours=hours)

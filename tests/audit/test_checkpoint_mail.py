@@ -6,6 +6,7 @@ checkpoints that whoever can write to the database and the checkpoint file canno
 from __future__ import annotations
 
 import mailbox
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,33 @@ def test_the_worker_writes_and_mails_a_checkpoint_every_ten_minutes(
     assert len(mail.outbox) == 2
     assert scheduled._audit_checkpoint_check() is None  # nothing new: no line, no mail
     assert len(mail.outbox) == 2
+
+
+def test_the_worker_mails_one_checkpoint_a_day_and_a_command_each_time(
+    administrators: list[str], settings: Any
+) -> None:
+    # the ten-minute checkpoints of a busy day: the first is mailed, the next ones only after
+    # PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS; each is still written to the file
+    start = timezone.now()
+    write_events(1)
+    mail.outbox.clear()
+    assert audit_checkpoint(now=start) is not None
+    assert len(mail.outbox) == 2
+    for minutes in (10, 20, 23 * 60):
+        write_events(1)
+        assert audit_checkpoint(now=start + timedelta(minutes=minutes)) is not None
+    assert len(mail.outbox) == 2
+    write_events(1)
+    cp = audit_checkpoint(now=start + timedelta(hours=24))
+    assert cp is not None and len(mail.outbox) == 4
+    assert mailed_line(mail.outbox[-1]) == cp.line()
+    assert len(checkpoint_path().read_text(encoding="utf-8").splitlines()) == 5
+    # a checkpoint asked for by a command is mailed at once
+    write_events(1)
+    call_command("audit", "checkpoint", stdout=StringIO())
+    assert len(mail.outbox) == 6
+    # 0 hours: every checkpoint
+    settings.PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS = 0
+    write_events(1)
+    assert audit_checkpoint(now=start + timedelta(hours=24, minutes=10)) is not None
+    assert len(mail.outbox) == 8
