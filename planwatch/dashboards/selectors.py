@@ -18,6 +18,7 @@ lights say when they were computed (`lights_on`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,6 +45,7 @@ from planwatch.reports.periods import Period, periods_for
 from planwatch.rollups.selectors import (
     TaskGroup,
     area_counts,
+    light_list_ids,
     scope_plan_ids,
     task_groups,
     task_years,
@@ -248,24 +250,27 @@ class LightRow:
 _URL_MARK = 987654321
 
 
+_LIST_COLUMNS = (
+    "pk",
+    "year",
+    "seq",
+    "title",
+    "plan__title",
+    "lead_unit__name",
+    "deadline",
+    "light__expected",
+    "light__actual",
+)
+
+
 def _light_list(tasks: QuerySet[Task], light: Light) -> list[LightRow]:
     """The first `LIST_LIMIT` tasks of `light`, earliest deadline first: one query reading
     the shown columns only (no model instances, one URL reversal for the whole list)."""
-    rows = (
-        tasks.filter(light__light=light)
-        .order_by("deadline", "pk")
-        .values_list(
-            "pk",
-            "year",
-            "seq",
-            "title",
-            "plan__title",
-            "lead_unit__name",
-            "deadline",
-            "light__expected",
-            "light__actual",
-        )[:LIST_LIMIT]
-    )
+    rows = tasks.filter(light__light=light).order_by("deadline", "pk").values_list(*_LIST_COLUMNS)
+    return _light_rows(rows[:LIST_LIMIT])
+
+
+def _light_rows(rows: Iterable[tuple[Any, ...]]) -> list[LightRow]:
     pattern = reverse("tasks:task_detail", args=[_URL_MARK])
     mark = str(_URL_MARK)
     return [
@@ -281,6 +286,19 @@ def _light_list(tasks: QuerySet[Task], light: Light) -> list[LightRow]:
         )
         for pk, year, seq, title, plan, lead, deadline, expected, actual in rows
     ]
+
+
+def rollup_light_lists(scope: Scope, year: int) -> dict[str, list[LightRow]]:
+    """`_light_list` of red and of yellow for a viewer who sees every issued task of the
+    scope: each list's 50 tasks are chosen through the light-list summaries' index
+    (planwatch.rollups, a subquery limited first) and only their shown columns read."""
+    where = _rollup_scope(scope)
+    lists: dict[str, list[LightRow]] = {}
+    for light in (Light.RED, Light.YELLOW):
+        ids = light_list_ids(year=year, light=light, limit=LIST_LIMIT, **where)
+        rows = Task.objects.filter(pk__in=ids).order_by("deadline", "pk")
+        lists[light] = _light_rows(rows.values_list(*_LIST_COLUMNS))
+    return lists
 
 
 def scope_years(tasks: QuerySet[Task]) -> list[int]:
@@ -589,6 +607,10 @@ def dashboard_for(
     if scope.kind == OrgUnitKind.PREFECTURE and scope.unit is not None:
         counties = OrgUnit.objects.filter(parent=scope.unit).order_by("sort_order", "path")
         children = completion(list(counties))
+    if summary:
+        lists = rollup_light_lists(scope, year)
+    else:
+        lists = {light: _light_list(tasks, light) for light in (Light.RED, Light.YELLOW)}
     completed = next(c.count for c in figures.by_status if c.key == TaskStatus.COMPLETED)
     return Dashboard(
         scope=scope,
@@ -597,8 +619,8 @@ def dashboard_for(
         average_progress=figures.average_progress,
         by_status=figures.by_status,
         by_light=figures.by_light,
-        yellow=_light_list(tasks, Light.YELLOW),
-        red=_light_list(tasks, Light.RED),
+        yellow=lists[Light.YELLOW],
+        red=lists[Light.RED],
         trend=trend,
         prefectures=completion(map_units(scope)),
         has_demo=scope_has_demo(tasks),
