@@ -16,7 +16,7 @@ register = template.Library()
 
 
 def _cell(value: object) -> str:
-    return str(conditional_escape(localize(value)))
+    return str(conditional_escape(str(localize(value))))
 
 
 @register.filter
