@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -47,8 +48,7 @@ from planwatch.rollups.selectors import (
     area_counts,
     light_list_ids,
     scope_plan_ids,
-    task_groups,
-    task_years,
+    task_groups_by_year,
     trend_sums,
 )
 from planwatch.supervision.choices import Light
@@ -291,14 +291,33 @@ def _light_rows(rows: Iterable[tuple[Any, ...]]) -> list[LightRow]:
 def rollup_light_lists(scope: Scope, year: int) -> dict[str, list[LightRow]]:
     """`_light_list` of red and of yellow for a viewer who sees every issued task of the
     scope: each list's 50 tasks are chosen through the light-list summaries' index
-    (planwatch.rollups, a subquery limited first) and only their shown columns read."""
+    (planwatch.rollups, a subquery limited first) and only their shown columns read — one
+    query for both lists (UNION ALL of the two limited subqueries) where the database allows
+    a limit inside a compound query (PostgreSQL), else one per list (SQLite). An OR of the two
+    subqueries instead made PostgreSQL scan every task."""
     where = _rollup_scope(scope)
-    lists: dict[str, list[LightRow]] = {}
-    for light in (Light.RED, Light.YELLOW):
-        ids = light_list_ids(year=year, light=light, limit=LIST_LIMIT, **where)
-        rows = Task.objects.filter(pk__in=ids).order_by("deadline", "pk")
-        lists[light] = _light_rows(rows.values_list(*_LIST_COLUMNS))
-    return lists
+    chosen = [
+        light_list_ids(year=year, light=light, limit=LIST_LIMIT, **where)
+        for light in (Light.RED, Light.YELLOW)
+    ]
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return {
+            light: _light_rows(
+                Task.objects.filter(pk__in=ids)
+                .order_by("deadline", "pk")
+                .values_list(*_LIST_COLUMNS)
+            )
+            for light, ids in zip((Light.RED, Light.YELLOW), chosen, strict=True)
+        }
+    rows = (
+        Task.objects.filter(pk__in=chosen[0].union(chosen[1], all=True))
+        .order_by("deadline", "pk")
+        .values_list("light__light", *_LIST_COLUMNS)
+    )
+    split: dict[str, list[tuple[Any, ...]]] = {Light.RED: [], Light.YELLOW: []}
+    for light, *row in rows:
+        split.setdefault(light, []).append(tuple(row))
+    return {light: _light_rows(split[light]) for light in (Light.RED, Light.YELLOW)}
 
 
 def scope_years(tasks: QuerySet[Task]) -> list[int]:
@@ -581,16 +600,13 @@ def dashboard_for(
     every = scope_tasks(user=user, scope=scope)
     summary = sees_every_scope_task(user, scope)
     where = _rollup_scope(scope)
-    years = task_years(**where) if summary else scope_years(every)
+    by_year = task_groups_by_year(**where) if summary else {}
+    years = sorted(by_year, reverse=True) if summary else scope_years(every)
     year = year if year is not None else default_year(years, today)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     tasks = every.filter(year=year)
-    figures = (
-        figures_from_groups(task_groups(year=year, **where))
-        if summary
-        else figures_from_tasks(tasks)
-    )
+    figures = figures_from_groups(by_year.get(year, [])) if summary else figures_from_tasks(tasks)
     periods = periods_for(year, figures.frequency)
     chosen = next((p for p in periods if p.label == period), None) or default_period(periods, today)
     if summary:

@@ -98,6 +98,25 @@ def task_groups(
     ]
 
 
+def task_groups_by_year(
+    *, unit: OrgUnit | None = None, plan: Plan | None = None, zone: OrgUnit | None = None
+) -> dict[int, list[TaskGroup]]:
+    """`task_groups` of every year of the scope in one GROUP BY: its keys are `task_years`
+    (a dashboard needs both, and a few hundred summary rows cost less than a second query)."""
+    rows = (
+        TaskRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone))
+        .order_by()
+        .values_list("year", "status", "light", "frequency", "start", "deadline")
+        .annotate(Sum("tasks"), Sum("actual_sum"), Sum("actual_n"), Max("lights_on"))
+    )
+    years: dict[int, list[TaskGroup]] = {}
+    for year, status, light, freq, start, end, n, total, k, on in rows:
+        years.setdefault(year, []).append(
+            TaskGroup(status, light, freq, start, end, int(n), total or Decimal(0), int(k), on)
+        )
+    return years
+
+
 def area_counts(
     *,
     year: int,
