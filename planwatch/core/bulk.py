@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 
 def rows_update(model: type[models.Model], objs: Sequence[Any], field_names: Sequence[str]) -> int:
@@ -59,7 +60,52 @@ def rows_insert(
         + ")"
     )
     preps = [f.get_db_prep_save for f in fields]
-    params = [[prep(v, connection) for prep, v in zip(preps, row, strict=True)] for row in rows]
+    plain = [_plain_types(f) for f in fields]
+    params = [
+        [
+            v if type(v) in ok else prep(v, connection)
+            for prep, ok, v in zip(preps, plain, row, strict=True)
+        ]
+        for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(rows)
+
+
+_TEXT_FIELDS = (models.CharField, models.TextField, models.SlugField)
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+)
+
+
+def _plain_types(field: Any) -> frozenset[type]:
+    """The value types that `field.get_db_prep_save` returns unchanged on this connection, so
+    that `rows_insert` passes them as they are (most of an ingest's values: text, integers and
+    keys, None): a str for Django's own text fields; an int for its integer fields and keys
+    to them where the backend does not wrap integers (SQLite; PostgreSQL's backend types
+    them for the driver); a bool for a BooleanField; None for all of these. Any other field,
+    or value, goes through `get_db_prep_save`."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    kind = type(target)
+    if kind in _TEXT_FIELDS and not isinstance(field, models.ForeignKey):
+        return frozenset({str, type(None)})
+    if kind is models.BooleanField and not isinstance(field, models.ForeignKey):
+        return frozenset({bool, type(None)})
+    if kind in _INTEGER_FIELDS and _plain_integers():
+        return frozenset({int, type(None)})
+    return frozenset()
+
+
+def _plain_integers() -> bool:
+    """Whether the backend passes integer field values to the driver unchanged."""
+    adapt = type(connection.ops).adapt_integerfield_value
+    return adapt is BaseDatabaseOperations.adapt_integerfield_value

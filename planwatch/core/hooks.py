@@ -162,6 +162,16 @@ plan_deleted = Hook(
 ALL = (*ALL, plan_deleted)
 
 
+plan_ingest_storing = Hook(
+    "plan_ingest_storing",
+    "plans.services (ingest)",
+    "An ingest has parsed its document and starts writing it (inside the ingest transaction, "
+    "before `plan_versions_stored`). search starts loading the segmenter's base dictionary "
+    "in a background thread, so that its fixed cost overlaps the database writes.",
+)
+ALL = (*ALL, plan_ingest_storing)
+
+
 worker_started = Hook(
     "worker_started",
     "core (`planwatch worker`, before it takes jobs)",

@@ -17,6 +17,7 @@ appearance without duplicates; they seed the major-projects register (product.md
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Word endings that make a name a project.
 _PROJECT_WORDS = (
@@ -36,6 +37,7 @@ _VERB = (
 _LEAD_VERBS = re.compile(rf"^(?:{_VERB})+(?:建设|推进|实施)?")
 _SUPPORT = re.compile(r"^(?:支持|推动|鼓励|与)[^、]{1,8}?(?:建设|打造|创建|申建|争创|共建)")
 _CLAUSE_MARKS = frozenset(",，;；。:：")
+_LIST_MARK = frozenset("、")
 _OPEN, _CLOSE = "(（“《", ")）”》"
 _COLLECTIVE = re.compile(r"(?<![高平中同])等(?![级同])(?P<tail>.*)$")
 _PIVOT = re.compile(r"为(?:核心|重点|依托|主体|龙头|支撑)$")
@@ -65,7 +67,7 @@ def _clause_projects(clause: str) -> list[str]:
     pivot = _PIVOT.search(clause)
     if pivot is not None:
         collective, clause = True, clause[: pivot.start()]
-    members = [_strip_verbs(m) for m in split_outside_brackets(clause, frozenset("、"))]
+    members = [_strip_verbs(m) for m in split_outside_brackets(clause, _LIST_MARK)]
     if collective:
         return [m for m in members if _acceptable(m, LIST_NAME_MIN)]
     return [m for m in members if _acceptable(m, NAME_MIN) and _is_project_name(m)]
@@ -76,7 +78,9 @@ def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
     “向家坝(金沙江、锦屏)库区航道” stays one member."""
     parts: list[str] = []
     depth = start = 0
-    for index, ch in enumerate(text):
+    # Only brackets, quotes and `marks` move the state: visit those characters alone.
+    for found in _marks_pattern(marks).finditer(text):
+        index, ch = found.start(), found.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -88,15 +92,32 @@ def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=16)
+def _marks_pattern(marks: frozenset[str]) -> re.Pattern[str]:
+    """One character class of the brackets, the quotes and `marks`."""
+    return re.compile("[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *marks}))) + "]")
+
+
+# Any project word (or 载体) anywhere in a text: one search instead of one `in` per word.
+_ANY_PROJECT_WORD = re.compile("|".join(map(re.escape, (*_PROJECT_WORDS, "载体"))))
+# The first characters of the verb phrases `_SUPPORT` and `_LEAD_VERBS` can match: a member
+# starting otherwise has none to cut (most members), and both substitutions are skipped.
+_SUPPORT_FIRST = frozenset("支推鼓与")
+_VERB_FIRST = frozenset(word[0] for word in _VERB[3:-1].split("|"))
+
+
 def _names_project(tail: str) -> bool:
     """Whether the words after 等 say what the listed members are (a project word)."""
-    return any(word in tail for word in _PROJECT_WORDS) or "载体" in tail
+    return _ANY_PROJECT_WORD.search(tail) is not None
 
 
 def _strip_verbs(member: str) -> str:
     member = _unquote(member)
-    member = _SUPPORT.sub("", member)
-    return _unquote(_LEAD_VERBS.sub("", member))
+    if member[:1] in _SUPPORT_FIRST:
+        member = _SUPPORT.sub("", member)
+    if member[:1] in _VERB_FIRST:
+        member = _LEAD_VERBS.sub("", member)
+    return _unquote(member)
 
 
 def _unquote(name: str) -> str:

@@ -46,9 +46,12 @@ _WIDTH_CJK_PUNCT = 0.5
 _WIDTH_QUOTE = 0.66
 # One character class each, counted with `findall` (C level; `str.translate` with a deletion
 # table of non-ASCII characters is a per-character dictionary lookup, four times slower).
-_CJK_PUNCT = re.compile("[、。《》：；！？（）．％…·〔〕，]")
-_QUOTES = re.compile("[“”‘’]")
-_NOT_ALNUM = re.compile(rb"[^A-Za-z0-9 ]")
+_CJK_PUNCT_CHARS = "、。《》：；！？（）．％…·〔〕，"
+_QUOTE_CHARS = "“”‘’"
+_MARKS = re.compile(f"[{_CJK_PUNCT_CHARS}{_QUOTE_CHARS}]")
+_QUOTES = re.compile(f"[{_QUOTE_CHARS}]")
+# The ASCII bytes that are neither letters, digits nor the space (deleted by bytes.translate).
+_NOT_ALNUM = bytes(b for b in range(128) if not (chr(b).isalnum() or b == 0x20))
 
 
 def em_width(line: str) -> float:
@@ -61,10 +64,14 @@ def em_width(line: str) -> float:
     on every line of the input."""
     text = line.strip().replace("\u3000 ", "\u3000")
     ascii_only = text.encode("ascii", "ignore")
-    alnum = len(_NOT_ALNUM.sub(b"", ascii_only))
+    alnum = len(ascii_only.translate(None, _NOT_ALNUM)) if ascii_only else 0
     punct = len(ascii_only) - alnum
-    cjk_punct = len(_CJK_PUNCT.findall(text))
-    quotes = len(_QUOTES.findall(text))
+    # One pass for both classes of marks; the quotes are counted apart only when present.
+    cjk_punct = len(_MARKS.findall(text))
+    quotes = 0
+    if cjk_punct and ("“" in text or "”" in text or "‘" in text or "’" in text):
+        quotes = len(_QUOTES.findall(text))
+        cjk_punct -= quotes
     wide = len(text) - len(ascii_only) - cjk_punct - quotes
     return (
         wide
@@ -77,7 +84,8 @@ def em_width(line: str) -> float:
 
 def clean_text(text: str) -> str:
     """Cleaned form of one line or one joined paragraph (idempotent)."""
-    text = _DECIMAL.sub(".", text)
+    if "．" in text:
+        text = _DECIMAL.sub(".", text)
     if " " not in text and "\u3000" not in text and "\u00a0" not in text and "\t" not in text:
         return text
     # Two C-level passes instead of a Python callback per space run: drop every run that

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planwatch.parsing.model import NodeKind
 
@@ -146,11 +147,16 @@ def match_numbering(line: str) -> Numbering | None:
     if not line:
         return None
     first = line[0]
-    candidates = _BY_FIRST.get(first)
-    if candidates is None:
-        if not first.isdigit():
-            return None
-        candidates = _DIGIT_PATTERNS
+    if first not in _BY_FIRST and not first.isdigit():
+        return None  # most lines: one dictionary lookup
+    return _match_candidates(line)
+
+
+# The reader, the splitter and the tree builder ask about the same lines again; a Numbering is
+# immutable, so the answer is kept (for the few lines that get past the first character).
+@lru_cache(maxsize=2048)
+def _match_candidates(line: str) -> Numbering | None:
+    candidates = _BY_FIRST.get(line[0], _DIGIT_PATTERNS)
     for style, kind, rank, pattern in candidates:
         found = pattern.match(line)
         if found is None:

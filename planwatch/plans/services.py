@@ -164,6 +164,7 @@ def _already_present(document: SourceDocument) -> IngestResult:
 def _store_document(
     *, data: bytes, name: str, sha: str, result: ParseResult, actor: Actor
 ) -> IngestResult:
+    hooks.plan_ingest_storing.send()
     src = result.source
     user_id = actor.pk if actor is not None and actor.is_authenticated else None
     document = SourceDocument.objects.create(

@@ -90,17 +90,69 @@ class QueryGroup:
         return len(self.tokens) > 1
 
 
+# ------------------------------------------------------- the base dictionary, ahead of time
+
+# Loading rjieba's base dictionary is a fixed cost of every segmenter (about 0.2 s; rjieba
+# releases the GIL meanwhile). An ingest asks for it (`prefetch_base`, through the
+# plan_ingest_storing hook) before its database writes, so that the load runs beside them;
+# the next Segmenter built takes that instance. One spare at most; an instance is used once,
+# since a user dictionary is added to it.
+_spare_lock = threading.Lock()
+_spare: list[rjieba.Jieba] = []
+_spare_thread: threading.Thread | None = None
+
+
+def prefetch_base(**_: object) -> None:
+    """Start loading a base-dictionary rjieba instance in a background thread (unless one
+    is loaded or loading already)."""
+    global _spare_thread
+    with _spare_lock:
+        if _spare or _spare_thread is not None:
+            return
+        thread = threading.Thread(target=_load_spare, name="rjieba-prefetch", daemon=True)
+        _spare_thread = thread
+    thread.start()
+
+
+def _load_spare() -> None:
+    global _spare_thread
+    jieba = None
+    try:
+        jieba = rjieba.Jieba()
+    finally:
+        with _spare_lock:
+            if jieba is not None:
+                _spare.append(jieba)
+            _spare_thread = None
+
+
+def _base_jieba() -> rjieba.Jieba:
+    """A fresh instance with the base dictionary only: the prefetched one if there is one
+    (waiting for its load to finish), else loaded now."""
+    with _spare_lock:
+        thread = _spare_thread
+    if thread is not None:
+        thread.join()
+    with _spare_lock:
+        if _spare:
+            return _spare.pop()
+    return rjieba.Jieba()
+
+
 class Segmenter:
     """An rjieba instance with a user dictionary."""
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self._jieba = rjieba.Jieba()
+        self._jieba = _base_jieba()
         self.words: frozenset[str] = frozenset(w for w in (_clean_word(x) for x in words) if w)
         for word in sorted(self.words):
             self._jieba.add_word(word, None, None)
         # A word's search tokens, worked out once: the dictionary does not change after
         # this point, and the same words come back in node after node.
         self._expanded: dict[str, tuple[str, ...]] = {}
+        # The same for the index: a raw token of the cut → its lower-cased search tokens
+        # (none for a token that `is_word` rejects), one dictionary lookup per token.
+        self._indexed: dict[str, tuple[str, ...]] = {}
 
     def cut(self, text: str) -> list[str]:
         return [t for t in self._jieba.cut(normalize(text), False) if is_word(t)]
@@ -117,6 +169,22 @@ class Segmenter:
                 if len(expanded) >= _EXPANDED_KEEP:
                     expanded.clear()
                 found = expanded[word] = self._expand(word)
+            tokens.extend(found)
+        return tokens
+
+    def index_tokens(self, text: str) -> list[str]:
+        """`cut_for_search` lower-cased (the index's tokens), with the filter, the sub-words
+        and the lower-casing of each distinct token worked out once."""
+        tokens: list[str] = []
+        indexed = self._indexed
+        for raw in self._jieba.cut(normalize(text), False):
+            found = indexed.get(raw)
+            if found is None:
+                if len(indexed) >= _EXPANDED_KEEP:
+                    indexed.clear()
+                found = indexed[raw] = (
+                    tuple(t.lower() for t in self._expand(raw)) if is_word(raw) else ()
+                )
             tokens.extend(found)
         return tokens
 
@@ -291,7 +359,7 @@ def tokens_for_index(text: str, seg: Segmenter | None = None) -> list[str]:
     """Search-mode tokens of a document: every dictionary word and its shorter
     dictionary sub-words (成渝地区双城经济圈 → 成渝, 地区, 双城, 经济, 经济圈 and the
     whole word)."""
-    return [t.lower() for t in (seg or segmenter()).cut_for_search(text)]
+    return (seg or segmenter()).index_tokens(text)
 
 
 def tokens_for_query(q: str, seg: Segmenter | None = None) -> list[str]:

@@ -120,6 +120,24 @@ def test_tokens_for_index_and_query() -> None:
     assert segment.tokens_for_query("\x00<script>\ud800", seg) == ["script"]
 
 
+def test_index_tokens_are_the_search_cut_lower_cased() -> None:
+    seg = segment.Segmenter(segment.REGION_WORDS)
+    text = "高水平建设四川天府新区，打造 PM2.5 监测；Made in China、成德眉资同城化。" * 2
+    assert seg.index_tokens(text) == [t.lower() for t in seg.cut_for_search(text)]
+    assert seg.index_tokens(text) == [t.lower() for t in seg.cut_for_search(text)]  # memo
+
+
+def test_a_prefetched_base_dictionary_is_taken_by_the_next_segmenter() -> None:
+    segment.prefetch_base()
+    segment.prefetch_base()  # one spare at most
+    seg = segment.Segmenter(segment.REGION_WORDS)
+    assert segment._spare == [] and segment._spare_thread is None
+    fresh = segment.Segmenter(segment.REGION_WORDS)  # loaded in place
+    text = "推动成渝地区双城经济圈建设，高水平建设四川天府新区"
+    assert seg.cut_for_search(text) == fresh.cut_for_search(text)
+    assert "成渝地区双城经济圈" in seg.cut(text)
+
+
 def test_gazetteer_words_are_used_when_the_parser_provides_them(
     monkeypatch: pytest.MonkeyPatch, corpus: dict[str, PlanFixture]
 ) -> None:

@@ -72,6 +72,10 @@ def normalise(original: str) -> NormText:
 
 
 _RUNS = re.compile(r"\s+|\S+")
+# Every character `split_clauses` reacts to (openers, closers, sentence and clause ends).
+_CLAUSE_MARKS = re.compile(
+    "[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *SENTENCE_END, *CLAUSE_END}))) + "]"
+)
 
 
 def split_clauses(text: str) -> list[list[tuple[int, int]]]:
@@ -83,7 +87,9 @@ def split_clauses(text: str) -> list[list[tuple[int, int]]]:
     clauses: list[tuple[int, int]] = []
     depth: list[str] = []
     start = 0
-    for pos, char in enumerate(text):
+    # Only brackets, quotes and separators move the state: visit those characters alone.
+    for found in _CLAUSE_MARKS.finditer(text):
+        pos, char = found.start(), found.group()
         if char in _OPEN and not (char == "“" and depth and depth[-1] == "”"):
             depth.append(_OPEN[char])
         elif depth and char == depth[-1]:

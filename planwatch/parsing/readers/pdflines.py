@@ -136,7 +136,8 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
     for no, raw in enumerate(text.split("\n"), start=1):
         if not raw:
             continue  # every other line of this layer: opens no page, holds no text
-        if _opens_page(raw) and (out or page > 1) and not after_footer:
+        first = raw[0]
+        if first in _PAGE_OPENERS and _opens_page(raw) and (out or page > 1) and not after_footer:
             page, breaks = page + 1, breaks + 1
         stripped = raw.strip(" \t\r\f\ufeff\u3000")
         if not stripped:
@@ -147,8 +148,13 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
             breaks, after_footer = breaks + 1, True
             continue
         after_footer = False
-        out.append(PdfLine(no, stripped, page, _classify(stripped), _lead(raw)))
+        lead = _lead(raw) if first in _LEADS else 0
+        out.append(PdfLine(no, stripped, page, _classify(stripped), lead))
     return out, (page if breaks else None), warnings
+
+
+_PAGE_OPENERS = frozenset(" \f")
+_LEADS = frozenset(" \u3000\t\f")  # a line starting otherwise has no lead (`_lead` is 0)
 
 
 def _lead(raw: str) -> int:
