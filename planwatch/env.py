@@ -101,5 +101,15 @@ def audit_key(var_dir: Path) -> str:
     """PLANWATCH_AUDIT_KEY when set; else the key kept in PLANWATCH_AUDIT_KEY_FILE (default
     `var_dir/audit_key`), made once like the secret key. It keys the audit log's MACs and
     checkpoints (docs/decisions/0031-audit-anchor.md), so it must never be in the database."""
-    path = Path(os.environ.get("PLANWATCH_AUDIT_KEY_FILE", "") or var_dir / "audit_key")
-    return os.environ.get("PLANWATCH_AUDIT_KEY", "") or secret_key_from_file(path)
+    path = audit_key_file(var_dir)
+    return os.environ.get("PLANWATCH_AUDIT_KEY", "") or secret_key_from_file(
+        path or var_dir / "audit_key"
+    )
+
+
+def audit_key_file(var_dir: Path) -> Path | None:
+    """The file the audit key is kept in: PLANWATCH_AUDIT_KEY_FILE (default
+    `var_dir/audit_key`); None when the key comes from PLANWATCH_AUDIT_KEY."""
+    if os.environ.get("PLANWATCH_AUDIT_KEY", ""):
+        return None
+    return Path(os.environ.get("PLANWATCH_AUDIT_KEY_FILE", "") or var_dir / "audit_key")

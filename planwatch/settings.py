@@ -9,7 +9,16 @@ from typing import Any
 import dj_database_url
 
 from planwatch.core.queue import huey_from_url
-from planwatch.env import audit_key, env_bool, env_int, env_list, env_str, s3_options, secret_key
+from planwatch.env import (
+    audit_key,
+    audit_key_file,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    s3_options,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -25,6 +34,16 @@ SECRET_KEY = secret_key(VAR_DIR)
 # file of checkpoints of the chain head. Neither is in a backup: keep both off the database
 # server and back them up separately.
 PLANWATCH_AUDIT_KEY = audit_key(VAR_DIR)
+# The file the key is kept in (None when it comes from the environment): re-read when it
+# changes, so `planwatch audit rotate-key` reaches every running process. The keys retired by
+# a rotation are kept, one JSON line each, in PLANWATCH_AUDIT_KEYRING (var/audit_keys).
+PLANWATCH_AUDIT_KEY_FILE = audit_key_file(VAR_DIR)
+PLANWATCH_AUDIT_KEYRING = Path(env_str("PLANWATCH_AUDIT_KEYRING", str(VAR_DIR / "audit_keys")))
+# Checkpoints are also mailed to the administrators (a copy outside planwatch's reach): the
+# worker's ten-minute checkpoint at most once in PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS (0: each
+# one), a checkpoint written by a command (`audit checkpoint`, `rotate-key`, setup) always.
+PLANWATCH_AUDIT_CHECKPOINT_MAIL = env_bool("PLANWATCH_AUDIT_CHECKPOINT_MAIL", True)
+PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS = env_int("PLANWATCH_AUDIT_CHECKPOINT_MAIL_HOURS", 24)
 PLANWATCH_AUDIT_CHECKPOINTS = Path(
     env_str("PLANWATCH_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.log"))
 )

@@ -42,3 +42,8 @@ def _audit_checkpoints_of_its_own(settings: object, tmp_path: object) -> None:
     own, never var/audit-checkpoints.log: a checkpoint of one test's chain would not match the
     next test's database."""
     settings.PLANWATCH_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"  # type: ignore[attr-defined, operator]
+    # The key is settings.PLANWATCH_AUDIT_KEY (as when it comes from the environment), and
+    # retired keys go to a keyring of the test's own: a test of `rotate-key` sets a key file
+    # in tmp_path, never replacing var/audit_key.
+    settings.PLANWATCH_AUDIT_KEY_FILE = None  # type: ignore[attr-defined]
+    settings.PLANWATCH_AUDIT_KEYRING = tmp_path / "audit_keys"  # type: ignore[attr-defined, operator]

@@ -6,7 +6,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from planwatch.accounts.contributions import administrator_addresses
         from planwatch.accounts.permissions import is_admin
         from planwatch.core import hooks
 
         hooks.audit_reader.connect(is_admin)
+        hooks.administrator_addresses.connect(administrator_addresses)

@@ -55,6 +55,14 @@ def _memberships(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
+def holds_any_role(user: Any) -> bool:
+    """Whether `user` holds some role somewhere (a superuser always does), from the memo the
+    predicates share: a page asking it several times reads the memberships once."""
+    if not _is_authenticated(user):
+        return False
+    return bool(user.is_superuser) or bool(_memberships(user))
+
+
 def forget_memberships(user: Any) -> None:
     """Drop the memo kept by the predicates (after the user's memberships changed)."""
     if hasattr(user, _MEMO):

@@ -133,6 +133,11 @@ class IndexEdition(models.Model):
     weights = models.JSONField(default=dict)
     # Convergence of the index across the places: [{"year", "places", "mean", "cv", "theil"}]
     convergence = models.JSONField(default=list)
+    # The sensitivity view, computed with the edition from its snapshot and inputs: each
+    # city's index in year_to under each normalisation × weighting the page compares,
+    # {"normalisation|weighting": {"place id": value or null}} (a variant the method refuses
+    # is absent); null for editions computed before it was stored (the page computes it then)
+    sensitivity = models.JSONField(null=True, blank=True)
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -160,7 +165,7 @@ class IndexEdition(models.Model):
 
 # The columns of an edition that hold its whole computation (every input, the weights, the
 # convergence trace): read by the edition's own page, never by a list of editions.
-EDITION_BULK = ("inputs", "weights", "convergence", "places")
+EDITION_BULK = ("inputs", "weights", "convergence", "places", "sensitivity")
 
 
 class IndexValue(models.Model):

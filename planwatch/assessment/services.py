@@ -26,6 +26,8 @@ from planwatch.assessment.models import (
     IndexValue,
     MissingInput,
     NodeLevel,
+    Normalisation,
+    Weighting,
 )
 from planwatch.audit.services import audit_record
 from planwatch.indicators.choices import Direction, IndicatorStatus
@@ -268,6 +270,48 @@ def compute_snapshot(
         raise ValidationError(str(exc)) from exc
 
 
+# The normalisation × weighting variants the sensitivity view compares.
+SENSITIVITY_VARIANTS = [
+    (Normalisation.FIXED_BASE, Weighting.EQUAL),
+    (Normalisation.FIXED_BASE, Weighting.SET),
+    (Normalisation.MIN_MAX, Weighting.EQUAL),
+    (Normalisation.MIN_MAX, Weighting.ENTROPY),
+]
+
+
+def sensitivity_key(normalisation: str, weighting: str) -> str:
+    return f"{normalisation}|{weighting}"
+
+
+def sensitivity_compute(
+    snapshot: dict[str, Any],
+    places: list[dict[str, Any]],
+    inputs: list[dict[str, Any]],
+    year_from: int,
+    year_to: int,
+) -> dict[str, dict[str, float | None]]:
+    """Each city's index in `year_to` under each of SENSITIVITY_VARIANTS, computed over all
+    the places (the zone too, so the edition's own method gives the edition's own figures);
+    a variant the method refuses is left out."""
+    cities = [str(p["id"]) for p in places if p.get("kind") != OrgUnitKind.ZONE]
+    out: dict[str, dict[str, float | None]] = {}
+    for norm, weigh in SENSITIVITY_VARIANTS:
+        try:
+            res = compute_snapshot(
+                snapshot,
+                places,
+                inputs,
+                year_from,
+                year_to,
+                normalisation=str(norm),
+                weighting=str(weigh),
+            )
+        except ValidationError:
+            continue
+        out[sensitivity_key(str(norm), str(weigh))] = {c: res.value(c, year_to) for c in cities}
+    return out
+
+
 @transaction.atomic
 def index_edition_compute(
     *,
@@ -325,6 +369,7 @@ def index_edition_compute(
             {"year": c.year, "places": c.places, "mean": c.mean, "cv": c.cv, "theil": c.theil}
             for c in result.convergence
         ],
+        sensitivity=sensitivity_compute(snapshot, places, inputs, year_from, year_to),
         computed_by=actor,
         computed_at=timezone.now(),
     )

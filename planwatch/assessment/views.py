@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -226,10 +227,20 @@ def edition_publish(request: HttpRequest, edition_id: int) -> HttpResponse:
     return redirect("assessment:edition", edition.pk)
 
 
-def _values(edition: IndexEdition) -> dict[tuple[int, int], dict[str, float | None]]:
+def _values(
+    edition: IndexEdition, latest: int | None = None, codes: list[str] | None = None
+) -> dict[tuple[int, int], dict[str, float | None]]:
+    """(place id, year) → code → value of the edition: the index of every year and, in
+    `latest`, the `codes` too (the page shows no other node's values; the rest stay in the
+    database)."""
     out: dict[tuple[int, int], dict[str, float | None]] = defaultdict(dict)
-    for place_id, year, code, value in IndexValue.objects.filter(edition=edition).values_list(
-        "place_id", "year", "code", "value"
+    wanted = Q(code=im.TOTAL)
+    if latest is not None and codes:
+        wanted |= Q(year=latest, code__in=codes)
+    for place_id, year, code, value in (
+        IndexValue.objects.filter(wanted, edition=edition)
+        .order_by()
+        .values_list("place_id", "year", "code", "value")
     ):
         out[(place_id, year)][code] = value
     return out
@@ -239,39 +250,30 @@ def _r(v: float | None, digits: int = 2) -> float | None:
     return None if v is None else round(v, digits)
 
 
-METHOD_VARIANTS = [
-    (Normalisation.FIXED_BASE, Weighting.EQUAL),
-    (Normalisation.FIXED_BASE, Weighting.SET),
-    (Normalisation.MIN_MAX, Weighting.EQUAL),
-    (Normalisation.MIN_MAX, Weighting.ENTROPY),
-]
+METHOD_VARIANTS = services.SENSITIVITY_VARIANTS
 
 
 def _sensitivity(edition: IndexEdition, year: int, cities: list[dict[str, Any]]) -> dict[str, Any]:
-    """The cities' ranks in ``year`` under each normalisation × weighting, beside the
-    edition's own. Every variant is computed over the edition's places (the zone too, so the
-    edition's own method gives the edition's own figures) and the cities ranked among
-    themselves."""
+    """The cities' ranks in ``year`` (the edition's last) under each normalisation ×
+    weighting, beside the edition's own: the cities' values stored with the edition
+    (`services.sensitivity_compute`, computed here for an edition that has none), the cities
+    ranked among themselves."""
     snap = edition.method_snapshot
     own = (snap["normalisation"], snap["weighting"])
+    stored = edition.sensitivity
+    if stored is None:
+        stored = services.sensitivity_compute(
+            snap, edition.places, edition.inputs, edition.year_from, edition.year_to
+        )
     columns: list[dict[str, Any]] = []
     ranks: dict[tuple[str, str], dict[str, int]] = {}
     values: dict[tuple[str, str], dict[str, float | None]] = {}
     for norm, weigh in METHOD_VARIANTS:
-        try:
-            res = services.compute_snapshot(
-                snap,
-                edition.places,
-                edition.inputs,
-                edition.year_from,
-                edition.year_to,
-                normalisation=str(norm),
-                weighting=str(weigh),
-            )
-        except ValidationError:
+        by_city = stored.get(services.sensitivity_key(str(norm), str(weigh)))
+        if by_city is None:
             continue
         key = (str(norm), str(weigh))
-        values[key] = {str(c["id"]): res.value(str(c["id"]), year) for c in cities}
+        values[key] = {str(c["id"]): by_city.get(str(c["id"])) for c in cities}
         present = {k: v for k, v in values[key].items() if v is not None}
         ranks[key] = {k: 1 + sum(1 for w in present.values() if w > v) for k, v in present.items()}
         columns.append(
@@ -308,10 +310,10 @@ def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
     places = edition.places
     names = {p["id"]: p["name"] for p in places}
     years = list(range(edition.year_from, edition.year_to + 1))
-    values = _values(edition)
     dims = [d for d in snap["dimensions"] if any(s["children"] for s in d["children"])]
     empty_dims = [d for d in snap["dimensions"] if d not in dims]
     latest = years[-1]
+    values = _values(edition, latest, [d["code"] for d in dims])
     cities = [p for p in places if p.get("kind") != "zone"]
 
     table = [
@@ -379,6 +381,19 @@ def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
         "labels": {"cv": _("变异系数"), "theil": _("泰尔指数"), "index": _("指数")},
     }
     sensitivity = _sensitivity(edition, latest, cities) if len(cities) >= 2 else None
+    # the method's table, one row per node with its weight looked up here (not by the
+    # template scanning every weight for every node)
+    weights = edition.weights
+    tree_rows: list[dict[str, Any]] = []
+    for d in dims:
+        tree_rows.append({**d, "level": 0, "weight": weights.get(d["code"])})
+        for s in d["children"]:
+            if not s["children"]:
+                continue
+            tree_rows.append({**s, "level": 1, "weight": weights.get(s["code"])})
+            tree_rows += [
+                {**i, "level": 2, "weight": weights.get(i["code"])} for i in s["children"]
+            ]
     return render(
         request,
         "assessment/edition.html",
@@ -393,7 +408,8 @@ def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
             "latest": latest,
             "missing_by_place": dict(missing_by_place),
             "diff": diff,
-            "weights": edition.weights,
+            "weights": weights,
+            "tree_rows": tree_rows,
             "sources": sorted(sources.items()),
             "convergence": edition.convergence,
             "chart": chart,

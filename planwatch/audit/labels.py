@@ -53,6 +53,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # the generic name of the same step (submitted → draft); written as .withdraw
     "progress_report.draft": _("撤回进展报告"),
     "supervise.run": _("每日督办检查"),
+    "audit.key_rotate": _("轮换审计密钥"),
     "case.open": _("督办立项"),
     "case.assigned": _("督办交办"),
     "case.acknowledged": _("督办签收"),
@@ -165,6 +166,7 @@ TARGET_TYPE_LABELS: dict[str, Promise] = {
     "annual_list": _("年度清单"),
     "evidence": _("佐证材料"),
     "api_token": _("接口令牌"),
+    "audit_key": _("审计密钥"),
 }
 
 

@@ -37,6 +37,10 @@ class AuditEvent(models.Model):
     # (planwatch/audit/anchor.py). Empty only on events written before the key existed; the
     # first checkpoint covers those.
     mac = models.CharField(max_length=64, blank=True, default="")
+    # Which audit key made `mac` (anchor.key_id: a fingerprint, never the key): verify checks
+    # each event with its own key, so events written before a rotation keep verifying with
+    # the retired key kept in the keyring.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]

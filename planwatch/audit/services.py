@@ -17,7 +17,17 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from planwatch.audit.anchor import GENESIS, Checkpoint, event_mac, mac_matches, read_checkpoints
+from planwatch.audit.anchor import (
+    GENESIS,
+    Checkpoint,
+    all_keys,
+    checkpoints_from_lines,
+    current_key,
+    event_mac,
+    keyring_path,
+    mac_matches,
+    read_checkpoints,
+)
 from planwatch.audit.middleware import current_request_id
 from planwatch.audit.models import AuditChainHead, AuditEvent
 from planwatch.core.types import Actor
@@ -119,8 +129,14 @@ def audit_record(
         head = _lock_head()
         fields = _fields(entry, label=label, now=timezone.now(), request_id=request_id)
         digest = event_digest(prev_hash=head.last_hash, **fields)
+        kid, key = current_key()  # after the lock: a rotation in progress has finished
         event = AuditEvent.objects.create(
-            actor=user, prev_hash=head.last_hash, hash=digest, mac=event_mac(digest), **fields
+            actor=user,
+            prev_hash=head.last_hash,
+            hash=digest,
+            mac=event_mac(digest, key),
+            key_id=kid,
+            **fields,
         )
         AuditChainHead.objects.filter(pk=1).update(last_hash=digest, count=head.count + 1)
     return event
@@ -131,7 +147,7 @@ _CONTENT = (
     *("created_at", "actor_label", "action", "target_type", "target_id", "target_label"),
     *("old", "new", "request_id"),
 )
-_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash", "mac")
+_COLUMNS = ("actor", *_CONTENT, "prev_hash", "hash", "mac", "key_id")
 _JSON = ("old", "new")
 
 
@@ -169,6 +185,7 @@ def audit_record_many(
     written = 0
     with transaction.atomic():
         head = _lock_head()
+        kid, key = current_key()
         prev, now = head.last_hash, timezone.now()
         when = AuditEvent._meta.get_field("created_at").get_db_prep_save(now, connection)
         batch: list[tuple[Any, ...]] = []
@@ -177,7 +194,8 @@ def audit_record_many(
             digest = event_digest(prev_hash=prev, **f)
             f["created_at"] = when
             f["old"], f["new"] = (json_field.get_db_prep_save(f[k], connection) for k in _JSON)
-            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest, event_mac(digest)))
+            mac = event_mac(digest, key)
+            batch.append((actor_pk, *(f[k] for k in _CONTENT), prev, digest, mac, kid))
             prev = digest
             if len(batch) >= batch_size:
                 _insert(batch)
@@ -208,10 +226,16 @@ def _digest_of(ev: AuditEvent) -> str:
 class _Keyed:
     """What the walk over the chain learns about the events' MACs."""
 
+    keys: dict[str, str]
     keyed: int = 0
     bad: list[int] = field(default_factory=list)
     unkeyed_after_keyed: list[int] = field(default_factory=list)
     unkeyed_prefix: int = 0
+    # key id → [how many events, first event id] for keys not in the keyring
+    missing: dict[str, list[int]] = field(default_factory=dict)
+    rank: dict[str, int] = field(default_factory=dict)
+    newest_rank: int = -1
+    out_of_order: list[tuple[int, str]] = field(default_factory=list)
 
     def see(self, ev: AuditEvent, position: int) -> None:
         if not ev.mac:
@@ -221,8 +245,19 @@ class _Keyed:
                 self.unkeyed_prefix = position
             return
         self.keyed += 1
-        if not mac_matches(ev.hash, ev.mac):
+        key = self.keys.get(ev.key_id)
+        if key is None:
+            self.missing.setdefault(ev.key_id, [0, ev.pk])[0] += 1
+            return
+        if not mac_matches(ev.hash, ev.mac, key):
             self.bad.append(ev.pk)
+            return
+        # Keys sign in the order they were in use: an event signed with a retired key after
+        # one signed with its successor was forged by someone who kept the old key.
+        rank = self.rank.setdefault(ev.key_id, list(self.keys).index(ev.key_id))
+        if rank < self.newest_rank:
+            self.out_of_order.append((ev.pk, ev.key_id))
+        self.newest_rank = max(self.newest_rank, rank)
 
     def problems(self, covered: int) -> list[str]:
         bad, unkeyed = self.bad, self.unkeyed_after_keyed
@@ -235,6 +270,18 @@ class _Keyed:
         else:
             found += [f"event {pk}: keyed hash does not match (rewritten)" for pk in bad]
         found += [f"event {pk}: keyed hash removed (rewritten)" for pk in unkeyed]
+        found += [
+            f"event {pk}: signed with retired audit key {kid} after a newer key was in use "
+            "(forged with an old key)"
+            for pk, kid in self.out_of_order
+        ]
+        for kid, (count, first) in self.missing.items():
+            found.append(
+                f"{count} events (from id {first}) were signed with audit key {kid or '(none)'}, "
+                f"which is not in the keyring: the audit key is not the one the log was "
+                f"written with, or that retired key was removed from {keyring_path()} "
+                "(restore it from the key backup)"
+            )
         if self.unkeyed_prefix > covered:
             found.append(
                 f"the first {self.unkeyed_prefix} events have no keyed hash and no checkpoint "
@@ -243,39 +290,63 @@ class _Keyed:
         return found
 
 
-def audit_verify(*, checkpoints_past_end: bool = False) -> tuple[int, list[str]]:
-    """Recompute the chain, check each event's keyed hash and check the chain against every
-    checkpoint written outside the database. Returns the number of events checked and a list
-    of problems (empty when the log is intact). `checkpoints_past_end` accepts checkpoints
-    beyond the end of the chain: a restore of an older backup knowingly lacks the newest
-    events (those it has must still match)."""
+def audit_verify(
+    *, checkpoints_past_end: bool = False, extra_lines: list[str] | None = None
+) -> tuple[int, list[str]]:
+    """Recompute the chain, check each event's keyed hash (under the key named on it) and
+    check the chain against every checkpoint written outside the database: the checkpoint
+    file's and `extra_lines` (checkpoint lines taken from the administrators' e-mails).
+    Returns the number of events checked and a list of problems (empty when the log is
+    intact). `checkpoints_past_end` accepts checkpoints beyond the end of the chain: a
+    restore of an older backup knowingly lacks the newest events (those it has must still
+    match)."""
+    keys = all_keys()
     checkpoints, problems = read_checkpoints()
+    if extra_lines:
+        mailed, mail_problems = checkpoints_from_lines(
+            extra_lines, where="checkpoint from e-mail", keys=keys
+        )
+        checkpoints += mailed
+        problems += mail_problems
     at: dict[int, list[Checkpoint]] = {}
     for cp in checkpoints:
         at.setdefault(cp.count, []).append(cp)
-    keyed = _Keyed()
+    keyed = _Keyed(keys)
     prev, checked, covered = GENESIS, 0, 0
     for cp in at.get(0, []):
         if cp.head != GENESIS:
             problems.append(f"checkpoint of {cp.at}: an empty chain with a head (altered)")
-    for ev in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        checked += 1
-        if ev.prev_hash != prev:
-            problems.append(
-                f"event {ev.pk}: chain broken (an event before it was removed or altered)"
-            )
-        if _digest_of(ev) != ev.hash:
-            problems.append(f"event {ev.pk}: content does not match its hash (altered)")
-        keyed.see(ev, checked)
-        for cp in at.get(checked, []):
-            if cp.head != ev.hash:
+    # On a live system events keep coming while the log is read: the head row read at the end
+    # may count events committed after the pass began. They are read in a further pass (the
+    # head and its events commit together), so only a head that still disagrees once no new
+    # event turns up is a problem.
+    last_pk, head = 0, None
+    for _round in range(20):
+        seen = 0
+        for ev in (
+            AuditEvent.objects.filter(pk__gt=last_pk).order_by("id").iterator(chunk_size=2000)
+        ):
+            seen += 1
+            checked += 1
+            if ev.prev_hash != prev:
                 problems.append(
-                    f"checkpoint of {cp.at}: event {checked} of the chain (id {ev.pk}) is not "
-                    "the one written down then (the log was rewritten)"
+                    f"event {ev.pk}: chain broken (an event before it was removed or altered)"
                 )
-            else:
-                covered = max(covered, checked)
-        prev = ev.hash
+            if _digest_of(ev) != ev.hash:
+                problems.append(f"event {ev.pk}: content does not match its hash (altered)")
+            keyed.see(ev, checked)
+            for cp in at.get(checked, []):
+                if cp.head != ev.hash:
+                    problems.append(
+                        f"checkpoint of {cp.at}: event {checked} of the chain (id {ev.pk}) is "
+                        "not the one written down then (the log was rewritten)"
+                    )
+                else:
+                    covered = max(covered, checked)
+            prev, last_pk = ev.hash, ev.pk
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is None or (head.last_hash == prev and head.count == checked) or not seen:
+            break
     for cp in checkpoints:
         if cp.count > checked and not checkpoints_past_end:
             problems.append(
@@ -283,7 +354,6 @@ def audit_verify(*, checkpoints_past_end: bool = False) -> tuple[int, list[str]]
                 "(the newest events were removed)"
             )
     problems += keyed.problems(covered)
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.count != checked):
         problems.append("the newest events were removed (chain head does not match)")
     return checked, problems

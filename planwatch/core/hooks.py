@@ -214,3 +214,14 @@ health_summary = Hook(
     "them counted from the tasks and reports. rollups answers.",
 )
 ALL = (*ALL, health_summary)
+
+
+# Issue 15, item 8: the audit checkpoints are mailed to the administrators.
+
+administrator_addresses = Hook(
+    "administrator_addresses",
+    "audit.checkpoint_mail (checkpoint_mail_send)",
+    "The e-mail addresses of the active administrators; each receiver returns a list. "
+    "accounts answers: superusers and holders of the administrator role who have an address.",
+)
+ALL = (*ALL, administrator_addresses)

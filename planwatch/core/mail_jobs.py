@@ -1,8 +1,11 @@
-"""E-mail of notifications as a queue job (issue 15, item 4): `notification_email(ids)` mails
+"""E-mail as queue jobs. Notifications (issue 15, item 4): `notification_email(ids)` mails
 each notification not mailed yet; when the mail server refuses any, the job fails and the
 queue retries it (PLANWATCH_MAIL_RETRIES times, every PLANWATCH_MAIL_RETRY_DELAY seconds),
 mailing only those still unsent — `Notification.emailed` is set per message as it goes, so a
-retry never mails anyone twice."""
+retry never mails anyone twice.
+
+`mail_enqueue(subject, body, to)`: any other message (the audit checkpoints mailed to the
+administrators), one job per address with the same retries."""
 
 from __future__ import annotations
 
@@ -62,3 +65,35 @@ notification_email = cast(
         name="notify.email",
     )(_notification_email),
 )
+
+
+def _mail_send(subject: str, body: str, to: str) -> int:
+    """Send one message to one address; a refusal fails the job, which the queue retries."""
+    send_mail(
+        subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[to]
+    )
+    return 1
+
+
+# One message to one address per job, so a retry never mails anyone twice.
+mail_send = cast(
+    Any,
+    db_task(
+        retries=int(getattr(settings, "PLANWATCH_MAIL_RETRIES", 5)),
+        retry_delay=int(getattr(settings, "PLANWATCH_MAIL_RETRY_DELAY", 300)),
+        name="mail.send",
+    )(_mail_send),
+)
+
+
+def mail_enqueue(*, subject: str, body: str, to: str) -> None:
+    """Mail `body` to `to` by a queue job with retries (`mail_send`); when the queue itself
+    cannot be reached, send it now (a failure then is logged, not raised)."""
+    try:
+        mail_send(subject, body, to)
+    except Exception:
+        logger.warning("mail to %s: queue unavailable, mailing directly", to, exc_info=True)
+        try:
+            _mail_send(subject, body, to)
+        except Exception:  # the mail server is not ours to crash on
+            logger.warning("mail to %s failed", to, exc_info=True)

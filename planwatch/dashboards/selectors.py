@@ -18,12 +18,14 @@ lights say when they were computed (`lights_on`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -44,9 +46,9 @@ from planwatch.reports.periods import Period, periods_for
 from planwatch.rollups.selectors import (
     TaskGroup,
     area_counts,
+    light_list_ids,
     scope_plan_ids,
-    task_groups,
-    task_years,
+    task_groups_by_year,
     trend_sums,
 )
 from planwatch.supervision.choices import Light
@@ -248,24 +250,27 @@ class LightRow:
 _URL_MARK = 987654321
 
 
+_LIST_COLUMNS = (
+    "pk",
+    "year",
+    "seq",
+    "title",
+    "plan__title",
+    "lead_unit__name",
+    "deadline",
+    "light__expected",
+    "light__actual",
+)
+
+
 def _light_list(tasks: QuerySet[Task], light: Light) -> list[LightRow]:
     """The first `LIST_LIMIT` tasks of `light`, earliest deadline first: one query reading
     the shown columns only (no model instances, one URL reversal for the whole list)."""
-    rows = (
-        tasks.filter(light__light=light)
-        .order_by("deadline", "pk")
-        .values_list(
-            "pk",
-            "year",
-            "seq",
-            "title",
-            "plan__title",
-            "lead_unit__name",
-            "deadline",
-            "light__expected",
-            "light__actual",
-        )[:LIST_LIMIT]
-    )
+    rows = tasks.filter(light__light=light).order_by("deadline", "pk").values_list(*_LIST_COLUMNS)
+    return _light_rows(rows[:LIST_LIMIT])
+
+
+def _light_rows(rows: Iterable[tuple[Any, ...]]) -> list[LightRow]:
     pattern = reverse("tasks:task_detail", args=[_URL_MARK])
     mark = str(_URL_MARK)
     return [
@@ -281,6 +286,38 @@ def _light_list(tasks: QuerySet[Task], light: Light) -> list[LightRow]:
         )
         for pk, year, seq, title, plan, lead, deadline, expected, actual in rows
     ]
+
+
+def rollup_light_lists(scope: Scope, year: int) -> dict[str, list[LightRow]]:
+    """`_light_list` of red and of yellow for a viewer who sees every issued task of the
+    scope: each list's 50 tasks are chosen through the light-list summaries' index
+    (planwatch.rollups, a subquery limited first) and only their shown columns read — one
+    query for both lists (UNION ALL of the two limited subqueries) where the database allows
+    a limit inside a compound query (PostgreSQL), else one per list (SQLite). An OR of the two
+    subqueries instead made PostgreSQL scan every task."""
+    where = _rollup_scope(scope)
+    chosen = [
+        light_list_ids(year=year, light=light, limit=LIST_LIMIT, **where)
+        for light in (Light.RED, Light.YELLOW)
+    ]
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return {
+            light: _light_rows(
+                Task.objects.filter(pk__in=ids)
+                .order_by("deadline", "pk")
+                .values_list(*_LIST_COLUMNS)
+            )
+            for light, ids in zip((Light.RED, Light.YELLOW), chosen, strict=True)
+        }
+    rows = (
+        Task.objects.filter(pk__in=chosen[0].union(chosen[1], all=True))
+        .order_by("deadline", "pk")
+        .values_list("light__light", *_LIST_COLUMNS)
+    )
+    split: dict[str, list[tuple[Any, ...]]] = {Light.RED: [], Light.YELLOW: []}
+    for light, *row in rows:
+        split.setdefault(light, []).append(tuple(row))
+    return {light: _light_rows(split[light]) for light in (Light.RED, Light.YELLOW)}
 
 
 def scope_years(tasks: QuerySet[Task]) -> list[int]:
@@ -563,16 +600,13 @@ def dashboard_for(
     every = scope_tasks(user=user, scope=scope)
     summary = sees_every_scope_task(user, scope)
     where = _rollup_scope(scope)
-    years = task_years(**where) if summary else scope_years(every)
+    by_year = task_groups_by_year(**where) if summary else {}
+    years = sorted(by_year, reverse=True) if summary else scope_years(every)
     year = year if year is not None else default_year(years, today)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     tasks = every.filter(year=year)
-    figures = (
-        figures_from_groups(task_groups(year=year, **where))
-        if summary
-        else figures_from_tasks(tasks)
-    )
+    figures = figures_from_groups(by_year.get(year, [])) if summary else figures_from_tasks(tasks)
     periods = periods_for(year, figures.frequency)
     chosen = next((p for p in periods if p.label == period), None) or default_period(periods, today)
     if summary:
@@ -589,6 +623,10 @@ def dashboard_for(
     if scope.kind == OrgUnitKind.PREFECTURE and scope.unit is not None:
         counties = OrgUnit.objects.filter(parent=scope.unit).order_by("sort_order", "path")
         children = completion(list(counties))
+    if summary:
+        lists = rollup_light_lists(scope, year)
+    else:
+        lists = {light: _light_list(tasks, light) for light in (Light.RED, Light.YELLOW)}
     completed = next(c.count for c in figures.by_status if c.key == TaskStatus.COMPLETED)
     return Dashboard(
         scope=scope,
@@ -597,8 +635,8 @@ def dashboard_for(
         average_progress=figures.average_progress,
         by_status=figures.by_status,
         by_light=figures.by_light,
-        yellow=_light_list(tasks, Light.YELLOW),
-        red=_light_list(tasks, Light.RED),
+        yellow=lists[Light.YELLOW],
+        red=lists[Light.RED],
         trend=trend,
         prefectures=completion(map_units(scope)),
         has_demo=scope_has_demo(tasks),

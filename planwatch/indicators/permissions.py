@@ -10,7 +10,7 @@ from typing import Any
 from django.http import Http404
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import has_role, is_planner
+from planwatch.accounts.permissions import has_role, holds_any_role, is_planner
 from planwatch.indicators.choices import IndicatorStatus
 from planwatch.indicators.models import Indicator
 from planwatch.orgunits.models import OrgUnit
@@ -34,9 +34,7 @@ def can_verify(user: Any, place: OrgUnit) -> bool:
 
 def is_insider(user: Any) -> bool:
     """Signed in and holding some role: sees unverified observations too."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or user.memberships.exists()
-    )
+    return holds_any_role(user)
 
 
 def can_view_indicator(user: Any, indicator: Indicator) -> bool:

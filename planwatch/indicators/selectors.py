@@ -158,9 +158,14 @@ def path_for(indicator: Indicator) -> list[tuple[int, float]]:
         return []
 
 
-def latest_statuses(*, user: Any, indicator: Indicator) -> dict[int, ComputedStatus]:
-    """observation id → its status under the method in force, for the visible observations."""
-    ids = list(observations_for(user=user, indicator=indicator).values_list("pk", flat=True))
+def latest_statuses(
+    *, user: Any, indicator: Indicator, observation_ids: list[int] | None = None
+) -> dict[int, ComputedStatus]:
+    """observation id → its status under the method in force, for the visible observations
+    (`observation_ids`: those the caller has already read through `observations_for`)."""
+    ids = observation_ids
+    if ids is None:
+        ids = list(observations_for(user=user, indicator=indicator).values_list("pk", flat=True))
     rows = ComputedStatus.objects.filter(
         observation_id__in=ids, method_version=current_method().version
     ).select_related("case")

@@ -82,14 +82,17 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     ind = access_indicator(request.user, indicator_id)
     observations = list(observations_for(user=request.user, indicator=ind))
-    statuses = latest_statuses(user=request.user, indicator=ind)
+    statuses = latest_statuses(
+        user=request.user, indicator=ind, observation_ids=[o.pk for o in observations]
+    )
     enter_places = _enter_places(request.user, ind)
     context: dict[str, Any] = {
         "ind": ind,
         "observations": [
             (o, statuses.get(o.pk), can_verify(request.user, o.place)) for o in observations
         ],
-        "history": [o for o in history_for(user=request.user, indicator=ind) if not o.is_current],
+        # the replaced values only: the current ones are listed above
+        "history": list(history_for(user=request.user, indicator=ind).filter(is_current=False)),
         "chart": indicator_chart_data(ind, observations, statuses),
         "can_manage": can_manage_indicator(request.user, ind),
         "form": ObservationForm() if enter_places else None,

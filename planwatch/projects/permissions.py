@@ -10,7 +10,7 @@ from typing import Any, Literal
 from django.http import Http404
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.permissions import has_role, role_paths
+from planwatch.accounts.permissions import has_role, holds_any_role, role_paths
 from planwatch.projects.choices import ProjectStatus
 from planwatch.projects.models import MonthlyReport, Project
 
@@ -28,9 +28,7 @@ def can_manage_project(user: Any, project: Project) -> bool:
 
 
 def is_insider(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or user.memberships.exists()
-    )
+    return holds_any_role(user)
 
 
 def can_view_project(user: Any, project: Project) -> bool:

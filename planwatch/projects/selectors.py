@@ -9,13 +9,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Lead
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
 from planwatch.projects import methods as m
 from planwatch.projects.choices import LightColour, ListSeries, ListVerdict, ProjectStatus
-from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project, QuarterList
+from planwatch.projects.models import (
+    AnnualInvestmentPlan,
+    MonthlyReport,
+    Project,
+    QuarterList,
+    Segment,
+)
 from planwatch.projects.permissions import can_manage_project, can_view_report, is_insider
 from planwatch.reports.choices import ReportStatus
 
@@ -31,36 +39,175 @@ class LedgerRow:
     annual_plan: Decimal
     ytd: Decimal
     assessment: m.Assessment
+    funds_in_place: Decimal = Decimal(0)
 
 
-def _figures(projects: list[Project], year: int, month: int) -> dict[int, tuple[Decimal, Decimal]]:
-    """(annual plan, YTD from accepted reports) per project id, in two queries."""
-    ids = [p.pk for p in projects]
+Within = QuerySet[Project] | None
+
+
+def _ids(projects: list[Project], within: Within) -> Any:
+    """The projects' ids for an `IN` filter: the subquery of the queryset they were read by
+    (`within`) when given — a long list of ids costs more to send than the subquery to run —
+    else the list."""
+    if within is not None:
+        return within.order_by().values("pk")
+    return [p.pk for p in projects]
+
+
+def _annual_plans(projects: list[Project], year: int, within: Within = None) -> dict[int, Decimal]:
+    """The year's planned investment per project id (a segmented project's: its segments'
+    plans summed), in one query."""
+    rows = list(
+        AnnualInvestmentPlan.objects.filter(project_id__in=_ids(projects, within), year=year)
+        .order_by()
+        .values_list("project_id", "segment_id", "amount")
+    )
+    has_segments = {pid for pid, sid, _a in rows if sid is not None}
     plan: dict[int, Decimal] = {}
-    has_segments: set[int] = set()
-    for a in AnnualInvestmentPlan.objects.filter(project_id__in=ids, year=year).values(
-        "project_id", "segment_id", "amount"
-    ):
-        if a["segment_id"] is not None:
-            has_segments.add(a["project_id"])
-    for a in AnnualInvestmentPlan.objects.filter(project_id__in=ids, year=year).values(
-        "project_id", "segment_id", "amount"
-    ):
-        if (a["segment_id"] is not None) == (a["project_id"] in has_segments):
-            plan[a["project_id"]] = plan.get(a["project_id"], Decimal(0)) + a["amount"]
-    latest: dict[tuple[int, int | None], Decimal] = {}
-    for r in (
-        MonthlyReport.objects.filter(
-            project_id__in=ids, year=year, month__lte=month, status=ReportStatus.ACCEPTED
+    for pid, sid, amount in rows:
+        if (sid is not None) == (pid in has_segments):
+            plan[pid] = plan.get(pid, Decimal(0)) + amount
+    return plan
+
+
+def _latest_accepted(
+    projects: list[Project], year: int, month: int, within: Within = None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """(YTD investment, funds in place) per project id from its latest accepted report of
+    `year` up to `month` (the project's own and each segment's latest, summed). The database
+    looks up each one's latest report in an index (a subquery per project; for segments, a
+    window over their rows) instead of returning every month's row."""
+    ids = _ids(projects, within)
+    out: dict[int, tuple[Decimal, Decimal]] = {}
+
+    def add(pid: int, ytd: Decimal | None, funds: Decimal | None) -> None:
+        had = out.get(pid, (Decimal(0), Decimal(0)))
+        out[pid] = (had[0] + (ytd or Decimal(0)), had[1] + (funds or Decimal(0)))
+
+    accepted = {"year": year, "month__lte": month, "status": ReportStatus.ACCEPTED}
+    # the project's own reports: the partial unique index (project, year, month) of reports
+    # without a segment serves each lookup
+    own = MonthlyReport.objects.filter(
+        project_id=OuterRef("pk"), segment__isnull=True, **accepted
+    ).order_by("-month")
+    for pid, ytd, funds in (
+        Project.objects.filter(pk__in=ids)
+        .annotate(
+            ytd=Subquery(own.values("invested_ytd")[:1]),
+            funds=Subquery(own.values("funds_in_place")[:1]),
         )
-        .order_by("month")
-        .values("project_id", "segment_id", "invested_ytd")
+        .order_by()
+        .values_list("pk", "ytd", "funds")
     ):
-        latest[(r["project_id"], r["segment_id"])] = r["invested_ytd"] or Decimal(0)
-    ytd: dict[int, Decimal] = {}
-    for (pid, _sid), v in latest.items():
-        ytd[pid] = ytd.get(pid, Decimal(0)) + v
-    return {pid: (plan.get(pid, Decimal(0)), ytd.get(pid, Decimal(0))) for pid in ids}
+        add(pid, ytd, funds)
+    segments = list(
+        Segment.objects.filter(project_id__in=ids).order_by().values_list("pk", flat=True)
+    )
+    if segments:
+        latest_of_segment = (
+            MonthlyReport.objects.filter(segment_id__in=segments, **accepted)
+            .annotate(last_month=Window(Max("month"), partition_by=[F("segment_id")]))
+            .filter(month=F("last_month"))
+            .order_by()
+            .values_list("project_id", "invested_ytd", "funds_in_place")
+        )
+        for pid, ytd, funds in latest_of_segment:
+            add(pid, ytd, funds)
+    return out
+
+
+@dataclass
+class Figures:
+    """A project's annual plan, YTD investment and funds in place at a month's end."""
+
+    annual_plan: Decimal
+    ytd: Decimal
+    funds_in_place: Decimal
+
+
+def _figures(
+    projects: list[Project], year: int, month: int, within: Within = None
+) -> dict[int, Figures]:
+    """Per project id: the annual plan and, from the accepted reports, YTD investment and
+    funds in place (three queries, one row per project or segment each; `within`: the
+    queryset that read `projects`, see `_ids`)."""
+    plan = _annual_plans(projects, year, within)
+    latest = _latest_accepted(projects, year, month, within)
+    zero = (Decimal(0), Decimal(0))
+    out = {}
+    for p in projects:
+        ytd, funds = latest.get(p.pk, zero)
+        out[p.pk] = Figures(plan.get(p.pk, Decimal(0)), ytd, funds)
+    return out
+
+
+# The ledger's projects: the fields its rows, export, rates and 双过半 use (not 建设内容, the
+# tags and the source references), with the lead unit's name.
+LEDGER_FIELDS = (
+    "name",
+    "code",
+    "sector",
+    "stage",
+    "zone_id",
+    "lead_unit_id",
+    "lead_unit__name",
+    "total_investment",
+    "planned_start",
+    "planned_completion",
+    "actual_start",
+    "actual_completion",
+    "status",
+    "merged_into_id",
+)
+
+
+def _ledger(
+    *,
+    user: Any,
+    year: int,
+    month: int,
+    place: OrgUnit | None = None,
+    sector: str = "",
+    stage: str = "",
+    light: str = "",
+) -> tuple[list[LedgerRow], QuerySet[Project]]:
+    """Projects of `place` (a zone: its projects; a city: those built or led there), with their
+    figures at the end of (year, month), lowest 完成率 first (no plan last)."""
+    qs = visible_projects(user).select_related("lead_unit").only(*LEDGER_FIELDS)
+    if place is not None:
+        # EXISTS rather than joins: no DISTINCT over every project row
+        qs = qs.filter(
+            Q(zone__path__startswith=place.path)
+            | Q(lead_unit__path__startswith=place.path)
+            | Exists(
+                Project.places.through.objects.filter(project_id=OuterRef("pk"), orgunit=place)
+            )
+            | Exists(Segment.objects.filter(project_id=OuterRef("pk"), place=place))
+        )
+    if sector:
+        qs = qs.filter(sector=sector)
+    if stage:
+        qs = qs.filter(stage=stage)
+    projects = list(qs)
+    figures = _figures(projects, year, month, qs)
+    rows = []
+    for p in projects:
+        f = figures[p.pk]
+        annual, ytd = f.annual_plan, f.ytd
+        started = p.actual_start is not None or ytd > 0
+        a = m.assess(
+            year=year,
+            month=month,
+            ytd=float(ytd),
+            annual_plan=float(annual),
+            started=started,
+            planned_start=p.planned_start,
+        )
+        if light and a.light != light:
+            continue
+        rows.append(LedgerRow(p, annual, ytd, a, f.funds_in_place))
+    rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.project.name))
+    return rows, qs
 
 
 def ledger(
@@ -75,38 +222,9 @@ def ledger(
 ) -> list[LedgerRow]:
     """Projects of `place` (a zone: its projects; a city: those built or led there), with their
     figures at the end of (year, month), lowest 完成率 first (no plan last)."""
-    qs = visible_projects(user).select_related("lead_unit", "zone")
-    if place is not None:
-        qs = qs.filter(
-            Q(zone__path__startswith=place.path)
-            | Q(places=place)
-            | Q(segments__place=place)
-            | Q(lead_unit__path__startswith=place.path)
-        )
-        qs = qs.distinct()
-    if sector:
-        qs = qs.filter(sector=sector)
-    if stage:
-        qs = qs.filter(stage=stage)
-    projects = list(qs)
-    figures = _figures(projects, year, month)
-    rows = []
-    for p in projects:
-        annual, ytd = figures[p.pk]
-        started = p.actual_start is not None or ytd > 0
-        a = m.assess(
-            year=year,
-            month=month,
-            ytd=float(ytd),
-            annual_plan=float(annual),
-            started=started,
-            planned_start=p.planned_start,
-        )
-        if light and a.light != light:
-            continue
-        rows.append(LedgerRow(p, annual, ytd, a))
-    rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.project.name))
-    return rows
+    return _ledger(
+        user=user, year=year, month=month, place=place, sector=sector, stage=stage, light=light
+    )[0]
 
 
 def monthly_series(project: Project, year: int) -> dict[str, list[float | None]]:
@@ -191,10 +309,13 @@ class Rates:
     funds_rate: float | None
 
 
-def rates(projects: list[Project], year: int, month: int) -> Rates:
+def rates(
+    projects: list[Project], year: int, month: int, rows: list[LedgerRow] | None = None
+) -> Rates:
     """开工率 = projects planned to start in `year` that have started by the month's end ÷
     those planned; 竣工率 likewise for completion; 资金到位率 = the funds in place of the
-    latest accepted reports (segments summed) ÷ the year's planned investment."""
+    latest accepted reports (segments summed) ÷ the year's planned investment. Given the
+    ledger's `rows` of those projects for that month, their figures are used as they are."""
     end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
     starts = [p for p in projects if p.planned_start and p.planned_start.year == year]
     started = sum(1 for p in starts if p.actual_start is not None and p.actual_start <= end)
@@ -204,21 +325,13 @@ def rates(projects: list[Project], year: int, month: int) -> Rates:
     completed = sum(
         1 for p in completions if p.actual_completion is not None and p.actual_completion <= end
     )
-    figures = _figures(projects, year, month)
-    planned = sum((f[0] for f in figures.values()), Decimal(0))
-    latest: dict[tuple[int, int | None], Decimal] = {}
-    for r in (
-        MonthlyReport.objects.filter(
-            project_id__in=[p.pk for p in projects],
-            year=year,
-            month__lte=month,
-            status=ReportStatus.ACCEPTED,
-        )
-        .order_by("month")
-        .values("project_id", "segment_id", "funds_in_place")
-    ):
-        latest[(r["project_id"], r["segment_id"])] = r["funds_in_place"] or Decimal(0)
-    funds = sum(latest.values(), Decimal(0))
+    if rows is None:
+        figures = list(_figures(projects, year, month).values())
+        planned = sum((f.annual_plan for f in figures), Decimal(0))
+        funds = sum((f.funds_in_place for f in figures), Decimal(0))
+    else:
+        planned = sum((r.annual_plan for r in rows), Decimal(0))
+        funds = sum((r.funds_in_place for r in rows), Decimal(0))
     return Rates(
         planned_starts=len(starts),
         started=started,
@@ -235,7 +348,7 @@ def rates(projects: list[Project], year: int, month: int) -> Rates:
 
 
 def _monthly_totals(
-    ids: list[int], year: int, month: int
+    ids: Any, year: int, month: int
 ) -> tuple[list[float | None], list[float | None]]:
     """The projects' planned and actual cumulative investment by month of `year`, summed
     (two queries). Plan: the month-end cumulative amounts where every plan of a project gives
@@ -261,16 +374,38 @@ def _monthly_totals(
             total = sum(float(a) for a, _m in used)
             for i in range(12):
                 plan[i] += total * (i + 1) / 12
-    per_month: dict[int, dict[tuple[int, int | None], Decimal]] = {}
-    for pid, sid, mon, ytd in MonthlyReport.objects.filter(
-        project_id__in=ids, year=year, month__lte=month, status=ReportStatus.ACCEPTED
-    ).values_list("project_id", "segment_id", "month", "invested_ytd"):
-        per_month.setdefault(mon, {})[(pid, sid)] = ytd or Decimal(0)
-    latest: dict[tuple[int, int | None], Decimal] = {}
+    # A report's YTD counts from its month until the next accepted report of the same project
+    # or segment: the database sums the reports by (month, next month) — at most 12 × 13 rows
+    # whatever the number of projects — and each month adds the spans that cover it.
+    spans: dict[tuple[int, int], Decimal] = {}
+    reports = (
+        MonthlyReport.objects.filter(
+            project_id__in=ids, year=year, month__lte=month, status=ReportStatus.ACCEPTED
+        )
+        .annotate(
+            next_month=Window(
+                Lead("month"),
+                partition_by=[F("project_id"), F("segment_id")],
+                order_by=F("month").asc(),
+            )
+        )
+        .order_by()
+        .values_list("month", "next_month", "invested_ytd")
+    )
+    sql, params = reports.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # the inner query names its columns month, next_month and invested_ytd
+            f"SELECT t.month, t.next_month, SUM(t.invested_ytd) FROM ({sql}) t "
+            "GROUP BY t.month, t.next_month",
+            params,
+        )
+        for mon, nxt, total in cursor.fetchall():
+            spans[(mon, nxt or 13)] = Decimal(str(total or 0))
     actual: list[float | None] = [None] * 12
     for i in range(1, month + 1):
-        latest.update(per_month.get(i, {}))
-        actual[i - 1] = round(float(sum(latest.values(), Decimal(0))), 2)
+        here = sum((v for (a, b), v in spans.items() if a <= i < b), Decimal(0))
+        actual[i - 1] = round(float(here), 2)
     return [round(x, 2) if by_project else None for x in plan], actual
 
 
@@ -313,9 +448,9 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
     """The panel of `place` (a zone, or None for the province) at the end of (year, month),
     computed from the stored plans and accepted reports like the 台账 (same projects, same
     lights), and the latest published 红黑榜 of each series."""
-    rows = ledger(user=user, year=year, month=month, place=place)
+    rows, within = _ledger(user=user, year=year, month=month, place=place)
     projects = [r.project for r in rows]
-    ids = [p.pk for p in projects]
+    ids = _ids(projects, within)
     annual = sum((r.annual_plan for r in rows), Decimal(0))
     ytd = sum((r.ytd for r in rows), Decimal(0))
     lights = {c: 0 for c in LightColour.values}
@@ -325,11 +460,15 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
     half: m.DoubleHalf | None = None
     june = m.DEFAULT_METHOD.double_half_month
     if month >= june:
-        at_june = (
-            _figures(projects, year, june)
+        # the annual plan does not depend on the month: only the YTD is read again for June
+        june_ytd = (
+            {pid: ytd for pid, (ytd, _f) in _latest_accepted(projects, year, june, within).items()}
             if month != june
-            else {r.project.pk: (r.annual_plan, r.ytd) for r in rows}
+            else {r.project.pk: r.ytd for r in rows}
         )
+        at_june = {
+            r.project.pk: (r.annual_plan, june_ytd.get(r.project.pk, Decimal(0))) for r in rows
+        }
         end = date(year, june + 1, 1) - timedelta(days=1)
         half = m.double_half(
             m.DoubleHalfRow(

@@ -26,6 +26,7 @@ from planwatch.reports.health import (
     _union_sql,
 )
 from planwatch.reports.models import ProgressReport
+from planwatch.supervision.choices import Light
 from planwatch.tasks.choices import TaskStatus
 from planwatch.tasks.models import Task
 
@@ -43,6 +44,8 @@ TaskValue = tuple[int, Decimal, int, date | None]  # tasks, actual sum and count
 MapKey = tuple[int | None, int]  # scope unit (None: every task), area
 MapValue = tuple[int, int]  # tasks, completed
 SlotKey = tuple[int, str, date | None, date | None]  # unit, frequency, start, deadline
+LightKey = tuple[int | None, str, int]  # scope unit (None: every task), light, task
+LISTED_LIGHTS = (Light.RED, Light.YELLOW)  # the dashboards' two task lists
 
 
 @dataclass(frozen=True)
@@ -199,9 +202,12 @@ def unchanged_rows(part: Part) -> dict[int, int]:
         return {unit: int(stuck) for unit, stuck in cursor.fetchall() if int(stuck)}
 
 
-def task_rows(part: Part) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapValue]]:
+def task_rows(
+    part: Part,
+) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapValue], dict[LightKey, date | None]]:
     """The slice's issued tasks per scope unit by status, light, frequency, start and
-    deadline (with their lights' actual progress), and per scope unit and map area."""
+    deadline (with their lights' actual progress), per scope unit and map area, and those
+    with a red or yellow light per scope unit (with their deadline, for the lists)."""
     tasks = issued_tasks(part.plan_id, part.year)
     facts = tasks.order_by().values_list(
         "pk",
@@ -216,8 +222,11 @@ def task_rows(part: Part) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapVal
     scopes, areas = _task_scopes(tasks)
     rows: dict[TaskKey, TaskValue] = {}
     maps: dict[MapKey, MapValue] = {}
+    lights: dict[LightKey, date | None] = {}
     for pk, status, light, frequency, start, deadline, actual, on in facts:
         for unit in (None, *scopes.get(pk, ())):
+            if light in LISTED_LIGHTS:
+                lights[(unit, light, pk)] = deadline
             key = (unit, status, light or "", frequency, start, deadline)
             n, total, counted, latest = rows.get(key, (0, Decimal(0), 0, None))
             if on is not None and (latest is None or on > latest):
@@ -228,7 +237,7 @@ def task_rows(part: Part) -> tuple[dict[TaskKey, TaskValue], dict[MapKey, MapVal
             for area in areas.get(pk, ()):
                 seen, done = maps.get((unit, area), (0, 0))
                 maps[(unit, area)] = (seen + 1, done + (status == TaskStatus.COMPLETED))
-    return rows, maps
+    return rows, maps, lights
 
 
 def slot_rows(part: Part) -> dict[SlotKey, int]:

@@ -162,3 +162,33 @@ class SlotRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}·{self.year}·{self.unit_id}·{self.frequency}"
+
+
+class LightRollup(models.Model):
+    """An issued task of a plan's year with a red or yellow light, once per unit in whose
+    scope it lies (None: every task of the plan), with its deadline: the dashboards' red and
+    yellow lists take the first 50 of their scope by deadline and id through an index,
+    instead of walking the year's tasks and their unit links. The rows shown (title, plan,
+    lead unit, progress) are read from the tasks themselves."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    light = models.CharField(max_length=16)
+    deadline = models.DateField(null=True, blank=True)
+    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = (
+            models.Index(
+                fields=("unit", "year", "light", "deadline", "task"), name="lightrollup_list"
+            ),
+            models.Index(
+                fields=("plan", "year", "light", "deadline", "task"), name="lightrollup_plan"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}·{self.year}·{self.unit_id}·{self.light}·{self.task_id}"

@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
 from planwatch.rollups.models import (
     HealthRollup,
+    LightRollup,
     MapRollup,
     SlotRollup,
     TaskRollup,
@@ -96,6 +98,25 @@ def task_groups(
     ]
 
 
+def task_groups_by_year(
+    *, unit: OrgUnit | None = None, plan: Plan | None = None, zone: OrgUnit | None = None
+) -> dict[int, list[TaskGroup]]:
+    """`task_groups` of every year of the scope in one GROUP BY: its keys are `task_years`
+    (a dashboard needs both, and a few hundred summary rows cost less than a second query)."""
+    rows = (
+        TaskRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone))
+        .order_by()
+        .values_list("year", "status", "light", "frequency", "start", "deadline")
+        .annotate(Sum("tasks"), Sum("actual_sum"), Sum("actual_n"), Max("lights_on"))
+    )
+    years: dict[int, list[TaskGroup]] = {}
+    for year, status, light, freq, start, end, n, total, k, on in rows:
+        years.setdefault(year, []).append(
+            TaskGroup(status, light, freq, start, end, int(n), total or Decimal(0), int(k), on)
+        )
+    return years
+
+
 def area_counts(
     *,
     year: int,
@@ -161,3 +182,18 @@ def scope_plan_ids(
     """The plans that hold issued tasks of the scope."""
     rows = TaskRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone))
     return sorted(set(rows.order_by().values_list("plan_id", flat=True).distinct()))
+
+
+def light_list_ids(
+    *,
+    year: int,
+    light: str,
+    limit: int,
+    unit: OrgUnit | None = None,
+    plan: Plan | None = None,
+    zone: OrgUnit | None = None,
+) -> QuerySet[LightRollup, Any]:
+    """The ids of the scope's first `limit` issued tasks of `year` with `light` (red or
+    yellow), earliest deadline first, then by id — a subquery, limited before any join."""
+    rows = LightRollup.objects.filter(_scope_q(unit=unit, plan=plan, zone=zone), year=year)
+    return rows.filter(light=light).order_by("deadline", "task_id").values("task_id")[:limit]

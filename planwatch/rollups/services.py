@@ -21,6 +21,7 @@ from planwatch.plans.models import Plan
 from planwatch.reports.health import HealthSummary
 from planwatch.rollups.compute import (
     UNCHANGED_PERIODS,
+    LightKey,
     Part,
     health_rows,
     slot_rows,
@@ -30,6 +31,7 @@ from planwatch.rollups.compute import (
 )
 from planwatch.rollups.models import (
     HealthRollup,
+    LightRollup,
     MapRollup,
     RollupSlice,
     SlotRollup,
@@ -77,6 +79,7 @@ def _refresh_tasks(part: Part) -> None:
     where = Q(plan_id=part.plan_id, year=part.year)
     TaskRollup.objects.filter(where).delete()
     MapRollup.objects.filter(where).delete()
+    LightRollup.objects.filter(where).delete()
     SlotRollup.objects.filter(where).delete()
     SlotRollup.objects.bulk_create(
         (
@@ -93,7 +96,8 @@ def _refresh_tasks(part: Part) -> None:
         ),
         batch_size=2000,
     )
-    rows, maps = task_rows(part)
+    rows, maps, lights = task_rows(part)
+    _store_lights(part, lights)
     TaskRollup.objects.bulk_create(
         (
             TaskRollup(
@@ -130,6 +134,37 @@ def _refresh_tasks(part: Part) -> None:
         ),
         batch_size=2000,
     )
+
+
+def _store_lights(part: Part, lights: dict[LightKey, date | None]) -> None:
+    LightRollup.objects.bulk_create(
+        (
+            LightRollup(
+                plan_id=part.plan_id,
+                year=part.year,
+                unit_id=unit,
+                light=light,
+                deadline=deadline,
+                task_id=task_id,
+            )
+            for (unit, light, task_id), deadline in lights.items()
+        ),
+        batch_size=2000,
+    )
+
+
+def rollup_fill_lights() -> int:
+    """Write the light-list rows of every slice from the tasks (the migration that added
+    them, on a database whose other summaries are already current); the number of slices."""
+    done = 0
+    for plan_id, year in slices():
+        part = Part(plan_id, year)
+        with transaction.atomic():
+            _lock_slice(plan_id, year)
+            LightRollup.objects.filter(plan_id=plan_id, year=year).delete()
+            _store_lights(part, task_rows(part)[2])
+        done += 1
+    return done
 
 
 def _refresh_reports(part: Part) -> None:
@@ -203,7 +238,7 @@ def slices() -> list[tuple[int, int]]:
     """Every (plan, year) that has tasks or stored summaries."""
     found = set(Task.objects.order_by().values_list("plan_id", "year").distinct())
     models = (RollupSlice, TrendRollup, HealthRollup, UnchangedRollup, TaskRollup, MapRollup)
-    for model in (*models, SlotRollup):
+    for model in (*models, SlotRollup, LightRollup):
         found |= set(model.objects.order_by().values_list("plan_id", "year").distinct())
     return sorted(found)
 
@@ -236,9 +271,10 @@ def rollup_check() -> tuple[int, list[str]]:
             )
         )
         problems += _compare("unchanged", part, stored_unchanged, unchanged_rows(part), names)
-        fresh_tasks, fresh_maps = task_rows(part)
+        fresh_tasks, fresh_maps, fresh_lights = task_rows(part)
         problems += _compare("tasks", part, _stored_tasks(part), fresh_tasks, names)
         problems += _compare("map", part, _stored_maps(part), fresh_maps, names)
+        problems += _compare("lights", part, _stored_lights(part), fresh_lights, names)
         problems += _compare("slots", part, _stored_slots(part), slot_rows(part), names)
     return checked, problems
 
@@ -272,6 +308,11 @@ def _stored_slots(part: Part) -> dict[Any, Any]:
 def _stored_maps(part: Part) -> dict[Any, Any]:
     rows = MapRollup.objects.filter(plan_id=part.plan_id, year=part.year)
     return {(r.unit_id, r.area_id): (r.tasks, r.completed) for r in rows}
+
+
+def _stored_lights(part: Part) -> dict[Any, Any]:
+    rows = LightRollup.objects.filter(plan_id=part.plan_id, year=part.year)
+    return {(r.unit_id, r.light, r.task_id): r.deadline for r in rows}
 
 
 def _stored_health(part: Part) -> dict[Any, Any]:

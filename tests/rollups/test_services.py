@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -19,11 +20,13 @@ from openpyxl import load_workbook
 
 from planwatch.dashboards.selectors import (
     Scope,
+    _light_list,
     _rollup_scope,
     _trend_and_as_of,
     figures_from_groups,
     figures_from_tasks,
     rollup_completion,
+    rollup_light_lists,
     rollup_trend,
     scope_tasks,
     unit_completion,
@@ -48,9 +51,11 @@ from planwatch.reports.services import (
     progress_report_update,
     progress_report_withdraw,
 )
-from planwatch.rollups.models import HealthRollup, TrendRollup, UnchangedRollup
-from planwatch.rollups.selectors import task_groups
+from planwatch.rollups.models import HealthRollup, LightRollup, TrendRollup, UnchangedRollup
+from planwatch.rollups.selectors import task_groups, task_groups_by_year
 from planwatch.rollups.services import rollup_check, rollup_rebuild
+from planwatch.supervision.choices import Light
+from planwatch.supervision.jobs import lights_recompute, supervised_tasks
 from planwatch.tasks.models import AnnualList, Task
 from planwatch.tasks.services import annual_list_reopen, annual_list_set_frequency, task_update
 from planwatch.tasks.xlsx import annual_list_export, annual_list_import
@@ -100,7 +105,11 @@ def assert_consistent(units: Units, alist: AnnualList, viewer: User) -> None:
         tasks = scope_tasks(user=superuser, scope=scope, year=alist.year)
         raw = figures_from_tasks(tasks)
         where = _rollup_scope(scope)
-        summarised = figures_from_groups(task_groups(year=alist.year, **where))
+        groups = task_groups(year=alist.year, **where)
+        assert sorted(task_groups_by_year(**where).get(alist.year, []), key=str) == sorted(
+            groups, key=str
+        ), scope.title
+        summarised = figures_from_groups(groups)
         assert sorted(summarised.spans) == sorted(raw.spans), scope.title
         assert replace(summarised, spans=[]) == replace(raw, spans=[]), scope.title
         freq = raw.frequency
@@ -110,6 +119,9 @@ def assert_consistent(units: Units, alist: AnnualList, viewer: User) -> None:
         areas = list(OrgUnit.objects.exclude(kind__in=("province", "zone")))
         by_rollup = rollup_completion(scope, alist.year, areas)
         assert by_rollup == unit_completion(tasks, areas), scope.title
+        lists = rollup_light_lists(scope, alist.year)
+        for light in (Light.RED, Light.YELLOW):
+            assert lists[light] == _light_list(tasks, light), (scope.title, light)
     for day in (date(2024, 4, 6), date(2024, 7, 6), TODAY):
         summarised = {h.unit.pk: _figures(h) for h in reporting_health_for(user=viewer, today=day)}
         raw_rows = _raw_health(day)
@@ -227,6 +239,41 @@ def test_task_and_list_changes(
     annual_list_set_frequency(annual_list=issued, actor=people["planner"], frequency="monthly")
     issued.refresh_from_db()
     assert_consistent(units, issued, people["province"])
+
+
+def _lights(today: date) -> None:
+    lights_recompute(
+        tasks=supervised_tasks(), today=today, warning_days=30, tolerance=Decimal("10")
+    )
+
+
+def test_light_lists_follow_lights_deadlines_and_units(
+    issued: AnnualList, units: Units, people: dict[str, User], monkeypatch: Any
+) -> None:
+    """The red and yellow lists read through the light-list summaries equal the lists
+    counted from the tasks (cut at 2 here, so that the order and the cut matter) after the
+    light job, a deadline moved, a unit changed and a task completed."""
+    monkeypatch.setattr("planwatch.dashboards.selectors.LIST_LIMIT", 2)
+    viewer = people["province"]
+    _lights(date(2024, 12, 20))  # near the deadline, nothing reported: behind time
+    assert LightRollup.objects.exists()
+    assert_consistent(units, issued, viewer)
+    _lights(date(2025, 1, 5))  # past the deadline: red
+    assert LightRollup.objects.filter(light=Light.RED).count() >= 3
+    assert_consistent(units, issued, viewer)
+    rail, other, third = issued.tasks.order_by("seq")[:3]
+    annual_list_reopen(annual_list=issued, actor=people["planner"], reason="调整时限")
+    issued.refresh_from_db()
+    task_update(task=third, actor=people["planner"], changes={"deadline": date(2024, 3, 31)})
+    task_update(task=other, actor=people["planner"], changes={"responsible_units": [units.yibin]})
+    assert_consistent(units, issued, viewer)
+    for unit, reporter, reviewer in ((units.yibin, "yb", "ybr"), (units.luzhou, "lz", "lzr")):
+        r = report_filed(rail, unit, people[reporter], 100, start=date(2024, 10, 1))
+        progress_report_approve(report=r, actor=people[reviewer])
+        progress_report_accept(report=r, actor=people["planner"])
+    _lights(date(2025, 1, 6))  # the completed task leaves the red list
+    assert not LightRollup.objects.filter(task=rail).exists()
+    assert_consistent(units, issued, viewer)
 
 
 def test_check_names_a_tampered_row_and_rebuild_repairs_it(
