@@ -4,10 +4,11 @@ against actual; the reports a viewer may see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
@@ -33,19 +34,95 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     return Project.objects.filter(merged_into=None, status=ProjectStatus.CONFIRMED)
 
 
+# The ledger's projects: the fields its rows, export, rates and 双过半 use (not 建设内容, the
+# tags and the source references), with the lead unit's name.
+LEDGER_FIELDS = (
+    "name",
+    "code",
+    "sector",
+    "stage",
+    "zone_id",
+    "lead_unit_id",
+    "lead_unit__name",
+    "total_investment",
+    "planned_start",
+    "planned_completion",
+    "actual_start",
+    "actual_completion",
+    "status",
+    "merged_into_id",
+)
+# The same read as plain values: the project's columns (attnames) in the model's field order,
+# as `Model.from_db` wants them, then its lead unit's name.
+_LEDGER_COLUMNS = tuple(
+    f.attname
+    for f in Project._meta.concrete_fields
+    if f.attname == "id" or f.attname in LEDGER_FIELDS
+)
+_LEDGER_VALUES = (*_LEDGER_COLUMNS, "lead_unit__name")
+
+
 @dataclass
 class LedgerRow:
-    project: Project
+    """A project of the 台账 with its figures. The ledger reads its projects as plain values
+    (building a model instance per project cost most of the time of a zone's or the
+    province's 台账): the dates and name the sort, the rates and 双过半 use are kept as they
+    are, and `project` — a Project as `select_related("lead_unit").only(*LEDGER_FIELDS)`
+    would read it — is built on first use, for the rows shown or exported only."""
+
+    pk: int
+    name: str
+    planned_start: date | None
+    actual_start: date | None
+    planned_completion: date | None
+    actual_completion: date | None
     annual_plan: Decimal
     ytd: Decimal
     assessment: m.Assessment
     funds_in_place: Decimal = Decimal(0)
+    values: tuple[Any, ...] = field(default=(), repr=False)
+    db: str = field(default="default", repr=False)
+    _project: Project | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            project = Project.from_db(self.db, _LEDGER_COLUMNS, self.values[:-1])
+            unit_id = project.lead_unit_id
+            unit = (
+                None
+                if unit_id is None
+                else OrgUnit.from_db(self.db, ["id", "name"], [unit_id, self.values[-1]])
+            )
+            Project.lead_unit.field.set_cached_value(project, unit)
+            self._project = project
+        return self._project
+
+
+class Keyed(Protocol):
+    """A project or a LedgerRow: its id."""
+
+    @property
+    def pk(self) -> Any: ...
+
+
+class Dated(Keyed, Protocol):
+    """What 开工率 and 竣工率 read of a project (a Project or a LedgerRow)."""
+
+    @property
+    def planned_start(self) -> date | None: ...
+    @property
+    def actual_start(self) -> date | None: ...
+    @property
+    def planned_completion(self) -> date | None: ...
+    @property
+    def actual_completion(self) -> date | None: ...
 
 
 Within = QuerySet[Project] | None
 
 
-def _ids(projects: list[Project], within: Within) -> Any:
+def _ids(projects: Sequence[Keyed], within: Within) -> Any:
     """The projects' ids for an `IN` filter: the subquery of the queryset they were read by
     (`within`) when given — a long list of ids costs more to send than the subquery to run —
     else the list."""
@@ -54,7 +131,9 @@ def _ids(projects: list[Project], within: Within) -> Any:
     return [p.pk for p in projects]
 
 
-def _annual_plans(projects: list[Project], year: int, within: Within = None) -> dict[int, Decimal]:
+def _annual_plans(
+    projects: Sequence[Keyed], year: int, within: Within = None
+) -> dict[int, Decimal]:
     """The year's planned investment per project id (a segmented project's: its segments'
     plans summed), in one query."""
     rows = list(
@@ -71,7 +150,7 @@ def _annual_plans(projects: list[Project], year: int, within: Within = None) -> 
 
 
 def _latest_accepted(
-    projects: list[Project], year: int, month: int, within: Within = None
+    projects: Sequence[Keyed], year: int, month: int, within: Within = None
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """(YTD investment, funds in place) per project id from its latest accepted report of
     `year` up to `month` (the project's own and each segment's latest, summed). The database
@@ -126,7 +205,7 @@ class Figures:
 
 
 def _figures(
-    projects: list[Project], year: int, month: int, within: Within = None
+    projects: Sequence[Keyed], year: int, month: int, within: Within = None
 ) -> dict[int, Figures]:
     """Per project id: the annual plan and, from the accepted reports, YTD investment and
     funds in place (three queries, one row per project or segment each; `within`: the
@@ -139,26 +218,6 @@ def _figures(
         ytd, funds = latest.get(p.pk, zero)
         out[p.pk] = Figures(plan.get(p.pk, Decimal(0)), ytd, funds)
     return out
-
-
-# The ledger's projects: the fields its rows, export, rates and 双过半 use (not 建设内容, the
-# tags and the source references), with the lead unit's name.
-LEDGER_FIELDS = (
-    "name",
-    "code",
-    "sector",
-    "stage",
-    "zone_id",
-    "lead_unit_id",
-    "lead_unit__name",
-    "total_investment",
-    "planned_start",
-    "planned_completion",
-    "actual_start",
-    "actual_completion",
-    "status",
-    "merged_into_id",
-)
 
 
 def _ledger(
@@ -188,25 +247,44 @@ def _ledger(
         qs = qs.filter(sector=sector)
     if stage:
         qs = qs.filter(stage=stage)
-    projects = list(qs)
-    figures = _figures(projects, year, month, qs)
+    # plain values, not model instances (see LedgerRow): the same columns and order as `qs`
+    values = list(qs.values_list(*_LEDGER_VALUES))
+    plan = _annual_plans([], year, qs)
+    latest = _latest_accepted([], year, month, qs)
+    zero = (Decimal(0), Decimal(0))
+    i_name, i_ps, i_as, i_pc, i_ac = (
+        _LEDGER_VALUES.index(f)
+        for f in (
+            "name",
+            "planned_start",
+            "actual_start",
+            "planned_completion",
+            "actual_completion",
+        )
+    )
+    db = qs.db
     rows = []
-    for p in projects:
-        f = figures[p.pk]
-        annual, ytd = f.annual_plan, f.ytd
-        started = p.actual_start is not None or ytd > 0
+    for v in values:
+        pk = v[0]
+        annual = plan.get(pk, Decimal(0))
+        ytd, funds = latest.get(pk, zero)
+        started = v[i_as] is not None or ytd > 0
         a = m.assess(
             year=year,
             month=month,
             ytd=float(ytd),
             annual_plan=float(annual),
             started=started,
-            planned_start=p.planned_start,
+            planned_start=v[i_ps],
         )
         if light and a.light != light:
             continue
-        rows.append(LedgerRow(p, annual, ytd, a, f.funds_in_place))
-    rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.project.name))
+        rows.append(
+            LedgerRow(
+                pk, v[i_name], v[i_ps], v[i_as], v[i_pc], v[i_ac], annual, ytd, a, funds, v, db
+            )
+        )
+    rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.name))
     return rows, qs
 
 
@@ -310,7 +388,7 @@ class Rates:
 
 
 def rates(
-    projects: list[Project], year: int, month: int, rows: list[LedgerRow] | None = None
+    projects: Sequence[Dated], year: int, month: int, rows: list[LedgerRow] | None = None
 ) -> Rates:
     """开工率 = projects planned to start in `year` that have started by the month's end ÷
     those planned; 竣工率 likewise for completion; 资金到位率 = the funds in place of the
@@ -449,8 +527,7 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
     computed from the stored plans and accepted reports like the 台账 (same projects, same
     lights), and the latest published 红黑榜 of each series."""
     rows, within = _ledger(user=user, year=year, month=month, place=place)
-    projects = [r.project for r in rows]
-    ids = _ids(projects, within)
+    ids = _ids(rows, within)
     annual = sum((r.annual_plan for r in rows), Decimal(0))
     ytd = sum((r.ytd for r in rows), Decimal(0))
     lights = {c: 0 for c in LightColour.values}
@@ -462,13 +539,11 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
     if month >= june:
         # the annual plan does not depend on the month: only the YTD is read again for June
         june_ytd = (
-            {pid: ytd for pid, (ytd, _f) in _latest_accepted(projects, year, june, within).items()}
+            {pid: ytd for pid, (ytd, _f) in _latest_accepted(rows, year, june, within).items()}
             if month != june
-            else {r.project.pk: r.ytd for r in rows}
+            else {r.pk: r.ytd for r in rows}
         )
-        at_june = {
-            r.project.pk: (r.annual_plan, june_ytd.get(r.project.pk, Decimal(0))) for r in rows
-        }
+        at_june = {r.pk: (r.annual_plan, june_ytd.get(r.pk, Decimal(0))) for r in rows}
         end = date(year, june + 1, 1) - timedelta(days=1)
         half = m.double_half(
             m.DoubleHalfRow(
@@ -479,7 +554,7 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
                 and p.planned_start.year == year,
                 started=p.actual_start is not None and p.actual_start <= end,
             )
-            for p in projects
+            for p in rows
         )
     lists: list[PanelList] = []
     wanted: list[tuple[str, OrgUnit | None]] = [(series, None) for series in ListSeries.values]

@@ -211,7 +211,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "light": light,
             "insider": insider,
-            "rates": rates([r.project for r in rows], year, month, rows) if insider else None,
+            "rates": rates(rows, year, month, rows) if insider else None,
         },
     )
 

@@ -158,3 +158,43 @@ def test_ledger_page_shows_a_hundred_rows_at_a_time(
     # the export keeps every row
     export = client.get(f"/projects/?place={zone.code}&year=2026&month=6&format=xlsx")
     assert export.status_code == 200
+
+
+def test_ledger_rows_project_is_the_stored_project_without_queries(
+    zone: OrgUnit, yibin: OrgUnit, zigong: OrgUnit, chuannan_planner_user: User
+) -> None:
+    """The ledger reads its projects as plain values and builds a row's Project on first
+    use: every field the ledger reads, the lead unit's name and the row's own copies of the
+    dates and name are those stored, and building it reads nothing."""
+    from planwatch.projects.selectors import LEDGER_FIELDS
+
+    _grow(zone, yibin, zigong, 0, 4)
+    Project.objects.filter(name="预算项目001").update(
+        code="P-001",
+        planned_start=date(YEAR, 3, 1),
+        planned_completion=date(YEAR + 1, 6, 30),
+        actual_start=None,
+        actual_completion=date(YEAR, 5, 1),
+        stage="new",
+    )
+    Project.objects.filter(name="预算项目002").update(lead_unit=None)
+    rows = ledger(user=chuannan_planner_user, year=YEAR, month=6)
+    assert len(rows) == 4
+    with CaptureQueriesContext(connection) as ctx:
+        built = [(r, r.project) for r in rows]
+        units = [p.lead_unit.name if p.lead_unit else None for _r, p in built]
+    assert len(ctx.captured_queries) == 0
+    for (row, project), unit in zip(built, units, strict=True):
+        stored = Project.objects.select_related("lead_unit").get(pk=row.pk)
+        assert project.pk == stored.pk
+        assert project._state.adding is False
+        for name in LEDGER_FIELDS:
+            if name == "lead_unit__name":
+                assert unit == (stored.lead_unit.name if stored.lead_unit else None)
+            else:
+                assert getattr(project, name) == getattr(stored, name), name
+        for name in ("name", "planned_start", "actual_start", "planned_completion"):
+            assert getattr(row, name) == getattr(stored, name), name
+        assert row.actual_completion == stored.actual_completion
+        assert row.project is project  # built once
+    assert units.count(None) == 1
