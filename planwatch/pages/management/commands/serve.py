@@ -56,8 +56,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=env_str("PLANWATCH_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=env_int("PLANWATCH_WORKERS", 3))
-        parser.add_argument("--threads", type=int, default=env_int("PLANWATCH_THREADS", 2))
+        # One single-threaded process per CPU: the load test on an otherwise idle 2-CPU machine
+        # gave it the lowest p95 for pages and the portal (decision record 0030).
+        workers = env_int("PLANWATCH_WORKERS", max(2, os.cpu_count() or 2))
+        parser.add_argument("--workers", type=int, default=workers)
+        parser.add_argument("--threads", type=int, default=env_int("PLANWATCH_THREADS", 1))
         parser.add_argument("gunicorn_args", nargs="*", help="more gunicorn options, after --")
 
     def handle(self, *args: Any, **options: Any) -> None:
