@@ -87,7 +87,7 @@ def test_the_indicator_benchmark_runs() -> None:
         "--requests",
         "2",
     )
-    assert "zone matrix (成都平原), signed in, no role: median" in out and "rows/s" in out
+    assert "zone matrix (成都平原), signed in, no role: median" in out and "values/s" in out
 
 
 def test_the_project_benchmark_runs() -> None:
