@@ -56,15 +56,20 @@ def _notification_email(ids: list[int]) -> int:
     return len(ids)
 
 
-# huey's decorators are untyped: the registered task is typed as a plain callable here.
-notification_email = cast(
-    Any,
-    db_task(
-        retries=int(getattr(settings, "PLANWATCH_MAIL_RETRIES", 5)),
-        retry_delay=int(getattr(settings, "PLANWATCH_MAIL_RETRY_DELAY", 300)),
-        name="notify.email",
-    )(_notification_email),
-)
+def _mail_job(name: str, func: Any) -> Any:
+    """`func` registered as the queue job `name`, with the mail retries of the settings.
+    huey's decorators are untyped: the registered task is typed as a plain callable here."""
+    return cast(
+        Any,
+        db_task(
+            retries=int(getattr(settings, "PLANWATCH_MAIL_RETRIES", 5)),
+            retry_delay=int(getattr(settings, "PLANWATCH_MAIL_RETRY_DELAY", 300)),
+            name=name,
+        )(func),
+    )
+
+
+notification_email = _mail_job("notify.email", _notification_email)
 
 
 def _mail_send(subject: str, body: str, to: str) -> int:
@@ -76,14 +81,7 @@ def _mail_send(subject: str, body: str, to: str) -> int:
 
 
 # One message to one address per job, so a retry never mails anyone twice.
-mail_send = cast(
-    Any,
-    db_task(
-        retries=int(getattr(settings, "PLANWATCH_MAIL_RETRIES", 5)),
-        retry_delay=int(getattr(settings, "PLANWATCH_MAIL_RETRY_DELAY", 300)),
-        name="mail.send",
-    )(_mail_send),
-)
+mail_send = _mail_job("mail.send", _mail_send)
 
 
 def mail_enqueue(*, subject: str, body: str, to: str) -> None:
