@@ -316,12 +316,15 @@ def audit_verify(
     for cp in at.get(0, []):
         if cp.head != GENESIS:
             problems.append(f"checkpoint of {cp.at}: an empty chain with a head (altered)")
-    # On a live system events keep coming while the log is read: the head row read at the end
-    # may count events committed after the pass began. They are read in a further pass (the
-    # head and its events commit together), so only a head that still disagrees once no new
-    # event turns up is a problem.
-    last_pk, head = 0, None
-    for _round in range(20):
+    # On a live system events keep coming while the log is read. The head is read first: the
+    # events it counts committed with it, so the passes below see every one of them, and it
+    # is compared with the event at its own position. Events committed after a pass began are
+    # read by a further pass (a few at most: a log that never stops growing is checked as far
+    # as those passes reach).
+    head = AuditChainHead.objects.filter(pk=1).first()
+    at_head = GENESIS if head is None or head.count == 0 else None
+    last_pk = 0
+    for _pass in range(20):
         seen = 0
         for ev in (
             AuditEvent.objects.filter(pk__gt=last_pk).order_by("id").iterator(chunk_size=2000)
@@ -343,9 +346,10 @@ def audit_verify(
                     )
                 else:
                     covered = max(covered, checked)
+            if head is not None and checked == head.count:
+                at_head = ev.hash
             prev, last_pk = ev.hash, ev.pk
-        head = AuditChainHead.objects.filter(pk=1).first()
-        if head is None or (head.last_hash == prev and head.count == checked) or not seen:
+        if not seen:
             break
     for cp in checkpoints:
         if cp.count > checked and not checkpoints_past_end:
@@ -354,6 +358,6 @@ def audit_verify(
                 "(the newest events were removed)"
             )
     problems += keyed.problems(covered)
-    if head is not None and (head.last_hash != prev or head.count != checked):
+    if head is not None and at_head != head.last_hash:
         problems.append("the newest events were removed (chain head does not match)")
     return checked, problems

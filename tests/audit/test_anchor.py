@@ -193,3 +193,27 @@ def test_events_committed_while_verify_reads_the_log_are_not_a_problem(
     monkeypatch.setattr(services, "_digest_of", digest_while_another_writer_commits)
     assert audit_verify() == (AuditEvent.objects.count(), [])
     assert len(appended) == 2
+
+
+def test_a_log_that_never_stops_growing_is_not_a_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A writer commits a new event each time verify reaches the newest one, so every pass
+    finds more (a busy system during `rotate-key`'s own check): verify stops after a few
+    passes without calling the events it did not reach removed, and what it read is sound."""
+    write_events(3)
+    real = services._digest_of
+    appended: list[int] = []
+
+    def digest_while_the_log_grows(ev: AuditEvent) -> str:
+        newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        if ev.pk == newest and len(appended) < 100:
+            appended.extend(new.pk for new in write_events(1))
+        return real(ev)
+
+    monkeypatch.setattr(services, "_digest_of", digest_while_the_log_grows)
+    checked, problems = audit_verify()
+    assert problems == []
+    assert 3 < checked < AuditEvent.objects.count() and len(appended) >= 10
+    monkeypatch.undo()
+    assert audit_verify() == (AuditEvent.objects.count(), [])
