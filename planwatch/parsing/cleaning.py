@@ -16,8 +16,10 @@ import re
 Spans = list[tuple[int, int, int | None]]
 
 # digit + FULLWIDTH FULL STOP (+ space) + digit: every decimal of the PDF text layer.
-_DECIMAL = re.compile(r"(?<=\d)． ?(?=\d)")
-_DECIMAL_JOINED = re.compile(r"(?<=\d)．(?=\d)")
+# The full stop comes first in each pattern (its look-behind after it) so that the regex
+# engine can skip to the next full stop instead of trying the pattern at every position.
+_DECIMAL = re.compile(r"．(?<=\d．) ?(?=\d)")
+_DECIMAL_JOINED = re.compile(r"．(?<=\d．)(?=\d)")
 _DIRTY = re.compile(r"[ \u3000\u00a0\t．]")
 # Runs of ideographic and ASCII spaces (the U+3000 is always followed by an ASCII space).
 _SPACES = re.compile(r"[ \u3000\u00a0\t]+")
@@ -26,9 +28,14 @@ _SPACES = re.compile(r"[ \u3000\u00a0\t]+")
 # that hugs its neighbour).
 # Whole runs only (look-behind: the run's start; possessive: no backtracking into it), so the
 # cost stays linear even in a line of ten thousand spaces.
+# The pattern opens with the space class and checks the run's start by a look-behind over the
+# space just taken (`(?<!S S)` after it = `(?<!S)` before it): a pattern that opens with a
+# character class lets the engine skip to the next space; one that opens with a look-behind is
+# tried at every position of the line (measured three times slower on the bundled file).
 _ARTIFICIAL_SPACE = re.compile(
-    r"(?<![ \u3000\u00a0\t])[ \u3000\u00a0\t]++(?![A-Za-z0-9])"  # a run not followed by Latin
-    r"|(?<![A-Za-z0-9 \u3000\u00a0\t])[ \u3000\u00a0\t]++"  # a run not preceded by Latin
+    r"[ \u3000\u00a0\t]"
+    r"(?:(?<![ \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+(?![A-Za-z0-9])"  # run not followed by Latin
+    r"|(?<![A-Za-z0-9 \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+)"  # run not preceded by Latin
 )
 _NEEDS_ONE_SPACE = re.compile(r"[\u3000\u00a0\t]| {2}")
 _CLUTTER = re.compile(

@@ -38,13 +38,15 @@ _OTHER_UNITS = _words(
 _UNITS = sorted(COUNT_UNITS | _OTHER_UNITS, key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 QUANTITY = re.compile(
-    r"(?<![A-Za-z0-9.])(?P<num>\d+(?:\.\d+)?)(?P<ratio>(?::\d+(?:\.\d+)?)+)?"
+    # A digit first, then the look-behind over it (no letter, digit or point before): a pattern
+    # that opens with a look-behind is tried at every position of the text.
+    r"(?P<num>\d(?<![A-Za-z0-9.]\d)\d*(?:\.\d+)?)(?P<ratio>(?::\d+(?:\.\d+)?)+)?"
     rf"(?P<mag>{_MAGNITUDE})?(?P<more>余|多)?(?P<unit>{_UNIT_RE})?(?P<post>左右|以上|以下|以内)?"
 )
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 CN_QUANTITY = re.compile(
     rf"百分之(?P<pct>[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?)"
-    rf"|(?<![{_CN_DIGITS}第])(?P<cn>[{_CN_DIGITS}]+)(?P<cnunit>个百分点|倍)"
+    rf"|(?P<cn>[{_CN_DIGITS}](?<![{_CN_DIGITS}第][{_CN_DIGITS}])[{_CN_DIGITS}]*)(?P<cnunit>个百分点|倍)"
     r"|翻(?P<fan>一|两|二|三)?番"
 )
 # `迈上万亿级台阶`, `跨上万亿元台阶`: GDP of at least one 万亿元, though written without a digit.
