@@ -42,7 +42,8 @@ _OPEN, _CLOSE = "(（“《", ")）”》"
 _COLLECTIVE = re.compile(r"等(?<![高平中同]等)(?![级同])(?P<tail>.*)$")
 _PIVOT = re.compile(r"为(?:核心|重点|依托|主体|龙头|支撑)$")
 _GENERIC = re.compile(r"^(一批|一个|若干|各类|各级|相关|有关|其他|重点|等|和|及)")
-_NOT_NAME = re.compile(r"[。!！?？]|\d+(万|亿)?(亩|个|%)")
+# `[。!！?？]|\d+(万|亿)?(亩|个|%)` opening with one class (a search skips to its characters).
+_NOT_NAME = re.compile(r"[。!！?？\d](?:(?<=\d)\d*(?:万|亿)?(?:亩|个|%)|(?<!\d))")
 # A member of a typed list (“龙溪口、老木孔等航电枢纽”) may be a 3-character name; a name that
 # types itself needs 4 (“乐山机场”), which keeps bare generic words (美术馆, 富顺县) out.
 LIST_NAME_MIN, NAME_MIN, NAME_MAX = 3, 4, 30

@@ -22,7 +22,7 @@ _DECIMAL = re.compile(r"．(?<=\d．) ?(?=\d)")
 _DECIMAL_JOINED = re.compile(r"．(?<=\d．)(?=\d)")
 _DIRTY = re.compile(r"[ \u3000\u00a0\t．]")
 # Runs of ideographic and ASCII spaces (the U+3000 is always followed by an ASCII space).
-_SPACES = re.compile(r"[ \u3000\u00a0\t]+")
+_SPACES = re.compile(r"[ \u3000\u00a0\t][ \u3000\u00a0\t]*")
 # A space between two characters survives only between two Latin letters/digits; these are the
 # characters after/before which a space is artificial (CJK, full-width forms, ASCII punctuation
 # that hugs its neighbour).
@@ -37,7 +37,8 @@ _ARTIFICIAL_SPACE = re.compile(
     r"(?:(?<![ \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+(?![A-Za-z0-9])"  # run not followed by Latin
     r"|(?<![A-Za-z0-9 \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+)"  # run not preceded by Latin
 )
-_NEEDS_ONE_SPACE = re.compile(r"[\u3000\u00a0\t]| {2}")
+# `[\u3000\u00a0\t]| {2}` (a run that is not one plain space), opening with one class.
+_NEEDS_ONE_SPACE = re.compile(r"[ \u3000\u00a0\t](?:(?<=[\u3000\u00a0\t])| )")
 _CLUTTER = re.compile(
     r"^(【?字体[:：]?\s*[大中小\s]+】?|打印本页|关闭窗口|【打印】|【关闭】|分享到[:：]?.*|"
     r"版权所有.*|.*ICP备\d+号.*|.*公网安备\d+号.*|扫一扫在手机打开当前页.*|"

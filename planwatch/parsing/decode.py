@@ -401,7 +401,9 @@ def detect_text_format(text: str, name: str) -> SourceFormat:
     head = text[:65536]
     if _HTML_START.match(head) or len(_HTML_TAG.findall(head)) >= 3:
         return "html"
-    if _MD_HEADING.search(head) or _MD_TABLE_RULE.search(head):
+    # Each line-anchored pattern only when the text holds what it needs (# ; ---): they are
+    # tried at every position of the 64 KB head otherwise.
+    if ("#" in head and _MD_HEADING.search(head)) or ("---" in head and _MD_TABLE_RULE.search(head)):
         return "markdown"
     return "pdf-text" if looks_like_pdf_text(text) else "text"
 

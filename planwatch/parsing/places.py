@@ -339,6 +339,8 @@ def _zone_count(plan: Plan, texts: list[str]) -> list[str]:
     if zone is None:
         return []
     for text in texts:
+        if "市" not in text and "州" not in text:
+            continue  # a count word needs one of them
         for found in COUNT_WORD.finditer(text):
             digits = found.group(1)
             number = int(digits) if digits.isdigit() else _NUMERALS[digits]

@@ -122,7 +122,7 @@ def _note_time(words: str, state: Sentence, ctx: Context) -> None:
     year, period_start = sentence_time(words)
     if year is None:
         return
-    m = YEAR.search(words)
+    m = YEAR.search(words) if "年" in words else None  # a YEAR match needs 年
     opens = m and m.group(0).startswith(("到", "至", "展望")) and not words[: m.start()].strip()
     if opens and not ctx.action:  # in action text a milestone dates its own sentence only
         ctx.paragraph_year = year

@@ -76,7 +76,8 @@ class Number:
     post: str | None = None  # 左右/以上/以下/以内 written after the number
 
 
-_ANY_NUMBER = re.compile(r"\d|百分|倍|番|台阶")
+# `\d|百分|倍|番|台阶` with its first character as one class (see `plan._MAY_HOLD_NUMBER`).
+_ANY_NUMBER = re.compile(r"[\d百倍番台](?:(?<=百)分|(?<=台)阶|(?<![百台]))")
 
 
 def find_numbers(text: str, start: int, end: int) -> list[Number]:
@@ -84,12 +85,20 @@ def find_numbers(text: str, start: int, end: int) -> list[Number]:
     if not _ANY_NUMBER.search(text, start, end):
         return []  # most clauses: nothing that could be a quantity
     found = [n for m in QUANTITY.finditer(text, start, end) if (n := _number(text, m, start))]
-    found += [n for m in CN_QUANTITY.finditer(text, start, end) if (n := _cn_number(m))]
-    found += [
-        Number(m.start(), m.end(), 1.0, m["step"] + "元", post="以上")
-        for m in STEP.finditer(text, start, end)
-    ]
+    # Each pattern below only where the clause holds a character every match of it needs
+    # (百分之/个百分点 百, 倍, 番; 台阶): most clauses have none, and the search is skipped.
+    if _has_any(text, start, end, "百倍番"):
+        found += [n for m in CN_QUANTITY.finditer(text, start, end) if (n := _cn_number(m))]
+    if text.find("台阶", start, end) >= 0:
+        found += [
+            Number(m.start(), m.end(), 1.0, m["step"] + "元", post="以上")
+            for m in STEP.finditer(text, start, end)
+        ]
     return sorted(found, key=lambda n: n.start)
+
+
+def _has_any(text: str, start: int, end: int, chars: str) -> bool:
+    return any(text.find(ch, start, end) >= 0 for ch in chars)
 
 
 def _number(text: str, match: re.Match[str], clause_start: int) -> Number | None:

@@ -68,7 +68,7 @@ class Lead:
 
 def read_lead(words: str, *, goal: bool) -> Lead:
     """Split the words before a number into indicator, comparator, kind and time."""
-    period = PERIOD.search(words)
+    period = PERIOD.search(words) if "五" in words else None
     period_start = period_years(period["n"])[0] if period and period["when"] != "末" else None
     year, base_year, words = take_times(words)
     comparator: str | None = None
@@ -155,7 +155,7 @@ def take_times(words: str) -> tuple[int | None, int | None, str]:
     base_year: int | None = None
     pieces: list[str] = []
     last = 0
-    for m in sorted([*YEAR.finditer(words), *PERIOD.finditer(words)], key=lambda m: m.start()):
+    for m in sorted(_times(words), key=lambda m: m.start()):
         if m.start() < last:
             continue
         value = _time_value(m)
@@ -188,11 +188,21 @@ def _time_value(m: re.Match[str]) -> int | None:
     return period_years(m["n"])[1]
 
 
+def _times(words: str) -> list[re.Match[str]]:
+    """The YEAR matches, then the PERIOD matches, of `words`. Each pattern is run only when
+    the text holds a character every match of it needs (年; 五): the patterns open with an
+    optional word, so a search tries them at every position, and most words have neither."""
+    found = [*YEAR.finditer(words)] if "年" in words else []
+    if "五" in words:
+        found += PERIOD.finditer(words)
+    return found
+
+
 def _compare_year(phrase: str) -> int | None:
     """Year of a `较“十二五”末` / `较2015年` comparison."""
-    if m := YEAR.search(phrase):
+    if "年" in phrase and (m := YEAR.search(phrase)):
         return year_value(m["year"])
-    if m := PERIOD.search(phrase):
+    if "五" in phrase and (m := PERIOD.search(phrase)):
         return period_years(m["n"])[1]
     return None
 
@@ -200,9 +210,9 @@ def _compare_year(phrase: str) -> int | None:
 def sentence_time(words: str) -> tuple[int | None, int | None]:
     """(point year, period start year) stated anywhere in `words`: `2020年末` → (2020, None),
     `“十三五”时期` → (2020, 2015)."""
-    for m in YEAR.finditer(words):
+    if "年" in words and (m := YEAR.search(words)):  # 年 and 五: see `_times`
         return year_value(m["year"]), None
-    for m in PERIOD.finditer(words):
+    for m in PERIOD.finditer(words) if "五" in words else ():
         first, last = period_years(m["n"])
         return last, first
     return None, None

@@ -201,8 +201,13 @@ def _texts(node: Node) -> list[tuple[str, Spans]]:
     return [(node.text, node.spans)]
 
 
-# A digit that is not only a year's (`2025 年`), or a number in words.
-_MAY_HOLD_NUMBER = re.compile(r"[0-9０-９](?![0-9０-９]*\s*年)|百分|倍|番|台阶")
+# A digit that is not only a year's (`2025 年`), or a number in words. Written as one character
+# class first (then what each character needs, by look-behind over it) so that a search skips
+# to the candidate characters; `[0-9０-９](?![0-9０-９]*\s*年)|百分|倍|番|台阶`, which the
+# engine would try at every position of the text (measured several times slower).
+_MAY_HOLD_NUMBER = re.compile(
+    r"[0-9０-９百倍番台](?:(?<=[0-9０-９])(?![0-9０-９]*\s*年)|(?<=百)分|(?<=[倍番])|(?<=台)阶)"
+)
 
 
 def _numeric(text: str, spans: list[tuple[int, int, int | None]], ctx: Context) -> list[Quantity]:

@@ -26,6 +26,7 @@ from planwatch.parsing.numbering import match_numbering
 from planwatch.parsing.readers import ReaderOutput
 from planwatch.parsing.readers.pdflines import (
     BOX_LINE_MIN,
+    SENTENCE_END,
     FIRST_LINE_MAX,
     FULL_LINE_MIN,
     INDENT,
@@ -90,7 +91,7 @@ def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine, layout: Lay
     paragraph for certain. Otherwise `prev` may end mid-paragraph, and `cur` decides: a short
     line that itself ends the sentence is a tail (“加强应急物流建设。”), a line of
     paragraph-first width opens a paragraph, a full-width line continues."""
-    if not ends_sentence(prev):
+    if not prev.text.endswith(SENTENCE_END):
         return False
     if prev.width + (INDENT if prev_first else 0.0) < layout.full_min:
         return True
@@ -98,7 +99,7 @@ def _starts_paragraph(prev: PdfLine, prev_first: bool, cur: PdfLine, layout: Lay
         return True  # the layer kept the first-line indent
     if cur.text[:1] in ITEM_OPENERS and match_numbering(cur.text) is not None:
         return True  # “1．…” / “（2）…”: a numbered paragraph
-    if ends_sentence(cur) and cur.width < layout.tail_max:
+    if cur.text.endswith(SENTENCE_END) and cur.width < layout.tail_max:
         return False
     return cur.width < layout.first_max
 
@@ -122,7 +123,11 @@ class _Grouper:
 
     def _step(self, index: int, line: PdfLine) -> None:
         """Route one line: TOC, running text, or a structural line of its own."""
-        if line.kind == "consumed" or (self.in_toc and self._toc_step(index, line)):
+        kind = line.kind
+        if kind == "consumed" or (self.in_toc and self._toc_step(index, line)):
+            return
+        if kind == "text" and not self.in_box:
+            self._text(index, line)  # most lines: running text outside a box
             return
         if self._wrapped_title(line):
             self._emit([self.para.pop(), line], "title")
