@@ -232,10 +232,17 @@ def _mentions(text: str) -> tuple[Mention, ...]:
 
 
 def iter_nodes(nodes: Iterable[Node]) -> Iterator[Node]:
-    """All nodes of a tree, depth first in document order."""
-    for node in nodes:
-        yield node
-        yield from iter_nodes(node.children)
+    """All nodes of a tree, depth first in document order (a stack of the open child lists
+    instead of one nested generator per level, which passes every node up through all of
+    them)."""
+    stack = [iter(nodes)]
+    while stack:
+        for node in stack[-1]:
+            yield node
+            stack.append(iter(node.children))
+            break
+        else:
+            stack.pop()
 
 
 def count_places(texts: Iterable[str]) -> list[Place]:

@@ -252,9 +252,17 @@ def _inside(node: Node, found: list[Node]) -> bool:
 
 
 def _walk(node: Node) -> Iterator[Node]:
+    """`node` and its subtree, depth first: a stack of the open child lists instead of one
+    nested generator per level, which passes every node up through all of them."""
     yield node
-    for child in node.children:
-        yield from _walk(child)
+    stack = [iter(node.children)]
+    while stack:
+        for child in stack[-1]:
+            yield child
+            stack.append(iter(child.children))
+            break
+        else:
+            stack.pop()
 
 
 def _walk_headings(nodes: list[Node]) -> Iterator[Node]:
@@ -303,18 +311,33 @@ def _walk_dated(
     node: Node, year: int | None, years: PlanYears
 ) -> Iterator[tuple[Node, int | None]]:
     """The subtree with the default year of each node: a heading that names a year
-    (`（二）2035年远景目标`) or 远景 (plan end + 10) dates everything under it."""
+    (`（二）2035年远景目标`) or 远景 (plan end + 10) dates everything under it. Depth first
+    with a stack of open child lists (see `_walk`)."""
+    year = _dated(node, year, years)
+    yield node, year
+    stack = [(iter(node.children), year)]
+    while stack:
+        children, parent_year = stack[-1]
+        for child in children:
+            child_year = _dated(child, parent_year, years)
+            yield child, child_year
+            stack.append((iter(child.children), child_year))
+            break
+        else:
+            stack.pop()
+
+
+def _dated(node: Node, year: int | None, years: PlanYears) -> int | None:
+    """The default year under `node`, given the one above it."""
     if node.kind in _HEADINGS:
         title = normalise(node.title).text
         if m := _TITLE_YEAR.search(title):
-            year = int(m.group(1))
-        elif "远景" in title and years.end:
-            year = years.end + 10
-        elif m := PERIOD.search(title):  # `“十四五”时期主要目标任务`: the period's end
-            year = period_years(m["n"])[1]
-    yield node, year
-    for child in node.children:
-        yield from _walk_dated(child, year, years)
+            return int(m.group(1))
+        if "远景" in title and years.end:
+            return years.end + 10
+        if m := PERIOD.search(title):  # `“十四五”时期主要目标任务`: the period's end
+            return period_years(m["n"])[1]
+    return year
 
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)年")
