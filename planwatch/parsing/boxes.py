@@ -71,12 +71,17 @@ def _clause_projects(clause: str) -> list[str]:
     members = [_strip_verbs(m) for m in split_outside_brackets(clause, _LIST_MARK)]
     if collective:
         return [m for m in members if _acceptable(m, LIST_NAME_MIN)]
-    return [m for m in members if _acceptable(m, NAME_MIN) and _is_project_name(m)]
+    # The cheap ending test first: most members are no project name.
+    return [m for m in members if _is_project_name(m) and _acceptable(m, NAME_MIN)]
 
 
 def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
     """`text` cut at each of `marks` that is not inside brackets or quotes, so that
     “向家坝(金沙江、锦屏)库区航道” stays one member."""
+    if not _BRACKET.search(text):  # most texts: every mark cuts
+        if len(marks) == 1:
+            return text.split(next(iter(marks)))
+        return _split_pattern(marks).split(text)
     parts: list[str] = []
     depth = start = 0
     # Only brackets, quotes and `marks` move the state: visit those characters alone.
@@ -91,6 +96,15 @@ def split_outside_brackets(text: str, marks: frozenset[str]) -> list[str]:
             start = index + 1
     parts.append(text[start:])
     return parts
+
+
+_BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+
+
+@lru_cache(maxsize=16)
+def _split_pattern(marks: frozenset[str]) -> re.Pattern[str]:
+    """One character class of `marks` (to split a text without brackets)."""
+    return re.compile("[" + re.escape("".join(sorted(marks))) + "]")
 
 
 @lru_cache(maxsize=16)
