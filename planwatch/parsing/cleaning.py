@@ -119,7 +119,7 @@ def clean_spanned(text: str, spans: Spans) -> tuple[str, Spans]:
         piece = clean_text(text[start:end])
         if not piece:
             continue
-        if pieces:
+        if pieces and pieces[-1][-1].isascii():  # `_join_piece` only after an ASCII character
             piece = _join_piece(pieces[-1], piece)
         out.append((offset, line, page))
         pieces.append(piece)

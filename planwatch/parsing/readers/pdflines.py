@@ -66,22 +66,23 @@ class Layout:
 
     full: float = REFERENCE_FULL
 
-    @property
+    # Cached (the grouper asks for the thresholds on every line); the fields are frozen.
+    @cached_property
     def first_max(self) -> float:
         """Widest paragraph-first line (full minus the 2 em indent, with margin)."""
         return self.full - (REFERENCE_FULL - FIRST_LINE_MAX)
 
-    @property
+    @cached_property
     def full_min(self) -> float:
         """Narrowest line that may still be a full (justified) line."""
         return self.full - (REFERENCE_FULL - FULL_LINE_MIN)
 
-    @property
+    @cached_property
     def box_min(self) -> float:
         """Narrowest 专栏 line (smaller font, more characters per line)."""
         return self.full + (BOX_LINE_MIN - REFERENCE_FULL)
 
-    @property
+    @cached_property
     def tail_max(self) -> float:
         """Widest one-sentence line taken as a paragraph's tail rather than a new paragraph."""
         return self.first_max - 1.5
