@@ -68,9 +68,18 @@ def _clause_projects(clause: str) -> list[str]:
     pivot = _PIVOT.search(clause)
     if pivot is not None:
         collective, clause = True, clause[: pivot.start()]
-    members = [_strip_verbs(m) for m in split_outside_brackets(clause, _LIST_MARK)]
     if collective:
+        members = [_strip_verbs(m) for m in split_outside_brackets(clause, _LIST_MARK)]
         return [m for m in members if _acceptable(m, LIST_NAME_MIN)]
+    # A member must end in a project word once its verbs are cut (which only shortens it from
+    # the front and drops quotes): a clause or member holding none is passed over unread.
+    if not _ANY_PROJECT_WORD.search(clause):
+        return []
+    members = [
+        _strip_verbs(m)
+        for m in split_outside_brackets(clause, _LIST_MARK)
+        if _ANY_PROJECT_WORD.search(m)
+    ]
     # The cheap ending test first: most members are no project name.
     return [m for m in members if _is_project_name(m) and _acceptable(m, NAME_MIN)]
 
