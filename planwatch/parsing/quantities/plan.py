@@ -91,6 +91,9 @@ def extract_action_targets(plan: Plan) -> list[Quantity]:
     years = plan_years(plan)
     out: list[Quantity] = []
     for node, year in _action_nodes(plan, years):
+        texts = _texts(node)
+        if not texts:
+            continue  # most nodes: no number to read
         ctx = Context(
             True,
             year,
@@ -100,7 +103,7 @@ def extract_action_targets(plan: Plan) -> list[Quantity]:
             action=True,
             items=True,
         )
-        for text, spans in _texts(node):
+        for text, spans in texts:
             ctx.paragraph_year = None
             out += _numeric(text, spans, ctx)
     return out
