@@ -33,9 +33,12 @@ _SPACES = re.compile(r"[ \u3000\u00a0\t][ \u3000\u00a0\t]*")
 # character class lets the engine skip to the next space; one that opens with a look-behind is
 # tried at every position of the line (measured three times slower on the bundled file).
 _ARTIFICIAL_SPACE = re.compile(
-    r"[ \u3000\u00a0\t]"
-    r"(?:(?<![ \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+(?![A-Za-z0-9])"  # run not followed by Latin
-    r"|(?<![A-Za-z0-9 \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+)"  # run not preceded by Latin
+    r"[ \u3000\u00a0\t](?:"
+    # a run not followed by Latin
+    r"(?<![ \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+(?![A-Za-z0-9])"
+    # a run not preceded by Latin
+    r"|(?<![A-Za-z0-9 \u3000\u00a0\t][ \u3000\u00a0\t])[ \u3000\u00a0\t]*+"
+    r")"
 )
 # `[\u3000\u00a0\t]| {2}` (a run that is not one plain space), opening with one class.
 _NEEDS_ONE_SPACE = re.compile(r"[ \u3000\u00a0\t](?:(?<=[\u3000\u00a0\t])| )")

@@ -403,7 +403,9 @@ def detect_text_format(text: str, name: str) -> SourceFormat:
         return "html"
     # Each line-anchored pattern only when the text holds what it needs (# ; ---): they are
     # tried at every position of the 64 KB head otherwise.
-    if ("#" in head and _MD_HEADING.search(head)) or ("---" in head and _MD_TABLE_RULE.search(head)):
+    if ("#" in head and _MD_HEADING.search(head)) or (
+        "---" in head and _MD_TABLE_RULE.search(head)
+    ):
         return "markdown"
     return "pdf-text" if looks_like_pdf_text(text) else "text"
 

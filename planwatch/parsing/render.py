@@ -11,8 +11,6 @@ from typing import Any
 
 from planwatch.parsing.model import SCHEMA, Node, ParseResult, Plan, Quantity
 
-
-
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 

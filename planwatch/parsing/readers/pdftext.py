@@ -26,12 +26,12 @@ from planwatch.parsing.numbering import match_numbering
 from planwatch.parsing.readers import ReaderOutput
 from planwatch.parsing.readers.pdflines import (
     BOX_LINE_MIN,
-    SENTENCE_END,
     FIRST_LINE_MAX,
     FULL_LINE_MIN,
     INDENT,
     ITEM_OPENERS,
     REFERENCE_FULL,
+    SENTENCE_END,
     TITLE,
     TOC_ENTRY,
     Layout,
