@@ -281,8 +281,10 @@ _NUMERALS = {
 _NUMERALS["十"] = 10
 # "8 市", "川南四市", "两州", "五市州": a count of the plan's prefecture-level units. Not when
 # the next character makes it another word (两个市场, 四市民).
+# Written `(?<![\d.])(\d{1,2}|[一…十]) ?个?…`, opening with the number's class instead (the
+# look-behind then looks past the character taken) so that a search skips to the numbers.
 COUNT_WORD = re.compile(
-    r"(?<![\d.])(\d{1,2}|[一两二三四五六七八九十]) ?个?"
+    r"([\d一两二三四五六七八九十](?<![\d.][\d一两二三四五六七八九十])(?:(?<=\d)\d?)?) ?个?"
     r"(?:市州|市\(州\)|市|州)(?![场民值长政委容貌面])"
 )
 # Phrases that make an enumeration a statement of the plan's scope or of who implements it.

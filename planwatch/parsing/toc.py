@@ -21,7 +21,7 @@ _ENTRY = re.compile(
     r"(?P<after>\d{1,4})?[\s\u3000]*$"
 )
 _PLAIN_PAGE = re.compile(r"^(?P<title>.*?\S)[\s\u3000]+(?P<page>\d{1,4})$")
-_SPACES = re.compile(r"[\s\u3000]+")
+_SPACES = re.compile(r"[\s\u3000][\s\u3000]*")  # `[\s\u3000]+`, opening with its class
 TOC_KINDS: dict[str, Literal["part", "chapter", "section"]] = {
     "part": "part",
     "chapter": "chapter",
