@@ -17,7 +17,7 @@ from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -26,7 +26,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
-from planwatch.core.bulk import objects_insert, rows_insert, rows_update
+from planwatch.core.bulk import collection_paused, objects_insert, rows_insert, rows_update
+from planwatch.core.lookups import InArray
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.core.xlsx import sheet_rows
 from planwatch.orgunits.models import OrgUnit
@@ -230,6 +231,7 @@ def key_projects_import(*, zone: OrgUnit, year: int, actor: Any, data: bytes) ->
     return ImportResult(created, updated)
 
 
+@collection_paused()
 def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportResult:
     """Import a monthly 调度表 as the actor's draft reports for (year, month): all rows or
     none. A row names its project by 项目代码 (else by name) and, for a project built in
@@ -247,7 +249,7 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
                 bucket.add(_text(raw[j]))
     wanted = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
     if len(codes) + len(names) <= 5000:  # beyond, all of them (SQLite's parameter limit)
-        wanted = wanted.filter(Q(code__in=codes) | Q(name__in=names))
+        wanted = wanted.filter(Q(InArray(F("code"), codes)) | Q(InArray(F("name"), names)))
     confirmed = list(wanted.select_related("lead_unit"))
     by_code = {p.code: p for p in confirmed if p.code}
     by_name: dict[str, list[Project]] = {}

@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import AuditEntry, audit_record_many
-from planwatch.core.bulk import objects_insert, rows_update
+from planwatch.core.bulk import objects_insert, rows_update, table_insert
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
@@ -78,24 +78,20 @@ def _check_versions(tasks: list[Task]) -> None:
         raise ConcurrentUpdate(_("有任务已被他人修改，请重新导出后再导入。"))
 
 
-def _write_relations(updates: Sequence[tuple[Task, TaskChanges]]) -> None:
+def _write_relations(updates: Sequence[tuple[Task, TaskChanges]], *, new: bool = False) -> None:
+    """Replace the units of each relation in the changes (`new`: the tasks were just
+    inserted and have none to delete); the rows go in with `table_insert` (COPY on
+    PostgreSQL)."""
     for relation in RELATIONS:
         changed = [(t, c[relation]) for t, c in updates if relation in c]  # type: ignore[literal-required]
         if not changed:
             continue
         through = getattr(Task, relation).through
-        through.objects.filter(task_id__in=[t.pk for t, _u in changed]).delete()
+        if not new:
+            through.objects.filter(task_id__in=[t.pk for t, _u in changed]).delete()
         meta = through._meta
-        qn = connection.ops.quote_name
         columns = (meta.get_field("task").column, meta.get_field("orgunit").column)
-        pairs = [(t.pk, u.pk) for t, units in changed for u in units]
-        if pairs:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {qn(meta.db_table)} ({qn(columns[0])}, {qn(columns[1])}) "
-                    "VALUES (%s, %s)",
-                    pairs,
-                )
+        table_insert(meta.db_table, columns, [(t.pk, u.pk) for t, units in changed for u in units])
 
 
 def task_update_many(
@@ -108,8 +104,11 @@ def task_update_many(
     """Apply `updates` (tasks of `annual_list` with their changes) in one transaction, or
     none of them. A refused change raises RowInvalid naming its index. The units the tasks
     have now come from `units` (task id → relation → units, as the caller read them) or,
-    without it, from the tasks' prefetched relations."""
+    without it, from the tasks' prefetched relations. No updates: nothing is written, and
+    no figures-changed hook fires (an import of new rows only)."""
     require_plan_manager(actor, annual_list.plan)
+    if not updates:
+        return
     for index, (task, changes) in enumerate(updates):
         if task.annual_list_id != annual_list.pk or "milestones" in changes:
             raise RowInvalid(index, ValidationError(_("不能批量修改该任务。")))
@@ -224,7 +223,8 @@ def task_create_many(
             [
                 (t, {r: _distinct(c[r]) for r in RELATIONS if r in c})  # type: ignore[literal-required,misc]
                 for t, c in zip(tasks, changes_list, strict=True)
-            ]
+            ],
+            new=True,
         )
         Milestone.objects.bulk_create(
             (

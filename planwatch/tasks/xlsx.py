@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planwatch.audit.services import audit_record
 from planwatch.core import hooks
+from planwatch.core.bulk import collection_paused
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ServiceError
 from planwatch.core.xlsx import sheet_rows, streamed_sheet, styled_row, workbook_bytes
@@ -487,6 +488,7 @@ def _differences(task: Task, units: dict[str, list[OrgUnit]], changes: TaskChang
     return diff  # type: ignore[return-value]
 
 
+@collection_paused()
 def annual_list_import(*, annual_list: AnnualList, actor: Actor, data: bytes) -> ImportResult:
     """Apply an edited xlsx list: every row valid and applied, or nothing changed."""
     require_plan_manager(actor, annual_list.plan)

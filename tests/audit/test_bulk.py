@@ -4,6 +4,7 @@ order given, and — on PostgreSQL, with real concurrent writers — without for
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from itertools import pairwise
@@ -135,3 +136,53 @@ def test_concurrent_bulk_and_single_writers_do_not_fork_the_chain() -> None:
     for tag in ("a", "b"):  # each bulk append is one unbroken run of the chain
         first = actions.index(tag)
         assert actions[first : first + 300] == [tag] * 300
+
+
+@pytest.mark.django_db
+def test_bulk_payloads_of_every_kind_hash_as_stored_and_verify() -> None:
+    """`audit_record_many` encodes each old/new value once (a second time only when a key
+    is not a string) and builds the hashed payload from those texts: every event's hash is
+    `event_digest` of the event as the database gives it back, and the chain verifies —
+    keys that JSON turns into strings (and re-sorts), dates, decimals, tuples, subclasses
+    of dict, nesting and text in any script included."""
+    import datetime as dt
+    from collections import OrderedDict
+    from decimal import Decimal
+
+    values: list[Any] = [
+        {10: "十", 2: "二"},  # sorted 2, 10 before the round trip, "10", "2" after
+        {"nested": [{3: None, 20: [1.5, -2, 10**20]}], "t": (1, "二")},
+        {"when": dt.date(2026, 3, 4), "amount": Decimal("12.50"), "ok": False},
+        OrderedDict([("z", 1), ("a", {"k": "值"})]),
+        ["list", {"k": 1}, None],
+        "just text",
+        7,
+        {},
+    ]
+    audit_record(actor=None, action="single", target_type="thing")
+    audit_record_many(
+        actor=None,
+        entries=(
+            AuditEntry("bulk.kinds", "thing", i, f"第 {i} 号", old=v, new=values[-1 - i])
+            for i, v in enumerate(values)
+        ),
+        request_id="req-1",
+    )
+    events = chain()[1:]
+    assert len(events) == len(values)
+    for ev, v in zip(events, values, strict=True):
+        assert ev.old == json.loads(json.dumps(v, default=str))
+        assert ev.hash == event_digest(
+            prev_hash=ev.prev_hash,
+            created_at=ev.created_at,
+            actor_label=ev.actor_label,
+            action=ev.action,
+            target_type=ev.target_type,
+            target_id=ev.target_id,
+            target_label=ev.target_label,
+            old=ev.old,
+            new=ev.new,
+            request_id=ev.request_id,
+        )
+    assert events[0].old == {"10": "十", "2": "二"}
+    assert audit_verify() == (len(values) + 1, [])

@@ -5,9 +5,10 @@ dates, a number given as text) still goes through the field's get_db_prep_save."
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from planwatch.core import bulk
@@ -72,3 +73,57 @@ def test_plain_types_follow_the_field_and_the_backend() -> None:
         assert integers == key == {int, type(None)}
     else:
         assert integers == key == set()  # PostgreSQL's backend types integers for psycopg
+
+
+def _documents(n: int) -> list[SourceDocument]:
+    when = timezone.make_aware(dt.datetime(2026, 3, 4, 5, 6, 7))
+    names = ["sha256", "name", "format", "encoding", "chars", "size", "content", "warnings"]
+    rows = [(f"{i:064d}", f"文件 {i}", "text", "", i, 0, b"", [], when) for i in range(n)]
+    bulk.rows_insert(SourceDocument, [*names, "ingested_at"], rows)
+    return list(SourceDocument.objects.order_by("sha256"))
+
+
+def test_rows_update_writes_each_object_its_own_values() -> None:
+    """One executemany UPDATE on SQLite, a COPY into a temporary table and one UPDATE on
+    PostgreSQL: either way each row gets its own object's values and no other row changes;
+    two calls in one transaction work (the temporary table is gone after each)."""
+    docs = _documents(4)
+    with transaction.atomic():
+        for doc in docs[:3]:
+            doc.name, doc.chars, doc.warnings = f"改 {doc.chars}", doc.chars * 10, [doc.chars]
+        assert bulk.rows_update(SourceDocument, docs[:3], ["name", "chars", "warnings"]) == 3
+        docs[0].name = "再改"
+        assert bulk.rows_update(SourceDocument, docs[:1], ["name"]) == 1
+    got = list(SourceDocument.objects.order_by("sha256").values_list("name", "chars", "warnings"))
+    assert got == [("再改", 0, [0]), ("改 1", 10, [1]), ("改 2", 20, [2]), ("文件 3", 3, [])]
+
+
+def test_a_refused_bulk_insert_is_djangos_integrity_error() -> None:
+    """COPY's errors come out as Django's exceptions, as executemany's do: a caller's
+    `except IntegrityError` still catches a duplicate."""
+    _documents(1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.table_insert(
+            SourceDocument._meta.db_table,
+            ["sha256", "name", "format", "encoding", "chars", "size", "content", "warnings"],
+            [("0" * 64, "dup", "text", "", 1, 0, b"", "[]")],
+        )
+    assert SourceDocument.objects.count() == 1
+
+
+@pytest.mark.django_db(databases=[])
+def test_collection_paused_resumes_after_the_last_block_even_on_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk.collection_paused():
+        with bulk.collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block is still running
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.collection_paused():
+            pass
+        assert not gc.isenabled()  # off before the block: left off
+    finally:
+        gc.enable()
