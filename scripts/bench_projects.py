@@ -17,7 +17,9 @@ Each page's line gives the process CPU time per request too (median and p95: the
 of the request, not the database's), steadier than wall-clock time on a shared machine.
 `--keep NAME` builds into a PostgreSQL database NAME that is kept (reused if it exists:
 migrated, then timed), so that two versions of the code can be timed on the same data;
-`--runs` repeats each page's --requests, `--only` times the pages whose label contains it.
+`--runs` repeats each page's --requests, `--only` times the pages whose label contains one of
+its comma-separated texts, `--gc-freeze` freezes the collector's objects before timing as a
+server worker does (planwatch.wsgi).
 
 Run: `.venv/bin/python scripts/bench_projects.py [--projects 5000 --months 60]`
 (`--pg postgresql://postgres@127.0.0.1:5432/postgres` by default; `--sqlite` for SQLite).
@@ -252,7 +254,17 @@ def main() -> int:
         "code); the import is then skipped",
     )
     parser.add_argument("--runs", type=int, default=1, help="rounds of --requests per page")
-    parser.add_argument("--only", default="", help="time only the pages whose label has this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="time only the pages whose label contains one of these comma-separated texts",
+    )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() once the data is built and Django loaded, as planwatch.wsgi does in "
+        "a server worker (decision 0033): full collections then skip the start-up objects",
+    )
     args = parser.parse_args()
     kept = args.keep and not args.sqlite
     database = kept_database(args.pg, args.keep) if kept else None
@@ -313,8 +325,14 @@ def main() -> int:
                 f"/dashboards/zone/{zone_slug}/?part=projects&year={year}",
             ),
         ]
+        if args.gc_freeze:
+            import gc
+
+            gc.collect()
+            gc.freeze()
+        wanted = [w for w in args.only.split(",") if w] or [""]
         for label, path in pages:
-            if args.only in label:
+            if any(w in label for w in wanted):
                 time_page(client, label, path, args.requests, args.runs)
         if kept:
             return 0
