@@ -149,6 +149,7 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
     fixture = args.var / "fixture.json"
     if args.reuse and fixture.exists():
         run(env, *PLANWATCH, "migrate", "--no-input")  # the code may have moved on since
+        analyze(args.pg)
         return env
     args.var.mkdir(parents=True, exist_ok=True)
     with psycopg.connect(args.pg, autocommit=True) as conn:
@@ -165,7 +166,22 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
         said = run(env, *argv).strip().splitlines()
         extra = f" ({said[-1]} draft reports, one per reporter)" if step == "accounts" else ""
         print(f"{step}: {time.perf_counter() - began:.0f} s{extra}", file=sys.stderr)
+    analyze(args.pg)
     return env
+
+
+def analyze(pg: str) -> None:
+    """Planner statistics for the freshly loaded tables, as autovacuum would gather them on a
+    production server within a minute or so (it may be off on a test server: without them
+    PostgreSQL plans the demo's joins for empty tables)."""
+    import psycopg
+
+    began = time.perf_counter()
+    with psycopg.connect(database_url(pg), autocommit=True) as conn:
+        setting = conn.execute("SHOW autovacuum").fetchone()
+        conn.execute("ANALYZE")
+    took = time.perf_counter() - began
+    print(f"analyze: {took:.1f} s (autovacuum {setting[0] if setting else '?'})", file=sys.stderr)
 
 
 def serve(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> object:

@@ -27,8 +27,13 @@ from planwatch.plans.models import Plan
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     choices = plans_for(request.user)
-    if not any(plans for _kind, plans in choices):
+    if not choices:  # the user may take in no kind of document at all
         raise Http404
+    if not any(plans for _kind, plans in choices):
+        # Allowed, but no plan is ready yet (no confirmed indicators, no managed projects):
+        # say so rather than offer an empty form.
+        context = {"choices": [], "intakes": intakes_for(request.user), "nothing": True}
+        return render(request, "intake/index.html", context)
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -42,12 +42,17 @@ def test_the_pages_for_the_clerk_and_the_refusals(
     yibin_reporter: Client,
     anon: Client,
 ) -> None:
-    gdp = south_gdp(south, chuannan_planner_user)
     index = reverse("intake:index")
+    # Before any indicator is confirmed the clerk is told why there is nothing to upload to.
+    waiting = yibin_clerk.get(index)
+    assert waiting.status_code == 200 and 'id="intake-nothing"' in waiting.content.decode()
+    assert 'id="intake-upload"' not in waiting.content.decode()
+    gdp = south_gdp(south, chuannan_planner_user)
     assert anon.get(index).status_code == 302
     assert yibin_reporter.get(index).status_code == 404
     page = yibin_clerk.get(index)
     assert page.status_code == 200 and south.title in page.content.decode()
+    assert 'id="intake-upload"' in page.content.decode()
     assert "项目名单 → 项目草稿" not in page.content.decode()  # a clerk drafts no projects
 
     refused = _upload(yibin_clerk, south, "通知.txt", "各单位要高度重视。\n".encode())
