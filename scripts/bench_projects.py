@@ -13,6 +13,14 @@ import of a monthly 调度表 of --rows rows (default 2,000) as new
 draft reports, in rows per second. With --lights, the daily light job for June of the last
 year too (time and number of queries, first and second run).
 
+Each page's line gives the process CPU time per request too (median and p95: the Python side
+of the request, not the database's), steadier than wall-clock time on a shared machine.
+`--keep NAME` builds into a PostgreSQL database NAME that is kept (reused if it exists:
+migrated, then timed), so that two versions of the code can be timed on the same data;
+`--runs` repeats each page's --requests, `--only` times the pages whose label contains one of
+its comma-separated texts, `--gc-freeze` freezes the collector's objects before timing as a
+server worker does (planwatch.wsgi).
+
 Run: `.venv/bin/python scripts/bench_projects.py [--projects 5000 --months 60]`
 (`--pg postgresql://postgres@127.0.0.1:5432/postgres` by default; `--sqlite` for SQLite).
 """
@@ -22,8 +30,11 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_indicators import scratch_database, time_page  # noqa: E402
+from bench_indicators import print_timing, scratch_database  # noqa: E402
 
 FIRST_YEAR = 2022
 
@@ -126,6 +137,26 @@ def build(n_projects: int, n_months: int) -> dict[str, object]:
     }
 
 
+def reopen() -> dict[str, object]:
+    """The figures `build` returns, read from a kept database."""
+    from django.contrib.auth import get_user_model
+
+    from planwatch.orgunits.models import OrgUnit
+    from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport
+
+    chengdu = OrgUnit.objects.select_related("parent").get(name="成都市")
+    users = get_user_model().objects
+    return {
+        "user": users.get(username="bench_planner"),
+        "filler": users.get(username="bench_filler"),
+        "chengdu": chengdu,
+        "zone": chengdu.parent,
+        "reports": MonthlyReport.objects.filter(status="accepted").count(),
+        "last_year": max(AnnualInvestmentPlan.objects.values_list("year", flat=True)),
+        "project_names": [],
+    }
+
+
 def monthly_file(names: list[str]) -> bytes:
     from openpyxl import Workbook
 
@@ -163,6 +194,44 @@ def bench_lights(today: date) -> None:
         print(f"daily light job, {label}: {elapsed:.2f} s, {queries:,} queries — {summary}")
 
 
+@contextmanager
+def kept_database(server: str, name: str) -> Iterator[tuple[str, bool]]:
+    """The database `name` on the server of `server`, created if missing and never dropped:
+    (its URL, whether it already existed)."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        existed = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not existed:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{server.rsplit('/', 1)[0]}/{name}", bool(existed)
+
+
+def _p95(samples: list[float]) -> float:
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+
+
+def time_page(client: object, label: str, path: str, n: int, runs: int) -> None:
+    """`runs` rounds of `n` requests after a warm-up: each round's wall-clock median and p95
+    (beside the goal) and the process CPU time per request (median and p95)."""
+    client.get(path)  # type: ignore[attr-defined]  # warm-up
+    for run in range(runs):
+        wall: list[float] = []
+        cpu: list[float] = []
+        for _ in range(n):
+            c0, t0 = time.process_time(), time.perf_counter()
+            response = client.get(path)  # type: ignore[attr-defined]
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+            assert response.status_code == 200, (path, response.status_code)
+        extra = (
+            f"; CPU median {statistics.median(cpu) * 1000:.0f} ms, p95 {_p95(cpu) * 1000:.0f} ms"
+        )
+        name = label if runs == 1 else f"{label} [run {run + 1}/{runs}]"
+        print_timing(name, statistics.median(wall), _p95(wall), n, extra)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -177,8 +246,32 @@ def main() -> int:
         help="also time the daily light job (planwatch.projects.scheduled) for June of the "
         "last year: a first run storing every light, and a second one recomputing them",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="build into the PostgreSQL database NAME and keep it; if it exists already, "
+        "migrate it and time the pages on its data (same conditions for two versions of the "
+        "code); the import is then skipped",
+    )
+    parser.add_argument("--runs", type=int, default=1, help="rounds of --requests per page")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="time only the pages whose label contains one of these comma-separated texts",
+    )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() once the data is built and Django loaded, as planwatch.wsgi does in "
+        "a server worker (decision 0033): full collections then skip the start-up objects",
+    )
     args = parser.parse_args()
-    with scratch_database(None if args.sqlite else args.pg) as url:
+    kept = args.keep and not args.sqlite
+    database = kept_database(args.pg, args.keep) if kept else None
+    with (
+        database if database is not None else scratch_database(None if args.sqlite else args.pg)
+    ) as opened:
+        url, existed = opened if database is not None else (opened, False)
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
         os.environ.setdefault("PLANWATCH_ALLOWED_HOSTS", "testserver")
@@ -188,8 +281,14 @@ def main() -> int:
         django.setup()
         call_command("migrate", verbosity=0)
         t0 = time.perf_counter()
-        world = build(args.projects, args.months)
-        if not args.sqlite:
+        world = reopen() if existed else build(args.projects, args.months)
+        if not existed:
+            # the reports were written past the services: their summary is rebuilt, as
+            # `planwatch rollup rebuild` would (decision 0033)
+            from planwatch.projects.summary import project_figures_rebuild
+
+            project_figures_rebuild()
+        if not args.sqlite and not existed:
             # as autovacuum would after a bulk load: statistics for the planner and the
             # visibility map that lets the 台账's index-only lookups skip the table
             from django.db import connection
@@ -226,8 +325,17 @@ def main() -> int:
                 f"/dashboards/zone/{zone_slug}/?part=projects&year={year}",
             ),
         ]
+        if args.gc_freeze:
+            import gc
+
+            gc.collect()
+            gc.freeze()
+        wanted = [w for w in args.only.split(",") if w] or [""]
         for label, path in pages:
-            time_page(client, label, path, args.requests)
+            if any(w in label for w in wanted):
+                time_page(client, label, path, args.requests, args.runs)
+        if kept:
+            return 0
         names = list(world["project_names"])[: args.rows]  # type: ignore[call-overload]
         data = monthly_file(names)
         t0 = time.perf_counter()

@@ -225,3 +225,22 @@ administrator_addresses = Hook(
     "accounts answers: superusers and holders of the administrator role who have an address.",
 )
 ALL = (*ALL, administrator_addresses)
+
+
+# Summaries that higher apps keep current themselves (decision 0033: the projects' per-year
+# figures), checked and rebuilt by the same command as the dashboards' (0029).
+
+summaries_check = Hook(
+    "summaries_check",
+    "rollups (planwatch rollup check)",
+    "A higher app's own summary tables recomputed from their raw rows and compared with the "
+    "stored ones: each receiver returns (what it counts, e.g. 'project-years'; how many it "
+    "checked; the differences as lines of text). projects answers.",
+)
+summaries_rebuild = Hook(
+    "summaries_rebuild",
+    "rollups (planwatch rollup rebuild)",
+    "A higher app's own summary tables rewritten from their raw rows: each receiver returns "
+    "(what it counts; how many it wrote). projects answers.",
+)
+ALL = (*ALL, summaries_check, summaries_rebuild)

@@ -324,6 +324,55 @@ class MonthlyEvidence(models.Model):
         return self.name
 
 
+def _figure() -> models.DecimalField:  # type: ignore[type-arg]
+    return models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+
+class ProjectYearFigures(models.Model):
+    """A summary kept current by the monthly report services (decision 0033): for one
+    project and year, at the end of each month, the YTD investment and the funds in place of
+    its latest accepted report up to that month (a segmented project's: each segment's
+    latest, summed). No row: no accepted report that year (every figure 0). The 台账 and the
+    projects panel read one row per project here instead of the reports;
+    `planwatch rollup check` recomputes it from the reports."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="year_figures")
+    year = models.PositiveSmallIntegerField()
+    ytd_01 = _figure()
+    ytd_02 = _figure()
+    ytd_03 = _figure()
+    ytd_04 = _figure()
+    ytd_05 = _figure()
+    ytd_06 = _figure()
+    ytd_07 = _figure()
+    ytd_08 = _figure()
+    ytd_09 = _figure()
+    ytd_10 = _figure()
+    ytd_11 = _figure()
+    ytd_12 = _figure()
+    funds_01 = _figure()
+    funds_02 = _figure()
+    funds_03 = _figure()
+    funds_04 = _figure()
+    funds_05 = _figure()
+    funds_06 = _figure()
+    funds_07 = _figure()
+    funds_08 = _figure()
+    funds_09 = _figure()
+    funds_10 = _figure()
+    funds_11 = _figure()
+    funds_12 = _figure()
+
+    class Meta:
+        ordering = ("project", "year")
+        constraints = (
+            models.UniqueConstraint(fields=("year", "project"), name="project_year_figures"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.project_id}·{self.year}"
+
+
 class ProjectLight(models.Model):
     """A project's light at the end of one month, with the figures and the method version it
     was computed under."""

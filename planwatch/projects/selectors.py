@@ -10,9 +10,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Lead
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -22,10 +31,12 @@ from planwatch.projects.models import (
     AnnualInvestmentPlan,
     MonthlyReport,
     Project,
+    ProjectYearFigures,
     QuarterList,
     Segment,
 )
 from planwatch.projects.permissions import can_manage_project, can_view_report, is_insider
+from planwatch.projects.summary import YTD, funds_field, ytd_field
 from planwatch.reports.choices import ReportStatus
 
 
@@ -62,13 +73,15 @@ _LEDGER_COLUMNS = tuple(
 _LEDGER_VALUES = (*_LEDGER_COLUMNS, "lead_unit__name")
 
 
-@dataclass
+@dataclass(slots=True)
 class LedgerRow:
     """A project of the 台账 with its figures. The ledger reads its projects as plain values
     (building a model instance per project cost most of the time of a zone's or the
     province's 台账): the dates and name the sort, the rates and 双过半 use are kept as they
     are, and `project` — a Project as `select_related("lead_unit").only(*LEDGER_FIELDS)`
-    would read it — is built on first use, for the rows shown or exported only."""
+    would read it — is built on first use, for the rows shown or exported only. `values`:
+    the row as read, starting with _LEDGER_VALUES. Slots: a province's 5,000 rows are fewer
+    objects for the garbage collector to walk."""
 
     pk: int
     name: str
@@ -87,12 +100,13 @@ class LedgerRow:
     @property
     def project(self) -> Project:
         if self._project is None:
-            project = Project.from_db(self.db, _LEDGER_COLUMNS, self.values[:-1])
+            n = len(_LEDGER_COLUMNS)
+            project = Project.from_db(self.db, _LEDGER_COLUMNS, self.values[:n])
             unit_id = project.lead_unit_id
             unit = (
                 None
                 if unit_id is None
-                else OrgUnit.from_db(self.db, ["id", "name"], [unit_id, self.values[-1]])
+                else OrgUnit.from_db(self.db, ["id", "name"], [unit_id, self.values[n]])
             )
             Project.lead_unit.field.set_cached_value(project, unit)
             self._project = project
@@ -136,14 +150,28 @@ def _annual_plans(
 ) -> dict[int, Decimal]:
     """The year's planned investment per project id (a segmented project's: its segments'
     plans summed), in one query."""
-    rows = list(
-        AnnualInvestmentPlan.objects.filter(project_id__in=_ids(projects, within), year=year)
-        .order_by()
-        .values_list("project_id", "segment_id", "amount")
-    )
-    has_segments = {pid for pid, sid, _a in rows if sid is not None}
+    return _plan_totals(_plan_rows(_ids(projects, within), year))
+
+
+PlanRow = tuple[int, int | None, Decimal, list[Any] | None]
+
+
+def _plan_rows(ids: Any, year: int, monthly: bool = False) -> list[PlanRow]:
+    """(project id, segment id, amount, monthly amounts when asked else None) of the year's
+    plans of the projects `ids` (a list or a subquery)."""
+    qs = AnnualInvestmentPlan.objects.filter(project_id__in=ids, year=year).order_by()
+    if monthly:
+        return list(qs.values_list("project_id", "segment_id", "amount", "monthly"))
+    return [
+        (pid, sid, a, None) for pid, sid, a in qs.values_list("project_id", "segment_id", "amount")
+    ]
+
+
+def _plan_totals(rows: list[PlanRow]) -> dict[int, Decimal]:
+    """The planned investment per project id: its own plan, or its segments' summed."""
+    has_segments = {pid for pid, sid, _a, _m in rows if sid is not None}
     plan: dict[int, Decimal] = {}
-    for pid, sid, amount in rows:
+    for pid, sid, amount, _monthly in rows:
         if (sid is not None) == (pid in has_segments):
             plan[pid] = plan.get(pid, Decimal(0)) + amount
     return plan
@@ -220,6 +248,17 @@ def _figures(
     return out
 
 
+@dataclass
+class _LedgerRead:
+    """The ledger's rows and what the panel reuses of the read: the projects' queryset (for
+    subqueries), their plans of the year and, when asked, each one's YTD at June's end."""
+
+    rows: list[LedgerRow]
+    within: QuerySet[Project]
+    plans: list[PlanRow]
+    june_ytd: dict[int, Decimal]
+
+
 def _ledger(
     *,
     user: Any,
@@ -229,9 +268,11 @@ def _ledger(
     sector: str = "",
     stage: str = "",
     light: str = "",
-) -> tuple[list[LedgerRow], QuerySet[Project]]:
+    for_panel: bool = False,
+) -> _LedgerRead:
     """Projects of `place` (a zone: its projects; a city: those built or led there), with their
-    figures at the end of (year, month), lowest 完成率 first (no plan last)."""
+    figures at the end of (year, month), lowest 完成率 first (no plan last). `for_panel`: the
+    plans with their monthly amounts and the YTD at June's end are read too (the panel's)."""
     qs = visible_projects(user).select_related("lead_unit").only(*LEDGER_FIELDS)
     if place is not None:
         # EXISTS rather than joins: no DISTINCT over every project row
@@ -247,11 +288,23 @@ def _ledger(
         qs = qs.filter(sector=sector)
     if stage:
         qs = qs.filter(stage=stage)
-    # plain values, not model instances (see LedgerRow): the same columns and order as `qs`
-    values = list(qs.values_list(*_LEDGER_VALUES))
-    plan = _annual_plans([], year, qs)
-    latest = _latest_accepted([], year, month, qs)
-    zero = (Decimal(0), Decimal(0))
+    # Plain values, not model instances (see LedgerRow): the same columns and order as `qs`,
+    # then the YTD and funds in place at the month's end (and June's YTD for the panel) from
+    # the project's summary row of the year — ProjectYearFigures, kept current by the report
+    # services; no row: 0 — joined, rather than looked up in the reports.
+    june = m.DEFAULT_METHOD.double_half_month
+    figures = [f"figures__{ytd_field(month)}", f"figures__{funds_field(month)}"]
+    if for_panel:
+        figures.append(f"figures__{ytd_field(june)}")
+    values = list(
+        qs.annotate(
+            figures=FilteredRelation("year_figures", condition=Q(year_figures__year=year))
+        ).values_list(*_LEDGER_VALUES, *figures)
+    )
+    plans = _plan_rows(_ids([], qs), year, monthly=for_panel)
+    plan = _plan_totals(plans)
+    zero = Decimal(0)
+    i_ytd = len(_LEDGER_VALUES)
     i_name, i_ps, i_as, i_pc, i_ac = (
         _LEDGER_VALUES.index(f)
         for f in (
@@ -264,10 +317,13 @@ def _ledger(
     )
     db = qs.db
     rows = []
+    june_ytd: dict[int, Decimal] = {}
     for v in values:
         pk = v[0]
-        annual = plan.get(pk, Decimal(0))
-        ytd, funds = latest.get(pk, zero)
+        annual = plan.get(pk, zero)
+        ytd, funds = v[i_ytd] or zero, v[i_ytd + 1] or zero
+        if for_panel:
+            june_ytd[pk] = v[i_ytd + 2] or zero
         started = v[i_as] is not None or ytd > 0
         a = m.assess(
             year=year,
@@ -285,7 +341,7 @@ def _ledger(
             )
         )
     rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.name))
-    return rows, qs
+    return _LedgerRead(rows, qs, plans, june_ytd)
 
 
 def ledger(
@@ -302,7 +358,7 @@ def ledger(
     figures at the end of (year, month), lowest 完成率 first (no plan last)."""
     return _ledger(
         user=user, year=year, month=month, place=place, sector=sector, stage=stage, light=light
-    )[0]
+    ).rows
 
 
 def monthly_series(project: Project, year: int) -> dict[str, list[float | None]]:
@@ -426,18 +482,13 @@ def rates(
 
 
 def _monthly_totals(
-    ids: Any, year: int, month: int
+    plans: list[PlanRow], ids: Any, year: int, month: int
 ) -> tuple[list[float | None], list[float | None]]:
-    """The projects' planned and actual cumulative investment by month of `year`, summed
-    (two queries). Plan: the month-end cumulative amounts where every plan of a project gives
-    them, else the annual amount spread evenly; a segmented project's plans are its
-    segments'. Actual: the latest accepted report of each project (or segment) up to each
-    month, up to `month` (None after it)."""
-    plans = list(
-        AnnualInvestmentPlan.objects.filter(project_id__in=ids, year=year).values_list(
-            "project_id", "segment_id", "amount", "monthly"
-        )
-    )
+    """The projects' planned and actual cumulative investment by month of `year`, summed.
+    Plan (from their `plans`, read with the ledger): the month-end cumulative amounts where
+    every plan of a project gives them, else the annual amount spread evenly; a segmented
+    project's plans are its segments'. Actual (one query): the latest accepted report of each
+    project (or segment) up to each month, up to `month` (None after it)."""
     segmented = {pid for pid, sid, _a, _m in plans if sid is not None}
     by_project: dict[int, list[tuple[Decimal, list[Any] | None]]] = {}
     for pid, sid, amount, monthly in plans:
@@ -452,38 +503,16 @@ def _monthly_totals(
             total = sum(float(a) for a, _m in used)
             for i in range(12):
                 plan[i] += total * (i + 1) / 12
-    # A report's YTD counts from its month until the next accepted report of the same project
-    # or segment: the database sums the reports by (month, next month) — at most 12 × 13 rows
-    # whatever the number of projects — and each month adds the spans that cover it.
-    spans: dict[tuple[int, int], Decimal] = {}
-    reports = (
-        MonthlyReport.objects.filter(
-            project_id__in=ids, year=year, month__lte=month, status=ReportStatus.ACCEPTED
-        )
-        .annotate(
-            next_month=Window(
-                Lead("month"),
-                partition_by=[F("project_id"), F("segment_id")],
-                order_by=F("month").asc(),
-            )
-        )
+    # Actual: summed by the database over the projects' summary rows of the year (one per
+    # project, kept current by the report services) — not over their reports.
+    sums = (
+        ProjectYearFigures.objects.filter(project_id__in=ids, year=year)
         .order_by()
-        .values_list("month", "next_month", "invested_ytd")
+        .aggregate(**{f: Sum(f) for f in YTD[:month]})
     )
-    sql, params = reports.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # the inner query names its columns month, next_month and invested_ytd
-            f"SELECT t.month, t.next_month, SUM(t.invested_ytd) FROM ({sql}) t "
-            "GROUP BY t.month, t.next_month",
-            params,
-        )
-        for mon, nxt, total in cursor.fetchall():
-            spans[(mon, nxt or 13)] = Decimal(str(total or 0))
     actual: list[float | None] = [None] * 12
     for i in range(1, month + 1):
-        here = sum((v for (a, b), v in spans.items() if a <= i < b), Decimal(0))
-        actual[i - 1] = round(float(here), 2)
+        actual[i - 1] = round(float(sums[ytd_field(i)] or 0), 2)
     return [round(x, 2) if by_project else None for x in plan], actual
 
 
@@ -526,24 +555,20 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
     """The panel of `place` (a zone, or None for the province) at the end of (year, month),
     computed from the stored plans and accepted reports like the 台账 (same projects, same
     lights), and the latest published 红黑榜 of each series."""
-    rows, within = _ledger(user=user, year=year, month=month, place=place)
-    ids = _ids(rows, within)
+    read = _ledger(user=user, year=year, month=month, place=place, for_panel=True)
+    rows = read.rows
+    ids = _ids(rows, read.within)
     annual = sum((r.annual_plan for r in rows), Decimal(0))
     ytd = sum((r.ytd for r in rows), Decimal(0))
     lights = {c: 0 for c in LightColour.values}
     for r in rows:
         lights[r.assessment.light] += 1
-    plan_by_month, actual_by_month = _monthly_totals(ids, year, month)
+    plan_by_month, actual_by_month = _monthly_totals(read.plans, ids, year, month)
     half: m.DoubleHalf | None = None
     june = m.DEFAULT_METHOD.double_half_month
     if month >= june:
-        # the annual plan does not depend on the month: only the YTD is read again for June
-        june_ytd = (
-            {pid: ytd for pid, (ytd, _f) in _latest_accepted(rows, year, june, within).items()}
-            if month != june
-            else {r.pk: r.ytd for r in rows}
-        )
-        at_june = {r.pk: (r.annual_plan, june_ytd.get(r.pk, Decimal(0))) for r in rows}
+        # the annual plan does not depend on the month; June's YTD was read with the rows
+        at_june = {r.pk: (r.annual_plan, read.june_ytd[r.pk]) for r in rows}
         end = date(year, june + 1, 1) - timedelta(days=1)
         half = m.double_half(
             m.DoubleHalfRow(

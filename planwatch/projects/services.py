@@ -44,6 +44,7 @@ from planwatch.projects.models import (
     validate_project_code,
 )
 from planwatch.projects.permissions import can_manage_project, holds_role
+from planwatch.projects.summary import project_figures_refresh
 from planwatch.reports.choices import ReportStatus
 from planwatch.reports.services import ALLOWED_TRANSITIONS
 from planwatch.supervision.choices import CaseStatus, Light
@@ -522,6 +523,9 @@ def monthly_report_transition(
     old = report.status
     with transaction.atomic():
         conditional_update(report, expected={"status": old}, values=values)
+        if S.ACCEPTED in (old, target):
+            # its figures now count (or, were an accepted report ever moved on, no longer)
+            project_figures_refresh(project_id=report.project_id, year=report.year)
         MonthlyReportTransition.objects.create(
             report=report,
             from_status=old,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.services import status_compute
 from planwatch.projects.models import AnnualInvestmentPlan, MonthlyReport, Project
+from planwatch.projects.summary import project_figures_rebuild
 from planwatch.supervision.models import TaskLight
 from planwatch.tasks.models import AnnualList
 from tests.factories import implementation as f
@@ -115,6 +116,7 @@ def monitored(issued: AnnualList, units: f.Units, chuannan_planner_user: User) -
         invested_month=Decimal(10000),
         status="accepted",
     )
+    project_figures_rebuild()  # written past the services: the 台账's summary rebuilt
     return {
         "plan": plan,
         "zone": zone,

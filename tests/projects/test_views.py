@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from planwatch.audit.models import AuditEvent
 from planwatch.projects import services as s
 from planwatch.projects.models import MonthlyEvidence, MonthlyReport, Project, Segment
+from planwatch.projects.summary import project_figures_rebuild
 from tests.factories.personas import logged_in, make_user
 from tests.projects.helpers import filed_and_accepted
 
@@ -390,6 +391,7 @@ def test_start_completion_and_funds_rates_on_the_project_page_and_ledger(world, 
     )
     MonthlyReport.objects.filter(project=p, segment=world.yb).update(funds_in_place=30000)
     MonthlyReport.objects.filter(project=p, segment=world.zg).update(funds_in_place=20000)
+    project_figures_rebuild()  # written past the services: the 台账's summary rebuilt
     s.project_create(
         actor=world.users["planner"],
         zone=zone,

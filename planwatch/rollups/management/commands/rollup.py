@@ -1,5 +1,7 @@
 """`planwatch rollup check`: recompute the dashboards' summaries from the raw rows and name
-every difference (exit status 1 if any); `planwatch rollup rebuild`: rewrite them all."""
+every difference (exit status 1 if any); `planwatch rollup rebuild`: rewrite them all. Both
+cover the summaries higher apps keep themselves too (hooks.summaries_check and
+summaries_rebuild: the projects' per-year figures)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from planwatch.core import hooks
 from planwatch.rollups.services import rollup_check, rollup_rebuild
 
 
@@ -26,15 +29,21 @@ class Command(BaseCommand):
             done = rollup_rebuild()
             seconds = time.perf_counter() - started
             self.stdout.write(f"rebuilt the summaries of {done} plan-years in {seconds:.1f} s")
+            for what, written in hooks.summaries_rebuild.send():
+                self.stdout.write(f"rebuilt the summaries of {written} {what}")
             return
         checked, problems = rollup_check()
+        counts = [f"{checked} plan-years"]
+        for what, number, found in hooks.summaries_check.send():
+            counts.append(f"{number} {what}")
+            problems += found
         seconds = time.perf_counter() - started
         if not problems:
             self.stdout.write(
-                self.style.SUCCESS(f"checked {checked} plan-years in {seconds:.1f} s: OK")
+                self.style.SUCCESS(f"checked {', '.join(counts)} in {seconds:.1f} s: OK")
             )
             return
-        self.stdout.write(f"checked {checked} plan-years: {len(problems)} difference(s)")
+        self.stdout.write(f"checked {', '.join(counts)}: {len(problems)} difference(s)")
         for problem in problems:
             self.stdout.write(f"  {problem}")
         raise CommandError("the summaries differ from the reports", returncode=1)
