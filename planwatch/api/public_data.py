@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from ninja import Router, Schema
@@ -19,6 +19,7 @@ from ninja.params.functions import Query
 from pydantic import Field, create_model
 
 from planwatch.api.auth import public
+from planwatch.api.implementation.common import render
 from planwatch.api.schemas import ErrorOut, PageMeta
 from planwatch.portal.opendata.datasets import (
     DATASETS,
@@ -239,8 +240,10 @@ def public_tasks(
     plan: int | None = PLAN,
     zone: str | None = ZONE,
     year: int | None = YEAR,
-) -> Any:
-    return _page(
+) -> HttpResponse:
+    # The rows are plain values of the schema's types already (tests/api/test_read_rows.py):
+    # rendered as they are, not validated field by field through PublicTaskPage.
+    payload = _page(
         request,
         TASKS,
         limit,
@@ -249,6 +252,9 @@ def public_tasks(
         _q(zone, "plan__org_unit__code"),
         _q(year, "year"),
     )
+    names = TASKS.field_names
+    payload["items"] = [{name: row.get(name) for name in names} for row in payload["items"]]
+    return render(request, payload)
 
 
 @router.get(

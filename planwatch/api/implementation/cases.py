@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from planwatch.api.auth import caller
@@ -14,9 +14,12 @@ from planwatch.api.implementation.common import (
     OFFSET,
     act,
     case_out,
+    case_rows,
     guard,
     page,
+    page_ids,
     read,
+    render,
     service_errors,
 )
 from planwatch.api.implementation_schemas import CaseActionIn, CaseDetailOut, CasePage
@@ -36,10 +39,12 @@ from planwatch.supervision.selectors import case_list_for
 )
 def case_list(
     request: HttpRequest, closed: bool = False, limit: int = LIMIT, offset: int = OFFSET
-) -> CasePage:
-    qs = case_list_for(user=caller(request), open_only=not closed)
-    items = [case_out(c) for c in qs[offset : offset + limit]]
-    return CasePage.model_validate(page(items, qs.count(), limit, offset))
+) -> HttpResponse:
+    # Cases opened at the same instant (a nightly run opens many) come newest id first: the
+    # order among them was the database plan's, so pages could repeat or skip a case.
+    qs = case_list_for(user=caller(request), open_only=not closed).order_by("-opened_at", "-pk")
+    items = case_rows(page_ids(qs, limit, offset))
+    return render(request, page(items, qs.count(), limit, offset))
 
 
 @read(

@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -131,6 +133,161 @@ def unit_ref(u: OrgUnit | None) -> UnitRef | None:
 
 def page(items: list[Any], count: int, limit: int, offset: int) -> dict[str, Any]:
     return {"count": count, "limit": limit, "offset": offset, "items": items}
+
+
+def render(request: HttpRequest, payload: dict[str, Any]) -> HttpResponse:
+    """`payload` as the API's JSON, without a pass through the operation's response schema.
+    For the hot list reads, whose rows are built as plain dicts in the schema's field order
+    with the schema's types (tests/api/test_read_rows.py compares them with the validated
+    schema's output): validating and dumping 50 rows through django-ninja's per-field getters
+    cost more CPU than the rest of the request."""
+    from planwatch.api.api import api
+
+    return api.create_response(request, payload, status=200)
+
+
+def page_ids(qs: QuerySet[Any], limit: int, offset: int) -> list[int]:
+    """The ids of one page of `qs`, in its order, read without the rows' columns or their
+    related rows (the page's rows are then read by id): the database sorts narrow rows.
+    (The count stays a query of its own: a window count over the same scan made the
+    database sort every row instead of keeping the top of the page.)"""
+    page_qs = qs.select_related(None).prefetch_related(None)
+    return list(page_qs.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def unit_refs(through: type[Model], owner: str, ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """owner id → the units a many-to-many of `ids` links it to, as UnitRefs in the units'
+    order (path): one query on the link table."""
+    out: dict[int, list[dict[str, str]]] = {}
+    rows = (
+        through._default_manager.filter(**{f"{owner}__in": ids})
+        .order_by("orgunit__path")
+        .values_list(owner, "orgunit__code", "orgunit__name")
+    )
+    for owner_id, code, name in rows:
+        out.setdefault(owner_id, []).append({"code": code, "name": name})
+    return out
+
+
+TASK_ROW = (
+    *("pk", "plan_id", "plan__slug", "plan__title", "annual_list_id", "year", "seq", "title"),
+    *("clause_key", "lead_unit__code", "lead_unit__name", "start", "deadline", "deadline_text"),
+    *("status", "version"),
+)
+
+
+def task_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The tasks `ids` in that order, as `task_out` gives them (TaskOut): two queries, only
+    the columns shown, no model instances."""
+    rows = {r["pk"]: r for r in Task.objects.filter(pk__in=ids).values(*TASK_ROW)}
+    units = unit_refs(Task.responsible_units.through, "task_id", ids)
+    out = []
+    for pk in ids:
+        r = rows[pk]
+        lead = r["lead_unit__code"]
+        out.append(
+            {
+                "id": pk,
+                "plan": {"id": r["plan_id"], "slug": r["plan__slug"], "title": r["plan__title"]},
+                "list_id": r["annual_list_id"],
+                **{f: r[f] for f in ("year", "seq", "title", "clause_key")},
+                "lead_unit": None if lead is None else {"code": lead, "name": r["lead_unit__name"]},
+                "responsible_units": units.get(pk, []),
+                **{f: r[f] for f in ("start", "deadline", "deadline_text", "status", "version")},
+            }
+        )
+    return out
+
+
+REPORT_ROW = (
+    *("pk", "task_id", "task__title", "unit__code", "unit__name", "period_start", "period_end"),
+    *("period_label", "due", "revision", "is_current", "completion", "progress_status"),
+    *("status", "version"),
+)
+
+
+def report_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The reports `ids` in that order, as the list shows them (ReportOut): one query, only
+    the columns shown (not the narrative)."""
+    rows = {r["pk"]: r for r in ProgressReport.objects.filter(pk__in=ids).values(*REPORT_ROW)}
+    out = []
+    for pk in ids:
+        r = rows[pk]
+        completion = r["completion"]
+        out.append(
+            {
+                "id": pk,
+                "task_id": r["task_id"],
+                "task_title": r["task__title"],
+                "unit": {"code": r["unit__code"], "name": r["unit__name"]},
+                **{f: r[f] for f in ("period_start", "period_end", "period_label", "due")},
+                **{f: r[f] for f in ("revision", "is_current")},
+                "completion": float(completion) if completion is not None else None,
+                **{f: r[f] for f in ("progress_status", "status", "version")},
+            }
+        )
+    return out
+
+
+CASE_ROW = (
+    *("pk", "task_id", "task__title", "title", "subject_type_id", "subject_id", "plan_id"),
+    *("year", "status", "light", "unit__code", "unit__name", "ack_due", "feedback_due"),
+    *("opened_at", "closed_at", "version"),
+)
+
+
+def _subject_urls(rows: list[dict[str, Any]]) -> dict[tuple[int, int], str]:
+    """(content type id, object id) → the page of each subject of cases without a task
+    (`SupervisionCase.about_url`): one query per kind of subject, not one per case."""
+    wanted: dict[int, set[int]] = {}
+    for r in rows:
+        if r["task_id"] is None and r["subject_type_id"] is not None:
+            wanted.setdefault(r["subject_type_id"], set()).add(r["subject_id"])
+    urls: dict[tuple[int, int], str] = {}
+    for type_id, object_ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        found = model._default_manager.in_bulk(object_ids) if model is not None else {}
+        for object_id, subject in found.items():
+            get_url = getattr(subject, "get_absolute_url", None)
+            urls[(type_id, object_id)] = str(get_url()) if get_url is not None else ""
+    return urls
+
+
+def case_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The cases `ids` in that order, as the list shows them (CaseOut, as `case_out` gives
+    them): one query, plus one per kind of subject among cases without a task."""
+    rows = {r["pk"]: r for r in SupervisionCase.objects.filter(pk__in=ids).values(*CASE_ROW)}
+    ordered = [rows[pk] for pk in ids]
+    urls = _subject_urls(ordered)
+    out = []
+    for r in ordered:
+        task_id, type_id = r["task_id"], r["subject_type_id"]
+        label = r["task__title"] if task_id is not None else r["title"]
+        if task_id is not None:
+            url = reverse("tasks:task_detail", args=[task_id])
+        else:
+            url = urls.get((type_id, r["subject_id"]), "")
+        subject_type = None
+        if type_id is not None:
+            ct = ContentType.objects.get_for_id(type_id)
+            subject_type = f"{ct.app_label}.{ct.model}"
+        unit = r["unit__code"]
+        out.append(
+            {
+                "id": r["pk"],
+                "task_id": task_id,
+                "task_title": label,
+                "title": label,
+                "subject_type": subject_type,
+                "subject_id": r["subject_id"],
+                "subject_url": url,
+                **{f: r[f] for f in ("plan_id", "year", "status", "light")},
+                "unit": None if unit is None else {"code": unit, "name": r["unit__name"]},
+                **{f: r[f] for f in ("ack_due", "feedback_due", "opened_at", "closed_at")},
+                "version": r["version"],
+            }
+        )
+    return out
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Status
 from ninja.errors import HttpError
 
@@ -18,8 +18,11 @@ from planwatch.api.implementation.common import (
     act,
     guard,
     page,
+    page_ids,
     read,
+    render,
     report_out,
+    report_rows,
     require_csrf,
     service_errors,
 )
@@ -53,12 +56,12 @@ def report_list(
     status: ReportStatus | None = None,
     limit: int = LIMIT,
     offset: int = OFFSET,
-) -> ReportPage:
+) -> HttpResponse:
     qs = report_list_for(user=caller(request), status=status)
     if task_id is not None:
         qs = qs.filter(task_id=task_id)
-    items = [report_out(r) for r in qs[offset : offset + limit]]
-    return ReportPage.model_validate(page(items, qs.count(), limit, offset))
+    items = report_rows(page_ids(qs, limit, offset))
+    return render(request, page(items, qs.count(), limit, offset))
 
 
 @read(

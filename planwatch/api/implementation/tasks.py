@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja.params.functions import Query
 
 from planwatch.api.auth import caller
-from planwatch.api.implementation.common import ID, LIMIT, OFFSET, page, read, task_out
+from planwatch.api.implementation.common import (
+    ID,
+    LIMIT,
+    OFFSET,
+    page,
+    page_ids,
+    read,
+    render,
+    task_out,
+    task_rows,
+)
 from planwatch.api.implementation_schemas import TaskDetailOut, TaskPage
 from planwatch.supervision.choices import Light
 from planwatch.tasks.choices import TaskStatus
@@ -29,14 +39,14 @@ def task_list(
     light: Light | None = None,
     limit: int = LIMIT,
     offset: int = OFFSET,
-) -> TaskPage:
+) -> HttpResponse:
     filters = TaskFilters()
     for key, value in (("plan_id", plan_id), ("year", year), ("status", status), ("light", light)):
         if value is not None:
             filters[key] = value  # type: ignore[literal-required]
     qs = task_list_for(user=caller(request), filters=filters)
-    items = [task_out(t) for t in qs[offset : offset + limit]]
-    return TaskPage.model_validate(page(items, qs.count(), limit, offset))
+    items = task_rows(page_ids(qs, limit, offset))
+    return render(request, page(items, qs.count(), limit, offset))
 
 
 @read(
