@@ -18,6 +18,7 @@ from planwatch.audit.models import AuditChainHead, AuditEvent
 from planwatch.audit.services import (
     GENESIS,
     AuditEntry,
+    _digest_of,
     audit_record,
     audit_record_many,
     audit_verify,
@@ -172,17 +173,6 @@ def test_bulk_payloads_of_every_kind_hash_as_stored_and_verify() -> None:
     assert len(events) == len(values)
     for ev, v in zip(events, values, strict=True):
         assert ev.old == json.loads(json.dumps(v, default=str))
-        assert ev.hash == event_digest(
-            prev_hash=ev.prev_hash,
-            created_at=ev.created_at,
-            actor_label=ev.actor_label,
-            action=ev.action,
-            target_type=ev.target_type,
-            target_id=ev.target_id,
-            target_label=ev.target_label,
-            old=ev.old,
-            new=ev.new,
-            request_id=ev.request_id,
-        )
+        assert ev.hash == _digest_of(ev)
     assert events[0].old == {"10": "十", "2": "二"}
     assert audit_verify() == (len(values) + 1, [])
