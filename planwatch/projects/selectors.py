@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
+from django.db import connections
 from django.db.models import (
+    Count,
     Exists,
     F,
     FilteredRelation,
@@ -20,8 +22,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
     Window,
 )
+from django.db.models.fields import FloatField
+from django.db.models.functions import Cast, Coalesce, Collate, NullIf
 
 from planwatch.orgunits.choices import OrgUnitKind
 from planwatch.orgunits.models import OrgUnit
@@ -248,17 +253,6 @@ def _figures(
     return out
 
 
-@dataclass
-class _LedgerRead:
-    """The ledger's rows and what the panel reuses of the read: the projects' queryset (for
-    subqueries), their plans of the year and, when asked, each one's YTD at June's end."""
-
-    rows: list[LedgerRow]
-    within: QuerySet[Project]
-    plans: list[PlanRow]
-    june_ytd: dict[int, Decimal]
-
-
 def _ledger(
     *,
     user: Any,
@@ -268,11 +262,74 @@ def _ledger(
     sector: str = "",
     stage: str = "",
     light: str = "",
-    for_panel: bool = False,
-) -> _LedgerRead:
+) -> list[LedgerRow]:
     """Projects of `place` (a zone: its projects; a city: those built or led there), with their
-    figures at the end of (year, month), lowest 完成率 first (no plan last). `for_panel`: the
-    plans with their monthly amounts and the YTD at June's end are read too (the panel's)."""
+    figures at the end of (year, month), lowest 完成率 first (no plan last), every one read
+    and assessed in Python (the xlsx export, a light filter; `LedgerPage` for the page)."""
+    qs = _ledger_projects(user, place, sector, stage)
+    # Plain values, not model instances (see LedgerRow): the same columns and order as `qs`,
+    # then the YTD and funds in place at the month's end from
+    # the project's summary row of the year — ProjectYearFigures, kept current by the report
+    # services; no row: 0 — joined, rather than looked up in the reports.
+    values = list(
+        qs.annotate(
+            figures=FilteredRelation("year_figures", condition=Q(year_figures__year=year))
+        ).values_list(
+            *_LEDGER_VALUES, f"figures__{ytd_field(month)}", f"figures__{funds_field(month)}"
+        )
+    )
+    plan = _plan_totals(_plan_rows(_ids([], qs), year))
+    zero = Decimal(0)
+    i_ytd = len(_LEDGER_VALUES)
+    db = qs.db
+    rows = []
+    for v in values:
+        annual = plan.get(v[0], zero)
+        ytd, funds = v[i_ytd] or zero, v[i_ytd + 1] or zero
+        row = _ledger_row(v, year, month, annual, ytd, funds, db)
+        if light and row.assessment.light != light:
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.name))
+    return rows
+
+
+_I_NAME, _I_PS, _I_AS, _I_PC, _I_AC = (
+    _LEDGER_VALUES.index(f)
+    for f in ("name", "planned_start", "actual_start", "planned_completion", "actual_completion")
+)
+
+
+def _ledger_row(
+    v: tuple[Any, ...],
+    year: int,
+    month: int,
+    annual: Decimal,
+    ytd: Decimal,
+    funds: Decimal,
+    db: str,
+) -> LedgerRow:
+    """A project's row of the 台账 from its values (starting with _LEDGER_VALUES) and figures:
+    its assessment at the end of (year, month) by `methods.assess`."""
+    started = v[_I_AS] is not None or ytd > 0
+    a = m.assess(
+        year=year,
+        month=month,
+        ytd=float(ytd),
+        annual_plan=float(annual),
+        started=started,
+        planned_start=v[_I_PS],
+    )
+    return LedgerRow(
+        v[0], v[_I_NAME], v[_I_PS], v[_I_AS], v[_I_PC], v[_I_AC], annual, ytd, a, funds, v, db
+    )
+
+
+def _ledger_projects(
+    user: Any, place: OrgUnit | None, sector: str, stage: str
+) -> QuerySet[Project]:
+    """The ledger's projects: those of `place` (a zone: its projects; a city: those built or
+    led there; None: all) of the sector and stage given (all when empty)."""
     qs = visible_projects(user).select_related("lead_unit").only(*LEDGER_FIELDS)
     if place is not None:
         # EXISTS rather than joins: no DISTINCT over every project row
@@ -288,60 +345,7 @@ def _ledger(
         qs = qs.filter(sector=sector)
     if stage:
         qs = qs.filter(stage=stage)
-    # Plain values, not model instances (see LedgerRow): the same columns and order as `qs`,
-    # then the YTD and funds in place at the month's end (and June's YTD for the panel) from
-    # the project's summary row of the year — ProjectYearFigures, kept current by the report
-    # services; no row: 0 — joined, rather than looked up in the reports.
-    june = m.DEFAULT_METHOD.double_half_month
-    figures = [f"figures__{ytd_field(month)}", f"figures__{funds_field(month)}"]
-    if for_panel:
-        figures.append(f"figures__{ytd_field(june)}")
-    values = list(
-        qs.annotate(
-            figures=FilteredRelation("year_figures", condition=Q(year_figures__year=year))
-        ).values_list(*_LEDGER_VALUES, *figures)
-    )
-    plans = _plan_rows(_ids([], qs), year, monthly=for_panel)
-    plan = _plan_totals(plans)
-    zero = Decimal(0)
-    i_ytd = len(_LEDGER_VALUES)
-    i_name, i_ps, i_as, i_pc, i_ac = (
-        _LEDGER_VALUES.index(f)
-        for f in (
-            "name",
-            "planned_start",
-            "actual_start",
-            "planned_completion",
-            "actual_completion",
-        )
-    )
-    db = qs.db
-    rows = []
-    june_ytd: dict[int, Decimal] = {}
-    for v in values:
-        pk = v[0]
-        annual = plan.get(pk, zero)
-        ytd, funds = v[i_ytd] or zero, v[i_ytd + 1] or zero
-        if for_panel:
-            june_ytd[pk] = v[i_ytd + 2] or zero
-        started = v[i_as] is not None or ytd > 0
-        a = m.assess(
-            year=year,
-            month=month,
-            ytd=float(ytd),
-            annual_plan=float(annual),
-            started=started,
-            planned_start=v[i_ps],
-        )
-        if light and a.light != light:
-            continue
-        rows.append(
-            LedgerRow(
-                pk, v[i_name], v[i_ps], v[i_as], v[i_pc], v[i_ac], annual, ytd, a, funds, v, db
-            )
-        )
-    rows.sort(key=lambda r: (r.assessment.rate is None, r.assessment.rate or 0, r.name))
-    return _LedgerRead(rows, qs, plans, june_ytd)
+    return qs
 
 
 def ledger(
@@ -358,7 +362,148 @@ def ledger(
     figures at the end of (year, month), lowest 完成率 first (no plan last)."""
     return _ledger(
         user=user, year=year, month=month, place=place, sector=sector, stage=stage, light=light
-    ).rows
+    )
+
+
+_CENTS = Decimal("0.01")
+
+
+def _amount(value: Decimal | None) -> Decimal:
+    """An amount computed by the database as `ledger` reads or sums it: a zero (or none) is
+    Decimal(0) (`ledger` replaces a zero figure by it), any other at the columns' scale of 2
+    decimals (PostgreSQL's sums keep it; SQLite returns a computed decimal unscaled)."""
+    return value.quantize(_CENTS) if value else Decimal(0)
+
+
+def _plan(value: Decimal | None) -> Decimal:
+    """A plan (or a sum of plans) computed by the database as `ledger` reads or sums it:
+    Decimal(0) without any plan, else at the scale of 2 (a stored plan of 0 is 0.00)."""
+    return Decimal(0) if value is None else value.quantize(_CENTS)
+
+
+class LedgerPage(Sequence[LedgerRow]):
+    """The 台账 of `place` without a light filter as the page shows it, computed and sorted by
+    the database (decision 0033): its rows for one page at a time (`page[a:b]`, what Django's
+    Paginator asks for), their number and the rates over all of them, with no Python per
+    project beyond the rows shown. The same figures and order as `ledger`:
+
+    - the annual plan is that of `_plan_totals` (a segmented project's: its segments' plans
+      summed; its own plan otherwise; 0 without one) — one correlated subquery;
+    - the YTD and funds in place are the summary's columns of the month (0 without a row);
+    - the order is `ledger`'s: 完成率 (YTD ÷ plan as binary floats, as Python divides them)
+      lowest first, no plan last, then the name by code point (PostgreSQL's "C" collation,
+      SQLite's binary one, as Python compares strings), then the id (the projects' order
+      before Python's stable sort);
+    - each shown row is assessed by `methods.assess` in Python, as `ledger` does."""
+
+    def __init__(
+        self,
+        *,
+        user: Any,
+        year: int,
+        month: int,
+        place: OrgUnit | None = None,
+        sector: str = "",
+        stage: str = "",
+    ) -> None:
+        self.year, self.month = year, month
+        self._projects = _ledger_projects(user, place, sector, stage)
+        plan = (
+            AnnualInvestmentPlan.objects.filter(project_id=OuterRef("pk"), year=year)
+            .order_by()
+            .values("project_id")
+            .annotate(
+                total=Coalesce(
+                    Sum("amount", filter=Q(segment__isnull=False)),
+                    Sum("amount", filter=Q(segment__isnull=True)),
+                )
+            )
+            .values("total")
+        )
+        decimal = Project._meta.get_field("total_investment")
+        zero = Value(Decimal(0), output_field=decimal)
+        self._qs = self._projects.annotate(
+            figures=FilteredRelation("year_figures", condition=Q(year_figures__year=year)),
+            row_annual=Subquery(plan, output_field=decimal),  # NULL: no plan
+            row_ytd=Coalesce(F(f"figures__{ytd_field(month)}"), zero),
+            row_funds=Coalesce(F(f"figures__{funds_field(month)}"), zero),
+        )
+        self._total: int | None = None
+        self._rates: Rates | None = None
+
+    def _sorted(self) -> QuerySet[Project]:
+        # YTD ÷ plan, NULL without a plan (a plan is never negative); NULLIF rather than a
+        # CASE: the plan's subquery runs once per project, not twice
+        rate = Cast("row_ytd", FloatField()) / Cast(NullIf("row_annual", Value(0)), FloatField())
+        # names by code point, as Python compares them
+        collation = {"postgresql": "C", "sqlite": "BINARY"}.get(connections[self._qs.db].vendor)
+        name: Any = F("name") if collation is None else Collate(F("name"), collation)
+        return self._qs.annotate(row_rate=rate).order_by(
+            F("row_rate").asc(nulls_last=True), name, "pk"
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> LedgerRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LedgerRow]: ...
+    def __getitem__(self, index: int | slice) -> LedgerRow | list[LedgerRow]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        values = self._sorted().values_list(*_LEDGER_VALUES, "row_annual", "row_ytd", "row_funds")[
+            index
+        ]
+        n = len(_LEDGER_VALUES)
+        db = self._qs.db
+        return [
+            _ledger_row(
+                v, self.year, self.month, _plan(v[n]), _amount(v[n + 1]), _amount(v[n + 2]), db
+            )
+            for v in values
+        ]
+
+    def _aggregate(self) -> None:
+        year, month = self.year, self.month
+        end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        starts = Q(planned_start__year=year)
+        completions = Q(planned_completion__year=year)
+        got = self._qs.order_by().aggregate(
+            total=Count("pk"),
+            planned_starts=Count("pk", filter=starts),
+            started=Count("pk", filter=starts & Q(actual_start__lte=end)),
+            planned_completions=Count("pk", filter=completions),
+            completed=Count("pk", filter=completions & Q(actual_completion__lte=end)),
+            planned=Sum("row_annual"),
+            funds=Sum("row_funds"),
+        )
+        self._total = got["total"]
+        self._rates = _rates_of(
+            planned_starts=got["planned_starts"],
+            started=got["started"],
+            planned_completions=got["planned_completions"],
+            completed=got["completed"],
+            # as `rates` sums them from Decimal(0), each zero figure being Decimal(0): a zero
+            # sum of amounts that cannot be negative is Decimal(0), whatever its scale
+            planned=_plan(got["planned"]),
+            funds=_amount(got["funds"]),
+        )
+
+    def __len__(self) -> int:
+        """The number of projects (all pages; the Paginator's count)."""
+        if self._total is None:
+            self._aggregate()
+        assert self._total is not None
+        return self._total
+
+    def rates(self) -> Rates:
+        """开工率, 竣工率 and 资金到位率 over every project of the ledger (as `rates` gives
+        them for `ledger`'s rows), from the same aggregate query as the count."""
+        if self._rates is None:
+            self._aggregate()
+        assert self._rates is not None
+        return self._rates
 
 
 def monthly_series(project: Project, year: int) -> dict[str, list[float | None]]:
@@ -466,14 +611,33 @@ def rates(
     else:
         planned = sum((r.annual_plan for r in rows), Decimal(0))
         funds = sum((r.funds_in_place for r in rows), Decimal(0))
-    return Rates(
+    return _rates_of(
         planned_starts=len(starts),
         started=started,
-        start_rate=m.start_rate(started=started, planned_starts=len(starts)),
         planned_completions=len(completions),
         completed=completed,
+        planned=planned,
+        funds=funds,
+    )
+
+
+def _rates_of(
+    *,
+    planned_starts: int,
+    started: int,
+    planned_completions: int,
+    completed: int,
+    planned: Decimal,
+    funds: Decimal,
+) -> Rates:
+    return Rates(
+        planned_starts=planned_starts,
+        started=started,
+        start_rate=m.start_rate(started=started, planned_starts=planned_starts),
+        planned_completions=planned_completions,
+        completed=completed,
         completion_rate=m.completion_count_rate(
-            completed=completed, planned_completions=len(completions)
+            completed=completed, planned_completions=planned_completions
         ),
         planned=planned,
         funds_in_place=funds,
@@ -555,31 +719,69 @@ def projects_panel(*, user: Any, place: OrgUnit | None, year: int, month: int) -
     """The panel of `place` (a zone, or None for the province) at the end of (year, month),
     computed from the stored plans and accepted reports like the 台账 (same projects, same
     lights), and the latest published 红黑榜 of each series."""
-    read = _ledger(user=user, year=year, month=month, place=place, for_panel=True)
-    rows = read.rows
-    ids = _ids(rows, read.within)
-    annual = sum((r.annual_plan for r in rows), Decimal(0))
-    ytd = sum((r.ytd for r in rows), Decimal(0))
-    lights = {c: 0 for c in LightColour.values}
-    for r in rows:
-        lights[r.assessment.light] += 1
-    plan_by_month, actual_by_month = _monthly_totals(read.plans, ids, year, month)
-    half: m.DoubleHalf | None = None
+    # The ledger's projects and figures, read lean (decision 0033): the columns the panel
+    # uses, not a LedgerRow per project; each is assessed by `methods.assess` (the lights
+    # are counted) and the rows are sorted as `ledger` sorts them, since 双过半 adds up and
+    # names the projects in the ledger's order.
+    qs = _ledger_projects(user, place, "", "")
     june = m.DEFAULT_METHOD.double_half_month
+    values = qs.annotate(
+        figures=FilteredRelation("year_figures", condition=Q(year_figures__year=year))
+    ).values_list(
+        "pk",
+        "name",
+        "planned_start",
+        "actual_start",
+        f"figures__{ytd_field(month)}",
+        f"figures__{ytd_field(june)}",
+    )
+    plans = _plan_rows(_ids([], qs), year, monthly=True)
+    plan = _plan_totals(plans)
+    zero = Decimal(0)
+    lights = {c: 0 for c in LightColour.values}
+    # (完成率 is None, 完成率 or 0, name, annual plan, YTD, June's YTD, planned, actual start)
+    rows: list[tuple[bool, float, str, Decimal, Decimal, Decimal, date | None, date | None]] = []
+    for pk, name, planned_start, actual_start, ytd_month, ytd_june in values:
+        annual_plan = plan.get(pk, zero)
+        ytd_at = ytd_month or zero
+        a = m.assess(
+            year=year,
+            month=month,
+            ytd=float(ytd_at),
+            annual_plan=float(annual_plan),
+            started=actual_start is not None or ytd_at > 0,
+            planned_start=planned_start,
+        )
+        lights[a.light] += 1
+        rows.append(
+            (
+                a.rate is None,
+                a.rate or 0,
+                name,
+                annual_plan,
+                ytd_at,
+                ytd_june or zero,
+                planned_start,
+                actual_start,
+            )
+        )
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    annual = sum((r[3] for r in rows), Decimal(0))
+    ytd = sum((r[4] for r in rows), Decimal(0))
+    plan_by_month, actual_by_month = _monthly_totals(plans, _ids([], qs), year, month)
+    half: m.DoubleHalf | None = None
     if month >= june:
         # the annual plan does not depend on the month; June's YTD was read with the rows
-        at_june = {r.pk: (r.annual_plan, read.june_ytd[r.pk]) for r in rows}
         end = date(year, june + 1, 1) - timedelta(days=1)
         half = m.double_half(
             m.DoubleHalfRow(
-                p.name,
-                ytd=float(at_june[p.pk][1]),
-                annual_plan=float(at_june[p.pk][0]),
-                planned_start_this_year=p.planned_start is not None
-                and p.planned_start.year == year,
-                started=p.actual_start is not None and p.actual_start <= end,
+                r[2],
+                ytd=float(r[5]),
+                annual_plan=float(r[3]),
+                planned_start_this_year=r[6] is not None and r[6].year == year,
+                started=r[7] is not None and r[7] <= end,
             )
-            for p in rows
+            for r in rows
         )
     lists: list[PanelList] = []
     wanted: list[tuple[str, OrgUnit | None]] = [(series, None) for series in ListSeries.values]

@@ -45,6 +45,7 @@ from planwatch.projects.permissions import (
     is_insider,
 )
 from planwatch.projects.selectors import (
+    LedgerPage,
     LedgerRow,
     ledger,
     monthly_series,
@@ -158,15 +159,15 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     light = request.GET.get("light", "")
     insider = is_insider(request.user)
-    rows = ledger(
-        user=request.user,
-        year=year,
-        month=month,
-        place=place,
-        sector=sector if sector in Sector.values else "",
-        stage=stage if stage in Stage.values else "",
-        light=light if insider and light in LightColour.values else "",
-    )
+    light = light if insider and light in LightColour.values else ""
+    filters: dict[str, Any] = {
+        "user": request.user,
+        "year": year,
+        "month": month,
+        "place": place,
+        "sector": sector if sector in Sector.values else "",
+        "stage": stage if stage in Stage.values else "",
+    }
     if request.GET.get("format") == "xlsx":
         if not insider:
             raise Http404
@@ -176,7 +177,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             "m": month,
         }
         response = HttpResponse(
-            ledger_export(rows, title),
+            ledger_export(ledger(**filters, light=light), title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = (
@@ -187,8 +188,18 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         "kind", "sort_order"
     )
     # Every project is assessed and sorted (the lowest 完成率 first, the rates over all of
-    # them); the page shows LEDGER_PAGE rows at a time, the xlsx export every row.
-    page = Paginator(rows, LEDGER_PAGE).get_page(request.GET.get("page"))
+    # them); the page shows LEDGER_PAGE rows at a time, the xlsx export every row. Without a
+    # light filter the database sorts the projects and sums the rates' figures, and Python
+    # assesses the page's rows only (LedgerPage); a light is a Python rule (methods.assess),
+    # so with one every project is assessed in Python and the matching ones kept.
+    source: LedgerPage | list[LedgerRow]
+    if light:
+        source = ledger(**filters, light=light)
+        ledger_rates = rates(source, year, month, source) if insider else None
+    else:
+        source = LedgerPage(**filters)
+        ledger_rates = source.rates() if insider else None
+    page = Paginator(source, LEDGER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -198,7 +209,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             "rows": page.object_list,
             "page": page,
             "query": query.urlencode(),
-            "total": len(rows),
+            "total": page.paginator.count,
             "year": year,
             "month": month,
             "months": range(1, 13),
@@ -211,7 +222,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "light": light,
             "insider": insider,
-            "rates": rates(rows, year, month, rows) if insider else None,
+            "rates": ledger_rates,
         },
     )
 

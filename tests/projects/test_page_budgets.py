@@ -85,6 +85,9 @@ def _count(client: Client, url: str) -> int:
 BUDGETS = {
     "/projects/?place={zone}&year=2026&month=6": 13,
     "/projects/?place={city}&year=2026&month=6": 13,
+    "/projects/?year=2026&month=6": 13,
+    "/projects/?year=2026&month=6&light=green": 13,
+    "/projects/?year=2026&month=6&page=2": 13,
     "/projects/{project}/?year=2026&month=6": 30,
     "/dashboards/zone/south-sichuan/?part=projects&year=2026": 20,
 }
