@@ -210,15 +210,14 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Front-end packages installed from the npm registry at set-up (see package.json).
-_NODE = PROJECT_DIR / "node_modules"
-# Only the built files each package serves, so collectstatic copies a few MB, not node_modules.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/htmx.org/dist", _NODE / "htmx.org" / "dist"),
-    ("vendor/echarts/dist", _NODE / "echarts" / "dist"),
-    ("vendor/tom-select/dist", _NODE / "tom-select" / "dist"),
-    ("vendor/echarts-v4-maps/map/json/province", _NODE / "echarts-v4-maps/map/json/province"),
+# Front-end packages installed from the npm registry at set-up (see package.json); only the
+# files the pages load are found and collected (planwatch.core.vendor.VENDOR_FILES).
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "planwatch.core.vendor.VendorFinder",
 ]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -50,7 +50,7 @@ def test_the_xlsx_benchmark_runs() -> None:
 
 @pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")
 def test_the_parser_benchmark_runs() -> None:
-    out = _run("scripts/bench_parse.py", "--runs", "1", "--sizes", "1")
+    out = _run("scripts/bench_parse.py", "--runs", "1", "--sizes", "1", "--ingest-runs", "1")
     assert "bundled file:" in out and "MB/s" in out
 
 
