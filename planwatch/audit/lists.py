@@ -16,7 +16,7 @@ from planwatch.audit.forms import AuditFilterForm
 from planwatch.audit.labels import action_label, target_type_label
 from planwatch.audit.models import AuditEvent
 from planwatch.audit.selectors import audit_event_list_for
-from planwatch.core.listing import TextCellsTable
+from planwatch.core.listing import DayTimeColumn, TextCellsTable
 
 
 class AuditFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -33,7 +33,7 @@ class AuditFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class AuditTable(TextCellsTable):
-    created_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
+    created_at = DayTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
     actor_label = tables.Column(verbose_name=_("操作人"))
     action = tables.Column(verbose_name=_("操作"))
     target = tables.Column(accessor="target_type", verbose_name=_("对象"))

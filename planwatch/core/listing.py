@@ -22,11 +22,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeData
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -72,6 +74,65 @@ class TextCellsTable(tables.Table):  # type: ignore[misc]
         attrs = {"class": "list-table stack-sm"}
         empty_text = _("没有符合条件的记录。")
         template_name = "lists/_table.html"
+
+    @property
+    def body(self) -> list[tuple[Any, list[tuple[str, str, Any]]]]:
+        """The shown rows for lists/_table.html, each with its cells as (the column's
+        data-label, the <td>'s attributes, the cell). A column's label and attributes are the
+        same on every row unless the column computes them per record, so they are built once
+        per page rather than once per cell (a 50-row page has some 500 cells)."""
+        heads: dict[str, tuple[str, str] | None] = {}
+        rows = []
+        for row in self.paginated_rows:
+            cells = []
+            for column, cell in row.items():
+                if column.name not in heads:
+                    heads[column.name] = _column_head(self, column)
+                head = heads[column.name]
+                if head is None:  # attributes computed from the record: per cell
+                    label = escape(strip_tags(str(column.header)))
+                    head = (label, column.attrs["td"].as_html())
+                cells.append((head[0], head[1], cell))
+            rows.append((row, cells))
+        return rows
+
+
+def _column_head(table: tables.Table, column: Any) -> tuple[str, str] | None:
+    """A column's data-label and <td> attributes, or None when a <td> attribute is computed
+    from the record (a callable in the table's or the column's attrs)."""
+    merged = {**table.attrs, **column.column.attrs}
+    source = merged.get("td", merged.get("cell", {}))
+    if any(callable(value) for value in source.values()):
+        return None
+    return escape(strip_tags(str(column.header))), column.attrs["td"].as_html()
+
+
+class _DayText:
+    """Renders as django-tables2's DateColumn and DateTimeColumn do — their template
+    `{{ value|date:format|default:default }}`, in the current time zone — without compiling
+    that template once per cell (a 50-row page with three date columns compiled 150)."""
+
+    day_format = ""
+
+    def render(self, value: Any, bound_column: Any, **kwargs: Any) -> str:
+        text = date_filter(template_localtime(value), self.day_format)
+        return escape(text if text else bound_column.default)
+
+
+class DayColumn(_DayText, tables.DateColumn):  # type: ignore[misc]
+    """A date as `format` writes it (`Y-m-d`); exported as an ISO date."""
+
+    def __init__(self, format: str, **kwargs: Any) -> None:
+        super().__init__(format=format, **kwargs)
+        self.day_format = format
+
+
+class DayTimeColumn(_DayText, tables.DateTimeColumn):  # type: ignore[misc]
+    """A moment, in the current time zone, as `format` writes it; exported in ISO form."""
+
+    def __init__(self, format: str, **kwargs: Any) -> None:
+        super().__init__(format=format, **kwargs)
+        self.day_format = format
 
 
 def bounded_int_filter(label: Any, field_name: str, **kw: Any) -> django_filters.NumberFilter:

@@ -15,7 +15,7 @@ from planwatch.accounts.permissions import has_role
 from planwatch.pages.workbench import unread_notifications
 from planwatch.plans.models import Plan
 from planwatch.tasks.permissions import plans_managed_q
-from planwatch.tasks.selectors import annual_list_list_for
+from planwatch.tasks.selectors import has_annual_lists
 
 
 class NavCan:
@@ -48,9 +48,7 @@ class NavCan:
         u = self.user
         return self._once(
             "lists",
-            lambda: (
-                Plan.objects.filter(plans_managed_q(u)).exists() or annual_list_list_for(user=u)
-            ),
+            lambda: Plan.objects.filter(plans_managed_q(u)).exists() or has_annual_lists(user=u),
         )
 
 

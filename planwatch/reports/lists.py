@@ -26,6 +26,7 @@ from planwatch.core.listing import (
     MAX_INT,
     BulkAction,
     BulkRefused,
+    DayColumn,
     TextCellsTable,
     bulk_all_or_nothing,
     listing_response,
@@ -83,7 +84,7 @@ class ReviewTable(TextCellsTable):
     completion = tables.Column(
         verbose_name=gettext_lazy("完成进度"), attrs={"td": {"class": "num"}}, default="—"
     )
-    due = tables.DateColumn(verbose_name=gettext_lazy("报送截止"), format="Y-m-d")
+    due = DayColumn(verbose_name=gettext_lazy("报送截止"), format="Y-m-d")
 
     class Meta(TextCellsTable.Meta):
         order_by = ("due",)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.core.listing import TextCellsTable
+from planwatch.core.listing import DayColumn, DayTimeColumn, TextCellsTable
 from planwatch.core.models import Notification
 from planwatch.reports.models import ProgressReport
 from planwatch.supervision.choices import CaseStatus, Light
@@ -87,9 +87,9 @@ class CaseTable(TextCellsTable):
     )
     unit = tables.Column(accessor="unit__name", verbose_name=_("承办单位"), default="—")
     status = tables.Column(verbose_name=_("状态"))
-    ack_due = tables.DateColumn(verbose_name=_("签收时限"), format="Y-m-d", default="—")
-    feedback_due = tables.DateColumn(verbose_name=_("反馈时限"), format="Y-m-d", default="—")
-    opened_at = tables.DateTimeColumn(verbose_name=_("立项时间"), format="Y-m-d")
+    ack_due = DayColumn(verbose_name=_("签收时限"), format="Y-m-d", default="—")
+    feedback_due = DayColumn(verbose_name=_("反馈时限"), format="Y-m-d", default="—")
+    opened_at = DayTimeColumn(verbose_name=_("立项时间"), format="Y-m-d")
 
     class Meta(TextCellsTable.Meta):
         order_by = ("-opened_at",)
@@ -165,7 +165,7 @@ class NotificationTable(TextCellsTable):
     year = tables.Column(
         accessor="pk", verbose_name=_("年度"), orderable=False, attrs={"td": {"class": "num"}}
     )
-    created_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i")
+    created_at = DayTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i")
     read_at = tables.Column(verbose_name=_("状态"), empty_values=())
 
     class Meta(TextCellsTable.Meta):

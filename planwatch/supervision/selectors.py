@@ -43,6 +43,8 @@ def _subject_scope(user: Any) -> Q:
 
 def task_lights_for(*, user: Any, tasks: list[Task]) -> dict[int, TaskLight]:
     """The stored light of each of `tasks` the viewer may see."""
+    if not tasks:
+        return {}
     ids = Task.objects.filter(visible_tasks_q(user), pk__in=[t.pk for t in tasks]).values("pk")
     return {tl.task_id: tl for tl in TaskLight.objects.filter(task__in=ids)}
 

@@ -28,7 +28,22 @@ LIGHT_LABELS = {"green": _("绿灯"), "blue": _("蓝灯"), "yellow": _("黄灯")
 def year_choices(queryset: QuerySet[Any], field: str) -> list[tuple[str, str]]:
     """The years present in `queryset` (newest first), as choices of a year filter."""
     years = queryset.order_by().values_list(field, flat=True).distinct()
+    return _years(years)
+
+
+def _years(years: Any) -> list[tuple[str, str]]:
     return [(str(y), str(y)) for y in sorted({y for y in years if y}, reverse=True)]
+
+
+def plans_and_years(
+    queryset: QuerySet[Any], plan_field: str, year_field: str
+) -> tuple[QuerySet[Plan], list[tuple[str, str]]]:
+    """The plans (for the plan filter) and the years (choices of the year filter, newest
+    first) present in `queryset`, read in one query: the rows' visibility filter, the
+    costly part, is run once for both rather than once each."""
+    pairs = list(queryset.order_by().values_list(plan_field, year_field).distinct())
+    plan_ids = {plan for plan, _year in pairs if plan is not None}
+    return Plan.objects.filter(pk__in=sorted(plan_ids)), _years(y for _plan, y in pairs)
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
@@ -67,8 +82,9 @@ class OnTaskFilter(django_filters.FilterSet):  # type: ignore[misc]
         qs = self.queryset
         self.filters["plan"].field_name = self.plan_field
         self.filters["year"].field_name = self.year_field
-        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values(self.plan_field))
-        self.filters["year"].extra["choices"] = year_choices(qs, self.year_field)
+        plans, years = plans_and_years(qs, self.plan_field, self.year_field)
+        self.filters["plan"].queryset = plans
+        self.filters["year"].extra["choices"] = years
         units = OrgUnit.objects.filter(pk__in=qs.values("unit_id")).select_related("parent")
         self.filters["unit"].queryset = units.order_by("path")
         self.filters["unit"].label = self.unit_label
@@ -109,8 +125,9 @@ class TaskFilter(django_filters.FilterSet):  # type: ignore[misc]
     def __init__(self, *args: Any, light_choices: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = self.queryset
-        self.filters["plan"].queryset = Plan.objects.filter(pk__in=qs.values("plan_id"))
-        self.filters["year"].extra["choices"] = year_choices(qs, "year")
+        plans, years = plans_and_years(qs, "plan_id", "year")
+        self.filters["plan"].queryset = plans
+        self.filters["year"].extra["choices"] = years
         units = OrgUnit.objects.filter(pk__in=qs.values("responsible_units"))
         self.filters["unit"].queryset = units.select_related("parent").order_by("path")
         self.filters["light"].extra["choices"] = list(light_choices)

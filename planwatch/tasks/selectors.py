@@ -67,12 +67,21 @@ def annual_list_rows_for(*, user: Any, annual_list: AnnualList) -> QuerySet[Task
     return rows.filter(pk__in=Task.objects.filter(visible_tasks_q(user)))
 
 
-def annual_list_list_for(*, user: Any) -> list[AnnualList]:
-    """Lists of the plans the viewer plans or leads, and the issued lists that name one of
-    the viewer's units on a task (read-only for them)."""
+def _annual_lists_for(user: Any) -> QuerySet[AnnualList]:
     plans = Plan.objects.filter(plans_managed_q(user) | plans_led_q(user)).values("pk")
     named = Task.objects.filter(
         units_of_user_q(user), ~Q(status=TaskStatus.DRAFT), annual_list__issued_number__gte=1
     ).values("annual_list_id")
-    lists = AnnualList.objects.filter(Q(plan__in=plans) | Q(pk__in=named)).select_related("plan")
+    return AnnualList.objects.filter(Q(plan__in=plans) | Q(pk__in=named))
+
+
+def annual_list_list_for(*, user: Any) -> list[AnnualList]:
+    """Lists of the plans the viewer plans or leads, and the issued lists that name one of
+    the viewer's units on a task (read-only for them)."""
+    lists = _annual_lists_for(user).select_related("plan")
     return list(lists.order_by("plan", "-year"))
+
+
+def has_annual_lists(*, user: Any) -> bool:
+    """Whether `annual_list_list_for` has any list (one EXISTS, not the lists)."""
+    return _annual_lists_for(user).exists()

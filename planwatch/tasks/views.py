@@ -88,7 +88,7 @@ def _task_links(request: HttpRequest, *, manages_plans: bool) -> list[tuple[str,
         links.append((reverse("reports:review_queue"), _("待我审核的报告")))
     links.append((reverse("supervision:case_list"), _("督办事项")))
     links.append((reverse("supervision:notification_list"), _("我的通知")))
-    if manages_plans or selectors.annual_list_list_for(user=user):
+    if manages_plans or selectors.has_annual_lists(user=user):
         links.append((reverse("tasks:list_index"), _("年度重点任务清单")))
     if has_role(user, Role.PLANNER) or has_role(user, Role.LEADER):
         links.append((reverse("reports:health"), _("填报健康度")))
