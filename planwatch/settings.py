@@ -132,7 +132,9 @@ FORM_RENDERER = "planwatch.core.forms.FormRenderer"
 _default_sqlite = f"sqlite:///{VAR_DIR / 'planwatch.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "") or _default_sqlite, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", "") or _default_sqlite,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,  # a kept connection the server dropped is reopened
     )
 }
 # A test run may name its own test database, so that runs side by side never collide.
@@ -141,7 +143,9 @@ if env_str("PLANWATCH_TEST_DB_NAME", ""):
 # A PostgreSQL streaming replica for the read-only pages (planwatch/core/replica.py).
 if env_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
-        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_REPLICA_URL", ""),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["planwatch.core.replica.ReplicaRouter"]

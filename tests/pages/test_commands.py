@@ -126,7 +126,11 @@ def test_serve_runs_gunicorn_with_workers_and_bind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(serve.os, "execv", lambda path, argv: calls.append(argv))
+    envs: list[dict[str, str]] = []
+    monkeypatch.setattr(
+        serve.os, "execve", lambda path, argv, env: (calls.append(argv), envs.append(env))
+    )
+    monkeypatch.delenv("DB_CONN_MAX_AGE", raising=False)
     monkeypatch.setenv("PLANWATCH_WORKERS", "3")
     monkeypatch.setenv("PLANWATCH_THREADS", "2")
     monkeypatch.setenv("PLANWATCH_BIND", "0.0.0.0:9000")
@@ -140,6 +144,11 @@ def test_serve_runs_gunicorn_with_workers_and_bind(
     _run("serve", "--bind", "127.0.0.1:8123", "--workers", "1", "--threads", "4")
     assert calls[1][calls[1].index("--bind") + 1] == "127.0.0.1:8123"
     assert calls[1][calls[1].index("--threads") + 1] == "4"
+    # the workers keep their database connection between requests, unless told otherwise
+    assert envs[0]["DB_CONN_MAX_AGE"] == "60" and envs[0]["PLANWATCH_BIND"] == "0.0.0.0:9000"
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
+    _run("serve")
+    assert envs[2]["DB_CONN_MAX_AGE"] == "0"
 
 
 def test_ingest_as_a_named_planner_is_audited_as_them(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,21 @@ def serve_worker_wanted() -> bool:
     if choice not in {"auto", "on", "off"}:
         raise CommandError(f"PLANWATCH_SERVE_WORKER {choice!r}: expected auto, on or off")
     return choice == "on" or (choice == "auto" and is_embedded(settings.HUEY))
+
+
+# Seconds a worker keeps its database connection between requests (Django's CONN_MAX_AGE)
+# unless DB_CONN_MAX_AGE says otherwise. Opening a PostgreSQL connection for every request
+# was a third of the median request in the load test (decision record 0030).
+SERVER_CONN_MAX_AGE = 60
+
+
+def server_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment gunicorn starts with: the caller's, with persistent database
+    connections unless DB_CONN_MAX_AGE is set (empty counts as unset, as for every setting)."""
+    env = dict(environ)
+    if not env.get("DB_CONN_MAX_AGE"):
+        env["DB_CONN_MAX_AGE"] = str(SERVER_CONN_MAX_AGE)
+    return env
 
 
 def gunicorn_argv(
@@ -83,4 +99,4 @@ class Command(BaseCommand):
             f" × {options['threads']} threads; {jobs})"
         )
         self.stdout.flush()
-        os.execv(argv[0], argv)
+        os.execve(argv[0], argv, server_environment(os.environ))
