@@ -3,6 +3,8 @@ only in a top-level conftest (a deeper one fails as soon as the whole suite is c
 so they are declared here: reference data and bundled plans (tests/factories/plans.py) and
 the one persona set (tests/factories/personas.py)."""
 
+import os
+
 import pytest
 
 pytest_plugins = ["tests.factories.plans", "tests.factories.personas"]
@@ -74,8 +76,11 @@ SLOW_FILES = (
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files of SLOW_FILES first, in that order; then the others, those with more tests
-    first (what xdist's own reordering would do). Within a file the order is unchanged."""
+    """Under xdist: the files of SLOW_FILES first, in that order; then the others, those with
+    more tests first (what xdist's own reordering would do). Within a file the order is
+    unchanged; a run without xdist (the browser pass) keeps the collection order."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     counts: dict[str, int] = {}
     for item in items:
         counts[item.nodeid.split("::")[0]] = counts.get(item.nodeid.split("::")[0], 0) + 1

@@ -114,12 +114,26 @@ def clean_spanned(text: str, spans: Spans) -> tuple[str, Spans]:
         return clean_text(text), []
     if not _DIRTY.search(text):
         return text, spans
+    bounds = [s[0] for s in spans[1:]] + [len(text)]
+    return _clean_stretches([text[s[0] : end] for s, end in zip(spans, bounds, strict=True)], spans)
+
+
+def clean_lines(lines: list[str], spans: Spans) -> tuple[str, Spans]:
+    """`clean_spanned("".join(lines), spans)` for a text given as its stretches, one per span
+    (a reader's lines): the same result without slicing the joined text back into them."""
+    joined = "".join(lines)
+    if not _DIRTY.search(joined):
+        return joined, spans
+    return _clean_stretches(lines, spans)
+
+
+def _clean_stretches(stretches: list[str], spans: Spans) -> tuple[str, Spans]:
+    """The body of `clean_spanned`: each stretch cleaned alone, then concatenated."""
     pieces: list[str] = []
     out: Spans = []
     offset = 0
-    bounds = [s[0] for s in spans[1:]] + [len(text)]
-    for (start, line, page), end in zip(spans, bounds, strict=True):
-        piece = clean_text(text[start:end])
+    for stretch, (_, line, page) in zip(stretches, spans, strict=True):
+        piece = clean_text(stretch)
         if not piece:
             continue
         if pieces and pieces[-1][-1].isascii():  # `_join_piece` only after an ASCII character

@@ -144,3 +144,27 @@ def test_planner_creates_a_user_and_admin_reads_the_audit_log(
     )
     admin_context.close()
     assert page_errors == []
+
+
+def test_a_long_menu_wraps_by_item_not_by_character(
+    page: Any, live_server: Any, persona_units: dict[str, OrgUnit], screenshot: Any
+) -> None:
+    """A planner who also administers sees the most menu items; on a laptop-wide screen they
+    wrap to a second row, and no item breaks into a character per line."""
+    make_user(
+        "province_admin_browser",
+        (persona_units["510000"], Role.PLANNER),
+        is_superuser=True,
+        is_staff=True,
+    )
+    for width in (1280, 1024, 800):
+        page.set_viewport_size({"width": width, "height": 800})
+        if width == 1280:
+            log_in(page, live_server.url, "province_admin_browser")
+        else:
+            page.reload()
+        items = page.locator(".site-nav > a, .site-nav .nav-user")
+        heights = [items.nth(i).bounding_box()["height"] for i in range(items.count())]
+        assert items.count() >= 15, "the planner-administrator's full menu"
+        assert max(heights) < 1.5 * min(heights), (width, heights)
+        screenshot(f"nav-{width}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from planwatch.parsing.cleaning import clean_spanned, clean_text, is_clutter
+import random
+
+from planwatch.parsing.cleaning import clean_lines, clean_spanned, clean_text, is_clutter
 
 
 def test_pdf_spacing_artifacts() -> None:
@@ -30,6 +32,34 @@ def test_spans_follow_the_cleaned_text() -> None:
     )
     assert text == "调整为2020年的18.9：35。"
     assert spans == [(0, 4452, 112), (12, 4457, 113)]
+
+
+def test_clean_lines_is_clean_spanned_of_the_joined_lines() -> None:
+    """The PDF-text reader cleans a paragraph from its lines (`clean_lines`), without joining
+    and slicing them again: the result must be `clean_spanned`'s, empty lines, Latin words
+    and decimals across a line break, spaces and clean paragraphs included."""
+    cases = [
+        ["城乡居民人均可支配", " 收入年均增长 9． 0% ,城乡居民收入比缩小至 2． 4：1。"],
+        ["调整为 2020 年的 18．", " 9：35。"],
+        ["Made in", "China 2025 行动", "", "　 "],
+        ["没有空格的一行。", "第二行。"],
+    ]
+    rng = random.Random(15)
+    alphabet = "ab12 \u3000\u00a0\t．。中“”A9"
+    for _ in range(3000):
+        count = rng.randrange(1, 5)
+        cases.append(
+            ["".join(rng.choice(alphabet) for _ in range(rng.randrange(8))) for _ in range(count)]
+        )
+    for lines in cases:
+        spans, offset = [], 0
+        for no, line in enumerate(lines, start=1):
+            spans.append((offset, no, no // 2 or None))
+            offset += len(line)
+        assert clean_lines(lines, spans) == clean_spanned("".join(lines), spans), lines
+    assert clean_lines(cases[0], [(0, 630, 18), (9, 631, 19)])[0] == (
+        "城乡居民人均可支配收入年均增长9.0%,城乡居民收入比缩小至2.4：1。"
+    )
 
 
 def test_web_clutter() -> None:

@@ -20,7 +20,7 @@ roles and widths come from `readers.pdflines`; this module groups the lines into
 
 from __future__ import annotations
 
-from planwatch.parsing.cleaning import clean_spanned
+from planwatch.parsing.cleaning import clean_lines, clean_spanned
 from planwatch.parsing.model import Block
 from planwatch.parsing.numbering import match_numbering
 from planwatch.parsing.readers import ReaderOutput
@@ -116,8 +116,23 @@ class _Grouper:
         self.in_toc = False
 
     def run(self) -> list[Block]:
+        layout = self.layout
         for index, line in enumerate(self.lines):
-            self._step(index, line)
+            if line.kind != "text" or self.in_box or self.in_toc:
+                self._step(index, line)
+                continue
+            # The commonest line, inlined (`_step` → `_text` → `_starts_paragraph`, same
+            # decisions): running text outside a box and a TOC. Only a line after a sentence
+            # end can open a paragraph.
+            para = self.para
+            if para:
+                prev = para[-1]
+                if prev.text.endswith(SENTENCE_END) and _starts_paragraph(
+                    prev, len(para) == 1, line, layout
+                ):
+                    self._flush()
+                    para = self.para
+            para.append(line)
         self._flush()
         return self.blocks
 
@@ -251,7 +266,7 @@ class _Grouper:
         elif hint in _VERBATIM or (len(lines) == 1 and lines[0].kind == "heading"):
             joined, spans = "".join(pieces), raw_spans
         else:
-            joined, spans = clean_spanned("".join(pieces), raw_spans)
+            joined, spans = clean_lines(pieces, raw_spans)
             clean = True
         block = Block(
             joined, lines[0].no, lines[-1].no, lines[0].page, hint=hint, spans=spans, clean=clean
