@@ -344,6 +344,16 @@ def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
                     if kind == "s":  # most cells of a real file: a shared string
                         text = cell.findtext(_VALUE)
                         values[column] = strings[int(text)] if text else None
+                    elif (kind is None or kind == "n") and int(cell.get("s") or 0) not in dates:
+                        # the next most: a number not formatted as a date (_cell_value's
+                        # "n" case, without a call a cell)
+                        text = cell.findtext(_VALUE)
+                        if not text:
+                            values[column] = None
+                        elif "." in text or "E" in text or "e" in text:
+                            values[column] = float(text)
+                        else:
+                            values[column] = int(text)
                     else:
                         values[column] = _cell_value(cell, strings, dates, deltas, epoch)
                 row.clear()

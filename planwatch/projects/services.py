@@ -432,8 +432,13 @@ def monthly_report_start(
 
 
 def _label(report: MonthlyReport) -> str:
-    where = f" · {report.segment.place.name}" if report.segment is not None else ""
-    return f"{report.project.name[:60]}{where} · {report.year}-{report.month:02d}"
+    return report_label(report.project, report.segment, report.year, report.month)
+
+
+def report_label(project: Project, segment: Segment | None, year: int, month: int) -> str:
+    """The audit label of the monthly report of (project, segment, year, month)."""
+    where = f" · {segment.place.name}" if segment is not None else ""
+    return f"{project.name[:60]}{where} · {year}-{month:02d}"
 
 
 REPORT_FIELDS = ("invested_month", "invested_ytd", "invested_total", "funds_in_place")

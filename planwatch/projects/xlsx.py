@@ -26,7 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
-from planwatch.core.bulk import collection_paused, objects_insert, rows_insert, rows_update
+from planwatch.core.bulk import collection_paused, rows_insert, rows_update
 from planwatch.core.lookups import InArray
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.core.xlsx import sheet_rows
@@ -350,100 +350,120 @@ def _monthly_write(
     as the services write them (create, update) and one for the import."""
     due = m.report_due(year, month)
     now = timezone.now()
+    # a new report's row: every column as a MonthlyReport built with these values would
+    # have it (the model's defaults, created_at and updated_at now), COPYed as a tuple —
+    # building and filling a model instance a row was most of the write's Python time
+    fields = [f for f in MonthlyReport._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    proto = MonthlyReport(
+        year=year, month=month, due=due.date, due_official=due.official, created_by=actor
+    )
+    template = [
+        now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else getattr(proto, f.attname)
+        for f in fields
+    ]
+    at = {n: i for i, n in enumerate(names)}
+    row_at = [at["project_id"], at["segment_id"], at["unit_id"], *(at[f] for f in OLD_FIELDS)]
     with transaction.atomic():
         ids = [r.pk for r in existing.values()]
-        locked = {
-            r.pk: r
-            for r in MonthlyReport.objects.select_for_update()
-            .filter(pk__in=ids)
+        locked: dict[int, tuple[str, int]] = {
+            pk: (status, version)
+            for pk, status, version in MonthlyReport.objects.select_for_update()
+            .filter(InArray(F("pk"), ids))
             .order_by("pk")  # the default ordering joins the nullable segment
-            .only("id", "status", "version")
+            .values_list("id", "status", "version")
         }
-        new: list[tuple[MonthlyReport, list[str]]] = []
-        changed: list[tuple[MonthlyReport, list[str], dict[str, str]]] = []
+        # new: (project, segment, the row's values, 协调事项); changed: (report, label, …)
+        new: list[tuple[Project, Segment | None, dict[str, Any], list[str]]] = []
+        new_rows: list[list[Any]] = []
+        changed: list[tuple[MonthlyReport, str, list[str], dict[str, str]]] = []
         for project, segment, values, issues in parsed:
             clean = {**values, "progress_text": str(values["progress_text"] or "").strip()}
             report = existing.get((project.pk, segment.pk if segment else None))
             if report is None:
-                unit = segment.unit if segment is not None else project.lead_unit
-                report = MonthlyReport(
-                    project=project,
-                    segment=segment,
-                    unit=unit,
-                    year=year,
-                    month=month,
-                    due=due.date,
-                    due_official=due.official,
-                    created_by=actor,
-                    **clean,
-                )
-                new.append((report, issues))
+                row = template.copy()
+                unit_id = segment.unit_id if segment is not None else project.lead_unit_id
+                seg_id = segment.pk if segment is not None else None
+                values_in = (project.pk, seg_id, unit_id, *(clean[f] for f in OLD_FIELDS))
+                for i, v in zip(row_at, values_in, strict=True):
+                    row[i] = v
+                new_rows.append(row)
+                new.append((project, segment, clean, issues))
                 continue
             now_row = locked.get(report.pk)
             if (
                 now_row is None
-                or now_row.version != report.version
-                or now_row.status not in s.EDITABLE_REPORT
+                or now_row[1] != report.version
+                or now_row[0] not in s.EDITABLE_REPORT
             ):
                 raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
             # the project and segment the row named, already read: the audit label needs them
-            report.project, report.segment = project, segment
+            label = s.report_label(project, segment, year, month)
             old = {f: str(getattr(report, f)) for f in OLD_FIELDS}
             for f, v in clean.items():
                 setattr(report, f, v)
             report.version += 1
             report.updated_at = now
-            changed.append((report, issues, old))
-        # one executemany INSERT (bulk_create compiled every value of every row), the new
-        # ids read back by (project, segment), unique within the month
-        objects_insert(MonthlyReport, [r for r, _i in new])
+            changed.append((report, label, issues, old))
+        # one COPY (bulk_create compiled every value of every row), the new ids read back
+        # by (project, segment), unique within the month
+        rows_insert(MonthlyReport, names, new_rows)
+        new_ids: dict[tuple[int, int | None], int] = {}
         if new:
-            new_ids: dict[tuple[int, int | None], int] = {
+            new_ids = {
                 (p, g): pk
                 for p, g, pk in MonthlyReport.objects.filter(year=year, month=month)
                 .order_by()
                 .values_list("project_id", "segment_id", "pk")
             }
-            for r, _i in new:
-                r.pk = new_ids[(r.project_id, r.segment_id)]
-                r._state.adding = False
+        created = [
+            (new_ids[(p.pk, g.pk if g else None)], p, g, clean, issues)
+            for p, g, clean, issues in new
+        ]
         rows_update(
-            MonthlyReport, [r for r, _i, _o in changed], [*OLD_FIELDS, "version", "updated_at"]
+            MonthlyReport, [r for r, *_rest in changed], [*OLD_FIELDS, "version", "updated_at"]
         )
         # 协调事项: those not escalated are replaced; an escalated one stays with its case
-        changed_ids = [r.pk for r, _i, _o in changed]
+        changed_ids = [r.pk for r, *_rest in changed]
         kept = set(
             CoordinationIssue.objects.filter(
-                report_id__in=changed_ids, case__isnull=False
+                InArray(F("report_id"), changed_ids), case__isnull=False
             ).values_list("report_id", "text")
         )
-        CoordinationIssue.objects.filter(report_id__in=changed_ids, case__isnull=True).delete()
+        CoordinationIssue.objects.filter(
+            InArray(F("report_id"), changed_ids), case__isnull=True
+        ).delete()
         rows_insert(
             CoordinationIssue,
             ("report_id", "text", "created_at"),
             [
-                (r.pk, t.strip(), now)
-                for r, issues in [*new, *((r, i) for r, i, _o in changed)]
+                (pk, t.strip(), now)
+                for pk, issues in [
+                    *((pk, i) for pk, _p, _g, _c, i in created),
+                    *((r.pk, i) for r, _l, i, _o in changed),
+                ]
                 for t in dict.fromkeys(issues)
-                if t.strip() and (r.pk, t.strip()) not in kept
+                if t.strip() and (pk, t.strip()) not in kept
             ],
         )
 
         def entries() -> Any:
-            for r, _i in new:  # one event a report: created with the file's values
+            for pk, p, g, clean, _i in created:  # one event a report: the file's values
                 yield AuditEntry(
                     "monthly_report.create",
                     "projects.monthlyreport",
-                    r.pk,
-                    s._label(r)[:200],
-                    new={"due": str(due.date)} | {f: str(getattr(r, f)) for f in OLD_FIELDS},
+                    pk,
+                    s.report_label(p, g, year, month)[:200],
+                    new={"due": str(due.date)} | {f: str(clean[f]) for f in OLD_FIELDS},
                 )
-            for r, _i, old in changed:
+            for r, label, _i, old in changed:
                 yield AuditEntry(
                     "monthly_report.update",
                     "projects.monthlyreport",
                     r.pk,
-                    s._label(r)[:200],
+                    label[:200],
                     old=old,
                     new={f: str(getattr(r, f)) for f in OLD_FIELDS},
                 )

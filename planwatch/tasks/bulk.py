@@ -13,11 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.audit.services import AuditEntry, audit_record_many
 from planwatch.core.bulk import objects_insert, rows_update, table_insert
+from planwatch.core.lookups import InArray
 from planwatch.core.types import Actor
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.orgunits.models import OrgUnit
@@ -73,7 +75,8 @@ def _before(
 
 
 def _check_versions(tasks: list[Task]) -> None:
-    stored = dict(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("pk", "version"))
+    ids = [t.pk for t in tasks]  # one array parameter on PostgreSQL, not one per task
+    stored = dict(Task.objects.filter(InArray(F("pk"), ids)).values_list("pk", "version"))
     if any(stored.get(t.pk) != t.version for t in tasks):
         raise ConcurrentUpdate(_("有任务已被他人修改，请重新导出后再导入。"))
 
@@ -88,7 +91,7 @@ def _write_relations(updates: Sequence[tuple[Task, TaskChanges]], *, new: bool =
             continue
         through = getattr(Task, relation).through
         if not new:
-            through.objects.filter(task_id__in=[t.pk for t, _u in changed]).delete()
+            through.objects.filter(InArray(F("task_id"), [t.pk for t, _u in changed])).delete()
         meta = through._meta
         columns = (meta.get_field("task").column, meta.get_field("orgunit").column)
         table_insert(meta.db_table, columns, [(t.pk, u.pk) for t, units in changed for u in units])

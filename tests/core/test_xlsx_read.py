@@ -150,6 +150,33 @@ def test_max_row() -> None:
     assert sheet_rows(data, 3) == _openpyxl(data, 3)
 
 
+def test_numbers_in_number_and_date_formats_with_and_without_a_type() -> None:
+    """Numbers (read without a call a cell unless their format is a date's) as openpyxl reads
+    them, whether the cell says t="n" (openpyxl, WPS) or nothing (Excel), in the General,
+    decimal, thousands and date formats, empty, negative and in exponent notation."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    formats = ("General", "0.00", "#,##0", "yyyy-mm-dd", "0%")
+    values = (12000, 31000.5, -7, 45291, 0.25)
+    for i, fmt in enumerate(formats, start=1):
+        for j, value in enumerate(values, start=1):
+            ws.cell(row=i, column=j, value=value).number_format = fmt
+    out = io.BytesIO()
+    wb.save(out)
+
+    def untyped(xml: str) -> str:
+        assert ' t="n"' in xml
+        xml = xml.replace("<v>-7</v>", "<v>-7E0</v>", 1).replace("<v>0.25</v>", "<v></v>", 1)
+        return xml.replace(' t="n"', "", 12)  # some cells typed, some not
+
+    for data in (out.getvalue(), _rewrite_sheet(out.getvalue(), untyped)):
+        rows = sheet_rows(data, 100)
+        assert rows == _openpyxl(data)
+        assert rows[0][:3] == (12000, 31000.5, -7) or rows[0][2] == -7.0
+        assert type(rows[0][0]) is int and isinstance(rows[3][0], datetime)
+
+
 def test_not_an_xlsx_file() -> None:
     with pytest.raises((zipfile.BadZipFile, InvalidFileException, KeyError, OSError)):
         sheet_rows(b"not a zip", 10)

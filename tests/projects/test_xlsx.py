@@ -172,6 +172,46 @@ def test_monthly_table_files_draft_reports_by_segment(
     assert MonthlyReport.objects.count() == 1
 
 
+def test_monthly_table_new_draft_row_as_the_model_builds_it(cheng_zi_yi, yibin_reporter_user):
+    """The import COPYs a new draft's row as a tuple: every column is what a MonthlyReport
+    built with the file's values gives (defaults, the segment's unit, the filler, now)."""
+    from planwatch.audit.models import AuditEvent
+
+    p, _zg, yb = cheng_zi_yi
+    row = [1, "成自宜高铁", "", "宜宾市", 12000, 31000, 131000, None, " 路基 40% ", ""]
+    xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_reporter_user, data=book("表", xlsx.MONTHLY_HEADERS, [row])
+    )
+    got = MonthlyReport.objects.filter(project=p, segment=yb).values()[0]
+    pk, created_at, updated_at = got.pop("id"), got.pop("created_at"), got.pop("updated_at")
+    due = m.report_due(2026, 3)
+    built = MonthlyReport(
+        project=p,
+        segment=yb,
+        unit=yb.unit,
+        year=2026,
+        month=3,
+        due=due.date,
+        due_official=due.official,
+        created_by=yibin_reporter_user,
+        invested_month=Decimal("12000"),
+        invested_ytd=Decimal("31000"),
+        invested_total=Decimal("131000"),
+        funds_in_place=None,
+        progress_text="路基 40%",
+    )
+    names = [f.attname for f in MonthlyReport._meta.concrete_fields if not f.primary_key]
+    expected = {n: getattr(built, n) for n in names if n not in ("created_at", "updated_at")}
+    assert got == expected
+    assert created_at is not None and created_at == updated_at
+    event = AuditEvent.objects.get(action="monthly_report.create")
+    assert event.target_id == str(pk)
+    assert event.target_label == s._label(MonthlyReport.objects.get(pk=pk))
+    assert event.new == {"due": str(due.date)} | {
+        f: str(getattr(MonthlyReport.objects.get(pk=pk), f)) for f in xlsx.OLD_FIELDS
+    }
+
+
 def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues(
     cheng_zi_yi, yibin_reporter_user, chuannan_planner_user
 ):

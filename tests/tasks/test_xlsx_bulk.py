@@ -160,3 +160,45 @@ def test_create_many_names_every_refused_row_and_writes_none(
     assert all(isinstance(e, ValidationError) for _i, e in exc.value.rows)
     assert not alist.tasks.exists()
     assert AuditEvent.objects.count() == events_before
+
+
+def test_update_many_replaces_only_the_changed_units_and_refuses_a_stale_task(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    """`task_update_many` reads the stored versions and deletes the changed relations' links
+    of the tasks in the batch (one array parameter each on PostgreSQL): a task edited by
+    someone else since it was read stops the whole batch; the others' links are untouched."""
+    from django.db.models import F
+
+    from planwatch.core.workflow import ConcurrentUpdate
+    from planwatch.tasks.bulk import task_update_many
+
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(_rows(6)))
+    before = _picture(alist)
+    tasks = list(alist.tasks.order_by("seq").prefetch_related(*RELATION_NAMES))
+    changes: list[Any] = [{"responsible_units": [units.luzhou]}, {"title": "改名"}]
+    task_update_many(
+        annual_list=alist,
+        actor=chuannan_planner_user,
+        updates=[(tasks[0], changes[0]), (tasks[2], changes[1])],
+    )
+    after = _picture(alist)
+    assert after[0][5] == [units.luzhou.pk] and after[0][4] == before[0][4]
+    assert after[2][1] == "改名" and after[2][5] == before[2][5]
+    assert [row[5] for row in after[3:]] == [row[5] for row in before[3:]]
+    assert after[1] == before[1]
+
+    stale = list(alist.tasks.order_by("seq").prefetch_related(*RELATION_NAMES))
+    Task.objects.filter(pk=stale[4].pk).update(version=F("version") + 1)  # edited meanwhile
+    with pytest.raises(ConcurrentUpdate):
+        task_update_many(
+            annual_list=alist,
+            actor=chuannan_planner_user,
+            updates=[(stale[3], {"responsible_units": [units.yibin]}), (stale[4], {"title": "x"})],
+        )
+    unchanged = _picture(alist)
+    assert unchanged[3] == after[3] and unchanged[4][1] == after[4][1]
+
+
+RELATION_NAMES = ("co_lead_units", "responsible_units", "supporting_units")
