@@ -28,6 +28,7 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +52,23 @@ PATTERNS = {
     "result": re.compile(r'href="(/assessment/results/\d+/)"'),
 }
 _reporters = itertools.count()
-# Every request of the run (name, milliseconds, error or ""), written at the end to the file
-# named by PLANWATCH_LOAD_OUT so that the percentiles are exact, not locust's rounded ones.
-RECORDED: list[tuple[str, float, str]] = []
+# Every request of the run (name, milliseconds, error or "", seconds from the run's start to
+# the request's start), written at the end to the file named by PLANWATCH_LOAD_OUT so that
+# the percentiles are exact, not locust's rounded ones.
+RECORDED: list[tuple[str, float, str, float]] = []
+_BEGAN = time.monotonic()
+
+
+@events.test_start.add_listener
+def _began(**_: Any) -> None:
+    global _BEGAN
+    _BEGAN = time.monotonic()
 
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: Any, **_: Any) -> None:
-    RECORDED.append((name, response_time, str(exception)[:200] if exception else ""))
+    started = time.monotonic() - response_time / 1000 - _BEGAN
+    RECORDED.append((name, response_time, str(exception)[:200] if exception else "", started))
 
 
 @events.quitting.add_listener
