@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versio
 # Test processes for the SQLite and PostgreSQL passes (pytest-xdist; one test file per process
 # at a time, so module fixtures stay whole). PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
-XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile
 PG_URL ?= $(or $(PLANWATCH_TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/postgres)
 
 .PHONY: help run setup install assets test lint types migrations-check openapi-check \

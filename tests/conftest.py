@@ -3,8 +3,6 @@ only in a top-level conftest (a deeper one fails as soon as the whole suite is c
 so they are declared here: reference data and bundled plans (tests/factories/plans.py) and
 the one persona set (tests/factories/personas.py)."""
 
-import os
-
 import pytest
 
 pytest_plugins = ["tests.factories.plans", "tests.factories.personas"]
@@ -49,45 +47,3 @@ def _audit_checkpoints_of_its_own(settings: object, tmp_path: object) -> None:
     # in tmp_path, never replacing var/audit_key.
     settings.PLANWATCH_AUDIT_KEY_FILE = None  # type: ignore[attr-defined]
     settings.PLANWATCH_AUDIT_KEYRING = tmp_path / "audit_keys"  # type: ignore[attr-defined, operator]
-
-
-# The test files that take longest (measured: `pytest --durations=80`, 2026-12-07), longest
-# first. `make test` runs whole files on each xdist worker (`--dist loadfile`) in the order of
-# collection (`--no-loadscope-reorder`); starting these first keeps one worker from running a
-# few minutes alone at the end while the other has finished.
-SLOW_FILES = (
-    "tests/faults/test_kill9.py",
-    "tests/queue/test_bench_scripts.py",
-    "tests/faults/test_replica.py",
-    "tests/pages/test_demo.py",
-    "tests/pages/test_demo_dates.py",
-    "tests/web/test_read_budgets.py",
-    "tests/implementation/test_object_storage.py",
-    "tests/core/test_notification_moved.py",
-    "tests/pages/test_backup.py",
-    "tests/pages/test_commands.py",
-    "tests/pages/test_secret_key.py",
-    "tests/reports/test_health_reference.py",
-    "tests/queue/test_worker_process.py",
-    "tests/api/test_schemathesis.py",
-    "tests/web/test_ids_at_the_edge.py",
-    "tests/queue/test_orphaned_jobs.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under xdist: the files of SLOW_FILES first, in that order; then the others, those with
-    more tests first (what xdist's own reordering would do). Within a file the order is
-    unchanged; a run without xdist (the browser pass) keeps the collection order."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.nodeid.split("::")[0]] = counts.get(item.nodeid.split("::")[0], 0) + 1
-    rank = {name: i for i, name in enumerate(SLOW_FILES)}
-
-    def key(item: pytest.Item) -> tuple[int, int, str]:
-        path = item.nodeid.split("::")[0]
-        return (rank.get(path, len(rank)), -counts[path], path)
-
-    items.sort(key=key)
