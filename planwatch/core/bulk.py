@@ -87,10 +87,22 @@ def _preparer(prep: Any, plain: frozenset[type], conn: Any) -> Any:
 _UNSET = object()
 
 
-def rows_update(model: type[models.Model], objs: Sequence[Any], field_names: Sequence[str]) -> int:
+def rows_update(
+    model: type[models.Model],
+    objs: Sequence[Any],
+    field_names: Sequence[str],
+    *,
+    guard: str | None = None,
+    expected: Sequence[Any] | None = None,
+) -> int:
     """Write `field_names` of every object of `objs` (saved instances of `model`, each
     once) to its row, in the caller's transaction; the number of objects. One `executemany`
-    UPDATE, or on PostgreSQL a COPY and one UPDATE (`_copy_update`)."""
+    UPDATE, or on PostgreSQL a COPY and one UPDATE (`_copy_update`).
+
+    With `guard` (a field name) and `expected` (one value an object, in the order of
+    `objs`), an object's row is written only if its `guard` column holds the expected
+    value (an optimistic lock, checked by the same statement): the number of rows
+    written, which the caller compares with `len(objs)`."""
     if not objs:
         return 0
     meta = model._meta
@@ -98,44 +110,71 @@ def rows_update(model: type[models.Model], objs: Sequence[Any], field_names: Seq
     qn = connection.ops.quote_name
     pk = meta.pk
     assert pk is not None
+    guarded: Any = meta.get_field(guard) if guard is not None else None
+    if guarded is not None and (expected is None or len(expected) != len(objs)):
+        raise ValueError("rows_update: one expected value an object")
     sql = (
         f"UPDATE {qn(meta.db_table)} SET "
         + ", ".join(f"{qn(f.column)} = %s" for f in fields)
         + f" WHERE {qn(str(pk.column))} = %s"
+        + (f" AND {qn(str(guarded.column))} = %s" if guarded is not None else "")
     )
     conn = connections[connection.alias]
     preps = list(zip(_preparers(fields, conn), [f.attname for f in fields], strict=True))
     params = [[prep(getattr(o, name)) for prep, name in preps] + [o.pk] for o in objs]
+    if guarded is not None:
+        assert expected is not None
+        prep_guard = _preparers([guarded], conn)[0]
+        for row, value in zip(params, expected, strict=True):
+            row.append(prep_guard(value))
     if connection.vendor == "postgresql":
-        _copy_update(meta.db_table, [str(f.column) for f in fields], str(pk.column), params)
-        return len(objs)
+        written = _copy_update(
+            meta.db_table,
+            [str(f.column) for f in fields],
+            str(pk.column),
+            params,
+            guard=str(guarded.column) if guarded is not None else None,
+        )
+        return written if guarded is not None else len(objs)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    return len(objs)
+        written = cursor.rowcount
+    return written if guarded is not None else len(objs)
 
 
 def _copy_update(
-    table: str, columns: Sequence[str], key: str, rows: Sequence[Sequence[Any]]
-) -> None:
-    """PostgreSQL: `rows` (values of `columns`, then the key) COPYed into a temporary table
-    of the same column types, then one UPDATE of `table` from it. The same rows change as
-    with one UPDATE per row, provided no key appears twice (a batch of distinct objects)."""
+    table: str,
+    columns: Sequence[str],
+    key: str,
+    rows: Sequence[Sequence[Any]],
+    *,
+    guard: str | None = None,
+) -> int:
+    """PostgreSQL: `rows` (values of `columns`, then the key, then with `guard` the value
+    that column must hold) COPYed into a temporary table of the same column types, then one
+    UPDATE of `table` from it; the number of rows it changed. The same rows change as with
+    one UPDATE per row, provided no key appears twice (a batch of distinct objects)."""
     qn = connection.ops.quote_name
     scratch = qn(f"_pw_update_{table}")
     names = [*columns, key]
+    expected = "_pw_expected"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT "
             + ", ".join(qn(c) for c in names)
+            + (f", {qn(guard)} AS {qn(expected)}" if guard is not None else "")
             + f" FROM {qn(table)} WITH NO DATA"
         )
-        _copy(cursor, scratch, names, rows)
+        _copy(cursor, scratch, [*names, expected] if guard is not None else names, rows)
         cursor.execute(
             f"UPDATE {qn(table)} AS t SET "
             + ", ".join(f"{qn(c)} = s.{qn(c)}" for c in columns)
             + f" FROM {scratch} AS s WHERE t.{qn(key)} = s.{qn(key)}"
+            + (f" AND t.{qn(guard)} = s.{qn(expected)}" if guard is not None else "")
         )
+        written = cursor.rowcount
         cursor.execute(f"DROP TABLE {scratch}")
+    return int(written)
 
 
 def _copy(

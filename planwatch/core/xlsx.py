@@ -354,6 +354,13 @@ def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
                             values[column] = float(text)
                         else:
                             values[column] = int(text)
+                    elif kind == "inlineStr" and len(cell) == 1 and len(cell[0]) == 1:
+                        # what openpyxl writes: <is><t>…</t></is> (_plain_text's result)
+                        text_node = cell[0][0]
+                        if cell[0].tag == _INLINE and text_node.tag == _T:
+                            values[column] = text_node.text or ""
+                        else:
+                            values[column] = _cell_value(cell, strings, dates, deltas, epoch)
                     else:
                         values[column] = _cell_value(cell, strings, dates, deltas, epoch)
                 row.clear()

@@ -218,14 +218,21 @@ def task_drafts_generate(*, plan: Plan, year: int, actor: Actor) -> GenerateResu
     return GenerateResult(annual_list=alist, created=created, skipped=len(done))
 
 
+# What `validate_task_changes` accepts, computed once (an import validates every row; an
+# enum's `values` builds its list again on each use).
+_KNOWN_KEYS = frozenset(TaskChanges.__annotations__)
+_DEADLINE_TEXTS = frozenset(("", *OngoingDeadline.values))
+
+
 def validate_task_changes(changes: TaskChanges) -> None:
     errors: dict[str, str] = {}
-    unknown = set(changes) - set(TaskChanges.__annotations__)
+    unknown = set(changes) - _KNOWN_KEYS
     if unknown:
         errors["__all__"] = _("未知字段：%(f)s") % {"f": _("、").join(sorted(unknown))}
     if "title" in changes and not changes["title"].strip():
         errors["title"] = _("重点任务名称不能为空。")
-    if changes.get("deadline_text", "") not in ("", *OngoingDeadline.values):
+    text = changes.get("deadline_text", "")
+    if not isinstance(text, str) or text not in _DEADLINE_TEXTS:
         errors["deadline_text"] = _("完成时限只能写日期，或“长期坚持”“持续推进”。")
     if "weight" in changes and changes["weight"] < 0:
         errors["weight"] = _("权重不能为负数。")

@@ -36,29 +36,36 @@ def _names(units: Iterable[OrgUnit]) -> list[str]:
 SNAPSHOT_KEYS = ("id", "seq", *DIFF_FIELDS[:2], "clause_key", *DIFF_FIELDS[2:])
 
 
+# How `task_snapshot` reads each key of a task, in SNAPSHOT_KEYS order (made once, not a
+# set of closures a call: an import snapshots every task it changes twice).
+_READERS: dict[str, Callable[[Task], Any]] = {
+    "id": lambda task: task.pk,
+    "seq": lambda task: task.seq,
+    "title": lambda task: task.title,
+    "content": lambda task: task.content,
+    "clause_key": lambda task: task.clause_key,
+    "lead_unit": lambda task: task.lead_unit.name if task.lead_unit else None,
+    # Sorted here, not by the database, so that prefetched units cost no query.
+    "co_lead_units": lambda task: _names(task.co_lead_units.all()),
+    "responsible_units": lambda task: _names(task.responsible_units.all()),
+    "supporting_units": lambda task: _names(task.supporting_units.all()),
+    "start": lambda task: task.start.isoformat() if task.start else None,
+    "deadline": lambda task: task.deadline.isoformat() if task.deadline else None,
+    "deadline_text": lambda task: task.deadline_text,
+    "criterion": lambda task: task.criterion,
+    "weight": lambda task: str(task.weight),
+    "milestones": lambda task: [[m.title, m.due.isoformat()] for m in task.milestones.all()],
+}
+assert tuple(_READERS) == SNAPSHOT_KEYS
+
+
 def task_snapshot(task: Task, fields: Iterable[str] | None = None) -> TaskSnapshot:
     """The task's content with units by name and dates as ISO strings — all of it, or only
     `fields` (the relations cost a query each)."""
-    wanted = set(fields) if fields is not None else None
-    readers: dict[str, Callable[[], Any]] = {
-        "id": lambda: task.pk,
-        "seq": lambda: task.seq,
-        "title": lambda: task.title,
-        "content": lambda: task.content,
-        "clause_key": lambda: task.clause_key,
-        "lead_unit": lambda: task.lead_unit.name if task.lead_unit else None,
-        # Sorted here, not by the database, so that prefetched units cost no query.
-        "co_lead_units": lambda: _names(task.co_lead_units.all()),
-        "responsible_units": lambda: _names(task.responsible_units.all()),
-        "supporting_units": lambda: _names(task.supporting_units.all()),
-        "start": lambda: task.start.isoformat() if task.start else None,
-        "deadline": lambda: task.deadline.isoformat() if task.deadline else None,
-        "deadline_text": lambda: task.deadline_text,
-        "criterion": lambda: task.criterion,
-        "weight": lambda: str(task.weight),
-        "milestones": lambda: [[m.title, m.due.isoformat()] for m in task.milestones.all()],
-    }
-    return {k: read() for k, read in readers.items() if wanted is None or k in wanted}
+    if fields is None:
+        return {k: read(task) for k, read in _READERS.items()}
+    wanted = set(fields)
+    return {k: read(task) for k, read in _READERS.items() if k in wanted}
 
 
 def snapshot_changes(old: TaskSnapshot, new: TaskSnapshot) -> dict[str, list[Any]]:

@@ -303,11 +303,14 @@ def parse_date(value: Any) -> date:
     )
 
 
+_ONGOING = frozenset(OngoingDeadline.values)
+
+
 def ongoing_deadline(value: Any) -> str:
     """长期坚持 or 持续推进 when a deadline cell says so (spaces and a trailing 。 ignored),
     else ""."""
     text = re.sub(r"\s+", "", str(value or "")).rstrip("。.")
-    return text if text in OngoingDeadline.values else ""
+    return text if text in _ONGOING else ""
 
 
 class UnitResolver:
@@ -495,10 +498,16 @@ def annual_list_import(*, annual_list: AnnualList, actor: Actor, data: bytes) ->
     if annual_list.is_locked:
         raise ServiceError(_("清单已下达并锁定；如需修改，请先发起修订。"))
     parsed = parse_list_file(data)
-    # The list's tasks and their units in four queries, not a manager per task and relation.
-    listed = annual_list.tasks.select_related("lead_unit")
-    tasks = {t.seq: t for t in listed}
-    units = _related_units(listed)
+    # The list's tasks and their units in five queries, not a manager per task and relation;
+    # each lead unit is the one instance of it read with the others (not one a task).
+    index = _unit_index()
+    listed = annual_list.tasks.order_by()  # by 序号 below: no join to sort by plan and year
+    tasks: dict[int, Task] = {}
+    for task in listed:
+        if task.lead_unit_id is not None:
+            task._state.fields_cache["lead_unit"] = index[task.lead_unit_id]
+        tasks[task.seq] = task
+    units = _related_units(listed, index)
     new_rows = [r for r in parsed if r.seq not in tasks]
     diffs = [
         (r, t, _differences(t, units.get(t.pk, {}), r.changes))

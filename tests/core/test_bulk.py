@@ -127,3 +127,21 @@ def test_collection_paused_resumes_after_the_last_block_even_on_error() -> None:
         assert not gc.isenabled()  # off before the block: left off
     finally:
         gc.enable()
+
+
+def test_rows_update_with_a_guard_writes_only_the_rows_still_as_expected() -> None:
+    """`guard`/`expected`: the same statement writes a row only if its guard column still
+    holds the value given for its object (the optimistic lock of an import), and returns how
+    many it wrote; the other rows keep what they had."""
+    docs = _documents(3)
+    for doc in docs:
+        doc.name = f"改 {doc.chars}"
+    with transaction.atomic():
+        written = bulk.rows_update(
+            SourceDocument, docs, ["name"], guard="chars", expected=[0, 99, 2]
+        )
+    assert written == 2
+    got = list(SourceDocument.objects.order_by("sha256").values_list("name", flat=True))
+    assert got == ["改 0", "文件 1", "改 2"]
+    with pytest.raises(ValueError):
+        bulk.rows_update(SourceDocument, docs, ["name"], guard="chars", expected=[0])

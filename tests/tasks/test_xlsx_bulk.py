@@ -202,3 +202,113 @@ def test_update_many_replaces_only_the_changed_units_and_refuses_a_stale_task(
 
 
 RELATION_NAMES = ("co_lead_units", "responsible_units", "supporting_units")
+
+
+def _events(alist: AnnualList, action: str) -> list[tuple[str, Any, Any]]:
+    ids = {str(pk) for pk in alist.tasks.values_list("pk", flat=True)}
+    events = AuditEvent.objects.filter(action=action, target_id__in=ids).order_by("id")
+    return [(e.target_label, e.old, e.new) for e in events]
+
+
+def _by_path(units: Units, written: str) -> list[str]:
+    """The full names of the units a cell names, by path (as snapshots list them)."""
+    from planwatch.tasks.xlsx import UnitResolver
+
+    found, problems = UnitResolver().resolve(written)
+    assert problems == []
+    return [u.name for u in sorted(found, key=lambda u: u.path)]
+
+
+def test_reimport_adds_or_replaces_units_and_audits_what_changed(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    """A re-import where some rows only gain units (only the added links are written), some
+    lose units (the links are replaced), some change text or dates, and one stays: the
+    tasks end up as the file says, with one `task.update` event each changed task naming
+    exactly the fields that changed, old and new, and the chain still verifies."""
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    rows = _rows(8)
+    annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(rows))
+    before = {row[0]: row for row in _picture(alist)}
+    changed = [list(r) for r in rows]
+    changed[0][4] = "宜宾市"  # 泸州市、宜宾市: loses one
+    changed[1][4] = "泸州市"  # 宜宾、泸州市、翠屏区: loses two
+    changed[2][4] = "宜宾市、泸州市"  # 宜宾市: gains one
+    changed[3][3] = "省发展改革委、省生态环境厅、省交通运输厅"  # a co-lead more
+    changed[4][1] = "任务5改"
+    changed[5][5] = "2024年10月31日"  # was 2024-06-30
+    changed[6][7] = "省生态环境厅、宜宾市"  # no supporting unit before
+
+    result = annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(changed))
+
+    assert (result.created, result.updated, result.unchanged) == (0, 7, 1)
+    after = {row[0]: row for row in _picture(alist)}
+    assert after[1][5] == [units.yibin.pk]
+    assert after[2][5] == [units.luzhou.pk]
+    assert after[3][5] == sorted([units.yibin.pk, units.luzhou.pk])
+    assert after[4][4] == sorted([*before[4][4], units.transport.pk])
+    assert after[5][1] == "任务5改"
+    assert str(after[6][7]) == "2024-10-31"
+    assert after[7][6] == sorted([units.ecology.pk, units.yibin.pk])
+    assert after[8] == before[8]
+    assert [after[seq][-1] - before[seq][-1] for seq in range(1, 9)] == [1] * 7 + [0]
+    updates = _events(alist, "task.update")
+    assert [label for label, _o, _n in updates] == [
+        f"{seq}. {'任务5改' if seq == 5 else f'任务{seq}'}" for seq in range(1, 8)
+    ]
+    keys = ["responsible_units"] * 3 + ["co_lead_units", "title", "deadline", "supporting_units"]
+    assert [(list(old), list(new)) for _l, old, new in updates] == [([k], [k]) for k in keys]
+    olds_news = [(old[k], new[k]) for (_l, old, new), k in zip(updates, keys, strict=True)]
+    assert olds_news == [
+        (_by_path(units, "泸州市、宜宾市"), _by_path(units, "宜宾市")),
+        (_by_path(units, "宜宾、泸州市、翠屏区"), _by_path(units, "泸州市")),
+        (_by_path(units, "宜宾市"), _by_path(units, "宜宾市、泸州市")),
+        (_by_path(units, "省生态环境厅"), _by_path(units, "省生态环境厅、省交通运输厅")),
+        ("任务5", "任务5改"),
+        ("2024-06-30", "2024-10-31"),
+        ([], _by_path(units, "省生态环境厅、宜宾市")),
+    ]
+    assert audit_verify()[1] == []
+
+
+def test_update_many_checks_versions_before_refusing_a_row_and_writes_nothing(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    """The version check rides on the UPDATE itself: a stale task still stops the batch with
+    ConcurrentUpdate even when another row would be refused (as when the versions were read
+    first), a refused row alone raises RowInvalid naming it, and either way nothing of the
+    batch stays: the tasks, their units and the audit log are as before."""
+    from datetime import date
+
+    from django.db.models import F
+
+    from planwatch.core.workflow import ConcurrentUpdate
+    from planwatch.tasks.bulk import RowInvalid, task_update_many
+
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(_rows(4)))
+    before, events = _picture(alist), AuditEvent.objects.count()
+    backwards: Any = {"start": date(2024, 12, 1), "deadline": date(2024, 1, 1)}
+
+    def updates() -> list[tuple[Task, Any]]:
+        tasks = list(alist.tasks.order_by("seq").prefetch_related(*RELATION_NAMES))
+        return [
+            (tasks[0], {"responsible_units": [units.luzhou, units.yibin], "title": "新"}),
+            (tasks[1], backwards),
+            (tasks[2], {"title": "也新"}),
+        ]
+
+    stale = updates()
+    Task.objects.filter(pk=stale[2][0].pk).update(version=F("version") + 1)  # edited meanwhile
+    bumped = _picture(alist)
+    assert bumped[:2] == before[:2] and bumped[2][-1] == before[2][-1] + 1
+    with pytest.raises(ConcurrentUpdate):
+        task_update_many(annual_list=alist, actor=chuannan_planner_user, updates=stale)
+    assert _picture(alist) == bumped
+    assert AuditEvent.objects.count() == events
+
+    with pytest.raises(RowInvalid) as exc:
+        task_update_many(annual_list=alist, actor=chuannan_planner_user, updates=updates())
+    assert exc.value.index == 1
+    assert _picture(alist) == bumped
+    assert AuditEvent.objects.count() == events
