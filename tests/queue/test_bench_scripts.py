@@ -52,6 +52,7 @@ def test_the_xlsx_benchmark_runs() -> None:
 def test_the_parser_benchmark_runs() -> None:
     out = _run("scripts/bench_parse.py", "--runs", "1", "--sizes", "1", "--ingest-runs", "1")
     assert "bundled file:" in out and "MB/s" in out
+    assert "ratio" in out and "as a text never seen" in out
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (the PostgreSQL pass)")
