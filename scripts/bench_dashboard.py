@@ -35,6 +35,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import median_p95  # noqa: E402
+
 
 @contextmanager
 def scratch_database(server: str, keep: str | None = None) -> Iterator[str]:
@@ -267,9 +269,7 @@ def time_requests(client: object, url: str, n: int) -> tuple[float, float]:
         response = client.get(url)  # type: ignore[attr-defined]
         samples.append(time.perf_counter() - t0)
         assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples), p95
+    return median_p95(samples)
 
 
 def main() -> int:

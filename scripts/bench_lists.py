@@ -21,19 +21,18 @@ Run: `.venv/bin/python scripts/bench_lists.py [--fixture /tmp/pw-bench-load/fixt
 from __future__ import annotations
 
 import argparse
-import cProfile
-import json
-import os
-import pstats
-import statistics
-import sys
-import time
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, os.environ.get("PLANWATCH_BENCH_TREE", str(ROOT)))
+from benchkit import (
+    add_load_fixture_argument,
+    measure_tree,
+    print_profile,
+    recorded_queries,
+    setup_on_load_database,
+    time_calls,
+    timing_line,
+)
+
+TREE = measure_tree()
 
 # who opens which page in scripts/locust_planwatch.py
 PAGES = (
@@ -44,27 +43,15 @@ PAGES = (
 )
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--fixture", type=Path, default=Path("/tmp/pw-bench-load/fixture.json"))
+    add_load_fixture_argument(parser)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--only", action="append", default=[], help="who:path (repeatable)")
     parser.add_argument("--profile", default="", help="profile this who:path instead")
     parser.add_argument("--queries", action="store_true", help="list one request's queries")
     args = parser.parse_args()
-    fixture = json.loads(args.fixture.read_text())
-    os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/pw_bench_load")
-    os.environ.setdefault("PLANWATCH_VAR_DIR", str(args.fixture.parent))
-    os.environ.setdefault("PLANWATCH_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
-    import django
-
-    django.setup()
+    fixture = setup_on_load_database(args.fixture)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -85,44 +72,23 @@ def main() -> None:
     if args.profile:
         who, path = args.profile.split(":", 1)
         client = client_of(who)
-        client.get(path)
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(args.runs):
-            client.get(path)
-        profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        print_profile(lambda: client.get(path), args.runs)
         return
-    print(f"tree: {sys.path[0]}; database: {connection.settings_dict['NAME']}")
+    print(f"tree: {TREE}; database: {connection.settings_dict['NAME']}")
     for page in args.only or PAGES:
         who, path = page.split(":", 1)
         client = client_of(who)
         response = client.get(path)  # warm
         assert response.status_code == 200, (page, response.status_code)
-        queries: list[tuple[str, float]] = []
-
-        def count(run: Any, sql: str, *rest: Any, into: list[tuple[str, float]] = queries) -> Any:
-            start = time.perf_counter()
-            try:
-                return run(sql, *rest)
-            finally:
-                into.append((sql, (time.perf_counter() - start) * 1000))
-
-        with connection.execute_wrapper(count):
+        with recorded_queries() as queries:
             response = client.get(path)
         if args.queries:
             for sql, ms in queries:
                 print(f"  {ms:6.1f} ms  {sql[:110]}")
-        wall, cpu = [], []
-        for _ in range(args.runs):
-            w, c = time.perf_counter(), time.process_time()
-            client.get(path)
-            cpu.append((time.process_time() - c) * 1000)
-            wall.append((time.perf_counter() - w) * 1000)
+        wall, cpu = time_calls(lambda client=client, path=path: client.get(path), args.runs)
         print(
             f"{page:<26} {len(queries):>3} queries, {len(response.content):>7} B; "
-            f"wall median {statistics.median(wall):6.1f} p95 {p95(wall):6.1f} ms; "
-            f"CPU median {statistics.median(cpu):6.1f} p95 {p95(cpu):6.1f} ms"
+            f"{timing_line(wall, cpu)}"
         )
 
 

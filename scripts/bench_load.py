@@ -34,6 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_portal import PUBLISH, discover, start_server, stop_server
+from benchkit import p95
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANWATCH = [str(Path(sys.executable).with_name("planwatch"))]
@@ -226,11 +227,6 @@ def server_cpu(server: object) -> float:
             continue
         total += times.user + times.system
     return total
-
-
-def p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[max(0, round(len(ordered) * 0.95) - 1)]
 
 
 def group_of(name: str) -> str:

@@ -33,6 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import p95  # noqa: E402
+
 
 def _setup(db: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
@@ -112,11 +114,6 @@ def _time(client: object, url: str, n: int) -> tuple[int, list[float], int]:
     return 200, times, len(queries)
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-
-
 def main() -> None:
     warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -162,7 +159,7 @@ def main() -> None:
             continue
         median = statistics.median(times)
         print(
-            f"  {label:32} {path:26} median {median:7.1f}  p95 {_p95(times):7.1f}"
+            f"  {label:32} {path:26} median {median:7.1f}  p95 {p95(times):7.1f}"
             f"  ({queries} queries)"
         )
     scratch.cleanup()

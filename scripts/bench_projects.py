@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_indicators import print_timing, scratch_database  # noqa: E402
+from benchkit import p95  # noqa: E402
 
 FIRST_YEAR = 2022
 
@@ -207,11 +208,6 @@ def kept_database(server: str, name: str) -> Iterator[tuple[str, bool]]:
     yield f"{server.rsplit('/', 1)[0]}/{name}", bool(existed)
 
 
-def _p95(samples: list[float]) -> float:
-    samples = sorted(samples)
-    return samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-
-
 def time_page(client: object, label: str, path: str, n: int, runs: int) -> None:
     """`runs` rounds of `n` requests after a warm-up: each round's wall-clock median and p95
     (beside the goal) and the process CPU time per request (median and p95)."""
@@ -225,11 +221,9 @@ def time_page(client: object, label: str, path: str, n: int, runs: int) -> None:
             wall.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
             assert response.status_code == 200, (path, response.status_code)
-        extra = (
-            f"; CPU median {statistics.median(cpu) * 1000:.0f} ms, p95 {_p95(cpu) * 1000:.0f} ms"
-        )
+        extra = f"; CPU median {statistics.median(cpu) * 1000:.0f} ms, p95 {p95(cpu) * 1000:.0f} ms"
         name = label if runs == 1 else f"{label} [run {run + 1}/{runs}]"
-        print_timing(name, statistics.median(wall), _p95(wall), n, extra)
+        print_timing(name, statistics.median(wall), p95(wall), n, extra)
 
 
 def main() -> int:

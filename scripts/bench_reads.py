@@ -22,11 +22,10 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, os.environ.get("PLANWATCH_BENCH_TREE", str(ROOT)))
+from benchkit import ROOT, measure_tree, p95
+
+measure_tree()
 
 URLS = ("/api/v1/plans", "/plans/", "/")
 
@@ -75,12 +74,10 @@ def main() -> None:
                 response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
-            times.sort()
-            p95 = times[max(0, int(len(times) * 0.95) - 1)]
             print(
                 f"GET {url} (anonymous): {len(reads.queries)} queries, "
                 f"{reads.bytes_read / 1e3:.1f} kB read; median "
-                f"{statistics.median(times):.1f} ms, p95 {p95:.1f} ms ({args.runs} requests)"
+                f"{statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms ({args.runs} requests)"
             )
         _concurrent(URLS[0], args.threads, args.runs)
 
@@ -107,7 +104,7 @@ def _concurrent(url: str, threads: int, runs: int) -> None:
     wall = time.perf_counter() - start
     print(
         f"GET {url} with {threads} concurrent callers: {len(times) / wall:.0f} requests/s, "
-        f"median {statistics.median(times):.0f} ms, p95 {times[int(len(times) * 0.95) - 1]:.0f} ms"
+        f"median {statistics.median(times):.0f} ms, p95 {p95(times):.0f} ms"
     )
 
 

@@ -12,10 +12,12 @@ idiom, not 通江县); a composite (内自, 成德眉资 …) counts once for ea
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import ahocorasick
@@ -367,8 +369,25 @@ def covered_cities(plan: Plan) -> list[str]:
     states their number (8 市, 川南四市, 五市). [] when the plan says neither: places it merely
     mentions are not its scope."""
     texts = [t for node in iter_nodes(plan.nodes) for t in (node.title, node.text) if t]
-    for text in texts:
+    for text in _enumerating(texts):
         cities = _stated_enumeration(text)
         if cities:
             return cities
     return _zone_count(plan, texts)
+
+
+def _enumerating(texts: list[str]) -> Iterator[str]:
+    """The texts holding an enumeration of prefectures, in order (the others state none): one
+    search over all of them joined by a NUL, which no enumeration spans, instead of one search
+    per text."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        yield from texts  # a text holding a NUL itself: searched one by one
+        return
+    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    last = -1
+    for match in _enumeration().finditer(joined):
+        index = bisect_right(starts, match.start()) - 1
+        if index > last:
+            last = index
+            yield texts[index]

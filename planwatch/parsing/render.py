@@ -72,7 +72,8 @@ def to_dict(result: ParseResult) -> dict[str, Any]:
 
 
 def to_json(result: ParseResult, *, indent: int | None = 2) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=indent)
+    # The dictionaries are built fresh here and hold no cycle: the encoder need not check.
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=indent, check_circular=False)
 
 
 def walk(nodes: list[Node]) -> Iterator[Node]:

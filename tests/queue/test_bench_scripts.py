@@ -52,6 +52,7 @@ def test_the_xlsx_benchmark_runs() -> None:
 def test_the_parser_benchmark_runs() -> None:
     out = _run("scripts/bench_parse.py", "--runs", "1", "--sizes", "1", "--ingest-runs", "1")
     assert "bundled file:" in out and "MB/s" in out
+    assert "ratio" in out and "as a text never seen" in out
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (the PostgreSQL pass)")
@@ -110,3 +111,36 @@ def test_the_assessment_benchmark_runs() -> None:
     )  # fmt: skip
     assert "assessment prefectures 2025: 21 units" in out
     assert "assessment departments 2025:" in out and "index edition: 8 cities" in out
+
+
+def test_the_benchmarks_share_one_percentile() -> None:
+    """Every benchmark reports the p95 of scripts/benchkit.py: the nearest rank, so that the
+    figures of two scripts mean the same thing."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from benchkit import median_p95, p95
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert p95([float(v) for v in range(1, 21)]) == 19.0  # of 20 values, the 19th smallest
+    assert p95([float(v) for v in range(100, 0, -1)]) == 95.0  # order does not matter
+    assert p95([7.0]) == 7.0
+    assert median_p95([1.0, 2.0, 3.0, 50.0]) == (2.5, 50.0)
+    with pytest.raises(ValueError):
+        p95([])
+    for script in (
+        "bench_api",
+        "bench_lists",
+        "bench_load",
+        "bench_pages",
+        "bench_projects",
+        "bench_dashboard",
+        "bench_reads",
+    ):
+        text = (ROOT / "scripts" / f"{script}.py").read_text()
+        assert "from benchkit import" in text and "0.95" not in text, script
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite pass")
+def test_the_read_benchmark_runs() -> None:
+    out = _run("scripts/bench_reads.py", "--runs", "2", "--threads", "2")
+    assert "GET /api/v1/plans (anonymous):" in out and "p95" in out

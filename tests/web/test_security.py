@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -134,7 +134,9 @@ def test_new_passwords_are_hashed_with_argon2(
         role=Role.REPORTER,
     )
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$")
+    # argon2id at OWASP's parameters: 19 MiB, 2 passes, 1 lane
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("Min-jiang-2035")
 
 
 def test_older_hashes_are_upgraded_to_argon2_on_login(
@@ -144,7 +146,26 @@ def test_older_hashes_are_upgraded_to_argon2_on_login(
     yibin_reporter_user.save()
     assert anon.post(LOGIN, {"username": "yibin_reporter", "password": PASSWORD}).status_code == 302
     yibin_reporter_user.refresh_from_db()
-    assert yibin_reporter_user.password.startswith("argon2$")
+    assert yibin_reporter_user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_hashes_of_djangos_argon2_parameters_still_sign_in_and_are_upgraded(
+    anon: Client, yibin_reporter_user: User
+) -> None:
+    """Accounts hashed before the change (Django's 100 MiB, 8 lanes) keep working; their hash
+    moves to the new parameters at the next sign-in, and a wrong password changes nothing."""
+    old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    assert "$m=102400,t=2,p=8$" in old
+    yibin_reporter_user.password = old
+    yibin_reporter_user.save()
+    wrong = anon.post(LOGIN, {"username": "yibin_reporter", "password": "not-it-2035"})
+    assert wrong.status_code == 200
+    yibin_reporter_user.refresh_from_db()
+    assert yibin_reporter_user.password == old
+    assert anon.post(LOGIN, {"username": "yibin_reporter", "password": PASSWORD}).status_code == 302
+    yibin_reporter_user.refresh_from_db()
+    assert yibin_reporter_user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert yibin_reporter_user.check_password(PASSWORD)
 
 
 def test_sessions_expire(anon: Client, yibin_reporter_user: User) -> None:

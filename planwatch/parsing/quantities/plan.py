@@ -71,8 +71,9 @@ def extract_targets(plan: Plan) -> tuple[list[Quantity], list[Quantity]]:
     targets: list[Quantity] = []
     for node in goals:
         targets += _read(node, goal=True, years=years)
+    in_goals = {id(t) for g in goals for t in _walk(g)}
     for table in _tables(plan.nodes):
-        if not any(table is t for g in goals for t in _walk(g)):
+        if id(table) not in in_goals:
             targets += _origin(
                 table_targets(table, end_year=years.end, base_year=years.base),
                 "indicator-table",
@@ -241,17 +242,17 @@ def find_sections(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
     """(goal sections, baseline sections) of a plan body, outermost matches only."""
     goals: list[Node] = []
     bases: list[Node] = []
+    in_goals: set[int] = set()  # ids of the nodes under the sections found (outermost only)
+    in_bases: set[int] = set()
     for node in _walk_headings(nodes):
         title = _NUMBERING.sub("", normalise(node.title).text)
-        if _GOAL_TITLE.search(title) and not _inside(node, goals):
+        if _GOAL_TITLE.search(title) and id(node) not in in_goals:
             goals.append(node)
-        elif _BASE_TITLE.match(title) and not goals and not _inside(node, bases):
+            in_goals.update(id(d) for d in _walk(node))
+        elif _BASE_TITLE.match(title) and not goals and id(node) not in in_bases:
             bases.append(node)
+            in_bases.update(id(d) for d in _walk(node))
     return goals, bases
-
-
-def _inside(node: Node, found: list[Node]) -> bool:
-    return any(node is d for f in found for d in _walk(f))
 
 
 def _walk(node: Node) -> Iterator[Node]:

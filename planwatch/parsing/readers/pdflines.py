@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 
 from planwatch.parsing.cleaning import em_width
 from planwatch.parsing.model import Warning
@@ -93,11 +94,16 @@ def measure_layout(lines: list[PdfLine]) -> Layout:
     around it) of text lines that run on into another text line, on an evenly spread sample.
     Falls back to the bundled file's layout when there are too few such lines."""
     step = max(1, len(lines) // SAMPLE_LINES)
-    widths = [
-        _width(a)
-        for a, b in zip(lines[::step], lines[1::step], strict=False)
-        if a.kind == "text" and b.kind == "text" and not a.text.endswith(SENTENCE_END)
-    ]
+    widths: list[float] = []
+    for a, b in zip(lines[::step], lines[1::step], strict=False):
+        if a.kind == "text" and b.kind == "text" and not a.text.endswith(SENTENCE_END):
+            # `a.width`, read and stored where `cached_property` keeps it (the instance dict)
+            # without its Python-level `__get__`: this takes the first width of most lines.
+            cache = a.__dict__
+            width = cache.get("width")
+            if width is None:
+                width = cache["width"] = em_width(a.text)
+            widths.append(width)
     if len(widths) < 30:
         return Layout()
     bins = Counter(round(width * 2) / 2 for width in widths)
@@ -124,17 +130,6 @@ class PdfLine:
         return em_width(self.text)
 
 
-def _width(line: PdfLine) -> float:
-    """`line.width`, stored where `cached_property` stores it (the instance dict) but without
-    its Python-level `__get__`, about a third of the cost of a width: `measure_layout` takes
-    the first width of thousands of lines."""
-    cache = line.__dict__
-    width = cache.get("width")
-    if width is None:
-        width = cache["width"] = em_width(line.text)
-    return width
-
-
 def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
     """Non-blank, non-footer lines with their printed pages; the page count (None when the
     text shows no page boundary at all); footer warnings.
@@ -145,9 +140,10 @@ def scan_pages(text: str) -> tuple[list[PdfLine], int | None, list[Warning]]:
     page, breaks, after_footer = 1, 0, False
     out: list[PdfLine] = []
     warnings: list[Warning] = []
-    for no, raw in enumerate(text.split("\n"), start=1):
-        if not raw:
-            continue  # every other line of this layer: opens no page, holds no text
+    raws = text.split("\n")
+    # Empty lines (every other line of this layer) open no page and hold no text: `compress`
+    # passes over them at C speed.
+    for no, raw in compress(enumerate(raws, start=1), raws):
         first = raw[0]
         if first in _PAGE_OPENERS and _opens_page(raw) and (out or page > 1) and not after_footer:
             page, breaks = page + 1, breaks + 1
@@ -188,12 +184,17 @@ def mark_indents(lines: list[PdfLine]) -> None:
     """Flag lines whose leading white space is a first-line indent: at least 2 em more than
     the document's usual margin (the commonest lead), so a layout that pads every line with
     a margin does not make every line a paragraph start."""
-    if not any(line.lead for line in lines):
+    leads = [line.lead for line in lines]
+    if not any(leads):
         return
-    margin = Counter(line.lead for line in lines if line.kind == "text").most_common(1)
+    margin = Counter([line.lead for line in lines if line.kind == "text"]).most_common(1)
     base = margin[0][0] if margin else 0
-    for line in lines:
-        line.indented = line.lead >= base + 4
+    threshold = base + 4
+    for line, lead in zip(lines, leads, strict=True):
+        if lead >= threshold:
+            line.indented = True
+        elif line.indented:  # False as `scan_pages` makes a line: most lines are not written
+            line.indented = False
 
 
 def _opens_page(raw: str) -> bool:

@@ -1,0 +1,122 @@
+"""What the benchmark scripts share: the one percentile they all report, the checkout they
+measure, the start-up on the database `scripts/bench_load.py` prepared, and the timing of
+repeated requests through Django's test client.
+
+The scripts stay runnable as plain files (`.venv/bin/python scripts/bench_x.py`): Python puts
+their own folder first on `sys.path`, which is how they find this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import math
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD_FIXTURE = Path("/tmp/pw-bench-load/fixture.json")
+LOAD_DATABASE = "postgresql://postgres@127.0.0.1:5432/pw_bench_load"
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile by nearest rank: the smallest value that at least 95 % of the
+    values do not exceed (of 20 values, the 19th smallest)."""
+    if not values:
+        raise ValueError("p95 of no values")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def median_p95(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), p95(values)
+
+
+def measure_tree() -> str:
+    """Put the checkout to measure first on `sys.path` and return it: this repository, or the
+    one `PLANWATCH_BENCH_TREE` names (say main, to measure it before a change)."""
+    tree = os.environ.get("PLANWATCH_BENCH_TREE", str(ROOT))
+    for path in (str(ROOT), tree):
+        if path in sys.path:
+            sys.path.remove(path)
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, tree)
+    return tree
+
+
+def add_load_fixture_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fixture",
+        type=Path,
+        default=LOAD_FIXTURE,
+        help=f"the fixture.json a bench_load.py preparation wrote (default {LOAD_FIXTURE})",
+    )
+
+
+def setup_on_load_database(fixture_path: Path) -> dict[str, Any]:
+    """Read a `bench_load.py` fixture and set Django up on its database (DATABASE_URL, or
+    bench_load's own database on the local server), with the test client's host allowed."""
+    fixture: dict[str, Any] = json.loads(fixture_path.read_text())
+    os.environ.setdefault("DATABASE_URL", LOAD_DATABASE)
+    os.environ.setdefault("PLANWATCH_VAR_DIR", str(fixture_path.parent))
+    os.environ.setdefault("PLANWATCH_ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
+    import django
+
+    django.setup()
+    return fixture
+
+
+@contextmanager
+def recorded_queries() -> Iterator[list[tuple[str, float]]]:
+    """The queries run inside the block, each with its milliseconds."""
+    from django.db import connection
+
+    queries: list[tuple[str, float]] = []
+
+    def record(run: Callable[..., Any], sql: str, *rest: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return run(sql, *rest)
+        finally:
+            queries.append((sql, (time.perf_counter() - start) * 1000))
+
+    with connection.execute_wrapper(record):
+        yield queries
+
+
+def time_calls(call: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and process CPU milliseconds of `runs` calls, one after the other."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        w, c = time.perf_counter(), time.process_time()
+        call()
+        cpu.append((time.process_time() - c) * 1000)
+        wall.append((time.perf_counter() - w) * 1000)
+    return wall, cpu
+
+
+def timing_line(wall: list[float], cpu: list[float]) -> str:
+    return (
+        f"wall median {statistics.median(wall):6.1f} p95 {p95(wall):6.1f} ms; "
+        f"CPU median {statistics.median(cpu):6.1f} p95 {p95(cpu):6.1f} ms"
+    )
+
+
+def print_profile(call: Callable[[], object], runs: int, lines: int = 45) -> None:
+    """One warm-up call, then cProfile's costliest functions (cumulative) of `runs` calls."""
+    call()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        call()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(lines)
