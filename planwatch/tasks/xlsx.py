@@ -373,6 +373,10 @@ class RowParser:
         self.columns = columns
         self.units = units
         self.errors: list[CellError] = []
+        # What a cell's text resolves or parses to, by the text: a list repeats the same
+        # units and deadlines row after row.
+        self._resolved: dict[str, tuple[list[OrgUnit], list[str]]] = {}
+        self._deadlines: dict[tuple[type, Any], tuple[str, Any]] = {}
 
     def _error(self, row: int, header: str, message: str) -> None:
         col = get_column_letter(self.columns[header] + 1)
@@ -383,10 +387,38 @@ class RowParser:
         return values[index] if index is not None and index < len(values) else None
 
     def _units(self, row: int, header: str, values: tuple[Any, ...]) -> list[OrgUnit]:
-        units, problems = self.units.resolve(_cell_text(self._get(values, header)))
+        text = _cell_text(self._get(values, header))
+        resolved = self._resolved.get(text)
+        if resolved is None:
+            resolved = self._resolved[text] = self.units.resolve(text)
+        units, problems = resolved
         for message in problems:
             self._error(row, header, message)
-        return units
+        return list(units)
+
+    def _deadline(self, raw: Any) -> tuple[str, Any]:
+        """What a 完成时限 cell holds: ("ongoing", 长期坚持…), ("date", a date), ("error",
+        the message) or ("empty", None); remembered by the cell's value."""
+        key: tuple[type, Any] | None = (type(raw), raw)
+        try:
+            known = self._deadlines.get(key)  # type: ignore[arg-type]
+        except TypeError:  # not a value a sheet holds: not remembered
+            known, key = None, None
+        if known is not None:
+            return known
+        ongoing = ongoing_deadline(raw)
+        if ongoing:
+            known = ("ongoing", ongoing)
+        elif _cell_text(raw):
+            try:
+                known = ("date", parse_date(raw))
+            except ValueError as exc:
+                known = ("error", str(exc))
+        else:
+            known = ("empty", None)
+        if key is not None:
+            self._deadlines[key] = known
+        return known
 
     def parse(self, row: int, values: tuple[Any, ...]) -> ParsedRow | None:
         before = len(self.errors)
@@ -418,17 +450,15 @@ class RowParser:
             changes["supporting_units"] = self._units(row, "配合单位", values)
         if "完成标准" in self.columns:
             changes["criterion"] = _cell_text(self._get(values, "完成标准"))
-        raw = self._get(values, "完成时限")
-        ongoing = ongoing_deadline(raw)
-        if ongoing:
+        kind, value = self._deadline(self._get(values, "完成时限"))
+        if kind == "ongoing":
             changes["deadline"] = None
-            changes["deadline_text"] = ongoing
-        elif _cell_text(raw):
-            try:
-                changes["deadline"] = parse_date(raw)
-                changes["deadline_text"] = ""
-            except ValueError as exc:
-                self._error(row, "完成时限", str(exc))
+            changes["deadline_text"] = value
+        elif kind == "date":
+            changes["deadline"] = value
+            changes["deadline_text"] = ""
+        elif kind == "error":
+            self._error(row, "完成时限", value)
         return changes
 
 

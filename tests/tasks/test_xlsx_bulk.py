@@ -312,3 +312,33 @@ def test_update_many_checks_versions_before_refusing_a_row_and_writes_nothing(
     assert exc.value.index == 1
     assert _picture(alist) == bumped
     assert AuditEvent.objects.count() == events
+
+
+def test_the_same_bad_cell_in_several_rows_is_named_in_each(
+    plan: Plan, chuannan_planner_user: Any
+) -> None:
+    """The parser remembers what a unit cell or a deadline resolves to by its text: a bad
+    text repeated on several rows is still named on every one of them, and a good one
+    repeated gives each task its own list of units."""
+    rows = _rows(6)
+    for index in (1, 4):
+        rows[index][4] = "宜宾市、不存在市"
+        rows[index][5] = "2024年13月1日"
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+
+    with pytest.raises(ImportFailed) as exc:
+        annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(rows))
+
+    assert [str(e) for e in exc.value.errors] == [
+        message
+        for line in (4, 7)
+        for message in (
+            f"第 {line} 行 E 列（责任单位）：未知单位“不存在市”",
+            f"第 {line} 行 F 列（完成时限）：日期不存在：2024年13月1日",
+        )
+    ]
+    assert not alist.tasks.exists()
+
+    parsed = parse_list_file(_file(_rows(6)))
+    same = [r.changes["responsible_units"] for r in parsed if r.seq in (3, 6)]
+    assert same[0] == same[1] and same[0] is not same[1]
