@@ -83,10 +83,10 @@ def _write_relations(
 ) -> None:
     """Replace the units of each relation in the changes (`new`: the tasks were just
     inserted and have none to delete); the rows go in with `table_insert` (COPY on
-    PostgreSQL). With `current` (task id → relation → the units it has, as read under the
-    version check of `task_update_many`), a task that keeps all its units of a relation only
-    gets the added ones inserted: the same links in the end, without deleting and writing
-    again the ones it keeps."""
+    PostgreSQL). With `current` (task id → relation → the units it has, as the caller read
+    them with the tasks whose versions `task_update_many` checks), a task that keeps all its
+    units of a relation only gets the added ones inserted: the same links in the end,
+    without deleting and writing again the ones it keeps."""
     for relation in RELATIONS:
         changed = [(t, c[relation]) for t, c in updates if relation in c]  # type: ignore[literal-required]
         if not changed:
@@ -118,7 +118,9 @@ def task_update_many(
     units: Mapping[int, Mapping[str, Sequence[OrgUnit]]] | None = None,
 ) -> None:
     """Apply `updates` (tasks of `annual_list` with their changes) in one transaction, or
-    none of them. A refused change raises RowInvalid naming its index. The units the tasks
+    none of them. A task whose stored version is no longer the one it was read with raises
+    ConcurrentUpdate (checked first); a refused change raises RowInvalid naming its index.
+    The units the tasks
     have now come from `units` (task id → relation → units, as the caller read them) or,
     without it, from the tasks' prefetched relations. No updates: nothing is written, and
     no figures-changed hook fires (an import of new rows only)."""
