@@ -51,15 +51,21 @@ def _string_keys(value: Any) -> bool:
     kind = type(value)
     if kind is dict:
         for key, item in value.items():
-            if type(key) is not str or not _string_keys(item):
+            if type(key) is not str:
+                return False
+            if type(item) not in _LEAVES and not _string_keys(item):
                 return False
     elif kind is list or kind is tuple:
         for item in value:
-            if not _string_keys(item):
+            if type(item) not in _LEAVES and not _string_keys(item):
                 return False
     elif isinstance(value, dict | list | tuple):
         return False  # a subclass: not worth a walk of its own, the round trip decides
     return True
+
+
+# Values that hold no mapping (the walk above need not call itself for them).
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _stored_json(value: Any) -> str | None:
