@@ -21,12 +21,11 @@ import argparse
 
 from benchkit import (
     add_load_fixture_argument,
+    measure_page,
     measure_tree,
+    print_database,
     print_profile,
-    recorded_queries,
     setup_on_load_database,
-    time_calls,
-    timing_line,
 )
 
 TREE = measure_tree()
@@ -50,7 +49,6 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="profile this path instead")
     args = parser.parse_args()
     fixture = setup_on_load_database(args.fixture)
-    from django.db import connection
     from django.test import Client
 
     client = Client(headers={"Authorization": f"Bearer {fixture['token']}"})
@@ -63,17 +61,9 @@ def main() -> None:
     if args.profile:
         print_profile(lambda: client.get(args.profile), args.runs)
         return
-    print(f"tree: {TREE}; database: {connection.settings_dict['NAME']}")
+    print_database(TREE)
     for path in paths:
-        response = client.get(path)  # warm
-        assert response.status_code == 200, (path, response.status_code)
-        with recorded_queries() as queries:
-            client.get(path)
-        wall, cpu = time_calls(lambda path=path: client.get(path), args.runs)
-        print(
-            f"{path:<28} {len(queries):>3} queries, {len(response.content):>7} B; "
-            f"{timing_line(wall, cpu)}"
-        )
+        print(measure_page(client, path, args.runs).line(path, 28))
 
 
 if __name__ == "__main__":

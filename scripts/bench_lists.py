@@ -24,12 +24,11 @@ import argparse
 
 from benchkit import (
     add_load_fixture_argument,
+    measure_page,
     measure_tree,
+    print_database,
     print_profile,
-    recorded_queries,
     setup_on_load_database,
-    time_calls,
-    timing_line,
 )
 
 TREE = measure_tree()
@@ -53,7 +52,6 @@ def main() -> None:
     args = parser.parse_args()
     fixture = setup_on_load_database(args.fixture)
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
 
     users = {
@@ -74,22 +72,14 @@ def main() -> None:
         client = client_of(who)
         print_profile(lambda: client.get(path), args.runs)
         return
-    print(f"tree: {TREE}; database: {connection.settings_dict['NAME']}")
+    print_database(TREE)
     for page in args.only or PAGES:
         who, path = page.split(":", 1)
-        client = client_of(who)
-        response = client.get(path)  # warm
-        assert response.status_code == 200, (page, response.status_code)
-        with recorded_queries() as queries:
-            response = client.get(path)
+        figures = measure_page(client_of(who), path, args.runs)
         if args.queries:
-            for sql, ms in queries:
+            for sql, ms in figures.queries:
                 print(f"  {ms:6.1f} ms  {sql[:110]}")
-        wall, cpu = time_calls(lambda client=client, path=path: client.get(path), args.runs)
-        print(
-            f"{page:<26} {len(queries):>3} queries, {len(response.content):>7} B; "
-            f"{timing_line(wall, cpu)}"
-        )
+        print(figures.line(page, 26))
 
 
 if __name__ == "__main__":

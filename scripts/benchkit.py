@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +105,39 @@ def time_calls(call: Callable[[], object], runs: int) -> tuple[list[float], list
     return wall, cpu
 
 
-def timing_line(wall: list[float], cpu: list[float]) -> str:
-    return (
-        f"wall median {statistics.median(wall):6.1f} p95 {p95(wall):6.1f} ms; "
-        f"CPU median {statistics.median(cpu):6.1f} p95 {p95(cpu):6.1f} ms"
-    )
+@dataclass
+class PageFigures:
+    """One page's figures: the queries of one request (each with its milliseconds), the size
+    of its response, and the wall and CPU milliseconds of the timed requests."""
+
+    queries: list[tuple[str, float]]
+    size: int
+    wall: list[float]
+    cpu: list[float]
+
+    def line(self, label: str, width: int) -> str:
+        return (
+            f"{label:<{width}} {len(self.queries):>3} queries, {self.size:>7} B; "
+            f"wall median {statistics.median(self.wall):6.1f} p95 {p95(self.wall):6.1f} ms; "
+            f"CPU median {statistics.median(self.cpu):6.1f} p95 {p95(self.cpu):6.1f} ms"
+        )
+
+
+def measure_page(client: Any, path: str, runs: int) -> PageFigures:
+    """A page through a Django test client: one warm-up request (which must answer 200), one
+    with its queries recorded, then `runs` timed requests."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    with recorded_queries() as queries:
+        response = client.get(path)
+    wall, cpu = time_calls(lambda: client.get(path), runs)
+    return PageFigures(queries, len(response.content), wall, cpu)
+
+
+def print_database(tree: str) -> None:
+    from django.db import connection
+
+    print(f"tree: {tree}; database: {connection.settings_dict['NAME']}")
 
 
 def print_profile(call: Callable[[], object], runs: int, lines: int = 45) -> None:

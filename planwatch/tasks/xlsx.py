@@ -398,12 +398,10 @@ class RowParser:
 
     def _deadline(self, raw: Any) -> tuple[str, Any]:
         """What a 完成时限 cell holds: ("ongoing", 长期坚持…), ("date", a date), ("error",
-        the message) or ("empty", None); remembered by the cell's value."""
-        key: tuple[type, Any] | None = (type(raw), raw)
-        try:
-            known = self._deadlines.get(key)  # type: ignore[arg-type]
-        except TypeError:  # not a value a sheet holds: not remembered
-            known, key = None, None
+        the message) or ("empty", None); remembered by the cell's value (and its type: 1 and
+        1.0 and True are one key otherwise). A sheet's values are all hashable."""
+        key = (type(raw), raw)
+        known = self._deadlines.get(key)
         if known is not None:
             return known
         ongoing = ongoing_deadline(raw)
@@ -416,8 +414,7 @@ class RowParser:
                 known = ("error", str(exc))
         else:
             known = ("empty", None)
-        if key is not None:
-            self._deadlines[key] = known
+        self._deadlines[key] = known
         return known
 
     def parse(self, row: int, values: tuple[Any, ...]) -> ParsedRow | None:
