@@ -30,6 +30,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import signature
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
@@ -80,12 +81,30 @@ class TextCellsTable(tables.Table):  # type: ignore[misc]
         """The shown rows for lists/_table.html, each with its cells as (the column's
         data-label, the <td>'s attributes, the cell). A column's label and attributes are the
         same on every row unless the column computes them per record, so they are built once
-        per page rather than once per cell (a 50-row page has some 500 cells)."""
+        per page rather than once per cell (a 50-row page has some 500 cells); so is the
+        choice of the arguments its `render` takes (django-tables2 inspects the signature of
+        `render` for every cell)."""
+        columns = list(self.columns)
+        renders: dict[str, Callable[[Any, Any, Any], Any]] = {}
         heads: dict[str, tuple[str, str] | None] = {}
         rows = []
         for row in self.paginated_rows:
             cells = []
-            for column, cell in row.items():
+            for column in columns:
+                # as BoundRow.items(): the cell, and the value and record a computed
+                # attribute of the column reads
+                if column.name not in renders:
+                    renders[column.name] = _cell_renderer(column)
+                render = renders[column.name]
+                cell = row._get_and_render_with(
+                    column,
+                    render_func=lambda bound, value=None, row=row, render=render: render(
+                        row, bound, value
+                    ),
+                    default=column.default,
+                )
+                column.current_value = cell
+                column.current_record = row.record
                 if column.name not in heads:
                     heads[column.name] = _column_head(self, column)
                 head = heads[column.name]
@@ -95,6 +114,26 @@ class TextCellsTable(tables.Table):  # type: ignore[misc]
                 cells.append((head[0], head[1], cell))
             rows.append((row, cells))
         return rows
+
+
+def _cell_renderer(bound_column: Any) -> Callable[[Any, Any, Any], Any]:
+    """django-tables2's BoundRow._call_render for one column, with `render`'s signature read
+    once: the render is called with the cell's arguments it names (all of them if it takes
+    `**kwargs`; not at all, giving None, if it names one the cell has not), then linked."""
+    render = bound_column.render
+    names, catch_all = signature(render)
+
+    def call(row: Any, bound: Any, value: Any) -> Any:
+        arguments = row._optional_cell_arguments(bound, value)
+        if catch_all:
+            content = render(**arguments)
+        elif all(name in arguments for name in names):
+            content = render(**{name: arguments[name] for name in names})
+        else:
+            content = None
+        return bound.link(content, **arguments) if bound.link else content
+
+    return call
 
 
 def _column_head(table: tables.Table, column: Any) -> tuple[str, str] | None:

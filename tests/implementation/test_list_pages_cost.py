@@ -144,9 +144,19 @@ class _Mixed(TextCellsTable):
         verbose_name="标记", attrs={"td": {"data-mark": lambda record: record["m"]}}
     )
     hidden = tables.Column(visible=False)
+    # renders taking some of the cell's arguments, all of them, or a link around them
+    both = tables.Column(accessor="size", verbose_name="两者")
+    every = tables.Column(accessor="name", verbose_name="全部")
+    linked = tables.Column(accessor="m", linkify=lambda record: f"/m/{record['m']}/")
 
     class Meta(TextCellsTable.Meta):
         row_attrs = {"id": lambda record: f"row-{record['m']}"}
+
+    def render_both(self, value: Any, record: dict[str, Any]) -> str:
+        return f"{value}·{record['m']}"
+
+    def render_every(self, **kwargs: Any) -> str:
+        return f"{kwargs['value']}|{kwargs['bound_column'].name}|{sorted(kwargs)}"
 
 
 def test_the_table_body_is_what_the_per_cell_template_wrote() -> None:
@@ -163,6 +173,7 @@ def test_the_table_body_is_what_the_per_cell_template_wrote() -> None:
     assert after == before
     assert 'data-mark="a"' in after or 'data-mark="c"' in after
     assert after.count("<tr") == 2 and 'data-label="名称 &amp; 简称"' in after
+    assert "7·c" in after and "|every|" in after and '<a href="/m/c/">c</a>' in after
 
 
 def _old_plans_and_years(
