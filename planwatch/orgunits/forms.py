@@ -23,9 +23,16 @@ SILENT_PARENTS = (OrgUnitKind.PROVINCE, OrgUnitKind.ZONE)
 def unit_label(unit: OrgUnit) -> str:
     """「市中区（乐山市）」: the name and, for a county or a body under a city, the parent."""
     parent = unit.parent
-    if parent is None or parent.kind in SILENT_PARENTS:
+    if parent is None:
         return unit.name
-    return _("%(name)s（%(parent)s）") % {"name": unit.name, "parent": parent.name}
+    return _named(unit.name, parent.name, parent.kind)
+
+
+def _named(name: str, parent_name: str | None, parent_kind: str | None) -> str:
+    """unit_label from the unit's name and its parent's name and kind (None: no parent)."""
+    if parent_kind is None or parent_kind in SILENT_PARENTS:
+        return name
+    return _("%(name)s（%(parent)s）") % {"name": name, "parent": parent_name}
 
 
 def picker_attrs(multiple: bool) -> dict[str, Any]:
@@ -95,16 +102,29 @@ class UnitSelectMultiple(_OptionsInPython, forms.SelectMultiple):
 
 
 class UnitChoiceIterator(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
-    """Django's choices of a model field, read with one plain query: Django reads them
+    """Django's choices of a model field, read with one plain query of the four values a
+    choice shows (the unit's id and name, its parent's name and kind). Django reads them
     through `QuerySet.iterator()`, a server-side cursor on PostgreSQL (DECLARE, FETCH,
     CLOSE), which for the task list's unit filter — units of the visible tasks — took 24 ms
-    against 7 for the same query read at once. A few hundred units need no cursor."""
+    against 7 for the same query read at once; and it builds each unit and its parent as
+    model instances, which for the task list's two pickers (some 250 units) cost more CPU
+    than the rest of the pickers. A choice's value is the unit's id, as Django's; it carries
+    no instance (`.instance` is None), which no unit picker reads."""
 
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
+        named = getattr(type(self.field).label_from_instance, "names_with_parent", False)
+        if self.field.to_field_name is not None or not named:  # a subclass's own choices
+            for obj in self.queryset.all():
+                yield self.choice(obj)
+            return
+        rows = self.queryset.values_list("pk", "name", "parent__name", "parent__kind")
+        for pk, name, parent_name, parent_kind in rows:
+            yield (
+                forms.models.ModelChoiceIteratorValue(pk, None),
+                _named(name, parent_name, parent_kind),
+            )
 
 
 def with_parents(queryset: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
@@ -124,6 +144,8 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
 
+    label_from_instance.names_with_parent = True  # type: ignore[attr-defined]
+
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Several units, searchable, named with their parents."""
@@ -136,3 +158,5 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[t
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
+
+    label_from_instance.names_with_parent = True  # type: ignore[attr-defined]

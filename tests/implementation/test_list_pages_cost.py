@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from planwatch.core.listing import DayColumn, DayTimeColumn, TextCellsTable
 from planwatch.orgunits.forms import (
+    SILENT_PARENTS,
     UnitChoiceField,
     UnitMultipleChoiceField,
     UnitSelect,
@@ -93,6 +94,24 @@ def test_unit_choices_read_at_once_are_djangos_choices(units: Any) -> None:
         django = [(str(v), str(label)) for v, label in forms.models.ModelChoiceIterator(field)]
         assert ours == django
         assert len(ours) >= queryset.count() > 2
+    # a county under a city is named with it, a city under a zone is not
+    labels = dict((str(v), str(label)) for v, label in UnitChoiceField(queryset=queryset).choices)
+    named = [u for u in queryset if u.parent and u.parent.kind not in SILENT_PARENTS]
+    assert named, "no unit under a city among the fixture's units"
+    assert all(labels[str(u.pk)] == f"{u.name}（{u.parent.name}）" for u in named)
+
+
+class _OwnLabels(UnitChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"#{obj.code}"
+
+
+@pytest.mark.django_db
+def test_a_picker_with_its_own_labels_keeps_them(units: Any) -> None:
+    field = _OwnLabels(queryset=OrgUnit.objects.all())
+    ours = [(str(v), str(label)) for v, label in field.choices]
+    django = [(str(v), str(label)) for v, label in forms.models.ModelChoiceIterator(field)]
+    assert ours == django and ours[1][1].startswith("#")
 
 
 class _Dates(TextCellsTable):
