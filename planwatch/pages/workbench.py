@@ -149,6 +149,8 @@ def _reports_waiting(user: Any, status: str, key: str, label: str, real: bool) -
     if real:
         qs = qs.exclude(pk__in=demo_ids(ProgressReport))
     item.count = qs.count()
+    if not item.count:  # nothing waiting: no rows to read
+        return item
     item.rows = [
         Row(r.task.title, reverse("reports:report_detail", args=[r.pk]), r.due, r.unit.name)
         for r in qs[:ROWS]
@@ -161,6 +163,8 @@ def _cases(
 ) -> Item:
     item = Item(key, label, reverse("supervision:case_list") + f"?status={status}")
     item.count = cases.count()
+    if not item.count:  # none: none overdue, no rows to read
+        return item
     if due:
         item.overdue = cases.filter(**{f"{due}__lt": timezone.localdate()}).count()
     rows = cases.select_related("task", "unit").order_by(due or "opened_at", "pk")[:ROWS]

@@ -140,3 +140,33 @@ def test_a_draft_being_filled_is_listed_once(
     html = client.get(reverse("pages:workbench")).content.decode()
     assert reverse("reports:report_detail", args=[report.pk]) in html
     assert timezone.localdate() >= Q1
+
+
+def test_a_kind_with_nothing_waiting_reads_only_its_count(
+    task: Task, units: f.Units, chuannan_planner_user: Any, yibin_reporter_user: Any
+) -> None:
+    """Cases and reports to review: when none waits, neither the overdue ones nor the rows
+    are read (the count answers); when one waits, its row is read and shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(yibin_reporter_user)
+    with CaptureQueriesContext(connection) as nothing:
+        assert "sign" not in _counts(client)
+    case_reads = [
+        q["sql"]
+        for q in nothing.captured_queries
+        if 'FROM "supervision_supervisioncase"' in q["sql"]
+    ]
+    assert case_reads and all("COUNT(*)" in sql for sql in case_reads)
+    case, _created = case_open(task=task, light="red", reason="逾期", actor=chuannan_planner_user)
+    case_assign(
+        case=case, actor=chuannan_planner_user, unit=units.yibin, today=timezone.localdate()
+    )
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(reverse("pages:workbench")).content.decode()
+    assert 'data-key="sign">1<' in html and f"/cases/{case.pk}/" in html
+    assert any(
+        'FROM "supervision_supervisioncase"' in q["sql"] and "COUNT(*)" not in q["sql"]
+        for q in one.captured_queries
+    )
