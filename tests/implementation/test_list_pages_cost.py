@@ -8,6 +8,7 @@ filters' plans and years (one query) against the two queries they were."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
@@ -149,9 +150,7 @@ BEFORE = Template(
     "{{ column.attrs.td.as_html }}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}"
 )
 AFTER = Template(
-    "{% for row, cells in table.body %}<tr {{ row.attrs.as_html }}>"
-    '{% for label, td, cell in cells %}<td data-label="{{ label }}" {{ td }}>{{ cell }}</td>'
-    "{% endfor %}</tr>{% endfor %}"
+    "{% for row, cells in table.body %}<tr {{ row.attrs.as_html }}>{{ cells }}</tr>{% endfor %}"
 )
 
 
@@ -167,6 +166,10 @@ class _Mixed(TextCellsTable):
     both = tables.Column(accessor="size", verbose_name="两者")
     every = tables.Column(accessor="name", verbose_name="全部")
     linked = tables.Column(accessor="m", linkify=lambda record: f"/m/{record['m']}/")
+    # values the template localizes: a date, a moment (in the current time zone), a decimal
+    on = tables.Column(verbose_name="日期")
+    at = tables.Column(verbose_name="时刻")
+    share = tables.Column(verbose_name="比例")
 
     class Meta(TextCellsTable.Meta):
         row_attrs = {"id": lambda record: f"row-{record['m']}"}
@@ -179,10 +182,11 @@ class _Mixed(TextCellsTable):
 
 
 def test_the_table_body_is_what_the_per_cell_template_wrote() -> None:
+    moment = datetime(2024, 6, 3, 17, 30, tzinfo=UTC)
     rows = [
-        {"name": "宜宾<市>", "size": 3, "m": "a", "hidden": 1},
-        {"name": "泸州", "size": None, "m": "b", "hidden": 2},
-        {"name": "自贡", "size": 7, "m": "c", "hidden": 3},
+        {"name": "宜宾<市>", "size": 3, "m": "a", "hidden": 1, "on": date(2024, 6, 3)},
+        {"name": "泸州", "size": None, "m": "b", "hidden": 2, "at": moment},
+        {"name": "自贡", "size": 7, "m": "c", "hidden": 3, "share": Decimal("12.50")},
     ]
     request = RequestFactory().get("/", {"sort": "-size"})
     table = _Mixed(rows)
@@ -193,6 +197,8 @@ def test_the_table_body_is_what_the_per_cell_template_wrote() -> None:
     assert 'data-mark="a"' in after or 'data-mark="c"' in after
     assert after.count("<tr") == 2 and 'data-label="名称 &amp; 简称"' in after
     assert "7·c" in after and "|every|" in after and '<a href="/m/c/">c</a>' in after
+    # the rows shown (sorted by size, descending): 自贡 then 宜宾
+    assert "12.50" in after and "2024" in after and "&lt;市&gt;" in after
 
 
 def _old_plans_and_years(
