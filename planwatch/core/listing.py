@@ -27,12 +27,13 @@ from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.html import escape, strip_tags
+from django.utils.html import conditional_escape, escape, strip_tags
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_tables2.utils import signature
+from django_tables2.utils import AttributeDict, signature
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
@@ -153,6 +154,37 @@ def _column_head(table: tables.Table, column: Any) -> tuple[str, str] | None:
     if any(callable(value) for value in source.values()):
         return None
     return escape(strip_tags(str(column.header))), column.attrs["td"].as_html()
+
+
+_VALUE_MARK = "\x00value\x00"
+
+
+class RowCheckBoxColumn(tables.CheckBoxColumn):  # type: ignore[misc]
+    """django-tables2's CheckBoxColumn, writing the same `<input … />`, with the attributes
+    around the row's value written once per page language rather than once per row (each
+    row built, computed and escaped them, translating the aria-label). A checked rule, a
+    computed or a fixed `value` attribute go through django-tables2's render."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._frames: dict[tuple[str, str | None], tuple[str, str]] = {}
+
+    def render(self, value: Any, bound_column: Any, record: Any) -> Any:
+        extra = self.attrs.get("td__input") or self.attrs.get("input") or {}
+        if (
+            self.checked is not None
+            or value is None
+            or "value" in extra
+            or any(callable(v) for v in extra.values())
+        ):
+            return super().render(value, bound_column, record)
+        key = (bound_column.name, get_language())
+        frame = self._frames.get(key)
+        if frame is None:
+            attrs = {"type": "checkbox", "name": bound_column.name, "value": _VALUE_MARK}
+            before, after = AttributeDict(dict(attrs, **extra)).as_html().split(_VALUE_MARK)
+            frame = self._frames[key] = (before, after)
+        return mark_safe(f"<input {frame[0]}{conditional_escape(value)}{frame[1]} />")
 
 
 class _DayText:

@@ -27,6 +27,7 @@ from planwatch.core.listing import (
     BulkAction,
     BulkRefused,
     DayColumn,
+    RowCheckBoxColumn,
     TextCellsTable,
     bulk_all_or_nothing,
     listing_response,
@@ -61,7 +62,7 @@ class ReviewFilter(OnTaskFilter):
 
 
 class ReviewTable(TextCellsTable):
-    pk = tables.CheckBoxColumn(
+    pk = RowCheckBoxColumn(
         accessor="pk",
         attrs={
             "th__input": {"class": "select-all", "aria-label": gettext_lazy("全选本页")},

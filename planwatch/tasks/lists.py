@@ -11,10 +11,11 @@ import django_tables2 as tables
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.core.listing import MAX_INT, TextCellsTable
+from planwatch.core.listing import MAX_INT, RowCheckBoxColumn, TextCellsTable
 from planwatch.orgunits.forms import UnitChoiceField
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -141,7 +142,7 @@ class TaskFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class TaskTable(TextCellsTable):
-    pk = tables.CheckBoxColumn(
+    pk = RowCheckBoxColumn(
         accessor="pk",
         attrs={
             "th__input": {"class": "select-all", "aria-label": _("全选本页")},
@@ -184,10 +185,10 @@ class TaskTable(TextCellsTable):
 
     def render_title(self, record: Task, value: str) -> str:
         url = reverse("tasks:task_detail", args=[record.pk])
-        badge = format_html(' <span class="demo-badge">{}</span>', _("演示数据"))
-        return format_html(
-            '<a href="{}">{}</a>{}', url, value, badge if record.pk in self.demo_ids else ""
-        )
+        badge = ""
+        if record.pk in self.demo_ids:
+            badge = format_html(' <span class="demo-badge">{}</span>', _("演示数据"))
+        return format_html('<a href="{}">{}</a>{}', url, value, badge)
 
     def render_deadline(self, record: Task) -> str:
         """The date, or 「长期坚持」/「持续推进」 for a task supervised by period."""
@@ -199,10 +200,11 @@ class TaskTable(TextCellsTable):
         return record.deadline or record.get_deadline_text_display()
 
     def render_responsible(self, record: Task) -> str:
-        names = format_html_join(
-            str(_("、")), "{}", ((u.name,) for u in record.responsible_units.all())
+        # format_html_join(「、」, "{}", names), without a format per name
+        names = conditional_escape(str(_("、"))).join(
+            escape(u.name) for u in record.responsible_units.all()
         )
-        return names or "—"
+        return mark_safe(names) or "—"
 
     def value_responsible(self, record: Task) -> str:
         return str(_("、")).join(u.name for u in record.responsible_units.all())

@@ -281,3 +281,39 @@ def test_the_task_filter_offers_every_plan_and_year_of_the_visible_tasks(
     plans, years = _shown(TaskFilter(None, queryset=qs, request=fake))
     assert plans == [issued.plan_id]
     assert years == [(str(issued.year), str(issued.year))]
+
+
+def _boxes(column_class: Any, **kwargs: Any) -> type[TextCellsTable]:
+    class Boxes(TextCellsTable):
+        pk = column_class(
+            accessor="pk",
+            attrs={
+                "th__input": {"class": "select-all", "aria-label": gettext_lazy("全选本页")},
+                "td__input": {"aria-label": gettext_lazy("选择"), "data-x": '"q"'},
+            },
+            **kwargs,
+        )
+        name = tables.Column()
+
+    return Boxes
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"checked": lambda value, record: value == "a<b"}], ids=["plain", "checked"]
+)
+def test_the_row_checkboxes_are_django_tables2s(language: str, kwargs: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    from planwatch.core.listing import RowCheckBoxColumn
+
+    rows = [{"pk": 7, "name": "x"}, {"pk": "a<b", "name": "y"}, {"pk": None, "name": "z"}]
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        ours = _boxes(RowCheckBoxColumn, **kwargs)(rows)
+        theirs = _boxes(tables.CheckBoxColumn, **kwargs)(rows)
+        html = AFTER.render(Context({"table": ours}))
+        assert html == AFTER.render(Context({"table": theirs}))
+        assert ours.as_html(request) == theirs.as_html(request)
+    assert 'value="a&lt;b"' in html and 'data-x="&quot;q&quot;"' in html
+    assert ("选择" if language == "zh-hans" else 'aria-label="') in html
