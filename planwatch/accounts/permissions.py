@@ -55,6 +55,13 @@ def _memberships(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
+def membership_paths(user: Any, *roles: str) -> list[str]:
+    """The unit paths of `user`'s own memberships in one of `roles`, in no particular order,
+    from the memo the predicates share (a superuser holds no more than their memberships
+    here)."""
+    return [path for role, path in _memberships(user) if role in roles]
+
+
 def holds_any_role(user: Any) -> bool:
     """Whether `user` holds some role somewhere (a superuser always does), from the memo the
     predicates share: a page asking it several times reads the memberships once."""

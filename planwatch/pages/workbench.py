@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from planwatch.accounts.choices import Role
-from planwatch.accounts.models import Membership
+from planwatch.accounts.permissions import membership_paths
 from planwatch.core.models import DemoMarker, Notification
 from planwatch.orgunits.models import OrgUnit
 from planwatch.plans.models import Plan
@@ -86,9 +86,7 @@ def demo_ids(model: type[Model]) -> QuerySet[DemoMarker, Any]:
 def _own_units(user: Any, *roles: str) -> QuerySet[OrgUnit]:
     """Units on which `user` holds one of `roles` by membership, with their subtrees. Not the
     superuser's everything: an administrator's workbench is not every unit's."""
-    paths = Membership.objects.filter(user=user, role__in=roles).values_list(
-        "org_unit__path", flat=True
-    )
+    paths = membership_paths(user, *roles)  # the memberships the page reads anyway
     query = Q(pk__in=[])
     for path in paths:
         query |= Q(path__startswith=path)
@@ -215,7 +213,7 @@ def _case_items(user: Any, real: bool) -> list[Item]:
 
 
 def _managed_plans(user: Any) -> QuerySet[Plan]:
-    if not Membership.objects.filter(user=user, role=Role.PLANNER).exists():
+    if not membership_paths(user, Role.PLANNER):
         return Plan.objects.none()
     return Plan.objects.filter(plans_managed_q(user))
 

@@ -170,3 +170,20 @@ def test_a_kind_with_nothing_waiting_reads_only_its_count(
         'FROM "supervision_supervisioncase"' in q["sql"] and "COUNT(*)" not in q["sql"]
         for q in one.captured_queries
     )
+
+
+def test_the_workbench_reads_the_memberships_once(
+    task: Task, chuannan_planner_user: Any, yibin_reporter_user: Any
+) -> None:
+    """The reporter's units, the cases' units and the planner check all come from the
+    memberships the permission checks read (one query), and still find the work."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user, key in ((yibin_reporter_user, "fill"), (chuannan_planner_user, None)):
+        with CaptureQueriesContext(connection) as queries:
+            counts = _counts(logged_in(user))
+        reads = [q for q in queries.captured_queries if "accounts_membership" in q["sql"]]
+        assert len(reads) == 1, [q["sql"] for q in reads]
+        if key:
+            assert counts.get(key, 0) > 0
