@@ -122,7 +122,7 @@ class UnitChoiceIterator(forms.models.ModelChoiceIterator):  # type: ignore[type
         rows = self.queryset.values_list("pk", "name", "parent__name", "parent__kind")
         for pk, name, parent_name, parent_kind in rows:
             yield (
-                forms.models.ModelChoiceIteratorValue(pk, None),
+                forms.models.ModelChoiceIteratorValue(pk, None),  # type: ignore[arg-type]
                 _named(name, parent_name, parent_kind),
             )
 
