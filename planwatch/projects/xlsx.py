@@ -74,6 +74,23 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_PLAIN = frozenset({int, float, bool})
+
+
+def _filled(raw: tuple[Any, ...]) -> bool:
+    """Whether any cell of the row has text (`_text` not empty), without a call a cell."""
+    for v in raw:
+        if v is None:
+            continue
+        kind = type(v)
+        if kind is str:
+            if v.strip():
+                return True
+        elif kind in _PLAIN or _text(v):
+            return True
+    return False
+
+
 def _rows(
     data: bytes, headers: tuple[str, ...]
 ) -> tuple[int, dict[str, int], list[tuple[Any, ...]]]:
@@ -306,7 +323,7 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
     parsed: list[_Parsed] = []
     seen: dict[tuple[int, int | None], int] = {}
     for k, raw in enumerate(rows[head + 1 :], start=head + 2):
-        if not any(_text(v) for v in raw):
+        if not _filled(raw):
             continue
         row = _Row(k, raw, columns)
         code, name = row.text("项目代码"), row.text("项目名称")

@@ -433,3 +433,26 @@ def test_monthly_table_refuses_a_report_already_submitted(cheng_zi_yi, yibin, yi
         )
     assert [(err.row, err.header) for err in e.value.errors] == [(3, "项目名称")]
     assert _report_state() == before
+
+
+def test_a_row_is_filled_when_any_cell_has_text():
+    """`_filled` (the blank-row check without a call a cell) agrees with `_text` on every kind
+    of value a sheet gives: blank text, whitespace, zero, False, dates, times."""
+    from datetime import time
+
+    cases = [
+        (),
+        (None,),
+        ("",),
+        ("  ", None),
+        (None, " \n\u3000"),
+        (0,),
+        (0.0,),
+        (False,),
+        ("x",),
+        (None, None, 3.5),
+        (dt.datetime(2024, 1, 1),),
+        (time(0, 0),),
+    ]
+    for row in cases:
+        assert xlsx._filled(row) == any(xlsx._text(v) for v in row), row
