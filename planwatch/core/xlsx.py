@@ -344,11 +344,13 @@ def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
                     if kind == "s" or kind is None or kind == "n":
                         # the text of the cell's first <v> (findtext's, None or "" both
                         # read as no value below) by walking its children: findtext parses
-                        # its path on every call, half the time of a sheet of numbers
+                        # its path on every call and iterchildren(tag) builds a matcher,
+                        # each more than the rest of a number's reading
                         text = None
-                        for node in cell.iterchildren(_VALUE):
-                            text = node.text
-                            break
+                        for node in cell:
+                            if node.tag == _VALUE:
+                                text = node.text
+                                break
                     if kind == "s":  # most cells of a real file: a shared string
                         values[column] = strings[int(text)] if text else None
                     elif (kind is None or kind == "n") and int(cell.get("s") or 0) not in dates:
