@@ -454,14 +454,16 @@ def _monthly_write(
             changed.append((pk, label, issues, old, clean))
         # the reports read are written only where their version is still the one read:
         # the same statement checks it (no locking re-read); one changed meanwhile stops
-        # the import and rolls it back
+        # the import and rolls it back. In the order of their ids, as the locking read
+        # took them: two imports over the same reports lock them in the same order
+        by_id = sorted(range(len(changed)), key=lambda i: changed[i][0])
         written = values_update(
             MonthlyReport,
             [*OLD_FIELDS, "version", "updated_at"],
-            update_rows,
-            [c[0] for c in changed],
+            [update_rows[i] for i in by_id],
+            [changed[i][0] for i in by_id],
             guard="version",
-            expected=versions,
+            expected=[versions[i] for i in by_id],
         )
         if written != len(update_rows):
             raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
