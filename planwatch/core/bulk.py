@@ -16,6 +16,7 @@ import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, connections, models, transaction
@@ -66,7 +67,35 @@ def _plain_integers(conn: Any = None) -> bool:
 def _preparers(fields: Sequence[Any], conn: Any) -> list[Any]:
     """For each field, a function of a value giving what `get_db_prep_save` gives for it on
     `conn` (the real connection, not the proxy), short-cut for plain values."""
-    return [_preparer(f.get_db_prep_save, _plain_types(f, conn), conn) for f in fields]
+    return [
+        _decimal_preparer(f.get_db_prep_save, conn)
+        if _plain_decimals(f, conn)
+        else _preparer(f.get_db_prep_save, _plain_types(f, conn), conn)
+        for f in fields
+    ]
+
+
+def _plain_decimals(field: Any, conn: Any) -> bool:
+    """Whether `field` is Django's own DecimalField on a backend that passes a Decimal to
+    the driver unchanged (`adapt_decimalfield_value` not overridden: SQLite, PostgreSQL)."""
+    adapt = type(conn.ops).adapt_decimalfield_value
+    return (
+        type(field) is models.DecimalField
+        and adapt is BaseDatabaseOperations.adapt_decimalfield_value
+    )
+
+
+def _decimal_preparer(prep: Any, conn: Any) -> Any:
+    """A finite Decimal as it is (what DecimalField.get_db_prep_save gives for it: an equal
+    Decimal, through `to_python`) and None as it is, anything else (text, a float, NaN:
+    an error) through the field."""
+
+    def prepare(value: Any) -> Any:
+        if value is None or (type(value) is Decimal and value.is_finite()):
+            return value
+        return prep(value, conn)
+
+    return prepare
 
 
 def _preparer(prep: Any, plain: frozenset[type], conn: Any) -> Any:
@@ -105,13 +134,45 @@ def rows_update(
     written, which the caller compares with `len(objs)`."""
     if not objs:
         return 0
+    fields: list[Any] = [model._meta.get_field(name) for name in field_names]
+    names = [f.attname for f in fields]
+    return values_update(
+        model,
+        field_names,
+        [[getattr(o, name) for name in names] for o in objs],
+        [o.pk for o in objs],
+        guard=guard,
+        expected=expected,
+    )
+
+
+def values_update(
+    model: type[models.Model],
+    field_names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    keys: Sequence[Any],
+    *,
+    guard: str | None = None,
+    expected: Sequence[Any] | None = None,
+) -> int:
+    """`rows_update` without model instances: `rows` (attribute values of `field_names`,
+    a foreign key by its `<name>_id`) written to the rows of `model` whose primary keys
+    are `keys` (one a row, each once), in the caller's transaction; with `guard` and
+    `expected` (one value a row) only where the `guard` column holds the expected value.
+    The number of rows given, or with `guard` the number written. For a caller that
+    read the rows as tuples (`values_list`): building an instance a row to write it
+    back costs more than the write."""
+    if not rows:
+        return 0
+    if len(keys) != len(rows):
+        raise ValueError("values_update: one key a row")
     meta = model._meta
     fields: list[Any] = [meta.get_field(name) for name in field_names]
     qn = connection.ops.quote_name
     pk = meta.pk
     assert pk is not None
     guarded: Any = meta.get_field(guard) if guard is not None else None
-    if guarded is not None and (expected is None or len(expected) != len(objs)):
+    if guarded is not None and (expected is None or len(expected) != len(rows)):
         raise ValueError("rows_update: one expected value an object")
     sql = (
         f"UPDATE {qn(meta.db_table)} SET "
@@ -120,8 +181,11 @@ def rows_update(
         + (f" AND {qn(str(guarded.column))} = %s" if guarded is not None else "")
     )
     conn = connections[connection.alias]
-    preps = list(zip(_preparers(fields, conn), [f.attname for f in fields], strict=True))
-    params = [[prep(getattr(o, name)) for prep, name in preps] + [o.pk] for o in objs]
+    preps = _preparers(fields, conn)
+    params = [
+        [prep(v) for prep, v in zip(preps, row, strict=True)] + [key]
+        for row, key in zip(rows, keys, strict=True)
+    ]
     if guarded is not None:
         assert expected is not None
         prep_guard = _preparers([guarded], conn)[0]
@@ -135,11 +199,11 @@ def rows_update(
             params,
             guard=str(guarded.column) if guarded is not None else None,
         )
-        return written if guarded is not None else len(objs)
+        return written if guarded is not None else len(rows)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
         written = cursor.rowcount
-    return written if guarded is not None else len(objs)
+    return written if guarded is not None else len(rows)
 
 
 def _copy_update(

@@ -341,23 +341,32 @@ def sheet_rows(data: bytes, max_row: int) -> list[tuple[Any, ...]]:
                     else:
                         column += 1
                     kind = cell.get("t")
+                    if kind == "s" or kind is None or kind == "n":
+                        # the text of the cell's first <v> (findtext's, None or "" both
+                        # read as no value below) by walking its children: findtext parses
+                        # its path on every call and iterchildren(tag) builds a matcher,
+                        # each more than the rest of a number's reading
+                        text = None
+                        for node in cell:
+                            if node.tag == _VALUE:
+                                text = node.text
+                                break
                     if kind == "s":  # most cells of a real file: a shared string
-                        text = cell.findtext(_VALUE)
                         values[column] = strings[int(text)] if text else None
                     elif (kind is None or kind == "n") and int(cell.get("s") or 0) not in dates:
                         # the next most: a number not formatted as a date (_cell_value's
                         # "n" case, without a call a cell)
-                        text = cell.findtext(_VALUE)
                         if not text:
                             values[column] = None
                         elif "." in text or "E" in text or "e" in text:
                             values[column] = float(text)
                         else:
                             values[column] = int(text)
-                    elif kind == "inlineStr" and len(cell) == 1 and len(cell[0]) == 1:
+                    elif kind == "inlineStr" and len(cell) == 1:
                         # what openpyxl writes: <is><t>…</t></is> (_plain_text's result)
-                        text_node = cell[0][0]
-                        if cell[0].tag == _INLINE and text_node.tag == _T:
+                        box = cell[0]
+                        text_node = box[0] if len(box) == 1 else None
+                        if box.tag == _INLINE and text_node is not None and text_node.tag == _T:
                             values[column] = text_node.text or ""
                         else:
                             values[column] = _cell_value(cell, strings, dates, deltas, epoch)

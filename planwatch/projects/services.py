@@ -437,8 +437,16 @@ def _label(report: MonthlyReport) -> str:
 
 def report_label(project: Project, segment: Segment | None, year: int, month: int) -> str:
     """The audit label of the monthly report of (project, segment, year, month)."""
-    where = f" · {segment.place.name}" if segment is not None else ""
-    return f"{project.name[:60]}{where} · {year}-{month:02d}"
+    return report_label_of(
+        project.name, segment.place.name if segment is not None else None, year, month
+    )
+
+
+def report_label_of(project_name: str, place_name: str | None, year: int, month: int) -> str:
+    """`report_label` from the project's name and the segment's place name (None: the
+    report of the whole project), for a caller that read them as plain values."""
+    where = f" · {place_name}" if place_name is not None else ""
+    return f"{project_name[:60]}{where} · {year}-{month:02d}"
 
 
 REPORT_FIELDS = ("invested_month", "invested_ytd", "invested_total", "funds_in_place")

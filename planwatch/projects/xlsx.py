@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from planwatch.accounts.choices import Role
 from planwatch.accounts.permissions import has_role
 from planwatch.audit.services import AuditEntry, audit_record, audit_record_many
-from planwatch.core.bulk import collection_paused, rows_insert, rows_update
+from planwatch.core.bulk import collection_paused, rows_insert, values_update
 from planwatch.core.lookups import InArray
 from planwatch.core.workflow import ConcurrentUpdate
 from planwatch.core.xlsx import sheet_rows
@@ -72,6 +72,23 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+_PLAIN = frozenset({int, float, bool})
+
+
+def _filled(raw: tuple[Any, ...]) -> bool:
+    """Whether any cell of the row has text (`_text` not empty), without a call a cell."""
+    for v in raw:
+        if v is None:
+            continue
+        kind = type(v)
+        if kind is str:
+            if v.strip():
+                return True
+        elif kind in _PLAIN or _text(v):
+            return True
+    return False
 
 
 def _rows(
@@ -231,6 +248,20 @@ def key_projects_import(*, zone: OrgUnit, year: int, actor: Any, data: bytes) ->
     return ImportResult(created, updated)
 
 
+class _Named(NamedTuple):
+    """A confirmed project as the monthly import needs it (read as a tuple, not a model)."""
+
+    pk: int
+    code: str
+    name: str
+    lead_unit_id: int | None
+
+
+# a month's report already there, as read once: (id, status, version, *OLD_FIELDS)
+_Existing = tuple[Any, ...]
+_Parsed = tuple[_Named, Segment | None, dict[str, Any], list[str]]
+
+
 @collection_paused()
 def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportResult:
     """Import a monthly 调度表 as the actor's draft reports for (year, month): all rows or
@@ -239,7 +270,8 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("月份应为 1 到 12。")})
     head, columns, rows = _rows(data, MONTHLY_HEADERS)
-    # only the projects the file names are read (with their units), in one query
+    # only the projects the file names are read (as tuples; their few units apart), in one
+    # query
     codes: set[str] = set()
     names: set[str] = set()
     for raw in rows[head + 1 :]:
@@ -250,32 +282,52 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
     wanted = Project.objects.filter(status=ProjectStatus.CONFIRMED, merged_into=None)
     if len(codes) + len(names) <= 5000:  # beyond, all of them (SQLite's parameter limit)
         wanted = wanted.filter(Q(InArray(F("code"), codes)) | Q(InArray(F("name"), names)))
-    confirmed = list(wanted.select_related("lead_unit"))
+    confirmed = [
+        _Named(*t) for t in wanted.order_by().values_list("pk", "code", "name", "lead_unit_id")
+    ]
     by_code = {p.code: p for p in confirmed if p.code}
-    by_name: dict[str, list[Project]] = {}
+    by_name: dict[str, list[_Named]] = {}
     for p in confirmed:
         by_name.setdefault(p.name, []).append(p)
+    units = OrgUnit.objects.in_bulk({p.lead_unit_id for p in confirmed} - {None})
+    ids = [p.pk for p in confirmed]
     segments: dict[tuple[int, str], Segment] = {}
-    for seg in Segment.objects.select_related("place", "unit").filter(project__in=wanted):
-        for n in {seg.place.name, seg.place.short_name} - {""}:
-            segments[(seg.project_id, n)] = seg
+    if ids:
+        for seg in Segment.objects.select_related("place", "unit").filter(
+            InArray(F("project_id"), ids)
+        ):
+            for n in {seg.place.name, seg.place.short_name} - {""}:
+                segments[(seg.project_id, n)] = seg
     with_segments = {k[0] for k in segments}
-    # the month's reports already there, read once (not one query per row)
-    existing = {
-        (r.project_id, r.segment_id): r
-        for r in MonthlyReport.objects.filter(year=year, month=month, project__in=wanted).only(
-            "id", "project_id", "segment_id", "year", "month", "status", "version", *OLD_FIELDS
-        )
-    }
+    # the month's reports already there, read once (not one query per row), as tuples of
+    # what the write compares and keeps (no model instance a report)
+    existing: dict[tuple[int, int | None], _Existing] = {}
+    if ids:
+        existing = {
+            (r[0], r[1]): r[2:]
+            for r in MonthlyReport.objects.filter(InArray(F("project_id"), ids))
+            .filter(year=year, month=month)
+            .order_by()
+            .values_list("project_id", "segment_id", "id", "status", "version", *OLD_FIELDS)
+        }
+    reporter: dict[int, bool] = {}  # unit id → whether the actor files for it
+
+    def files_for(unit: OrgUnit | None) -> bool:
+        if unit is None:
+            return False
+        if unit.pk not in reporter:
+            reporter[unit.pk] = has_role(actor, Role.REPORTER, unit)
+        return reporter[unit.pk]
+
     errors: list[CellError] = []
-    parsed: list[tuple[Project, Segment | None, dict[str, Any], list[str]]] = []
+    parsed: list[_Parsed] = []
     seen: dict[tuple[int, int | None], int] = {}
     for k, raw in enumerate(rows[head + 1 :], start=head + 2):
-        if not any(_text(v) for v in raw):
+        if not _filled(raw):
             continue
         row = _Row(k, raw, columns)
         code, name = row.text("项目代码"), row.text("项目名称")
-        project: Project | None = None
+        project: _Named | None = None
         if code:
             project = by_code.get(code)
             if project is None:
@@ -300,9 +352,9 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
                 segment = segments.get((project.pk, city))
                 if segment is None:
                     row.error("所在市州", _("该项目在“%(v)s”没有分段") % {"v": city})
-            unit = segment.unit if segment else project.lead_unit
             if segment is not None or project.pk not in with_segments:
-                if unit is None or not has_role(actor, Role.REPORTER, unit):
+                unit = segment.unit if segment else units.get(project.lead_unit_id or 0)
+                if not files_for(unit):
                     row.error("项目名称", _("您不是该项目责任单位的填报人"))
                 key = (project.pk, segment.pk if segment else None)
                 if key in seen:
@@ -323,7 +375,7 @@ def monthly_import(*, year: int, month: int, actor: Any, data: bytes) -> ImportR
         issues = [t for t in re.split(r"[；;\n]+", row.text("存在问题")) if t.strip()]
         if project is not None and not row.errors:
             report = existing.get((project.pk, segment.pk if segment else None))
-            if report is not None and report.status not in s.EDITABLE_REPORT:
+            if report is not None and report[1] not in s.EDITABLE_REPORT:
                 row.error("项目名称", _("该月报告已报送，不能再导入"))
         errors.extend(row.errors)
         if project is not None:
@@ -341,13 +393,16 @@ def _monthly_write(
     year: int,
     month: int,
     actor: Any,
-    parsed: list[tuple[Project, Segment | None, dict[str, Any], list[str]]],
-    existing: dict[tuple[int, int | None], MonthlyReport],
+    parsed: list[_Parsed],
+    existing: dict[tuple[int, int | None], _Existing],
 ) -> ImportResult:
     """Write the checked rows in bulk, in one transaction: new draft reports inserted
-    together, reports already there (draft or returned) updated together under a row lock
-    and their version, unescalated 协调事项 replaced, one audit event per report written
-    as the services write them (create, update) and one for the import."""
+    together, reports already there (draft or returned) updated together, each only if
+    its version is still the one read (an optimistic lock: a report changed meanwhile —
+    edited, submitted, deleted — fails the whole import with ConcurrentUpdate; every
+    status change bumps the version, core.workflow.conditional_update), unescalated
+    协调事项 replaced, one audit event per report written as the services write them
+    (create, update) and one for the import."""
     due = m.report_due(year, month)
     now = timezone.now()
     # a new report's row: every column as a MonthlyReport built with these values would
@@ -366,19 +421,15 @@ def _monthly_write(
     ]
     at = {n: i for i, n in enumerate(names)}
     row_at = [at["project_id"], at["segment_id"], at["unit_id"], *(at[f] for f in OLD_FIELDS)]
+    n_old = len(OLD_FIELDS)
     with transaction.atomic():
-        ids = [r.pk for r in existing.values()]
-        locked: dict[int, tuple[str, int]] = {
-            pk: (status, version)
-            for pk, status, version in MonthlyReport.objects.select_for_update()
-            .filter(InArray(F("pk"), ids))
-            .order_by("pk")  # the default ordering joins the nullable segment
-            .values_list("id", "status", "version")
-        }
-        # new: (project, segment, the row's values, 协调事项); changed: (report, label, …)
-        new: list[tuple[Project, Segment | None, dict[str, Any], list[str]]] = []
+        # new: (project, segment, the row's values, 协调事项); changed: the report's id,
+        # its label, 协调事项, its old values (as audited) and the new ones
+        new: list[_Parsed] = []
         new_rows: list[list[Any]] = []
-        changed: list[tuple[MonthlyReport, str, list[str], dict[str, str]]] = []
+        changed: list[tuple[int, str, list[str], dict[str, str], dict[str, Any]]] = []
+        update_rows: list[tuple[Any, ...]] = []
+        versions: list[int] = []
         for project, segment, values, issues in parsed:
             clean = {**values, "progress_text": str(values["progress_text"] or "").strip()}
             report = existing.get((project.pk, segment.pk if segment else None))
@@ -392,21 +443,30 @@ def _monthly_write(
                 new_rows.append(row)
                 new.append((project, segment, clean, issues))
                 continue
-            now_row = locked.get(report.pk)
-            if (
-                now_row is None
-                or now_row[1] != report.version
-                or now_row[0] not in s.EDITABLE_REPORT
-            ):
-                raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
+            pk, _status, version = report[:3]
             # the project and segment the row named, already read: the audit label needs them
-            label = s.report_label(project, segment, year, month)
-            old = {f: str(getattr(report, f)) for f in OLD_FIELDS}
-            for f, v in clean.items():
-                setattr(report, f, v)
-            report.version += 1
-            report.updated_at = now
-            changed.append((report, label, issues, old))
+            label = s.report_label_of(
+                project.name, segment.place.name if segment is not None else None, year, month
+            )
+            old = dict(zip(OLD_FIELDS, map(str, report[3 : 3 + n_old]), strict=True))
+            update_rows.append((*(clean[f] for f in OLD_FIELDS), version + 1, now))
+            versions.append(version)
+            changed.append((pk, label, issues, old, clean))
+        # the reports read are written only where their version is still the one read:
+        # the same statement checks it (no locking re-read); one changed meanwhile stops
+        # the import and rolls it back. In the order of their ids, as the locking read
+        # took them: two imports over the same reports lock them in the same order
+        by_id = sorted(range(len(changed)), key=lambda i: changed[i][0])
+        written = values_update(
+            MonthlyReport,
+            [*OLD_FIELDS, "version", "updated_at"],
+            [update_rows[i] for i in by_id],
+            [changed[i][0] for i in by_id],
+            guard="version",
+            expected=[versions[i] for i in by_id],
+        )
+        if written != len(update_rows):
+            raise ConcurrentUpdate(_("该报告已被他人修改，请刷新后重试。"))
         # one COPY (bulk_create compiled every value of every row), the new ids read back
         # by (project, segment), unique within the month
         rows_insert(MonthlyReport, names, new_rows)
@@ -422,19 +482,18 @@ def _monthly_write(
             (new_ids[(p.pk, g.pk if g else None)], p, g, clean, issues)
             for p, g, clean, issues in new
         ]
-        rows_update(
-            MonthlyReport, [r for r, *_rest in changed], [*OLD_FIELDS, "version", "updated_at"]
-        )
         # 协调事项: those not escalated are replaced; an escalated one stays with its case
-        changed_ids = [r.pk for r, *_rest in changed]
-        kept = set(
+        changed_ids = [c[0] for c in changed]
+        kept: set[tuple[int, str]] = set()
+        if changed_ids:
+            kept = set(
+                CoordinationIssue.objects.filter(
+                    InArray(F("report_id"), changed_ids), case__isnull=False
+                ).values_list("report_id", "text")
+            )
             CoordinationIssue.objects.filter(
-                InArray(F("report_id"), changed_ids), case__isnull=False
-            ).values_list("report_id", "text")
-        )
-        CoordinationIssue.objects.filter(
-            InArray(F("report_id"), changed_ids), case__isnull=True
-        ).delete()
+                InArray(F("report_id"), changed_ids), case__isnull=True
+            ).delete()
         rows_insert(
             CoordinationIssue,
             ("report_id", "text", "created_at"),
@@ -442,7 +501,7 @@ def _monthly_write(
                 (pk, t.strip(), now)
                 for pk, issues in [
                     *((pk, i) for pk, _p, _g, _c, i in created),
-                    *((r.pk, i) for r, _l, i, _o in changed),
+                    *((pk, i) for pk, _l, i, _o, _n in changed),
                 ]
                 for t in dict.fromkeys(issues)
                 if t.strip() and (pk, t.strip()) not in kept
@@ -455,17 +514,19 @@ def _monthly_write(
                     "monthly_report.create",
                     "projects.monthlyreport",
                     pk,
-                    s.report_label(p, g, year, month)[:200],
+                    s.report_label_of(p.name, g.place.name if g is not None else None, year, month)[
+                        :200
+                    ],
                     new={"due": str(due.date)} | {f: str(clean[f]) for f in OLD_FIELDS},
                 )
-            for r, label, _i, old in changed:
+            for pk, label, _i, old, clean in changed:
                 yield AuditEntry(
                     "monthly_report.update",
                     "projects.monthlyreport",
-                    r.pk,
+                    pk,
                     label[:200],
                     old=old,
-                    new={f: str(getattr(r, f)) for f in OLD_FIELDS},
+                    new={f: str(clean[f]) for f in OLD_FIELDS},
                 )
             yield AuditEntry(
                 "monthly_report.import",

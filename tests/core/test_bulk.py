@@ -145,3 +145,43 @@ def test_rows_update_with_a_guard_writes_only_the_rows_still_as_expected() -> No
     assert got == ["改 0", "文件 1", "改 2"]
     with pytest.raises(ValueError):
         bulk.rows_update(SourceDocument, docs, ["name"], guard="chars", expected=[0])
+
+
+def test_values_update_writes_tuples_by_key_under_the_guard() -> None:
+    """`values_update`: rows_update's write from plain values and keys (no instances); with a
+    guard only the rows still holding the expected value are written, and the count says so."""
+    docs = _documents(3)
+    keys = [d.pk for d in docs]
+    with transaction.atomic():
+        assert bulk.values_update(SourceDocument, ["name"], [["一"], ["二"]], keys[:2]) == 2
+        written = bulk.values_update(
+            SourceDocument,
+            ["name", "chars"],
+            [["甲", 10], ["乙", 11], ["丙", 12]],
+            keys,
+            guard="chars",
+            expected=[0, 99, 2],
+        )
+    assert written == 2
+    got = list(SourceDocument.objects.order_by("sha256").values_list("name", "chars"))
+    assert got == [("甲", 10), ("二", 1), ("丙", 12)]
+    with pytest.raises(ValueError):
+        bulk.values_update(SourceDocument, ["name"], [["x"]], keys[:2])
+
+
+def test_decimal_values_are_prepared_as_the_field_would() -> None:
+    """A finite Decimal and None pass as they are (what DecimalField.get_db_prep_save gives);
+    text and floats still go through the field, and NaN is still refused by it."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from planwatch.projects.models import MonthlyReport
+
+    field = MonthlyReport._meta.get_field("invested_ytd")
+    (prepare,) = bulk._preparers([field], connection)
+    for value in (Decimal("1000"), Decimal("12.345"), None, "7.5", 2.25):
+        assert prepare(value) == field.get_db_prep_save(value, connection)
+        assert type(prepare(value)) is type(field.get_db_prep_save(value, connection))
+    with pytest.raises(ValidationError):
+        prepare(Decimal("NaN"))

@@ -183,3 +183,37 @@ def test_not_an_xlsx_file() -> None:
     broken = _rewrite_sheet(_varied(), lambda xml: xml[: len(xml) // 2])
     with pytest.raises(InvalidFileException):
         sheet_rows(broken, 10)
+
+
+def test_cells_of_unusual_shape_read_as_openpyxl_reads_them() -> None:
+    """The fast paths (a cell's <v> found by walking its children, openpyxl's <is><t>) fall
+    back or agree for every other shape: a cached value after its formula, a number or
+    shared string without <v> or with an empty one, an inline string with an empty <t>, a
+    single rich-text run, or a <v> the writer put before an <f>."""
+
+    def change(xml: str) -> str:
+        xml = xml.replace("<f>1+2</f><v></v>", "<f>1+2</f><v>3</v>")
+        xml = xml.replace('<c r="A3" t="n"><v>1</v></c>', '<c r="A3" t="n"/>')
+        xml = xml.replace('<c r="D3" t="n"><v>3.5</v></c>', '<c r="D3"><v>3.5</v><f>3.5</f></c>')
+        xml = xml.replace('<c r="A4" t="n"><v>2</v></c>', '<c r="A4" t="n"><v></v></c>')
+        xml = xml.replace(
+            '<c r="H6" t="n"><v>-7</v></c>',
+            '<c r="H6" t="n"><v>-7</v></c><c r="I6" t="inlineStr"><is><t></t></is></c>'
+            '<c r="J6" t="inlineStr"><is><r><t>单段</t></r></is></c>',
+        )
+        return xml
+
+    data = _shared_strings(_rewrite_sheet(_varied(), change))
+    data = _rewrite_sheet(
+        data,
+        lambda xml: xml.replace(
+            "</sheetData>",
+            '<row r="11"><c r="A11" t="s"/><c r="B11" t="s"><v></v></c>'
+            '<c r="C11" t="inlineStr"><is><t></t></is></c>'
+            '<c r="D11" t="inlineStr"><is><r><t>单段</t></r></is></c></row></sheetData>',
+        ),
+    )
+    rows = sheet_rows(data, 1000)
+    assert rows == _openpyxl(data)
+    assert rows[2][5] == 3 and rows[2][3] == 3.5 and rows[2][0] is None and rows[3][0] is None
+    assert rows[10][:4] == (None, None, "", "单段")

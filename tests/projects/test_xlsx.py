@@ -254,3 +254,205 @@ def test_monthly_table_again_updates_the_drafts_in_bulk_keeping_escalated_issues
     assert " · 宜宾市 · 2026-03" in created.target_label
     assert AuditEvent.objects.filter(action="monthly_report.import").count() == 2
     assert audit_verify()[1] == []
+
+
+def _second_project(south_plan, planner, lead):
+    """Another confirmed project of the 川南 plan, built in one piece, led by `lead`."""
+    other = (
+        Project.objects.filter(plan=south_plan)
+        .exclude(name="成自宜高铁")
+        .exclude(status="confirmed")
+        .order_by("pk")
+        .first()
+    )
+    assert other is not None
+    other = s.project_confirm(project=other, actor=planner)
+    other.lead_unit = lead
+    other.save()
+    return other
+
+
+def _report_state():
+    return sorted(
+        MonthlyReport.objects.values_list(
+            "pk", "version", "status", "invested_ytd", "progress_text", "updated_at"
+        )
+    )
+
+
+@pytest.mark.parametrize("meanwhile", ["edited", "submitted"])
+def test_monthly_table_again_refuses_a_report_changed_between_read_and_write(
+    meanwhile, south, cheng_zi_yi, yibin, yibin_reporter_user, chuannan_planner_user
+):
+    """The import reads the month's reports without a lock and writes them back only where
+    their version is still the one read (the same UPDATE checks it): a report edited or
+    submitted after the read and before the write stops the whole import — nothing of it
+    is written (not the other report, not a new one, no audit event)."""
+    from planwatch.audit.models import AuditEvent
+    from planwatch.core.workflow import ConcurrentUpdate
+
+    p, _zg, _yb = cheng_zi_yi
+    other = _second_project(south, chuannan_planner_user, yibin)
+    first = [
+        [1, "成自宜高铁", "", "宜宾市", 100, 300, 900, None, "路基", ""],
+        [2, other.name, "", "", 10, 30, 90, None, "前期", ""],
+    ]
+    xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_reporter_user, data=book("表", xlsx.MONTHLY_HEADERS, first)
+    )
+    target = MonthlyReport.objects.get(project=p, segment__place=yibin, month=3)
+    before, events = _report_state(), AuditEvent.objects.count()
+    again = [
+        [1, "成自宜高铁", "", "宜宾市", 200, 400, 1000, 50, "桥梁", "征地"],
+        [2, other.name, "", "", 20, 40, 100, None, "开工", ""],
+    ]
+    changed_meanwhile = []
+
+    def change_meanwhile(execute, sql, params, many, context):
+        # the write of the reports read (PostgreSQL: the scratch table of the COPY;
+        # SQLite: the executemany UPDATE) — another user's change lands just before it
+        writing = '"projects_monthlyreport"' in sql and (
+            sql.startswith("CREATE TEMPORARY") or (many and sql.startswith("UPDATE"))
+        )
+        if writing and not changed_meanwhile:
+            changed_meanwhile.append(True)
+            r = MonthlyReport.objects.get(pk=target.pk)
+            if meanwhile == "edited":
+                s.monthly_report_update(
+                    report=r,
+                    actor=yibin_reporter_user,
+                    version=r.version,
+                    values={
+                        "invested_month": 1,
+                        "invested_ytd": 301,
+                        "invested_total": 901,
+                        "progress_text": "他人修改",
+                    },
+                )
+            else:
+                s.monthly_report_submit(report=r, actor=yibin_reporter_user)
+        return execute(sql, params, many, context)
+
+    from django.db import connection
+
+    with connection.execute_wrapper(change_meanwhile), pytest.raises(ConcurrentUpdate):
+        xlsx.monthly_import(
+            year=2026,
+            month=3,
+            actor=yibin_reporter_user,
+            data=book("表", xlsx.MONTHLY_HEADERS, again),
+        )
+    assert changed_meanwhile  # the change did land between the read and the write
+    # all or nothing: the import's transaction (the change made inside it too) rolled back
+    assert _report_state() == before
+    assert AuditEvent.objects.count() == events
+    assert not target.issues.exists()
+
+
+def test_monthly_table_again_rewrites_only_the_named_reports_and_audits_each_change(
+    south, cheng_zi_yi, yibin, yibin_reporter_user, zigong_reporter_user, chuannan_planner_user
+):
+    """Reports of the month the file does not name keep their row (version, time stamp);
+    each named one is written once, its version bumped, with one update event carrying its
+    old and new values; the chain still verifies."""
+    from planwatch.audit.models import AuditEvent
+    from planwatch.audit.services import audit_verify
+
+    _p, zg, yb = cheng_zi_yi
+    other = _second_project(south, chuannan_planner_user, yibin)
+    xlsx.monthly_import(
+        year=2026,
+        month=3,
+        actor=zigong_reporter_user,
+        data=book(
+            "表",
+            xlsx.MONTHLY_HEADERS,
+            [[1, "成自宜高铁", "", "自贡市", 5, 6, 7, None, "自贡段", ""]],
+        ),
+    )
+    mine = [
+        [1, "成自宜高铁", "", "宜宾市", 100, 300, 900, None, "路基", ""],
+        [2, other.name, "", "", 10, 30, 90, None, "前期", ""],
+    ]
+    xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_reporter_user, data=book("表", xlsx.MONTHLY_HEADERS, mine)
+    )
+    zigong_before = MonthlyReport.objects.filter(segment=zg).values().get()
+    again = [
+        [1, "成自宜高铁", "", "宜宾市", 200, 400, 1000, 50.5, "桥梁", ""],
+        [2, other.name, "", "", 20, 40, 100, None, "开工", ""],
+    ]
+    result = xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_reporter_user, data=book("表", xlsx.MONTHLY_HEADERS, again)
+    )
+    assert (result.created, result.updated) == (0, 2)
+    assert MonthlyReport.objects.filter(segment=zg).values().get() == zigong_before
+    for report, old, new in (
+        (
+            MonthlyReport.objects.get(segment=yb, month=3),
+            ("100.00", "300.00", "900.00", "None", "路基"),
+            ("200.00", "400.00", "1000.00", "50.50", "桥梁"),
+        ),
+        (
+            MonthlyReport.objects.get(project=other, month=3),
+            ("10.00", "30.00", "90.00", "None", "前期"),
+            ("20.00", "40.00", "100.00", "None", "开工"),
+        ),
+    ):
+        assert report.version == 2 and report.status == "draft"
+        assert report.updated_at > report.created_at
+        event = AuditEvent.objects.get(action="monthly_report.update", target_id=str(report.pk))
+        assert event.old == dict(zip(xlsx.OLD_FIELDS, old, strict=True))
+        assert event.new == dict(zip(xlsx.OLD_FIELDS, new, strict=True))
+        assert event.new == {f: str(getattr(report, f)) for f in xlsx.OLD_FIELDS}
+        assert event.target_label == s._label(report)
+    assert AuditEvent.objects.filter(action="monthly_report.update").count() == 2
+    assert AuditEvent.objects.filter(action="monthly_report.import").order_by("pk").last().new == {
+        "created": 0,
+        "updated": 2,
+    }
+    assert audit_verify()[1] == []
+
+
+def test_monthly_table_refuses_a_report_already_submitted(cheng_zi_yi, yibin, yibin_reporter_user):
+    """A report of the month no longer draft or returned names its row; nothing is written."""
+    _p, _zg, yb = cheng_zi_yi
+    row = [1, "成自宜高铁", "", "宜宾市", 100, 300, 900, None, "路基", ""]
+    xlsx.monthly_import(
+        year=2026, month=3, actor=yibin_reporter_user, data=book("表", xlsx.MONTHLY_HEADERS, [row])
+    )
+    report = MonthlyReport.objects.get(segment=yb, month=3)
+    s.monthly_report_submit(report=report, actor=yibin_reporter_user)
+    before = _report_state()
+    with pytest.raises(ImportFailed) as e:
+        xlsx.monthly_import(
+            year=2026,
+            month=3,
+            actor=yibin_reporter_user,
+            data=book("表", xlsx.MONTHLY_HEADERS, [[*row[:8], "改", ""]]),
+        )
+    assert [(err.row, err.header) for err in e.value.errors] == [(3, "项目名称")]
+    assert _report_state() == before
+
+
+def test_a_row_is_filled_when_any_cell_has_text():
+    """`_filled` (the blank-row check without a call a cell) agrees with `_text` on every kind
+    of value a sheet gives: blank text, whitespace, zero, False, dates, times."""
+    from datetime import time
+
+    cases = [
+        (),
+        (None,),
+        ("",),
+        ("  ", None),
+        (None, " \n\u3000"),
+        (0,),
+        (0.0,),
+        (False,),
+        ("x",),
+        (None, None, 3.5),
+        (dt.datetime(2024, 1, 1),),
+        (time(0, 0),),
+    ]
+    for row in cases:
+        assert xlsx._filled(row) == any(xlsx._text(v) for v in row), row
