@@ -24,6 +24,7 @@ import argparse
 
 from benchkit import (
     add_load_fixture_argument,
+    load_clients,
     measure_page,
     measure_tree,
     print_database,
@@ -51,21 +52,7 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true", help="list one request's queries")
     args = parser.parse_args()
     fixture = setup_on_load_database(args.fixture)
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    users = {
-        "planner": fixture["planner"],
-        "leader": fixture["leader"],
-        "reporter": fixture["reporters"][0]["username"],
-    }
-    clients: dict[str, Client] = {}
-
-    def client_of(who: str) -> Client:
-        if who not in clients:
-            clients[who] = Client(headers={"Accept-Language": "zh-CN"})
-            clients[who].force_login(get_user_model().objects.get(username=users[who]))
-        return clients[who]
+    client_of = load_clients(fixture)
 
     if args.profile:
         who, path = args.profile.split(":", 1)

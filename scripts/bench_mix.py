@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from benchkit import (
+    LINK_PATTERNS,
     add_load_fixture_argument,
+    load_clients,
     measure_page,
     measure_tree,
     print_database,
@@ -43,15 +45,6 @@ TREE = measure_tree()
 
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 CSRF_HTMX = re.compile(r'("X-CSRFToken": ")[^"]+(")')
-LINK = {
-    "task": re.compile(r'href="(/tasks/\d+/)"'),
-    "case": re.compile(r'href="(/cases/\d+/)"'),
-    "indicator": re.compile(r'href="(/indicators/\d+/)"'),
-    "report": re.compile(r'href="(/reports/\d+/)"'),
-    "dashboard": re.compile(r'href="(/dashboards/(?:zone|unit|plan)/[^"/]+/)"'),
-    "edition": re.compile(r'href="(/integration-index/editions/\d+/)"'),
-    "result": re.compile(r'href="(/assessment/results/\d+/)"'),
-}
 
 # (who, page, the locust task's weight within its user, the user's weight, the number of
 # pages the task opens); "list>kind" is the first link of `kind` on `list`.
@@ -95,19 +88,8 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="profile this who:page instead")
     args = parser.parse_args()
     fixture = setup_on_load_database(args.fixture)
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
     reporter = fixture["reporters"][0]
-    users = {"planner": fixture["planner"], "leader": fixture["leader"]}
-    users["reporter"] = reporter["username"]
-    clients: dict[str, Client] = {}
-
-    def client_of(who: str) -> Client:
-        if who not in clients:
-            clients[who] = Client(headers={"Accept-Language": "zh-CN"})
-            clients[who].force_login(get_user_model().objects.get(username=users[who]))
-        return clients[who]
+    client_of = load_clients(fixture)
 
     def path_of(who: str, page: str) -> str:
         if page == "own task":
@@ -117,7 +99,7 @@ def main() -> None:
         listing, _, kind = page.partition(">")
         if not kind:
             return listing
-        found = LINK[kind].search(client_of(who).get(listing).content.decode())
+        found = LINK_PATTERNS[kind].search(client_of(who).get(listing).content.decode())
         return found.group(1) if found else listing  # as the scenario falls back
 
     wanted = [

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -74,6 +75,43 @@ def setup_on_load_database(fixture_path: Path) -> dict[str, Any]:
 
     django.setup()
     return fixture
+
+
+# The detail pages a load test's user opens, found as the first links of each kind on the
+# pages listing them (scripts/locust_planwatch.py gathers them, scripts/bench_mix.py follows
+# them): kind → the pattern of its href.
+LINK_PATTERNS = {
+    "task": re.compile(r'href="(/tasks/\d+/)"'),
+    "case": re.compile(r'href="(/cases/\d+/)"'),
+    "indicator": re.compile(r'href="(/indicators/\d+/)"'),
+    "report": re.compile(r'href="(/reports/\d+/)"'),
+    "dashboard": re.compile(r'href="(/dashboards/(?:zone|unit|plan)/[^"/]+/)"'),
+    "edition": re.compile(r'href="(/integration-index/editions/\d+/)"'),
+    "result": re.compile(r'href="(/assessment/results/\d+/)"'),
+}
+
+
+def load_clients(fixture: dict[str, Any]) -> Callable[[str], Any]:
+    """A function of "planner", "leader" or "reporter" giving a test client signed in as
+    that user of a `bench_load.py` fixture (its first reporter), made at the first call,
+    asking for Chinese pages as the load test's users do. After `setup_on_load_database`."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    users = {
+        "planner": fixture["planner"],
+        "leader": fixture["leader"],
+        "reporter": fixture["reporters"][0]["username"],
+    }
+    clients: dict[str, Any] = {}
+
+    def client_of(who: str) -> Any:
+        if who not in clients:
+            clients[who] = Client(headers={"Accept-Language": "zh-CN"})
+            clients[who].force_login(get_user_model().objects.get(username=users[who]))
+        return clients[who]
+
+    return client_of
 
 
 @contextmanager

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchkit import LINK_PATTERNS
 from locust import FastHttpUser, between, constant, events, task
 
 FIXTURE: dict[str, Any] = json.loads(Path(os.environ["PLANWATCH_LOAD_FIXTURE"]).read_text())
@@ -42,15 +43,6 @@ HEADERS = {"Accept-Language": "zh-CN"}
 # Links gathered from the pages read, shared by the users of one kind (a leader's links may
 # be out of a planner's reach): "Planner:task" → set of paths.
 LINKS: dict[str, set[str]] = {}
-PATTERNS = {
-    "task": re.compile(r'href="(/tasks/\d+/)"'),
-    "case": re.compile(r'href="(/cases/\d+/)"'),
-    "indicator": re.compile(r'href="(/indicators/\d+/)"'),
-    "report": re.compile(r'href="(/reports/\d+/)"'),
-    "dashboard": re.compile(r'href="(/dashboards/(?:zone|unit|plan)/[^"/]+/)"'),
-    "edition": re.compile(r'href="(/integration-index/editions/\d+/)"'),
-    "result": re.compile(r'href="(/assessment/results/\d+/)"'),
-}
 _reporters = itertools.count()
 # Every request of the run (name, milliseconds, error or "", seconds from the run's start to
 # the request's start), written at the end to the file named by PLANWATCH_LOAD_OUT so that
@@ -119,7 +111,7 @@ class SignedIn(FastHttpUser):
         response = self.client.get(path, headers=HEADERS, name=name_of(path))
         text = response.text or ""
         for kind in gather:
-            found = PATTERNS[kind].findall(text)
+            found = LINK_PATTERNS[kind].findall(text)
             if found:
                 LINKS.setdefault(f"{type(self).__name__}:{kind}", set()).update(found[:50])
         return text
