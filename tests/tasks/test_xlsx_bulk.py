@@ -342,3 +342,75 @@ def test_the_same_bad_cell_in_several_rows_is_named_in_each(
     parsed = parse_list_file(_file(_rows(6)))
     same = [r.changes["responsible_units"] for r in parsed if r.seq in (3, 6)]
     assert same[0] == same[1] and same[0] is not same[1]
+
+
+def test_tasks_read_as_tuples_are_the_tasks_the_queryset_gives(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    """A re-import reads the list's tasks as tuples onto bare instances (`_loaded_tasks`):
+    each holds every field the queryset's own instance holds, is a saved instance of the
+    database read, has its lead unit as the one instance of the unit index, and reading
+    any of its fields or its lead unit costs no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planwatch.tasks.xlsx import _loaded_tasks, _unit_index
+
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=_file(_rows(9)))
+    index = _unit_index()
+    listed = alist.tasks.order_by()
+    loaded = {t.pk: t for t in _loaded_tasks(listed, index)}
+    fields = [f.attname for f in Task._meta.concrete_fields]
+    expected = {t.pk: t for t in listed}
+    assert set(loaded) == set(expected) and len(loaded) == 9
+    with CaptureQueriesContext(connection) as queries:
+        for pk, task in loaded.items():
+            assert type(task) is Task and task == expected[pk]
+            assert [getattr(task, f) for f in fields] == [getattr(expected[pk], f) for f in fields]
+            assert not task._state.adding and task._state.db == expected[pk]._state.db
+            assert task.lead_unit is index[task.lead_unit_id]  # type: ignore[index]
+            assert str(task) == str(expected[pk])
+    assert queries.captured_queries == []
+
+
+def test_a_row_short_of_the_header_and_a_sheet_without_the_extra_columns(
+    plan: Plan, units: Units, chuannan_planner_user: Any
+) -> None:
+    """Each cell's text is taken once a row: a row that ends before the required columns
+    has each of them named as empty; a sheet with only the usual seven columns imports
+    without touching supporting units or criteria, and a re-import of it with nothing
+    changed updates nothing."""
+    alist = AnnualList.objects.create(plan=plan, year=2024)
+    rows = [r[:7] for r in _rows(3)]
+    short = [[*HEADERS], *rows, [4, "任务4"]]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in short:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ImportFailed) as exc:
+        annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=out.getvalue())
+    assert [(e.row, e.header) for e in exc.value.errors] == [
+        (5, "牵头单位"),
+        (5, "责任单位"),
+        (5, "完成时限"),
+    ]
+    assert not alist.tasks.exists()
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in short[:-1]:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    first = annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=out.getvalue())
+    assert (first.created, first.updated) == (3, 0)
+    picture = _picture(alist)
+    assert [row[6] for row in picture] == [[]] * 3 and [row[9] for row in picture] == [""] * 3
+    again = annual_list_import(annual_list=alist, actor=chuannan_planner_user, data=out.getvalue())
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert _picture(alist) == picture
