@@ -173,7 +173,7 @@ def values_update(
     assert pk is not None
     guarded: Any = meta.get_field(guard) if guard is not None else None
     if guarded is not None and (expected is None or len(expected) != len(rows)):
-        raise ValueError("rows_update: one expected value an object")
+        raise ValueError("values_update: one expected value a row")
     sql = (
         f"UPDATE {qn(meta.db_table)} SET "
         + ", ".join(f"{qn(f.column)} = %s" for f in fields)

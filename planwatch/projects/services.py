@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -435,18 +435,16 @@ def _label(report: MonthlyReport) -> str:
     return report_label(report.project, report.segment, report.year, report.month)
 
 
-def report_label(project: Project, segment: Segment | None, year: int, month: int) -> str:
-    """The audit label of the monthly report of (project, segment, year, month)."""
-    return report_label_of(
-        project.name, segment.place.name if segment is not None else None, year, month
-    )
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
 
 
-def report_label_of(project_name: str, place_name: str | None, year: int, month: int) -> str:
-    """`report_label` from the project's name and the segment's place name (None: the
-    report of the whole project), for a caller that read them as plain values."""
-    where = f" · {place_name}" if place_name is not None else ""
-    return f"{project_name[:60]}{where} · {year}-{month:02d}"
+def report_label(project: _Named, segment: Segment | None, year: int, month: int) -> str:
+    """The audit label of the monthly report of (project, segment, year, month): `project`
+    a Project or anything with its name (the monthly import reads projects as tuples)."""
+    where = f" · {segment.place.name}" if segment is not None else ""
+    return f"{project.name[:60]}{where} · {year}-{month:02d}"
 
 
 REPORT_FIELDS = ("invested_month", "invested_ytd", "invested_total", "funds_in_place")

@@ -445,9 +445,7 @@ def _monthly_write(
                 continue
             pk, _status, version = report[:3]
             # the project and segment the row named, already read: the audit label needs them
-            label = s.report_label_of(
-                project.name, segment.place.name if segment is not None else None, year, month
-            )
+            label = s.report_label(project, segment, year, month)
             old = dict(zip(OLD_FIELDS, map(str, report[3 : 3 + n_old]), strict=True))
             update_rows.append((*(clean[f] for f in OLD_FIELDS), version + 1, now))
             versions.append(version)
@@ -514,9 +512,7 @@ def _monthly_write(
                     "monthly_report.create",
                     "projects.monthlyreport",
                     pk,
-                    s.report_label_of(p.name, g.place.name if g is not None else None, year, month)[
-                        :200
-                    ],
+                    s.report_label(p, g, year, month)[:200],
                     new={"due": str(due.date)} | {f: str(clean[f]) for f in OLD_FIELDS},
                 )
             for pk, label, _i, old, clean in changed:
